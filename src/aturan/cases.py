@@ -1,0 +1,141 @@
+"""Participant cases: loading, schema validation, and the checks a schema cannot express."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+
+from .errors import InputError
+from .nip import parse_nip
+from .yamlio import LineDict, load_yaml
+
+
+@dataclass
+class Case:
+    data: dict
+    source: str = "<case>"
+    raw: object = None          # the loaded YAML (with line numbers), for error locations
+
+    @property
+    def nip(self) -> str:
+        return self.data["nip"]
+
+    def date(self, *path) -> dt.date | None:
+        node = self.data
+        for key in path:
+            if node is None:
+                return None
+            node = node[key] if isinstance(node, list) else node.get(key)
+        return dt.date.fromisoformat(node) if node else None
+
+    def line(self, path) -> int | None:
+        node, line = self.raw, None
+        for key in path:
+            if isinstance(node, LineDict):
+                line = node.line_of(key) if key in node else line
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+                node = node[key]
+                line = getattr(node, "line", line)
+            else:
+                break
+        return line
+
+
+@lru_cache(maxsize=1)
+def case_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def load_case(path: Path | str) -> Case:
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError("berkas tidak ditemukan", file=str(path)) from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"JSON tidak valid: {exc.msg}", file=str(path), line=exc.lineno) from None
+    else:
+        raw = load_yaml(path, InputError)
+    return case_from_data(raw, str(path))
+
+
+def case_from_data(raw, source: str = "<case>") -> Case:
+    """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the field."""
+    if not isinstance(raw, dict):
+        raise InputError("kasus harus berupa mapping (objek) dengan isian nip, name, position, role, program", file=source)
+    case = Case(_plain(raw), source, raw)
+    errors = sorted(case_validator().iter_errors(case.data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        error = errors[0]
+        path = list(error.absolute_path)
+        raise InputError(_schema_message(error), file=source, field=_dotted(path) or None, line=case.line(path))
+    _check_semantics(case)
+    return case
+
+
+def _plain(value):
+    """Dates from YAML become ISO strings, so YAML and JSON cases validate the same way."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def _dotted(path) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def _schema_message(error) -> str:
+    validator = error.validator
+    if validator == "required":
+        return f"isian wajib tidak ada: {error.message.split(' is a required')[0]}"
+    if validator == "additionalProperties":
+        return f"isian tidak dikenal: {error.message.split('(')[-1].rstrip(')')}"
+    if validator == "enum":
+        return f"nilai {error.instance!r} tidak dikenal; yang diharapkan salah satu dari {error.validator_value}"
+    if validator in ("minimum", "maximum"):
+        return f"nilai {error.instance!r} di luar rentang yang diharapkan ({error.schema.get('minimum')}..{error.schema.get('maximum')})"
+    if validator == "type":
+        return f"nilai {error.instance!r} harus bertipe {error.validator_value}"
+    if validator == "format":
+        return f"nilai {error.instance!r} bukan tanggal ISO yang valid (YYYY-MM-DD)"
+    return error.message
+
+
+def _check_semantics(case: Case) -> None:
+    try:
+        parse_nip(case.nip)
+    except ValueError as exc:
+        raise InputError(str(exc), file=case.source, field="nip", line=case.line(["nip"])) from None
+    start, end = case.date("training", "start"), case.date("training", "end")
+    if start and end and end < start:
+        raise InputError(f"tanggal akhir pelatihan ({end}) sebelum tanggal mulai ({start})",
+                         file=case.source, field="training.end", line=case.line(["training", "end"]))
+
+
+def check_against_date(case: Case, as_of: dt.date) -> None:
+    """Nothing in a case may be dated after the date the decision is made for."""
+    for index, assessment in enumerate(case.data.get("assessments") or []):
+        if dt.date.fromisoformat(assessment["date"]) > as_of:
+            path = ["assessments", index, "date"]
+            raise InputError(f"asesmen bertanggal {assessment['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
+                             file=case.source, field=_dotted(path), line=case.line(path))
+    for index, event in enumerate(case.data.get("events") or []):
+        if dt.date.fromisoformat(event["date"]) > as_of:
+            path = ["events", index, "date"]
+            raise InputError(f"peristiwa bertanggal {event['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
+                             file=case.source, field=_dotted(path), line=case.line(path))

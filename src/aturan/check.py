@@ -1,0 +1,119 @@
+"""`aturan rules check`: everything that can be wrong in regulations/ and rules/, with file and line."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engine import Engine
+from .errors import AturanError
+from .formulas import IMPLEMENTATIONS
+from .params import ParamSet
+from .rulebook import Rulebook
+
+
+@dataclass
+class Finding:
+    level: str          # "error" or "warning"
+    message: str
+    file: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        label = "GALAT" if self.level == "error" else "PERINGATAN"
+        return f"{label} {where}: {self.message}" if where else f"{label}: {self.message}"
+
+
+def check_rulebook(book: Rulebook) -> list[Finding]:
+    findings = [_finding(p) for p in book.problems]
+    findings += _unresolved_cites(book)
+    findings += _parameter_references(book)
+    findings += _formula_implementations(book)
+    findings += _compiles(book)
+    findings += _uncited_clauses(book)
+    return findings
+
+
+def _finding(error: AturanError, level: str = "error") -> Finding:
+    return Finding(level, error.message, error.file or "", error.line)
+
+
+def _unresolved_cites(book: Rulebook) -> list[Finding]:
+    out = []
+    for item in book.rules + book.formulas:
+        for cid in item.cites:
+            if book.corpus.clause(cid) is None:
+                out.append(Finding("error", f"'{item.id}' mengutip klausul '{cid}' yang tidak ada di regulations/",
+                                   item.file, item.line))
+    return out
+
+
+def _parameter_references(book: Rulebook) -> list[Finding]:
+    out = []
+    for param in book.parameters.values():
+        for value in param.values:
+            for cid in value.reference:
+                if book.corpus.clause(cid) is None:
+                    out.append(Finding("error", f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' yang tidak ada",
+                                       param.file, param.line))
+    for formula in book.formulas:
+        for pid in formula.params:
+            if pid not in book.parameters:
+                out.append(Finding("error", f"formula '{formula.id}' memakai parameter '{pid}' yang tidak didefinisikan",
+                                   formula.file, formula.line))
+    for rule in book.rules:
+        for pid in _params_in(rule.when) | _params_in(rule.then):
+            if pid not in book.parameters:
+                out.append(Finding("error", f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak didefinisikan",
+                                   rule.file, rule.line))
+    return out
+
+
+def _params_in(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {str(node["param"])} if "param" in node else set()
+        if "params" in node and isinstance(node["params"], dict):
+            found |= set(node["params"])
+        for value in node.values():
+            found |= _params_in(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_params_in(v) for v in node)) if node else set()
+    return set()
+
+
+def _formula_implementations(book: Rulebook) -> list[Finding]:
+    declared = {f.id for f in book.formulas}
+    out = [Finding("error", f"formula '{f.id}' tidak punya implementasi di src/aturan/formulas.py", f.file, f.line)
+           for f in book.formulas if f.id not in IMPLEMENTATIONS]
+    out += [Finding("error", f"formulas.py mengimplementasikan '{fid}' yang tidak dideklarasikan di rules/")
+            for fid in IMPLEMENTATIONS if fid not in declared]
+    return out
+
+
+def _compiles(book: Rulebook) -> list[Finding]:
+    """Compile the rules in force at every date where a parameter or rule changes."""
+    if book.problems:
+        return []
+    starts = [min(v.start for v in p.values) for p in book.parameters.values() if p.values]
+    complete_from = max(starts, default=None)
+    dates = sorted(d for d in {v.start for p in book.parameters.values() for v in p.values} |
+                   {r.start for r in book.rules if r.start} if complete_from is None or d >= complete_from)
+    out, seen = [], set()
+    for date in dates:
+        params = ParamSet(book.parameters, date)
+        rules = [r for r in book.rules if r.in_force(date)]
+        try:
+            Engine(rules, params, name=f"check{len(seen)}")
+        except AturanError as exc:
+            key = (exc.file, exc.line, exc.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(Finding("error", f"pada {date}: {exc.message}", exc.file or "", exc.line))
+    return out
+
+
+def _uncited_clauses(book: Rulebook) -> list[Finding]:
+    cited = {c for item in book.rules + book.formulas for c in item.cites}
+    cited |= {c for p in book.parameters.values() for v in p.values for c in v.reference}
+    return [Finding("warning", f"klausul '{clause.id}' ({clause.citation}) belum dikutip aturan mana pun", clause.file, clause.line)
+            for clause in book.corpus.clauses.values() if clause.id not in cited]

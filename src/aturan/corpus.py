@@ -1,0 +1,109 @@
+"""The regulations corpus: what the law (and the 2023 policy paper) says.
+
+One YAML file per instrument in `regulations/`; each holds clauses with a stable
+id, a lawyer's citation, the text, and where the text was read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import RulebookError
+from .yamlio import load_yaml, line_of
+
+INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "repealed"}
+CLAUSE_STATUSES = {"confirmed", "unconfirmed"}
+INSTRUMENT_FIELDS = ("id", "type", "short", "title", "status", "clauses")
+CLAUSE_FIELDS = ("id", "citation", "text", "read_at", "status")
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    citation: str
+    text: str
+    read_at: str
+    status: str
+    instrument: str
+    file: str
+    line: int
+    note: str = ""
+
+
+@dataclass
+class Instrument:
+    id: str
+    short: str
+    title: str
+    status: str
+    file: str
+    data: dict
+    clauses: list[Clause] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    instruments: dict[str, Instrument]
+    clauses: dict[str, Clause]
+    problems: list[RulebookError]
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self.clauses.get(clause_id)
+
+
+def load_corpus(directory: Path) -> Corpus:
+    """Load every instrument; structural problems are collected, not raised, so `rules check` can list them all."""
+    instruments: dict[str, Instrument] = {}
+    clauses: dict[str, Clause] = {}
+    problems: list[RulebookError] = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            data = load_yaml(path, RulebookError)
+        except RulebookError as exc:
+            problems.append(exc)
+            continue
+        instrument = _instrument(path, data, problems)
+        if instrument is None:
+            continue
+        if instrument.id in instruments:
+            problems.append(RulebookError(f"id instrumen '{instrument.id}' ganda", file=str(path), line=line_of(data, "id")))
+        instruments[instrument.id] = instrument
+        for clause in instrument.clauses:
+            if clause.id in clauses:
+                problems.append(RulebookError(f"id klausul '{clause.id}' ganda (juga di {clauses[clause.id].file})",
+                                              file=clause.file, line=clause.line))
+            clauses[clause.id] = clause
+    return Corpus(instruments, clauses, problems)
+
+
+def _instrument(path: Path, data, problems: list) -> Instrument | None:
+    if not isinstance(data, dict):
+        problems.append(RulebookError("instrumen harus berupa mapping YAML", file=str(path)))
+        return None
+    missing = [key for key in INSTRUMENT_FIELDS if key not in data]
+    if missing:
+        problems.append(RulebookError(f"isian wajib tidak ada: {', '.join(missing)}", file=str(path), line=line_of(data)))
+        return None
+    if data["status"] not in INSTRUMENT_STATUSES:
+        problems.append(RulebookError(f"status '{data['status']}' tidak dikenal; harus salah satu dari {sorted(INSTRUMENT_STATUSES)}",
+                                      file=str(path), line=line_of(data, "status")))
+    instrument = Instrument(data["id"], data["short"], data["title"], data["status"], str(path), data)
+    for raw in data["clauses"] or []:
+        clause = _clause(path, instrument, raw, problems)
+        if clause:
+            instrument.clauses.append(clause)
+    return instrument
+
+
+def _clause(path: Path, instrument: Instrument, raw, problems: list) -> Clause | None:
+    missing = [key for key in CLAUSE_FIELDS if not isinstance(raw, dict) or key not in raw]
+    if missing:
+        problems.append(RulebookError(f"klausul tanpa isian wajib: {', '.join(missing)}", file=str(path), line=line_of(raw)))
+        return None
+    if not str(raw["id"]).startswith(instrument.id + ":"):
+        problems.append(RulebookError(f"id klausul '{raw['id']}' harus diawali '{instrument.id}:'", file=str(path), line=line_of(raw, "id")))
+    if raw["status"] not in CLAUSE_STATUSES:
+        problems.append(RulebookError(f"status klausul '{raw['status']}' tidak dikenal; harus {sorted(CLAUSE_STATUSES)}",
+                                      file=str(path), line=line_of(raw, "status")))
+    return Clause(str(raw["id"]), str(raw["citation"]), " ".join(str(raw["text"]).split()), str(raw["read_at"]),
+                  str(raw["status"]), instrument.id, str(path), line_of(raw) or 0, str(raw.get("note") or ""))

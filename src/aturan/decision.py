@@ -1,0 +1,134 @@
+"""Deciding one participant: formulas measure, the engine's rules decide, the trace explains.
+
+A decision is a plain dict (its JSON shape is `schemas/decision.schema.json`),
+computed once and then rendered, explained, issued, compared or diffed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from .cases import Case, check_against_date
+from .engine import Engine, Firing
+from .errors import RulebookError
+from .formulas import IMPLEMENTATIONS, Context, from_ymd
+from .params import ParamSet
+from .rulebook import Rulebook
+
+DATE_FACTS = {"as_of", "assessment_date", "assessment_expires_on"}
+
+
+class Decider:
+    """Decides cases under one rulebook; compiles the rules in force on each date once."""
+
+    def __init__(self, rulebook: Rulebook):
+        if rulebook.problems:
+            raise rulebook.problems[0]
+        self.rulebook = rulebook
+        self._engines: dict = {}
+        missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
+        if missing:
+            raise RulebookError(f"formula tanpa implementasi di formulas.py: {', '.join(missing)}")
+
+    def law_on(self, as_of: dt.date) -> tuple[Engine, ParamSet]:
+        params = ParamSet(self.rulebook.parameters, as_of)
+        rules = [r for r in self.rulebook.rules if r.in_force(as_of)]
+        key = (params.key(), tuple(r.id for r in rules))
+        if key not in self._engines:
+            self._engines[key] = (Engine(rules, params, name=f"aturan{len(self._engines)}"), params)
+        return self._engines[key]
+
+    def decide(self, case: Case, as_of: dt.date) -> dict:
+        check_against_date(case, as_of)
+        engine, params = self.law_on(as_of)
+        ctx = Context(case, as_of, params)
+        steps = [self._measure(formula, ctx) for formula in self.rulebook.formulas]
+        firings = engine.evaluate(ctx.facts, {"competency": ctx.extra.get("competencies", [])})
+        conclusions = dict(ctx.facts)
+        for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
+            conclusions.update(firing.conclusions)
+        return self._decision(case, as_of, ctx, conclusions, steps + [self._rule_step(f, params) for f in firings])
+
+    def _measure(self, formula, ctx: Context) -> dict:
+        given = IMPLEMENTATIONS[formula.id](ctx) or {}
+        ctx.facts.update(given)
+        return {"kind": "formula", "rule": formula.id, "title": formula.title, "cites": self._cites(formula.cites),
+                "facts": {k: _show(k, v) for k, v in given.items()},
+                "params": {pid: _param_use(ctx.params, pid) for pid in formula.params}}
+
+    def _rule_step(self, firing: Firing, params: ParamSet) -> dict:
+        facts = {}
+        for alias, values in firing.matched.items():
+            for k, v in values.items():
+                facts[k if alias == "participant" else f"{alias}.{k}"] = _show(k, v)
+        step = {"kind": "rule", "rule": firing.rule.id, "title": firing.rule.title, "stage": firing.stage,
+                "priority": firing.rule.priority, "cites": self._cites(firing.rule.cites), "facts": facts,
+                "concludes": {k: _show(k, v) for k, v in firing.conclusions.items()},
+                "params": {pid: _param_use(params, pid) for pid in firing.params}}
+        if firing.appended:
+            step["appends"] = firing.appended
+        if firing.overridden:
+            step["overridden"] = sorted(set(firing.overridden))
+        return step
+
+    def _cites(self, clause_ids: list[str]) -> list[dict]:
+        out = []
+        for cid in clause_ids:
+            clause = self.rulebook.corpus.clause(cid)
+            out.append({"id": cid, "citation": clause.citation if clause else cid})
+        return out
+
+    def _decision(self, case: Case, as_of: dt.date, ctx: Context, c: dict, trace: list) -> dict:
+        valid = c.get("prior_assessment_valid")
+        rows = ctx.extra.get("competencies") or []
+        measured = bool(valid) and bool(rows)
+        decision = {
+            "nip": case.nip,
+            "name": case.data["name"],
+            "as_of": as_of.isoformat(),
+            "rules_version": self.rulebook.version,
+            "program": c.get("program"),
+            "role": c.get("role"),
+            "in_scope": c.get("in_scope"),
+            "scope_basis": c.get("scope_basis"),
+            "target": {"tier": c.get("target_tier"), "standard_level": c.get("standard_level")},
+            "program_matches": c.get("program_matches"),
+            "prior_assessment": {
+                "valid": bool(valid),
+                "reason": c.get("prior_assessment_reason"),
+                "date": _iso(c.get("assessment_date")),
+                "expires_on": _iso(c.get("assessment_expires_on")),
+                "purpose": c.get("assessment_purpose"),
+            },
+            "initial_assessment_required": c.get("initial_assessment_required"),
+            "standard": {r["key"]: r["standard"] for r in rows} or None,
+            "levels": {r["key"]: r["level"] for r in rows} if measured else None,
+            "gaps": {r["key"]: r["gap"] for r in rows} if measured else None,
+            "jpm": c.get("measured_jpm") if measured else None,
+            "jpm_source": ctx.extra.get("jpm_source") if measured else None,
+            "category": c.get("category"),
+            "meets_skj": c.get("meets_skj"),
+            "trace": trace,
+        }
+        decision["decision_id"] = decision_id(case, as_of, self.rulebook.version)
+        return decision
+
+
+def decision_id(case: Case, as_of: dt.date, version: str) -> str:
+    payload = json.dumps([case.data, as_of.isoformat(), version], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _iso(value):
+    return from_ymd(value).isoformat() if value else None
+
+
+def _show(key: str, value):
+    return _iso(value) if key in DATE_FACTS and isinstance(value, int) else value
+
+
+def _param_use(params: ParamSet, pid: str) -> dict:
+    resolved = params.resolved(pid)
+    return {"value": resolved.value, "from": resolved.start.isoformat(), "reference": list(resolved.reference),
+            "status": resolved.status}

@@ -1,0 +1,272 @@
+"""The inference engine: rules as data compiled to durable_rules, one session per participant.
+
+This is the only module that imports durable_rules. What it hides:
+- rules are compiled from their YAML data into durable_rules' JSON ruleset form;
+- rules that read another rule's conclusion run in a later *stage*: each stage is
+  one `assert_facts` of the participant fact (plus item facts) into the same session;
+- a fact holds at most 32 properties, so each stage asserts only what its rules read;
+- each evaluation gets a fresh session that is always deleted (the library allows
+  1024 live sessions per ruleset);
+- "no rule matched" (MessageNotHandledException) just means no rule fired;
+- exceptions raised inside actions are swallowed by the library, so actions only
+  record the match; everything else happens here, after the library returns;
+- the library's background dispatch threads are not started (evaluation is synchronous).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+
+from durable.engine import Host, MessageNotHandledException, MessageObservedException
+
+from .errors import RulebookError
+from .params import ParamSet
+from .rulebook import Rule
+
+MAX_FACT_PROPERTIES = 32
+RESERVED_PROPERTIES = ("sid", "id", "kind", "stage")
+_SESSIONS = itertools.count(1)
+
+
+@dataclass
+class Firing:
+    rule: Rule
+    stage: int
+    matched: dict          # alias -> {property: value} the rule's conditions read
+    conclusions: dict      # property -> value set
+    appended: dict         # list name -> item appended
+    params: dict           # parameter id -> value used by the rule's conditions
+    overridden: list = field(default_factory=list)   # properties a higher-priority rule set instead
+
+
+@dataclass
+class _Compiled:
+    rule: Rule
+    stage: int
+    reads: dict            # kind -> set of properties read
+    params: dict
+
+
+class _QuietHost(Host):
+    def _run(self):
+        """No background dispatch threads: every action runs inside assert_facts."""
+
+
+class Engine:
+    """The rules in force on one date (one ParamSet), compiled once, evaluated many times."""
+
+    def __init__(self, rules: list[Rule], params: ParamSet, name: str = "aturan"):
+        self.params = params
+        self.compiled = [c for c in (_compile_conditions(r, params) for r in rules) if c is not None]
+        _assign_stages(self.compiled)
+        self.stages = sorted({c.stage for c in self.compiled})
+        self._reads = {s: _stage_reads(self.compiled, s) for s in self.stages}
+        for stage, reads in self._reads.items():
+            for kind, props in reads.items():
+                if len(props) + len(RESERVED_PROPERTIES) > MAX_FACT_PROPERTIES:
+                    raise RulebookError(f"tahap {stage}: aturan membaca {len(props)} sifat fakta '{kind}', "
+                                        f"melebihi batas {MAX_FACT_PROPERTIES - len(RESERVED_PROPERTIES)}; pecah aturannya")
+        self._matches: list = []
+        self._name = name
+        self._host = _QuietHost()
+        self._host.set_rulesets({name: self._definition()})
+
+    def _definition(self) -> dict:
+        definition = {}
+        for index, compiled in enumerate(self.compiled):
+            definition[f"r{index}"] = {
+                "all": [{kind: _durable_conditions(compiled, kind)} for kind in compiled.reads],
+                "pri": -compiled.rule.priority,
+                "run": self._recorder(index),
+            }
+        return definition
+
+    def _recorder(self, index: int):
+        def record(c):
+            self._matches.append((index, {alias: dict(fact) for alias, fact in c._m.items()}))
+        return record
+
+    def evaluate(self, participant: dict, items: dict[str, list[dict]] | None = None) -> list[Firing]:
+        """Run every stage for one participant; returns the firings in trace order."""
+        items = items or {}
+        known = dict(participant)
+        sid = str(next(_SESSIONS))
+        firings: list[Firing] = []
+        try:
+            for stage in self.stages:
+                self._matches = []
+                try:
+                    self._host.assert_facts(self._name, self._stage_facts(sid, stage, known, items))
+                except (MessageNotHandledException, MessageObservedException):
+                    pass
+                stage_firings = [self._firing(index, matched) for index, matched in self._matches]
+                _apply(stage_firings, known)
+                firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
+        finally:
+            self._host.delete_state(self._name, sid)
+        return firings
+
+    def _stage_facts(self, sid: str, stage: int, known: dict, items: dict) -> list[dict]:
+        reads = self._reads[stage]
+        facts = [_fact(sid, "participant", stage, known, reads.get("participant", ()))]
+        for kind, props in reads.items():
+            if kind != "participant":
+                facts.extend(_fact(sid, kind, stage, item, props) for item in items.get(kind, ()))
+        return facts
+
+    def _firing(self, index: int, matched: dict) -> Firing:
+        compiled = self.compiled[index]
+        facts = {alias: {k: fact.get(k) for k in sorted(compiled.reads[alias])} for alias, fact in matched.items()}
+        then = compiled.rule.then
+        conclusions = {k: _resolve(v, matched, self.params) for k, v in then.items() if k != "append"}
+        appended = {k: _resolve(v, matched, self.params) for k, v in (then.get("append") or {}).items()}
+        return Firing(compiled.rule, compiled.stage, facts, conclusions, appended, compiled.params)
+
+    def definition_json(self) -> str:
+        """The compiled durable_rules ruleset, for inspection and for the raw benchmark."""
+        return json.dumps({f"r{i}": {"all": [{k: _durable_conditions(c, k)} for k in c.reads], "pri": -c.rule.priority}
+                           for i, c in enumerate(self.compiled)}, default=str)
+
+
+def _fact(sid, kind, stage, values, props) -> dict:
+    fact = {"sid": sid, "kind": kind, "stage": stage}
+    for prop in props:
+        value = values.get(prop)
+        if value is not None:
+            fact[prop] = value
+    return fact
+
+
+def _apply(firings: list[Firing], known: dict) -> None:
+    """Lower priority first, so a higher-priority rule (an exception, in Catala's sense) has the last word."""
+    setter: dict = {}
+    for firing in sorted(firings, key=lambda f: f.rule.priority):
+        for prop, value in firing.conclusions.items():
+            if prop in setter and setter[prop] is not firing:
+                setter[prop].overridden.append(prop)
+            setter[prop] = firing
+            known[prop] = value
+        for name, item in firing.appended.items():
+            known.setdefault(name, [])
+            known[name] = list(known[name]) + [item]
+
+
+def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
+    used = {}
+    for pid, expected in (rule.when.get("params") or {}).items():
+        used[pid] = _param(params, pid, rule)
+        if used[pid] != expected:
+            return None
+    reads = {}
+    for kind, conditions in rule.when.items():
+        if kind == "params":
+            continue
+        reads[kind] = set()
+        for prop, test in (conditions or {}).items():
+            reads[kind].add(prop)
+            for value in (test.values() if isinstance(test, dict) else [test]):
+                if isinstance(value, dict) and "fact" in value:
+                    reads[kind].add(value["fact"])
+                if isinstance(value, dict) and "param" in value:
+                    used[value["param"]] = _param(params, value["param"], rule)
+    for ref in _fact_refs(rule.then):
+        alias, _, prop = ref.rpartition(".")
+        reads.setdefault(alias or "participant", set()).add(prop)
+    if not reads:
+        raise RulebookError(f"aturan '{rule.id}' tidak punya syarat atas fakta", file=rule.file, line=rule.line)
+    return _Compiled(rule, 0, reads, used)
+
+
+def _fact_refs(value) -> list[str]:
+    if isinstance(value, dict) and "fact" in value:
+        return [value["fact"]]
+    if isinstance(value, dict):
+        return [ref for v in value.values() for ref in _fact_refs(v)]
+    return []
+
+
+def _param(params: ParamSet, pid: str, rule: Rule):
+    try:
+        return params[pid]
+    except KeyError:
+        raise RulebookError(f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak punya nilai pada "
+                            f"{params.date.isoformat()}", file=rule.file, line=rule.line) from None
+
+
+def _assign_stages(compiled: list[_Compiled]) -> None:
+    producers: dict[str, list[_Compiled]] = {}
+    for c in compiled:
+        for prop in c.rule.then:
+            producers.setdefault(prop, []).append(c)
+        for name in c.rule.then.get("append") or {}:
+            producers.setdefault(name, []).append(c)
+    for c in compiled:
+        c.stage = 1
+    for _ in range(len(compiled) + 1):
+        changed = False
+        for c in compiled:
+            deps = [p.stage for prop in c.reads.get("participant", ()) for p in producers.get(prop, []) if p is not c]
+            stage = 1 + max(deps, default=0)
+            if stage != c.stage:
+                c.stage, changed = stage, True
+        if not changed:
+            return
+    raise RulebookError("aturan saling bergantung melingkar: " + ", ".join(c.rule.id for c in compiled if c.stage > len(compiled)))
+
+
+def _stage_reads(compiled: list[_Compiled], stage: int) -> dict:
+    reads: dict[str, set] = {}
+    for c in compiled:
+        if c.stage == stage:
+            for kind, props in c.reads.items():
+                reads.setdefault(kind, set()).update(props)
+    return reads
+
+
+def _durable_conditions(compiled: _Compiled, kind: str) -> dict:
+    tests = [{"kind": kind}, {"stage": compiled.stage}]
+    for prop, test in (compiled.rule.when.get(kind) or {}).items():
+        tests.extend(_tests(prop, test, compiled.params))
+    return {"$and": tests}
+
+
+def _tests(prop: str, test, params: dict) -> list[dict]:
+    if not isinstance(test, dict) or set(test) & {"param", "fact"}:
+        return [{prop: _operand(test, params)}]
+    out = []
+    for op, raw in test.items():
+        value = _operand(raw, params)
+        if op == "eq":
+            out.append({prop: value})
+        elif op == "ne":
+            out.append({"$neq": {prop: value}})
+        elif op in ("lt", "lte", "gt", "gte"):
+            out.append({f"${op}": {prop: value}})
+        elif op == "in":
+            out.append({"$or": [{prop: v} for v in value]})
+        elif op == "not_in":
+            out.append({"$and": [{"$neq": {prop: v}} for v in value]})
+        elif op == "present":
+            out.append({("$ex" if value else "$nex"): {prop: 1}})
+    return out
+
+
+def _operand(raw, params: dict):
+    if isinstance(raw, dict) and "param" in raw:
+        return params[raw["param"]]
+    if isinstance(raw, dict) and "fact" in raw:
+        return {"$m": raw["fact"]}
+    return raw
+
+
+def _resolve(value, matched: dict, params: ParamSet):
+    """A conclusion's value: a literal, {param: id}, {fact: prop} or {fact: kind.prop}, or a mapping of those."""
+    if isinstance(value, dict) and "param" in value:
+        return params[value["param"]]
+    if isinstance(value, dict) and "fact" in value:
+        alias, _, prop = value["fact"].rpartition(".")
+        return matched.get(alias or "participant", {}).get(prop)
+    if isinstance(value, dict):
+        return {k: _resolve(v, matched, params) for k, v in value.items()}
+    return value

@@ -1,0 +1,117 @@
+"""A decision as a readable account, each step quoting its clauses: Indonesian by default, English on request."""
+from __future__ import annotations
+
+import textwrap
+
+from .rulebook import Rulebook
+from .vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
+
+TEXT = {
+    "id": {
+        "title": "Keputusan untuk {name} (NIP {nip}) per {as_of}",
+        "version": "Versi aturan: {version}",
+        "summary": "Ringkasan",
+        "in_scope": "Termasuk sasaran", "basis": "dasar",
+        "program": "Program", "target": "Jabatan target", "standard": "level standar",
+        "prior": "Laporan asesmen sebelumnya", "valid": "berlaku", "invalid": "tidak berlaku",
+        "expires": "berlaku sampai sebelum", "initial": "Asesmen awal diperlukan",
+        "jpm": "JPM", "category": "Kategori", "meets": "Memenuhi SKJ",
+        "gaps": "Kesenjangan per kompetensi (level capaian / standar)",
+        "steps": "Langkah-langkah dan dasar hukumnya",
+        "formula": "Perhitungan", "rule": "Aturan", "facts": "Fakta", "concludes": "Menyimpulkan",
+        "param": "Parameter", "overridden": "dikesampingkan oleh aturan berprioritas lebih tinggi untuk",
+        "yes": "ya", "no": "tidak", "none": "-",
+        "status_unconfirmed": "pasal belum dikonfirmasi",
+    },
+    "en": {
+        "title": "Decision for {name} (NIP {nip}) as of {as_of}",
+        "version": "Rules version: {version}",
+        "summary": "Summary",
+        "in_scope": "In scope", "basis": "basis",
+        "program": "Program", "target": "Target position", "standard": "standard level",
+        "prior": "Prior assessment report", "valid": "valid", "invalid": "not valid",
+        "expires": "valid until before", "initial": "Initial assessment required",
+        "jpm": "JPM", "category": "Category", "meets": "Meets SKJ",
+        "gaps": "Gap per competency (achieved level / standard)",
+        "steps": "Steps and their legal basis",
+        "formula": "Computation", "rule": "Rule", "facts": "Facts", "concludes": "Concludes",
+        "param": "Parameter", "overridden": "overridden by a higher-priority rule for",
+        "yes": "yes", "no": "no", "none": "-",
+        "status_unconfirmed": "article not confirmed",
+    },
+}
+
+
+def explain(decision: dict, book: Rulebook, lang: str = "id") -> str:
+    t = TEXT[lang]
+    lines = [t["title"].format(name=decision["name"], nip=decision["nip"], as_of=decision["as_of"]),
+             t["version"].format(version=decision["rules_version"]), "", t["summary"]]
+    lines += [f"  {key}: {value}" for key, value in _summary(decision, t, lang)]
+    if decision.get("levels"):
+        lines += ["", t["gaps"]]
+        for key, level in decision["levels"].items():
+            lines.append(f"  {label(COMPETENCIES, key, lang):<34} {level} / {decision['standard'][key]}"
+                         f"   gap {decision['gaps'][key]}")
+    lines += ["", t["steps"]]
+    for number, step in enumerate(decision["trace"], 1):
+        lines += _step(number, step, book, t, lang)
+    return "\n".join(lines) + "\n"
+
+
+def _yn(value, t) -> str:
+    return t["none"] if value is None else (t["yes"] if value else t["no"])
+
+
+def _summary(d: dict, t: dict, lang: str) -> list[tuple[str, str]]:
+    prior = d["prior_assessment"]
+    prior_text = t["valid"] if prior["valid"] else t["invalid"]
+    if prior.get("reason"):
+        prior_text += f" ({prior['reason']})"
+    if prior.get("expires_on"):
+        prior_text += f"; {t['expires']} {prior['expires_on']}"
+    target = d["target"]
+    rows = [
+        (t["in_scope"], f"{_yn(d['in_scope'], t)} ({t['basis']}: {d.get('scope_basis') or t['none']})"),
+        (t["program"], label(PROGRAMS, d.get("program"), lang)),
+        (t["target"], f"{label(TIERS, target['tier'], lang)}, {t['standard']} {target['standard_level'] or t['none']}"),
+        (t["prior"], prior_text),
+        (t["initial"], _yn(d.get("initial_assessment_required"), t)),
+        (t["jpm"], f"{d['jpm']} % ({d['jpm_source']})" if d.get("jpm") is not None else t["none"]),
+        (t["category"], d.get("category") or t["none"]),
+        (t["meets"], _yn(d.get("meets_skj"), t)),
+    ]
+    return rows
+
+
+def _step(number: int, step: dict, book: Rulebook, t: dict, lang: str) -> list[str]:
+    kind = t["formula"] if step["kind"] == "formula" else t["rule"]
+    title = step["title"]
+    item = book.rule(step["rule"]) or next((f for f in book.formulas if f.id == step["rule"]), None)
+    if lang == "en" and item is not None and item.title_en:
+        title = item.title_en
+    out = [f"{number}. {kind} {step['rule']}: {title}"]
+    if step.get("facts"):
+        out.append(f"   {t['facts']}: " + ", ".join(f"{k}={v}" for k, v in step["facts"].items()))
+    if step.get("concludes"):
+        out.append(f"   {t['concludes']}: " + ", ".join(f"{k}={v}" for k, v in step["concludes"].items()))
+    for pid, use in (step.get("params") or {}).items():
+        out.append(f"   {t['param']} {pid} = {use['value']} (sejak {use['from']}; {use['status']}; "
+                   f"{', '.join(_citation(book, r) for r in use['reference'])})")
+    if step.get("overridden"):
+        out.append(f"   ({t['overridden']}: {', '.join(step['overridden'])})")
+    for cite in step["cites"]:
+        clause = book.corpus.clause(cite["id"])
+        note = f" [{t['status_unconfirmed']}]" if clause and clause.status == "unconfirmed" else ""
+        out.append(f"   - {cite['citation']}{note}")
+        if clause:
+            out += textwrap.wrap(f'"{_excerpt(clause.text)}"', width=96, initial_indent="     ", subsequent_indent="      ")
+    return out
+
+
+def _citation(book: Rulebook, clause_id: str) -> str:
+    clause = book.corpus.clause(clause_id)
+    return clause.citation if clause else clause_id
+
+
+def _excerpt(text: str, limit: int = 420) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."

@@ -1,0 +1,109 @@
+"""Golden cases: YAML files of (case, as-of date, expected fields), run like `openfisca test`.
+
+A golden file holds a list of tests:
+
+    - name: Asesmen berumur 3 tahun kurang sehari masih berlaku
+      as_of: 2026-05-09
+      case: {nip: ..., ...}          # or  case_file: ../samples/budi.yaml
+      expect:
+        prior_assessment.valid: true
+        category: MS
+      fired: [asesmen.masih-berlaku] # rules that must appear in the trace
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cases import case_from_data, load_case
+from .decision import Decider
+from .errors import AturanError, InputError
+from .yamlio import line_of, load_yaml
+
+
+@dataclass
+class GoldenResult:
+    file: str
+    line: int
+    name: str
+    failures: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def golden_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        path = Path(path)
+        files += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    return files
+
+
+def load_golden(path: Path) -> list[dict]:
+    tests = load_yaml(path, InputError)
+    if not isinstance(tests, list):
+        raise InputError("berkas golden harus berisi daftar uji (list)", file=str(path))
+    return tests
+
+
+def run_golden(decider: Decider, path: Path) -> list[GoldenResult]:
+    return [run_one(decider, path, test) for test in load_golden(path)]
+
+
+def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
+    result = GoldenResult(str(path), line_of(test) or 0, str(test.get("name", "?")))
+    try:
+        case = load_case(path.parent / test["case_file"]) if "case_file" in test else case_from_data(test["case"], f"{path}")
+        as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(str(test["as_of"]))
+        decision = decide_for_test(decider, case, as_of, test)
+    except AturanError as exc:
+        result.failures.append(f"galat masukan: {exc}")
+        return result
+    except KeyError as exc:
+        result.failures.append(f"uji tanpa isian {exc}")
+        return result
+    result.fired = [step["rule"] for step in decision["trace"]]
+    for dotted, expected in (test.get("expect") or {}).items():
+        actual = lookup(decision, dotted)
+        if _normal(actual) != _normal(expected):
+            result.failures.append(f"{dotted}: diharapkan {expected!r}, hasilnya {actual!r}")
+    for rule_id in test.get("fired") or []:
+        if rule_id not in result.fired:
+            result.failures.append(f"aturan '{rule_id}' diharapkan berlaku, tetapi tidak ada di jejak")
+    for rule_id in test.get("not_fired") or []:
+        if rule_id in result.fired:
+            result.failures.append(f"aturan '{rule_id}' diharapkan tidak berlaku, tetapi ada di jejak")
+    return result
+
+
+def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
+    """Hook for later layers (models, lifecycle) that read extra options from a golden test."""
+    return decider.decide(case, as_of)
+
+
+def lookup(decision: dict, dotted: str):
+    node = decision
+    for part in dotted.split("."):
+        if isinstance(node, list):
+            node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(part)
+        else:
+            return None
+    return node
+
+
+def _normal(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    return value

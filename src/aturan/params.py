@@ -1,0 +1,79 @@
+"""Parameters: values by effective date, each value carrying its own reference.
+
+The OpenFisca convention: a parameter is a list of dated values; the law in force
+on a date is the latest value whose `from` is on or before it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+VALUE_STATUSES = {"confirmed", "unconfirmed", "proposal", "practice", "assumption", "reform"}
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    start: dt.date
+    value: object
+    reference: tuple[str, ...]
+    status: str
+    note: str = ""
+
+
+@dataclass
+class Parameter:
+    id: str
+    title: str
+    values: list[DatedValue]
+    file: str
+    line: int
+    interpretive: bool = False
+    question: str = ""
+    alternatives: list = field(default_factory=list)
+    title_en: str = ""
+
+    def at(self, date: dt.date) -> DatedValue | None:
+        current = None
+        for value in sorted(self.values, key=lambda v: v.start):
+            if value.start <= date:
+                current = value
+        return current
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A parameter's value on a date, with where it comes from."""
+    id: str
+    value: object
+    start: dt.date
+    reference: tuple[str, ...]
+    status: str
+
+
+class ParamSet:
+    """The parameter values in force on one date."""
+
+    def __init__(self, parameters: dict[str, Parameter], date: dt.date):
+        self.date = date
+        self._resolved: dict[str, Resolved] = {}
+        for pid, param in parameters.items():
+            value = param.at(date)
+            if value is not None:
+                self._resolved[pid] = Resolved(pid, value.value, value.start, value.reference, value.status)
+
+    def __getitem__(self, pid: str):
+        return self.resolved(pid).value
+
+    def get(self, pid: str, default=None):
+        found = self._resolved.get(pid)
+        return found.value if found else default
+
+    def resolved(self, pid: str) -> Resolved:
+        try:
+            return self._resolved[pid]
+        except KeyError:
+            raise KeyError(f"parameter '{pid}' has no value in force on {self.date.isoformat()}") from None
+
+    def key(self) -> tuple:
+        """Identifies the law in force: two dates with the same key compile to the same ruleset."""
+        return tuple(sorted((pid, r.start) for pid, r in self._resolved.items()))

@@ -1,0 +1,207 @@
+"""The rulebook: rules, formulas and parameters as data, loaded from `rules/`.
+
+- a *rule* decides: conditions over facts (compiled to durable_rules) -> facts it concludes;
+- a *formula* measures: a named computation (gaps, JPM, dates) implemented in
+  `formulas.py`, declared here so it is cited and traced like a rule;
+- a *parameter* is a dated value with its reference.
+Every rule and formula cites at least one clause of `regulations/`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import Corpus, load_corpus
+from .errors import RulebookError
+from .params import VALUE_STATUSES, DatedValue, Parameter
+from .yamlio import line_of, load_yaml
+
+FACT_KINDS = ("participant", "competency", "subject")
+OPERATORS = {"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "present"}
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    cites: list[str]
+    when: dict
+    then: dict
+    priority: int
+    file: str
+    line: int
+    title_en: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    enabled: bool = True
+    origin: str = "baseline"
+
+    def in_force(self, date: dt.date) -> bool:
+        return self.enabled and (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+
+@dataclass
+class Formula:
+    id: str
+    title: str
+    cites: list[str]
+    gives: list[str]
+    params: list[str]
+    file: str
+    line: int
+    title_en: str = ""
+
+
+@dataclass
+class Rulebook:
+    root: Path
+    corpus: Corpus
+    rules: list[Rule]
+    formulas: list[Formula]
+    parameters: dict[str, Parameter]
+    problems: list[RulebookError] = field(default_factory=list)
+    version: str = ""
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def load_rulebook(root: Path) -> Rulebook:
+    """Load `regulations/` and `rules/` under root; problems are collected for `rules check`."""
+    root = Path(root)
+    corpus = load_corpus(root / "regulations")
+    book = Rulebook(root, corpus, [], [], {}, list(corpus.problems))
+    for path in sorted((root / "rules").rglob("*.yaml")):
+        try:
+            data = load_yaml(path, RulebookError)
+        except RulebookError as exc:
+            book.problems.append(exc)
+            continue
+        if not isinstance(data, dict):
+            book.problems.append(RulebookError("berkas aturan harus berupa mapping YAML", file=str(path)))
+            continue
+        for raw in data.get("rules") or []:
+            _add(book, _rule(path, raw, book.problems))
+        for raw in data.get("formulas") or []:
+            _add(book, _formula(path, raw, book.problems))
+        for raw in data.get("parameters") or []:
+            _add(book, parameter_from_yaml(path, raw, book.problems))
+    book.version = rules_version(root)
+    return book
+
+
+def _add(book: Rulebook, item) -> None:
+    if item is None:
+        return
+    if isinstance(item, Parameter):
+        if item.id in book.parameters:
+            book.problems.append(RulebookError(f"id parameter '{item.id}' ganda", file=item.file, line=item.line))
+        book.parameters[item.id] = item
+        return
+    existing = book.rules + book.formulas
+    clash = next((x for x in existing if x.id == item.id), None)
+    if clash:
+        book.problems.append(RulebookError(f"id '{item.id}' ganda (juga di {clash.file}:{clash.line})", file=item.file, line=item.line))
+    (book.rules if isinstance(item, Rule) else book.formulas).append(item)
+
+
+def _require(path, raw, keys, problems, what) -> bool:
+    if not isinstance(raw, dict):
+        problems.append(RulebookError(f"{what} harus berupa mapping", file=str(path), line=line_of(raw)))
+        return False
+    missing = [k for k in keys if k not in raw]
+    if missing:
+        problems.append(RulebookError(f"{what} '{raw.get('id', '?')}' tanpa isian wajib: {', '.join(missing)}",
+                                      file=str(path), line=line_of(raw)))
+        return False
+    return True
+
+
+def _cites(path, raw, problems) -> list[str]:
+    cites = raw.get("cites")
+    if isinstance(cites, str):
+        cites = [cites]
+    if not cites:
+        problems.append(RulebookError(f"'{raw.get('id')}' tidak mengutip klausul apa pun (cites kosong)",
+                                      file=str(path), line=line_of(raw, "cites")))
+        return []
+    return [str(c) for c in cites]
+
+
+def _rule(path: Path, raw, problems) -> Rule | None:
+    if not _require(path, raw, ("id", "title", "cites", "when", "then"), problems, "aturan"):
+        return None
+    _check_when(path, raw, problems)
+    return Rule(str(raw["id"]), str(raw["title"]), _cites(path, raw, problems), raw["when"], raw["then"],
+                int(raw.get("priority", 0)), str(path), line_of(raw) or 0, str(raw.get("title_en", "")),
+                raw.get("from"), raw.get("until"))
+
+
+def _check_when(path, raw, problems) -> None:
+    when = raw["when"]
+    if not isinstance(when, dict):
+        problems.append(RulebookError(f"'when' aturan '{raw['id']}' harus mapping", file=str(path), line=line_of(raw, "when")))
+        return
+    for kind, conditions in when.items():
+        if kind == "params":
+            continue
+        if kind not in FACT_KINDS:
+            problems.append(RulebookError(f"jenis fakta '{kind}' tidak dikenal; harus salah satu dari {list(FACT_KINDS)} atau 'params'",
+                                          file=str(path), line=line_of(when, kind)))
+            continue
+        for name, test in (conditions or {}).items():
+            if isinstance(test, dict) and not set(test) <= OPERATORS | {"param", "fact"}:
+                problems.append(RulebookError(f"operator {sorted(set(test) - OPERATORS)} tidak dikenal pada '{name}'; "
+                                              f"yang dikenal: {sorted(OPERATORS)}", file=str(path), line=line_of(conditions, name)))
+
+
+def _formula(path: Path, raw, problems) -> Formula | None:
+    if not _require(path, raw, ("id", "title", "cites", "gives"), problems, "formula"):
+        return None
+    return Formula(str(raw["id"]), str(raw["title"]), _cites(path, raw, problems), list(raw["gives"]),
+                   list(raw.get("params") or []), str(path), line_of(raw) or 0, str(raw.get("title_en", "")))
+
+
+def parameter_from_yaml(path: Path, raw, problems) -> Parameter | None:
+    if not _require(path, raw, ("id", "title", "values"), problems, "parameter"):
+        return None
+    values = []
+    for item in raw["values"] or []:
+        value = _dated_value(path, raw["id"], item, problems)
+        if value:
+            values.append(value)
+    return Parameter(str(raw["id"]), str(raw["title"]), values, str(path), line_of(raw) or 0,
+                     bool(raw.get("interpretive", False)), str(raw.get("question", "")),
+                     list(raw.get("alternatives") or []), str(raw.get("title_en", "")))
+
+
+def _dated_value(path, pid, item, problems) -> DatedValue | None:
+    where = dict(file=str(path), line=line_of(item))
+    if not isinstance(item, dict) or "from" not in item or "value" not in item:
+        problems.append(RulebookError(f"nilai parameter '{pid}' harus punya 'from' dan 'value'", **where))
+        return None
+    if not isinstance(item["from"], dt.date):
+        problems.append(RulebookError(f"'from' parameter '{pid}' harus tanggal ISO (YYYY-MM-DD)", **where))
+        return None
+    reference = item.get("reference")
+    if isinstance(reference, str):
+        reference = [reference]
+    if not reference:
+        problems.append(RulebookError(f"nilai parameter '{pid}' sejak {item['from']} tidak punya 'reference'", **where))
+        reference = []
+    status = str(item.get("status", "confirmed"))
+    if status not in VALUE_STATUSES:
+        problems.append(RulebookError(f"status nilai '{status}' tidak dikenal; harus {sorted(VALUE_STATUSES)}", **where))
+    return DatedValue(item["from"], item["value"], tuple(str(r) for r in reference), status, str(item.get("note", "")))
+
+
+def rules_version(root: Path) -> str:
+    """A content hash of rules/ and regulations/: the version every decision carries."""
+    digest = hashlib.sha256()
+    for folder in ("rules", "regulations"):
+        for path in sorted((Path(root) / folder).rglob("*.yaml")):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

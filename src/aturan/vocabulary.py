@@ -1,0 +1,49 @@
+"""The fixed vocabulary of the case format, documented once.
+
+Competency keys follow PermenPANRB 38/2017 (the 8 managerial competencies);
+tiers and programs follow PerLAN 5/2022 jo 6/2022.
+"""
+
+COMPETENCIES = {
+    "integritas": ("Integritas", "Integrity"),
+    "kerja_sama": ("Kerja Sama", "Cooperation"),
+    "komunikasi": ("Komunikasi", "Communication"),
+    "orientasi_hasil": ("Orientasi pada Hasil", "Results orientation"),
+    "pelayanan_publik": ("Pelayanan Publik", "Public service"),
+    "pengembangan_diri": ("Pengembangan Diri dan Orang Lain", "Developing self and others"),
+    "mengelola_perubahan": ("Mengelola Perubahan", "Managing change"),
+    "pengambilan_keputusan": ("Pengambilan Keputusan", "Decision making"),
+}
+
+TIERS = {
+    "jpt_utama": ("JPT Utama", "Senior executive (utama)"),
+    "jpt_madya": ("JPT Madya", "Senior executive (madya)"),
+    "jpt_pratama": ("JPT Pratama", "Senior executive (pratama)"),
+    "administrator": ("Administrator", "Administrator"),
+    "pengawas": ("Pengawas", "Supervisor"),
+    "non_manajerial": ("Jabatan non-manajerial", "Non-managerial position"),
+}
+
+PROGRAMS = {
+    "pkn_1": ("PKN Tingkat I", "National Leadership Training I"),
+    "pkn_2": ("PKN Tingkat II", "National Leadership Training II"),
+    "pka": ("Pelatihan Kepemimpinan Administrator", "Administrator Leadership Training"),
+    "pkp": ("Pelatihan Kepemimpinan Pengawas", "Supervisor Leadership Training"),
+}
+
+PURPOSES = {
+    "seleksi": ("seleksi (pengisian jabatan)", "selection"),
+    "pemetaan": ("pemetaan", "mapping"),
+}
+
+ROLES = {
+    "incumbent": ("petahana (pejabat yang menduduki jabatan)", "incumbent"),
+    "successor": ("suksesor (dipersiapkan untuk jabatan)", "successor"),
+}
+
+
+def label(table: dict, key, lang: str = "id") -> str:
+    names = table.get(key)
+    if not names:
+        return str(key)
+    return names[0] if lang == "id" else names[1]
