@@ -134,8 +134,19 @@ def _fact(sid, kind, stage, values, props) -> dict:
     for prop in props:
         value = values.get(prop)
         if value is not None:
-            fact[prop] = value
+            fact[prop] = _scalar(prop, value)
     return fact
+
+
+def _scalar(prop: str, value):
+    """The library's JSON parser rejects exponent notation (1e-05), and after that rejection the
+    session is left corrupt and a later call can crash the process. Floats are therefore rounded to
+    4 decimals, which Python always writes without an exponent in the range facts can take."""
+    if isinstance(value, float):
+        if not abs(value) < 1e15:
+            raise RulebookError(f"nilai fakta '{prop}' = {value!r} di luar rentang yang dapat diproses mesin aturan")
+        return round(value, 4) + 0.0
+    return value
 
 
 def _apply(firings: list[Firing], known: dict) -> None:

@@ -129,7 +129,7 @@ def job_person_match(ctx: Context) -> dict:
         return {}
     if assessment.get("jpm") is not None:
         ctx.extra["jpm_source"] = "laporan"
-        return {"measured_jpm": float(assessment["jpm"])}
+        return {"measured_jpm": round(float(assessment["jpm"]), 2)}
     capped = bool(ctx.params["jpm.cap_per_competency"])
     achieved = sum(min(r["level"], r["standard"]) if capped else r["level"] for r in rows)
     ctx.extra["jpm_source"] = "dihitung"

@@ -19,6 +19,7 @@ from pathlib import Path
 from .cases import case_from_data, load_case
 from .decision import Decider
 from .errors import AturanError, InputError
+from .reform import override_parameters
 from .yamlio import line_of, load_yaml
 
 
@@ -80,8 +81,17 @@ def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
     return result
 
 
+_VARIANTS: dict = {}
+
+
 def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
-    """Hook for later layers (models, lifecycle) that read extra options from a golden test."""
+    """A test may set `parameters:` to try a drafter's alternative (an interpretive choice)."""
+    overrides = test.get("parameters") or {}
+    if overrides:
+        key = (id(decider), repr(sorted(overrides.items())))
+        if key not in _VARIANTS:
+            _VARIANTS[key] = Decider(override_parameters(decider.rulebook, dict(overrides), label="golden"))
+        decider = _VARIANTS[key]
     return decider.decide(case, as_of)
 
 

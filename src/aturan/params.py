@@ -18,6 +18,7 @@ class DatedValue:
     reference: tuple[str, ...]
     status: str
     note: str = ""
+    date_note: str = ""
 
 
 @dataclass

@@ -194,7 +194,8 @@ def _dated_value(path, pid, item, problems) -> DatedValue | None:
     status = str(item.get("status", "confirmed"))
     if status not in VALUE_STATUSES:
         problems.append(RulebookError(f"status nilai '{status}' tidak dikenal; harus {sorted(VALUE_STATUSES)}", **where))
-    return DatedValue(item["from"], item["value"], tuple(str(r) for r in reference), status, str(item.get("note", "")))
+    return DatedValue(item["from"], item["value"], tuple(str(r) for r in reference), status,
+                      str(item.get("note", "")), str(item.get("date_note", "")))
 
 
 def rules_version(root: Path) -> str:

@@ -1,0 +1,108 @@
+"""Reforms: small overrides of the rulebook, applied as data before compilation (the OpenFisca idea).
+
+A reform file (YAML):
+
+    name: Masa berlaku asesmen 2 tahun
+    cites: [...]                      # optional: clauses of the drafter's draft, listed in `new_clauses`
+    new_clauses:                      # the draft articles the changes cite
+      - {id: rancangan:pasal-5, citation: Rancangan PerLAN ... Pasal 5, text: ..., read_at: draf, status: unconfirmed}
+    parameters:
+      - id: assessment.validity_years
+        from: 2026-01-01
+        value: 2
+        reference: [rancangan:pasal-5]
+    disable_rules: [rule.id, ...]
+    rules: [ ...new or replacing rules, same format as rules/ ... ]
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+from .corpus import Clause
+from .errors import RulebookError
+from .params import DatedValue
+from .rulebook import Rulebook, parameter_from_yaml, _rule
+from .yamlio import line_of, load_yaml
+
+
+def override_parameters(book: Rulebook, values: dict, start: dt.date = dt.date.min, label: str = "override") -> Rulebook:
+    """A copy of the rulebook where each parameter takes `value` from `start`, keeping its references."""
+    changed = copy.copy(book)
+    changed.parameters = dict(book.parameters)
+    for pid, value in values.items():
+        if pid not in book.parameters:
+            raise RulebookError(f"parameter '{pid}' tidak dikenal", field=pid)
+        param = copy.copy(book.parameters[pid])
+        base = param.values[-1]
+        param.values = [v for v in param.values if v.start < start] + [DatedValue(start, value, base.reference, "reform", label)]
+        changed.parameters[pid] = param
+    changed.version = f"{book.version}+{label}"
+    return changed
+
+
+def apply_reform(book: Rulebook, path: Path) -> Rulebook:
+    data = load_yaml(path, RulebookError)
+    if not isinstance(data, dict):
+        raise RulebookError("reformasi harus berupa mapping YAML", file=str(path))
+    changed = copy.copy(book)
+    changed.corpus = copy.copy(book.corpus)
+    changed.corpus.clauses = dict(book.corpus.clauses)
+    changed.parameters = dict(book.parameters)
+    changed.rules = list(book.rules)
+    problems: list = []
+    for raw in data.get("new_clauses") or []:
+        changed.corpus.clauses[raw["id"]] = Clause(raw["id"], raw["citation"], str(raw.get("text", "")), str(raw.get("read_at", "draf")),
+                                                   str(raw.get("status", "unconfirmed")), "reform", str(path), line_of(raw) or 0)
+    for raw in data.get("parameters") or []:
+        _override_parameter(changed, path, raw, problems)
+    for rule_id in data.get("disable_rules") or []:
+        _disable(changed, path, data, rule_id)
+    for raw in data.get("rules") or []:
+        rule = _rule(path, raw, problems)
+        if rule:
+            rule.origin = "reform"
+            changed.rules = [r for r in changed.rules if r.id != rule.id] + [rule]
+    problems += _unresolved(changed, path, data)
+    if problems:
+        raise problems[0]
+    changed.version = f"{book.version}+{Path(path).stem}"
+    return changed
+
+
+def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None:
+    pid = raw.get("id") if isinstance(raw, dict) else None
+    if pid not in book.parameters:
+        raise RulebookError(f"parameter '{pid}' tidak dikenal", file=str(path), line=line_of(raw))
+    shaped = {"id": pid, "title": book.parameters[pid].title,
+              "values": [{k: raw[k] for k in ("from", "value", "reference", "note") if k in raw} | {"status": "reform"}]}
+    new = parameter_from_yaml(path, shaped, problems)
+    if new and new.values:
+        param = copy.copy(book.parameters[pid])
+        start = new.values[0].start
+        param.values = [v for v in param.values if v.start < start] + new.values
+        book.parameters[pid] = param
+
+
+def _disable(book: Rulebook, path: Path, data, rule_id: str) -> None:
+    rule = book.rule(rule_id)
+    if rule is None:
+        raise RulebookError(f"aturan '{rule_id}' yang hendak dinonaktifkan tidak ada", file=str(path), line=line_of(data, "disable_rules"))
+    disabled = copy.copy(rule)
+    disabled.enabled = False
+    book.rules = [disabled if r.id == rule_id else r for r in book.rules]
+
+
+def _unresolved(book: Rulebook, path: Path, data) -> list:
+    problems = []
+    for param in book.parameters.values():
+        for value in param.values:
+            for cid in value.reference:
+                if book.corpus.clause(cid) is None:
+                    problems.append(RulebookError(f"parameter '{param.id}' merujuk klausul '{cid}' yang tidak ada", file=str(path)))
+    for rule in book.rules:
+        for cid in rule.cites:
+            if book.corpus.clause(cid) is None:
+                problems.append(RulebookError(f"aturan '{rule.id}' mengutip klausul '{cid}' yang tidak ada", file=str(path), line=rule.line))
+    return problems

@@ -1,0 +1,37 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aturan.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ["ATURAN_ROOT"] = str(ROOT)
+
+
+class Result:
+    def __init__(self, result):
+        self.exit_code = result.exit_code
+        self.output = result.stdout
+        self.stderr = result.stderr
+        self.exception = result.exception
+
+
+@pytest.fixture
+def aturan():
+    """Run the real CLI; returns exit code, stdout and stderr separately."""
+    def run(*args, root=None):
+        env = {"ATURAN_ROOT": str(root or ROOT)}
+        return Result(CliRunner().invoke(main, [str(a) for a in args], env=env))
+    return run
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A scratch copy of rules/ and regulations/ that a test may break."""
+    for folder in ("rules", "regulations", "templates"):
+        if (ROOT / folder).exists():
+            shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path

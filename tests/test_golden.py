@@ -1,0 +1,36 @@
+"""The golden cases in golden/ are the contract with the drafters; pytest runs each one."""
+import pytest
+
+from aturan.decision import Decider
+from aturan.golden import golden_files, load_golden, run_one
+from aturan.rulebook import load_rulebook
+from conftest import ROOT
+
+DECIDER = Decider(load_rulebook(ROOT))
+CASES = [(path, test) for path in golden_files([ROOT / "golden"]) for test in load_golden(path)]
+
+
+@pytest.mark.parametrize("path,test", CASES, ids=[f"{p.name}:{t['name'][:60]}" for p, t in CASES])
+def test_golden_case(path, test):
+    result = run_one(DECIDER, path, test)
+    assert result.passed, "\n".join(result.failures)
+
+
+def test_every_rule_is_exercised_by_some_golden_case():
+    fired = set()
+    for path, test in CASES:
+        fired |= set(run_one(DECIDER, path, test).fired)
+    never = [r.id for r in DECIDER.rulebook.rules if r.id not in fired]
+    assert never == []
+
+
+def test_aturan_test_reports_a_broken_expectation(aturan, tmp_path):
+    golden = tmp_path / "broken.yaml"
+    golden.write_text(f"""- name: harapan yang salah
+  as_of: 2026-02-01
+  case_file: {ROOT / 'samples' / 'budi-petahana-administrator.yaml'}
+  expect: {{category: KMS}}
+""", encoding="utf-8")
+    result = aturan("test", golden)
+    assert result.exit_code == 1
+    assert "GAGAL" in result.output and "category: diharapkan 'KMS', hasilnya 'MS'" in result.output
