@@ -16,6 +16,7 @@ from .decision import Decider
 from .errors import AturanError
 from .explain import explain as explain_text
 from .golden import golden_files, run_golden
+from .interpretations import interpretations as list_interpretations
 from .rulebook import load_rulebook
 
 
@@ -129,3 +130,29 @@ def golden_test(paths, verbose):
                     click.echo(f"         {failure}")
     click.echo(f"{passed} lulus, {failed} gagal, dari {len(files)} berkas.")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@user_errors
+def interpretations(as_of, fmt):
+    """Daftar semua pilihan tafsir (parameter interpretatif): pertanyaan, nilai kini, dasar, alternatif."""
+    items = list_interpretations(load_rulebook(project_root()), as_of)
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        return
+    for number, item in enumerate(items, 1):
+        click.echo(f"{number}. {item['id']}: {item['title']}")
+        click.echo(f"   Pertanyaan: {item['question']}")
+        click.echo(f"   Nilai per {as_of.isoformat()}: {_short(item['value'])} (sejak {item['since']}, {item['status']})")
+        click.echo(f"   Dasar: {'; '.join(item['citations'])}")
+        for alternative in item["alternatives"]:
+            click.echo(f"   - alternatif: {alternative}")
+        click.echo(f"   Berkas: {item['file']}")
+        click.echo("")
+
+
+def _short(value, limit: int = 160) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[:limit] + " ..."

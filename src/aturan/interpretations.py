@@ -1,0 +1,39 @@
+"""Every open interpretive choice of the paper, in one place, for the drafters."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .rulebook import Rulebook
+
+
+def interpretations(book: Rulebook, as_of: dt.date) -> list[dict]:
+    out = []
+    for param in book.parameters.values():
+        if not param.interpretive:
+            continue
+        current = param.at(as_of)
+        out.append({
+            "id": param.id,
+            "title": param.title,
+            "question": param.question,
+            "value": current.value if current else None,
+            "since": current.start.isoformat() if current else None,
+            "status": current.status if current else None,
+            "citations": [_citation(book, cid) for cid in (current.reference if current else ())],
+            "alternatives": list(param.alternatives),
+            "file": f"{_relative(book, param.file)}:{param.line}",
+        })
+    return out
+
+
+def _citation(book: Rulebook, clause_id: str) -> str:
+    clause = book.corpus.clause(clause_id)
+    return clause.citation if clause else clause_id
+
+
+def _relative(book: Rulebook, path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(book.root.resolve()))
+    except ValueError:
+        return path
