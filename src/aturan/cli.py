@@ -52,10 +52,14 @@ def parse_date(ctx, param, value):
 
 
 AS_OF = click.option("--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini.")
+MODEL = click.option("--model", type=click.Choice(["flexible", "cluster", "a-la-carte", "generic"]),
+                     help="Model integrasi (Alternatif I-IV); bawaan: parameter integration.model.")
+ASSESSMENT = click.option("--assessment", type=click.Choice(["integrated", "separate"]),
+                          help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.")
 
 
-def decider() -> Decider:
-    return Decider(load_rulebook(project_root()))
+def decider(model: str | None = None, assessment: str | None = None) -> Decider:
+    return Decider(load_rulebook(project_root()), model=model, assessment=assessment)
 
 
 @click.group()
@@ -85,11 +89,13 @@ def rules_check():
 @main.command()
 @click.argument("case_file", type=click.Path(path_type=Path))
 @AS_OF
+@MODEL
+@ASSESSMENT
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @user_errors
-def decide(case_file, as_of, fmt):
+def decide(case_file, as_of, model, assessment, fmt):
     """Putuskan satu kasus peserta (YAML atau JSON)."""
-    runner = decider()
+    runner = decider(model, assessment)
     decision = runner.decide(load_case(case_file), as_of)
     if fmt == "json":
         click.echo(json.dumps(decision, ensure_ascii=False, indent=2))
@@ -100,11 +106,13 @@ def decide(case_file, as_of, fmt):
 @main.command()
 @click.argument("case_file", type=click.Path(path_type=Path))
 @AS_OF
+@MODEL
+@ASSESSMENT
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Bahasa penjelasan.")
 @user_errors
-def explain(case_file, as_of, lang):
+def explain(case_file, as_of, model, assessment, lang):
     """Jelaskan keputusan langkah demi langkah, mengutip pasalnya."""
-    runner = decider()
+    runner = decider(model, assessment)
     click.echo(explain_text(runner.decide(load_case(case_file), as_of), runner.rulebook, lang))
 
 

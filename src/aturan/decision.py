@@ -12,20 +12,21 @@ import json
 from .cases import Case, check_against_date
 from .engine import Engine, Firing
 from .errors import RulebookError
-from .formulas import IMPLEMENTATIONS, Context, from_ymd
+from .formulas import DATE_FACTS, IMPLEMENTATIONS, Context, from_ymd
 from .params import ParamSet
+from .reform import override_parameters
+from .vocabulary import COMPETENCIES
 from .rulebook import Rulebook
-
-DATE_FACTS = {"as_of", "assessment_date", "assessment_expires_on"}
-
 
 class Decider:
     """Decides cases under one rulebook; compiles the rules in force on each date once."""
 
-    def __init__(self, rulebook: Rulebook):
+    def __init__(self, rulebook: Rulebook, model: str | None = None, assessment: str | None = None):
         if rulebook.problems:
             raise rulebook.problems[0]
-        self.rulebook = rulebook
+        choices = {"integration.model": model, "integration.assessment_option": assessment}
+        choices = {pid: value for pid, value in choices.items() if value}
+        self.rulebook = override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
         self._engines: dict = {}
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
         if missing:
@@ -42,12 +43,15 @@ class Decider:
     def decide(self, case: Case, as_of: dt.date) -> dict:
         check_against_date(case, as_of)
         engine, params = self.law_on(as_of)
-        ctx = Context(case, as_of, params)
+        ctx = Context(case, as_of, params, self.rulebook.annexes)
         steps = [self._measure(formula, ctx) for formula in self.rulebook.formulas]
-        firings = engine.evaluate(ctx.facts, {"competency": ctx.extra.get("competencies", [])})
+        firings = engine.evaluate(ctx.facts, {"competency": ctx.extra.get("competencies", []),
+                                              "subject": ctx.extra.get("subjects", [])})
         conclusions = dict(ctx.facts)
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
             conclusions.update(firing.conclusions)
+            for name, item in firing.appended.items():
+                conclusions[name] = conclusions.get(name, []) + [(item, firing)]
         return self._decision(case, as_of, ctx, conclusions, steps + [self._rule_step(f, params) for f in firings])
 
     def _measure(self, formula, ctx: Context) -> dict:
@@ -109,10 +113,97 @@ class Decider:
             "jpm_source": ctx.extra.get("jpm_source") if measured else None,
             "category": c.get("category"),
             "meets_skj": c.get("meets_skj"),
+            "design": self._design(ctx, c),
+            "lifecycle": _lifecycle(ctx, c),
+            "documents": self._documents(c),
             "trace": trace,
         }
         decision["decision_id"] = decision_id(case, as_of, self.rulebook.version)
         return decision
+
+    def _design(self, ctx: Context, c: dict) -> dict:
+        subjects = {s["id"]: s for s in ctx.extra.get("subjects") or []}
+        order = list(subjects)
+        required = sorted((_subject_entry(item, firing, subjects) for item, firing in c.get("required_subjects", [])),
+                          key=lambda e: order.index(e["subject"]))
+        waived = sorted((_subject_entry(item, firing, subjects) for item, firing in c.get("waived_subjects", [])),
+                        key=lambda e: order.index(e["subject"]))
+        return {
+            "model": ctx.params["integration.model"],
+            "status": c.get("design_status") or ("bukan_sasaran" if c.get("in_scope") is False else None),
+            "full_participant": c.get("full_participant", bool(c.get("design_status") == "ditetapkan")),
+            "cluster": self._cluster(ctx, c),
+            "required": required,
+            "waived": waived,
+            "jp": {"total": c.get("jp_total"), "required": sum(e["jp"] for e in required),
+                   "waived": sum(e["jp"] for e in waived)},
+            "coaching": self._coaching(ctx, c),
+        }
+
+    def _cluster(self, ctx: Context, c: dict) -> dict | None:
+        cluster = c.get("cluster")
+        if not cluster:
+            return None
+        groups = ctx.params["curriculum.competency_groups"]
+        basis = ctx.params["cluster.basis"]
+        name = groups[cluster]["name"] if cluster in groups else f"Klaster {cluster}"
+        return {"id": cluster, "basis": basis, "name": name}
+
+    def _coaching(self, ctx: Context, c: dict) -> dict | None:
+        if not c.get("coaching"):
+            return None
+        order = list(COMPETENCIES)
+        focus = sorted((item["competency"] for item, _ in c.get("coaching_focus", [])), key=order.index)
+        level = c.get("standard_level")
+        ksa = self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
+        return {
+            "focus": focus,
+            "signature": f"{c.get('program')}:{'+'.join(focus)}",
+            "group": None,
+            "ksa": [_ksa_row(ksa, key, level) for key in focus],
+        }
+
+    def _documents(self, c: dict) -> list[dict]:
+        documents: dict[str, dict] = {}
+        for item, firing in c.get("documents", []):
+            entry = documents.setdefault(item["type"], {"type": item["type"], "rules": [], "cites": []})
+            entry["rules"].append(firing.rule.id)
+            entry["cites"] += [cite for cite in firing.rule.cites if cite not in entry["cites"]]
+        return list(documents.values())
+
+
+def _subject_entry(item: dict, firing: Firing, subjects: dict) -> dict:
+    subject = subjects[item["subject"]]
+    stages = {"semua": subject["stages"], "mandiri": ["mandiri"],
+              "selain_mandiri": [s for s in subject["stages"] if s != "mandiri"]}[item["scope"]]
+    return {"subject": subject["id"], "name": subject["name"], "agenda": subject["agenda"], "stages": stages,
+            "jp": sum(subject["jp"].get(stage, 0) for stage in stages), "competencies": subject["competencies"],
+            "reason": item["reason"], "rule": firing.rule.id}
+
+
+def _ksa_row(ksa: dict, key: str, level) -> dict:
+    entry = (ksa.get(key) or {}).get("levels", {}).get(level) or {}
+    skill = entry.get("skill") or {}
+    return {"competency": key, "level": level, "description": entry.get("description"),
+            "knowledge": entry.get("knowledge", []), "skill_personal": skill.get("personal", []),
+            "skill_interpersonal": skill.get("interpersonal", []), "attitude": entry.get("attitude", []),
+            "learning_models": entry.get("learning_models", [])}
+
+
+def _lifecycle(ctx: Context, c: dict) -> dict:
+    return {
+        "assessment_option": ctx.params["integration.assessment_option"],
+        "state": c.get("state"),
+        "training_passed": c.get("training_passed"),
+        "attempt": {"count": c.get("post_attempts", 0), "date": _iso(c.get("post_date")),
+                    "valid": c.get("attempt_valid"), "reason": c.get("attempt_reason")},
+        "post_meets_skj": c.get("post_meets_skj"),
+        "certificate_expires_on": _iso(c.get("certificate_expires_on")),
+        "talent_pool": bool(c.get("talent_pool")),
+        "window": {"opens": _iso(c.get("window_opens")), "closes": _iso(c.get("window_closes"))},
+        "recommendations": [item["kind"] for item, _ in c.get("recommendations", [])],
+        "next_step": {"action": c.get("next_action"), "from": _iso(c.get("next_from")), "until": _iso(c.get("next_until"))},
+    }
 
 
 def decision_id(case: Case, as_of: dt.date, version: str) -> str:

@@ -96,16 +96,22 @@ class Engine:
         try:
             for stage in self.stages:
                 self._matches = []
-                try:
-                    self._host.assert_facts(self._name, self._stage_facts(sid, stage, known, items))
-                except (MessageNotHandledException, MessageObservedException):
-                    pass
+                for fact in self._stage_facts(sid, stage, known, items):
+                    self._assert(fact)
                 stage_firings = [self._firing(index, matched) for index, matched in self._matches]
                 _apply(stage_firings, known)
                 firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
         finally:
             self._host.delete_state(self._name, sid)
         return firings
+
+    def _assert(self, fact: dict) -> None:
+        """One fact at a time: in a batch, one unmatched fact makes the library raise before it runs
+        the actions the other facts matched."""
+        try:
+            self._host.assert_fact(self._name, fact)
+        except (MessageNotHandledException, MessageObservedException):
+            pass
 
     def _stage_facts(self, sid: str, stage: int, known: dict, items: dict) -> list[dict]:
         reads = self._reads[stage]
@@ -159,15 +165,15 @@ def _apply(firings: list[Firing], known: dict) -> None:
             setter[prop] = firing
             known[prop] = value
         for name, item in firing.appended.items():
-            known.setdefault(name, [])
-            known[name] = list(known[name]) + [item]
+            known[name] = list(known.get(name) or []) + [dict(item, rule=firing.rule.id) if isinstance(item, dict) else item]
 
 
 def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
     used = {}
     for pid, expected in (rule.when.get("params") or {}).items():
         used[pid] = _param(params, pid, rule)
-        if used[pid] != expected:
+        allowed = expected["in"] if isinstance(expected, dict) and "in" in expected else [expected]
+        if used[pid] not in allowed:
             return None
     reads = {}
     for kind, conditions in rule.when.items():

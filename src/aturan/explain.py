@@ -22,6 +22,13 @@ TEXT = {
         "param": "Parameter", "overridden": "dikesampingkan oleh aturan berprioritas lebih tinggi untuk",
         "yes": "ya", "no": "tidak", "none": "-",
         "status_unconfirmed": "pasal belum dikonfirmasi",
+        "design": "Desain pelatihan", "model": "Model", "status": "Status", "cluster": "Klaster",
+        "required": "Mata pelatihan wajib", "waived": "Mata pelatihan dibebaskan", "jp": "JP",
+        "coaching": "Coaching dan mentoring, fokus", "group": "kelompok",
+        "lifecycle": "Siklus dan langkah berikutnya", "state": "Keadaan", "next": "Langkah berikutnya",
+        "window": "Jendela uji kompetensi", "expires_cert": "Sertifikat kompetensi berlaku sampai sebelum",
+        "documents": "Dokumen yang diperlukan", "from": "mulai", "until": "paling lambat",
+        "full": "tercatat sebagai peserta utuh",
     },
     "en": {
         "title": "Decision for {name} (NIP {nip}) as of {as_of}",
@@ -38,6 +45,13 @@ TEXT = {
         "param": "Parameter", "overridden": "overridden by a higher-priority rule for",
         "yes": "yes", "no": "no", "none": "-",
         "status_unconfirmed": "article not confirmed",
+        "design": "Training design", "model": "Model", "status": "Status", "cluster": "Cluster",
+        "required": "Required subjects", "waived": "Waived subjects", "jp": "JP",
+        "coaching": "Coaching and mentoring, focus", "group": "group",
+        "lifecycle": "Lifecycle and next step", "state": "State", "next": "Next step",
+        "window": "Assessment window", "expires_cert": "Competency certificate valid until before",
+        "documents": "Documents called for", "from": "from", "until": "until",
+        "full": "recorded as a full participant",
     },
 }
 
@@ -52,10 +66,49 @@ def explain(decision: dict, book: Rulebook, lang: str = "id") -> str:
         for key, level in decision["levels"].items():
             lines.append(f"  {label(COMPETENCIES, key, lang):<34} {level} / {decision['standard'][key]}"
                          f"   gap {decision['gaps'][key]}")
+    if decision.get("design"):
+        lines += [""] + _design(decision["design"], t)
+    if decision.get("lifecycle"):
+        lines += [""] + _lifecycle(decision, t)
     lines += ["", t["steps"]]
     for number, step in enumerate(decision["trace"], 1):
         lines += _step(number, step, book, t, lang)
     return "\n".join(lines) + "\n"
+
+
+def _design(design: dict, t: dict) -> list[str]:
+    out = [t["design"], f"  {t['model']}: {design['model']}; {t['status']}: {design['status'] or t['none']}"
+                        + (f"; {t['full']}" if design.get("full_participant") and design["waived"] else "")]
+    if design.get("cluster"):
+        out.append(f"  {t['cluster']}: {design['cluster']['name']} ({design['cluster']['basis']})")
+    if design["required"] or design["waived"]:
+        jp = design["jp"]
+        out.append(f"  {t['jp']}: {jp['required']} {t['required'].lower()}, {jp['waived']} {t['waived'].lower()}, dari {jp['total']}")
+    for label_key, entries in (("required", design["required"]), ("waived", design["waived"])):
+        if entries:
+            out.append(f"  {t[label_key]}:")
+            out += [f"    - {e['name']} [{', '.join(e['stages'])}; {e['jp']} JP] ({e['reason']}; {e['rule']})" for e in entries]
+    if design.get("coaching"):
+        coaching = design["coaching"]
+        group = f"; {t['group']} {coaching['group']}" if coaching.get("group") else ""
+        out.append(f"  {t['coaching']}: {', '.join(coaching['focus'])}{group}")
+    return out
+
+
+def _lifecycle(decision: dict, t: dict) -> list[str]:
+    life = decision["lifecycle"]
+    step = life["next_step"]
+    dates = " ".join(x for x in (f"{t['from']} {step['from']}" if step["from"] else "",
+                                 f"{t['until']} {step['until']}" if step["until"] else "") if x)
+    out = [t["lifecycle"], f"  {t['state']}: {life['state'] or t['none']}",
+           f"  {t['next']}: {step['action'] or t['none']} {dates}".rstrip()]
+    if life["window"]["opens"] and life["assessment_option"] == "separate":
+        out.append(f"  {t['window']}: {life['window']['opens']} .. {life['window']['closes']}")
+    if life.get("certificate_expires_on"):
+        out.append(f"  {t['expires_cert']} {life['certificate_expires_on']}")
+    if decision.get("documents"):
+        out.append(f"  {t['documents']}: " + ", ".join(f"{d['type']} ({', '.join(d['rules'])})" for d in decision["documents"]))
+    return out
 
 
 def _yn(value, t) -> str:

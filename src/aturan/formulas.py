@@ -24,11 +24,18 @@ def formula(formula_id: str):
     return register
 
 
+DATE_FACTS = {"as_of", "assessment_date", "assessment_expires_on", "training_start", "training_end", "final_date",
+              "remedial_date", "remedial_deadline", "window_opens", "window_closes", "post_date", "prev_post_date",
+              "retest_earliest", "next_retest_from", "cert_expires_on", "next_from", "next_until",
+              "certificate_expires_on"}
+
+
 @dataclass
 class Context:
     case: Case
     as_of: dt.date
     params: ParamSet
+    annexes: dict = field(default_factory=dict)  # regulations/lampiran: the curriculum, the KSA matrix
     facts: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)   # non-fact results (the assessment used, per-competency tables)
 
@@ -149,3 +156,108 @@ def competency_evidence(ctx: Context) -> dict:
         if issued <= ctx.as_of < add_years(issued, years) and ranks.get(item["tier"], 0) >= ranks.get(target, 99):
             return {"holds_evidence": True}
     return {"holds_evidence": False}
+
+
+@formula("kurikulum.mata-pelatihan")
+def curriculum_subjects(ctx: Context) -> dict:
+    """The program's subjects, each with whether every competency it serves is already met."""
+    program = ctx.annexes["kurikulum"]["programs"][ctx.facts["program"]]
+    catalogue = ctx.params["curriculum.subjects"]
+    met = {row["key"]: row["met"] for row in ctx.extra.get("competencies") or []}
+    subjects = []
+    for agenda in program["agendas"]:
+        for subject in agenda["subjects"]:
+            info = catalogue[subject["id"]]
+            subjects.append({
+                "id": subject["id"], "name": subject["name"], "agenda": agenda["name"],
+                "stages": list(info["stages"]), "jp": dict(info["jp"]), "competencies": list(info["competencies"]),
+                "never_waivable": bool(info["never_waivable"]), "in_mandiri": "mandiri" in info["stages"],
+                "all_met": bool(met) and all(met.get(c, False) for c in info["competencies"]),
+            })
+    ctx.extra["subjects"] = subjects
+    return {"subject_count": len(subjects), "jp_total": sum(sum(s["jp"].values()) for s in subjects)}
+
+
+@formula("kompetensi.rumpun-terlemah")
+def weakest_group(ctx: Context) -> dict:
+    rows = ctx.extra.get("competencies") or []
+    if not rows:
+        return {}
+    gap = {row["key"]: row["gap"] for row in rows}
+    totals = {gid: sum(gap.get(c, 0) for c in group["competencies"])
+              for gid, group in ctx.params["curriculum.competency_groups"].items()}
+    best = max(totals, key=lambda gid: totals[gid])
+    return {"weakest_group": best if totals[best] > 0 else "tanpa_kesenjangan"}
+
+
+@formula("peserta.sertifikat-keikutsertaan")
+def participation_certificate(ctx: Context) -> dict:
+    held = any(e["type"] == "sertifikat_keikutsertaan" and e.get("program") == ctx.facts["program"]
+               and dt.date.fromisoformat(e["date"]) <= ctx.as_of for e in ctx.case.data.get("evidence") or [])
+    return {"holds_participation_cert": held}
+
+
+@formula("pelatihan.jadwal")
+def training_schedule(ctx: Context) -> dict:
+    return {"training_start": ymd(ctx.case.date("training", "start")), "training_end": ymd(ctx.case.date("training", "end"))}
+
+
+@formula("evaluasi.akhir")
+def final_evaluation(ctx: Context) -> dict:
+    final = _latest_event(ctx, "final_evaluation")
+    remedial = _latest_event(ctx, "remedial")
+    facts = {}
+    if final:
+        facts |= {"final_result": final.get("result"), "final_date": ymd(dt.date.fromisoformat(final["date"]))}
+        deadline = dt.date.fromisoformat(final["date"]) + dt.timedelta(days=int(ctx.params["remedial.deadline_days"]))
+        facts["remedial_deadline"] = ymd(deadline)
+    if remedial:
+        facts |= {"remedial_result": remedial.get("result"), "remedial_date": ymd(dt.date.fromisoformat(remedial["date"]))}
+    return facts
+
+
+@formula("asesmen-pasca.jendela")
+def assessment_window(ctx: Context) -> dict:
+    end = ctx.case.date("training", "end")
+    if not end:
+        return {}
+    return {"window_opens": ymd(add_months(end, int(ctx.params["post_assessment.window_min_months"]))),
+            "window_closes": ymd(add_months(end, int(ctx.params["post_assessment.window_max_months"])))}
+
+
+@formula("asesmen-pasca.percobaan")
+def post_assessment_attempts(ctx: Context) -> dict:
+    """The competency assessments after training, oldest first; in the integrated option the
+    final evaluation (when it carries levels) is the first of them."""
+    attempts = []
+    if ctx.params["integration.assessment_option"] == "integrated":
+        final = _latest_event(ctx, "final_evaluation")
+        if final and final.get("levels"):
+            attempts.append(final)
+    attempts += sorted(_events(ctx, "post_assessment"), key=lambda e: e["date"])
+    standard = ctx.facts.get("standard_level")
+    days = int(ctx.params["development.days"])
+    facts = {"post_attempts": len(attempts)}
+    if not attempts or standard is None:
+        return facts
+    latest = attempts[-1]
+    latest_date = dt.date.fromisoformat(latest["date"])
+    levels = latest.get("levels") or {}
+    ctx.extra["post_levels"] = levels
+    facts |= {"post_date": ymd(latest_date),
+              "post_unmet_count": sum(1 for key in COMPETENCIES if levels.get(key, 0) < standard),
+              "next_retest_from": ymd(latest_date + dt.timedelta(days=days)),
+              "cert_expires_on": ymd(add_years(latest_date, int(ctx.params["certificate.validity_years"])))}
+    if len(attempts) > 1:
+        previous = dt.date.fromisoformat(attempts[-2]["date"])
+        facts |= {"prev_post_date": ymd(previous), "retest_earliest": ymd(previous + dt.timedelta(days=days))}
+    return facts
+
+
+def _events(ctx: Context, kind: str) -> list[dict]:
+    return [e for e in ctx.case.data.get("events") or [] if e["type"] == kind and dt.date.fromisoformat(e["date"]) <= ctx.as_of]
+
+
+def _latest_event(ctx: Context, kind: str) -> dict | None:
+    events = _events(ctx, kind)
+    return max(events, key=lambda e: e["date"]) if events else None

@@ -85,8 +85,12 @@ _VARIANTS: dict = {}
 
 
 def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
-    """A test may set `parameters:` to try a drafter's alternative (an interpretive choice)."""
-    overrides = test.get("parameters") or {}
+    """A test may set `model:`, `assessment:` or `parameters:` (a drafter's alternative)."""
+    overrides = dict(test.get("parameters") or {})
+    if test.get("model"):
+        overrides["integration.model"] = test["model"]
+    if test.get("assessment"):
+        overrides["integration.assessment_option"] = test["assessment"]
     if overrides:
         key = (id(decider), repr(sorted(overrides.items())))
         if key not in _VARIANTS:

@@ -63,6 +63,7 @@ class Rulebook:
     parameters: dict[str, Parameter]
     problems: list[RulebookError] = field(default_factory=list)
     version: str = ""
+    annexes: dict = field(default_factory=dict)   # regulations/lampiran/*.yaml by file stem
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -73,6 +74,11 @@ def load_rulebook(root: Path) -> Rulebook:
     root = Path(root)
     corpus = load_corpus(root / "regulations")
     book = Rulebook(root, corpus, [], [], {}, list(corpus.problems))
+    for path in sorted((root / "regulations" / "lampiran").glob("*.yaml")):
+        try:
+            book.annexes[path.stem] = load_yaml(path, RulebookError)
+        except RulebookError as exc:
+            book.problems.append(exc)
     for path in sorted((root / "rules").rglob("*.yaml")):
         try:
             data = load_yaml(path, RulebookError)

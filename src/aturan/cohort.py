@@ -1,0 +1,521 @@
+"""Cohort input: many participant cases in one CSV, XLSX, YAML or JSON file, read row by row.
+
+`read_cohort(path)` yields one `CohortRow` per participant. A row that does not
+make a valid case carries an `InputError` naming the file, the row and the
+column (CSV/XLSX) or field (YAML/JSON), and reading goes on with the next row.
+Problems with the file as a whole (unknown extension, missing file, bad header,
+not UTF-8, not a list of cases) raise `InputError` instead.
+
+CSV and XLSX are read row by row and never held in memory; YAML and JSON lists
+are loaded whole. The only state kept across rows is the NIPs already seen
+(for the duplicate check). The column layout is documented in docs/cohort-format.md.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import json
+import math
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .cases import Case, case_from_data
+from .errors import InputError
+from .nip import parse_nip
+from .vocabulary import COMPETENCIES
+from .yamlio import LineDict, load_yaml
+
+LEVEL_COLUMNS = tuple(COMPETENCIES)
+POST_LEVEL_COLUMNS = tuple(f"post_{key}" for key in COMPETENCIES)
+
+CORE_COLUMNS = (
+    "nip", "name", "position_tier", "position_title", "agency", "role", "projected_tier", "program",
+    "training_start", "training_end", "batch",
+    "assessment_date", "assessment_purpose", "assessment_institution", "assessment_jpm",
+    *LEVEL_COLUMNS,
+)
+CERTIFICATE_COLUMNS = ("certificate_type", "certificate_date", "certificate_tier", "certificate_program")
+LIFECYCLE_COLUMNS = ("final_evaluation_date", "final_evaluation_result", "post_assessment_date",
+                     *POST_LEVEL_COLUMNS, "post_jpm")
+COLUMNS = CORE_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
+"""Every column a cohort table may have, in the order `write_cohort` writes them."""
+
+# An optional group present in the header must bring the columns that make it usable.
+_HEADER_GROUPS = (
+    (set(CERTIFICATE_COLUMNS), ("certificate_type", "certificate_date")),
+    ({"final_evaluation_date", "final_evaluation_result"}, ("final_evaluation_date",)),
+    ({"post_assessment_date", *POST_LEVEL_COLUMNS, "post_jpm"}, ("post_assessment_date", *POST_LEVEL_COLUMNS)),
+)
+
+SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml", ".json")
+
+
+@dataclass
+class CohortRow:
+    row: int                      # 1-based row (CSV/XLSX, header = 1), line (YAML) or position in the list (JSON)
+    case: Case | None
+    error: InputError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class CohortError(InputError):
+    """A bad cohort row. Tabular files name the row and column; YAML/JSON the line, case number and field."""
+
+    def __init__(self, message: str, *, file: str, row: int, column: str | None = None,
+                 field: str | None = None, line: int | None = None, item: int | None = None):
+        super().__init__(message, file=file, field=column or field, line=line, row=row)
+        self.column = column
+        self.item = item
+
+    def location(self) -> str:
+        if self.item is None:                       # CSV / XLSX
+            parts = [self.file, f"baris {self.row}"]
+            if self.column:
+                parts.append(f"kolom '{self.column}'")
+            elif self.field:
+                parts.append(f"isian '{self.field}'")
+        else:                                       # YAML / JSON list
+            parts = [f"{self.file}:{self.line}" if self.line else self.file, f"kasus ke-{self.item}"]
+            if self.field:
+                parts.append(f"isian '{self.field}'")
+        return ", ".join(parts)
+
+
+def read_cohort(path: Path | str) -> Iterator[CohortRow]:
+    """Yield one CohortRow per participant of a .csv, .xlsx, .yaml/.yml or .json cohort.
+
+    The extension and the file's existence are checked at once; everything else
+    is read lazily, row by row, as the iterator is consumed.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"jenis berkas kohort '{path.suffix or '(tanpa ekstensi)'}' tidak dikenal; "
+                         f"yang didukung: {', '.join(SUFFIXES)}", file=str(path))
+    if not path.is_file():
+        raise InputError("berkas tidak ditemukan", file=str(path))
+    if suffix == ".csv":
+        return _tabular(path, _csv_records(path), exact_width=True)
+    if suffix == ".xlsx":
+        return _tabular(path, _xlsx_records(path), exact_width=False)
+    return _listed(path)
+
+
+# --- tabular files -----------------------------------------------------------------------------
+
+def _csv_records(path: Path) -> Iterator[tuple[int, list]]:
+    """(line where the record starts, cells); the first record is the header."""
+    source = str(path)
+    with path.open("rb") as handle:
+        def lines():
+            for number, data in enumerate(handle, 1):
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(f"baris {number} bukan teks UTF-8; simpan berkas sebagai 'CSV UTF-8'",
+                                     file=source, line=number) from None
+                yield text.removeprefix("\ufeff") if number == 1 else text
+
+        text_lines = lines()
+        first = next(text_lines, None)
+        if first is None or not first.strip():
+            raise InputError("berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1)
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(itertools.chain([first], text_lines), delimiter=delimiter)
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(f"CSV tidak valid: {exc}", file=source, line=reader.line_num) from None
+            yield start, record
+
+
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
+    """(row number, cell values) of the first sheet, read-only and streaming; row 1 is the header."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({exc})", file=str(path)) from None
+    try:
+        if not workbook.worksheets:
+            raise InputError("berkas Excel tidak memiliki lembar kerja", file=str(path))
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()            # do not trust the stored size; read what is there
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def _tabular(path: Path, records: Iterator[tuple[int, list]], exact_width: bool) -> Iterator[CohortRow]:
+    source = str(path)
+    first = next(records, None)
+    if first is None:
+        raise InputError("berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1)
+    header = _header(source, first[1])
+    width = len(first[1])
+    seen: dict[str, int] = {}
+    for row, values in records:
+        if all(_text(value) is None for value in values):
+            continue                                        # blank line / empty row
+        if exact_width and len(values) != width:
+            missing = header[len(values)] if len(values) < len(header) else None
+            more = f"; sel untuk kolom '{missing}' dan sesudahnya tidak ada" if missing else ""
+            yield CohortRow(row, None, CohortError(
+                f"baris berisi {len(values)} sel, padahal header berisi {width} kolom{more}",
+                file=source, row=row, column=missing))
+            continue
+        stray = next((i for i in range(len(header), len(values)) if _text(values[i]) is not None), None)
+        if stray is not None:
+            yield CohortRow(row, None, CohortError(
+                f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak bernama di header",
+                file=source, row=row))
+            continue
+        yield _table_row(source, row, dict(zip(header, values)), seen)
+
+
+def _header(source: str, values: list) -> list[str]:
+    header = [(_text(value) or "").lower() for value in values]
+    while header and not header[-1]:
+        header.pop()
+    problems = []
+    blank = [str(i + 1) for i, name in enumerate(header) if not name]
+    if blank:
+        problems.append(f"kolom ke-{', '.join(blank)} tidak bernama")
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if unknown:
+        problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
+    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    if doubled:
+        problems.append(f"kolom muncul lebih dari sekali: {', '.join(doubled)}")
+    missing = [name for name in CORE_COLUMNS if name not in header]
+    for group, needed in _HEADER_GROUPS:
+        if group & set(header):
+            missing += [name for name in needed if name not in header]
+    if missing:
+        problems.append(f"kolom wajib tidak ada: {', '.join(missing)}")
+    if problems:
+        raise InputError("header (baris 1) tidak sesuai format kohort: " + "; ".join(problems)
+                         + " (lihat docs/cohort-format.md)", file=source, row=1)
+    return header
+
+
+class _CellError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _table_row(source: str, row: int, cells: dict, seen: dict[str, int]) -> CohortRow:
+    try:
+        nip = _nip(cells.get("nip"))
+        if nip in seen:
+            raise _CellError("nip", f"NIP {nip} sudah muncul di baris {seen[nip]}")
+        seen[nip] = row
+        raw, events = _case_dict(nip, cells)
+    except _CellError as exc:
+        return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=exc.column))
+    data = LineDict(raw)
+    data.line, data.key_lines = row, {}       # so later errors about this case point at its row
+    try:
+        case = case_from_data(data, source)
+    except InputError as exc:
+        column = _column_of(exc.field, events)
+        return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column,
+                                                field=None if column else exc.field))
+    return CohortRow(row, case, None)
+
+
+def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
+    """One table row as a case mapping (schema layout), and the event types in the order added."""
+    def text(column):
+        return _text(cells.get(column))
+
+    def word(column):                  # vocabulary keys: trimmed and lower-cased
+        value = _text(cells.get(column))
+        return value.lower() if value else None
+
+    raw: dict = {"nip": nip, "name": _required(cells, "name")}
+    position = {"tier": _required(cells, "position_tier").lower()}
+    _put(position, "title", text("position_title"))
+    _put(position, "agency", text("agency"))
+    raw["position"] = position
+    raw["role"] = _required(cells, "role").lower()
+    projected = word("projected_tier")
+    if projected:
+        raw["projected_position"] = {"tier": projected}
+    elif raw["role"] == "successor":
+        raise _CellError("projected_tier", "kosong; wajib diisi untuk suksesor (role successor): "
+                                           "jenjang jabatan yang dipersiapkan")
+    raw["program"] = _required(cells, "program").lower()
+
+    start, end = _date(cells, "training_start"), _date(cells, "training_end")
+    batch = text("batch")
+    if start or end or batch:
+        _needed(cells, ("training_start", "training_end"), ("training_start", "training_end", "batch"),
+                "pelatihan memerlukan tanggal mulai dan selesai")
+        raw["training"] = {"start": start, "end": end}
+        _put(raw["training"], "batch", batch)
+
+    assessment_date = _date(cells, "assessment_date")
+    _needed(cells, ("assessment_date",),
+            ("assessment_purpose", "assessment_institution", "assessment_jpm", *LEVEL_COLUMNS),
+            "tanpa assessment_date baris ini tidak memiliki asesmen")
+    if assessment_date:
+        _needed(cells, ("assessment_purpose",), ("assessment_date",), "asesmen memerlukan tujuan (seleksi/pemetaan)")
+        assessment = {"date": assessment_date, "purpose": word("assessment_purpose")}
+        _put(assessment, "institution", text("assessment_institution"))
+        assessment["levels"] = _levels(cells, LEVEL_COLUMNS, "assessment_date")
+        _put(assessment, "jpm", _jpm(cells, "assessment_jpm"))
+        raw["assessments"] = [assessment]
+
+    certificate_date = _date(cells, "certificate_date")
+    if any(text(column) for column in CERTIFICATE_COLUMNS):
+        _needed(cells, ("certificate_type", "certificate_date"), CERTIFICATE_COLUMNS,
+                "bukti sertifikat memerlukan jenis dan tanggal")
+        evidence = {"type": word("certificate_type"), "date": certificate_date}
+        _put(evidence, "tier", word("certificate_tier"))
+        _put(evidence, "program", word("certificate_program"))
+        raw["evidence"] = [evidence]
+
+    events, kinds = [], []
+    final_date = _date(cells, "final_evaluation_date")
+    _needed(cells, ("final_evaluation_date",), ("final_evaluation_result",), "evaluasi akhir memerlukan tanggal")
+    if final_date:
+        event = {"type": "final_evaluation", "date": final_date}
+        _put(event, "result", word("final_evaluation_result"))
+        events.append(event)
+        kinds.append("final_evaluation")
+    post_date = _date(cells, "post_assessment_date")
+    _needed(cells, ("post_assessment_date",), (*POST_LEVEL_COLUMNS, "post_jpm"),
+            "asesmen pascapelatihan memerlukan tanggal")
+    if post_date:
+        event = {"type": "post_assessment", "date": post_date,
+                 "levels": _levels(cells, POST_LEVEL_COLUMNS, "post_assessment_date")}
+        _put(event, "jpm", _jpm(cells, "post_jpm"))
+        events.append(event)
+        kinds.append("post_assessment")
+    if events:
+        raw["events"] = events
+    return raw, kinds
+
+
+def _put(mapping: dict, key: str, value) -> None:
+    if value is not None:
+        mapping[key] = value
+
+
+def _required(cells: dict, column: str) -> str:
+    value = _text(cells.get(column))
+    if value is None:
+        raise _CellError(column, "kosong; kolom ini wajib diisi")
+    return value
+
+
+def _needed(cells: dict, needed: Iterable[str], given: Iterable[str], why: str) -> None:
+    """If any of `given` is filled, every column in `needed` must be filled too."""
+    filled = next((column for column in given if _text(cells.get(column)) is not None), None)
+    if filled is None:
+        return
+    for column in needed:
+        if _text(cells.get(column)) is None:
+            raise _CellError(column, f"kosong, padahal kolom '{filled}' diisi; {why}")
+
+
+def _levels(cells: dict, columns: tuple[str, ...], date_column: str) -> dict:
+    levels = {}
+    for key, column in zip(COMPETENCIES, columns):
+        level = _level(cells, column)
+        if level is None:
+            raise _CellError(column, f"kosong, padahal kolom '{date_column}' diisi; "
+                                     "asesmen memerlukan kedelapan tingkat kompetensi (1..5)")
+        levels[key] = level
+    return levels
+
+
+# --- cell values -------------------------------------------------------------------------------
+
+def _text(value) -> str | None:
+    """A cell as trimmed text; None for an empty cell. Whole floats (3.0) lose their '.0'."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    text = str(value).strip()
+    return text or None
+
+
+_NIP_SCIENTIFIC = re.compile(r"\d+([.,]\d+)?[eE]\+?\d+")
+
+
+def _nip(value) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise _CellError("nip", f"NIP harus berupa teks 18 angka, bukan angka {_text(value)}: lembar kerja hanya "
+                                "menyimpan 15 digit angka sehingga digit akhir NIP dapat berubah; "
+                                "format kolom nip sebagai Teks")
+    text = re.sub(r"\s+", "", _text(value) or "")
+    if not text:
+        raise _CellError("nip", "kosong; kolom ini wajib diisi (NIP 18 angka)")
+    if _NIP_SCIENTIFIC.fullmatch(text):
+        raise _CellError("nip", f"nilai '{text}' adalah NIP yang sudah diubah menjadi notasi ilmiah oleh "
+                                "program lembar kerja; format kolom nip sebagai Teks dan isi ulang")
+    try:
+        parse_nip(text)
+    except ValueError as exc:
+        raise _CellError("nip", str(exc)) from None
+    return text
+
+
+_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
+
+
+def _date(cells: dict, column: str) -> str | None:
+    value = cells.get(column)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _text(value)
+    if text is None:
+        return None
+    match = _DATE.fullmatch(text)
+    if match:
+        try:
+            return dt.date.fromisoformat(match.group(1)).isoformat()
+        except ValueError:
+            pass
+    raise _CellError(column, f"nilai '{text}' bukan tanggal ISO yang valid (YYYY-MM-DD)")
+
+
+_LEVEL = re.compile(r"(\d+)(?:[.,]0+)?")
+
+
+def _level(cells: dict, column: str) -> int | None:
+    value = cells.get(column)
+    text = _text(value)
+    if text is None:
+        return None
+    match = None if isinstance(value, bool) else _LEVEL.fullmatch(text)
+    if not match:
+        raise _CellError(column, f"nilai '{text}' bukan tingkat kompetensi; yang diharapkan bilangan bulat 1..5")
+    level = int(match.group(1))
+    if not 1 <= level <= 5:
+        raise _CellError(column, f"nilai '{text}' di luar rentang 1..5")
+    return level
+
+
+def _jpm(cells: dict, column: str) -> int | float | None:
+    value = cells.get(column)
+    text = _text(value)
+    if text is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        try:
+            number = float(text.rstrip("%").strip().replace(",", "."))
+        except ValueError:
+            raise _CellError(column, f"nilai '{text}' bukan angka JPM; yang diharapkan persen 0..150, "
+                                     "mis. 85.5") from None
+    if not (math.isfinite(number) and 0 <= number <= 150):
+        raise _CellError(column, f"nilai '{text}' di luar rentang 0..150")
+    return int(number) if number.is_integer() else number
+
+
+# --- schema field -> column --------------------------------------------------------------------
+
+_FIELD_COLUMNS = {
+    "nip": "nip", "name": "name", "role": "role", "program": "program",
+    "position": "position_tier", "position.tier": "position_tier",
+    "position.title": "position_title", "position.agency": "agency",
+    "projected_position": "projected_tier", "projected_position.tier": "projected_tier",
+    "training": "training_start", "training.start": "training_start", "training.end": "training_end",
+    "training.batch": "batch",
+    "assessments": "assessment_date", "assessments[0]": "assessment_date",
+    "assessments[0].date": "assessment_date", "assessments[0].purpose": "assessment_purpose",
+    "assessments[0].institution": "assessment_institution", "assessments[0].jpm": "assessment_jpm",
+    "assessments[0].levels": LEVEL_COLUMNS[0],
+    "evidence": "certificate_type", "evidence[0]": "certificate_type",
+    "evidence[0].type": "certificate_type", "evidence[0].date": "certificate_date",
+    "evidence[0].tier": "certificate_tier", "evidence[0].program": "certificate_program",
+}
+_EVENT_FIELD = re.compile(r"events\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
+
+
+def _column_of(field: str | None, events: list[str]) -> str | None:
+    """The table column a schema field path (e.g. 'assessments[0].levels.integritas') came from."""
+    if not field:
+        return None
+    if field in _FIELD_COLUMNS:
+        return _FIELD_COLUMNS[field]
+    if field.startswith("assessments[0].levels."):
+        return field.rsplit(".", 1)[1]
+    match = _EVENT_FIELD.fullmatch(field)
+    if match and int(match.group(1)) < len(events):
+        kind, key, sub = events[int(match.group(1))], match.group(2), match.group(3)
+        if kind == "final_evaluation":
+            return "final_evaluation_result" if key == "result" else "final_evaluation_date"
+        if key == "levels":
+            return f"post_{sub}" if sub else POST_LEVEL_COLUMNS[0]
+        return "post_jpm" if key == "jpm" else "post_assessment_date"
+    return None
+
+
+# --- YAML / JSON lists -------------------------------------------------------------------------
+
+def _listed(path: Path) -> Iterator[CohortRow]:
+    source = str(path)
+    is_json = path.suffix.lower() == ".json"
+    if is_json:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError:
+            raise InputError("berkas bukan teks UTF-8", file=source) from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"JSON tidak valid: {exc.msg}", file=source, line=exc.lineno) from None
+    else:
+        data = load_yaml(path, InputError)
+    if isinstance(data, dict) and set(data) == {"cases"}:
+        data = data["cases"]
+    if not isinstance(data, list):
+        raise InputError("berkas kohort harus berisi daftar kasus, atau mapping dengan satu kunci 'cases' "
+                         "berisi daftar kasus", file=source, line=getattr(data, "line", None))
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data, 1):
+        row = index if is_json else (getattr(item, "line", None) or getattr(data, "line", None) or index)
+        where = (lambda first: f"pada kasus ke-{first}") if is_json else (lambda first: f"di baris {first}")
+        nip = item.get("nip") if isinstance(item, dict) else None
+        try:
+            parse_nip(nip)
+        except ValueError:
+            nip = None                       # case_from_data names the problem below
+        if nip is not None and nip in seen:
+            line = item.line_of("nip") if isinstance(item, LineDict) else None
+            yield CohortRow(row, None, CohortError(f"NIP {nip} sudah muncul {where(seen[nip])}", file=source,
+                                                   row=row, field="nip", line=line, item=index))
+            continue
+        if nip is not None:
+            seen[nip] = row
+        try:
+            case = case_from_data(item, source)
+        except InputError as exc:
+            yield CohortRow(row, None, CohortError(exc.message, file=source, row=row, field=exc.field,
+                                                   line=exc.line or (None if is_json else row), item=index))
+            continue
+        yield CohortRow(row, case, None)
