@@ -69,9 +69,9 @@ def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
         return result
     result.fired = [step["rule"] for step in decision["trace"]]
     for dotted, expected in (test.get("expect") or {}).items():
-        actual = lookup(decision, dotted)
-        if _normal(actual) != _normal(expected):
-            result.failures.append(f"{dotted}: diharapkan {expected!r}, hasilnya {actual!r}")
+        failure = compare(lookup(decision, dotted), expected)
+        if failure:
+            result.failures.append(f"{dotted}: {failure}")
     for rule_id in test.get("fired") or []:
         if rule_id not in result.fired:
             result.failures.append(f"aturan '{rule_id}' diharapkan berlaku, tetapi tidak ada di jejak")
@@ -99,16 +99,37 @@ def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
     return decider.decide(case, as_of)
 
 
-def lookup(decision: dict, dotted: str):
-    node = decision
-    for part in dotted.split("."):
+def lookup(node, dotted: str):
+    """`a.b.0.c` walks mappings and list indexes; `a.b[].c` collects `c` from every item of list `b`."""
+    head, sep, rest = dotted.partition("[].")
+    for part in head.split("."):
         if isinstance(node, list):
             node = node[int(part)] if part.isdigit() and int(part) < len(node) else None
         elif isinstance(node, dict):
             node = node.get(part)
         else:
             return None
+    if sep:
+        return [lookup(item, rest) for item in node or []]
     return node
+
+
+def compare(actual, expected) -> str | None:
+    """Equality, or `{includes: [...]}`, `{excludes: [...]}`, `{length: n}` for lists."""
+    if isinstance(expected, dict) and set(expected) <= {"includes", "excludes", "length"} and expected:
+        actual_list = _normal(actual) or []
+        missing = [x for x in _normal(expected.get("includes", [])) if x not in actual_list]
+        present = [x for x in _normal(expected.get("excludes", [])) if x in actual_list]
+        if missing:
+            return f"diharapkan memuat {missing}, hasilnya {actual_list}"
+        if present:
+            return f"diharapkan tidak memuat {present}, hasilnya {actual_list}"
+        if "length" in expected and len(actual_list) != expected["length"]:
+            return f"diharapkan {expected['length']} butir, hasilnya {len(actual_list)}: {actual_list}"
+        return None
+    if _normal(actual) != _normal(expected):
+        return f"diharapkan {expected!r}, hasilnya {actual!r}"
+    return None
 
 
 def _normal(value):

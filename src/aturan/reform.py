@@ -17,6 +17,7 @@ A reform file (YAML):
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -36,10 +37,26 @@ def override_parameters(book: Rulebook, values: dict, start: dt.date = dt.date.m
             raise RulebookError(f"parameter '{pid}' tidak dikenal", field=pid)
         param = copy.copy(book.parameters[pid])
         base = param.values[-1]
-        param.values = [v for v in param.values if v.start < start] + [DatedValue(start, value, base.reference, "reform", label)]
+        param.values = [v for v in param.values if v.start < start] + [
+            DatedValue(start, patched(base.value, value), base.reference, "reform", label)]
         changed.parameters[pid] = param
     changed.version = f"{book.version}+{label}"
     return changed
+
+
+def patched(current, change):
+    """`{patch: {...}}` changes only the named entries of a table-valued parameter (deep merge)."""
+    if not (isinstance(change, dict) and set(change) == {"patch"}):
+        return change
+    return _merge(copy.deepcopy(current), change["patch"])
+
+
+def _merge(base, patch):
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    for key, value in patch.items():
+        base[key] = _merge(base.get(key), value) if key in base else value
+    return base
 
 
 def apply_reform(book: Rulebook, path: Path) -> Rulebook:
@@ -81,6 +98,8 @@ def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None
     if new and new.values:
         param = copy.copy(book.parameters[pid])
         start = new.values[0].start
+        current = param.at(start) or param.values[-1]
+        new.values = [dataclasses.replace(v, value=patched(current.value, v.value)) for v in new.values]
         param.values = [v for v in param.values if v.start < start] + new.values
         book.parameters[pid] = param
 

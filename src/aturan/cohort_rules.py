@@ -1,0 +1,45 @@
+"""Cohort-level rules: decisions that need the whole cohort, not one participant.
+
+Coaching groups (Alternatives III and IV): participants with the same gap
+characteristics share a coaching group (Makalah Kebijakan LAN 2023, IV.A.3.b and
+IV.A.4.b); a group holds at most `coaching.group_size_max` participants (an assumption).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+COACHING_GROUP_RULE = {
+    "rule": "kohort.kelompok-coaching",
+    "title": "Peserta dengan karakteristik kesenjangan kompetensi yang sama dimasukkan ke kelompok coaching yang sama",
+    "cites": ["paper-lan-2023:iv-a-3-b-kelompok-coaching", "paper-lan-2023:iv-a-4-b-kelompok-coaching",
+              "asumsi-aturan:kelompok-coaching-ukuran"],
+}
+
+
+def assign_coaching_groups(decisions: list[dict], size_max: int) -> dict[str, list[str]]:
+    """Set design.coaching.group on each decision with coaching; returns group id -> NIPs.
+
+    Participants are grouped by program and focus competencies, in NIP order so the
+    result does not depend on the cohort's row order, then split into groups of at most size_max."""
+    by_signature: dict[str, list[dict]] = defaultdict(list)
+    for decision in decisions:
+        coaching = (decision.get("design") or {}).get("coaching")
+        if coaching:
+            by_signature[coaching["signature"]].append(decision)
+    groups: dict[str, list[str]] = {}
+    counters: dict[str, int] = defaultdict(int)
+    for signature in sorted(by_signature):
+        members = sorted(by_signature[signature], key=lambda d: d["nip"])
+        program = signature.split(":")[0]
+        for start in range(0, len(members), size_max):
+            counters[program] += 1
+            group_id = f"KC-{program.upper()}-{counters[program]:02d}"
+            chunk = members[start:start + size_max]
+            groups[group_id] = [d["nip"] for d in chunk]
+            for decision in chunk:
+                decision["design"]["coaching"]["group"] = group_id
+                decision["design"]["coaching"]["group_size"] = len(chunk)
+                decision["trace"].append(dict(COACHING_GROUP_RULE, kind="cohort_rule",
+                                              facts={"signature": signature, "group": group_id, "size": len(chunk)},
+                                              cites=[{"id": c, "citation": c} for c in COACHING_GROUP_RULE["cites"]]))
+    return groups
