@@ -16,7 +16,7 @@ COACHING_GROUP_RULE = {
 }
 
 
-def assign_coaching_groups(decisions: list[dict], size_max: int) -> dict[str, list[str]]:
+def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str) -> dict[str, list[str]]:
     """Set design.coaching.group on each decision with coaching; returns group id -> NIPs.
 
     Participants are grouped by program and focus competencies, in NIP order so the
@@ -41,5 +41,5 @@ def assign_coaching_groups(decisions: list[dict], size_max: int) -> dict[str, li
                 decision["design"]["coaching"]["group_size"] = len(chunk)
                 decision["trace"].append(dict(COACHING_GROUP_RULE, kind="cohort_rule",
                                               facts={"signature": signature, "group": group_id, "size": len(chunk)},
-                                              cites=[{"id": c, "citation": c} for c in COACHING_GROUP_RULE["cites"]]))
+                                              cites=[{"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]]))
     return groups

@@ -19,6 +19,7 @@ from pathlib import Path
 from .cases import case_from_data, load_case
 from .decision import Decider
 from .errors import AturanError, InputError
+from .cohort_rules import assign_coaching_groups
 from .reform import override_parameters
 from .yamlio import line_of, load_yaml
 
@@ -57,6 +58,8 @@ def run_golden(decider: Decider, path: Path) -> list[GoldenResult]:
 
 def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
     result = GoldenResult(str(path), line_of(test) or 0, str(test.get("name", "?")))
+    if "cohort" in test:
+        return _run_cohort(decider, path, test, result)
     try:
         case = load_case(path.parent / test["case_file"]) if "case_file" in test else case_from_data(test["case"], f"{path}")
         as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(str(test["as_of"]))
@@ -78,6 +81,23 @@ def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
     for rule_id in test.get("not_fired") or []:
         if rule_id in result.fired:
             result.failures.append(f"aturan '{rule_id}' diharapkan tidak berlaku, tetapi ada di jejak")
+    return result
+
+
+def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) -> GoldenResult:
+    """A cohort test: decide every case, apply the cohort-level rules, compare the coaching groups."""
+    try:
+        as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(str(test["as_of"]))
+        decisions = [decide_for_test(decider, case_from_data(raw, str(path)), as_of, test) for raw in test["cohort"]]
+    except AturanError as exc:
+        result.failures.append(f"galat masukan: {exc}")
+        return result
+    size = (test.get("parameters") or {}).get("coaching.group_size_max") or decider.law_on(as_of)[1]["coaching.group_size_max"]
+    groups = assign_coaching_groups(decisions, int(size), lambda cid: cid)
+    result.fired = sorted({step["rule"] for d in decisions for step in d["trace"]})
+    failure = compare(groups, test.get("expect_groups") or {})
+    if failure:
+        result.failures.append(f"kelompok coaching: {failure}")
     return result
 
 
