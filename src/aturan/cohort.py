@@ -499,7 +499,6 @@ def _listed(path: Path) -> Iterator[CohortRow]:
     seen: dict[str, int] = {}
     for index, item in enumerate(data, 1):
         row = index if is_json else (getattr(item, "line", None) or getattr(data, "line", None) or index)
-        where = (lambda first: f"pada kasus ke-{first}") if is_json else (lambda first: f"di baris {first}")
         nip = item.get("nip") if isinstance(item, dict) else None
         try:
             parse_nip(nip)
@@ -507,7 +506,8 @@ def _listed(path: Path) -> Iterator[CohortRow]:
             nip = None                       # case_from_data names the problem below
         if nip is not None and nip in seen:
             line = item.line_of("nip") if isinstance(item, LineDict) else None
-            yield CohortRow(row, None, CohortError(f"NIP {nip} sudah muncul {where(seen[nip])}", file=source,
+            where = f"pada kasus ke-{seen[nip]}" if is_json else f"di baris {seen[nip]}"
+            yield CohortRow(row, None, CohortError(f"NIP {nip} sudah muncul {where}", file=source,
                                                    row=row, field="nip", line=line, item=index))
             continue
         if nip is not None:

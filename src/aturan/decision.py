@@ -28,17 +28,22 @@ class Decider:
         choices = {pid: value for pid, value in choices.items() if value}
         self.rulebook = override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
         self._engines: dict = {}
+        self._by_date: dict = {}
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
         if missing:
             raise RulebookError(f"formula tanpa implementasi di formulas.py: {', '.join(missing)}")
 
     def law_on(self, as_of: dt.date) -> tuple[Engine, ParamSet]:
-        params = ParamSet(self.rulebook.parameters, as_of)
-        rules = [r for r in self.rulebook.rules if r.in_force(as_of)]
-        key = (params.key(), tuple(r.id for r in rules))
-        if key not in self._engines:
-            self._engines[key] = (Engine(rules, params, name=f"aturan{len(self._engines)}"), params)
-        return self._engines[key]
+        """The compiled rules and parameters in force on a date (dates with the same law share one engine)."""
+        if as_of not in self._by_date:
+            params = ParamSet(self.rulebook.parameters, as_of)
+            rules = [r for r in self.rulebook.rules if r.in_force(as_of)]
+            key = (params.key(), tuple(r.id for r in rules))
+            if key not in self._engines:
+                self._engines[key] = (Engine(rules, params, name=f"aturan{len(self._engines)}"), params)
+            engine, shared = self._engines[key]
+            self._by_date[as_of] = (engine, params if shared.date == as_of else ParamSet(self.rulebook.parameters, as_of))
+        return self._by_date[as_of]
 
     def decide(self, case: Case, as_of: dt.date) -> dict:
         check_against_date(case, as_of)
