@@ -387,7 +387,7 @@ def participant_block(doc, with_program=True, program_expr=None):
     rows = list(PARTICIPANT_ROWS)
     if with_program:
         rows.append(("Pelatihan", program_expr or
-                     "{{ participant.program_name }} Angkatan {{ participant.batch }}"))
+                     "{{ participant.program_name }}, {{ participant.batch }}"))
     identity(doc, rows)
     P(doc, "", after=6)
 
@@ -461,11 +461,12 @@ def cert_text(doc, *runs):
 
 
 def cert_footer(doc):
-    signature(doc, with_date=True, gap=48)
+    signature(doc, with_date=True, gap=36)
     TAG(doc, "{%p if legal_basis %}")
     P(doc, R("Dasar hukum:", b=True), size=8, before=12, after=1, keep_next=True)
     TAG(doc, "{%p for lb in legal_basis %}")
-    P(doc, R("{{ loop.index }}."), R("\t"), R("{{ lb.citation }} — {{ lb.text }}"),
+    # certificates print citations only, to stay on one page; letters quote the text too
+    P(doc, R("{{ loop.index }}."), R("\t"), R("{{ lb.citation }}"),
       size=8, align=JUSTIFY, left=Cm(0.5), first=Cm(-0.5))
     TAG(doc, "{%p endfor %}")
     TAG(doc, "{%p endif %}")
@@ -475,7 +476,7 @@ def cert_footer(doc):
     P(doc, R("{{ verification.note }}", size=8, i=True), align=LEFT)
 
 
-TRAINING_SENTENCE = ("{{ training.program_name }} Angkatan {{ training.batch }} yang "
+TRAINING_SENTENCE = ("{{ training.program_name }}, {{ training.batch }} yang "
                      "diselenggarakan oleh {{ training.institution }} pada tanggal "
                      "{{ training.start_text }} sampai dengan {{ training.end_text }}")
 
@@ -658,7 +659,7 @@ def build_penundaan_kelulusan():
     def content(doc):
         body(doc, "Dengan hormat, bersama ini kami beritahukan bahwa kelulusan peserta ",
              R(TRAINING_SENTENCE), " berikut ini ", R("ditunda", b=True), ":")
-        participant_block(doc, program_expr="{{ training.program_name }} Angkatan {{ training.batch }}")
+        participant_block(doc, program_expr="{{ training.program_name }}, {{ training.batch }}")
         body(doc, "Alasan penundaan: ", R("{{ remedial.reason }}"), first=None)
         TAG(doc, "{%p if remedial.note %}")
         body(doc, "Catatan: ", R("{{ remedial.note }}"), first=None)
@@ -673,9 +674,9 @@ def build_penundaan_kelulusan():
 def build_undangan_uji():
     def content(doc):
         body(doc, "Dalam rangka pelaksanaan uji kompetensi manajerial bagi alumni ",
-             R("{{ training.program_name }} Angkatan {{ training.batch }}"),
+             R("{{ training.program_name }}, {{ training.batch }}"),
              ", dengan hormat kami mengundang peserta berikut:")
-        participant_block(doc, program_expr="{{ training.program_name }} Angkatan {{ training.batch }}")
+        participant_block(doc, program_expr="{{ training.program_name }}, {{ training.batch }}")
         TAG(doc, "{%p if retest %}")
         body(doc, "untuk mengikuti ", R("uji kompetensi ulang", b=True),
              " yang dapat dilaksanakan paling cepat pada tanggal ",
@@ -699,7 +700,7 @@ def build_permintaan_asesmen_awal():
         body(doc, "Berdasarkan penelusuran data, peserta berikut yang akan mengikuti ",
              R(TRAINING_SENTENCE),
              " belum memiliki hasil asesmen kompetensi manajerial yang masih berlaku:")
-        participant_block(doc, program_expr="{{ training.program_name }} Angkatan {{ training.batch }}")
+        participant_block(doc, program_expr="{{ training.program_name }}, {{ training.batch }}")
         TAG(doc, "{%p if reason_text %}")
         body(doc, R("{{ reason_text }}"))
         TAG(doc, "{%p endif %}")

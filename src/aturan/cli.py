@@ -10,8 +10,14 @@ from pathlib import Path
 
 import click
 
-from .cases import load_case
-from .check import check_rulebook
+from .cases import case_from_data, load_case
+from .cohort import read_cohort
+from .cohort_rules import assign_coaching_groups
+from .documents import Settings
+from .issuing import Issuer, verify as verify_file
+from .registry import Registry, now_iso
+from .yamlio import load_yaml
+from .check import check_rulebook, check_templates
 from .decision import Decider
 from .errors import AturanError
 from .explain import explain as explain_text
@@ -77,7 +83,8 @@ def rules():
 @user_errors
 def rules_check():
     """Periksa rules/ dan regulations/: skema, id ganda, kutipan, referensi parameter."""
-    findings = check_rulebook(load_rulebook(project_root()))
+    root = project_root()
+    findings = check_rulebook(load_rulebook(root)) + check_templates(root / "templates" / "docx")
     for finding in findings:
         click.echo(str(finding), err=finding.level == "error")
     errors = sum(f.level == "error" for f in findings)
@@ -164,3 +171,143 @@ def interpretations(as_of, fmt):
 def _short(value, limit: int = 160) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
     return text if len(text) <= limit else text[:limit] + " ..."
+
+
+REGISTRY = click.option("--registry", "registry_path", type=click.Path(path_type=Path),
+                        default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
+                        show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY", help="Berkas SQLite registri dokumen.")
+CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+                      help="Konfigurasi institusi (bawaan: config/institution.yaml).")
+
+
+def open_registry(path: Path, config_path: Path | None = None) -> tuple[Registry, Settings]:
+    settings = Settings.load(config_path or project_root() / "config" / "institution.yaml")
+    return Registry(path, settings.number_format, settings.codes), settings
+
+
+def load_participants(path: Path) -> tuple[list, list]:
+    """A single case file, or a cohort (CSV, XLSX, YAML/JSON list): (cases, bad rows)."""
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        data = json.loads(path.read_text(encoding="utf-8")) if path.suffix.lower() == ".json" else load_yaml(path)
+        if isinstance(data, dict) and "nip" in data:
+            return [case_from_data(data, str(path))], []
+    rows = list(read_cohort(path))
+    return [r.case for r in rows if r.ok], [r.error for r in rows if not r.ok]
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran dokumen.")
+@click.option("--pdf", is_flag=True, help="Juga buat PDF (LibreOffice) dan bundel cetak.")
+@click.option("--issue-date", callback=parse_date, help="Tanggal dokumen (YYYY-MM-DD); bawaan: hari ini.")
+@AS_OF
+@MODEL
+@ASSESSMENT
+@REGISTRY
+@CONFIG
+@user_errors
+def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, registry_path, config_path):
+    """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi."""
+    from rich.progress import Progress
+    runner = decider(model, assessment)
+    cases, bad = load_participants(source)
+    for error in bad:
+        click.echo(f"galat: {error}", err=True)
+    decisions = [(case, runner.decide(case, as_of)) for case in cases]
+    size = runner.law_on(as_of)[1]["coaching.group_size_max"]
+    assign_coaching_groups([d for _, d in decisions], int(size), _citation(runner))
+    registry, settings = open_registry(registry_path, config_path)
+    issuer = Issuer(runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Menerbitkan", total=len(decisions))
+        report = issuer.issue(decisions, issue_date, pdf, progress=lambda: progress.advance(task))
+    click.echo(f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar (nomor yang sama), "
+               f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak.")
+    for entry in report.changed:
+        click.echo(f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
+                   "cabut dulu bila perlu diterbitkan ulang.", err=True)
+    if report.bundle:
+        click.echo(f"Bundel cetak: {report.bundle}")
+    sys.exit(1 if bad else 0)
+
+
+def _citation(runner):
+    def citation(clause_id):
+        clause = runner.rulebook.corpus.clause(clause_id)
+        return clause.citation if clause else clause_id
+    return citation
+
+
+@main.group()
+def registry():
+    """Registri dokumen: daftar, rincian, pencabutan, audit rantai log."""
+
+
+@registry.command("list")
+@click.option("--type", "doc_type", help="Hanya jenis dokumen ini.")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_list(doc_type, registry_path, config_path):
+    """Daftar dokumen yang sudah diterbitkan."""
+    from rich.console import Console
+    from rich.table import Table
+    store, _ = open_registry(registry_path, config_path)
+    table = Table("Nomor", "Jenis", "NIP", "Nama", "Tanggal", "Status")
+    for row in store.list(doc_type):
+        table.add_row(row["number"], row["doc_type"], row["nip"], row["name"], row["doc_date"], row["status"])
+    Console().print(table)
+
+
+@registry.command("show")
+@click.argument("number")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_show(number, registry_path, config_path):
+    """Rincian satu dokumen."""
+    store, _ = open_registry(registry_path, config_path)
+    row = store.get(number)
+    if row is None:
+        raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
+    click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+
+
+@registry.command("revoke")
+@click.argument("number")
+@click.option("--reason", required=True, help="Alasan pencabutan (dicatat di log audit).")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_revoke(number, reason, registry_path, config_path):
+    """Cabut dokumen, dengan alasan."""
+    store, _ = open_registry(registry_path, config_path)
+    store.revoke(number, reason, now_iso())
+    click.echo(f"Dokumen {number} dicabut: {reason}")
+
+
+@registry.command("audit")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_audit(registry_path, config_path):
+    """Periksa rantai hash log audit dan kesinambungan penomoran."""
+    store, _ = open_registry(registry_path, config_path)
+    problems = store.audit() + store.gaps()
+    for problem in problems:
+        click.echo(f"GALAT: {problem}", err=True)
+    click.echo("Log audit utuh dan penomoran tanpa celah." if not problems else f"{len(problems)} masalah.")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, exists=True))
+@REGISTRY
+@CONFIG
+@user_errors
+def verify(file, registry_path, config_path):
+    """Periksa keaslian dokumen PDF/DOCX terhadap registri."""
+    store, _ = open_registry(registry_path, config_path)
+    verdict = verify_file(file, store)
+    click.echo(f"{verdict.status.upper()}: {verdict.message}" + (f" (nomor {verdict.number})" if verdict.number else ""))
+    sys.exit(0 if verdict.status == "sah" else 1)

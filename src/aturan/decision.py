@@ -55,8 +55,8 @@ class Decider:
         conclusions = dict(ctx.facts)
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
             conclusions.update(firing.conclusions)
-            for name, item in firing.appended.items():
-                conclusions[name] = conclusions.get(name, []) + [(item, firing)]
+            for name, items in firing.appended.items():
+                conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in (items if isinstance(items, list) else [items])]
         return self._decision(case, as_of, ctx, conclusions, steps + [self._rule_step(f, params) for f in firings])
 
     def _measure(self, formula, ctx: Context) -> dict:

@@ -164,8 +164,9 @@ def _apply(firings: list[Firing], known: dict) -> None:
                 setter[prop].overridden.append(prop)
             setter[prop] = firing
             known[prop] = value
-        for name, item in firing.appended.items():
-            known[name] = list(known.get(name) or []) + [dict(item, rule=firing.rule.id) if isinstance(item, dict) else item]
+        for name, items in firing.appended.items():
+            known[name] = list(known.get(name) or []) + [dict(i, rule=firing.rule.id) if isinstance(i, dict) else i
+                                                          for i in (items if isinstance(items, list) else [items])]
 
 
 def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
@@ -286,4 +287,6 @@ def _resolve(value, matched: dict, params: ParamSet):
         return matched.get(alias or "participant", {}).get(prop)
     if isinstance(value, dict):
         return {k: _resolve(v, matched, params) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, matched, params) for v in value]
     return value

@@ -1,0 +1,318 @@
+"""Official documents: the context each template receives, rendered to DOCX by docxtpl.
+
+Documents never re-decide: every value comes from the decision (and the case it was
+made from); the legal basis printed is exactly the clauses the deciding rules cite.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from .cases import Case
+from .errors import AturanError
+from .rulebook import Rulebook
+from .vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
+from .yamlio import load_yaml
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember"]
+TITLES = {
+    "sttp": "Surat Tanda Tamat Pelatihan",
+    "sertifikat_kompetensi": "Sertifikat Kompetensi Manajerial",
+    "sertifikat_keikutsertaan": "Sertifikat Keikutsertaan Pelatihan",
+    "desain_pelatihan": "Penetapan Desain Pelatihan Peserta",
+    "rekomendasi_pengembangan": "Rekomendasi Pengembangan Kompetensi",
+    "penundaan_kelulusan": "Pemberitahuan Penundaan Kelulusan",
+    "undangan_uji": "Undangan Uji Kompetensi",
+    "permintaan_asesmen_awal": "Permintaan Asesmen Awal",
+}
+CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
+MODEL_NAMES = {
+    "flexible": ("Alternatif I: desain pelatihan fleksibel", "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan kompetensinya, pada semua tahap."),
+    "cluster": ("Alternatif II: desain pelatihan variatif (klasterisasi)", "Peserta mengikuti satu desain pelatihan klaster secara penuh."),
+    "a-la-carte": ("Alternatif III: desain pelatihan semi fleksibel (à la carte)", "Pembebasan hanya pada tahap pembelajaran mandiri; e-learning dan klasikal diikuti penuh."),
+    "generic": ("Alternatif IV: desain pelatihan generik plus treatment variatif", "Semua mata pelatihan diikuti; coaching dan mentoring berfokus pada kesenjangan tinggi."),
+}
+REASONS = {
+    "kompetensi_sudah_terpenuhi": "kompetensi yang dilayani sudah terpenuhi",
+    "melayani_kompetensi_belum_terpenuhi": "melayani kompetensi yang belum terpenuhi",
+    "tidak_dapat_dibebaskan": "mata pelatihan wajib bagi semua peserta",
+    "elearning_dan_klasikal_wajib": "tahap e-learning dan klasikal wajib diikuti",
+    "tidak_ada_tahap_mandiri": "tidak memiliki tahap pembelajaran mandiri",
+    "desain_klaster": "bagian dari desain klaster",
+    "desain_generik": "kurikulum generik",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Settings:
+    org: dict
+    signatory: dict
+    copies: list
+    number_format: str
+    codes: dict
+    verification_note: str
+
+    @classmethod
+    def load(cls, path: Path) -> "Settings":
+        data = load_yaml(path, AturanError)
+        try:
+            return cls(dict(data["org"]), dict(data["signatory"]), list(data.get("copies") or []),
+                       data["numbering"]["format"], dict(data["numbering"]["codes"]), str(data.get("verification_note", "")))
+        except (KeyError, TypeError) as exc:
+            raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
+
+
+def tanggal(value) -> str:
+    """A date as Indonesian write it: 27 November 2026."""
+    if not value:
+        return "-"
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def event_key(doc_type: str, decision: dict, case: Case) -> str:
+    """What one document of this type is about, so the same event never gets two numbers."""
+    training = case.data.get("training") or {}
+    life = decision["lifecycle"]
+    parts = {
+        "desain_pelatihan": [training.get("start"), decision["design"]["model"]],
+        "permintaan_asesmen_awal": [training.get("start")],
+        "sttp": [training.get("end")],
+        "sertifikat_keikutsertaan": [training.get("end")],
+        "penundaan_kelulusan": [training.get("end")],
+        "undangan_uji": [life["next_step"]["from"] or life["window"]["opens"]],
+        "sertifikat_kompetensi": [life["attempt"]["date"]],
+        "rekomendasi_pengembangan": [life["attempt"]["date"], ",".join(life["recommendations"])],
+    }[doc_type]
+    return ":".join([decision["program"] or "-"] + [str(p) for p in parts])
+
+
+def build_context(doc_type: str, decision: dict, case: Case, book: Rulebook, settings: Settings,
+                  number: str, issue_date: dt.date) -> dict:
+    intent = next(d for d in decision["documents"] if d["type"] == doc_type)
+    context = {
+        "org": settings.org, "signatory": settings.signatory, "copies": settings.copies,
+        "doc": {"number": number, "date_text": tanggal(issue_date), "nature": "Biasa", "attachment": "-",
+                "subject": TITLES[doc_type], "title": TITLES[doc_type]},
+        "recipient": _recipient(case),
+        "participant": _participant(decision, case),
+        "legal_basis": _legal_basis(intent["cites"], book),
+        "training": _training(decision, case),
+    }
+    context.update(SPECIFIC[doc_type](decision, case, book))
+    return _clean(context)
+
+
+def _recipient(case: Case) -> dict:
+    agency = (case.data.get("position") or {}).get("agency") or "Instansi Pengirim"
+    return {"name": "", "position": f"Pejabat Pembina Kepegawaian {agency}", "agency": "", "address": ""}
+
+
+def _participant(decision: dict, case: Case) -> dict:
+    position = case.data.get("position") or {}
+    return {"name": decision["name"], "nip": decision["nip"],
+            "position_title": position.get("title") or label(TIERS, position.get("tier")),
+            "agency": position.get("agency") or "-",
+            "program_name": label(PROGRAMS, decision["program"]),
+            "batch": (case.data.get("training") or {}).get("batch") or "-"}
+
+
+def _training(decision: dict, case: Case) -> dict:
+    training = case.data.get("training") or {}
+    return {"program_name": label(PROGRAMS, decision["program"]), "batch": training.get("batch") or "-",
+            "start_text": tanggal(training.get("start")), "end_text": tanggal(training.get("end")),
+            "institution": training.get("institution") or "-", "jp_total": decision["design"]["jp"]["total"] or "-"}
+
+
+def _legal_basis(clause_ids: list[str], book: Rulebook) -> list[dict]:
+    out = []
+    for cid in clause_ids:
+        clause = book.corpus.clause(cid)
+        if clause:
+            text = clause.text if len(clause.text) <= 300 else clause.text[:300].rsplit(" ", 1)[0] + " ..."
+            out.append({"citation": clause.citation, "text": text})
+    return out
+
+
+def _sttp(decision, case, book) -> dict:
+    return {}
+
+
+def _competence(decision, case, book) -> dict:
+    life = decision["lifecycle"]
+    target = decision["target"]
+    levels = _post_levels(decision, case)
+    return {"competence": {"tier_name": label(TIERS, target["tier"]), "level": target["standard_level"],
+                           "valid_until_text": tanggal(_day_before(life["certificate_expires_on"])),
+                           "assessment_date_text": tanggal(life["attempt"]["date"])},
+            "competencies": [{"name": label(COMPETENCIES, key), "level": levels.get(key, "-"),
+                              "standard": target["standard_level"]} for key in COMPETENCIES]}
+
+
+def _design(decision, case, book) -> dict:
+    design = decision["design"]
+    name, description = MODEL_NAMES[design["model"]]
+    coaching = design.get("coaching")
+    return {"design": {"model_name": name, "model_description": description},
+            "required_subjects": [_subject(e) for e in design["required"]],
+            "waived_subjects": [dict(_subject(e), rule=e["rule"]) for e in design["waived"]],
+            "cluster": {"name": design["cluster"]["name"], "description": ""} if design.get("cluster") else None,
+            "coaching": {"group": coaching.get("group") or "ditetapkan saat penetapan kelompok angkatan",
+                         "focus": [label(COMPETENCIES, k) for k in coaching["focus"]],
+                         "size": coaching.get("group_size") or ""} if coaching else None}
+
+
+def _subject(entry: dict) -> dict:
+    return {"agenda": entry["agenda"], "name": entry["name"], "stages": ", ".join(entry["stages"]),
+            "reason": REASONS.get(entry["reason"], entry["reason"])}
+
+
+def _recommendation(decision, case, book) -> dict:
+    life = decision["lifecycle"]
+    next_level = "level_berikutnya" in life["recommendations"] and "tempat_kerja" not in life["recommendations"]
+    levels = _post_levels(decision, case)
+    standard = decision["target"]["standard_level"] or 0
+    ksa = book.annexes.get("ksa-matrix", {}).get("competencies", {})
+    if next_level:
+        keys = [k for k in COMPETENCIES if standard < 5]
+        target = min(standard + 1, 5)
+    else:
+        keys = [k for k in COMPETENCIES if levels.get(k, 0) < standard]
+        target = standard
+    gaps = [_ksa_gap(ksa, key, levels.get(key, "-"), target) for key in keys]
+    attempt = life["attempt"]["date"]
+    end = _plus_days(attempt, 60)
+    return {"next_level": next_level, "gaps": gaps,
+            "development": {"period_days": 60, "start_text": tanggal(attempt), "end_text": tanggal(end),
+                            "retest_earliest_text": tanggal(life["next_step"]["from"])}}
+
+
+def _ksa_gap(ksa: dict, key: str, level, target: int) -> dict:
+    entry = (ksa.get(key) or {}).get("levels", {}).get(target) or {}
+    skill = entry.get("skill") or {}
+    return {"competency": label(COMPETENCIES, key), "level": level, "standard": target,
+            "gap": max(0, target - level) if isinstance(level, int) else "-",
+            "knowledge": entry.get("knowledge", []), "skill_personal": skill.get("personal", []),
+            "skill_interpersonal": skill.get("interpersonal", []), "attitude": entry.get("attitude", []),
+            "learning_models": entry.get("learning_models", [])}
+
+
+def _deferral(decision, case, book) -> dict:
+    return {"remedial": {"reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
+                         "note": f"Remedial paling lambat {tanggal(decision['lifecycle']['next_step']['until'])}."}}
+
+
+def _invitation(decision, case, book) -> dict:
+    life = decision["lifecycle"]
+    retest = life["attempt"]["count"] > 0
+    return {"retest": retest, "window": {"start_text": tanggal(life["window"]["opens"]), "end_text": tanggal(life["window"]["closes"])},
+            "retest_earliest_text": tanggal(life["next_step"]["from"])}
+
+
+def _initial(decision, case, book) -> dict:
+    reason = {"tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
+              "kedaluwarsa": f"Laporan hasil penilaian kompetensi tanggal {tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku."}
+    return {"reason_text": reason.get(decision["prior_assessment"]["reason"], ""),
+            "methods": ["Situational Judgement Test (SJT)", "Asesmen cepat (rapid assessment)", "Asesmen daring (online)"]}
+
+
+SPECIFIC = {
+    "sttp": _sttp, "sertifikat_keikutsertaan": _sttp, "sertifikat_kompetensi": _competence,
+    "desain_pelatihan": _design, "rekomendasi_pengembangan": _recommendation, "penundaan_kelulusan": _deferral,
+    "undangan_uji": _invitation, "permintaan_asesmen_awal": _initial,
+}
+
+
+def _post_levels(decision: dict, case: Case) -> dict:
+    date = decision["lifecycle"]["attempt"]["date"]
+    for event in case.data.get("events") or []:
+        if event.get("date") == date and event.get("levels"):
+            return event["levels"]
+    return decision.get("levels") or {}
+
+
+def _day_before(iso):
+    return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat() if iso else None
+
+
+def _plus_days(iso, days):
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat() if iso else None
+
+
+def _clean(value):
+    """Strip XML-invalid control characters: docxtpl would drop them and damage neighbouring text."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def content_hash(doc_type: str, context: dict) -> str:
+    payload = json.dumps([doc_type, context], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def render_docx(template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date) -> None:
+    """Render deterministically: the same context and date give byte-identical files."""
+    tpl = DocxTemplate(str(template))
+    values = dict(context)
+    values["qr"] = InlineImage(tpl, io.BytesIO(_qr_png(qr_payload)), width=Mm(25)) if qr_payload else None
+    tpl.render(values, autoescape=True)
+    stamp = dt.datetime(issue_date.year, issue_date.month, issue_date.day)
+    props = tpl.docx.core_properties
+    props.created = props.modified = stamp
+    props.title = context["doc"]["title"]
+    props.identifier = context["doc"]["number"]
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    out.write_bytes(_normalised_zip(buffer.getvalue()))
+
+
+def _qr_png(payload: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(payload, error="m").save(buffer, kind="png", scale=4, border=2)
+    return buffer.getvalue()
+
+
+def _normalised_zip(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        ordered = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def docx_text(path: Path) -> str:
+    import docx
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()

@@ -1,0 +1,118 @@
+"""Issuing: number, render, convert, register; and verifying an issued file later."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import pdf as pdfs
+from .cases import Case
+from .documents import Settings, build_context, content_hash, docx_text, event_key, render_docx, text_hash
+from .errors import AturanError
+from .registry import Registry, now_iso
+from .rulebook import Rulebook
+
+CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
+
+
+@dataclass
+class IssueReport:
+    issued: list[dict] = field(default_factory=list)      # newly numbered
+    reissued: list[dict] = field(default_factory=list)    # already in the registry: same number, same file
+    changed: list[dict] = field(default_factory=list)     # registered with different content: left as issued
+    bundle: Path | None = None
+
+    @property
+    def all(self) -> list[dict]:
+        return self.issued + self.reissued
+
+
+class Issuer:
+    def __init__(self, book: Rulebook, settings: Settings, registry: Registry, templates: Path, out_dir: Path):
+        self.book, self.settings, self.registry = book, settings, registry
+        self.templates, self.out_dir = templates, out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+    def issue(self, items: Iterable[tuple[Case, dict]], issue_date: dt.date, pdf: bool,
+              progress: Callable[[], None] = lambda: None) -> IssueReport:
+        if pdf:
+            pdfs.soffice()      # fail before any number is taken
+        report = IssueReport()
+        for case, decision in items:
+            for intent in decision["documents"]:
+                self._issue_one(case, decision, intent["type"], issue_date, report)
+            progress()
+        if pdf and report.all:
+            self._to_pdf(report)
+        return report
+
+    def _issue_one(self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport) -> None:
+        key = event_key(doc_type, decision, case)
+        existing = self.registry.find(decision["nip"], doc_type, key)
+        date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
+        context = build_context(doc_type, decision, case, self.book, self.settings, "", date)
+        digest = content_hash(doc_type, context)
+        issued = self.registry.issue(doc_type=doc_type, nip=decision["nip"], name=decision["name"], event_key=key,
+                                     decision_id=decision["decision_id"], rules_version=decision["rules_version"],
+                                     content_hash=digest, year=date.year, doc_date=date.isoformat(), now=now_iso())
+        entry = {"number": issued.number, "type": doc_type, "nip": decision["nip"], "content_hash": digest,
+                 "decision_id": decision["decision_id"], "rules_version": decision["rules_version"], "date": date}
+        if not issued.created and issued.content_hash != digest:
+            report.changed.append(entry)
+            return
+        context["doc"]["number"] = issued.number
+        context["verification"] = {"hash_short": digest[:16], "note": self.settings.verification_note}
+        entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
+        qr = f"{issued.number}|{digest}" if doc_type in CERTIFICATES else None
+        render_docx(self.templates / f"{doc_type}.docx", context, entry["docx"], qr, date)
+        self.registry.record_text_hashes(issued.number, text_hash(docx_text(entry["docx"])), None)
+        (report.issued if issued.created else report.reissued).append(entry)
+
+    def _to_pdf(self, report: IssueReport) -> None:
+        entries = report.all
+        converted = pdfs.convert([e["docx"] for e in entries], self.out_dir)
+        for entry, path in zip(entries, converted):
+            pdfs.stamp(path, title=entry["number"], subject=entry["type"], number=entry["number"],
+                       decision_id=entry["decision_id"], rules_version=entry["rules_version"],
+                       content_hash=entry["content_hash"], issue_date=entry["date"])
+            entry["pdf"] = path
+            self.registry.record_text_hashes(entry["number"], None, text_hash(pdfs.text(path)))
+        report.bundle = self.out_dir / "bundel-cetak.pdf"
+        pdfs.bundle(converted, report.bundle)
+
+
+def _file_stem(number: str) -> str:
+    return number.replace("/", "-")
+
+
+@dataclass
+class Verdict:
+    status: str          # sah | dicabut | diubah | tidak_terdaftar
+    number: str | None
+    message: str
+
+
+def verify(path: Path, registry: Registry) -> Verdict:
+    """Is this file a document the registry issued, unrevoked and unaltered?"""
+    if path.suffix.lower() == ".pdf":
+        meta = pdfs.metadata(path)
+        number, digest, current = meta["/AturanNumber"], meta["/AturanContentHash"], text_hash(pdfs.text(path))
+        column = "pdf_text_hash"
+    elif path.suffix.lower() == ".docx":
+        import docx
+        number = docx.Document(str(path)).core_properties.identifier or ""
+        digest, current, column = None, text_hash(docx_text(path)), "docx_text_hash"
+    else:
+        raise AturanError("hanya berkas .pdf atau .docx yang dapat diverifikasi", file=str(path))
+    row = registry.get(number) if number else None
+    if row is None:
+        return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
+    if digest is not None and digest != row["content_hash"]:
+        return Verdict("diubah", number, "Hash isi pada metadata tidak cocok dengan registri: dokumen telah diubah.")
+    if row[column] and row[column] != current:
+        return Verdict("diubah", number, "Teks dokumen tidak cocok dengan yang diterbitkan: dokumen telah diubah.")
+    if row["status"] == "revoked":
+        return Verdict("dicabut", number, f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}")
+    return Verdict("sah", number, f"Dokumen sah: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
+                                  f"diterbitkan {row['doc_date']}.")

@@ -1,0 +1,158 @@
+"""The registry of issued documents: SQLite, one file, no server.
+
+- numbering per document type and year, taken in the same transaction that records the
+  document, so a crash can leave neither a gap nor a duplicate;
+- issuing is idempotent: the same participant, event and document type returns the
+  document already issued, with its number;
+- an append-only audit log in which each entry carries the hash of the one before.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AturanError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, PRIMARY KEY (doc_type, year));
+CREATE TABLE IF NOT EXISTS documents (
+  number TEXT PRIMARY KEY, doc_type TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
+  nip TEXT NOT NULL, name TEXT NOT NULL, event_key TEXT NOT NULL, decision_id TEXT NOT NULL,
+  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, docx_text_hash TEXT, pdf_text_hash TEXT,
+  status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, revoked_at TEXT,
+  UNIQUE (nip, doc_type, event_key), UNIQUE (doc_type, year, seq));
+CREATE TABLE IF NOT EXISTS audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, number TEXT,
+  payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+"""
+GENESIS = "0" * 64
+
+
+@dataclass
+class Issued:
+    number: str
+    doc_type: str
+    content_hash: str
+    created: bool
+
+
+class Registry:
+    def __init__(self, path: Path | str, number_format: str, codes: dict):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(SCHEMA)
+        self.number_format = number_format
+        self.codes = codes
+
+    def issue(self, *, doc_type: str, nip: str, name: str, event_key: str, decision_id: str,
+              rules_version: str, content_hash: str, year: int, doc_date: str, now: str) -> Issued:
+        """The document's number: the existing one for this (participant, type, event), else the next."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute("SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
+                                  (nip, doc_type, event_key)).fetchone()
+            if row:
+                self.db.execute("COMMIT")
+                return Issued(row["number"], doc_type, row["content_hash"], False)
+            seq = self._next_seq(doc_type, year)
+            number = self.number_format.format(seq=seq, year=year, code=self.codes.get(doc_type, doc_type.upper()))
+            self.db.execute("INSERT INTO documents (number, doc_type, year, seq, nip, name, event_key, decision_id, "
+                            "rules_version, content_hash, doc_date, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (number, doc_type, year, seq, nip, name, event_key, decision_id, rules_version, content_hash,
+                             doc_date, now))
+            self._audit("issue", number, {"doc_type": doc_type, "nip": nip, "event_key": event_key,
+                                          "content_hash": content_hash, "rules_version": rules_version}, now)
+            self.db.execute("COMMIT")
+            return Issued(number, doc_type, content_hash, True)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _next_seq(self, doc_type: str, year: int) -> int:
+        row = self.db.execute("SELECT last_seq FROM counters WHERE doc_type=? AND year=?", (doc_type, year)).fetchone()
+        seq = (row["last_seq"] if row else 0) + 1
+        self.db.execute("INSERT INTO counters (doc_type, year, last_seq) VALUES (?,?,?) "
+                        "ON CONFLICT (doc_type, year) DO UPDATE SET last_seq=excluded.last_seq", (doc_type, year, seq))
+        return seq
+
+    def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
+                              (nip, doc_type, event_key)).fetchone()
+        return dict(row) if row else None
+
+    def record_text_hashes(self, number: str, docx_text_hash: str | None, pdf_text_hash: str | None) -> None:
+        self.db.execute("UPDATE documents SET docx_text_hash=COALESCE(?, docx_text_hash), "
+                        "pdf_text_hash=COALESCE(?, pdf_text_hash) WHERE number=?", (docx_text_hash, pdf_text_hash, number))
+
+    def get(self, number: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE number=?", (number,)).fetchone()
+        return dict(row) if row else None
+
+    def list(self, doc_type: str | None = None) -> list[dict]:
+        sql = "SELECT * FROM documents" + (" WHERE doc_type=?" if doc_type else "") + " ORDER BY doc_type, year, seq"
+        return [dict(r) for r in self.db.execute(sql, (doc_type,) if doc_type else ())]
+
+    def revoke(self, number: str, reason: str, now: str) -> None:
+        if not reason.strip():
+            raise AturanError("alasan pencabutan wajib diisi (--reason)")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self.db.execute("SELECT status FROM documents WHERE number=?", (number,)).fetchone()
+            if row is None:
+                raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
+            if row["status"] == "revoked":
+                raise AturanError(f"dokumen '{number}' sudah dicabut")
+            self.db.execute("UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=? WHERE number=?",
+                            (reason, now, number))
+            self._audit("revoke", number, {"reason": reason}, now)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _audit(self, action: str, number: str, payload: dict, now: str) -> None:
+        last = self.db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        prev = last["hash"] if last else GENESIS
+        body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        digest = _entry_hash(prev, now, action, number, body)
+        self.db.execute("INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES (?,?,?,?,?,?)",
+                        (now, action, number, body, prev, digest))
+
+    def audit(self) -> list[str]:
+        """Problems in the audit chain (empty when intact)."""
+        problems, prev = [], GENESIS
+        for row in self.db.execute("SELECT * FROM audit_log ORDER BY id"):
+            if row["prev_hash"] != prev:
+                problems.append(f"entri {row['id']}: hash sebelumnya tidak cocok (rantai terputus)")
+            if _entry_hash(row["prev_hash"], row["at"], row["action"], row["number"], row["payload"]) != row["hash"]:
+                problems.append(f"entri {row['id']}: isi entri tidak cocok dengan hash-nya (diubah)")
+            prev = row["hash"]
+        numbers = {r["number"] for r in self.db.execute("SELECT number FROM audit_log WHERE action='issue'")}
+        for row in self.db.execute("SELECT number FROM documents"):
+            if row["number"] not in numbers:
+                problems.append(f"dokumen {row['number']} tidak tercatat di log audit")
+        return problems
+
+    def gaps(self) -> list[str]:
+        """Numbers missing in any (type, year) sequence."""
+        out = []
+        for row in self.db.execute("SELECT doc_type, year, COUNT(*) n, MAX(seq) m FROM documents GROUP BY doc_type, year"):
+            if row["n"] != row["m"]:
+                out.append(f"{row['doc_type']} {row['year']}: {row['n']} dokumen, nomor terakhir {row['m']}")
+        return out
+
+
+def _entry_hash(prev: str, at: str, action: str, number: str | None, payload: str) -> str:
+    return hashlib.sha256("\x1f".join([prev, at, action, number or "", payload]).encode()).hexdigest()
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
