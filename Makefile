@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup check golden bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test setup setup-pdf check golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,19 +18,29 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: setup
+# PDF documents need LibreOffice (Debian packages); installed only when missing.
+setup-pdf:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation )
+
+demo: setup setup-pdf
 	$(BIN)/aturan rules check
 	$(BIN)/aturan explain samples/budi-petahana-administrator.yaml --as-of 2026-02-01
 	$(BIN)/aturan decide samples/sari-suksesor-jpt-pratama.yaml --as-of 2026-02-01 --format json
 	$(BIN)/aturan test golden/
+	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2027-01-10 --issue-date 2027-01-11 \
+	  --out out/dokumen --registry out/registry.sqlite --pdf
+	$(BIN)/aturan registry audit --registry out/registry.sqlite
 
-test: setup
+test: setup setup-pdf
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
 	$(BIN)/python -m pytest -q
 
-bench: setup
+bench: setup setup-pdf
 	$(BIN)/python bench/bench_decide.py
+	$(BIN)/python bench/bench_documents.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -311,3 +311,7 @@ def verify(file, registry_path, config_path):
     verdict = verify_file(file, store)
     click.echo(f"{verdict.status.upper()}: {verdict.message}" + (f" (nomor {verdict.number})" if verdict.number else ""))
     sys.exit(0 if verdict.status == "sah" else 1)
+
+
+if __name__ == "__main__":
+    main()

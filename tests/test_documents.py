@@ -1,0 +1,246 @@
+"""Issuing documents: every type, reproducible, idempotent, crash-safe, auditable, verifiable."""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, StreamObject
+
+from conftest import ROOT
+
+COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
+ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
+TYPES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan", "desain_pelatihan", "rekomendasi_pengembangan",
+         "penundaan_kelulusan", "undangan_uji", "permintaan_asesmen_awal"}
+
+
+def registry_rows(path):
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    return [dict(r) for r in db.execute("SELECT * FROM documents ORDER BY number")]
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    """The sample cohort issued once, DOCX and PDF."""
+    out = tmp_path_factory.mktemp("dokumen")
+    result = subprocess.run([sys.executable, "-m", "aturan.cli", "issue", COHORT, "--out", out, "--registry",
+                             out / "reg.sqlite", "--pdf", *ISSUE], capture_output=True, text=True,
+                            env=dict(os.environ, ATURAN_ROOT=str(ROOT)))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_sample_cohort_produces_every_document_type_in_docx_and_pdf(issued):
+    rows = registry_rows(issued / "reg.sqlite")
+    assert {r["doc_type"] for r in rows} == TYPES
+    for row in rows:
+        stem = row["number"].replace("/", "-")
+        assert docx.Document(str(issued / f"{stem}.docx")).paragraphs
+        reader = PdfReader(str(issued / f"{stem}.pdf"))
+        assert reader.metadata["/AturanNumber"] == row["number"]
+        assert reader.metadata["/AturanContentHash"] == row["content_hash"]
+    assert len(PdfReader(str(issued / "bundel-cetak.pdf")).pages) >= len(rows)
+
+
+def test_certificates_fit_one_page_and_carry_their_number_and_hash(issued):
+    for row in registry_rows(issued / "reg.sqlite"):
+        if row["doc_type"] in {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}:
+            pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+            text = pdf.pages[0].extract_text()
+            assert len(pdf.pages) == 1, row["number"]
+            assert row["number"] in text and row["content_hash"][:16] in text
+
+
+def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
+    rows = {r["doc_type"]: r for r in registry_rows(issued / "reg.sqlite")}
+    letter = issued / (rows["penundaan_kelulusan"]["number"].replace("/", "-") + ".docx")
+    text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
+    assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in text
+    assert "Asumsi" in text           # the remedial deadline is an assumption and says so
+
+
+def test_numbering_has_no_gap_and_the_audit_chain_holds(issued, aturan):
+    result = aturan("registry", "audit", "--registry", issued / "reg.sqlite")
+    assert result.exit_code == 0, result.stderr
+    assert "utuh" in result.output
+
+
+def test_same_case_rules_and_date_give_byte_identical_docx(aturan, tmp_path):
+    files = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        assert aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE).exit_code == 0
+        files.append(sorted(out.glob("*.docx")))
+    assert [f.name for f in files[0]] == [f.name for f in files[1]]
+    for first, second in zip(*files):
+        assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_issuing_again_returns_the_same_numbers(aturan, tmp_path):
+    args = ["issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE]
+    first = aturan(*args)
+    before = registry_rows(tmp_path / "reg.sqlite")
+    second = aturan(*args[:-1], "2027-02-01")        # a later issue date changes nothing already issued
+    after = registry_rows(tmp_path / "reg.sqlite")
+    assert first.exit_code == second.exit_code == 0
+    assert "0 dokumen baru" in second.output and f"{len(before)} sudah terdaftar" in second.output
+    assert [(r["number"], r["content_hash"], r["doc_date"]) for r in after] == \
+           [(r["number"], r["content_hash"], r["doc_date"]) for r in before]
+
+
+def test_a_batch_killed_midway_and_rerun_issues_each_document_once_without_gaps(tmp_path):
+    cohort = tmp_path / "kohort.csv"
+    from aturan.sample import generate, write_cohort
+    write_cohort(generate(60, seed=11), cohort)
+    registry = tmp_path / "reg.sqlite"
+    command = [sys.executable, "-m", "aturan.cli", "issue", cohort, "--out", tmp_path / "out", "--registry", registry,
+               "--as-of", "2028-12-31", "--issue-date", "2029-01-02"]
+    env = dict(os.environ, ATURAN_ROOT=str(ROOT))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not registry.exists() or len(_safe_rows(registry)) < 20):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = len(_safe_rows(registry))
+    assert killed_at >= 20
+    finished = subprocess.run(command, env=env, capture_output=True, text=True)
+    rows = registry_rows(registry)
+    assert finished.returncode == 0, finished.stderr
+    assert len(rows) > killed_at
+    keys = [(r["nip"], r["doc_type"], r["event_key"]) for r in rows]
+    assert len(keys) == len(set(keys))
+    for doc_type in {r["doc_type"] for r in rows}:
+        seqs = sorted(r["seq"] for r in rows if r["doc_type"] == doc_type)
+        assert seqs == list(range(1, len(seqs) + 1)), doc_type
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert "0 dokumen baru" in rerun.stdout and len(registry_rows(registry)) == len(rows)
+
+
+def _safe_rows(path):
+    try:
+        return registry_rows(path)
+    except sqlite3.Error:
+        return []
+
+
+def test_audit_detects_a_tampered_log_entry(aturan, issued, tmp_path):
+    copy = tmp_path / "reg.sqlite"
+    copy.write_bytes((issued / "reg.sqlite").read_bytes())
+    db = sqlite3.connect(copy)
+    db.execute("UPDATE audit_log SET payload = replace(payload, 'sttp', 'sttq') WHERE id = 3")
+    db.commit()
+    db.close()
+    result = aturan("registry", "audit", "--registry", copy)
+    assert result.exit_code == 1
+    assert "entri 3" in result.stderr
+
+
+def test_verify_accepts_an_issued_pdf_and_catches_an_altered_byte(aturan, issued, tmp_path):
+    row = next(r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi")
+    pdf = issued / (row["number"].replace("/", "-") + ".pdf")
+    ok = aturan("verify", pdf, "--registry", issued / "reg.sqlite")
+    assert ok.exit_code == 0 and ok.output.startswith("SAH")
+    altered = tmp_path / "ubah.pdf"
+    _alter_one_text_byte(pdf, altered)
+    bad = aturan("verify", altered, "--registry", issued / "reg.sqlite")
+    assert bad.exit_code == 1 and bad.output.startswith("DIUBAH")
+
+
+def _alter_one_text_byte(source: Path, target: Path):
+    writer = PdfWriter(clone_from=str(source))
+    page = writer.pages[0]
+    contents = page.get_contents()
+    data = bytearray(contents.get_data())
+    start = data.index(b"<", data.index(b"BT"))         # first glyph string inside a text object
+    data[start + 2] = ord("0") if data[start + 2] != ord("0") else ord("1")
+    stream = StreamObject()
+    stream.set_data(bytes(data))
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    with open(target, "wb") as handle:
+        writer.write(handle)
+
+
+def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
+    copy = tmp_path / "reg.sqlite"
+    copy.write_bytes((issued / "reg.sqlite").read_bytes())
+    row = next(r for r in registry_rows(copy) if r["doc_type"] == "sttp")
+    revoked = aturan("registry", "revoke", row["number"], "--reason", "salah ketik nama", "--registry", copy)
+    assert revoked.exit_code == 0
+    pdf = issued / (row["number"].replace("/", "-") + ".pdf")
+    result = aturan("verify", pdf, "--registry", copy)
+    assert result.exit_code == 1 and result.output.startswith("DICABUT") and "salah ketik nama" in result.output
+    assert aturan("registry", "audit", "--registry", copy).exit_code == 0
+
+
+def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
+    empty = tmp_path / "kosong.sqlite"
+    pdf = next(issued.glob("*-SKM-*.pdf"))
+    result = aturan("verify", pdf, "--registry", empty)
+    assert result.exit_code == 1 and result.output.startswith("TIDAK_TERDAFTAR")
+
+
+def test_missing_libreoffice_fails_before_any_number_is_taken(tmp_path):
+    env = dict(os.environ, ATURAN_ROOT=str(ROOT), PATH=str(Path(sys.executable).parent))
+    result = subprocess.run([sys.executable, "-m", "aturan.cli", "issue", COHORT, "--out", tmp_path / "out",
+                             "--registry", tmp_path / "reg.sqlite", "--pdf", *ISSUE], capture_output=True, text=True, env=env)
+    assert result.returncode == 2
+    assert "LibreOffice" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "reg.sqlite").exists() or registry_rows(tmp_path / "reg.sqlite") == []
+
+
+HOSTILE = "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 40
+
+
+def test_hostile_names_render_literally_in_docx_and_pdf(aturan, tmp_path):
+    case = yaml.safe_load((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text())
+    case["name"] = HOSTILE + "\x01"
+    case["position"]["agency"] = "Dinas <A> & {{ B }}"
+    path = tmp_path / "kasus.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    result = aturan("issue", path, "--out", tmp_path / "out", "--registry", tmp_path / "reg.sqlite", "--pdf",
+                    "--as-of", "2026-02-01", "--issue-date", "2026-02-02")
+    assert result.exit_code == 0, result.stderr
+    document = next((tmp_path / "out").glob("*.docx"))
+    text = "\n".join(p.text for p in docx.Document(str(document)).paragraphs)
+    text += "\n".join(c.text for t in docx.Document(str(document)).tables for r in t.rows for c in r.cells)
+    assert HOSTILE in text and "Dinas <A> & {{ B }}" in text
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(document.with_suffix(".pdf"))).pages)
+    assert "Ñoño" in pdf_text and "& <Rekan>" in pdf_text and "{{ nama }}" in pdf_text
+
+
+def test_a_broken_template_tag_fails_rules_check_naming_the_template(aturan, project_copy):
+    import io
+    import zipfile
+    template = project_copy / "templates" / "docx" / "undangan_uji.docx"
+    source = zipfile.ZipFile(template)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"{{ doc.number }}", b"{{ doc.number }", 1)
+            target.writestr(name, data)
+    template.write_bytes(buffer.getvalue())
+    result = aturan("rules", "check", root=project_copy)
+    assert result.exit_code == 1
+    assert "undangan_uji.docx" in result.stderr and "templat rusak" in result.stderr
+
+
+@pytest.mark.parametrize("doc_type", sorted(TYPES))
+def test_document_text_and_structure_snapshot(issued, snapshot, doc_type):
+    """What each document says, and its tables' shape: review a change here like a change of law."""
+    row = next(r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == doc_type)
+    document = docx.Document(str(issued / (row["number"].replace("/", "-") + ".docx")))
+    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    tables = [[[cell.text for cell in r.cells] for r in t.rows] for t in document.tables]
+    assert {"paragraphs": paragraphs, "tables": tables} == snapshot
