@@ -321,7 +321,7 @@ def kop(doc):
 
 
 def meta_block(doc):
-    t = table(doc, 4, [Cm(2.2), Cm(0.4), Cm(8.4), Cm(5.0)])
+    t = table(doc, 4, [Cm(2.2), Cm(0.4), Cm(7.0), Cm(6.4)])
     rows = [("Nomor", "{{ doc.number }}"), ("Sifat", "{{ doc.nature }}"),
             ("Lampiran", "{{ doc.attachment }}"), ("Hal", "{{ doc.subject }}")]
     for idx, (label, expr) in enumerate(rows):

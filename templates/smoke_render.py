@@ -173,7 +173,8 @@ def check(name, path, ctx, expected):
     full = "\n".join(texts)
     must = [ctx["participant"]["name"], ctx["doc"]["number"], ctx["verification"]["hash_short"]
             if name.startswith(("sttp", "sertifikat")) else ctx["doc"]["subject"]]
-    must += [f'{lb["citation"]} — {lb["text"]}' for lb in ctx["legal_basis"]]
+    certificate = name.startswith(("sttp", "sertifikat"))      # certificates print citations only
+    must += [lb["citation"] if certificate else f'{lb["citation"]} — {lb["text"]}' for lb in ctx["legal_basis"]]
     must.append(ctx["signatory"]["name"])
     if not name.startswith(("sttp", "sertifikat")):
         must += ["Yth. " + ctx["recipient"]["name"], ctx["recipient"]["agency"]]

@@ -12,6 +12,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -53,7 +54,7 @@ REASONS = {
     "desain_generik": "kurikulum generik",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_EPOCH = bytes([0, 0, 0x21, 0])     # 00:00:00, 1 January 1980 as DOS time and date
 
 
 @dataclass
@@ -268,9 +269,9 @@ def content_hash(doc_type: str, context: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def render_docx(template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date) -> None:
-    """Render deterministically: the same context and date give byte-identical files."""
-    tpl = DocxTemplate(str(template))
+def render_docx(template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date) -> str:
+    """Render deterministically (the same context and date give byte-identical files); returns the body hash."""
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
     values = dict(context)
     values["qr"] = InlineImage(tpl, io.BytesIO(_qr_png(qr_payload)), width=Mm(25)) if qr_payload else None
     tpl.render(values, autoescape=True)
@@ -281,38 +282,39 @@ def render_docx(template: Path, context: dict, out: Path, qr_payload: str | None
     props.identifier = context["doc"]["number"]
     buffer = io.BytesIO()
     tpl.save(buffer)
-    out.write_bytes(_normalised_zip(buffer.getvalue()))
+    data = _normalised_zip(buffer.getvalue())
+    out.write_bytes(data)
+    return body_hash(data)
+
+
+@lru_cache(maxsize=None)
+def _template_bytes(template: Path) -> bytes:
+    return Path(template).read_bytes()
 
 
 def _qr_png(payload: str) -> bytes:
     buffer = io.BytesIO()
-    segno.make(payload, error="m").save(buffer, kind="png", scale=4, border=2)
+    # a fixed mask: any mask is valid, and searching for the best one was most of the QR's cost
+    segno.make(payload, error="m", mask=0, micro=False, boost_error=False).save(buffer, kind="png", scale=4, border=2)
     return buffer.getvalue()
 
 
 def _normalised_zip(data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        names = source.namelist()
-        ordered = [n for n in names if n == "[Content_Types].xml"] + sorted(n for n in names if n != "[Content_Types].xml")
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return out.getvalue()
+    """Zero the modification time of every zip entry, in place (local headers and central directory).
+
+    python-docx stamps entries with the current time; its entry order and zlib output are
+    already deterministic, so patching the time fields avoids decompressing and recompressing."""
+    blob = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 10), (b"PK\x01\x02", 12)):
+        start = blob.find(signature)
+        while start != -1:
+            blob[start + offset:start + offset + 4] = _DOS_EPOCH
+            start = blob.find(signature, start + 4)
+    zipfile.ZipFile(io.BytesIO(bytes(blob))).testzip()
+    return bytes(blob)
 
 
-def docx_text(path: Path) -> str:
-    import docx
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts += [cell.text for cell in row.cells]
-    return "\n".join(parts)
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+def body_hash(docx_bytes: bytes) -> str:
+    """Fingerprint of a DOCX's main body XML: any change of its text changes it."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        return hashlib.sha256(archive.read("word/document.xml")).hexdigest()

@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from . import pdf as pdfs
 from .cases import Case
-from .documents import Settings, build_context, content_hash, docx_text, event_key, render_docx, text_hash
+from .documents import Settings, body_hash, build_context, content_hash, event_key, render_docx
 from .errors import AturanError
 from .registry import Registry, now_iso
 from .rulebook import Rulebook
@@ -65,8 +65,8 @@ class Issuer:
         context["verification"] = {"hash_short": digest[:16], "note": self.settings.verification_note}
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
         qr = f"{issued.number}|{digest}" if doc_type in CERTIFICATES else None
-        render_docx(self.templates / f"{doc_type}.docx", context, entry["docx"], qr, date)
-        self.registry.record_text_hashes(issued.number, text_hash(docx_text(entry["docx"])), None)
+        fingerprint = render_docx(self.templates / f"{doc_type}.docx", context, entry["docx"], qr, date)
+        self.registry.record_fingerprints(issued.number, fingerprint, None)
         (report.issued if issued.created else report.reissued).append(entry)
 
     def _to_pdf(self, report: IssueReport) -> None:
@@ -77,7 +77,7 @@ class Issuer:
                        decision_id=entry["decision_id"], rules_version=entry["rules_version"],
                        content_hash=entry["content_hash"], issue_date=entry["date"])
             entry["pdf"] = path
-            self.registry.record_text_hashes(entry["number"], None, text_hash(pdfs.text(path)))
+            self.registry.record_fingerprints(entry["number"], None, pdfs.fingerprint(path))
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
 
@@ -97,12 +97,12 @@ def verify(path: Path, registry: Registry) -> Verdict:
     """Is this file a document the registry issued, unrevoked and unaltered?"""
     if path.suffix.lower() == ".pdf":
         meta = pdfs.metadata(path)
-        number, digest, current = meta["/AturanNumber"], meta["/AturanContentHash"], text_hash(pdfs.text(path))
-        column = "pdf_text_hash"
+        number, digest, current = meta["/AturanNumber"], meta["/AturanContentHash"], pdfs.fingerprint(path)
+        column = "pdf_fingerprint"
     elif path.suffix.lower() == ".docx":
         import docx
         number = docx.Document(str(path)).core_properties.identifier or ""
-        digest, current, column = None, text_hash(docx_text(path)), "docx_text_hash"
+        digest, current, column = None, body_hash(path.read_bytes()), "docx_fingerprint"
     else:
         raise AturanError("hanya berkas .pdf atau .docx yang dapat diverifikasi", file=str(path))
     row = registry.get(number) if number else None

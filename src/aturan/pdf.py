@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -26,22 +27,51 @@ def soffice() -> str:
                       "(hanya DOCX). Belum ada nomor dokumen yang diambil.")
 
 
-def convert(docx_files: list[Path], out_dir: Path, workers: int | None = None) -> list[Path]:
-    """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores."""
-    binary = soffice()
-    workers = max(1, min(workers or os.cpu_count() or 1, len(docx_files)))
-    chunks = [docx_files[i::workers] for i in range(workers)]
-    with tempfile.TemporaryDirectory(prefix="aturan-lo-") as profiles:
-        processes = [subprocess.Popen([binary, f"-env:UserInstallation=file://{profiles}/w{i}", "--headless",
-                                       "--norestore", "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, chunk)],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                     for i, chunk in enumerate(chunks) if chunk]
-        errors = [p.communicate()[1].decode(errors="replace") for p in processes if p.wait() != 0]
+def convert(docx_files: list[Path], out_dir: Path, workers: int | None = None, attempts: int = 3) -> list[Path]:
+    """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores.
+
+    LibreOffice occasionally skips a file of a long batch without an error; those are
+    converted again (up to `attempts` rounds) before giving up with their names."""
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
-    missing = [p.name for p in pdfs if not p.exists()]
-    if errors or missing:
-        raise AturanError(f"LibreOffice gagal mengonversi {len(missing)} berkas: {', '.join(missing[:5])} {' '.join(errors)[:300]}")
-    return pdfs
+    pending, errors = list(docx_files), []
+    for _ in range(attempts):
+        errors = _run_workers(soffice(), pending, out_dir, workers)
+        pending = [f for f in pending if not (out_dir / (f.stem + ".pdf")).exists()]
+        if not pending:
+            return pdfs
+    names = ", ".join(f.name for f in pending[:5])
+    raise AturanError(f"LibreOffice gagal mengonversi {len(pending)} berkas: {names} {' '.join(errors)[:300]}")
+
+
+MAX_FILES_PER_CALL = 200   # soffice silently converts only the first ~247 files it is given
+
+
+def _run_workers(binary: str, files: list[Path], out_dir: Path, workers: int | None) -> list[str]:
+    workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
+    chunks = [files[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(lambda job: _worker(binary, job[0], job[1], out_dir), enumerate(chunks))
+        return [error for errors in results for error in errors]
+
+
+def _worker(binary: str, index: int, files: list[Path], out_dir: Path) -> list[str]:
+    errors = []
+    for start in range(0, len(files), MAX_FILES_PER_CALL):
+        batch = files[start:start + MAX_FILES_PER_CALL]
+        done = subprocess.run([binary, f"-env:UserInstallation={_profile(index).as_uri()}", "--headless", "--norestore",
+                               "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, batch)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode:
+            errors.append(done.stderr.decode(errors="replace"))
+    return errors
+
+
+def _profile(worker: int) -> Path:
+    """One LibreOffice profile per worker, kept between runs: two instances never share one,
+    and later batches skip the seconds a fresh profile costs."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aturan" / "libreoffice"
+    base.mkdir(parents=True, exist_ok=True)
+    return base / f"worker-{worker}"
 
 
 def stamp(pdf: Path, *, title: str, subject: str, number: str, decision_id: str, rules_version: str,
@@ -62,8 +92,13 @@ def metadata(pdf: Path) -> dict:
     return {key: str(meta.get(key, "")) for key in ("/Title", *META_KEYS)}
 
 
-def text(pdf: Path) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(pdf)).pages)
+def fingerprint(pdf: Path) -> str:
+    """A hash of every page's content stream: any changed byte of text or drawing changes it.
+    (Much faster than text extraction, and blind to metadata, which is checked separately.)"""
+    digest = hashlib.sha256()
+    for page in PdfReader(str(pdf)).pages:
+        digest.update(page.get_contents().get_data() if page.get_contents() is not None else b"")
+    return digest.hexdigest()
 
 
 def bundle(pdfs: list[Path], out: Path) -> None:

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEG
 CREATE TABLE IF NOT EXISTS documents (
   number TEXT PRIMARY KEY, doc_type TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
   nip TEXT NOT NULL, name TEXT NOT NULL, event_key TEXT NOT NULL, decision_id TEXT NOT NULL,
-  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, docx_text_hash TEXT, pdf_text_hash TEXT,
+  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, docx_fingerprint TEXT, pdf_fingerprint TEXT,
   status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, revoked_at TEXT,
   UNIQUE (nip, doc_type, event_key), UNIQUE (doc_type, year, seq));
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -47,7 +47,8 @@ class Registry:
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        # WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self.number_format = number_format
         self.codes = codes
@@ -88,9 +89,9 @@ class Registry:
                               (nip, doc_type, event_key)).fetchone()
         return dict(row) if row else None
 
-    def record_text_hashes(self, number: str, docx_text_hash: str | None, pdf_text_hash: str | None) -> None:
-        self.db.execute("UPDATE documents SET docx_text_hash=COALESCE(?, docx_text_hash), "
-                        "pdf_text_hash=COALESCE(?, pdf_text_hash) WHERE number=?", (docx_text_hash, pdf_text_hash, number))
+    def record_fingerprints(self, number: str, docx_fingerprint: str | None, pdf_fingerprint: str | None) -> None:
+        self.db.execute("UPDATE documents SET docx_fingerprint=COALESCE(?, docx_fingerprint), "
+                        "pdf_fingerprint=COALESCE(?, pdf_fingerprint) WHERE number=?", (docx_fingerprint, pdf_fingerprint, number))
 
     def get(self, number: str) -> dict | None:
         row = self.db.execute("SELECT * FROM documents WHERE number=?", (number,)).fetchone()
