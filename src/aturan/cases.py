@@ -142,14 +142,12 @@ def _check_semantics(case: Case) -> None:
 
 
 def check_against_date(case: Case, as_of: dt.date) -> None:
-    """Nothing in a case may be dated after the date the decision is made for."""
+    """An assessment cannot be dated after the date the decision is made for.
+
+    (Lifecycle events after that date are not an error: they have not happened yet as of
+    that date, and the formulas leave them out, so a cohort can be replayed at any date.)"""
     for index, assessment in enumerate(case.data.get("assessments") or []):
         if dt.date.fromisoformat(assessment["date"]) > as_of:
             path = ["assessments", index, "date"]
             raise InputError(f"asesmen bertanggal {assessment['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
-                             file=case.source, field=_dotted(path), line=case.line(path))
-    for index, event in enumerate(case.data.get("events") or []):
-        if dt.date.fromisoformat(event["date"]) > as_of:
-            path = ["events", index, "date"]
-            raise InputError(f"peristiwa bertanggal {event['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
                              file=case.source, field=_dotted(path), line=case.line(path))

@@ -23,6 +23,7 @@ from .errors import AturanError
 from .explain import explain as explain_text
 from .golden import golden_files, run_golden
 from .interpretations import interpretations as list_interpretations
+from .reform import apply_reform
 from .rulebook import load_rulebook
 
 
@@ -64,8 +65,17 @@ ASSESSMENT = click.option("--assessment", type=click.Choice(["integrated", "sepa
                           help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.")
 
 
-def decider(model: str | None = None, assessment: str | None = None) -> Decider:
-    return Decider(load_rulebook(project_root()), model=model, assessment=assessment)
+REFORM = click.option("--reform", "reform_path", type=click.Path(path_type=Path),
+                      help="Berkas reformasi (YAML) yang diterapkan pada aturan sebelum memutuskan.")
+
+
+def rulebook(reform_path: Path | None = None):
+    book = load_rulebook(project_root())
+    return apply_reform(book, reform_path) if reform_path else book
+
+
+def decider(model: str | None = None, assessment: str | None = None, reform_path: Path | None = None) -> Decider:
+    return Decider(rulebook(reform_path), model=model, assessment=assessment)
 
 
 @click.group()
@@ -98,11 +108,12 @@ def rules_check():
 @AS_OF
 @MODEL
 @ASSESSMENT
+@REFORM
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @user_errors
-def decide(case_file, as_of, model, assessment, fmt):
+def decide(case_file, as_of, model, assessment, reform_path, fmt):
     """Putuskan satu kasus peserta (YAML atau JSON)."""
-    runner = decider(model, assessment)
+    runner = decider(model, assessment, reform_path)
     decision = runner.decide(load_case(case_file), as_of)
     if fmt == "json":
         click.echo(json.dumps(decision, ensure_ascii=False, indent=2))
@@ -115,11 +126,12 @@ def decide(case_file, as_of, model, assessment, fmt):
 @AS_OF
 @MODEL
 @ASSESSMENT
+@REFORM
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Bahasa penjelasan.")
 @user_errors
-def explain(case_file, as_of, model, assessment, lang):
+def explain(case_file, as_of, model, assessment, reform_path, lang):
     """Jelaskan keputusan langkah demi langkah, mengutip pasalnya."""
-    runner = decider(model, assessment)
+    runner = decider(model, assessment, reform_path)
     click.echo(explain_text(runner.decide(load_case(case_file), as_of), runner.rulebook, lang))
 
 
@@ -315,3 +327,172 @@ def verify(file, registry_path, config_path):
 
 if __name__ == "__main__":
     main()
+
+
+def _progress(label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+
+
+def _report_failures(failures) -> None:
+    for row, message in failures:
+        click.echo(f"galat: {message}", err=True)
+
+
+@main.command()
+@click.argument("cohort", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran.")
+@AS_OF
+@MODEL
+@ASSESSMENT
+@REFORM
+@user_errors
+def batch(cohort, out_dir, as_of, model, assessment, reform_path):
+    """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
+    from rich.console import Console
+    from rich.table import Table
+    from .lab import run_batch
+    runner = decider(model, assessment, reform_path)
+    rows = read_cohort(cohort)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _progress("Memutuskan") as progress, open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl, \
+            open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table:
+        task = progress.add_task("", total=None)
+        result = run_batch(rows, runner, as_of, jsonl, table, on_row=lambda: progress.advance(task))
+    size = int(runner.law_on(as_of)[1]["coaching.group_size_max"])
+    _write_groups(out_dir / "kelompok-coaching.csv", result.coaching_members, size)
+    _report_failures(result.failures)
+    tally = result.tally
+    summary = Table("Ringkasan", "Jumlah")
+    for label, value in [("Diputuskan", tally.decided), ("Baris ditolak", len(result.failures)),
+                         ("Termasuk sasaran", tally.in_scope), ("Perlu asesmen awal", tally.initial_assessment),
+                         ("Desain ditetapkan", tally.with_design), ("JP dibebaskan", tally.jp_waived),
+                         *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
+                         *[(f"Dokumen: {k}", v) for k, v in sorted(tally.documents.items())]]:
+        summary.add_row(label, str(value))
+    Console().print(summary)
+    click.echo(f"Keluaran: {out_dir / 'keputusan.jsonl'}, {out_dir / 'keputusan.csv'}, {out_dir / 'kelompok-coaching.csv'}")
+    sys.exit(1 if result.failures else 0)
+
+
+def _write_groups(path: Path, members: dict, size_max: int) -> None:
+    """The cohort-level rule (cohort_rules.coaching_groups) written as one line per member."""
+    import csv
+    from .cohort_rules import coaching_groups
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["kelompok", "tanda_kesenjangan", "nip"])
+        for group, (signature, nips) in coaching_groups(members, size_max).items():
+            writer.writerows([group, signature, nip] for nip in nips)
+
+
+@main.command()
+@click.argument("cohort", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/compare"), show_default=True)
+@AS_OF
+@ASSESSMENT
+@REFORM
+@click.option("--workers", type=click.IntRange(1), default=lambda: os.cpu_count() or 1, show_default="jumlah inti")
+@user_errors
+def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
+    """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG."""
+    import csv
+    from rich.console import Console
+    from rich.table import Table
+    from .lab import MODELS, compare_chart, compare_parallel, compare_table
+    book = rulebook(reform_path)
+    with _progress("Membandingkan") as progress:
+        task = progress.add_task("", total=None)
+        tallies, failures = compare_parallel(read_cohort(cohort), book, MODELS, assessment, as_of, workers,
+                                             on_chunk=lambda n: progress.advance(task, n))
+    size = int(Decider(book).law_on(as_of)[1]["coaching.group_size_max"])
+    rows = compare_table(tallies, size)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / "perbandingan.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ukuran", *MODELS])
+        writer.writerows(rows)
+    compare_chart(tallies, out_dir / "perbandingan.png", size)
+    table = Table("Ukuran", *MODELS, title=f"Perbandingan model per {as_of.isoformat()}")
+    for row in rows:
+        table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
+    Console(width=140).print(table)
+    _report_failures(failures)
+    click.echo(f"Keluaran: {out_dir / 'perbandingan.csv'}, {out_dir / 'perbandingan.png'}")
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
+@click.argument("cohort", type=click.Path(path_type=Path))
+@click.option("--reform", "reform_path", type=click.Path(path_type=Path), required=True, help="Berkas reformasi (YAML).")
+@AS_OF
+@MODEL
+@ASSESSMENT
+@click.option("--out", "out_file", type=click.Path(path_type=Path), help="Tulis juga semua perubahan sebagai JSON lines.")
+@user_errors
+def diff(cohort, reform_path, as_of, model, assessment, out_file):
+    """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
+    from collections import Counter
+    from .lab import Change, diff as diff_cohort
+    book = load_rulebook(project_root())
+    baseline = Decider(book, model=model, assessment=assessment)
+    reformed = Decider(apply_reform(book, reform_path), model=model, assessment=assessment)
+    fields, rules, params, failures, changed = Counter(), Counter(), {}, [], 0
+    sink = open(out_file, "w", encoding="utf-8") if out_file else None
+    try:
+        for item in diff_cohort(read_cohort(cohort), baseline, reformed, as_of):
+            if not isinstance(item, Change):
+                failures.append(item)
+                continue
+            changed += 1
+            fields.update(item.fields)
+            rules.update(item.rules_only_baseline + item.rules_only_reform)
+            params.update(item.params)
+            click.echo(f"{item.nip} {item.name}: " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items()))
+            if item.rules_only_baseline or item.rules_only_reform:
+                click.echo(f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
+                           f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}")
+            for pid, values in item.params.items():
+                click.echo(f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
+                           f"{values['reform'][0]} ({'; '.join(values['reform'][1])})")
+            if sink:
+                sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
+    finally:
+        if sink:
+            sink.close()
+    click.echo(f"\n{changed} peserta berubah.")
+    for name, count in fields.most_common():
+        click.echo(f"  isian {name}: {count}")
+    for rule_id, count in rules.most_common():
+        click.echo(f"  aturan {rule_id}: {count}")
+    _report_failures(failures)
+    sys.exit(1 if failures else 0)
+
+
+@main.command("trace-matrix")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@user_errors
+def trace_matrix(out_dir):
+    """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang menguji aturan itu."""
+    from .matrix import build_matrix, to_html, to_markdown
+    book = load_rulebook(project_root())
+    rows = build_matrix(book, Decider(book), project_root() / "golden")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "trace-matrix.md").write_text(to_markdown(rows), encoding="utf-8")
+    (out_dir / "trace-matrix.html").write_text(to_html(rows, book.version), encoding="utf-8")
+    untested = sum(1 for r in rows if r["rules"] and not r["golden"])
+    uncited = sum(1 for r in rows if not r["rules"])
+    click.echo(f"{len(rows)} klausul: {uncited} tanpa aturan, {untested} dengan aturan tanpa kasus golden. "
+               f"Keluaran: {out_dir / 'trace-matrix.md'}, {out_dir / 'trace-matrix.html'}")
+
+
+@main.command()
+@click.option("--size", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help=".csv, .yaml atau .json")
+@user_errors
+def sample(size, seed, out_file):
+    """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
+    from .sample import generate, write_cohort
+    count = write_cohort(generate(size, seed), out_file)
+    click.echo(f"{count} peserta sintetis ditulis ke {out_file}")

@@ -16,30 +16,37 @@ COACHING_GROUP_RULE = {
 }
 
 
-def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str) -> dict[str, list[str]]:
-    """Set design.coaching.group on each decision with coaching; returns group id -> NIPs.
+def coaching_groups(members: dict[str, list[str]], size_max: int) -> dict[str, tuple[str, list[str]]]:
+    """Group id -> (gap signature, NIPs). Participants are grouped by program and focus
+    competencies, in NIP order so the result does not depend on the cohort's row order,
+    then split into groups of at most size_max."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    counters: dict[str, int] = defaultdict(int)
+    for signature in sorted(members):
+        program = signature.split(":")[0]
+        nips = sorted(members[signature])
+        for start in range(0, len(nips), size_max):
+            counters[program] += 1
+            groups[f"KC-{program.upper()}-{counters[program]:02d}"] = (signature, nips[start:start + size_max])
+    return groups
 
-    Participants are grouped by program and focus competencies, in NIP order so the
-    result does not depend on the cohort's row order, then split into groups of at most size_max."""
-    by_signature: dict[str, list[dict]] = defaultdict(list)
+
+def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str) -> dict[str, list[str]]:
+    """Set design.coaching.group on each decision with coaching; returns group id -> NIPs."""
+    members: dict[str, list[str]] = defaultdict(list)
+    by_nip = {}
     for decision in decisions:
         coaching = (decision.get("design") or {}).get("coaching")
         if coaching:
-            by_signature[coaching["signature"]].append(decision)
-    groups: dict[str, list[str]] = {}
-    counters: dict[str, int] = defaultdict(int)
-    for signature in sorted(by_signature):
-        members = sorted(by_signature[signature], key=lambda d: d["nip"])
-        program = signature.split(":")[0]
-        for start in range(0, len(members), size_max):
-            counters[program] += 1
-            group_id = f"KC-{program.upper()}-{counters[program]:02d}"
-            chunk = members[start:start + size_max]
-            groups[group_id] = [d["nip"] for d in chunk]
-            for decision in chunk:
-                decision["design"]["coaching"]["group"] = group_id
-                decision["design"]["coaching"]["group_size"] = len(chunk)
-                decision["trace"].append(dict(COACHING_GROUP_RULE, kind="cohort_rule",
-                                              facts={"signature": signature, "group": group_id, "size": len(chunk)},
-                                              cites=[{"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]]))
-    return groups
+            members[coaching["signature"]].append(decision["nip"])
+            by_nip[decision["nip"]] = decision
+    groups = coaching_groups(members, size_max)
+    for group_id, (signature, nips) in groups.items():
+        for nip in nips:
+            decision = by_nip[nip]
+            decision["design"]["coaching"]["group"] = group_id
+            decision["design"]["coaching"]["group_size"] = len(nips)
+            decision["trace"].append(dict(COACHING_GROUP_RULE, kind="cohort_rule",
+                                          facts={"signature": signature, "group": group_id, "size": len(nips)},
+                                          cites=[{"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]]))
+    return {group_id: nips for group_id, (_, nips) in groups.items()}

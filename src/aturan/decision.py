@@ -45,11 +45,12 @@ class Decider:
             self._by_date[as_of] = (engine, params if shared.date == as_of else ParamSet(self.rulebook.parameters, as_of))
         return self._by_date[as_of]
 
-    def decide(self, case: Case, as_of: dt.date) -> dict:
+    def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> dict:
+        """The decision for one case; `trace=False` leaves the trace empty (for cohort statistics)."""
         check_against_date(case, as_of)
         engine, params = self.law_on(as_of)
         ctx = Context(case, as_of, params, self.rulebook.annexes)
-        steps = [self._measure(formula, ctx) for formula in self.rulebook.formulas]
+        steps = [self._measure(formula, ctx, trace) for formula in self.rulebook.formulas]
         firings = engine.evaluate(ctx.facts, {"competency": ctx.extra.get("competencies", []),
                                               "subject": ctx.extra.get("subjects", [])})
         conclusions = dict(ctx.facts)
@@ -57,11 +58,14 @@ class Decider:
             conclusions.update(firing.conclusions)
             for name, items in firing.appended.items():
                 conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in (items if isinstance(items, list) else [items])]
-        return self._decision(case, as_of, ctx, conclusions, steps + [self._rule_step(f, params) for f in firings])
+        steps = steps + [self._rule_step(f, params) for f in firings] if trace else []
+        return self._decision(case, as_of, ctx, conclusions, steps)
 
-    def _measure(self, formula, ctx: Context) -> dict:
+    def _measure(self, formula, ctx: Context, trace: bool) -> dict | None:
         given = IMPLEMENTATIONS[formula.id](ctx) or {}
         ctx.facts.update(given)
+        if not trace:
+            return None
         return {"kind": "formula", "rule": formula.id, "title": formula.title, "cites": self._cites(formula.cites),
                 "facts": {k: _show(k, v) for k, v in given.items()},
                 "params": {pid: _param_use(ctx.params, pid) for pid in formula.params}}

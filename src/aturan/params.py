@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-VALUE_STATUSES = {"confirmed", "unconfirmed", "proposal", "practice", "assumption", "reform"}
+VALUE_STATUSES = {"confirmed", "unconfirmed", "proposal", "practice", "assumption", "data", "reform"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,311 @@
+"""The policy lab: cohorts in batch, the four models side by side, reforms and their diff.
+
+Everything streams: a cohort is read row by row and each decision is written out or
+folded into counters before the next row is read, so memory does not grow with the cohort.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .cohort import CohortRow
+from .decision import Decider
+from .errors import AturanError
+
+MODELS = ("flexible", "cluster", "a-la-carte", "generic")
+ROW_FIELDS = ["nip", "name", "program", "in_scope", "scope_basis", "prior_assessment_valid", "initial_assessment_required",
+              "jpm", "category", "meets_skj", "model", "design_status", "cluster", "subjects_required", "subjects_waived",
+              "jp_waived", "coaching_focus", "state", "next_action", "next_from", "next_until", "documents"]
+
+
+def summary_row(decision: dict) -> dict:
+    """One flat line per decision: what a spreadsheet or a diff compares."""
+    design, life = decision["design"], decision["lifecycle"]
+    coaching = design.get("coaching") or {}
+    return {
+        "nip": decision["nip"], "name": decision["name"], "program": decision["program"],
+        "in_scope": decision["in_scope"], "scope_basis": decision["scope_basis"],
+        "prior_assessment_valid": decision["prior_assessment"]["valid"],
+        "initial_assessment_required": decision["initial_assessment_required"],
+        "jpm": decision["jpm"], "category": decision["category"], "meets_skj": decision["meets_skj"],
+        "model": design["model"], "design_status": design["status"],
+        "cluster": (design.get("cluster") or {}).get("id"),
+        "subjects_required": len(design["required"]), "subjects_waived": len(design["waived"]),
+        "jp_waived": design["jp"]["waived"], "coaching_focus": "+".join(coaching.get("focus") or []),
+        "state": life["state"], "next_action": life["next_step"]["action"],
+        "next_from": life["next_step"]["from"], "next_until": life["next_step"]["until"],
+        "documents": "+".join(d["type"] for d in decision["documents"]),
+    }
+
+
+@dataclass
+class Tally:
+    """Counters for one model over a cohort."""
+    decided: int = 0
+    in_scope: int = 0
+    initial_assessment: int = 0
+    clusters: Counter = field(default_factory=Counter)
+    categories: Counter = field(default_factory=Counter)
+    states: Counter = field(default_factory=Counter)
+    documents: Counter = field(default_factory=Counter)
+    subjects_waived: int = 0
+    jp_waived: int = 0
+    jp_total: int = 0
+    with_design: int = 0
+    coaching: Counter = field(default_factory=Counter)       # signature -> participants
+    cost_full: float = 0.0
+    cost_by_jp: float = 0.0
+
+    def add(self, decision: dict, unit_cost: dict) -> None:
+        design, life = decision["design"], decision["lifecycle"]
+        self.decided += 1
+        self.in_scope += bool(decision["in_scope"])
+        self.initial_assessment += bool(decision["initial_assessment_required"])
+        self.categories[decision["category"] or "-"] += 1
+        self.states[life["state"] or "-"] += 1
+        self.documents.update(d["type"] for d in decision["documents"])
+        if design.get("cluster"):
+            self.clusters[design["cluster"]["id"]] += 1
+        if design["status"] == "ditetapkan":
+            self.with_design += 1
+            self.subjects_waived += len(design["waived"])
+            self.jp_waived += design["jp"]["waived"]
+            self.jp_total += design["jp"]["total"] or 0
+            cost = float(unit_cost.get(decision["program"], 0))
+            self.cost_full += cost
+            total = design["jp"]["total"] or 0
+            self.cost_by_jp += cost * ((total - design["jp"]["waived"]) / total if total else 1)
+        if design.get("coaching"):
+            self.coaching[design["coaching"]["signature"]] += 1
+
+    def merge(self, other: "Tally") -> None:
+        for name in self.__dataclass_fields__:
+            mine = getattr(self, name)
+            if isinstance(mine, Counter):
+                mine.update(getattr(other, name))
+            else:
+                setattr(self, name, mine + getattr(other, name))
+
+    def group_sizes(self, size_max: int) -> list[int]:
+        sizes = []
+        for count in self.coaching.values():
+            full, rest = divmod(count, size_max)
+            sizes += [size_max] * full + ([rest] if rest else [])
+        return sizes
+
+
+@dataclass
+class BatchResult:
+    tally: Tally
+    failures: list = field(default_factory=list)          # (row, message)
+    coaching_members: dict = field(default_factory=lambda: defaultdict(list))
+
+
+def decided_rows(rows: Iterable[CohortRow], decider: Decider, as_of: dt.date,
+                 failures: list) -> Iterator[tuple[CohortRow, dict]]:
+    """Decide every good row; a bad row (or a case the rules refuse) is recorded and skipped."""
+    for row in rows:
+        if not row.ok:
+            failures.append((row.row, str(row.error)))
+            continue
+        try:
+            yield row, decider.decide(row.case, as_of)
+        except AturanError as exc:
+            failures.append((row.row, str(exc)))
+
+
+def run_batch(rows: Iterable[CohortRow], decider: Decider, as_of: dt.date, jsonl, table,
+              on_row: Callable[[], None] = lambda: None) -> BatchResult:
+    """Decisions as JSON lines (full, with trace) and CSV (one summary line), streamed."""
+    params = decider.law_on(as_of)[1]
+    unit_cost = params.get("cost.unit_per_participant", {}) or {}
+    result = BatchResult(Tally())
+    writer = csv.DictWriter(table, fieldnames=ROW_FIELDS)
+    writer.writeheader()
+    for row, decision in decided_rows(_counted(rows, on_row), decider, as_of, result.failures):
+        jsonl.write(json.dumps(decision, ensure_ascii=False, default=str) + "\n")
+        writer.writerow(summary_row(decision))
+        result.tally.add(decision, unit_cost)
+        coaching = decision["design"].get("coaching")
+        if coaching:
+            result.coaching_members[coaching["signature"]].append(decision["nip"])
+    return result
+
+
+def _counted(rows: Iterable[CohortRow], on_row: Callable[[], None]) -> Iterator[CohortRow]:
+    for row in rows:
+        yield row
+        on_row()
+
+
+COMPARE_ROWS = [
+    ("Diputuskan", lambda t, s: t.decided),
+    ("Termasuk sasaran", lambda t, s: t.in_scope),
+    ("Perlu asesmen awal", lambda t, s: t.initial_assessment),
+    ("Desain ditetapkan", lambda t, s: t.with_design),
+    ("Klaster A / B / C", lambda t, s: " / ".join(str(t.clusters.get(k, 0)) for k in "ABC")),
+    ("Mata pelatihan dibebaskan (total)", lambda t, s: t.subjects_waived),
+    ("Mata pelatihan dibebaskan per peserta", lambda t, s: round(t.subjects_waived / t.with_design, 2) if t.with_design else 0),
+    ("JP dibebaskan (total)", lambda t, s: t.jp_waived),
+    ("JP dibebaskan per peserta", lambda t, s: round(t.jp_waived / t.with_design, 1) if t.with_design else 0),
+    ("Peserta dengan coaching", lambda t, s: sum(t.coaching.values())),
+    ("Kelompok coaching", lambda t, s: len(t.group_sizes(s))),
+    ("Ukuran kelompok (min-maks)", lambda t, s: f"{min(t.group_sizes(s))}-{max(t.group_sizes(s))}" if t.coaching else "-"),
+    ("Biaya penuh (Rp)", lambda t, s: round(t.cost_full)),
+    ("Biaya menurut JP diikuti (Rp)", lambda t, s: round(t.cost_by_jp)),
+]
+
+
+def compare_table(tallies: dict[str, Tally], size_max: int) -> list[list]:
+    """Rows of (measure, value per model): also the CSV."""
+    document_types = sorted({k for t in tallies.values() for k in t.documents})
+    rows = [[label] + [fn(t, size_max) for t in tallies.values()] for label, fn in COMPARE_ROWS]
+    rows += [[f"Dokumen: {kind}"] + [t.documents.get(kind, 0) for t in tallies.values()] for kind in document_types]
+    return rows
+
+
+def compare_chart(tallies: dict[str, Tally], path, size_max: int) -> None:
+    """A PNG a drafter can paste into a memo: JP waived, coaching groups and cost by model."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    models = list(tallies)
+    figure, axes = plt.subplots(1, 3, figsize=(12, 4))
+    panels = [("JP dibebaskan per peserta", [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()]),
+              ("Kelompok coaching", [len(t.group_sizes(size_max)) for t in tallies.values()]),
+              ("Biaya menurut JP (miliar Rp)", [t.cost_by_jp / 1e9 for t in tallies.values()])]
+    for axis, (title, values) in zip(axes, panels):
+        axis.bar(models, values, color=["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"])
+        axis.set_title(title)
+        axis.tick_params(axis="x", labelrotation=20)
+    decided = next(iter(tallies.values())).decided
+    figure.suptitle(f"Perbandingan empat model integrasi ({decided} peserta)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(figure)
+
+
+@dataclass
+class Change:
+    nip: str
+    name: str
+    fields: dict                     # field -> (baseline, reform)
+    rules_only_baseline: list
+    rules_only_reform: list
+    params: dict                     # parameter id -> {"baseline": (value, citations), "reform": (value, citations)}
+
+
+def diff(rows: Iterable[CohortRow], baseline: Decider, reform: Decider, as_of: dt.date,
+         on_row: Callable[[], None] = lambda: None) -> Iterator[Change | tuple]:
+    """Yield a Change for every participant whose decision differs; a bad row yields (row, message)."""
+    for row in _counted(rows, on_row):
+        if not row.ok:
+            yield (row.row, str(row.error))
+            continue
+        try:
+            before, after = baseline.decide(row.case, as_of), reform.decide(row.case, as_of)
+        except AturanError as exc:
+            yield (row.row, str(exc))
+            continue
+        change = _change(before, after, baseline, reform, as_of)
+        if change:
+            yield change
+
+
+def _change(before: dict, after: dict, baseline: Decider, reform: Decider, as_of: dt.date) -> Change | None:
+    old, new = summary_row(before), summary_row(after)
+    fields = {k: (old[k], new[k]) for k in old if k != "name" and old[k] != new[k]}
+    if not fields:
+        return None
+    fired_before = {s["rule"] for s in before["trace"]}
+    fired_after = {s["rule"] for s in after["trace"]}
+    used = {pid for d in (before, after) for s in d["trace"] for pid in s.get("params", {})}
+    params = {}
+    for pid in sorted(used):
+        a, b = _param_use(baseline, pid, as_of), _param_use(reform, pid, as_of)
+        if a != b:
+            params[pid] = {"baseline": a, "reform": b}
+    return Change(before["nip"], before["name"], fields, sorted(fired_before - fired_after),
+                  sorted(fired_after - fired_before), params)
+
+
+def _param_use(decider: Decider, pid: str, as_of: dt.date):
+    resolved = decider.law_on(as_of)[1].resolved(pid)
+    citations = []
+    for cid in resolved.reference:
+        clause = decider.rulebook.corpus.clause(cid)
+        citations.append(clause.citation if clause else cid)
+    return resolved.value, tuple(citations)
+
+
+# ---- parallel runs: workers decide, the parent reads the cohort and merges, memory stays flat
+
+_WORKER: dict = {}
+
+
+def _init_worker(book, models, assessment) -> None:
+    _WORKER["deciders"] = {model: Decider(book, model=model, assessment=assessment) for model in models}
+
+
+def _compare_chunk(args) -> tuple[dict, list]:
+    from .cases import Case
+    chunk, as_of = args
+    deciders = _WORKER["deciders"]
+    costs = {m: d.law_on(as_of)[1].get("cost.unit_per_participant", {}) or {} for m, d in deciders.items()}
+    tallies, failures = {model: Tally() for model in deciders}, []
+    for row, data, source in chunk:
+        case = Case(data, source)
+        try:
+            decisions = {model: d.decide(case, as_of, trace=False) for model, d in deciders.items()}
+        except AturanError as exc:
+            failures.append((row, str(exc)))
+            continue
+        for model, decision in decisions.items():
+            tallies[model].add(decision, costs[model])
+    return tallies, failures
+
+
+def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 250) -> Iterator[list]:
+    """Good rows in picklable chunks (row number, case data, source); bad rows go to failures."""
+    chunk = []
+    for row in rows:
+        if not row.ok:
+            failures.append((row.row, str(row.error)))
+            continue
+        chunk.append((row.row, row.case.data, row.case.source))
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def compare_parallel(rows: Iterable[CohortRow], book, models, assessment, as_of: dt.date, workers: int,
+                     on_chunk: Callable[[int], None] = lambda n: None) -> tuple[dict[str, Tally], list]:
+    """`compare` over worker processes, at most two chunks per worker in flight."""
+    import multiprocessing
+    tallies = {model: Tally() for model in models}
+    failures: list = []
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init_worker, initargs=(book, models, assessment)) as pool:
+        pending = []
+        for chunk in chunks_of(rows, failures):
+            pending.append((len(chunk), pool.apply_async(_compare_chunk, ((chunk, as_of),))))
+            while len(pending) >= 2 * workers:
+                _merge(pending.pop(0), tallies, failures, on_chunk)
+        while pending:
+            _merge(pending.pop(0), tallies, failures, on_chunk)
+    return tallies, failures
+
+
+def _merge(item, tallies: dict, failures: list, on_chunk) -> None:
+    size, result = item
+    chunk_tallies, chunk_failures = result.get()
+    for model, tally in chunk_tallies.items():
+        tallies[model].merge(tally)
+    failures.extend(chunk_failures)
+    on_chunk(size)
