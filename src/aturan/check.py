@@ -115,8 +115,10 @@ def _compiles(book: Rulebook) -> list[Finding]:
 def _uncited_clauses(book: Rulebook) -> list[Finding]:
     cited = {c for item in book.rules + book.formulas for c in item.cites}
     cited |= {c for p in book.parameters.values() for v in p.values for c in v.reference}
-    return [Finding("warning", f"klausul '{clause.id}' ({clause.citation}) belum dikutip aturan mana pun", clause.file, clause.line)
-            for clause in book.corpus.clauses.values() if clause.id not in cited]
+    return [Finding("warning", f"klausul '{clause.id}' ({clause.citation}) belum dikutip aturan mana pun "
+                               "(kutip, atau tulis alasannya di 'unformalized')", clause.file, clause.line)
+            for clause in book.corpus.clauses.values()
+            if clause.id not in cited and not clause.unformalized and not clause.implemented_in]
 
 
 def check_templates(folder) -> list[Finding]:

@@ -445,7 +445,7 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file):
                 failures.append(item)
                 continue
             changed += 1
-            fields.update(item.fields)
+            fields.update(item.fields.keys())
             rules.update(item.rules_only_baseline + item.rules_only_reform)
             params.update(item.params)
             click.echo(f"{item.nip} {item.name}: " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items()))
@@ -480,9 +480,11 @@ def trace_matrix(out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "trace-matrix.md").write_text(to_markdown(rows), encoding="utf-8")
     (out_dir / "trace-matrix.html").write_text(to_html(rows, book.version), encoding="utf-8")
-    untested = sum(1 for r in rows if r["rules"] and not r["golden"])
+    untested = sum(1 for r in rows if r["untested_rules"])
     uncited = sum(1 for r in rows if not r["rules"])
-    click.echo(f"{len(rows)} klausul: {uncited} tanpa aturan, {untested} dengan aturan tanpa kasus golden. "
+    reasoned = sum(1 for r in rows if not r["rules"] and r["reason"])
+    click.echo(f"{len(rows)} klausul: {uncited} tanpa aturan ({reasoned} dengan alasan tertulis), "
+               f"{untested} aturan tanpa kasus golden. "
                f"Keluaran: {out_dir / 'trace-matrix.md'}, {out_dir / 'trace-matrix.html'}")
 
 

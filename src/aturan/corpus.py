@@ -28,6 +28,8 @@ class Clause:
     file: str
     line: int
     note: str = ""
+    unformalized: str = ""      # why this clause is deliberately not a rule (Catala's principle)
+    implemented_in: str = ""    # where it is implemented when not as a rule (input validation, vocabulary)
 
 
 @dataclass
@@ -106,4 +108,5 @@ def _clause(path: Path, instrument: Instrument, raw, problems: list) -> Clause |
         problems.append(RulebookError(f"status klausul '{raw['status']}' tidak dikenal; harus {sorted(CLAUSE_STATUSES)}",
                                       file=str(path), line=line_of(raw, "status")))
     return Clause(str(raw["id"]), str(raw["citation"]), " ".join(str(raw["text"]).split()), str(raw["read_at"]),
-                  str(raw["status"]), instrument.id, str(path), line_of(raw) or 0, str(raw.get("note") or ""))
+                  str(raw["status"]), instrument.id, str(path), line_of(raw) or 0, str(raw.get("note") or ""),
+                  str(raw.get("unformalized") or ""), str(raw.get("implemented_in") or ""))

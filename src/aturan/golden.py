@@ -20,7 +20,7 @@ from .cases import case_from_data, load_case
 from .decision import Decider
 from .errors import AturanError, InputError
 from .cohort_rules import assign_coaching_groups
-from .reform import override_parameters
+from .reform import apply_reform, override_parameters
 from .yamlio import line_of, load_yaml
 
 
@@ -58,6 +58,7 @@ def run_golden(decider: Decider, path: Path) -> list[GoldenResult]:
 
 def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
     result = GoldenResult(str(path), line_of(test) or 0, str(test.get("name", "?")))
+    test = dict(test, _dir=str(path.parent))
     if "cohort" in test:
         return _run_cohort(decider, path, test, result)
     try:
@@ -106,13 +107,18 @@ _VARIANTS: dict = {}
 
 def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
     """A test may set `model:`, `assessment:` or `parameters:` (a drafter's alternative)."""
+    if test.get("reform"):
+        key = (id(decider), "reform", str(test["reform"]))
+        if key not in _VARIANTS:
+            _VARIANTS[key] = Decider(apply_reform(decider.rulebook, Path(test["_dir"]) / test["reform"]))
+        decider = _VARIANTS[key]
     overrides = dict(test.get("parameters") or {})
     if test.get("model"):
         overrides["integration.model"] = test["model"]
     if test.get("assessment"):
         overrides["integration.assessment_option"] = test["assessment"]
     if overrides:
-        key = (id(decider), repr(sorted(overrides.items())))
+        key = (id(decider), repr(sorted(overrides.items(), key=str)))
         if key not in _VARIANTS:
             _VARIANTS[key] = Decider(override_parameters(decider.rulebook, dict(overrides), label="golden"))
         decider = _VARIANTS[key]

@@ -1,0 +1,113 @@
+"""The policy lab through the real CLI: batch, compare, diff, reforms, the traceability matrix."""
+import csv
+import json
+
+from PIL import Image
+
+from aturan.cohort import read_cohort
+from aturan.rulebook import load_rulebook
+from conftest import ROOT
+
+COHORT = ROOT / "samples" / "cohort-contoh.csv"
+REFORM = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
+
+
+def test_batch_decides_every_good_row_and_reports_each_bad_one_by_row(aturan, tmp_path):
+    result = aturan("batch", COHORT, "--out", tmp_path, "--as-of", "2027-06-30")
+    assert result.exit_code == 1                      # some rows failed
+    for row, column in ((9, "post_komunikasi"), (15, "nip"), (19, "komunikasi")):
+        assert f"baris {row}, kolom '{column}'" in result.stderr
+    assert "sudah muncul di baris 6" in result.stderr and "'7' di luar rentang" in result.stderr
+    with open(tmp_path / "keputusan.csv", encoding="utf-8") as handle:
+        decided = list(csv.DictReader(handle))
+    good = [r for r in read_cohort(COHORT) if r.ok]
+    assert len(decided) == len(good) == 17
+    lines = (tmp_path / "keputusan.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 17 and all(json.loads(line)["trace"] for line in lines)
+
+
+def test_batch_writes_coaching_groups_for_the_generic_model(aturan, tmp_path):
+    cohort = tmp_path / "kohort.csv"
+    assert aturan("sample", "--size", "400", "--seed", "4", "--out", cohort).exit_code == 0
+    result = aturan("batch", cohort, "--out", tmp_path / "out", "--model", "generic", "--as-of", "2026-03-01")
+    assert result.exit_code == 0, result.stderr
+    with open(tmp_path / "out" / "kelompok-coaching.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    sizes = {}
+    for row in rows:
+        sizes[row["kelompok"]] = sizes.get(row["kelompok"], 0) + 1
+        assert row["kelompok"].startswith("KC-")
+    assert max(sizes.values()) <= 10
+
+
+def test_compare_prints_four_models_and_writes_csv_and_chart(aturan, tmp_path):
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
+    result = aturan("compare", cohort, "--out", tmp_path / "cmp", "--as-of", "2026-03-01", "--workers", "2")
+    assert result.exit_code == 0, result.stderr
+    for model in ("flexible", "cluster", "a-la-carte", "generic"):
+        assert model in result.output
+    with open(tmp_path / "cmp" / "perbandingan.csv", encoding="utf-8") as handle:
+        table = {row[0]: row[1:] for row in csv.reader(handle)}
+    assert table["ukuran"] == ["flexible", "cluster", "a-la-carte", "generic"]
+    assert table["Diputuskan"] == ["300"] * 4
+    waived = [int(v) for v in table["JP dibebaskan (total)"]]
+    assert waived[0] > waived[2] > 0 and waived[1] == waived[3] == 0      # flexible > a-la-carte > none
+    assert int(table["Kelompok coaching"][3]) > 0 and int(table["Kelompok coaching"][0]) == 0
+    assert Image.open(tmp_path / "cmp" / "perbandingan.png").size[0] > 800
+
+
+def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citations(aturan, tmp_path):
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "200", "--seed", "2", "--out", cohort)
+    result = aturan("diff", cohort, "--reform", REFORM, "--as-of", "2027-06-30")
+    assert result.exit_code == 0, result.stderr
+    assert "peserta berubah" in result.output
+    changed = int(result.output.split(" peserta berubah")[0].split()[-1])
+    assert changed > 0
+    assert "prior_assessment_valid: True -> False" in result.output
+    assert "parameter assessment.validity_years: 3 (Perban BKN 26/2019 Pasal 29 ayat (4)" in result.output
+    assert "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf))" in result.output
+
+
+def test_reform_before_its_effective_date_changes_nothing(aturan, tmp_path):
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "100", "--seed", "2", "--out", cohort)
+    result = aturan("diff", cohort, "--reform", REFORM, "--as-of", "2026-12-31")
+    assert "\n0 peserta berubah." in result.output
+
+
+def test_decide_with_a_reform(aturan, tmp_path):
+    budi = ROOT / "samples" / "budi-petahana-administrator.yaml"
+    base = json.loads(aturan("decide", budi, "--as-of", "2027-02-01", "--format", "json").output)
+    reformed = json.loads(aturan("decide", budi, "--as-of", "2027-02-01", "--format", "json", "--reform", REFORM).output)
+    assert base["prior_assessment"]["valid"] is True and reformed["prior_assessment"]["valid"] is False
+    assert reformed["rules_version"].endswith("+masa-berlaku-2-tahun")
+
+
+def test_a_reform_citing_a_missing_clause_is_refused_with_its_file(aturan, tmp_path):
+    reform = tmp_path / "salah.yaml"
+    reform.write_text("parameters:\n  - id: assessment.validity_years\n    from: 2027-01-01\n    value: 2\n"
+                      "    reference: [rancangan:tidak-ada]\n", encoding="utf-8")
+    result = aturan("decide", ROOT / "samples" / "budi-petahana-administrator.yaml", "--reform", reform)
+    assert result.exit_code == 2 and "salah.yaml" in result.stderr and "rancangan:tidak-ada" in result.stderr
+
+
+def test_trace_matrix_lists_every_clause_with_rules_and_golden_cases(aturan, tmp_path):
+    result = aturan("trace-matrix", "--out", tmp_path)
+    assert result.exit_code == 0
+    markdown = (tmp_path / "trace-matrix.md").read_text(encoding="utf-8")
+    page = (tmp_path / "trace-matrix.html").read_text(encoding="utf-8")
+    for clause in load_rulebook(ROOT).corpus.clauses:
+        assert f"`{clause}`" in markdown and clause in page
+    row = next(line for line in markdown.splitlines() if "`perban-bkn-26-2019:masa-berlaku-hasil`" in line)
+    assert "asesmen.kedaluwarsa" in row and "0 kasus" not in row
+
+
+def test_sample_cohorts_are_valid_and_repeatable(aturan, tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    aturan("sample", "--size", "50", "--seed", "7", "--out", first)
+    aturan("sample", "--size", "50", "--seed", "7", "--out", second)
+    assert first.read_bytes() == second.read_bytes()
+    assert all(row.ok for row in read_cohort(first))
