@@ -339,6 +339,10 @@ def _report_failures(failures) -> None:
         click.echo(f"galat: {message}", err=True)
 
 
+WORKERS = click.option("--workers", type=click.IntRange(1), default=lambda: os.cpu_count() or 1,
+                       show_default="jumlah inti", help="Proses pekerja paralel.")
+
+
 @main.command()
 @click.argument("cohort", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran.")
@@ -346,25 +350,28 @@ def _report_failures(failures) -> None:
 @MODEL
 @ASSESSMENT
 @REFORM
+@WORKERS
 @user_errors
-def batch(cohort, out_dir, as_of, model, assessment, reform_path):
+def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
     from rich.console import Console
     from rich.table import Table
-    from .lab import run_batch
-    runner = decider(model, assessment, reform_path)
-    rows = read_cohort(cohort)
+    from .lab import decisions_parallel, write_batch
+    book = rulebook(reform_path)
+    params = Decider(book, model=model, assessment=assessment).law_on(as_of)[1]
+    rows, failures = read_cohort(cohort), []
     out_dir.mkdir(parents=True, exist_ok=True)
     with _progress("Memutuskan") as progress, open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl, \
             open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table:
         task = progress.add_task("", total=None)
-        result = run_batch(rows, runner, as_of, jsonl, table, on_row=lambda: progress.advance(task))
-    size = int(runner.law_on(as_of)[1]["coaching.group_size_max"])
-    _write_groups(out_dir / "kelompok-coaching.csv", result.coaching_members, size)
-    _report_failures(result.failures)
+        decisions = decisions_parallel(rows, book, model, assessment, as_of, workers, failures,
+                                       on_chunk=lambda n: progress.advance(task, n))
+        result = write_batch(decisions, jsonl, table, params.get("cost.unit_per_participant") or {})
+    _write_groups(out_dir / "kelompok-coaching.csv", result.coaching_members, int(params["coaching.group_size_max"]))
+    _report_failures(failures)
     tally = result.tally
     summary = Table("Ringkasan", "Jumlah")
-    for label, value in [("Diputuskan", tally.decided), ("Baris ditolak", len(result.failures)),
+    for label, value in [("Diputuskan", tally.decided), ("Baris ditolak", len(failures)),
                          ("Termasuk sasaran", tally.in_scope), ("Perlu asesmen awal", tally.initial_assessment),
                          ("Desain ditetapkan", tally.with_design), ("JP dibebaskan", tally.jp_waived),
                          *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
@@ -372,7 +379,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path):
         summary.add_row(label, str(value))
     Console().print(summary)
     click.echo(f"Keluaran: {out_dir / 'keputusan.jsonl'}, {out_dir / 'keputusan.csv'}, {out_dir / 'kelompok-coaching.csv'}")
-    sys.exit(1 if result.failures else 0)
+    sys.exit(1 if failures else 0)
 
 
 def _write_groups(path: Path, members: dict, size_max: int) -> None:
@@ -392,7 +399,7 @@ def _write_groups(path: Path, members: dict, size_max: int) -> None:
 @AS_OF
 @ASSESSMENT
 @REFORM
-@click.option("--workers", type=click.IntRange(1), default=lambda: os.cpu_count() or 1, show_default="jumlah inti")
+@WORKERS
 @user_errors
 def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG."""
@@ -429,32 +436,22 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
 @MODEL
 @ASSESSMENT
 @click.option("--out", "out_file", type=click.Path(path_type=Path), help="Tulis juga semua perubahan sebagai JSON lines.")
+@WORKERS
 @user_errors
-def diff(cohort, reform_path, as_of, model, assessment, out_file):
+def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
     """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
     from collections import Counter
-    from .lab import Change, diff as diff_cohort
+    from .lab import diff_parallel
     book = load_rulebook(project_root())
-    baseline = Decider(book, model=model, assessment=assessment)
-    reformed = Decider(apply_reform(book, reform_path), model=model, assessment=assessment)
-    fields, rules, params, failures, changed = Counter(), Counter(), {}, [], 0
+    reformed = apply_reform(book, reform_path)
+    fields, rules, failures, changed = Counter(), Counter(), [], 0
     sink = open(out_file, "w", encoding="utf-8") if out_file else None
     try:
-        for item in diff_cohort(read_cohort(cohort), baseline, reformed, as_of):
-            if not isinstance(item, Change):
-                failures.append(item)
-                continue
+        for item in diff_parallel(read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures):
             changed += 1
             fields.update(item.fields.keys())
             rules.update(item.rules_only_baseline + item.rules_only_reform)
-            params.update(item.params)
-            click.echo(f"{item.nip} {item.name}: " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items()))
-            if item.rules_only_baseline or item.rules_only_reform:
-                click.echo(f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
-                           f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}")
-            for pid, values in item.params.items():
-                click.echo(f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
-                           f"{values['reform'][0]} ({'; '.join(values['reform'][1])})")
+            click.echo(_change_text(item))
             if sink:
                 sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
     finally:
@@ -467,6 +464,17 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file):
         click.echo(f"  aturan {rule_id}: {count}")
     _report_failures(failures)
     sys.exit(1 if failures else 0)
+
+
+def _change_text(item) -> str:
+    lines = [f"{item.nip} {item.name}: " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items())]
+    if item.rules_only_baseline or item.rules_only_reform:
+        lines.append(f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
+                     f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}")
+    for pid, values in item.params.items():
+        lines.append(f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
+                     f"{values['reform'][0]} ({'; '.join(values['reform'][1])})")
+    return "\n".join(lines)
 
 
 @main.command("trace-matrix")

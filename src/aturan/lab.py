@@ -105,28 +105,12 @@ class BatchResult:
     coaching_members: dict = field(default_factory=lambda: defaultdict(list))
 
 
-def decided_rows(rows: Iterable[CohortRow], decider: Decider, as_of: dt.date,
-                 failures: list) -> Iterator[tuple[CohortRow, dict]]:
-    """Decide every good row; a bad row (or a case the rules refuse) is recorded and skipped."""
-    for row in rows:
-        if not row.ok:
-            failures.append((row.row, str(row.error)))
-            continue
-        try:
-            yield row, decider.decide(row.case, as_of)
-        except AturanError as exc:
-            failures.append((row.row, str(exc)))
-
-
-def run_batch(rows: Iterable[CohortRow], decider: Decider, as_of: dt.date, jsonl, table,
-              on_row: Callable[[], None] = lambda: None) -> BatchResult:
+def write_batch(decisions: Iterable[dict], jsonl, table, unit_cost: dict) -> BatchResult:
     """Decisions as JSON lines (full, with trace) and CSV (one summary line), streamed."""
-    params = decider.law_on(as_of)[1]
-    unit_cost = params.get("cost.unit_per_participant", {}) or {}
     result = BatchResult(Tally())
     writer = csv.DictWriter(table, fieldnames=ROW_FIELDS)
     writer.writeheader()
-    for row, decision in decided_rows(_counted(rows, on_row), decider, as_of, result.failures):
+    for decision in decisions:
         jsonl.write(json.dumps(decision, ensure_ascii=False, default=str) + "\n")
         writer.writerow(summary_row(decision))
         result.tally.add(decision, unit_cost)
@@ -134,12 +118,6 @@ def run_batch(rows: Iterable[CohortRow], decider: Decider, as_of: dt.date, jsonl
         if coaching:
             result.coaching_members[coaching["signature"]].append(decision["nip"])
     return result
-
-
-def _counted(rows: Iterable[CohortRow], on_row: Callable[[], None]) -> Iterator[CohortRow]:
-    for row in rows:
-        yield row
-        on_row()
 
 
 COMPARE_ROWS = [
@@ -199,23 +177,6 @@ class Change:
     params: dict                     # parameter id -> {"baseline": (value, citations), "reform": (value, citations)}
 
 
-def diff(rows: Iterable[CohortRow], baseline: Decider, reform: Decider, as_of: dt.date,
-         on_row: Callable[[], None] = lambda: None) -> Iterator[Change | tuple]:
-    """Yield a Change for every participant whose decision differs; a bad row yields (row, message)."""
-    for row in _counted(rows, on_row):
-        if not row.ok:
-            yield (row.row, str(row.error))
-            continue
-        try:
-            before, after = baseline.decide(row.case, as_of), reform.decide(row.case, as_of)
-        except AturanError as exc:
-            yield (row.row, str(exc))
-            continue
-        change = _change(before, after, baseline, reform, as_of)
-        if change:
-            yield change
-
-
 def _change(before: dict, after: dict, baseline: Decider, reform: Decider, as_of: dt.date) -> Change | None:
     old, new = summary_row(before), summary_row(after)
     fields = {k: (old[k], new[k]) for k in old if k != "name" and old[k] != new[k]}
@@ -242,34 +203,58 @@ def _param_use(decider: Decider, pid: str, as_of: dt.date):
     return resolved.value, tuple(citations)
 
 
-# ---- parallel runs: workers decide, the parent reads the cohort and merges, memory stays flat
+# ---- parallel runs: workers decide, the parent reads the cohort in order, memory stays flat
 
 _WORKER: dict = {}
 
 
-def _init_worker(book, models, assessment) -> None:
-    _WORKER["deciders"] = {model: Decider(book, model=model, assessment=assessment) for model in models}
+def _init_worker(specs: dict) -> None:
+    """specs: name -> (rulebook, model, assessment); each worker compiles its own engines."""
+    _WORKER["deciders"] = {name: Decider(book, model=model, assessment=assessment)
+                           for name, (book, model, assessment) in specs.items()}
 
 
-def _compare_chunk(args) -> tuple[dict, list]:
+def _decide_all(chunk, as_of, trace):
     from .cases import Case
-    chunk, as_of = args
-    deciders = _WORKER["deciders"]
-    costs = {m: d.law_on(as_of)[1].get("cost.unit_per_participant", {}) or {} for m, d in deciders.items()}
-    tallies, failures = {model: Tally() for model in deciders}, []
     for row, data, source in chunk:
         case = Case(data, source)
         try:
-            decisions = {model: d.decide(case, as_of, trace=False) for model, d in deciders.items()}
+            yield row, {name: d.decide(case, as_of, trace=trace) for name, d in _WORKER["deciders"].items()}
         except AturanError as exc:
-            failures.append((row, str(exc)))
+            yield row, str(exc)
+
+
+def _compare_chunk(chunk, as_of):
+    deciders = _WORKER["deciders"]
+    costs = {m: d.law_on(as_of)[1].get("cost.unit_per_participant", {}) or {} for m, d in deciders.items()}
+    tallies, failures = {name: Tally() for name in deciders}, []
+    for row, decisions in _decide_all(chunk, as_of, trace=False):
+        if isinstance(decisions, str):
+            failures.append((row, decisions))
             continue
-        for model, decision in decisions.items():
-            tallies[model].add(decision, costs[model])
+        for name, decision in decisions.items():
+            tallies[name].add(decision, costs[name])
     return tallies, failures
 
 
-def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 250) -> Iterator[list]:
+def _batch_chunk(chunk, as_of):
+    return [(row, result if isinstance(result, str) else result["main"]) for row, result in _decide_all(chunk, as_of, True)]
+
+
+def _diff_chunk(chunk, as_of):
+    deciders = _WORKER["deciders"]
+    out = []
+    for row, result in _decide_all(chunk, as_of, True):
+        if isinstance(result, str):
+            out.append((row, result))
+        else:
+            change = _change(result["baseline"], result["reform"], deciders["baseline"], deciders["reform"], as_of)
+            if change:
+                out.append((row, change))
+    return out
+
+
+def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Iterator[list]:
     """Good rows in picklable chunks (row number, case data, source); bad rows go to failures."""
     chunk = []
     for row in rows:
@@ -284,28 +269,54 @@ def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 250) -> Ite
         yield chunk
 
 
-def compare_parallel(rows: Iterable[CohortRow], book, models, assessment, as_of: dt.date, workers: int,
-                     on_chunk: Callable[[int], None] = lambda n: None) -> tuple[dict[str, Tally], list]:
-    """`compare` over worker processes, at most two chunks per worker in flight."""
+def in_workers(rows: Iterable[CohortRow], specs: dict, task, as_of: dt.date, workers: int, failures: list,
+               on_chunk: Callable[[int], None] = lambda n: None) -> Iterator:
+    """Run `task` over chunks of good rows in worker processes; results come back in cohort order,
+    with at most two chunks per worker in flight, so memory does not grow with the cohort."""
     import multiprocessing
-    tallies = {model: Tally() for model in models}
-    failures: list = []
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(book, models, assessment)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(specs,)) as pool:
         pending = []
         for chunk in chunks_of(rows, failures):
-            pending.append((len(chunk), pool.apply_async(_compare_chunk, ((chunk, as_of),))))
+            pending.append((len(chunk), pool.apply_async(task, (chunk, as_of))))
             while len(pending) >= 2 * workers:
-                _merge(pending.pop(0), tallies, failures, on_chunk)
-        while pending:
-            _merge(pending.pop(0), tallies, failures, on_chunk)
+                size, result = pending.pop(0)
+                yield result.get()
+                on_chunk(size)
+        for size, result in pending:
+            yield result.get()
+            on_chunk(size)
+
+
+def compare_parallel(rows: Iterable[CohortRow], book, models, assessment, as_of: dt.date, workers: int,
+                     on_chunk: Callable[[int], None] = lambda n: None) -> tuple[dict[str, Tally], list]:
+    """The same participants through every model: one Tally per model."""
+    tallies = {model: Tally() for model in models}
+    failures: list = []
+    specs = {model: (book, model, assessment) for model in models}
+    for chunk_tallies, chunk_failures in in_workers(rows, specs, _compare_chunk, as_of, workers, failures, on_chunk):
+        for model, tally in chunk_tallies.items():
+            tallies[model].merge(tally)
+        failures.extend(chunk_failures)
     return tallies, failures
 
 
-def _merge(item, tallies: dict, failures: list, on_chunk) -> None:
-    size, result = item
-    chunk_tallies, chunk_failures = result.get()
-    for model, tally in chunk_tallies.items():
-        tallies[model].merge(tally)
-    failures.extend(chunk_failures)
-    on_chunk(size)
+def decisions_parallel(rows: Iterable[CohortRow], book, model, assessment, as_of: dt.date, workers: int,
+                       failures: list, on_chunk: Callable[[int], None] = lambda n: None) -> Iterator[dict]:
+    """Decisions in cohort order; rows that fail are appended to `failures`."""
+    for chunk in in_workers(rows, {"main": (book, model, assessment)}, _batch_chunk, as_of, workers, failures, on_chunk):
+        for row, result in chunk:
+            if isinstance(result, str):
+                failures.append((row, result))
+            else:
+                yield result
+
+
+def diff_parallel(rows: Iterable[CohortRow], book, reformed_book, model, assessment, as_of: dt.date, workers: int,
+                  failures: list, on_chunk: Callable[[int], None] = lambda n: None) -> Iterator[Change]:
+    specs = {"baseline": (book, model, assessment), "reform": (reformed_book, model, assessment)}
+    for chunk in in_workers(rows, specs, _diff_chunk, as_of, workers, failures, on_chunk):
+        for row, result in chunk:
+            if isinstance(result, str):
+                failures.append((row, result))
+            else:
+                yield result
