@@ -325,9 +325,6 @@ def verify(file, registry_path, config_path):
     sys.exit(0 if verdict.status == "sah" else 1)
 
 
-if __name__ == "__main__":
-    main()
-
 
 def _progress(label: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -506,3 +503,7 @@ def sample(size, seed, out_file):
     from .sample import generate, write_cohort
     count = write_cohort(generate(size, seed), out_file)
     click.echo(f"{count} peserta sintetis ditulis ke {out_file}")
+
+
+if __name__ == "__main__":
+    main()

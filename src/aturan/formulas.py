@@ -78,9 +78,11 @@ def decision_date(ctx: Context) -> dict:
 
 @formula("profil.jabatan-target")
 def target_tier(ctx: Context) -> dict:
-    if ctx.facts["role"] == "successor":
-        return {"target_tier": ctx.facts["projected_tier"]}
-    return {"target_tier": ctx.facts["position_tier"]}
+    if ctx.facts["role"] != "successor":
+        return {"target_tier": ctx.facts["position_tier"]}
+    if ctx.params["scope.successor_target"] == "program_tier":
+        return {"target_tier": ctx.params["program.target_tier"][ctx.facts["program"]]}
+    return {"target_tier": ctx.facts["projected_tier"]}
 
 
 @formula("profil.standar-kompetensi")

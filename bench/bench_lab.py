@@ -1,0 +1,120 @@
+"""The policy lab at national scale, next to raw durable_rules in the same run.
+
+1. compare: 66,209 generated participants (the 2018-2021 alumni count of Tabel 2) through all
+   four models, against raw durable_rules asserting the same number of events (66,209 x 4) into
+   aturan's compiled ruleset, one fresh session each;
+2. batch streaming of N participants (default 300,000): the peak resident memory of the
+   `aturan batch` process, read from `/usr/bin/time -v` (or getrusage when it is absent);
+3. diff with a one-parameter reform over the 66,209, against one batch of the same cohort.
+
+Usage: python bench/bench_lab.py [N_COMPARE] [N_STREAM]
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from durable.engine import Host, MessageNotHandledException
+
+from aturan.cohort import read_cohort
+from aturan.decision import Decider
+from aturan.lab import MODELS, compare_parallel
+from aturan.rulebook import load_rulebook
+from aturan.sample import generate, write_cohort
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2027, 6, 30)
+ATURAN = [sys.executable, "-m", "aturan.cli"]
+
+
+class BareHost(Host):
+    def _run(self):
+        pass
+
+
+def main(n_compare: int, n_stream: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="aturan-lab-"))
+    cohort = work / "kohort.csv"
+    write_cohort(generate(n_compare, seed=2021), cohort)
+    book = load_rulebook(ROOT)
+    workers = os.cpu_count() or 1
+
+    start = time.perf_counter()
+    tallies, failures = compare_parallel(read_cohort(cohort), book, MODELS, None, AS_OF, workers)
+    compare_seconds = time.perf_counter() - start
+    raw_seconds = _raw_events(book, n_compare * len(MODELS))
+
+    batch_seconds = _timed(ATURAN + ["batch", str(cohort), "--out", str(work / "batch"), "--as-of", str(AS_OF)])
+    diff_seconds = _timed(ATURAN + ["diff", str(cohort), "--reform", str(ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"),
+                                    "--as-of", str(AS_OF), "--out", str(work / "diff.jsonl")])
+
+    stream = work / "stream.csv"
+    write_cohort(generate(n_stream, seed=300), stream)
+    peak_mb, stream_seconds = _peak_memory(ATURAN + ["batch", str(stream), "--out", str(work / "stream"), "--as-of", str(AS_OF)])
+    shutil.rmtree(work)
+    result = {
+        "compare_participants": n_compare, "workers": workers, "compare_seconds": round(compare_seconds, 1),
+        "compare_decisions_per_s": round(n_compare * len(MODELS) / compare_seconds),
+        "raw_durable_rules_events": n_compare * len(MODELS), "raw_durable_rules_seconds": round(raw_seconds, 1),
+        "batch_seconds": round(batch_seconds, 1), "diff_seconds": round(diff_seconds, 1),
+        "diff_over_batch": round(diff_seconds / batch_seconds, 2),
+        "stream_participants": n_stream, "stream_seconds": round(stream_seconds, 1), "stream_peak_rss_mb": peak_mb,
+        "failures_in_compare": len(failures),
+    }
+    print(json.dumps(result))
+    return result
+
+
+def _raw_events(book, n: int) -> float:
+    engine, params = Decider(book).law_on(AS_OF)
+    definition = json.loads(engine.definition_json())
+    for rule in definition.values():
+        rule["run"] = lambda c: None
+    host = BareHost()
+    host.set_rulesets({"raw": definition})
+    fact = {"kind": "participant", "stage": 1, "role": "incumbent", "holds_evidence": False, "has_assessment": True,
+            "as_of": 20270630, "assessment_expires_on": 20280115, "program_tier": "administrator",
+            "target_tier": "administrator", "standard_level": 3}
+    start = time.perf_counter()
+    for index in range(n):
+        sid = str(index)
+        try:
+            host.assert_fact("raw", dict(fact, sid=sid))
+        except MessageNotHandledException:
+            pass
+        host.delete_state("raw", sid)
+    return time.perf_counter() - start
+
+
+def _timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, capture_output=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT)))
+    return time.perf_counter() - start
+
+
+def _peak_memory(command: list[str]) -> tuple[float, float]:
+    """Peak resident set size (MB) of the command and its worker processes."""
+    env = dict(os.environ, ATURAN_ROOT=str(ROOT))
+    start = time.perf_counter()
+    if Path("/usr/bin/time").exists():
+        done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env)
+        seconds = time.perf_counter() - start
+        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+        return round(int(match.group(1)) / 1024, 1), seconds
+    subprocess.run(command, capture_output=True, env=env)
+    seconds = time.perf_counter() - start
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1), seconds
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:]]
+    main(*(args + [66209, 300000][len(args):]))
