@@ -57,7 +57,8 @@ def test_interpretations_lists_every_open_choice_of_the_paper(aturan):
     ids = {item["id"] for item in items}
     assert {"skj.meets_definition", "jpm.cap_per_competency", "curriculum.subjects", "gap.high_min",
             "separate.participation_certificate_on_unmet", "cluster.basis", "integration.model",
-            "integration.assessment_option", "scope.successor_target"} <= ids
+            "integration.assessment_option", "scope.successor_target", "curriculum.never_waivable_subjects",
+            "curriculum.competency_groups"} <= ids
     for item in items:
         assert item["question"] and item["alternatives"] and item["citations"], item["id"]
 

@@ -165,6 +165,7 @@ def curriculum_subjects(ctx: Context) -> dict:
     """The program's subjects, each with whether every competency it serves is already met."""
     program = ctx.annexes["kurikulum"]["programs"][ctx.facts["program"]]
     catalogue = ctx.params["curriculum.subjects"]
+    never = set(ctx.params["curriculum.never_waivable_subjects"])
     met = {row["key"]: row["met"] for row in ctx.extra.get("competencies") or []}
     subjects = []
     for agenda in program["agendas"]:
@@ -173,7 +174,7 @@ def curriculum_subjects(ctx: Context) -> dict:
             subjects.append({
                 "id": subject["id"], "name": subject["name"], "agenda": agenda["name"],
                 "stages": list(info["stages"]), "jp": dict(info["jp"]), "competencies": list(info["competencies"]),
-                "never_waivable": bool(info["never_waivable"]), "in_mandiri": "mandiri" in info["stages"],
+                "never_waivable": subject["id"] in never, "in_mandiri": "mandiri" in info["stages"],
                 "all_met": bool(met) and all(met.get(c, False) for c in info["competencies"]),
             })
     ctx.extra["subjects"] = subjects
