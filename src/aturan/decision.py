@@ -56,6 +56,7 @@ class Decider:
         conclusions = dict(ctx.facts)
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
             conclusions.update(firing.conclusions)
+            conclusions.update({f"{prop}_rule": firing.rule.id for prop in firing.conclusions})
             for name, items in firing.appended.items():
                 conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in (items if isinstance(items, list) else [items])]
         steps = steps + [self._rule_step(f, params) for f in firings] if trace else []
@@ -135,6 +136,10 @@ class Decider:
         order = list(subjects)
         required = sorted((_subject_entry(item, firing, subjects) for item, firing in c.get("required_subjects", [])),
                           key=lambda e: order.index(e["subject"]))
+        if c.get("all_subjects_required"):
+            rule_id = c["all_subjects_required_rule"]
+            required = [_subject_entry({"subject": sid, "scope": "semua", "reason": c["all_subjects_required"]}, rule_id, subjects)
+                        for sid in order]
         waived = sorted((_subject_entry(item, firing, subjects) for item, firing in c.get("waived_subjects", [])),
                         key=lambda e: order.index(e["subject"]))
         return {
@@ -181,13 +186,13 @@ class Decider:
         return list(documents.values())
 
 
-def _subject_entry(item: dict, firing: Firing, subjects: dict) -> dict:
+def _subject_entry(item: dict, firing: Firing | str, subjects: dict) -> dict:
     subject = subjects[item["subject"]]
     stages = {"semua": subject["stages"], "mandiri": ["mandiri"],
               "selain_mandiri": [s for s in subject["stages"] if s != "mandiri"]}[item["scope"]]
     return {"subject": subject["id"], "name": subject["name"], "agenda": subject["agenda"], "stages": stages,
             "jp": sum(subject["jp"].get(stage, 0) for stage in stages), "competencies": subject["competencies"],
-            "reason": item["reason"], "rule": firing.rule.id}
+            "reason": item["reason"], "rule": firing if isinstance(firing, str) else firing.rule.id}
 
 
 def _ksa_row(ksa: dict, key: str, level) -> dict:
