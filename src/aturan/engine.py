@@ -73,14 +73,14 @@ class Engine:
         self._host.set_rulesets({name: self._definition()})
 
     def _definition(self) -> dict:
-        definition = {}
-        for index, compiled in enumerate(self.compiled):
-            definition[f"r{index}"] = {
-                "all": [{kind: _durable_conditions(compiled, kind)} for kind in compiled.reads],
-                "pri": -compiled.rule.priority,
-                "run": self._recorder(index),
-            }
+        definition = self._ruleset_json()
+        for index, name in enumerate(definition):
+            definition[name]["run"] = self._recorder(index)
         return definition
+
+    def _ruleset_json(self) -> dict:
+        return {f"r{index}": {"all": [{kind: _durable_conditions(c, kind)} for kind in c.reads], "pri": -c.rule.priority}
+                for index, c in enumerate(self.compiled)}
 
     def _recorder(self, index: int):
         def record(c):
@@ -131,8 +131,7 @@ class Engine:
 
     def definition_json(self) -> str:
         """The compiled durable_rules ruleset, for inspection and for the raw benchmark."""
-        return json.dumps({f"r{i}": {"all": [{k: _durable_conditions(c, k)} for k in c.reads], "pri": -c.rule.priority}
-                           for i, c in enumerate(self.compiled)}, default=str)
+        return json.dumps(self._ruleset_json(), default=str)
 
 
 def _fact(sid, kind, stage, values, props) -> dict:

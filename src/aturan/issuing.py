@@ -8,13 +8,10 @@ from typing import Callable, Iterable
 
 from . import pdf as pdfs
 from .cases import Case
-from .documents import Settings, body_hash, build_context, content_hash, event_key, render_docx
+from .documents import CERTIFICATES, Settings, body_hash, build_context, content_hash, event_key, render_docx
 from .errors import AturanError
 from .registry import Registry, now_iso
 from .rulebook import Rulebook
-
-CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
-
 
 @dataclass
 class IssueReport:
