@@ -62,6 +62,7 @@ class Engine:
         _assign_stages(self.compiled)
         self.stages = sorted({c.stage for c in self.compiled})
         self._reads = {s: _stage_reads(self.compiled, s) for s in self.stages}
+        self._gates = {s: _item_gates(self.compiled, s) for s in self.stages}
         for stage, reads in self._reads.items():
             for kind, props in reads.items():
                 if len(props) + len(RESERVED_PROPERTIES) > MAX_FACT_PROPERTIES:
@@ -117,7 +118,7 @@ class Engine:
         reads = self._reads[stage]
         facts = [_fact(sid, "participant", stage, known, reads.get("participant", ()))]
         for kind, props in reads.items():
-            if kind != "participant":
+            if kind != "participant" and _gate_open(self._gates[stage].get(kind), known):
                 facts.extend(_fact(sid, kind, stage, item, props) for item in items.get(kind, ()))
         return facts
 
@@ -230,6 +231,30 @@ def _assign_stages(compiled: list[_Compiled]) -> None:
         if not changed:
             return
     raise RulebookError("aturan saling bergantung melingkar: " + ", ".join(c.rule.id for c in compiled if c.stage > len(compiled)))
+
+
+def _item_gates(compiled: list[_Compiled], stage: int) -> dict:
+    """Per item kind, the participant equalities each rule joining that kind requires.
+
+    Item facts (subjects, competencies) are many; when the participant fact already fails a
+    required equality of every rule that joins them, no such rule can fire, so they are not asserted."""
+    gates: dict[str, list] = {}
+    ungated: set[str] = set()
+    for c in (c for c in compiled if c.stage == stage):
+        equalities = {prop: test for prop, test in (c.rule.when.get("participant") or {}).items()
+                      if not isinstance(test, (dict, list))}
+        for kind in c.reads:
+            if kind != "participant":
+                gates.setdefault(kind, []).append(equalities)
+                if not equalities:
+                    ungated.add(kind)
+    return {kind: gate for kind, gate in gates.items() if kind not in ungated}
+
+
+def _gate_open(gate: list | None, known: dict) -> bool:
+    if gate is None:
+        return True
+    return any(all(known.get(prop) == value for prop, value in equalities.items()) for equalities in gate)
 
 
 def _stage_reads(compiled: list[_Compiled], stage: int) -> dict:
