@@ -4,7 +4,8 @@ This is the only module that imports durable_rules. What it hides:
 - rules are compiled from their YAML data into durable_rules' JSON ruleset form;
 - rules that read another rule's conclusion run in a later *stage*: each stage is
   one `assert_facts` of the participant fact (plus item facts) into the same session;
-- a fact holds at most 32 properties, so each stage asserts only what its rules read;
+- a fact holds at most 32 properties, so each stage asserts only what its rules read, and item
+  facts (subjects, competencies) only when the participant can still match a rule joining them;
 - each evaluation gets a fresh session that is always deleted (the library allows
   1024 live sessions per ruleset);
 - "no rule matched" (MessageNotHandledException) just means no rule fired;
