@@ -476,6 +476,7 @@ def cert_footer(doc):
     P(doc, R("{{ verification.note }}", size=8, i=True), align=LEFT)
 
 
+TRAINING_NAME = "{{ training.program_name }}, {{ training.batch }}"
 TRAINING_SENTENCE = ("{{ training.program_name }}, {{ training.batch }} yang "
                      "diselenggarakan oleh {{ training.institution }} pada tanggal "
                      "{{ training.start_text }} sampai dengan {{ training.end_text }}")
@@ -659,7 +660,7 @@ def build_penundaan_kelulusan():
     def content(doc):
         body(doc, "Dengan hormat, bersama ini kami beritahukan bahwa kelulusan peserta ",
              R(TRAINING_SENTENCE), " berikut ini ", R("ditunda", b=True), ":")
-        participant_block(doc, program_expr="{{ training.program_name }}, {{ training.batch }}")
+        participant_block(doc, program_expr=TRAINING_NAME)
         body(doc, "Alasan penundaan: ", R("{{ remedial.reason }}"), first=None)
         TAG(doc, "{%p if remedial.note %}")
         body(doc, "Catatan: ", R("{{ remedial.note }}"), first=None)
@@ -674,9 +675,9 @@ def build_penundaan_kelulusan():
 def build_undangan_uji():
     def content(doc):
         body(doc, "Dalam rangka pelaksanaan uji kompetensi manajerial bagi alumni ",
-             R("{{ training.program_name }}, {{ training.batch }}"),
+             R(TRAINING_NAME),
              ", dengan hormat kami mengundang peserta berikut:")
-        participant_block(doc, program_expr="{{ training.program_name }}, {{ training.batch }}")
+        participant_block(doc, program_expr=TRAINING_NAME)
         TAG(doc, "{%p if retest %}")
         body(doc, "untuk mengikuti ", R("uji kompetensi ulang", b=True),
              " yang dapat dilaksanakan paling cepat pada tanggal ",
@@ -700,7 +701,7 @@ def build_permintaan_asesmen_awal():
         body(doc, "Berdasarkan penelusuran data, peserta berikut yang akan mengikuti ",
              R(TRAINING_SENTENCE),
              " belum memiliki hasil asesmen kompetensi manajerial yang masih berlaku:")
-        participant_block(doc, program_expr="{{ training.program_name }}, {{ training.batch }}")
+        participant_block(doc, program_expr=TRAINING_NAME)
         TAG(doc, "{%p if reason_text %}")
         body(doc, R("{{ reason_text }}"))
         TAG(doc, "{%p endif %}")
