@@ -1,22 +1,41 @@
 """Deciding one participant: formulas measure, the engine's rules decide, the trace explains.
 
-A decision is a plain dict (its JSON shape is `schemas/decision.schema.json`),
-computed once and then rendered, explained, issued, compared or diffed.
+A history is judged step by step, each step on its own date under the law in force then:
+1. the design: scope, the prior report's validity, category and training design, on the date
+   the design is set (`design.profile_date`: the training start by default);
+2. every post-training assessment, oldest first, on its own date: the rules say whether it
+   counts and whether it meets SKJ; a rejected one changes nothing;
+3. the lifecycle on the decision date (`--as-of`), from the design and the valid assessments.
+
+A decision is a plain dict (its JSON shape is `schemas/decision.schema.json`), computed once
+and then rendered, explained, issued, compared or diffed.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 from .cases import Case, check_against_date
 from .engine import Engine, Firing
 from .errors import RulebookError
-from .formulas import DATE_FACTS, IMPLEMENTATIONS, Context, from_ymd
+from .formulas import (DATE_FACTS, IMPLEMENTATIONS, Context, JudgedAttempt, from_ymd, post_training_candidates)
 from .params import ParamSet
 from .reform import override_parameters
-from .vocabulary import COMPETENCIES
+from .vocabulary import COMPETENCIES, DOCUMENT_TYPES
 from .rulebook import Rulebook
+
+CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
+
+
+@dataclass
+class Evaluation:
+    """One step: the facts measured and the rules fired on one date."""
+    ctx: Context
+    conclusions: dict
+    steps: list
+
 
 class Decider:
     """Decides cases under one rulebook; compiles the rules in force on each date once."""
@@ -29,38 +48,82 @@ class Decider:
         self.rulebook = override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
         self._engines: dict = {}
         self._by_date: dict = {}
+        self._params: dict = {}
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
         if missing:
             raise RulebookError(f"formula tanpa implementasi di formulas.py: {', '.join(missing)}")
 
-    def law_on(self, as_of: dt.date) -> tuple[Engine, ParamSet]:
-        """The compiled rules and parameters in force on a date (dates with the same law share one engine)."""
-        if as_of not in self._by_date:
-            params = ParamSet(self.rulebook.parameters, as_of)
-            rules = [r for r in self.rulebook.rules if r.in_force(as_of)]
-            key = (params.key(), tuple(r.id for r in rules))
+    def params_on(self, date: dt.date) -> ParamSet:
+        """The parameters in force on a date, without compiling any rules."""
+        if date not in self._params:
+            self._params[date] = ParamSet(self.rulebook.parameters, date)
+        return self._params[date]
+
+    def law_on(self, as_of: dt.date, phase: str = "design") -> tuple[Engine, ParamSet]:
+        """The compiled rules of one phase and the parameters in force on a date (dates with the
+        same law share one engine)."""
+        if (phase, as_of) not in self._by_date:
+            params = self.params_on(as_of)
+            rules = [r for r in self.rulebook.rules if r.in_force(as_of) and r.phase == phase]
+            key = (phase, params.key(), tuple(r.id for r in rules))
             if key not in self._engines:
-                self._engines[key] = (Engine(rules, params, name=f"aturan{len(self._engines)}"), params)
-            engine, shared = self._engines[key]
-            self._by_date[as_of] = (engine, params if shared.date == as_of else ParamSet(self.rulebook.parameters, as_of))
-        return self._by_date[as_of]
+                self._engines[key] = Engine(rules, params, name=f"aturan{len(self._engines)}")
+            self._by_date[(phase, as_of)] = (self._engines[key], params)
+        return self._by_date[(phase, as_of)]
+
+    def design_date(self, case: Case, as_of: dt.date) -> dt.date:
+        start = case.date("training", "start")
+        if start and self.params_on(as_of).get("design.profile_date") == "training_start":
+            return start
+        return as_of
 
     def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> dict:
         """The decision for one case; `trace=False` leaves the trace empty (for cohort statistics)."""
         check_against_date(case, as_of)
-        engine, params = self.law_on(as_of)
-        ctx = Context(case, as_of, params, self.rulebook.annexes)
-        steps = [self._measure(formula, ctx, trace) for formula in self.rulebook.formulas]
-        firings = engine.evaluate(ctx.facts, {"competency": ctx.extra.get("competencies", []),
-                                              "subject": ctx.extra.get("subjects", [])})
+        design_on = self.design_date(case, as_of)
+        design = self._evaluate("design", case, design_on, min(as_of, design_on), trace=trace)
+        inputs = {k: v for k, v in design.conclusions.items() if not isinstance(v, (list, dict))}
+        attempts, attempt_steps = self._judge_attempts(case, as_of, inputs, trace)
+        life = self._evaluate("lifecycle", case, as_of, as_of, inputs, tuple(attempts), trace=trace)
+        conclusions = dict(design.conclusions)
+        for name, value in life.conclusions.items():
+            both = isinstance(value, list) and isinstance(conclusions.get(name), list)
+            conclusions[name] = conclusions[name] + value if both else value
+        steps = [dict(s, on=design_on.isoformat()) if design_on != as_of else s for s in design.steps]
+        return self._decision(case, as_of, design.ctx, conclusions, attempts, steps + attempt_steps + life.steps)
+
+    def _evaluate(self, phase: str, case: Case, on: dt.date, cutoff: dt.date, inputs: dict | None = None,
+                  history: tuple = (), candidate: dict | None = None, trace: bool = True) -> Evaluation:
+        engine, params = self.law_on(on, phase)
+        ctx = Context(case, on, params, self.rulebook.annexes, cutoff=cutoff, history=history,
+                      candidate=candidate, params_on=self.params_on)
+        ctx.facts.update(inputs or {})
+        steps = [self._measure(f, ctx, trace) for f in self.rulebook.formulas if f.phase in (phase, "both")]
+        items = ({"competency": ctx.extra.get("competencies", []), "subject": ctx.extra.get("subjects", [])}
+                 if phase == "design" else {})
+        firings = engine.evaluate(ctx.facts, items)
         conclusions = dict(ctx.facts)
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
             conclusions.update(firing.conclusions)
             conclusions.update({f"{prop}_rule": firing.rule.id for prop in firing.conclusions})
-            for name, items in firing.appended.items():
-                conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in (items if isinstance(items, list) else [items])]
-        steps = steps + [self._rule_step(f, params) for f in firings] if trace else []
-        return self._decision(case, as_of, ctx, conclusions, steps)
+            for name, items_ in firing.appended.items():
+                listed = items_ if isinstance(items_, list) else [items_]
+                conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in listed]
+        steps = [s for s in steps if s] + ([self._rule_step(f, params) for f in firings] if trace else [])
+        return Evaluation(ctx, conclusions, steps)
+
+    def _judge_attempts(self, case: Case, as_of: dt.date, inputs: dict, trace: bool) -> tuple[list, list]:
+        """Each post-training assessment judged on its own date, given those judged before it."""
+        def option_on(day: dt.date):
+            return self.params_on(day).get("integration.assessment_option")
+        judged: list[JudgedAttempt] = []
+        steps: list[dict] = []
+        for candidate in post_training_candidates(case, as_of, option_on):
+            day = dt.date.fromisoformat(candidate["date"])
+            step = self._evaluate("lifecycle", case, day, day, inputs, tuple(judged), candidate, trace)
+            judged.append(_judged(candidate, step))
+            steps += [dict(s, on=day.isoformat(), attempt=day.isoformat()) for s in step.steps if _about_candidate(s)]
+        return judged, steps
 
     def _measure(self, formula, ctx: Context, trace: bool) -> dict | None:
         given = IMPLEMENTATIONS[formula.id](ctx) or {}
@@ -93,7 +156,7 @@ class Decider:
             out.append({"id": cid, "citation": clause.citation if clause else cid})
         return out
 
-    def _decision(self, case: Case, as_of: dt.date, ctx: Context, c: dict, trace: list) -> dict:
+    def _decision(self, case: Case, as_of: dt.date, ctx: Context, c: dict, attempts: list, trace: list) -> dict:
         valid = c.get("prior_assessment_valid")
         rows = ctx.extra.get("competencies") or []
         measured = bool(valid) and bool(rows)
@@ -124,7 +187,7 @@ class Decider:
             "category": c.get("category"),
             "meets_skj": c.get("meets_skj"),
             "design": self._design(ctx, c),
-            "lifecycle": _lifecycle(ctx, c),
+            "lifecycle": self._lifecycle(ctx, c, attempts),
             "documents": self._documents(c),
             "trace": trace,
         }
@@ -178,12 +241,95 @@ class Decider:
         }
 
     def _documents(self, c: dict) -> list[dict]:
+        """The documents called for, each with the date of the event it attests (`attests`) and the date
+        from which it no longer holds (`until`), as the rules calling for it give them."""
         documents: dict[str, dict] = {}
         for item, firing in c.get("documents", []):
-            entry = documents.setdefault(item["type"], {"type": item["type"], "rules": [], "cites": []})
+            entry = documents.setdefault(item["type"], {"type": item["type"], "rules": [], "cites": [],
+                                                        "attests": None, "until": None})
             entry["rules"].append(firing.rule.id)
             entry["cites"] += [cite for cite in firing.rule.cites if cite not in entry["cites"]]
-        return list(documents.values())
+            entry["attests"] = max(filter(None, [entry["attests"], _iso(item.get("attests"))]), default=None)
+            entry["until"] = min(filter(None, [entry["until"], _iso(item.get("until"))]), default=None)
+        return sorted(documents.values(), key=lambda d: DOCUMENT_TYPES.index(d["type"]))
+
+    def _lifecycle(self, ctx: Context, c: dict, attempts: list[JudgedAttempt]) -> dict:
+        params = ctx.params
+        latest = attempts[-1] if attempts else None
+        valid = [a for a in attempts if a.valid]
+        result = valid[-1] if valid else None
+        return {
+            "assessment_option": params["integration.assessment_option"],
+            "state": c.get("state"),
+            "training_passed": c.get("training_passed"),
+            "training_passed_on": _iso(c.get("training_passed_on")),
+            "final_evaluation": {"date": _iso(c.get("final_date")), "result": c.get("final_result"),
+                                 "remedial_date": _iso(c.get("remedial_date")), "remedial_result": c.get("remedial_result"),
+                                 "remedial_deadline": _iso(c.get("remedial_deadline"))},
+            "attempt": {"count": len(valid), "date": latest.date.isoformat() if latest else None,
+                        "valid": latest.valid if latest else None, "reason": latest.reason if latest else None},
+            "attempts": [{"date": a.date.isoformat(), "kind": a.kind, "valid": a.valid, "reason": a.reason,
+                          "meets_skj": a.meets_skj} for a in attempts],
+            "result": self._result(result, c),
+            "post_meets_skj": c.get("post_meets_skj"),
+            "certificate_expires_on": _iso(c.get("certificate_expires_on")),
+            "talent_pool": bool(c.get("talent_pool")),
+            "window": {"opens": _iso(c.get("window_opens")), "closes": _iso(c.get("window_closes"))},
+            "development": self._development(result, c),
+            "next_level": self._next_level(result, c),
+            "recommendations": [item["kind"] for item, _ in c.get("recommendations", [])],
+            "next_step": {"action": c.get("next_action"), "from": _iso(c.get("next_from")),
+                          "until": _iso(c.get("next_until"))},
+        }
+
+    def _result(self, result: JudgedAttempt | None, c: dict) -> dict | None:
+        if result is None:
+            return None
+        standard = c.get("standard_level")
+        return {"date": result.date.isoformat(), "kind": result.kind, "levels": dict(result.levels),
+                "standard_level": standard, "jpm": result.jpm, "meets_skj": result.meets_skj,
+                "unmet": [k for k in COMPETENCIES if standard is not None and result.levels.get(k, 0) < standard]}
+
+    def _development(self, result: JudgedAttempt | None, c: dict) -> dict | None:
+        """The workplace development a not-met result calls for, with the KSA rows for each unmet competency."""
+        if result is None or result.meets_skj or not result.development:
+            return None
+        period, standard = result.development, c.get("standard_level")
+        rows = [dict(_ksa_row(self._ksa(), key, standard), achieved=result.levels.get(key),
+                     gap=max(0, standard - result.levels.get(key, 0)))
+                for key in COMPETENCIES if standard is not None and result.levels.get(key, 0) < standard]
+        return {"days": period["days"], "counting": period["counting"], "from": period["from"].isoformat(),
+                "until": period["until"].isoformat(), "retest_from": period["retest_from"].isoformat(), "ksa": rows}
+
+    def _next_level(self, result: JudgedAttempt | None, c: dict) -> dict | None:
+        """The next level a participant meeting SKJ develops toward, with its KSA rows."""
+        standard = c.get("standard_level")
+        if result is None or not result.meets_skj or standard is None:
+            return None
+        level = min(standard + 1, 5)
+        return {"level": level, "ksa": [dict(_ksa_row(self._ksa(), key, level), achieved=result.levels.get(key))
+                                        for key in COMPETENCIES]}
+
+    def _ksa(self) -> dict:
+        return self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
+
+
+def _judged(candidate: dict, step: Evaluation) -> JudgedAttempt:
+    """What the rules concluded on the assessment's date; an assessment no rule accepts does not count."""
+    c, extra = step.conclusions, step.ctx.extra
+    valid = c.get("attempt_valid") is True and c.get("candidate_meets_skj") is not None
+    meets = bool(c.get("candidate_meets_skj")) if valid else None
+    reason = None if valid else (c.get("attempt_reason") or "tidak_dapat_dinilai")
+    return JudgedAttempt(dt.date.fromisoformat(candidate["date"]), candidate["kind"], dict(candidate.get("levels") or {}),
+                         valid, reason, meets, c.get("candidate_jpm"),
+                         from_ymd(c.get("candidate_cert_expires_on")) if meets else None,
+                         extra.get("candidate_development") if valid and not meets else None)
+
+
+def _about_candidate(step: dict) -> bool:
+    if step["kind"] == "formula":
+        return step["rule"] == "asesmen-pasca.kandidat"
+    return any(k in CANDIDATE_CONCLUSIONS for k in step.get("concludes", {}))
 
 
 def _subject_entry(item: dict, firing: Firing | str, subjects: dict) -> dict:
@@ -202,22 +348,6 @@ def _ksa_row(ksa: dict, key: str, level) -> dict:
             "knowledge": entry.get("knowledge", []), "skill_personal": skill.get("personal", []),
             "skill_interpersonal": skill.get("interpersonal", []), "attitude": entry.get("attitude", []),
             "learning_models": entry.get("learning_models", [])}
-
-
-def _lifecycle(ctx: Context, c: dict) -> dict:
-    return {
-        "assessment_option": ctx.params["integration.assessment_option"],
-        "state": c.get("state"),
-        "training_passed": c.get("training_passed"),
-        "attempt": {"count": c.get("post_attempts", 0), "date": _iso(c.get("post_date")),
-                    "valid": c.get("attempt_valid"), "reason": c.get("attempt_reason")},
-        "post_meets_skj": c.get("post_meets_skj"),
-        "certificate_expires_on": _iso(c.get("certificate_expires_on")),
-        "talent_pool": bool(c.get("talent_pool")),
-        "window": {"opens": _iso(c.get("window_opens")), "closes": _iso(c.get("window_closes"))},
-        "recommendations": [item["kind"] for item, _ in c.get("recommendations", [])],
-        "next_step": {"action": c.get("next_action"), "from": _iso(c.get("next_from")), "until": _iso(c.get("next_until"))},
-    }
 
 
 def decision_id(case: Case, as_of: dt.date, version: str) -> str:

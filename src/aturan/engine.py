@@ -202,6 +202,8 @@ def _fact_refs(value) -> list[str]:
         return [value["fact"]]
     if isinstance(value, dict):
         return [ref for v in value.values() for ref in _fact_refs(v)]
+    if isinstance(value, list):
+        return [ref for v in value for ref in _fact_refs(v)]
     return []
 
 

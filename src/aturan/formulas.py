@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .cases import Case
+from .errors import RulebookError
 from .params import ParamSet
 from .vocabulary import COMPETENCIES
 
@@ -25,19 +26,51 @@ def formula(formula_id: str):
 
 
 DATE_FACTS = {"as_of", "assessment_date", "assessment_expires_on", "training_start", "training_end", "final_date",
-              "remedial_date", "remedial_deadline", "window_opens", "window_closes", "post_date", "prev_post_date",
-              "retest_earliest", "next_retest_from", "cert_expires_on", "next_from", "next_until",
-              "certificate_expires_on"}
+              "remedial_date", "remedial_deadline", "window_opens", "window_closes", "post_date", "first_post_date",
+              "retest_earliest", "cert_expires_on", "next_from", "next_until", "certificate_expires_on",
+              "candidate_date", "candidate_cert_expires_on", "candidate_retest_from", "candidate_development_until",
+              "rejected_date", "training_passed_on", "final_attests_on", "remedial_attests_on", "first_post_attests_on",
+              "participation_cert_date", "development_until"}
+
+
+@dataclass(frozen=True)
+class JudgedAttempt:
+    """A post-training assessment as it was judged on its own date (see decision.py)."""
+    date: dt.date
+    kind: str                       # evaluasi_akhir | remedial (integrated option) | uji
+    levels: dict
+    valid: bool
+    reason: str | None              # why it was rejected
+    meets_skj: bool | None
+    jpm: float | None
+    cert_expires_on: dt.date | None     # when it meets SKJ: the certificate's expiry under the law of that date
+    development: dict | None            # when it does not: {days, counting, from, until, retest_from}
 
 
 @dataclass
 class Context:
     case: Case
-    as_of: dt.date
-    params: ParamSet
+    as_of: dt.date                  # the date this step is judged on
+    params: ParamSet                # the law in force on that date
     annexes: dict = field(default_factory=dict)  # regulations/lampiran: the curriculum, the KSA matrix
     facts: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)   # non-fact results (the assessment used, per-competency tables)
+    cutoff: dt.date | None = None   # what is known: events and reports up to this date (default: as_of)
+    history: tuple = ()             # JudgedAttempt before this step
+    candidate: dict | None = None   # the post-training assessment judged in this step, if any
+    params_on: object = None        # date -> ParamSet: the law in force on another date
+
+    @property
+    def known_until(self) -> dt.date:
+        return self.cutoff or self.as_of
+
+    def param_on(self, pid: str, date: dt.date):
+        """A parameter as in force on the date of the event it applies to."""
+        params = self.params_on(date) if self.params_on and date != self.as_of else self.params
+        try:
+            return params[pid]
+        except KeyError:
+            raise RulebookError(f"parameter '{pid}' tidak punya nilai yang berlaku pada {date.isoformat()}") from None
 
 
 def ymd(date: dt.date | None) -> int | None:
@@ -97,7 +130,8 @@ def program_tier(ctx: Context) -> dict:
 
 @formula("asesmen.terakhir")
 def latest_assessment(ctx: Context) -> dict:
-    assessments = [a for a in ctx.case.data.get("assessments") or [] if dt.date.fromisoformat(a["date"]) <= ctx.as_of]
+    assessments = [a for a in ctx.case.data.get("assessments") or []
+                   if dt.date.fromisoformat(a["date"]) <= ctx.known_until]
     if not assessments:
         ctx.extra["assessment"] = None
         return {"has_assessment": False}
@@ -136,13 +170,46 @@ def job_person_match(ctx: Context) -> dict:
     assessment, rows = ctx.extra.get("assessment"), ctx.extra.get("competencies")
     if not assessment or not rows:
         return {}
-    if assessment.get("jpm") is not None:
-        ctx.extra["jpm_source"] = "laporan"
-        return {"measured_jpm": round(float(assessment["jpm"]), 2)}
+    jpm, source = measure_jpm(ctx, assessment, report_tier(ctx, assessment))
+    ctx.extra["jpm_source"] = source
+    return {"measured_jpm": jpm}
+
+
+def report_tier(ctx: Context, assessment: dict) -> str | None:
+    """The position tier whose standard a report's JPM was computed against."""
+    if assessment.get("standard_tier"):
+        return assessment["standard_tier"]
+    if ctx.params["jpm.report_standard_unstated"] == "position_tier":
+        return ctx.facts.get("position_tier")
+    return ctx.facts.get("target_tier")
+
+
+def measure_jpm(ctx: Context, assessment: dict, standard_tier: str | None) -> tuple[float | None, str]:
+    """A reported JPM counts only when computed against the target's standard; otherwise it is
+    computed from the levels against the target standard (Perban BKN 26/2019, per BKN's FAQ:
+    a report serves targets of the same level)."""
+    standard = ctx.facts.get("standard_level")
+    if assessment.get("jpm") is not None and standard_tier == ctx.facts.get("target_tier"):
+        return round(float(assessment["jpm"]), 2), "laporan"
+    if standard is None:
+        return None, "tidak_ada_standar"
+    levels = assessment.get("levels") or {}
     capped = bool(ctx.params["jpm.cap_per_competency"])
-    achieved = sum(min(r["level"], r["standard"]) if capped else r["level"] for r in rows)
-    ctx.extra["jpm_source"] = "dihitung"
-    return {"measured_jpm": round(100.0 * achieved / sum(r["standard"] for r in rows), 2)}
+    achieved = sum(min(levels[k], standard) if capped else levels[k] for k in COMPETENCIES)
+    source = "dihitung" if assessment.get("jpm") is None else "dihitung_standar_berbeda"
+    return round(100.0 * achieved / (standard * len(COMPETENCIES)), 2), source
+
+
+@formula("kompetensi.fokus-coaching")
+def coaching_focus(ctx: Context) -> dict:
+    """The competencies coaching focuses on: those with a high gap, or, when no gap is high, the
+    highest gaps, so no participant with a gap is left without a focus."""
+    rows = ctx.extra.get("competencies") or []
+    top = max((r["gap"] for r in rows), default=0)
+    threshold = min(int(ctx.params["gap.high_min"]), top)
+    for row in rows:
+        row["focus"] = top > 0 and row["gap"] >= threshold
+    return {"focus_min_gap": threshold} if top > 0 else {}
 
 
 @formula("profil.bukti-kompetensi")
@@ -195,70 +262,143 @@ def weakest_group(ctx: Context) -> dict:
 
 @formula("peserta.sertifikat-keikutsertaan")
 def participation_certificate(ctx: Context) -> dict:
-    held = any(e["type"] == "sertifikat_keikutsertaan" and e.get("program") == ctx.facts["program"]
-               and dt.date.fromisoformat(e["date"]) <= ctx.as_of for e in ctx.case.data.get("evidence") or [])
-    return {"holds_participation_cert": held}
+    held = [e["date"] for e in ctx.case.data.get("evidence") or []
+            if e["type"] == "sertifikat_keikutsertaan" and e.get("program") == ctx.facts["program"]
+            and dt.date.fromisoformat(e["date"]) <= ctx.known_until]
+    if not held:
+        return {"holds_participation_cert": False}
+    return {"holds_participation_cert": True, "participation_cert_date": ymd(dt.date.fromisoformat(max(held)))}
 
 
 @formula("pelatihan.jadwal")
 def training_schedule(ctx: Context) -> dict:
-    return {"training_start": ymd(ctx.case.date("training", "start")), "training_end": ymd(ctx.case.date("training", "end"))}
+    return {"training_start": ymd(ctx.case.date("training", "start")),
+            "training_end": ymd(ctx.case.date("training", "end"))}
 
 
 @formula("evaluasi.akhir")
 def final_evaluation(ctx: Context) -> dict:
-    final = _latest_event(ctx, "final_evaluation")
-    remedial = _latest_event(ctx, "remedial")
-    facts = {}
+    """The final evaluation and the remedial, with the remedial deadline under the law in force on
+    the day of the final evaluation. A certificate attests them no earlier than the training's end."""
+    final, remedial = _latest_event(ctx, "final_evaluation"), _latest_event(ctx, "remedial")
+    end = ctx.case.date("training", "end")
+    facts: dict = {}
     if final:
-        facts |= {"final_result": final.get("result"), "final_date": ymd(dt.date.fromisoformat(final["date"]))}
-        deadline = dt.date.fromisoformat(final["date"]) + dt.timedelta(days=int(ctx.params["remedial.deadline_days"]))
-        facts["remedial_deadline"] = ymd(deadline)
+        day = dt.date.fromisoformat(final["date"])
+        deadline = day + dt.timedelta(days=int(ctx.param_on("remedial.deadline_days", day)))
+        facts |= {"final_result": final["result"], "final_date": ymd(day), "remedial_deadline": ymd(deadline),
+                  "final_attests_on": ymd(max(day, end or day))}
     if remedial:
-        facts |= {"remedial_result": remedial.get("result"), "remedial_date": ymd(dt.date.fromisoformat(remedial["date"]))}
+        day = dt.date.fromisoformat(remedial["date"])
+        facts |= {"remedial_result": remedial["result"], "remedial_date": ymd(day),
+                  "remedial_attests_on": ymd(max(day, end or day))}
     return facts
 
 
 @formula("asesmen-pasca.jendela")
 def assessment_window(ctx: Context) -> dict:
+    """The 3-12 month window, under the law in force when the training ended."""
     end = ctx.case.date("training", "end")
     if not end:
         return {}
-    return {"window_opens": ymd(add_months(end, int(ctx.params["post_assessment.window_min_months"]))),
-            "window_closes": ymd(add_months(end, int(ctx.params["post_assessment.window_max_months"])))}
+    return {"window_opens": ymd(add_months(end, int(ctx.param_on("post_assessment.window_min_months", end)))),
+            "window_closes": ymd(add_months(end, int(ctx.param_on("post_assessment.window_max_months", end))))}
 
 
-@formula("asesmen-pasca.percobaan")
-def post_assessment_attempts(ctx: Context) -> dict:
-    """The competency assessments after training, oldest first; in the integrated option the
-    final evaluation (when it carries levels) is the first of them."""
-    attempts = []
-    if ctx.params["integration.assessment_option"] == "integrated":
-        final = _latest_event(ctx, "final_evaluation")
-        if final and final.get("levels"):
-            attempts.append(final)
-    attempts += sorted(_events(ctx, "post_assessment"), key=lambda e: e["date"])
-    standard = ctx.facts.get("standard_level")
-    days = int(ctx.params["development.days"])
-    facts = {"post_attempts": len(attempts)}
-    if not attempts or standard is None:
-        return facts
-    latest = attempts[-1]
-    latest_date = dt.date.fromisoformat(latest["date"])
-    levels = latest.get("levels") or {}
-    ctx.extra["post_levels"] = levels
-    facts |= {"post_date": ymd(latest_date),
-              "post_unmet_count": sum(1 for key in COMPETENCIES if levels.get(key, 0) < standard),
-              "next_retest_from": ymd(latest_date + dt.timedelta(days=days)),
-              "cert_expires_on": ymd(add_years(latest_date, int(ctx.params["certificate.validity_years"])))}
-    if len(attempts) > 1:
-        previous = dt.date.fromisoformat(attempts[-2]["date"])
-        facts |= {"prev_post_date": ymd(previous), "retest_earliest": ymd(previous + dt.timedelta(days=days))}
+@formula("asesmen-pasca.riwayat")
+def post_assessment_history(ctx: Context) -> dict:
+    """What the valid post-training assessments established, each judged on its own date.
+    A rejected attempt changes nothing; it is reported only when it is the latest."""
+    judged = [a for a in ctx.history if a.date <= ctx.known_until]
+    valid = [a for a in judged if a.valid]
+    facts: dict = {"post_attempts": len(valid)}
+    if valid:
+        first, last = valid[0], valid[-1]
+        end = ctx.case.date("training", "end") or first.date
+        facts |= {"first_post_result": _result(first), "first_post_date": ymd(first.date),
+                  "first_post_attests_on": ymd(max(first.date, end)),
+                  "post_date": ymd(last.date), "post_result": _result(last)}
+        if last.meets_skj:
+            facts["cert_expires_on"] = ymd(last.cert_expires_on)
+        elif last.development:
+            facts |= {"retest_earliest": ymd(last.development["retest_from"]),
+                      "development_until": ymd(last.development["until"])}
+    latest = judged[-1] if judged else None
+    if latest and not latest.valid and (not valid or latest.date > valid[-1].date):
+        facts |= {"rejected_reason": latest.reason, "rejected_date": ymd(latest.date)}
     return facts
 
 
+def _result(attempt: JudgedAttempt) -> str:
+    return "memenuhi" if attempt.meets_skj else "belum_memenuhi"
+
+
+@formula("asesmen-pasca.kandidat")
+def post_assessment_candidate(ctx: Context) -> dict:
+    """The assessment judged in this step: its unmet competencies and JPM against the target, and
+    what would follow from it under the law in force on its date."""
+    candidate = ctx.candidate
+    if not candidate:
+        return {}
+    day = dt.date.fromisoformat(candidate["date"])
+    standard = ctx.facts.get("standard_level")
+    levels = candidate.get("levels") or {}
+    facts: dict = {"candidate_date": ymd(day), "candidate_kind": candidate["kind"],
+                   "candidate_purpose": candidate.get("purpose") or ctx.params["post_assessment.default_purpose"]}
+    if standard is not None and levels:
+        jpm, source = measure_jpm(ctx, candidate, candidate.get("standard_tier") or ctx.facts.get("target_tier"))
+        ctx.extra["candidate_jpm_source"] = source
+        facts |= {"candidate_unmet_count": sum(1 for k in COMPETENCIES if levels[k] < standard), "candidate_jpm": jpm}
+    development = development_period(ctx, day)
+    facts |= {"candidate_cert_expires_on": ymd(add_years(day, int(ctx.params["certificate.validity_years"]))),
+              "candidate_retest_from": ymd(development["retest_from"]),
+              "candidate_development_until": ymd(development["until"])}
+    ctx.extra["candidate_development"] = development
+    return facts
+
+
+def development_period(ctx: Context, result_day: dt.date) -> dict:
+    """The workplace development after a not-met result: its first and last day and the first day of
+    a re-test, by `development.starts` and `development.counting` (both interpretive)."""
+    days = int(ctx.params["development.days"])
+    counting = ctx.params["development.counting"]
+    first = result_day if ctx.params["development.starts"] == "result_date" else result_day + dt.timedelta(days=1)
+    last = add_working_days(first, days - 1) if counting == "working_days" else first + dt.timedelta(days=days - 1)
+    return {"days": days, "counting": counting, "from": first, "until": last,
+            "retest_from": add_working_days(last, 1) if counting == "working_days" else last + dt.timedelta(days=1)}
+
+
+def add_working_days(day: dt.date, count: int) -> dt.date:
+    """`count` working days (Monday to Friday) after `day`; national holidays are not known here."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    while count > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def post_training_candidates(case: Case, until: dt.date, option_on) -> list[dict]:
+    """Every post-training assessment up to a date, oldest first: stand-alone assessments, and in the
+    integrated option (as in force on the event's date) a passed final evaluation or remedial that
+    carries levels (IV.A.1.c.1: the assessment is done with the final evaluation)."""
+    out = []
+    for event in sorted(case.data.get("events") or [], key=lambda e: e["date"]):
+        day = dt.date.fromisoformat(event["date"])
+        if day > until:
+            continue
+        if event["type"] == "post_assessment":
+            out.append(dict(event, kind="uji"))
+        elif (event["type"] in ("final_evaluation", "remedial") and event.get("levels")
+              and event.get("result") == "lulus" and option_on(day) == "integrated"):
+            out.append(dict(event, kind="evaluasi_akhir" if event["type"] == "final_evaluation" else "remedial"))
+    return out
+
+
 def _events(ctx: Context, kind: str) -> list[dict]:
-    return [e for e in ctx.case.data.get("events") or [] if e["type"] == kind and dt.date.fromisoformat(e["date"]) <= ctx.as_of]
+    return [e for e in ctx.case.data.get("events") or []
+            if e["type"] == kind and dt.date.fromisoformat(e["date"]) <= ctx.known_until]
 
 
 def _latest_event(ctx: Context, kind: str) -> dict | None:

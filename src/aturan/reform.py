@@ -77,7 +77,8 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
     for rule_id in data.get("disable_rules") or []:
         _disable(changed, path, data, rule_id)
     for raw in data.get("rules") or []:
-        rule = _rule(path, raw, problems)
+        replaced = book.rule(raw.get("id")) if isinstance(raw, dict) else None
+        rule = _rule(path, raw, problems, replaced.phase if replaced else "design")
         if rule:
             rule.origin = "reform"
             changed.rules = [r for r in changed.rules if r.id != rule.id] + [rule]

@@ -19,6 +19,9 @@ from .params import VALUE_STATUSES, DatedValue, Parameter
 from .yamlio import line_of, load_yaml
 
 FACT_KINDS = ("participant", "competency", "subject")
+# A history is judged step by step: the "design" phase on the date the design is set, the
+# "lifecycle" phase on each event's date and on the decision date (see decision.py).
+PHASES = ("design", "lifecycle")
 OPERATORS = {"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "present"}
 
 
@@ -37,6 +40,7 @@ class Rule:
     end: dt.date | None = None
     enabled: bool = True
     origin: str = "baseline"
+    phase: str = "design"
 
     def in_force(self, date: dt.date) -> bool:
         return self.enabled and (self.start is None or self.start <= date) and (self.end is None or date < self.end)
@@ -52,6 +56,7 @@ class Formula:
     file: str
     line: int
     title_en: str = ""
+    phase: str = "design"        # design | lifecycle | both
 
 
 @dataclass
@@ -88,8 +93,9 @@ def load_rulebook(root: Path) -> Rulebook:
         if not isinstance(data, dict):
             book.problems.append(RulebookError("berkas aturan harus berupa mapping YAML", file=str(path)))
             continue
+        phase = str(data.get("phase", "design"))
         for raw in data.get("rules") or []:
-            _add(book, _rule(path, raw, book.problems))
+            _add(book, _rule(path, raw, book.problems, phase))
         for raw in data.get("formulas") or []:
             _add(book, _formula(path, raw, book.problems))
         for raw in data.get("parameters") or []:
@@ -136,13 +142,17 @@ def _cites(path, raw, problems) -> list[str]:
     return [str(c) for c in cites]
 
 
-def _rule(path: Path, raw, problems) -> Rule | None:
+def _rule(path: Path, raw, problems, phase: str = "design") -> Rule | None:
     if not _require(path, raw, ("id", "title", "cites", "when", "then"), problems, "aturan"):
         return None
     _check_when(path, raw, problems)
+    phase = str(raw.get("phase", phase))
+    if phase not in PHASES:
+        problems.append(RulebookError(f"fase '{phase}' tidak dikenal; harus salah satu dari {list(PHASES)}",
+                                      file=str(path), line=line_of(raw)))
     return Rule(str(raw["id"]), str(raw["title"]), _cites(path, raw, problems), raw["when"], raw["then"],
                 int(raw.get("priority", 0)), str(path), line_of(raw) or 0, str(raw.get("title_en", "")),
-                raw.get("from"), raw.get("until"))
+                raw.get("from"), raw.get("until"), phase=phase)
 
 
 def _check_when(path, raw, problems) -> None:
@@ -166,8 +176,11 @@ def _check_when(path, raw, problems) -> None:
 def _formula(path: Path, raw, problems) -> Formula | None:
     if not _require(path, raw, ("id", "title", "cites", "gives"), problems, "formula"):
         return None
+    phase = str(raw.get("phase", "design"))
+    if phase not in (*PHASES, "both"):
+        problems.append(RulebookError(f"fase formula '{phase}' tidak dikenal", file=str(path), line=line_of(raw)))
     return Formula(str(raw["id"]), str(raw["title"]), _cites(path, raw, problems), list(raw["gives"]),
-                   list(raw.get("params") or []), str(path), line_of(raw) or 0, str(raw.get("title_en", "")))
+                   list(raw.get("params") or []), str(path), line_of(raw) or 0, str(raw.get("title_en", "")), phase)
 
 
 def parameter_from_yaml(path: Path, raw, problems) -> Parameter | None:
