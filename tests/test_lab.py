@@ -1,6 +1,7 @@
 """The policy lab through the real CLI: batch, compare, diff, reforms, the traceability matrix."""
 import csv
 import json
+import re
 
 from PIL import Image
 
@@ -61,7 +62,12 @@ def test_compare_prints_four_models_and_writes_csv_and_chart(aturan, tmp_path):
 def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citations(aturan, tmp_path):
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "200", "--seed", "2", "--out", cohort)
-    result = aturan("diff", cohort, "--reform", REFORM, "--as-of", "2027-06-30")
+    # the reform applies from 2027: move the sampled 2026 trainings (and their events) a year later,
+    # since a report's validity is judged when the training starts
+    one_year_later = re.sub(r",(\d{4})-(\d\d)-(\d\d)", lambda m: f",{int(m[1]) + 1}-{m[2]}-{min(m[3], '28') if m[2] == '02' else m[3]}",
+                            cohort.read_text(encoding="utf-8"))
+    cohort.write_text(one_year_later, encoding="utf-8")
+    result = aturan("diff", cohort, "--reform", REFORM, "--as-of", "2027-12-31")
     assert result.exit_code == 0, result.stderr
     assert "peserta berubah" in result.output
     changed = int(result.output.split(" peserta berubah")[0].split()[-1])
@@ -79,7 +85,10 @@ def test_reform_before_its_effective_date_changes_nothing(aturan, tmp_path):
 
 
 def test_decide_with_a_reform(aturan, tmp_path):
-    budi = ROOT / "samples" / "budi-petahana-administrator.yaml"
+    """The report is judged when the training starts (2027-03-01), under the law in force then."""
+    budi = tmp_path / "budi.yaml"
+    budi.write_text((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8")
+                    .replace("start: 2026-03-02, end: 2026-06-30", "start: 2027-03-01, end: 2027-06-30"), encoding="utf-8")
     base = json.loads(aturan("decide", budi, "--as-of", "2027-02-01", "--format", "json").output)
     reformed = json.loads(aturan("decide", budi, "--as-of", "2027-02-01", "--format", "json", "--reform", REFORM).output)
     assert base["prior_assessment"]["valid"] is True and reformed["prior_assessment"]["valid"] is False

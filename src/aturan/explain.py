@@ -29,6 +29,9 @@ TEXT = {
         "window": "Jendela uji kompetensi", "expires_cert": "Sertifikat kompetensi berlaku sampai sebelum",
         "documents": "Dokumen yang diperlukan", "from": "mulai", "until": "paling lambat",
         "full": "tercatat sebagai peserta utuh",
+        "judged_on": "dinilai pada", "attempt": "uji kompetensi tanggal",
+        "attempts": "Uji kompetensi pasca pelatihan (masing-masing dinilai pada tanggalnya)",
+        "counted": "dihitung", "rejected": "ditolak",
     },
     "en": {
         "title": "Decision for {name} (NIP {nip}) as of {as_of}",
@@ -52,6 +55,9 @@ TEXT = {
         "window": "Assessment window", "expires_cert": "Competency certificate valid until before",
         "documents": "Documents called for", "from": "from", "until": "until",
         "full": "recorded as a full participant",
+        "judged_on": "judged on", "attempt": "assessment of",
+        "attempts": "Post-training assessments (each judged on its own date)",
+        "counted": "counted", "rejected": "rejected",
     },
 }
 
@@ -104,6 +110,10 @@ def _lifecycle(decision: dict, t: dict) -> list[str]:
            f"  {t['next']}: {step['action'] or t['none']} {dates}".rstrip()]
     if life["window"]["opens"] and life["assessment_option"] == "separate":
         out.append(f"  {t['window']}: {life['window']['opens']} .. {life['window']['closes']}")
+    for attempt in life.get("attempts") or []:
+        verdict = t["counted"] if attempt["valid"] else f"{t['rejected']} ({attempt['reason']})"
+        out.append(f"  {t['attempts'] if attempt is life['attempts'][0] else ' ' * len(t['attempts'])}: "
+                   f"{attempt['date']} {attempt['kind']}: {verdict}")
     if life.get("certificate_expires_on"):
         out.append(f"  {t['expires_cert']} {life['certificate_expires_on']}")
     if decision.get("documents"):
@@ -142,7 +152,9 @@ def _step(number: int, step: dict, book: Rulebook, t: dict, lang: str) -> list[s
     item = book.rule(step["rule"]) or next((f for f in book.formulas if f.id == step["rule"]), None)
     if lang == "en" and item is not None and item.title_en:
         title = item.title_en
-    out = [f"{number}. {kind} {step['rule']}: {title}"]
+    when = f" [{t['attempt']} {step['attempt']}]" if step.get("attempt") else (
+        f" [{t['judged_on']} {step['on']}]" if step.get("on") else "")
+    out = [f"{number}. {kind} {step['rule']}{when}: {title}"]
     if step.get("facts"):
         out.append(f"   {t['facts']}: " + ", ".join(f"{k}={v}" for k, v in step["facts"].items()))
     if step.get("concludes"):
