@@ -64,9 +64,7 @@ def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citati
     aturan("sample", "--size", "200", "--seed", "2", "--out", cohort)
     # the reform applies from 2027: move the sampled 2026 trainings (and their events) a year later,
     # since a report's validity is judged when the training starts
-    one_year_later = re.sub(r",(\d{4})-(\d\d)-(\d\d)", lambda m: f",{int(m[1]) + 1}-{m[2]}-{min(m[3], '28') if m[2] == '02' else m[3]}",
-                            cohort.read_text(encoding="utf-8"))
-    cohort.write_text(one_year_later, encoding="utf-8")
+    _one_year_later(cohort)
     result = aturan("diff", cohort, "--reform", REFORM, "--as-of", "2027-12-31")
     assert result.exit_code == 0, result.stderr
     assert "peserta berubah" in result.output
@@ -120,3 +118,95 @@ def test_sample_cohorts_are_valid_and_repeatable(aturan, tmp_path):
     aturan("sample", "--size", "50", "--seed", "7", "--out", second)
     assert first.read_bytes() == second.read_bytes()
     assert all(row.ok for row in read_cohort(first))
+
+
+def _compare(aturan, cohort, out, *extra):
+    result = aturan("compare", cohort, "--out", out, "--workers", "2", *extra)
+    assert result.exit_code == 0, result.stderr
+    with open(out / "perbandingan.csv", encoding="utf-8") as handle:
+        return result, {row[0]: row[1:] for row in csv.reader(handle)}
+
+
+def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_the_full_cost(aturan, tmp_path):
+    # A reform that only shortens the validity of assessment reports moves participants from "design set"
+    # to "waiting for an initial assessment": they still train, so the full cost must not move.
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
+    _one_year_later(cohort)
+    base_out, base = _compare(aturan, cohort, tmp_path / "base", "--as-of", "2027-01-15")
+    _, reform = _compare(aturan, cohort, tmp_path / "reform", "--as-of", "2027-01-15", "--reform", REFORM)
+    assert int(reform["Perlu asesmen awal"][0]) > int(base["Perlu asesmen awal"][0])
+    assert int(reform["Desain ditetapkan"][0]) < int(base["Desain ditetapkan"][0])
+    assert reform["Biaya penuh (Rp)"] == base["Biaya penuh (Rp)"]
+    assert reform["Peserta yang berlatih (dasar biaya)"] == base["Peserta yang berlatih (dasar biaya)"]
+    # those waiting for an assessment have no waiver yet, so the cost by JP can only rise
+    for model in range(4):
+        assert int(reform["Biaya menurut JP diikuti (Rp)"][model]) >= int(base["Biaya menurut JP diikuti (Rp)"][model])
+    assert "setiap peserta yang berlatih" in base_out.output and "menunggu asesmen awal" in base_out.output
+
+
+def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_path):
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
+    _, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
+    decided = [int(v) for v in table["Diputuskan"]]
+    with_design = [int(v) for v in table["Desain ditetapkan"]]
+    assert all(d < n for d, n in zip(with_design, decided))     # otherwise the test could not tell them apart
+    for model in range(4):
+        total = int(table["Biaya menurut JP diikuti (Rp)"][model])
+        assert int(table["Biaya menurut JP per peserta kohort (Rp)"][model]) == round(total / decided[model])
+    # the per-program rows add up to the total, and a program's per-participant cost divides by its own cohort
+    programs = [k[len("Biaya menurut JP, "):-len(" (Rp)")] for k in table if k.startswith("Biaya menurut JP, ")]
+    assert programs
+    for model in range(4):
+        parts = sum(int(table[f"Biaya menurut JP, {p} (Rp)"][model]) for p in programs)
+        assert abs(parts - int(table["Biaya menurut JP diikuti (Rp)"][model])) <= len(programs)
+
+
+def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_path):
+    # Tabel 2 prints PKA at Rp 22.125 a participant, about 1,000 times below the others; the corrected
+    # unit cost is used, so PKA costs millions a participant, between PKP and PKN II.
+    unit = load_rulebook(ROOT).parameters["cost.unit_per_participant"].values[-1].value
+    assert unit["pkp"] < unit["pka"] < unit["pkn_2"]
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
+    _, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
+    generic = table["ukuran"].index("generic")                 # generic waives nothing: whole unit costs
+    pka_total = int(table["Biaya menurut JP, PKA (Rp)"][generic])
+    assert pka_total > 0 and pka_total % unit["pka"] == 0
+    assert int(table["Biaya menurut JP per peserta kohort, PKA (Rp)"][generic]) > 1_000_000
+
+
+def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
+    # "the same gap characteristics" is an interpretive parameter: by default the same program and the same
+    # focus competencies; under same_program everyone with coaching in a program may share a group.
+    cohort = tmp_path / "kohort.csv"
+    assert aturan("sample", "--size", "400", "--seed", "4", "--out", cohort).exit_code == 0
+    reform = tmp_path / "satu-program.yaml"
+    reform.write_text("parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n    value: same_program\n"
+                      "    reference: [paper-lan-2023:iv-a-4-b-kelompok-coaching]\n", encoding="utf-8")
+    groups = {}
+    for name, extra in (("default", ()), ("program", ("--reform", reform))):
+        result = aturan("batch", cohort, "--out", tmp_path / name, "--model", "generic", "--as-of", "2026-03-01", *extra)
+        assert result.exit_code == 0, result.stderr
+        with open(tmp_path / name / "kelompok-coaching.csv", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        groups[name] = {}
+        for row in rows:
+            groups[name].setdefault(row["kelompok"], []).append(row)
+    default_keys = {rows[0]["tanda_kesenjangan"] for rows in groups["default"].values()}
+    program_keys = {rows[0]["tanda_kesenjangan"] for rows in groups["program"].values()}
+    assert all(":" in key for key in default_keys) and all(":" not in key for key in program_keys)
+    assert len(program_keys) < len(default_keys)
+    assert len(groups["program"]) < len(groups["default"])
+    assert sum(map(len, groups["program"].values())) == sum(map(len, groups["default"].values()))
+    assert max(map(len, groups["program"].values())) <= 10
+
+
+def _one_year_later(cohort):
+    """The sampled trainings are in 2026 and the example reform applies from 2027: move every date of the
+    cohort a year later, since a report's validity is judged when the training starts."""
+    def later(m):
+        day = min(m[3], "28") if m[2] == "02" else m[3]
+        return f",{int(m[1]) + 1}-{m[2]}-{day}"
+    cohort.write_text(re.sub(r",(\d{4})-(\d\d)-(\d\d)", later, cohort.read_text(encoding="utf-8")), encoding="utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .corpus import LAW_STATUSES
 from .engine import Engine
 from .errors import AturanError
 from .formulas import IMPLEMENTATIONS
@@ -30,6 +31,7 @@ def check_rulebook(book: Rulebook) -> list[Finding]:
     findings += _formula_implementations(book)
     findings += _compiles(book)
     findings += _uncited_clauses(book)
+    findings += _honest_statuses(book)
     return findings
 
 
@@ -119,6 +121,41 @@ def _uncited_clauses(book: Rulebook) -> list[Finding]:
                                "(kutip, atau tulis alasannya di 'unformalized')", clause.file, clause.line)
             for clause in book.corpus.clauses.values()
             if clause.id not in cited and not clause.unformalized and not clause.implemented_in]
+
+
+# Where a clause's text was read, when it was not the regulation itself.
+SECONDARY_READ_AT = ("paper:", "support-siasn.bkn.go.id/faqs")
+
+
+def _honest_statuses(book: Rulebook) -> list[Finding]:
+    """`confirmed` only when read in the regulation itself: a regulation's clause read in the paper or
+    in BKN's FAQ is at most `secondary`, and a parameter value is `confirmed` only when every clause
+    it rests on is a confirmed clause of a regulation."""
+    out = []
+    instruments = book.corpus.instruments
+    for clause in book.corpus.clauses.values():
+        instrument = instruments.get(clause.instrument)
+        if (clause.status == "confirmed" and instrument is not None and instrument.status in LAW_STATUSES
+                and any(marker in clause.read_at for marker in SECONDARY_READ_AT)):
+            out.append(Finding("error", f"klausul '{clause.id}' berstatus confirmed tetapi dibaca di {clause.read_at}, "
+                                        "bukan di teks peraturannya: pakai status secondary", clause.file, clause.line))
+    for param in book.parameters.values():
+        for value in param.values:
+            if value.status != "confirmed":
+                continue
+            weak = []
+            for cid in value.reference:
+                clause = book.corpus.clause(cid)
+                instrument = instruments.get(clause.instrument) if clause else None
+                if clause is None:
+                    continue                      # reported by _parameter_references
+                if clause.status != "confirmed" or instrument is None or instrument.status not in LAW_STATUSES:
+                    weak.append(f"{cid} ({clause.status})")
+            if weak:
+                out.append(Finding("error", f"parameter '{param.id}' (sejak {value.start}) berstatus confirmed tetapi "
+                                            f"merujuk klausul yang tidak dibaca di peraturannya: {', '.join(weak)}",
+                                   param.file, param.line))
+    return out
 
 
 def check_templates(folder) -> list[Finding]:

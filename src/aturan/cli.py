@@ -226,8 +226,9 @@ def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, registry_p
     for error in bad:
         click.echo(f"galat: {error}", err=True)
     decisions = [(case, runner.decide(case, as_of)) for case in cases]
-    size = runner.law_on(as_of)[1]["coaching.group_size_max"]
-    assign_coaching_groups([d for _, d in decisions], int(size), _citation(runner))
+    law = runner.law_on(as_of)[1]
+    assign_coaching_groups([d for _, d in decisions], int(law["coaching.group_size_max"]), _citation(runner),
+                           str(law["coaching.same_gap_definition"]))
     registry, settings = open_registry(registry_path, config_path)
     issuer = Issuer(runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir)
     with Progress(transient=True) as progress:
@@ -364,7 +365,8 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
         decisions = decisions_parallel(rows, book, model, assessment, as_of, workers, failures,
                                        on_chunk=lambda n: progress.advance(task, n))
         result = write_batch(decisions, jsonl, table, params.get("cost.unit_per_participant") or {})
-    _write_groups(out_dir / "kelompok-coaching.csv", result.coaching_members, int(params["coaching.group_size_max"]))
+    _write_groups(out_dir / "kelompok-coaching.csv", result.coaching_members, int(params["coaching.group_size_max"]),
+                  str(params["coaching.same_gap_definition"]))
     _report_failures(failures)
     tally = result.tally
     summary = Table("Ringkasan", "Jumlah")
@@ -379,14 +381,14 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     sys.exit(1 if failures else 0)
 
 
-def _write_groups(path: Path, members: dict, size_max: int) -> None:
+def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> None:
     """The cohort-level rule (cohort_rules.coaching_groups) written as one line per member."""
     import csv
     from .cohort_rules import coaching_groups
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["kelompok", "tanda_kesenjangan", "nip"])
-        for group, (signature, nips) in coaching_groups(members, size_max).items():
+        for group, (signature, nips) in coaching_groups(members, size_max, definition).items():
             writer.writerows([group, signature, nip] for nip in nips)
 
 
@@ -403,24 +405,26 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     import csv
     from rich.console import Console
     from rich.table import Table
-    from .lab import MODELS, compare_chart, compare_parallel, compare_table
+    from .lab import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table
     book = rulebook(reform_path)
     with _progress("Membandingkan") as progress:
         task = progress.add_task("", total=None)
         tallies, failures = compare_parallel(read_cohort(cohort), book, MODELS, assessment, as_of, workers,
                                              on_chunk=lambda n: progress.advance(task, n))
-    size = int(Decider(book).law_on(as_of)[1]["coaching.group_size_max"])
-    rows = compare_table(tallies, size)
+    law = Decider(book).law_on(as_of)[1]
+    size, definition = int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"])
+    rows = compare_table(tallies, size, definition)
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / "perbandingan.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["ukuran", *MODELS])
         writer.writerows(rows)
-    compare_chart(tallies, out_dir / "perbandingan.png", size)
+    compare_chart(tallies, out_dir / "perbandingan.png", size, definition)
     table = Table("Ukuran", *MODELS, title=f"Perbandingan model per {as_of.isoformat()}")
     for row in rows:
         table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
     Console(width=140).print(table)
+    click.echo(COST_BASIS)
     _report_failures(failures)
     click.echo(f"Keluaran: {out_dir / 'perbandingan.csv'}, {out_dir / 'perbandingan.png'}")
     sys.exit(1 if failures else 0)

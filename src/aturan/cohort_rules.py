@@ -2,7 +2,8 @@
 
 Coaching groups (Alternatives III and IV): participants with the same gap
 characteristics share a coaching group (Makalah Kebijakan LAN 2023, IV.A.3.b and
-IV.A.4.b); a group holds at most `coaching.group_size_max` participants (an assumption).
+IV.A.4.b); what "the same" means is `coaching.same_gap_definition` and a group holds at
+most `coaching.group_size_max` participants (both interpretive parameters).
 """
 from __future__ import annotations
 
@@ -16,12 +17,34 @@ COACHING_GROUP_RULE = {
 }
 
 
-def coaching_groups(members: dict[str, list[str]], size_max: int) -> dict[str, tuple[str, list[str]]]:
-    """Group id -> (gap signature, NIPs). Participants are grouped by program and focus
-    competencies, in NIP order so the result does not depend on the cohort's row order,
-    then split into groups of at most size_max."""
+SAME_GAP_DEFINITIONS = ("same_focus_competencies", "same_program")
+
+
+def gap_key(signature: str, definition: str = "same_focus_competencies") -> str:
+    """The part of a coaching signature ("program:focus+focus") that makes two participants' gap
+    characteristics "the same" under `coaching.same_gap_definition`."""
+    if definition not in SAME_GAP_DEFINITIONS:
+        raise ValueError(f"coaching.same_gap_definition '{definition}' tidak dikenal; harus salah satu dari {list(SAME_GAP_DEFINITIONS)}")
+    return signature.split(":")[0] if definition == "same_program" else signature
+
+
+def merge_by_gap(counts_or_members: dict, definition: str) -> dict:
+    """Signature -> count (or NIP list) folded into gap key -> count (or NIP list)."""
+    merged: dict = {}
+    for signature, value in counts_or_members.items():
+        key = gap_key(signature, definition)
+        merged[key] = merged.get(key, type(value)()) + value
+    return merged
+
+
+def coaching_groups(members: dict[str, list[str]], size_max: int,
+                    definition: str = "same_focus_competencies") -> dict[str, tuple[str, list[str]]]:
+    """Group id -> (gap key, NIPs). Participants are grouped by program and focus competencies
+    (or by program only, per `definition`), in NIP order so the result does not depend on the
+    cohort's row order, then split into groups of at most size_max."""
     groups: dict[str, tuple[str, list[str]]] = {}
     counters: dict[str, int] = defaultdict(int)
+    members = merge_by_gap(members, definition)
     for signature in sorted(members):
         program = signature.split(":")[0]
         nips = sorted(members[signature])
@@ -31,7 +54,8 @@ def coaching_groups(members: dict[str, list[str]], size_max: int) -> dict[str, t
     return groups
 
 
-def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str) -> dict[str, list[str]]:
+def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str,
+                           definition: str = "same_focus_competencies") -> dict[str, list[str]]:
     """Set design.coaching.group on each decision with coaching; returns group id -> NIPs."""
     members: dict[str, list[str]] = defaultdict(list)
     by_nip = {}
@@ -40,13 +64,14 @@ def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str) -
         if coaching:
             members[coaching["signature"]].append(decision["nip"])
             by_nip[decision["nip"]] = decision
-    groups = coaching_groups(members, size_max)
+    groups = coaching_groups(members, size_max, definition)
     for group_id, (signature, nips) in groups.items():
         for nip in nips:
             decision = by_nip[nip]
             decision["design"]["coaching"]["group"] = group_id
             decision["design"]["coaching"]["group_size"] = len(nips)
             decision["trace"].append(dict(COACHING_GROUP_RULE, kind="cohort_rule",
-                                          facts={"signature": signature, "group": group_id, "size": len(nips)},
+                                          facts={"signature": signature, "group": group_id, "size": len(nips),
+                                                 "same_gap_definition": definition},
                                           cites=[{"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]]))
     return {group_id: nips for group_id, (_, nips) in groups.items()}

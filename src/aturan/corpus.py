@@ -11,8 +11,16 @@ from pathlib import Path
 from .errors import RulebookError
 from .yamlio import load_yaml, line_of
 
-INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "repealed"}
-CLAUSE_STATUSES = {"confirmed", "unconfirmed"}
+INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "assumption", "repealed"}
+# Clause status, from where the clause's text was read (`read_at`):
+#   confirmed    read in the instrument's own text (an official or unofficial copy of it; for the
+#                paper and the project's own instruments, in that document);
+#   secondary    the article is named but its text was read only elsewhere (the 2023 paper quoting
+#                it, BKN's FAQ, another regulation's mengingat): the regulation itself was not read;
+#   unconfirmed  the article itself is not confirmed (or, for practice/assumption, no written source).
+CLAUSE_STATUSES = {"confirmed", "secondary", "unconfirmed"}
+# Instruments whose clauses are law (read in a regulation) rather than the paper, practice or ours.
+LAW_STATUSES = {"in_force", "repealed"}
 INSTRUMENT_FIELDS = ("id", "type", "short", "title", "status", "clauses")
 CLAUSE_FIELDS = ("id", "citation", "text", "read_at", "status")
 

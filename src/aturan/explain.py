@@ -22,6 +22,7 @@ TEXT = {
         "param": "Parameter", "overridden": "dikesampingkan oleh aturan berprioritas lebih tinggi untuk",
         "yes": "ya", "no": "tidak", "none": "-",
         "status_unconfirmed": "pasal belum dikonfirmasi",
+        "status_secondary": "teks peraturan belum dibaca; menurut sumber sekunder",
         "design": "Desain pelatihan", "model": "Model", "status": "Status", "cluster": "Klaster",
         "required": "Mata pelatihan wajib", "waived": "Mata pelatihan dibebaskan", "jp": "JP",
         "coaching": "Coaching dan mentoring, fokus", "group": "kelompok",
@@ -48,6 +49,7 @@ TEXT = {
         "param": "Parameter", "overridden": "overridden by a higher-priority rule for",
         "yes": "yes", "no": "no", "none": "-",
         "status_unconfirmed": "article not confirmed",
+        "status_secondary": "regulation text not read; per a secondary source",
         "design": "Training design", "model": "Model", "status": "Status", "cluster": "Cluster",
         "required": "Required subjects", "waived": "Waived subjects", "jp": "JP",
         "coaching": "Coaching and mentoring, focus", "group": "group",
@@ -166,7 +168,7 @@ def _step(number: int, step: dict, book: Rulebook, t: dict, lang: str) -> list[s
         out.append(f"   ({t['overridden']}: {', '.join(step['overridden'])})")
     for cite in step["cites"]:
         clause = book.corpus.clause(cite["id"])
-        note = f" [{t['status_unconfirmed']}]" if clause and clause.status == "unconfirmed" else ""
+        note = f" [{t['status_' + clause.status]}]" if clause and clause.status in ("unconfirmed", "secondary") else ""
         out.append(f"   - {cite['citation']}{note}")
         if clause:
             out += textwrap.wrap(f'"{_excerpt(clause.text)}"', width=96, initial_indent="     ", subsequent_indent="      ")

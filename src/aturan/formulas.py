@@ -214,7 +214,9 @@ def coaching_focus(ctx: Context) -> dict:
 
 @formula("profil.bukti-kompetensi")
 def competency_evidence(ctx: Context) -> dict:
-    """A competency certificate at or above the target tier's standard, still within its validity."""
+    """A competency certificate at or above the target tier's standard, still within its validity; under
+    scope.competence_evidence = certificate_or_assessment, also a still-valid assessment report in which
+    every competency meets the target's standard."""
     years = int(ctx.params["certificate.validity_years"])
     target = ctx.facts.get("target_tier")
     ranks = ctx.params["skj.standard_level"]
@@ -223,6 +225,10 @@ def competency_evidence(ctx: Context) -> dict:
             continue
         issued = dt.date.fromisoformat(item["date"])
         if issued <= ctx.as_of < add_years(issued, years) and ranks.get(item["tier"], 0) >= ranks.get(target, 99):
+            return {"holds_evidence": True}
+    if ctx.params["scope.competence_evidence"] == "certificate_or_assessment":
+        rows, expires = ctx.extra.get("competencies") or [], ctx.facts.get("assessment_expires_on")
+        if rows and expires and ymd(ctx.as_of) < expires and all(r["met"] for r in rows):
             return {"holds_evidence": True}
     return {"holds_evidence": False}
 
@@ -254,10 +260,11 @@ def weakest_group(ctx: Context) -> dict:
     if not rows:
         return {}
     gap = {row["key"]: row["gap"] for row in rows}
-    totals = {gid: sum(gap.get(c, 0) for c in group["competencies"])
+    mean = ctx.params["cluster.group_gap_measure"] == "mean"
+    totals = {gid: sum(gap.get(c, 0) for c in group["competencies"]) / (len(group["competencies"]) if mean else 1)
               for gid, group in ctx.params["curriculum.competency_groups"].items()}
-    best = max(totals, key=lambda gid: totals[gid])
-    return {"weakest_group": best if totals[best] > 0 else "tanpa_kesenjangan"}
+    best = max(totals, key=lambda gid: totals[gid])      # a tie goes to the first group in the parameter
+    return {"weakest_group": best if totals[best] > 0 else str(ctx.params["cluster.no_gap_group"])}
 
 
 @formula("peserta.sertifikat-keikutsertaan")

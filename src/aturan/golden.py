@@ -93,8 +93,10 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
     except AturanError as exc:
         result.failures.append(f"galat masukan: {exc}")
         return result
-    size = (test.get("parameters") or {}).get("coaching.group_size_max") or decider.law_on(as_of)[1]["coaching.group_size_max"]
-    groups = assign_coaching_groups(decisions, int(size), lambda cid: cid)
+    overrides, law = test.get("parameters") or {}, decider.law_on(as_of)[1]
+    size = overrides.get("coaching.group_size_max") or law["coaching.group_size_max"]
+    definition = overrides.get("coaching.same_gap_definition") or law["coaching.same_gap_definition"]
+    groups = assign_coaching_groups(decisions, int(size), lambda cid: cid, str(definition))
     result.fired = sorted({step["rule"] for d in decisions for step in d["trace"]})
     failure = compare(groups, test.get("expect_groups") or {})
     if failure:

@@ -42,6 +42,21 @@ def summary_row(decision: dict) -> dict:
     }
 
 
+# Who is counted in the cost: every in-scope participant who trains. A participant whose design is
+# set pays for the JP taken; one still waiting for an initial assessment trains too, in full (no
+# waiver can be set before the assessment); a holder of a participation certificate who need not
+# repeat the training (design status tidak_perlu_mengulang) and anyone out of scope do not train.
+NOT_TRAINING = {"tidak_perlu_mengulang", "bukan_sasaran"}
+COST_BASIS = ("Biaya dihitung untuk setiap peserta yang berlatih: semua peserta dalam sasaran, termasuk yang masih "
+              "menunggu asesmen awal (dihitung penuh, belum ada pembebasan), kecuali pemegang sertifikat keikutsertaan "
+              "yang tidak perlu mengulang. Biaya per peserta dibagi seluruh peserta kohort yang diputuskan.")
+
+
+def trains(decision: dict) -> bool:
+    """Whether the participant takes the training (and so costs a unit cost), per COST_BASIS."""
+    return bool(decision["in_scope"]) and decision["design"]["status"] not in NOT_TRAINING
+
+
 @dataclass
 class Tally:
     """Counters for one model over a cohort."""
@@ -59,10 +74,14 @@ class Tally:
     coaching: Counter = field(default_factory=Counter)       # signature -> participants
     cost_full: float = 0.0
     cost_by_jp: float = 0.0
+    training: int = 0                                          # participants counted in the cost
+    programs: Counter = field(default_factory=Counter)         # program -> participants decided
+    program_cost_by_jp: Counter = field(default_factory=Counter)
 
     def add(self, decision: dict, unit_cost: dict) -> None:
         design, life = decision["design"], decision["lifecycle"]
         self.decided += 1
+        self.programs[decision["program"]] += 1
         self.in_scope += bool(decision["in_scope"])
         self.initial_assessment += bool(decision["initial_assessment_required"])
         self.categories[decision["category"] or "-"] += 1
@@ -75,10 +94,14 @@ class Tally:
             self.subjects_waived += len(design["waived"])
             self.jp_waived += design["jp"]["waived"]
             self.jp_total += design["jp"]["total"] or 0
+        if trains(decision):
+            self.training += 1
             cost = float(unit_cost.get(decision["program"], 0))
-            self.cost_full += cost
             total = design["jp"]["total"] or 0
-            self.cost_by_jp += cost * ((total - design["jp"]["waived"]) / total if total else 1)
+            share = (total - design["jp"]["waived"]) / total if design["status"] == "ditetapkan" and total else 1
+            self.cost_full += cost
+            self.cost_by_jp += cost * share
+            self.program_cost_by_jp[decision["program"]] += cost * share
         if design.get("coaching"):
             self.coaching[design["coaching"]["signature"]] += 1
 
@@ -90,9 +113,10 @@ class Tally:
             else:
                 setattr(self, name, mine + getattr(other, name))
 
-    def group_sizes(self, size_max: int) -> list[int]:
+    def group_sizes(self, size_max: int, definition: str = "same_focus_competencies") -> list[int]:
+        from .cohort_rules import merge_by_gap
         sizes = []
-        for count in self.coaching.values():
+        for count in merge_by_gap(self.coaching, definition).values():
             full, rest = divmod(count, size_max)
             sizes += [size_max] * full + ([rest] if rest else [])
         return sizes
@@ -120,41 +144,60 @@ def write_batch(decisions: Iterable[dict], jsonl, table, unit_cost: dict) -> Bat
     return result
 
 
+PROGRAM_SHORT = {"pkn_1": "PKN I", "pkn_2": "PKN II", "pka": "PKA", "pkp": "PKP"}
+
+
+def _per(total: float, count: int, digits: int | None = None):
+    """total / count, 0 for an empty count; whole numbers (rupiah) unless digits are asked for."""
+    if not count:
+        return 0
+    return round(total / count, digits) if digits is not None else round(total / count)
+
+
 COMPARE_ROWS = [
-    ("Diputuskan", lambda t, s: t.decided),
-    ("Termasuk sasaran", lambda t, s: t.in_scope),
-    ("Perlu asesmen awal", lambda t, s: t.initial_assessment),
-    ("Desain ditetapkan", lambda t, s: t.with_design),
-    ("Klaster A / B / C", lambda t, s: " / ".join(str(t.clusters.get(k, 0)) for k in "ABC")),
-    ("Mata pelatihan dibebaskan (total)", lambda t, s: t.subjects_waived),
-    ("Mata pelatihan dibebaskan per peserta", lambda t, s: round(t.subjects_waived / t.with_design, 2) if t.with_design else 0),
-    ("JP dibebaskan (total)", lambda t, s: t.jp_waived),
-    ("JP dibebaskan per peserta", lambda t, s: round(t.jp_waived / t.with_design, 1) if t.with_design else 0),
-    ("Peserta dengan coaching", lambda t, s: sum(t.coaching.values())),
-    ("Kelompok coaching", lambda t, s: len(t.group_sizes(s))),
-    ("Ukuran kelompok (min-maks)", lambda t, s: f"{min(t.group_sizes(s))}-{max(t.group_sizes(s))}" if t.coaching else "-"),
-    ("Biaya penuh (Rp)", lambda t, s: round(t.cost_full)),
-    ("Biaya menurut JP diikuti (Rp)", lambda t, s: round(t.cost_by_jp)),
+    ("Diputuskan", lambda t, g: t.decided),
+    ("Termasuk sasaran", lambda t, g: t.in_scope),
+    ("Perlu asesmen awal", lambda t, g: t.initial_assessment),
+    ("Desain ditetapkan", lambda t, g: t.with_design),
+    ("Klaster A / B / C", lambda t, g: " / ".join(str(t.clusters.get(k, 0)) for k in "ABC")),
+    ("Mata pelatihan dibebaskan (total)", lambda t, g: t.subjects_waived),
+    ("Mata pelatihan dibebaskan per peserta berdesain", lambda t, g: _per(t.subjects_waived, t.with_design, 2)),
+    ("JP dibebaskan (total)", lambda t, g: t.jp_waived),
+    ("JP dibebaskan per peserta berdesain", lambda t, g: _per(t.jp_waived, t.with_design, 1)),
+    ("Peserta dengan coaching", lambda t, g: sum(t.coaching.values())),
+    ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g))),
+    ("Ukuran kelompok (min-maks)", lambda t, g: f"{min(t.group_sizes(*g))}-{max(t.group_sizes(*g))}" if t.coaching else "-"),
+    ("Peserta yang berlatih (dasar biaya)", lambda t, g: t.training),
+    ("Biaya penuh (Rp)", lambda t, g: round(t.cost_full)),
+    ("Biaya menurut JP diikuti (Rp)", lambda t, g: round(t.cost_by_jp)),
+    ("Biaya menurut JP per peserta kohort (Rp)", lambda t, g: _per(t.cost_by_jp, t.decided)),
 ]
 
 
-def compare_table(tallies: dict[str, Tally], size_max: int) -> list[list]:
-    """Rows of (measure, value per model): also the CSV."""
+def compare_table(tallies: dict[str, Tally], size_max: int, definition: str = "same_focus_competencies") -> list[list]:
+    """Rows of (measure, value per model): also the CSV. Cost rows per program follow the totals."""
+    grouping = (size_max, definition)
     document_types = sorted({k for t in tallies.values() for k in t.documents})
-    rows = [[label] + [fn(t, size_max) for t in tallies.values()] for label, fn in COMPARE_ROWS]
+    programs = [p for p in PROGRAM_SHORT if any(t.programs.get(p) for t in tallies.values())]
+    rows = [[label] + [fn(t, grouping) for t in tallies.values()] for label, fn in COMPARE_ROWS]
+    for program in programs:
+        name = PROGRAM_SHORT[program]
+        rows.append([f"Biaya menurut JP, {name} (Rp)"] + [round(t.program_cost_by_jp.get(program, 0)) for t in tallies.values()])
+        rows.append([f"Biaya menurut JP per peserta kohort, {name} (Rp)"] +
+                    [_per(t.program_cost_by_jp.get(program, 0), t.programs.get(program, 0)) for t in tallies.values()])
     rows += [[f"Dokumen: {kind}"] + [t.documents.get(kind, 0) for t in tallies.values()] for kind in document_types]
     return rows
 
 
-def compare_chart(tallies: dict[str, Tally], path, size_max: int) -> None:
+def compare_chart(tallies: dict[str, Tally], path, size_max: int, definition: str = "same_focus_competencies") -> None:
     """A PNG a drafter can paste into a memo: JP waived, coaching groups and cost by model."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     models = list(tallies)
     figure, axes = plt.subplots(1, 3, figsize=(12, 4))
-    panels = [("JP dibebaskan per peserta", [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()]),
-              ("Kelompok coaching", [len(t.group_sizes(size_max)) for t in tallies.values()]),
+    panels = [("JP dibebaskan per peserta berdesain", [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()]),
+              ("Kelompok coaching", [len(t.group_sizes(size_max, definition)) for t in tallies.values()]),
               ("Biaya menurut JP (miliar Rp)", [t.cost_by_jp / 1e9 for t in tallies.values()])]
     for axis, (title, values) in zip(axes, panels):
         axis.bar(models, values, color=["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"])

@@ -8,7 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-VALUE_STATUSES = {"confirmed", "unconfirmed", "proposal", "practice", "assumption", "data", "reform"}
+# Value status: confirmed (every clause it rests on was read in the regulation itself), secondary
+# (known from a secondary source: the paper reporting the law, an official FAQ), proposal (the 2023
+# paper's own proposal), practice (seen in use, in no regulation), assumption (ours, where the texts
+# are silent), data (a figure from a table), reform (a drafter's override); unconfirmed is kept for
+# reforms written before `secondary` existed.
+VALUE_STATUSES = {"confirmed", "secondary", "unconfirmed", "proposal", "practice", "assumption", "data", "reform"}
 
 
 @dataclass(frozen=True)
