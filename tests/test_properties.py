@@ -26,7 +26,7 @@ cases = st.fixed_dictionaries({
     "role": st.sampled_from(["incumbent", "successor"]),
     "projected_position": st.fixed_dictionaries({"tier": tiers}),
     "program": st.sampled_from(["pkn_1", "pkn_2", "pka", "pkp"]),
-    "assessments": st.lists(assessment, max_size=3),
+    "assessments": st.lists(assessment, max_size=3, unique_by=lambda a: a["date"]),
 })
 
 

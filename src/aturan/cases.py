@@ -139,6 +139,62 @@ def _check_semantics(case: Case) -> None:
     if start and end and end < start:
         raise InputError(f"tanggal akhir pelatihan ({end}) sebelum tanggal mulai ({start})",
                          file=case.source, field="training.end", line=case.line(["training", "end"]))
+    _check_history(case)
+
+
+EVENT_NAMES = {"final_evaluation": "evaluasi akhir", "remedial": "remedial", "post_assessment": "uji kompetensi"}
+
+
+def _check_history(case: Case) -> None:
+    """Refuse a history that cannot have happened, naming the event (issue 8, item 9)."""
+    start, end = case.date("training", "start"), case.date("training", "end")
+    events = list(enumerate(case.data.get("events") or []))
+    seen: dict[str, tuple[int, dict]] = {}
+    for index, event in sorted(events, key=lambda pair: pair[1]["date"]):
+        kind, day = event["type"], dt.date.fromisoformat(event["date"])
+        problem = _event_problem(kind, day, event, seen, start, end)
+        if problem:
+            _refuse_event(case, index, problem)
+        seen.setdefault(kind, (index, event))
+    _check_same_day(case, "events", [(i, e) for i, e in events if e.get("levels")])
+    _check_same_day(case, "assessments", list(enumerate(case.data.get("assessments") or [])))
+
+
+def _event_problem(kind: str, day: dt.date, event: dict, seen: dict, start, end) -> str | None:
+    name = EVENT_NAMES[kind]
+    if kind in ("final_evaluation", "remedial") and kind in seen:
+        return f"{name} kedua ({day}); {name} sudah tercatat pada {seen[kind][1]['date']}"
+    if kind == "final_evaluation" and not (start and end):
+        return f"{name} ({day}) tanpa tanggal mulai dan akhir pelatihan (training.start, training.end)"
+    if kind != "remedial" and start and day < start:
+        return f"{name} ({day}) sebelum pelatihan dimulai ({start})"
+    if kind == "remedial":
+        final = seen.get("final_evaluation")
+        if final is None:
+            return f"{name} ({day}) tanpa evaluasi akhir sebelumnya yang menunda kelulusan"
+        if final[1]["result"] != "ditunda":
+            return f"{name} ({day}) padahal evaluasi akhir {final[1]['date']} menyatakan {final[1]['result']}"
+        if event["date"] == final[1]["date"]:
+            return f"{name} ({day}) pada hari yang sama dengan penundaan kelulusan; remedial menyusul penundaan"
+    return None
+
+
+def _check_same_day(case: Case, field: str, items: list) -> None:
+    """Two assessments on one day with different levels contradict each other."""
+    by_day: dict[str, tuple[int, dict]] = {}
+    for index, item in items:
+        other = by_day.get(item["date"])
+        if other and other[1].get("levels") != item.get("levels"):
+            path = [field, index, "levels"]
+            raise InputError(f"dua penilaian kompetensi pada {item['date']} dengan level berbeda "
+                             f"({field}[{other[0]}] dan {field}[{index}])",
+                             file=case.source, field=_dotted(path), line=case.line(path))
+        by_day.setdefault(item["date"], (index, item))
+
+
+def _refuse_event(case: Case, index: int, problem: str) -> None:
+    path = ["events", index, "date"]
+    raise InputError(f"riwayat tidak mungkin: {problem}", file=case.source, field=_dotted(path), line=case.line(path))
 
 
 def check_against_date(case: Case, as_of: dt.date) -> None:
