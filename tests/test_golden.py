@@ -2,7 +2,7 @@
 import pytest
 
 from aturan.decision import Decider
-from aturan.golden import golden_files, load_golden, run_one
+from aturan.golden import golden_files, load_golden, run_test
 from aturan.rulebook import load_rulebook
 from conftest import ROOT
 
@@ -12,14 +12,14 @@ CASES = [(path, test) for path in golden_files([ROOT / "golden"]) for test in lo
 
 @pytest.mark.parametrize("path,test", CASES, ids=[f"{p.name}:{t['name'][:60]}" for p, t in CASES])
 def test_golden_case(path, test):
-    result = run_one(DECIDER, path, test)
-    assert result.passed, "\n".join(result.failures)
+    failures = [f"{r.name}: {f}" for r in run_test(DECIDER, path, test) for f in r.failures]
+    assert not failures, "\n".join(failures)
 
 
 def test_every_rule_is_exercised_by_some_golden_case():
     fired = set()
     for path, test in CASES:
-        fired |= set(run_one(DECIDER, path, test).fired)
+        fired |= {rule for result in run_test(DECIDER, path, test) for rule in result.fired}
     never = [r.id for r in DECIDER.rulebook.rules if r.id not in fired]
     assert never == []
 

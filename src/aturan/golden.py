@@ -9,6 +9,15 @@ A golden file holds a list of tests:
         prior_assessment.valid: true
         category: MS
       fired: [asesmen.masih-berlaku] # rules that must appear in the trace
+
+A history is replayed at several dates with `timeline:` instead of `as_of`/`expect`; each
+point is one golden case ("name @ date"):
+
+    - name: Budi, opsi terpisah, sampai kompeten
+      case: {...}
+      timeline:
+        - {as_of: 2026-02-01, expect: {lifecycle.state: menunggu_pelatihan}}
+        - {as_of: 2026-10-01, expect: {lifecycle.state: kompeten}, fired: [hasil.memenuhi-skj]}
 """
 from __future__ import annotations
 
@@ -53,11 +62,20 @@ def load_golden(path: Path) -> list[dict]:
 
 
 def run_golden(decider: Decider, path: Path) -> list[GoldenResult]:
-    return [run_one(decider, path, test) for test in load_golden(path)]
+    return [result for test in load_golden(path) for result in run_test(decider, path, test)]
 
 
-def run_one(decider: Decider, path: Path, test: dict) -> GoldenResult:
-    result = GoldenResult(str(path), line_of(test) or 0, str(test.get("name", "?")))
+def run_test(decider: Decider, path: Path, test: dict) -> list[GoldenResult]:
+    """One test, or one result per point of its timeline."""
+    if not isinstance(test, dict) or "timeline" not in test:
+        return [run_one(decider, path, test)]
+    base = {k: v for k, v in test.items() if k != "timeline"}
+    return [run_one(decider, path, dict(base, **point, name=f"{test.get('name', '?')} @ {point.get('as_of')}"),
+                    line_of(point)) for point in test["timeline"] or []]
+
+
+def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -> GoldenResult:
+    result = GoldenResult(str(path), line or line_of(test) or 0, str(test.get("name", "?")))
     test = dict(test, _dir=str(path.parent))
     if "cohort" in test:
         return _run_cohort(decider, path, test, result)

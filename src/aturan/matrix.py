@@ -5,15 +5,14 @@ import html
 from pathlib import Path
 
 from .decision import Decider
-from .golden import golden_files, load_golden, run_one
+from .golden import golden_files, run_golden
 from .rulebook import Rulebook
 
 
 def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dict]:
     exercised: dict[str, list[str]] = {}
     for path in golden_files([golden_dir]):
-        for test in load_golden(path):
-            result = run_one(decider, path, test)
+        for result in run_golden(decider, path):
             for rule_id in set(result.fired):
                 exercised.setdefault(rule_id, []).append(f"{path.name}: {result.name}")
     citing: dict[str, list[str]] = {}
