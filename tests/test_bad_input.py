@@ -77,3 +77,48 @@ def test_missing_file_is_named(aturan, tmp_path):
     result = aturan("decide", tmp_path / "tidak-ada.yaml")
     assert result.exit_code == 2
     assert "tidak-ada.yaml" in result.stderr and "tidak ditemukan" in result.stderr
+
+
+LEVELS = ("{integritas: 3, kerja_sama: 3, komunikasi: 3, orientasi_hasil: 3, pelayanan_publik: 3, "
+          "pengembangan_diri: 3, mengelola_perubahan: 3, pengambilan_keputusan: 3}")
+LOWER = LEVELS.replace("komunikasi: 3", "komunikasi: 2")
+IMPOSSIBLE = {
+    # name: (events, field named, words the message must hold)
+    "final_before_training": (["{type: final_evaluation, date: 2026-02-01, result: lulus}"], "events[0].date", "sebelum pelatihan dimulai"),
+    "final_without_training": (None, "events[0].date", "tanpa tanggal mulai"),
+    "two_finals": (["{type: final_evaluation, date: 2026-06-30, result: ditunda}",
+                    "{type: final_evaluation, date: 2026-07-02, result: lulus}"], "events[1].date", "evaluasi akhir kedua"),
+    "remedial_before_deferral": (["{type: remedial, date: 2026-06-20, result: lulus}",
+                                  "{type: final_evaluation, date: 2026-06-30, result: ditunda}"], "events[0].date", "tanpa evaluasi akhir"),
+    "remedial_after_a_pass": (["{type: final_evaluation, date: 2026-06-30, result: lulus}",
+                               "{type: remedial, date: 2026-07-10, result: lulus}"], "events[1].date", "menyatakan lulus"),
+    "remedial_same_day_as_deferral": (["{type: final_evaluation, date: 2026-06-30, result: ditunda}",
+                                       "{type: remedial, date: 2026-06-30, result: lulus}"], "events[1].date", "hari yang sama"),
+    "two_remedials": (["{type: final_evaluation, date: 2026-06-30, result: ditunda}",
+                       "{type: remedial, date: 2026-07-05, result: tidak_lulus}",
+                       "{type: remedial, date: 2026-07-10, result: lulus}"], "events[2].date", "remedial kedua"),
+    "assessment_before_training": ([f"{{type: post_assessment, date: 2026-01-10, levels: {LEVELS}}}"], "events[0].date", "sebelum pelatihan dimulai"),
+    "two_assessments_same_day": ([f"{{type: post_assessment, date: 2026-10-15, levels: {LEVELS}}}",
+                                  f"{{type: post_assessment, date: 2026-10-15, levels: {LOWER}}}"], "events[1].levels", "level berbeda"),
+    "final_tidak_lulus": (["{type: final_evaluation, date: 2026-06-30, result: tidak_lulus}"], "events[0].result", "ditunda"),
+    "remedial_ditunda": (["{type: final_evaluation, date: 2026-06-30, result: ditunda}",
+                          "{type: remedial, date: 2026-07-10, result: ditunda}"], "events[1].result", "tidak_lulus"),
+    "post_assessment_without_levels": (["{type: post_assessment, date: 2026-10-15}"], "events[0]", "levels"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(IMPOSSIBLE))
+def test_an_impossible_history_is_refused_naming_the_event(aturan, tmp_path, name):
+    events, field, words = IMPOSSIBLE[name]
+    text = BASE
+    if events is None:       # a final evaluation without training dates
+        text = text.replace("training: {start: 2026-03-02, end: 2026-06-30}\n", "")
+        events = ["{type: final_evaluation, date: 2026-06-30, result: lulus}"]
+    case = tmp_path / "riwayat.yaml"
+    case.write_text(text + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
+    for command in ("decide", "issue"):
+        extra = ["--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite"] if command == "issue" else []
+        result = aturan(command, case, "--as-of", "2027-01-10", *extra)
+        assert result.exit_code == 2, (command, result.output, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert f"riwayat.yaml" in result.stderr and f"'{field}'" in result.stderr and words in result.stderr, result.stderr
