@@ -627,7 +627,7 @@ def build_rekomendasi_pengembangan():
         body(doc, "Hasil uji kompetensi menunjukkan bahwa peserta belum memenuhi standar pada "
                   "kompetensi di bawah ini. Peserta direkomendasikan mengikuti pengembangan "
                   "kompetensi di tempat kerja selama ",
-             R("{{ development.period_days }} hari kalender", b=True),
+             R("{{ development.period_days }} {{ development.counting_text }}", b=True),
              R(", terhitung mulai tanggal {{ development.start_text }} sampai dengan "
                "{{ development.end_text }}"), ", dengan rincian sebagai berikut:")
         small = 10

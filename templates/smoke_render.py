@@ -126,19 +126,19 @@ def variants():
     }, False, ["Model Mandiri"])
     yield ("rekomendasi_pengembangan_gap", "rekomendasi_pengembangan.docx", {
         "next_level": False,
-        "development": {"period_days": 60, "start_text": "1 Desember 2026", "end_text": "29 Januari 2027",
+        "development": {"period_days": 60, "counting_text": "hari kalender", "start_text": "1 Desember 2026", "end_text": "29 Januari 2027",
                         "retest_earliest_text": "30 Januari 2027"},
         "gaps": [gap, dict(gap, competency="Kerja Sama", knowledge=[])],
     }, False, ["Integritas & <Etika>", "Kode etik ASN {{ x }}", "Konsisten \"jujur\"", "Mentoring <M>",
                "60 hari kalender", "30 Januari 2027"])
     yield ("rekomendasi_pengembangan_next", "rekomendasi_pengembangan.docx", {
         "next_level": True,
-        "development": {"period_days": 60, "start_text": "", "end_text": "", "retest_earliest_text": ""},
+        "development": {"period_days": 60, "counting_text": "hari kalender", "start_text": "", "end_text": "", "retest_earliest_text": ""},
         "gaps": [],
     }, False, ["Competency Development Next Level"])
     yield ("rekomendasi_pengembangan_next_gaps", "rekomendasi_pengembangan.docx", {
         "next_level": True,
-        "development": {"period_days": 60, "start_text": "", "end_text": "", "retest_earliest_text": ""},
+        "development": {"period_days": 60, "counting_text": "hari kalender", "start_text": "", "end_text": "", "retest_earliest_text": ""},
         "gaps": [dict(gap, level=3, standard=4, gap=1)],
     }, False, ["Integritas & <Etika> (level saat ini 3, sasaran level 4)",
                "; model pembelajaran: Coaching, Mentoring <M>"])
