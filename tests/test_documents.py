@@ -389,3 +389,19 @@ def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attemp
     result_ = life["result"]
     assert printed == {key: (level, result_["standard_level"]) for key, level in result_["levels"].items()}
     assert tanggal(result_["date"]) in _docx_text(_file(out, row))
+
+
+def test_a_participation_certificate_holder_is_invited_from_the_decisions_date_without_an_invented_window(aturan, tmp_path):
+    def holder(case):
+        case.pop("events")
+        case["evidence"] = [{"type": "sertifikat_keikutsertaan", "date": "2025-07-01", "program": "pka"}]
+    budi = _sample_case(tmp_path, 1, holder)
+    step = _decision(aturan, budi, "2026-02-01")["lifecycle"]["next_step"]
+    assert step == {"action": "uji_kompetensi", "from": "2025-07-01", "until": None}
+    out = tmp_path / "out"
+    result = aturan("issue", budi, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2026-02-01",
+                    "--issue-date", "2026-02-02")
+    assert result.exit_code == 0, result.stderr
+    row = next(r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "undangan_uji")
+    text = _docx_text(_file(out, row))
+    assert "dapat dilaksanakan mulai tanggal 1 Juli 2025" in text and "rentang waktu" not in text

@@ -219,11 +219,12 @@ def _deferral(decision, case, book) -> dict:
 
 def _invitation(decision, case, book) -> dict:
     """A re-test after workplace development (from the development's re-test date), else the test in the
-    period the decision's next step gives."""
+    period the decision's next step gives (open-ended when it gives no end, e.g. a participation-certificate
+    holder invited straight to the test)."""
     life = decision["lifecycle"]
     development, step = life["development"], life["next_step"]
     return {"retest": development is not None,
-            "window": {"start_text": tanggal(step["from"]), "end_text": tanggal(step["until"])},
+            "window": {"start_text": tanggal(step["from"]), "end_text": tanggal(step["until"]) if step["until"] else ""},
             "retest_earliest_text": tanggal(development["retest_from"]) if development else "-"}
 
 
