@@ -627,7 +627,7 @@ def build_rekomendasi_pengembangan():
         body(doc, "Hasil uji kompetensi menunjukkan bahwa peserta belum memenuhi standar pada "
                   "kompetensi di bawah ini. Peserta direkomendasikan mengikuti pengembangan "
                   "kompetensi di tempat kerja selama ",
-             R("{{ development.period_days }} hari kalender", b=True),
+             R("{{ development.period_days }} {{ development.counting_text }}", b=True),
              R(", terhitung mulai tanggal {{ development.start_text }} sampai dengan "
                "{{ development.end_text }}"), ", dengan rincian sebagai berikut:")
         small = 10
@@ -683,11 +683,15 @@ def build_undangan_uji():
              " yang dapat dilaksanakan paling cepat pada tanggal ",
              R("{{ retest_earliest_text }}", b=True),
              ", setelah masa pengembangan kompetensi di tempat kerja berakhir.", first=None)
-        TAG(doc, "{%p else %}")
+        TAG(doc, "{%p elif window.end_text %}")
         body(doc, "untuk mengikuti ", R("uji kompetensi", b=True),
              " yang dilaksanakan setelah pelatihan dalam rentang waktu tanggal ",
              R("{{ window.start_text }}", b=True), " sampai dengan ",
              R("{{ window.end_text }}", b=True), ".", first=None)
+        TAG(doc, "{%p else %}")
+        body(doc, "untuk mengikuti ", R("uji kompetensi", b=True),
+             " yang dapat dilaksanakan mulai tanggal ",
+             R("{{ window.start_text }}", b=True), ".", first=None)
         TAG(doc, "{%p endif %}")
         body(doc, "Jadwal, tempat, dan tata cara pelaksanaan secara rinci akan disampaikan "
                   "kemudian. Mohon Bapak/Ibu dapat memfasilitasi kehadiran peserta yang "

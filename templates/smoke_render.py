@@ -126,19 +126,19 @@ def variants():
     }, False, ["Model Mandiri"])
     yield ("rekomendasi_pengembangan_gap", "rekomendasi_pengembangan.docx", {
         "next_level": False,
-        "development": {"period_days": 60, "start_text": "1 Desember 2026", "end_text": "29 Januari 2027",
+        "development": {"period_days": 60, "counting_text": "hari kalender", "start_text": "1 Desember 2026", "end_text": "29 Januari 2027",
                         "retest_earliest_text": "30 Januari 2027"},
         "gaps": [gap, dict(gap, competency="Kerja Sama", knowledge=[])],
     }, False, ["Integritas & <Etika>", "Kode etik ASN {{ x }}", "Konsisten \"jujur\"", "Mentoring <M>",
                "60 hari kalender", "30 Januari 2027"])
     yield ("rekomendasi_pengembangan_next", "rekomendasi_pengembangan.docx", {
         "next_level": True,
-        "development": {"period_days": 60, "start_text": "", "end_text": "", "retest_earliest_text": ""},
+        "development": {"period_days": 60, "counting_text": "hari kalender", "start_text": "", "end_text": "", "retest_earliest_text": ""},
         "gaps": [],
     }, False, ["Competency Development Next Level"])
     yield ("rekomendasi_pengembangan_next_gaps", "rekomendasi_pengembangan.docx", {
         "next_level": True,
-        "development": {"period_days": 60, "start_text": "", "end_text": "", "retest_earliest_text": ""},
+        "development": {"period_days": 60, "counting_text": "hari kalender", "start_text": "", "end_text": "", "retest_earliest_text": ""},
         "gaps": [dict(gap, level=3, standard=4, gap=1)],
     }, False, ["Integritas & <Etika> (level saat ini 3, sasaran level 4)",
                "; model pembelajaran: Coaching, Mentoring <M>"])
@@ -149,6 +149,10 @@ def variants():
         "retest": False, "window": {"start_text": "2 November 2026", "end_text": "30 November 2026"},
         "retest_earliest_text": "",
     }, False, ["2 November 2026", "30 November 2026"])
+    yield ("undangan_uji_mulai", "undangan_uji.docx", {
+        "retest": False, "window": {"start_text": "1 Juli 2025", "end_text": ""},
+        "retest_earliest_text": "",
+    }, False, ["dapat dilaksanakan mulai tanggal 1 Juli 2025"])
     yield ("undangan_uji_ulang", "undangan_uji.docx", {
         "retest": True, "window": {"start_text": "", "end_text": ""},
         "retest_earliest_text": "30 Januari 2027",
@@ -234,6 +238,8 @@ def main():
             errors.append("next-level text shown in gap branch")
         if name == "undangan_uji_ulang" and "rentang waktu" in full:
             errors.append("window text shown for re-test")
+        if name == "undangan_uji_mulai" and ("rentang waktu" in full or "uji kompetensi ulang" in full):
+            errors.append("window or re-test text shown for an open-ended invitation")
         if name == "undangan_uji_jendela" and "uji kompetensi ulang" in full:
             errors.append("re-test text shown for window")
         if name == "penundaan_kelulusan" and "Catatan:" in full:

@@ -244,3 +244,164 @@ def test_document_text_and_structure_snapshot(issued, snapshot, doc_type):
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     tables = [[[cell.text for cell in r.cells] for r in t.rows] for t in document.tables]
     assert {"paragraphs": paragraphs, "tables": tables} == snapshot
+
+
+# --- documents print the decision; --issue-date is checked (issue 8, items 9 and 10) ---
+
+def _sample_case(tmp_path, index, change=None):
+    """One participant of the sample cohort as its own case file, optionally changed."""
+    case = yaml.safe_load(COHORT.read_text())["cases"][index]
+    if change:
+        change(case)
+    path = tmp_path / f"kasus-{index}.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _decision(aturan, case, as_of, *extra):
+    import json
+    result = aturan("decide", case, "--as-of", as_of, "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.output)
+
+
+def _docx_text(path):
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _file(out, row):
+    return out / (row["number"].replace("/", "-") + ".docx")
+
+
+def test_recommendation_letter_states_the_decisions_development_days_and_retest_date(aturan, tmp_path):
+    from aturan.documents import tanggal
+    reform = tmp_path / "pengembangan-30-hari.yaml"
+    reform.write_text("name: Pengembangan 30 hari\nparameters:\n  - id: development.days\n    from: 2023-12-01\n"
+                      "    value: 30\n    reference: [paper-lan-2023:iv-a-1-d-2-60-hari]\n", encoding="utf-8")
+    sari = _sample_case(tmp_path, 2)
+    life = _decision(aturan, sari, "2027-01-10", "--reform", reform)["lifecycle"]
+    assert life["development"]["days"] == 30 and life["next_step"]["from"] == life["development"]["retest_from"]
+    out = tmp_path / "out"
+    result = aturan("issue", sari, "--out", out, "--registry", out / "reg.sqlite", "--reform", reform, *ISSUE)
+    assert result.exit_code == 0, result.stderr
+    rows = {r["doc_type"]: r for r in registry_rows(out / "reg.sqlite")}
+    letter = _docx_text(_file(out, rows["rekomendasi_pengembangan"]))
+    assert "selama 30 hari kalender" in letter and "60 hari kalender" not in letter
+    retest = tanggal(life["next_step"]["from"])
+    assert f"paling cepat pada tanggal {retest}" in letter
+    assert f"sampai dengan {tanggal(life['development']['until'])}" in letter
+    invitation = _docx_text(_file(out, rows["undangan_uji"]))
+    assert f"paling cepat pada tanggal {retest}" in invitation
+
+
+def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(aturan, tmp_path):
+    out = tmp_path / "out"
+    result = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2027-01-10",
+                    "--issue-date", "2019-01-11")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    refusals = [line for line in result.stderr.splitlines() if line.startswith("galat:")]
+    assert len(refusals) == 15          # every document the cohort calls for, each named
+    sttp = next(line for line in refusals if "(sttp)" in line and "NIP 198503152010011001" in line)
+    assert "11 Januari 2019" in sttp and "30 Juni 2026" in sttp
+    assert registry_rows(out / "reg.sqlite") == []
+    listed = aturan("registry", "list", "--registry", out / "reg.sqlite")
+    assert "SKM" not in listed.output and "STTP" not in listed.output
+    assert not list(out.glob("*.docx"))
+
+
+def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
+    """Dated 1 November 2026: what happened by then is issued; the letters about later events are refused."""
+    out = tmp_path / "out"
+    result = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2027-01-10",
+                    "--issue-date", "2026-11-01")
+    assert result.exit_code == 2
+    issued = {(r["nip"], r["doc_type"]) for r in registry_rows(out / "reg.sqlite")}
+    assert ("198503152010011001", "sertifikat_kompetensi") in issued        # assessed 15 October 2026
+    assert ("197911222005012003", "rekomendasi_pengembangan") not in issued  # assessed 1 December 2026
+    assert "(rekomendasi_pengembangan) untuk NIP 197911222005012003" in result.stderr
+    assert "1 Desember 2026" in result.stderr
+    again = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE)
+    assert again.exit_code == 0, again.stderr
+    rows = registry_rows(out / "reg.sqlite")
+    assert {(r["nip"], r["doc_type"]) for r in rows} >= issued
+    assert all(r["doc_date"] == "2026-11-01" for r in rows if (r["nip"], r["doc_type"]) in issued)
+
+
+def test_a_competency_certificate_is_not_dated_on_or_after_its_expiry(aturan, tmp_path):
+    budi = _sample_case(tmp_path, 1)
+    expires = _decision(aturan, budi, "2027-01-10")["lifecycle"]["certificate_expires_on"]
+    assert expires == "2029-10-15"
+    late = tmp_path / "late"
+    result = aturan("issue", budi, "--out", late, "--registry", late / "reg.sqlite", "--as-of", "2027-01-10",
+                    "--issue-date", expires)
+    assert result.exit_code == 2
+    assert "(sertifikat_kompetensi) untuk NIP 198503152010011001" in result.stderr
+    assert "kedaluwarsa pada 15 Oktober 2029" in result.stderr
+    types = {r["doc_type"] for r in registry_rows(late / "reg.sqlite")}
+    assert "sertifikat_kompetensi" not in types and "sttp" in types
+    ok = tmp_path / "ok"
+    result = aturan("issue", budi, "--out", ok, "--registry", ok / "reg.sqlite", "--as-of", "2027-01-10",
+                    "--issue-date", "2029-10-14")
+    assert result.exit_code == 0, result.stderr
+    assert "sertifikat_kompetensi" in {r["doc_type"] for r in registry_rows(ok / "reg.sqlite")}
+
+
+def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_start(aturan, tmp_path):
+    joko = _sample_case(tmp_path, 0)          # training starts 1 March 2027
+    late = tmp_path / "late"
+    result = aturan("issue", joko, "--out", late, "--registry", late / "reg.sqlite", "--as-of", "2027-01-10",
+                    "--issue-date", "2027-03-01")
+    assert result.exit_code == 2
+    assert "(permintaan_asesmen_awal) untuk NIP 199002012015031002" in result.stderr
+    assert "1 Maret 2027" in result.stderr
+    assert registry_rows(late / "reg.sqlite") == []
+    ok = tmp_path / "ok"
+    result = aturan("issue", joko, "--out", ok, "--registry", ok / "reg.sqlite", "--as-of", "2027-01-10",
+                    "--issue-date", "2027-02-28")
+    assert result.exit_code == 0, result.stderr
+    assert [r["doc_type"] for r in registry_rows(ok / "reg.sqlite")] == ["permintaan_asesmen_awal"]
+
+
+def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attempt(aturan, tmp_path):
+    """A re-test while the certificate still holds is rejected: the certificate keeps the valid result."""
+    from aturan.documents import tanggal
+    from aturan.vocabulary import COMPETENCIES, label
+    def rejected_retest(case):
+        case["events"].append({"type": "post_assessment", "date": "2027-08-01",
+                               "levels": {key: 2 for key in case["events"][1]["levels"]}})
+    budi = _sample_case(tmp_path, 1, rejected_retest)
+    decision = _decision(aturan, budi, "2027-08-10")
+    life = decision["lifecycle"]
+    assert life["attempt"]["valid"] is False and life["result"]["date"] == "2026-10-15"
+    out = tmp_path / "out"
+    result = aturan("issue", budi, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2027-08-10",
+                    "--issue-date", "2027-08-11")
+    assert result.exit_code == 0, result.stderr
+    row = next(r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi")
+    document = docx.Document(str(_file(out, row)))
+    names = {label(COMPETENCIES, key): key for key in COMPETENCIES}
+    printed = {names[cells[1]]: (int(cells[2]), int(cells[3]))
+               for t in document.tables for r in t.rows
+               for cells in [[c.text.strip() for c in r.cells]] if len(cells) >= 4 and cells[1] in names}
+    result_ = life["result"]
+    assert printed == {key: (level, result_["standard_level"]) for key, level in result_["levels"].items()}
+    assert tanggal(result_["date"]) in _docx_text(_file(out, row))
+
+
+def test_a_participation_certificate_holder_is_invited_from_the_decisions_date_without_an_invented_window(aturan, tmp_path):
+    def holder(case):
+        case.pop("events")
+        case["evidence"] = [{"type": "sertifikat_keikutsertaan", "date": "2025-07-01", "program": "pka"}]
+    budi = _sample_case(tmp_path, 1, holder)
+    step = _decision(aturan, budi, "2026-02-01")["lifecycle"]["next_step"]
+    assert step == {"action": "uji_kompetensi", "from": "2025-07-01", "until": None}
+    out = tmp_path / "out"
+    result = aturan("issue", budi, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2026-02-01",
+                    "--issue-date", "2026-02-02")
+    assert result.exit_code == 0, result.stderr
+    row = next(r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "undangan_uji")
+    text = _docx_text(_file(out, row))
+    assert "dapat dilaksanakan mulai tanggal 1 Juli 2025" in text and "rentang waktu" not in text

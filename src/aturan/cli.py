@@ -215,13 +215,17 @@ def load_participants(path: Path) -> tuple[list, list]:
 @AS_OF
 @MODEL
 @ASSESSMENT
+@REFORM
 @REGISTRY
 @CONFIG
 @user_errors
-def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, registry_path, config_path):
-    """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi."""
+def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, reform_path, registry_path, config_path):
+    """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
+
+    Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau sejak
+    tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan status 2."""
     from rich.progress import Progress
-    runner = decider(model, assessment)
+    runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
     for error in bad:
         click.echo(f"galat: {error}", err=True)
@@ -235,13 +239,16 @@ def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, registry_p
         task = progress.add_task("Menerbitkan", total=len(decisions))
         report = issuer.issue(decisions, issue_date, pdf, progress=lambda: progress.advance(task))
     click.echo(f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar (nomor yang sama), "
-               f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak.")
+               f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak, "
+               f"{len(report.refused)} dokumen ditolak karena tanggal terbit.")
     for entry in report.changed:
         click.echo(f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
                    "cabut dulu bila perlu diterbitkan ulang.", err=True)
+    for refusal in report.refused:
+        click.echo(f"galat: {refusal}", err=True)
     if report.bundle:
         click.echo(f"Bundel cetak: {report.bundle}")
-    sys.exit(1 if bad else 0)
+    sys.exit(2 if report.refused else 1 if bad else 0)
 
 
 def _citation(runner):

@@ -84,26 +84,27 @@ def tanggal(value) -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
-def event_key(doc_type: str, decision: dict, case: Case) -> str:
-    """What one document of this type is about, so the same event never gets two numbers."""
-    training = case.data.get("training") or {}
-    life = decision["lifecycle"]
+def event_key(doc_type: str, decision: dict) -> str:
+    """What one document of this type is about, so the same event never gets two numbers: the event
+    the decision says it attests (`attests`). A request for an initial assessment attests the decision
+    date itself, so it is keyed by the training start it must precede (its `until`) instead, and a
+    design also by the model it sets; a recommendation also by what it recommends."""
+    intent = _intent(doc_type, decision)
     parts = {
-        "desain_pelatihan": [training.get("start"), decision["design"]["model"]],
-        "permintaan_asesmen_awal": [training.get("start")],
-        "sttp": [training.get("end")],
-        "sertifikat_keikutsertaan": [training.get("end")],
-        "penundaan_kelulusan": [training.get("end")],
-        "undangan_uji": [life["next_step"]["from"] or life["window"]["opens"]],
-        "sertifikat_kompetensi": [life["attempt"]["date"]],
-        "rekomendasi_pengembangan": [life["attempt"]["date"], ",".join(life["recommendations"])],
-    }[doc_type]
+        "desain_pelatihan": [intent["attests"], decision["design"]["model"]],
+        "permintaan_asesmen_awal": [intent["until"]],
+        "rekomendasi_pengembangan": [intent["attests"], ",".join(decision["lifecycle"]["recommendations"])],
+    }.get(doc_type, [intent["attests"]])
     return ":".join([decision["program"] or "-"] + [str(p) for p in parts])
+
+
+def _intent(doc_type: str, decision: dict) -> dict:
+    return next(d for d in decision["documents"] if d["type"] == doc_type)
 
 
 def build_context(doc_type: str, decision: dict, case: Case, book: Rulebook, settings: Settings,
                   number: str, issue_date: dt.date) -> dict:
-    intent = next(d for d in decision["documents"] if d["type"] == doc_type)
+    intent = _intent(doc_type, decision)
     context = {
         "org": settings.org, "signatory": settings.signatory, "copies": settings.copies,
         "doc": {"number": number, "date_text": tanggal(issue_date), "nature": "Biasa", "attachment": "-",
@@ -153,14 +154,16 @@ def _sttp(decision, case, book) -> dict:
 
 
 def _competence(decision, case, book) -> dict:
+    """The certificate prints the latest valid result: its date, its levels against its standard, and the
+    decision's expiry (the certificate holds until the day before `certificate_expires_on`)."""
     life = decision["lifecycle"]
-    target = decision["target"]
-    levels = _post_levels(decision, case)
-    return {"competence": {"tier_name": label(TIERS, target["tier"]), "level": target["standard_level"],
+    result = life["result"]
+    levels = result["levels"]
+    return {"competence": {"tier_name": label(TIERS, decision["target"]["tier"]), "level": result["standard_level"],
                            "valid_until_text": tanggal(_day_before(life["certificate_expires_on"])),
-                           "assessment_date_text": tanggal(life["attempt"]["date"])},
+                           "assessment_date_text": tanggal(result["date"])},
             "competencies": [{"name": label(COMPETENCIES, key), "level": levels.get(key, "-"),
-                              "standard": target["standard_level"]} for key in COMPETENCIES]}
+                              "standard": result["standard_level"]} for key in COMPETENCIES]}
 
 
 def _design(decision, case, book) -> dict:
@@ -181,46 +184,48 @@ def _subject(entry: dict) -> dict:
             "reason": REASONS.get(entry["reason"], entry["reason"])}
 
 
+COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
+
+
 def _recommendation(decision, case, book) -> dict:
+    """Workplace development (a not-met result) or next-level feedback (a met one), as the decision gives them:
+    the period, its counting, the re-test date, the target level and the KSA rows."""
     life = decision["lifecycle"]
-    next_level = "level_berikutnya" in life["recommendations"] and "tempat_kerja" not in life["recommendations"]
-    levels = _post_levels(decision, case)
-    standard = decision["target"]["standard_level"] or 0
-    ksa = book.annexes.get("ksa-matrix", {}).get("competencies", {})
-    if next_level:
-        keys = [k for k in COMPETENCIES if standard < 5]
-        target = min(standard + 1, 5)
-    else:
-        keys = [k for k in COMPETENCIES if levels.get(k, 0) < standard]
-        target = standard
-    gaps = [_ksa_gap(ksa, key, levels.get(key, "-"), target) for key in keys]
-    attempt = life["attempt"]["date"]
-    end = _plus_days(attempt, 60)
-    return {"next_level": next_level, "gaps": gaps,
-            "development": {"period_days": 60, "start_text": tanggal(attempt), "end_text": tanggal(end),
-                            "retest_earliest_text": tanggal(life["next_step"]["from"])}}
+    development, next_level = life["development"], life["next_level"]
+    if development:
+        return {"next_level": False, "gaps": [_gap(row, row["level"]) for row in development["ksa"]],
+                "development": {"period_days": development["days"],
+                                "counting_text": COUNTING.get(development["counting"], development["counting"]),
+                                "start_text": tanggal(development["from"]), "end_text": tanggal(development["until"]),
+                                "retest_earliest_text": tanggal(development["retest_from"])}}
+    rows = next_level["ksa"] if next_level else []
+    return {"next_level": True, "gaps": [_gap(row, next_level["level"]) for row in rows], "development": {}}
 
 
-def _ksa_gap(ksa: dict, key: str, level, target: int) -> dict:
-    entry = (ksa.get(key) or {}).get("levels", {}).get(target) or {}
-    skill = entry.get("skill") or {}
-    return {"competency": label(COMPETENCIES, key), "level": level, "standard": target,
-            "gap": max(0, target - level) if isinstance(level, int) else "-",
-            "knowledge": entry.get("knowledge", []), "skill_personal": skill.get("personal", []),
-            "skill_interpersonal": skill.get("interpersonal", []), "attitude": entry.get("attitude", []),
-            "learning_models": entry.get("learning_models", [])}
+def _gap(row: dict, target) -> dict:
+    achieved = row.get("achieved")
+    return {"competency": label(COMPETENCIES, row["competency"]), "level": "-" if achieved is None else achieved,
+            "standard": target, "gap": row.get("gap", "-"),
+            "knowledge": row["knowledge"], "skill_personal": row["skill_personal"],
+            "skill_interpersonal": row["skill_interpersonal"], "attitude": row["attitude"],
+            "learning_models": row["learning_models"]}
 
 
 def _deferral(decision, case, book) -> dict:
+    deadline = decision["lifecycle"]["final_evaluation"]["remedial_deadline"]
     return {"remedial": {"reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
-                         "note": f"Remedial paling lambat {tanggal(decision['lifecycle']['next_step']['until'])}."}}
+                         "note": f"Remedial paling lambat {tanggal(deadline)}." if deadline else ""}}
 
 
 def _invitation(decision, case, book) -> dict:
+    """A re-test after workplace development (from the development's re-test date), else the test in the
+    period the decision's next step gives (open-ended when it gives no end, e.g. a participation-certificate
+    holder invited straight to the test)."""
     life = decision["lifecycle"]
-    retest = life["attempt"]["count"] > 0
-    return {"retest": retest, "window": {"start_text": tanggal(life["window"]["opens"]), "end_text": tanggal(life["window"]["closes"])},
-            "retest_earliest_text": tanggal(life["next_step"]["from"])}
+    development, step = life["development"], life["next_step"]
+    return {"retest": development is not None,
+            "window": {"start_text": tanggal(step["from"]), "end_text": tanggal(step["until"]) if step["until"] else ""},
+            "retest_earliest_text": tanggal(development["retest_from"]) if development else "-"}
 
 
 def _initial(decision, case, book) -> dict:
@@ -237,20 +242,9 @@ SPECIFIC = {
 }
 
 
-def _post_levels(decision: dict, case: Case) -> dict:
-    date = decision["lifecycle"]["attempt"]["date"]
-    for event in case.data.get("events") or []:
-        if event.get("date") == date and event.get("levels"):
-            return event["levels"]
-    return decision.get("levels") or {}
-
-
 def _day_before(iso):
+    """The last day something holds, from the first day it no longer does (as the decision dates it)."""
     return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat() if iso else None
-
-
-def _plus_days(iso, days):
-    return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat() if iso else None
 
 
 def _clean(value):

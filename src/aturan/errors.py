@@ -39,3 +39,7 @@ class InputError(AturanError):
 
 class RulebookError(AturanError):
     """Rules, parameters or regulations that do not load or check."""
+
+
+class IssueDateError(InputError):
+    """A document asked to carry a date it cannot carry: before the event it attests, or once it no longer holds."""

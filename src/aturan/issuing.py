@@ -8,8 +8,9 @@ from typing import Callable, Iterable
 
 from . import pdf as pdfs
 from .cases import Case
-from .documents import CERTIFICATES, Settings, body_hash, build_context, content_hash, event_key, render_docx
-from .errors import AturanError
+from .documents import (CERTIFICATES, TITLES, Settings, body_hash, build_context, content_hash, event_key, render_docx,
+                        tanggal)
+from .errors import AturanError, IssueDateError
 from .registry import Registry, now_iso
 from .rulebook import Rulebook
 
@@ -18,6 +19,7 @@ class IssueReport:
     issued: list[dict] = field(default_factory=list)      # newly numbered
     reissued: list[dict] = field(default_factory=list)    # already in the registry: same number, same file
     changed: list[dict] = field(default_factory=list)     # registered with different content: left as issued
+    refused: list[IssueDateError] = field(default_factory=list)   # the issue date cannot be right: no number taken
     bundle: Path | None = None
 
     @property
@@ -45,9 +47,14 @@ class Issuer:
         return report
 
     def _issue_one(self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport) -> None:
-        key = event_key(doc_type, decision, case)
+        key = event_key(doc_type, decision)
         existing = self.registry.find(decision["nip"], doc_type, key)
         date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
+        if not existing:
+            problem = date_problem(decision, doc_type, date)
+            if problem:
+                report.refused.append(problem)
+                return
         context = build_context(doc_type, decision, case, self.book, self.settings, "", date)
         digest = content_hash(doc_type, context)
         issued = self.registry.issue(doc_type=doc_type, nip=decision["nip"], name=decision["name"], event_key=key,
@@ -77,6 +84,29 @@ class Issuer:
             self.registry.record_fingerprints(entry["number"], None, pdfs.fingerprint(path))
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
+
+
+def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError | None:
+    """Why a new document of this type cannot be dated `date`, or None: a document is never dated before the
+    event it attests (an STTP: the day the training was passed, never before it ends), nor on or after the day
+    it no longer holds (a competency certificate: its expiry; a pre-training request: the training start)."""
+    intent = next(d for d in decision["documents"] if d["type"] == doc_type)
+    attests, until = intent.get("attests"), intent.get("until")
+    what = f"{TITLES[doc_type]} ({doc_type}) untuk NIP {decision['nip']} ({decision['name']})"
+    if attests and date < dt.date.fromisoformat(attests):
+        return IssueDateError(f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
+                              f"tanggal {tanggal(attests)} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
+                              "tidak ada nomor yang diambil", field="--issue-date")
+    if until and date >= dt.date.fromisoformat(until):
+        why = UNTIL.get(doc_type, "dokumen ini tidak berlaku lagi sejak")
+        return IssueDateError(f"{what} tidak dapat bertanggal {tanggal(date)}: {why} {tanggal(until)} "
+                              f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
+                              "tidak ada nomor yang diambil", field="--issue-date")
+    return None
+
+
+UNTIL = {"sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
+         "permintaan_asesmen_awal": "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada"}
 
 
 def _file_stem(number: str) -> str:
