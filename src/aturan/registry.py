@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,16 +41,66 @@ class Issued:
     created: bool
 
 
+NUMBER_FIELDS = ("seq", "year", "code")
+
+
+def check_number_format(number_format, *, file: str | None = None, field: str = "numbering.format") -> None:
+    """A numbering format must name {seq} and {code}, may name {year}, and nothing else.
+
+    Checked before any number is taken, so a bad format never costs a number."""
+    if not isinstance(number_format, str) or not number_format.strip():
+        raise AturanError(f"format penomoran harus berupa teks, bukan {number_format!r}", file=file, field=field)
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(number_format) if name is not None]
+    except ValueError as exc:
+        raise AturanError(f"format penomoran {number_format!r} tidak valid ({exc}); tanda kurung kurawal harus "
+                          "berpasangan, mis. '{seq:03d}/{code}/{year}'", file=file, field=field) from None
+    unknown = [name for name in names if name not in NUMBER_FIELDS]
+    if unknown:
+        raise AturanError(f"format penomoran {number_format!r} memuat penanda tidak dikenal: "
+                          f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, {{code}}",
+                          file=file, field=field)
+    missing = [name for name in ("seq", "code") if name not in names]
+    if missing:
+        raise AturanError(f"format penomoran {number_format!r} harus memuat "
+                          f"{' dan '.join('{' + n + '}' for n in missing)}, agar setiap nomor unik per jenis dokumen",
+                          file=file, field=field)
+    try:
+        number_format.format(seq=1, year=2026, code="X")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise AturanError(f"format penomoran {number_format!r} tidak dapat dipakai ({exc})", file=file, field=field) from None
+
+
 class Registry:
-    def __init__(self, path: Path | str, number_format: str, codes: dict):
+    def __init__(self, path: Path | str, number_format: str, codes: dict, *, create: bool = True):
+        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an error,
+        never a new empty registry. A file that is not an aturan registry is refused."""
+        check_number_format(number_format)
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        if self.path.is_dir():
+            raise AturanError("registri harus berupa berkas, bukan folder", file=str(self.path))
+        if not create and not self.path.is_file():
+            raise AturanError("registri tidak ditemukan; periksa --registry atau $ATURAN_REGISTRY "
+                              "(registri dibuat oleh `aturan issue`)", file=str(self.path))
+        try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            mode = "rwc" if create else "rw"
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True,
+                                      isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and not {"counters", "documents", "audit_log"} <= tables or not (tables or create):
+                raise AturanError("berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                                  file=str(self.path))
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise AturanError(f"bukan berkas registri SQLite yang dapat dibaca ({exc})", file=str(self.path)) from None
+        except OSError as exc:
+            raise AturanError(f"registri tidak dapat dibuka ({exc.strerror or exc})", file=str(self.path)) from None
         self.number_format = number_format
         self.codes = codes
 
