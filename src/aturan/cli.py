@@ -149,6 +149,8 @@ def golden_test(paths, verbose):
     """Jalankan kasus golden (bawaan: golden/), seperti `openfisca test`."""
     runner = decider()
     files = golden_files(list(paths) or [project_root() / "golden"])
+    if not files:
+        raise InputError("folder ini tidak berisi berkas golden (*.yaml)", file=", ".join(map(str, paths)) or None)
     passed = failed = 0
     for path in files:
         for result in run_golden(runner, path):

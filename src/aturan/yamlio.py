@@ -172,15 +172,23 @@ def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True
     """Load a YAML file with line numbers; anything refused raises `error` naming file and line."""
     path = Path(path)
     text = read_text(path, error)
-    loader = (_Loader if allow_aliases else _NoAliasLoader)(text)
+    try:
+        loader = (_Loader if allow_aliases else _NoAliasLoader)(text)
+    except yaml.reader.ReaderError as exc:        # a character YAML does not allow (NUL, most controls)
+        line = text[:exc.position].count("\n") + 1
+        raise error(f"YAML tidak valid: karakter U+{exc.character:04X} tidak diizinkan dalam teks YAML"
+                    if isinstance(exc.character, int) else f"YAML tidak valid: {exc.reason}",
+                    file=str(path), line=line) from None
     try:
         node = loader.get_single_node()
         if node is None:
             raise error("berkas kosong", file=str(path))
-        if allow_aliases and loader.anchors and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        if allow_aliases and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
             raise error(f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} simpul".replace(",", "."),
                         file=str(path))
         return loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:
+        raise error(f"YAML tidak valid: {exc.reason}", file=str(path)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -208,8 +216,14 @@ def _pairs(pairs):
     return out
 
 
+class _BadConstant(Exception):
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
 def _no_constant(name):
-    raise ValueError(f"nilai {name} tidak diizinkan; angka harus terhingga")
+    raise _BadConstant(name)
 
 
 def _depth(value) -> int:
@@ -261,6 +275,10 @@ def load_json(path: Path | str, error=AturanError):
         matches = [m for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", text)]
         line = text[:matches[1].start()].count("\n") + 1 if len(matches) > 1 else None
         raise error(f"kunci '{exc.key}' muncul dua kali dalam satu objek JSON", file=str(path), line=line) from None
+    except _BadConstant as exc:
+        match = re.search(r"(?<![\w\"])-?" + exc.name.lstrip("-") + r"(?![\w\"])", text)
+        line = text[:match.start()].count("\n") + 1 if match else None
+        raise error(f"nilai {exc.name} tidak diizinkan; angka harus terhingga", file=str(path), line=line) from None
     except (ValueError, RecursionError) as exc:
         raise error(f"JSON tidak dapat dibaca: {exc}", file=str(path)) from None
 
