@@ -682,3 +682,61 @@ def test_a_bad_numbering_format_is_refused_before_any_number_is_taken(aturan, tm
     refused(result, config_path, "'numbering.format'", "format penomoran")
     assert not (tmp_path / "r.sqlite").exists() and not list((tmp_path / "out").glob("*")) \
         if (tmp_path / "out").exists() else not (tmp_path / "r.sqlite").exists()
+
+
+FAKE_SOFFICE = """#!/bin/sh
+# A stand-in for LibreOffice: 'converts' each DOCX by copying a blank PDF, slowly, and records
+# any profile that two processes use at the same time (real LibreOffice breaks when they do).
+outdir=""; profile=""; files=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --outdir) outdir="$2"; shift ;;
+    -env:UserInstallation=*) profile="${1#-env:UserInstallation=file://}" ;;
+    --*) ;;
+    *) files="$files $1" ;;
+  esac
+  shift
+done
+if ! mkdir "$profile.in-use" 2>/dev/null; then echo "shared $profile" >> "$CLASH_LOG"; fi
+for f in $files; do
+  name=$(basename "$f" .docx)
+  head -c 300 "$BLANK_PDF" > "$outdir/$name.pdf"; sleep 0.05; cat "$BLANK_PDF" > "$outdir/$name.pdf"
+done
+sleep 0.2
+rmdir "$profile.in-use" 2>/dev/null
+exit 0
+"""
+
+
+def test_concurrent_issue_pdf_runs_into_one_folder_never_corrupt_each_other(tmp_path):
+    import subprocess
+    import sys
+    from pypdf import PdfReader, PdfWriter
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text(FAKE_SOFFICE)
+    (bin_dir / "soffice").chmod(0o755)
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    with open(tmp_path / "blank.pdf", "wb") as handle:
+        writer.write(handle)
+    cohort = write_csv(tmp_path / "kohort.csv", [cohort_row(i) for i in range(1, 4)])
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "BLANK_PDF": str(tmp_path / "blank.pdf"),
+           "CLASH_LOG": str(tmp_path / "clash.log"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "ATURAN_ROOT": str(ROOT), "PYTHONPATH": str(ROOT / "src")}
+    out = tmp_path / "out"
+    runs = [subprocess.Popen([sys.executable, "-m", "aturan.cli", "issue", str(cohort), "--out", str(out), "--pdf",
+                              "--registry", str(tmp_path / "reg.sqlite"), "--as-of", AS_OF, "--issue-date", "2026-02-02"],
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    results = [(run.wait(timeout=120), run.stderr.read().decode()) for run in runs]
+    assert all(code == 0 for code, _ in results), results
+    assert not (tmp_path / "clash.log").exists(), (tmp_path / "clash.log").read_text()
+    pdfs = sorted(out.glob("*.pdf"))
+    numbers = [r[0] for r in sqlite3.connect(tmp_path / "reg.sqlite").execute("SELECT number FROM documents")]
+    assert len(pdfs) == len(numbers) + 1                  # every document, and the print bundle
+    for pdf in pdfs:
+        reader = PdfReader(str(pdf))
+        if pdf.name != "bundel-cetak.pdf":
+            assert reader.metadata["/AturanNumber"].replace("/", "-") == pdf.stem
+    assert len(PdfReader(str(out / "bundel-cetak.pdf")).pages) == len(numbers)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no temporary file or folder is left"
