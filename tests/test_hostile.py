@@ -651,6 +651,22 @@ def test_registry_output_drops_control_and_bidi_characters(aturan, issued):
     assert "\u202e" not in shown.output and "\x1b" not in shown.output
 
 
+@pytest.mark.parametrize("reason", ["dicabut\u202e", "salah\x1b[2J", "a\x00b"])
+def test_a_revocation_reason_with_control_characters_is_refused(aturan, issued, reason):
+    number = sqlite3.connect(issued / "reg.sqlite").execute("SELECT number FROM documents").fetchone()[0]
+    result = aturan("registry", "revoke", number, "--reason", reason, "--registry", issued / "reg.sqlite")
+    assert result.exit_code == 2 and "--reason" in result.stderr and "tidak diizinkan" in result.stderr
+    assert sqlite3.connect(issued / "reg.sqlite").execute("SELECT COUNT(*) FROM documents WHERE status='revoked'"
+                                                          ).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("value", ["2024-05-10 23:59:00", "2024-05-10T08:30:00+07:00", "2024-05-10t12:00:00Z"])
+def test_a_yaml_date_with_a_time_of_day_is_refused_not_truncated(aturan, tmp_path, value):
+    path = tmp_path / "kasus.yaml"
+    path.write_text(BUDI.replace("date: 2024-05-10", f"date: {value}"), encoding="utf-8")
+    refused(aturan("decide", path, "--as-of", AS_OF), path, "'assessments[0].date'", "kasus.yaml:9")
+
+
 # --- 8. Numbering format, before any number is taken --------------------------------------------
 
 FORMATS = {

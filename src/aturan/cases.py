@@ -94,6 +94,8 @@ def _plain(value):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return value.isoformat()        # a time of day is not a date: the schema refuses it, as in CSV and XLSX
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value

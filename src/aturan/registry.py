@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AturanError
+from .plausible import forbidden_char
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, PRIMARY KEY (doc_type, year));
@@ -155,6 +156,9 @@ class Registry:
     def revoke(self, number: str, reason: str, now: str) -> None:
         if not reason.strip():
             raise AturanError("alasan pencabutan wajib diisi (--reason)")
+        bad = forbidden_char(reason)
+        if bad:
+            raise AturanError(f"alasan pencabutan berisi karakter {bad} yang tidak diizinkan", field="--reason")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute("SELECT status FROM documents WHERE number=?", (number,)).fetchone()
