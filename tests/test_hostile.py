@@ -151,6 +151,30 @@ def test_golden_files_may_use_aliases_but_not_expand_beyond_the_cap(aturan, tmp_
     refused(aturan("test", path), path, "mengembang")
 
 
+GOLDEN_BREAKS = {
+    "scalar_item": ("- 1\n", "'[0]'"),
+    "list_item": ("- [a]\n", "'[0]'"),
+    "case_not_mapping": ("- {case: 1, as_of: 2026-01-01}\n", "'[0].case'"),
+    "cohort_not_list": ("- {cohort: 1, as_of: 2026-01-01}\n", "'[0].cohort'"),
+    "as_of_9999": ("- {case: {}, as_of: 9999-12-31}\n", "'[0].as_of'"),
+    "as_of_list": ("- {case: {}, as_of: [1]}\n", "'[0].as_of'"),
+    "as_of_text": ("- {case: {}, as_of: kemarin}\n", "'[0].as_of'"),
+    "no_as_of": ("- {case: {}}\n", "'[0]'"),
+    "two_sources": ("- {case: {}, cohort: [], as_of: 2026-01-01}\n", "'[0]'"),
+    "unknown_key": ("- {case: {}, as_of: 2026-01-01, expected: {}}\n", "'[0].expected'"),
+    "fired_nested": ("- {case: {}, as_of: 2026-01-01, fired: [[1]]}\n", "'[0].fired'"),
+    "expect_not_mapping": ("- {case: {}, as_of: 2026-01-01, expect: 5}\n", "'[0].expect'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_BREAKS))
+def test_a_malformed_golden_test_is_refused_naming_it(aturan, tmp_path, name):
+    text, field = GOLDEN_BREAKS[name]
+    path = tmp_path / "golden.yaml"
+    path.write_text(text, encoding="utf-8")
+    refused(aturan("test", path), path, field)
+
+
 # --- 2. Rules check: the rule files are input too -----------------------------------------------
 
 RULE_BREAKS = {

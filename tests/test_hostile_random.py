@@ -84,13 +84,16 @@ CASE_COMMANDS = ["decide", "explain", "issue", "test", "reform"]
 
 @SETTINGS
 @given(document=case_documents(), suffix=st.sampled_from([".yaml", ".json"]),
-       command=st.sampled_from(CASE_COMMANDS))
-def test_random_case_files_never_give_a_traceback(aturan, document, suffix, command):
+       command=st.sampled_from(CASE_COMMANDS), test_keys=st.one_of(st.none(), st.dictionaries(
+           st.sampled_from(["name", "as_of", "expect", "fired", "not_fired", "model", "parameters", "cohort",
+                            "case_file", "expect_groups", "assessment", "extra"]), values, max_size=3)))
+def test_random_case_files_never_give_a_traceback(aturan, document, suffix, command, test_keys):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         path = folder / f"kasus{suffix}"
         if command == "test":
-            document = [{"name": "acak", "as_of": "2026-02-01", "case": document, "expect": {"in_scope": True}}]
+            document = [{"name": "acak", "as_of": "2026-02-01", "case": document, "expect": {"in_scope": True},
+                         **(test_keys or {})}]
         path.write_text(_dump(document, suffix), encoding="utf-8")
         args = {
             "decide": ["decide", path, "--as-of", "2026-02-01"],
