@@ -564,6 +564,16 @@ def test_concurrent_stamp_and_bundle_into_one_folder_never_corrupt_a_file(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))== []
 
 
+@pytest.mark.parametrize("command", ["batch", "compare", "issue"])
+def test_an_output_folder_that_is_a_file_is_refused(aturan, tmp_path, command):
+    blocker = tmp_path / "out"
+    blocker.write_text("berkas", encoding="utf-8")
+    path = write_csv(tmp_path / "kohort.csv", [cohort_row(1)])
+    extra = ["--registry", tmp_path / "r.sqlite"] if command == "issue" else ["--workers", "1"]
+    refused(aturan(command, path, "--out", blocker, *extra, "--as-of", AS_OF), blocker, "folder keluaran")
+    assert blocker.read_text(encoding="utf-8") == "berkas"
+
+
 # --- 7. Registry and verify ---------------------------------------------------------------------
 
 @pytest.fixture

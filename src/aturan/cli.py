@@ -16,7 +16,7 @@ from .cohort_rules import assign_coaching_groups
 from .documents import Settings
 from .issuing import Issuer, verify as verify_file
 from .registry import Registry, check_number_format, now_iso
-from .outfiles import atomic_open, write_text
+from .outfiles import atomic_open, ensure_folder, write_text
 from .plausible import DATE_MAX, DATE_MIN, clean, in_range
 from .yamlio import load_data
 from .check import check_rulebook, check_templates
@@ -377,7 +377,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     book = rulebook(reform_path)
     params = Decider(book, model=model, assessment=assessment).law_on(as_of)[1]
     rows, failures = read_cohort(cohort), []
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out_dir)
     with _progress("Memutuskan") as progress, atomic_open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl, \
             atomic_open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table:
         task = progress.add_task("", total=None)
@@ -433,7 +433,7 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
                                              on_chunk=lambda n: progress.advance(task, n))
     size = int(Decider(book).law_on(as_of)[1]["coaching.group_size_max"])
     rows = compare_table(tallies, size)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out_dir)
     with atomic_open(out_dir / "perbandingan.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["ukuran", *MODELS])
@@ -506,7 +506,7 @@ def trace_matrix(out_dir):
     from .matrix import build_matrix, to_html, to_markdown
     book = load_rulebook(project_root())
     rows = build_matrix(book, Decider(book), project_root() / "golden")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out_dir)
     write_text(out_dir / "trace-matrix.md", to_markdown(rows))
     write_text(out_dir / "trace-matrix.html", to_html(rows, book.version))
     untested = sum(1 for r in rows if r["untested_rules"])

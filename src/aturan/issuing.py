@@ -10,7 +10,7 @@ from . import pdf as pdfs
 from .cases import Case
 from .documents import CERTIFICATES, Settings, body_hash, build_context, content_hash, event_key, render_docx
 from .errors import AturanError
-from .outfiles import atomic_path
+from .outfiles import atomic_path, ensure_folder
 from .registry import Registry, now_iso
 from .rulebook import Rulebook
 
@@ -30,7 +30,7 @@ class Issuer:
     def __init__(self, book: Rulebook, settings: Settings, registry: Registry, templates: Path, out_dir: Path):
         self.book, self.settings, self.registry = book, settings, registry
         self.templates, self.out_dir = templates, out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out_dir)
 
     def issue(self, items: Iterable[tuple[Case, dict]], issue_date: dt.date, pdf: bool,
               progress: Callable[[], None] = lambda: None) -> IssueReport:

@@ -19,6 +19,18 @@ from typing import Iterator
 from .errors import AturanError
 
 
+def ensure_folder(path: Path | str) -> Path:
+    """The output folder, made if missing; a file in its place, or no permission, is a clear error."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise AturanError("folder keluaran sudah ada sebagai berkas, bukan folder", file=str(path)) from None
+    except OSError as exc:
+        raise AturanError(f"folder keluaran tidak dapat dibuat ({exc.strerror or exc})", file=str(path)) from None
+    return path
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -29,8 +41,8 @@ def _umask() -> int:
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """A temporary path in the folder of `path`; on success it is renamed to `path`."""
     path = Path(path)
+    ensure_folder(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
     except OSError as exc:
         raise AturanError(f"tidak dapat menulis ke folder {path.parent} ({exc.strerror or exc})", file=str(path)) from None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AturanError
+from .outfiles import ensure_folder
 from .plausible import forbidden_char
 
 SCHEMA = """
@@ -85,7 +86,7 @@ class Registry:
                               "(registri dibuat oleh `aturan issue`)", file=str(self.path))
         try:
             if create:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                ensure_folder(self.path.parent)
             mode = "rwc" if create else "rw"
             self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True,
                                       isolation_level=None, timeout=30)
