@@ -183,7 +183,9 @@ def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
 
 
 def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
-    empty = tmp_path / "kosong.sqlite"
+    from aturan.registry import Registry
+    empty = tmp_path / "kosong.sqlite"          # a registry with no documents (verify never creates one)
+    Registry(empty, "{seq}/{code}", {}, create=True).db.close()
     pdf = next(issued.glob("*-SKM-*.pdf"))
     result = aturan("verify", pdf, "--registry", empty)
     assert result.exit_code == 1 and result.output.startswith("TIDAK_TERDAFTAR")

@@ -17,7 +17,7 @@ from .documents import Settings
 from .issuing import Issuer, verify as verify_file
 from .registry import Registry, check_number_format, now_iso
 from .outfiles import atomic_open, ensure_folder, write_text
-from .plausible import DATE_MAX, DATE_MIN, clean, in_range
+from .plausible import DATE_MAX, DATE_MIN, clean, in_range, name_too_long
 from .yamlio import load_data
 from .check import check_rulebook, check_templates
 from .decision import Decider
@@ -240,7 +240,11 @@ def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, registry_p
     decisions = []
     for row, case in cases:          # one participant that cannot be decided never stops the others
         try:
-            decisions.append((case, runner.decide(case, as_of)))
+            decision = runner.decide(case, as_of)
+            too_long = name_too_long(case.data["name"], [d["type"] for d in decision["documents"]])
+            if too_long:
+                raise InputError(too_long, file=case.source, field="name", line=case.line(["name"]))
+            decisions.append((case, decision))
         except InputError as exc:
             if row is None:
                 raise

@@ -15,9 +15,12 @@ in the README (section "Bad input") and the schema's descriptions.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
@@ -81,3 +84,22 @@ def problems(data, path=()):
                 yield path, range_message(data)
         elif path == ("name",) and not has_letter(data):
             yield path, "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta"
+
+
+@lru_cache(maxsize=1)
+def name_limits() -> dict[str, int]:
+    """Longest name per document type that keeps the document's page count (case.schema.json)."""
+    schema = json.loads(resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8"))
+    name = schema["properties"]["name"]
+    return {"*": name["maxLength"], **name.get("x-max-length-by-document", {})}
+
+
+def name_too_long(name: str, doc_types) -> str | None:
+    """Why `name` cannot be printed on one of `doc_types` without adding a page, or None."""
+    limits = name_limits()
+    for doc_type in doc_types:
+        limit = limits.get(doc_type, limits["*"])
+        if len(name) > limit:
+            return (f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen {doc_type} "
+                    f"(agar dokumen tidak bertambah halaman); singkat gelar atau nama")
+    return None
