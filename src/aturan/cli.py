@@ -46,7 +46,7 @@ def user_errors(func):
         try:
             return func(*args, **kwargs)
         except AturanError as exc:
-            click.echo(f"galat: {exc}", err=True)
+            click.echo(f"galat: {clean_lines(str(exc))}", err=True)
             sys.exit(2)
     return wrapper
 
