@@ -540,6 +540,34 @@ def test_xlsx_datetime_with_a_time_is_refused_like_csv(aturan, tmp_path, column)
     assert aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF).exit_code == 0
 
 
+def _damaged_xlsx(tmp_path, name):
+    import zipfile
+    good = write_xlsx(tmp_path / "good.xlsx", [cohort_row(1)])
+    if name == "truncated":
+        return good.read_bytes()[:600]
+    if name == "random":
+        return bytes(range(256)) * 8
+    if name == "csv_named_xlsx":
+        return b"nip,name\n1,2\n"
+    source, buffer = zipfile.ZipFile(good), __import__("io").BytesIO()
+    part = {"sheet": "xl/worksheets/sheet1.xml", "workbook": "xl/workbook.xml", "styles": "xl/styles.xml",
+            "content_types": "[Content_Types].xml", "no_sheet": "xl/worksheets/sheet1.xml"}[name]
+    with zipfile.ZipFile(buffer, "w") as target:
+        for item in source.namelist():
+            if item == part and name == "no_sheet":
+                continue
+            target.writestr(item, b"<<<bukan xml" if item == part else source.read(item))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["truncated", "random", "csv_named_xlsx", "sheet", "workbook", "styles",
+                                  "content_types", "no_sheet"])
+def test_a_damaged_xlsx_is_refused(aturan, tmp_path, name):
+    path = tmp_path / "kohort.xlsx"
+    path.write_bytes(_damaged_xlsx(tmp_path, name))
+    refused(aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF), path)
+
+
 # --- 6. Safe output ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\",\"klik\")"])

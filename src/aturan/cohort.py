@@ -17,7 +17,6 @@ import datetime as dt
 import itertools
 import math
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -152,15 +151,15 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
     as 0.855, is 85.5. A formula cell without a stored value becomes `Uncomputed` (its formula),
     refused later with its row and column, instead of being read as an empty cell."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     opened = []
     try:
         for data_only in (True, False):
             try:
                 opened.append(openpyxl.load_workbook(path, read_only=True, data_only=data_only))
-            except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-                raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({exc})", file=str(path)) from None
+            except Exception as exc:        # openpyxl, zipfile and the XML parsers raise many types for a damaged file
+                raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({type(exc).__name__}: {exc})",
+                                 file=str(path)) from None
         values, formulas = opened
         if not values.worksheets:
             raise InputError("berkas Excel tidak memiliki lembar kerja", file=str(path))
@@ -173,8 +172,9 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
             number += 1
             try:
                 pair = next(rows, None)
-            except (ValueError, OverflowError, TypeError, KeyError) as exc:
-                raise InputError(f"baris {number} tidak dapat dibaca ({exc})", file=str(path), row=number) from None
+            except Exception as exc:        # a damaged sheet: bad XML, impossible cell references or dates
+                raise InputError(f"baris {number} tidak dapat dibaca ({type(exc).__name__}: {exc})",
+                                 file=str(path), row=number) from None
             if pair is None:
                 return
             yield number, _xlsx_values(*pair)
