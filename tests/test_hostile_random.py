@@ -41,10 +41,15 @@ values = st.recursive(scalars, lambda inner: st.one_of(
 
 
 def _set(document, path, value):
+    """Put `value` at `path`, if an earlier replacement left that path standing."""
     node = document
     for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
+        if isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return
+    if isinstance(node, dict) or isinstance(node, list) and path[-1] < len(node):
+        node[path[-1]] = value
 
 
 PATHS = [("nip",), ("name",), ("position",), ("position", "tier"), ("role",), ("program",), ("training",),
