@@ -565,6 +565,25 @@ def test_a_damaged_xlsx_is_refused(aturan, tmp_path, name):
     refused(aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF), path)
 
 
+def _zip_bomb(path: Path, member: str, size: int = 60_000_000) -> Path:
+    import zipfile
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open(member, "w") as handle:
+            chunk = b" " * 1_000_000
+            for _ in range(size // len(chunk)):
+                handle.write(chunk)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(aturan, issued, suffix):
+    path = _zip_bomb(issued / f"bom{suffix}", "xl/worksheets/sheet1.xml" if suffix == ".xlsx" else "word/document.xml")
+    assert path.stat().st_size < 200_000
+    args = ["batch", path, "--out", issued / "o", "--workers", "1"] if suffix == ".xlsx" else \
+        ["verify", path, "--registry", issued / "reg.sqlite"]
+    refused(aturan(*args), path, "bom zip")
+
+
 # --- 6. Safe output ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\",\"klik\")"])

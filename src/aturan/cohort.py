@@ -25,7 +25,7 @@ from .cases import Case, case_from_data
 from .errors import InputError
 from .nip import parse_nip
 from .vocabulary import COMPETENCIES
-from .yamlio import LineDict, load_json, load_yaml
+from .yamlio import LineDict, check_zip, load_json, load_yaml
 
 LEVEL_COLUMNS = tuple(COMPETENCIES)
 POST_LEVEL_COLUMNS = tuple(f"post_{key}" for key in COMPETENCIES)
@@ -152,6 +152,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
     refused later with its row and column, instead of being read as an empty cell."""
     import openpyxl
 
+    check_zip(path, InputError)
     opened = []
     try:
         for data_only in (True, False):

@@ -11,6 +11,7 @@ from .cases import Case
 from .documents import CERTIFICATES, Settings, body_hash, build_context, content_hash, event_key, render_docx
 from .errors import AturanError
 from .outfiles import atomic_path, ensure_folder
+from .yamlio import check_zip
 from .registry import Registry, now_iso
 from .rulebook import Rulebook
 
@@ -101,6 +102,7 @@ def verify(path: Path, registry: Registry) -> Verdict:
         raise AturanError("ini sebuah folder, bukan berkas", file=str(path))
     if not path.is_file():
         raise AturanError("berkas tidak ditemukan", file=str(path))
+    check_zip(path)                 # a DOCX (a zip) that would unpack to far more than it holds
     try:
         if suffix == ".pdf":
             meta = pdfs.metadata(path)

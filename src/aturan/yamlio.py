@@ -283,6 +283,27 @@ def load_json(path: Path | str, error=AturanError):
         raise error(f"JSON tidak dapat dibaca: {exc}", file=str(path)) from None
 
 
+MAX_UNZIPPED = 50_000_000
+"""Bytes an XLSX or DOCX may unpack to before its compression ratio is checked."""
+MAX_ZIP_RATIO = 100
+"""Unpacked size over packed size above which a zip (XLSX, DOCX) over MAX_UNZIPPED is refused as a zip bomb."""
+
+
+def check_zip(path: Path | str, error=AturanError) -> None:
+    """Refuse a zip container (XLSX, DOCX) that would unpack to far more than it holds, from its
+    directory alone, before anything is unpacked. Not a zip at all is left to the reader to name."""
+    import zipfile
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if unpacked > MAX_UNZIPPED and unpacked > MAX_ZIP_RATIO * max(path.stat().st_size, 1):
+        raise error(f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} bita "
+                    f"(lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."), file=str(path))
+
+
 def load_data(path: Path | str, error=AturanError, *, allow_aliases: bool = True):
     """A .json file as JSON, anything else as YAML."""
     if Path(path).suffix.lower() == ".json":
