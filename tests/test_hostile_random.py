@@ -200,3 +200,15 @@ def test_random_bytes_to_verify_and_registry_never_give_a_traceback(aturan, cont
             _run(aturan, ["issue", folder / "kasus.yaml", "--out", folder / "out", "--registry", folder / "r.sqlite",
                           "--as-of", "2026-02-01"])
             assert _run(aturan, ["verify", path, "--registry", folder / "r.sqlite"]).exit_code != 0
+
+
+@settings(max_examples=max(10, EXAMPLES // 2), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(document=st.one_of(values, st.fixed_dictionaries({"rules": st.lists(values, max_size=3)}),
+                          st.fixed_dictionaries({"parameters": st.lists(values, max_size=3)}),
+                          st.fixed_dictionaries({"formulas": st.lists(values, max_size=3)})))
+def test_random_rule_files_never_give_a_traceback_in_rules_check(aturan, project_copy, document):
+    (project_copy / "rules" / "99-acak.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    result = aturan("rules", "check", root=project_copy)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.stderr + result.output and result.exit_code in (0, 1, 2)
