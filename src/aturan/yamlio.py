@@ -264,11 +264,17 @@ def load_json(path: Path | str, error=AturanError):
     """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the line."""
     path = Path(path)
     text = read_text(path, error)
-    depth, line = _bracket_depth(text)
-    if depth > MAX_DEPTH:
-        raise error(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line)
+
+    def too_deep():
+        line = _bracket_depth(text)[1]          # the slow character scan runs only for a refused file
+        return error(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line)
     try:
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        if _depth(data) > MAX_DEPTH:
+            raise too_deep()
+        return data
+    except RecursionError:                      # the C parser's own guard, far below the stack limit
+        raise too_deep() from None
     except json.JSONDecodeError as exc:
         raise error(f"JSON tidak valid: {exc.msg}", file=str(path), line=exc.lineno) from None
     except _DuplicateKey as exc:
@@ -279,7 +285,7 @@ def load_json(path: Path | str, error=AturanError):
         match = re.search(r"(?<![\w\"])-?" + exc.name.lstrip("-") + r"(?![\w\"])", text)
         line = text[:match.start()].count("\n") + 1 if match else None
         raise error(f"nilai {exc.name} tidak diizinkan; angka harus terhingga", file=str(path), line=line) from None
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:
         raise error(f"JSON tidak dapat dibaca: {exc}", file=str(path)) from None
 
 
