@@ -17,9 +17,11 @@ import datetime as dt
 import itertools
 import math
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
+from zlib import error as zlib_error
 
 from .cases import Case, case_from_data
 from .errors import InputError
@@ -155,19 +157,19 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
     check_zip(path, InputError)
     opened = []
     try:
-        for data_only in (True, False):
+        for data_only in (True, False) if _has_formulas(path) else (True,):
             try:
                 opened.append(openpyxl.load_workbook(path, read_only=True, data_only=data_only))
             except Exception as exc:        # openpyxl, zipfile and the XML parsers raise many types for a damaged file
                 raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({type(exc).__name__}: {exc})",
                                  file=str(path)) from None
-        values, formulas = opened
-        if not values.worksheets:
+        if not opened[0].worksheets:
             raise InputError("berkas Excel tidak memiliki lembar kerja", file=str(path))
-        sheets = values.worksheets[0], formulas.worksheets[0]
+        sheets = [workbook.worksheets[0] for workbook in opened]
         for sheet in sheets:
             sheet.reset_dimensions()            # do not trust the stored size; read what is there
-        rows = zip(sheets[0].iter_rows(), sheets[1].iter_rows())
+        rows = zip(*(sheet.iter_rows() for sheet in sheets)) if len(sheets) == 2 else \
+            ((cells, ()) for cells in sheets[0].iter_rows())
         number = 0
         while True:
             number += 1
@@ -182,6 +184,26 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
     finally:
         for workbook in opened:
             workbook.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula: only then is the workbook read a second time for them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as handle:
+                        tail = b""
+                        while chunk := handle.read(1 << 20):
+                            if _FORMULA_TAG.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib_error):
+        return True                             # let openpyxl name what is wrong
+    return False
 
 
 def _xlsx_values(cells, formula_cells) -> list:
