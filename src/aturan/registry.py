@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import string
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,20 +92,43 @@ class Registry:
             self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True,
                                       isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
-            tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if tables and not {"counters", "documents", "audit_log"} <= tables or not (tables or create):
-                raise AturanError("berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
-                                  file=str(self.path))
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            # The check and the creation in one write transaction: a second process starting at the same
+            # moment sees either no tables or all of them, never a half-made registry.
+            self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")     # readers take no write lock
+            try:
+                tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                ours = {"counters", "documents", "audit_log"}
+                if not ours <= tables and (tables or not create):
+                    raise AturanError("berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                                      file=str(self.path))
+                if create:
+                    for statement in filter(str.strip, SCHEMA.split(";")):
+                        self.db.execute(statement)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self._journal_mode()
         except sqlite3.DatabaseError as exc:
             raise AturanError(f"bukan berkas registri SQLite yang dapat dibaca ({exc})", file=str(self.path)) from None
         except OSError as exc:
             raise AturanError(f"registri tidak dapat dibuka ({exc.strerror or exc})", file=str(self.path)) from None
         self.number_format = number_format
         self.codes = codes
+
+    def _journal_mode(self) -> None:
+        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction.
+        Switching to WAL needs the database to itself for a moment: retried while another process writes."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.db.execute("PRAGMA synchronous=NORMAL")
 
     def issue(self, *, doc_type: str, nip: str, name: str, event_key: str, decision_id: str,
               rules_version: str, content_hash: str, year: int, doc_date: str, now: str) -> Issued:
