@@ -183,7 +183,9 @@ def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
 
 
 def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
-    empty = tmp_path / "kosong.sqlite"
+    from aturan.registry import Registry
+    empty = tmp_path / "kosong.sqlite"          # a registry with no documents (verify never creates one)
+    Registry(empty, "{seq}/{code}", {}, create=True).db.close()
     pdf = next(issued.glob("*-SKM-*.pdf"))
     result = aturan("verify", pdf, "--registry", empty)
     assert result.exit_code == 1 and result.output.startswith("TIDAK_TERDAFTAR")
@@ -198,12 +200,12 @@ def test_missing_libreoffice_fails_before_any_number_is_taken(tmp_path):
     assert not (tmp_path / "reg.sqlite").exists() or registry_rows(tmp_path / "reg.sqlite") == []
 
 
-HOSTILE = "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 40
+HOSTILE = "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 6   # within the 100-character limit
 
 
 def test_hostile_names_render_literally_in_docx_and_pdf(aturan, tmp_path):
     case = yaml.safe_load((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text())
-    case["name"] = HOSTILE + "\x01"
+    case["name"] = HOSTILE                    # control characters are refused on reading (tests/test_hostile.py)
     case["position"]["agency"] = "Dinas <A> & {{ B }}"
     path = tmp_path / "kasus.yaml"
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from aturan.cases import case_from_data
 from aturan.decision import Decider
 from aturan.errors import AturanError
+from aturan.plausible import forbidden_char, has_letter
 from aturan.rulebook import load_rulebook
 from aturan.vocabulary import COMPETENCIES
 from conftest import ROOT
@@ -21,7 +22,7 @@ assessment = st.fixed_dictionaries(
 tiers = st.sampled_from(["jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas", "non_manajerial"])
 cases = st.fixed_dictionaries({
     "nip": st.just("198503152010011001"),
-    "name": st.text(min_size=1, max_size=40),
+    "name": st.text(min_size=1, max_size=40).filter(lambda n: has_letter(n) and not forbidden_char(n)),
     "position": st.fixed_dictionaries({"tier": tiers}),
     "role": st.sampled_from(["incumbent", "successor"]),
     "projected_position": st.fixed_dictionaries({"tier": tiers}),

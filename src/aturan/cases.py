@@ -11,8 +11,9 @@ from pathlib import Path
 import jsonschema
 
 from .errors import InputError
-from .nip import parse_nip
-from .yamlio import LineDict, load_yaml
+from .nip import check_appointment, parse_nip
+from .plausible import problems as plausibility_problems
+from .yamlio import LineDict, load_data
 
 
 @dataclass
@@ -69,16 +70,7 @@ def _inline_refs(node, defs: dict):
 
 def load_case(path: Path | str) -> Case:
     path = Path(path)
-    if path.suffix.lower() == ".json":
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError("berkas tidak ditemukan", file=str(path)) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"JSON tidak valid: {exc.msg}", file=str(path), line=exc.lineno) from None
-    else:
-        raw = load_yaml(path, InputError)
-    return case_from_data(raw, str(path))
+    return case_from_data(load_data(path, InputError, allow_aliases=False), str(path))
 
 
 def case_from_data(raw, source: str = "<case>") -> Case:
@@ -91,6 +83,7 @@ def case_from_data(raw, source: str = "<case>") -> Case:
         error = errors[0]
         path = list(error.absolute_path)
         raise InputError(_schema_message(error), file=source, field=_dotted(path) or None, line=case.line(path))
+    _check_plausible(case)
     _check_semantics(case)
     return case
 
@@ -101,6 +94,8 @@ def _plain(value):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return value.isoformat()        # a time of day is not a date: the schema refuses it, as in CSV and XLSX
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value
@@ -197,11 +192,26 @@ def _refuse_event(case: Case, index: int, problem: str) -> None:
     raise InputError(f"riwayat tidak mungkin: {problem}", file=case.source, field=_dotted(path), line=case.line(path))
 
 
+def _check_plausible(case: Case) -> None:
+    """Ranges the schema cannot state: dates, finite numbers, control/bidi characters, blank names (plausible.py)."""
+    for path, message in plausibility_problems(case.data):
+        path = list(path)
+        raise InputError(message, file=case.source, field=_dotted(path) or None, line=case.line(path))
+
+
+def _check_appointment(case: Case, as_of: dt.date) -> None:
+    """A NIP whose CPNS appointment is after the decision date cannot be right (nip.py)."""
+    problem = check_appointment(parse_nip(case.nip), as_of)
+    if problem:
+        raise InputError(problem, file=case.source, field="nip", line=case.line(["nip"]))
+
+
 def check_against_date(case: Case, as_of: dt.date) -> None:
     """An assessment cannot be dated after the date the decision is made for.
 
     (Lifecycle events after that date are not an error: they have not happened yet as of
     that date, and the formulas leave them out, so a cohort can be replayed at any date.)"""
+    _check_appointment(case, as_of)
     for index, assessment in enumerate(case.data.get("assessments") or []):
         if dt.date.fromisoformat(assessment["date"]) > as_of:
             path = ["assessments", index, "date"]

@@ -11,15 +11,17 @@ from pathlib import Path
 import click
 
 from .cases import case_from_data, load_case
-from .cohort import read_cohort
+from .cohort import read_cohort, row_error
 from .cohort_rules import assign_coaching_groups
 from .documents import Settings
 from .issuing import Issuer, verify as verify_file
-from .registry import Registry, now_iso
-from .yamlio import load_yaml
+from .registry import Registry, check_number_format, now_iso
+from .outfiles import atomic_open, ensure_folder, write_text
+from .plausible import DATE_MAX, DATE_MIN, clean, in_range, name_too_long
+from .yamlio import load_data
 from .check import check_rulebook, check_templates
 from .decision import Decider
-from .errors import AturanError
+from .errors import AturanError, InputError
 from .explain import explain as explain_text
 from .golden import golden_files, run_golden
 from .interpretations import interpretations as list_interpretations
@@ -44,7 +46,7 @@ def user_errors(func):
         try:
             return func(*args, **kwargs)
         except AturanError as exc:
-            click.echo(f"galat: {exc}", err=True)
+            click.echo(f"galat: {clean_lines(str(exc))}", err=True)
             sys.exit(2)
     return wrapper
 
@@ -53,9 +55,13 @@ def parse_date(ctx, param, value):
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' bukan tanggal ISO (YYYY-MM-DD)") from None
+    if not in_range(date):
+        raise click.BadParameter(f"'{value}' di luar rentang tanggal yang masuk akal "
+                                 f"({DATE_MIN.isoformat()} s.d. {DATE_MAX.isoformat()})")
+    return date
 
 
 AS_OF = click.option("--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini.")
@@ -143,6 +149,8 @@ def golden_test(paths, verbose):
     """Jalankan kasus golden (bawaan: golden/), seperti `openfisca test`."""
     runner = decider()
     files = golden_files(list(paths) or [project_root() / "golden"])
+    if not files:
+        raise InputError("folder ini tidak berisi berkas golden (*.yaml)", file=", ".join(map(str, paths)) or None)
     passed = failed = 0
     for path in files:
         for result in run_golden(runner, path):
@@ -192,19 +200,24 @@ CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path)
                       help="Konfigurasi institusi (bawaan: config/institution.yaml).")
 
 
-def open_registry(path: Path, config_path: Path | None = None) -> tuple[Registry, Settings]:
-    settings = Settings.load(config_path or project_root() / "config" / "institution.yaml")
-    return Registry(path, settings.number_format, settings.codes), settings
+def open_registry(path: Path, config_path: Path | None = None, create: bool = False) -> tuple[Registry, Settings]:
+    """The registry and the institution's settings. Only `issue` creates a registry; the numbering
+    format is checked before the registry is opened, so a bad format never takes a number."""
+    config = config_path or project_root() / "config" / "institution.yaml"
+    settings = Settings.load(config)
+    check_number_format(settings.number_format, file=str(config))
+    return Registry(path, settings.number_format, settings.codes, create=create), settings
 
 
 def load_participants(path: Path) -> tuple[list, list]:
-    """A single case file, or a cohort (CSV, XLSX, YAML/JSON list): (cases, bad rows)."""
+    """A single case file, or a cohort (CSV, XLSX, YAML/JSON list): ((row, case) pairs, bad rows).
+    For a single case the row is None."""
     if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        data = json.loads(path.read_text(encoding="utf-8")) if path.suffix.lower() == ".json" else load_yaml(path)
+        data = load_data(path, InputError, allow_aliases=False)
         if isinstance(data, dict) and "nip" in data:
-            return [case_from_data(data, str(path))], []
+            return [(None, case_from_data(data, str(path)))], []
     rows = list(read_cohort(path))
-    return [r.case for r in rows if r.ok], [r.error for r in rows if not r.ok]
+    return [(r.row, r.case) for r in rows if r.ok], [r.error for r in rows if not r.ok]
 
 
 @main.command()
@@ -227,13 +240,24 @@ def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, reform_pat
     from rich.progress import Progress
     runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
+    registry, settings = open_registry(registry_path, config_path, create=True)
+    decisions = []
+    for row, case in cases:          # one participant that cannot be decided never stops the others
+        try:
+            decision = runner.decide(case, as_of)
+            too_long = name_too_long(case.data["name"], [d["type"] for d in decision["documents"]])
+            if too_long:
+                raise InputError(too_long, file=case.source, field="name", line=case.line(["name"]))
+            decisions.append((case, decision))
+        except InputError as exc:
+            if row is None:
+                raise
+            bad.append(row_error(exc, str(source), row, case.data))
     for error in bad:
-        click.echo(f"galat: {error}", err=True)
-    decisions = [(case, runner.decide(case, as_of)) for case in cases]
+        click.echo(f"galat: {clean(error)}", err=True)
     law = runner.law_on(as_of)[1]
     assign_coaching_groups([d for _, d in decisions], int(law["coaching.group_size_max"]), _citation(runner),
                            str(law["coaching.same_gap_definition"]))
-    registry, settings = open_registry(registry_path, config_path)
     issuer = Issuer(runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir)
     with Progress(transient=True) as progress:
         task = progress.add_task("Menerbitkan", total=len(decisions))
@@ -245,7 +269,7 @@ def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, reform_pat
         click.echo(f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
                    "cabut dulu bila perlu diterbitkan ulang.", err=True)
     for refusal in report.refused:
-        click.echo(f"galat: {refusal}", err=True)
+        click.echo(f"galat: {clean(str(refusal))}", err=True)
     if report.bundle:
         click.echo(f"Bundel cetak: {report.bundle}")
     sys.exit(2 if report.refused else 1 if bad else 0)
@@ -274,8 +298,8 @@ def registry_list(doc_type, registry_path, config_path):
     from rich.table import Table
     store, _ = open_registry(registry_path, config_path)
     table = Table("Nomor", "Jenis", "NIP", "Nama", "Tanggal", "Status")
-    for row in store.list(doc_type):
-        table.add_row(row["number"], row["doc_type"], row["nip"], row["name"], row["doc_date"], row["status"])
+    for row in store.list(doc_type):        # text from the registry is shown without control or bidi characters
+        table.add_row(*(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date", "status")))
     Console().print(table)
 
 
@@ -289,8 +313,8 @@ def registry_show(number, registry_path, config_path):
     store, _ = open_registry(registry_path, config_path)
     row = store.get(number)
     if row is None:
-        raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
-    click.echo(json.dumps(row, ensure_ascii=False, indent=2))
+        raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
+    click.echo(clean_lines(json.dumps(row, ensure_ascii=False, indent=2)))
 
 
 @registry.command("revoke")
@@ -303,7 +327,7 @@ def registry_revoke(number, reason, registry_path, config_path):
     """Cabut dokumen, dengan alasan."""
     store, _ = open_registry(registry_path, config_path)
     store.revoke(number, reason, now_iso())
-    click.echo(f"Dokumen {number} dicabut: {reason}")
+    click.echo(f"Dokumen {clean(number)} dicabut: {clean(reason)}")
 
 
 @registry.command("audit")
@@ -321,7 +345,7 @@ def registry_audit(registry_path, config_path):
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, exists=True))
+@click.argument("file", type=click.Path(path_type=Path))
 @REGISTRY
 @CONFIG
 @user_errors
@@ -329,7 +353,7 @@ def verify(file, registry_path, config_path):
     """Periksa keaslian dokumen PDF/DOCX terhadap registri."""
     store, _ = open_registry(registry_path, config_path)
     verdict = verify_file(file, store)
-    click.echo(f"{verdict.status.upper()}: {verdict.message}" + (f" (nomor {verdict.number})" if verdict.number else ""))
+    click.echo(clean(f"{verdict.status.upper()}: {verdict.message}" + (f" (nomor {verdict.number})" if verdict.number else "")))
     sys.exit(0 if verdict.status == "sah" else 1)
 
 
@@ -341,7 +365,7 @@ def _progress(label: str):
 
 def _report_failures(failures) -> None:
     for row, message in failures:
-        click.echo(f"galat: {message}", err=True)
+        click.echo(f"galat: {clean(message)}", err=True)
 
 
 WORKERS = click.option("--workers", type=click.IntRange(1), default=lambda: os.cpu_count() or 1,
@@ -365,9 +389,9 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     book = rulebook(reform_path)
     params = Decider(book, model=model, assessment=assessment).law_on(as_of)[1]
     rows, failures = read_cohort(cohort), []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _progress("Memutuskan") as progress, open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl, \
-            open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table:
+    ensure_folder(out_dir)
+    with _progress("Memutuskan") as progress, atomic_open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl, \
+            atomic_open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table:
         task = progress.add_task("", total=None)
         decisions = decisions_parallel(rows, book, model, assessment, as_of, workers, failures,
                                        on_chunk=lambda n: progress.advance(task, n))
@@ -392,11 +416,12 @@ def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> 
     """The cohort-level rule (cohort_rules.coaching_groups) written as one line per member."""
     import csv
     from .cohort_rules import coaching_groups
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    from .lab import safe_row
+    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["kelompok", "tanda_kesenjangan", "nip"])
         for group, (signature, nips) in coaching_groups(members, size_max, definition).items():
-            writer.writerows([group, signature, nip] for nip in nips)
+            writer.writerows(safe_row([group, signature, nip]) for nip in nips)
 
 
 @main.command()
@@ -412,7 +437,8 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     import csv
     from rich.console import Console
     from rich.table import Table
-    from .lab import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table
+    from .lab import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table, safe_row
+    from .outfiles import atomic_path
     book = rulebook(reform_path)
     with _progress("Membandingkan") as progress:
         task = progress.add_task("", total=None)
@@ -421,12 +447,13 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     law = Decider(book).law_on(as_of)[1]
     size, definition = int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"])
     rows = compare_table(tallies, size, definition)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / "perbandingan.csv", "w", encoding="utf-8", newline="") as handle:
+    ensure_folder(out_dir)
+    with atomic_open(out_dir / "perbandingan.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["ukuran", *MODELS])
-        writer.writerows(rows)
-    compare_chart(tallies, out_dir / "perbandingan.png", size, definition)
+        writer.writerows(safe_row(row) for row in rows)
+    with atomic_path(out_dir / "perbandingan.png") as tmp:
+        compare_chart(tallies, tmp, size, definition)
     table = Table("Ukuran", *MODELS, title=f"Perbandingan model per {as_of.isoformat()}")
     for row in rows:
         table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
@@ -453,18 +480,15 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
     book = load_rulebook(project_root())
     reformed = apply_reform(book, reform_path)
     fields, rules, failures, changed = Counter(), Counter(), [], 0
-    sink = open(out_file, "w", encoding="utf-8") if out_file else None
-    try:
+    from contextlib import nullcontext
+    with (atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext()) as sink:
         for item in diff_parallel(read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures):
             changed += 1
             fields.update(item.fields.keys())
             rules.update(item.rules_only_baseline + item.rules_only_reform)
-            click.echo(_change_text(item))
+            click.echo(clean_lines(_change_text(item)))
             if sink:
                 sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
-    finally:
-        if sink:
-            sink.close()
     click.echo(f"\n{changed} peserta berubah.")
     for name, count in fields.most_common():
         click.echo(f"  isian {name}: {count}")
@@ -472,6 +496,10 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
         click.echo(f"  aturan {rule_id}: {count}")
     _report_failures(failures)
     sys.exit(1 if failures else 0)
+
+
+def clean_lines(text: str) -> str:
+    return "\n".join(clean(line) for line in text.split("\n"))
 
 
 def _change_text(item) -> str:
@@ -493,9 +521,9 @@ def trace_matrix(out_dir):
     from .matrix import build_matrix, to_html, to_markdown
     book = load_rulebook(project_root())
     rows = build_matrix(book, Decider(book), project_root() / "golden")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "trace-matrix.md").write_text(to_markdown(rows), encoding="utf-8")
-    (out_dir / "trace-matrix.html").write_text(to_html(rows, book.version), encoding="utf-8")
+    ensure_folder(out_dir)
+    write_text(out_dir / "trace-matrix.md", to_markdown(rows))
+    write_text(out_dir / "trace-matrix.html", to_html(rows, book.version))
     untested = sum(1 for r in rows if r["untested_rules"])
     uncited = sum(1 for r in rows if not r["rules"])
     reasoned = sum(1 for r in rows if not r["rules"] and r["reason"])

@@ -15,19 +15,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
-import json
 import math
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
+from zlib import error as zlib_error
 
 from .cases import Case, case_from_data
 from .errors import InputError
 from .nip import parse_nip
 from .vocabulary import COMPETENCIES
-from .yamlio import LineDict, load_yaml
+from .yamlio import LineDict, check_zip, load_json, load_yaml
 
 LEVEL_COLUMNS = tuple(COMPETENCIES)
 POST_LEVEL_COLUMNS = tuple(f"post_{key}" for key in COMPETENCIES)
@@ -99,6 +99,8 @@ def read_cohort(path: Path | str) -> Iterator[CohortRow]:
     if suffix not in SUFFIXES:
         raise InputError(f"jenis berkas kohort '{path.suffix or '(tanpa ekstensi)'}' tidak dikenal; "
                          f"yang didukung: {', '.join(SUFFIXES)}", file=str(path))
+    if path.is_dir():
+        raise InputError("ini sebuah folder, bukan berkas kohort", file=str(path))
     if not path.is_file():
         raise InputError("berkas tidak ditemukan", file=str(path))
     if suffix == ".csv":
@@ -140,24 +142,83 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list]]:
             yield start, record
 
 
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) of the first sheet, read-only and streaming; row 1 is the header."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+class Uncomputed(str):
+    """An XLSX formula cell saved without its computed value (e.g. written by a script, never opened in Excel)."""
 
+
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
+    """(row number, cell values) of the first sheet, read-only and streaming; row 1 is the header.
+
+    A number shown as a percentage (number format with '%') is read as shown: 85.5%, stored
+    as 0.855, is 85.5. A formula cell without a stored value becomes `Uncomputed` (its formula),
+    refused later with its row and column, instead of being read as an empty cell."""
+    import openpyxl
+
+    check_zip(path, InputError)
+    opened = []
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({exc})", file=str(path)) from None
-    try:
-        if not workbook.worksheets:
+        for data_only in (True, False) if _has_formulas(path) else (True,):
+            try:
+                opened.append(openpyxl.load_workbook(path, read_only=True, data_only=data_only))
+            except Exception as exc:        # openpyxl, zipfile and the XML parsers raise many types for a damaged file
+                raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({type(exc).__name__}: {exc})",
+                                 file=str(path)) from None
+        if not opened[0].worksheets:
             raise InputError("berkas Excel tidak memiliki lembar kerja", file=str(path))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()            # do not trust the stored size; read what is there
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            yield number, list(values)
+        sheets = [workbook.worksheets[0] for workbook in opened]
+        for sheet in sheets:
+            sheet.reset_dimensions()            # do not trust the stored size; read what is there
+        rows = zip(*(sheet.iter_rows() for sheet in sheets)) if len(sheets) == 2 else \
+            ((cells, ()) for cells in sheets[0].iter_rows())
+        number = 0
+        while True:
+            number += 1
+            try:
+                pair = next(rows, None)
+            except Exception as exc:        # a damaged sheet: bad XML, impossible cell references or dates
+                raise InputError(f"baris {number} tidak dapat dibaca ({type(exc).__name__}: {exc})",
+                                 file=str(path), row=number) from None
+            if pair is None:
+                return
+            yield number, _xlsx_values(*pair)
     finally:
-        workbook.close()
+        for workbook in opened:
+            workbook.close()
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet holds a formula: only then is the workbook read a second time for them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as handle:
+                        tail = b""
+                        while chunk := handle.read(1 << 20):
+                            if _FORMULA_TAG.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib_error):
+        return True                             # let openpyxl name what is wrong
+    return False
+
+
+def _xlsx_values(cells, formula_cells) -> list:
+    formulas = {getattr(c, "column", None): c.value for c in formula_cells}
+    out = []
+    for cell in cells:
+        value = getattr(cell, "value", None)
+        formula = formulas.get(getattr(cell, "column", None))
+        if value is None and isinstance(formula, str) and formula.startswith("="):
+            value = Uncomputed(formula)
+        elif (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and "%" in (getattr(cell, "number_format", "") or "")):
+            value = round(value * 100, 10)
+        out.append(value)
+    return out
 
 
 def _tabular(path: Path, records: Iterator[tuple[int, list]], exact_width: bool) -> Iterator[CohortRow]:
@@ -222,6 +283,7 @@ class _CellError(Exception):
 
 def _table_row(source: str, row: int, cells: dict, seen: dict[str, int]) -> CohortRow:
     try:
+        _refuse_uncomputed(cells)
         nip = _nip(cells.get("nip"))
         if nip in seen:
             raise _CellError("nip", f"NIP {nip} sudah muncul di baris {seen[nip]}")
@@ -238,6 +300,13 @@ def _table_row(source: str, row: int, cells: dict, seen: dict[str, int]) -> Coho
         return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column,
                                                 field=None if column else exc.field))
     return CohortRow(row, case, None)
+
+
+def _refuse_uncomputed(cells: dict) -> None:
+    for column, value in cells.items():
+        if isinstance(value, Uncomputed):
+            raise _CellError(column, f"berisi rumus {str(value)[:60]!r} tanpa nilai tersimpan; buka dan simpan ulang "
+                                     "berkas di program lembar kerja agar nilainya dihitung, atau isi nilainya langsung")
 
 
 def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
@@ -388,10 +457,11 @@ _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
 def _date(cells: dict, column: str) -> str | None:
     value = cells.get(column)
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+    elif isinstance(value, dt.date):
         return value.isoformat()
-    text = _text(value)
+    text = _text(value)                 # a datetime with a time of day is refused below, as in CSV
     if text is None:
         return None
     match = _DATE.fullmatch(text)
@@ -477,20 +547,27 @@ def _column_of(field: str | None, events: list[str]) -> str | None:
     return None
 
 
+def row_error(exc: InputError, source: str, row: int, data: dict) -> CohortError:
+    """An error found after reading (e.g. while deciding) about the case in `row`, named like a reading error."""
+    suffix = Path(source).suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        kinds = [event.get("type") for event in data.get("events") or [] if isinstance(event, dict)]
+        column = _column_of(exc.field, kinds)
+        return CohortError(exc.message, file=source, row=row, column=column, field=None if column else exc.field)
+    if suffix == ".json":
+        return CohortError(exc.message, file=source, row=row, field=exc.field, item=row)
+    return CohortError(exc.message, file=source, row=row, field=exc.field)
+
+
 # --- YAML / JSON lists -------------------------------------------------------------------------
 
 def _listed(path: Path) -> Iterator[CohortRow]:
     source = str(path)
     is_json = path.suffix.lower() == ".json"
     if is_json:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except UnicodeDecodeError:
-            raise InputError("berkas bukan teks UTF-8", file=source) from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"JSON tidak valid: {exc.msg}", file=source, line=exc.lineno) from None
+        data = load_json(path, InputError)
     else:
-        data = load_yaml(path, InputError)
+        data = load_yaml(path, InputError, allow_aliases=False)
     if isinstance(data, dict) and set(data) == {"cases"}:
         data = data["cases"]
     if not isinstance(data, list):

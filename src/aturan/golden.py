@@ -28,6 +28,7 @@ from pathlib import Path
 from .cases import case_from_data, load_case
 from .decision import Decider
 from .errors import AturanError, InputError
+from .plausible import in_range, range_message
 from .cohort_rules import assign_coaching_groups
 from .reform import apply_reform, override_parameters
 from .yamlio import line_of, load_yaml
@@ -58,7 +59,62 @@ def load_golden(path: Path) -> list[dict]:
     tests = load_yaml(path, InputError)
     if not isinstance(tests, list):
         raise InputError("berkas golden harus berisi daftar uji (list)", file=str(path))
+    for index, test in enumerate(tests):
+        _check_shape(path, index, test)
     return tests
+
+
+_KINDS = {"name": (str, int, float), "as_of": (str, dt.date), "case": dict, "case_file": str, "cohort": list,
+          "expect": dict, "expect_groups": dict, "fired": list, "not_fired": list, "model": str,
+          "assessment": str, "parameters": dict, "reform": str, "timeline": list}
+_POINT_KEYS = ("as_of", "expect", "fired", "not_fired")
+
+
+def _check_shape(path: Path, index: int, test) -> None:
+    """Each test a mapping of known keys of the right kinds, with a plausible as_of, before any is run."""
+    def refuse(message, key=None):
+        raise InputError(message, file=str(path), field=f"[{index}]" + (f".{key}" if key else ""),
+                         line=line_of(test, key) if key else line_of(test))
+    if not isinstance(test, dict):
+        refuse("setiap uji golden harus berupa mapping (name, as_of, case/case_file/cohort, expect)")
+    for key, value in test.items():
+        kind = _KINDS.get(key)
+        if kind is None:
+            refuse(f"isian uji tidak dikenal: {key!r}; yang dikenal: {', '.join(_KINDS)}", key)
+        if not isinstance(value, kind):
+            found = "daftar" if isinstance(value, list) else "mapping" if isinstance(value, dict) else repr(value)[:40]
+            refuse(f"isian '{key}' tidak sesuai: {found}", key)
+    sources = [key for key in ("case", "case_file", "cohort") if key in test]
+    if len(sources) != 1:
+        refuse("setiap uji memerlukan tepat satu dari case, case_file atau cohort")
+    if "timeline" not in test:
+        _check_point(test, refuse)
+        return
+    clash = [key for key in _POINT_KEYS if key in test]
+    if clash or not test["timeline"]:
+        refuse(f"uji dengan 'timeline' menaruh {', '.join(_POINT_KEYS)} di setiap titiknya", "timeline")
+    for point in test["timeline"]:
+        unknown = [key for key in point if key not in _POINT_KEYS] if isinstance(point, dict) else ["?"]
+        if unknown:
+            refuse(f"titik timeline harus berupa mapping dengan isian {', '.join(_POINT_KEYS)}", "timeline")
+        _check_point(point, refuse)
+
+
+def _check_point(test: dict, refuse) -> None:
+    """The date and expectations of one test, or of one point of a timeline."""
+    if "as_of" not in test:
+        refuse("isian wajib tidak ada: as_of")
+    try:
+        as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(test["as_of"])
+    except (ValueError, TypeError):
+        refuse(f"as_of {test['as_of']!r} bukan tanggal ISO (YYYY-MM-DD)", "as_of")
+    if not in_range(as_of):
+        refuse(range_message(as_of), "as_of")
+    for key in ("fired", "not_fired"):
+        if not isinstance(test.get(key) or [], list) or not all(isinstance(r, str) for r in test.get(key) or []):
+            refuse(f"'{key}' harus berupa daftar id aturan (teks)", key)
+    if not isinstance(test.get("expect") or {}, dict) or not all(isinstance(k, str) for k in (test.get("expect") or {})):
+        refuse("kunci 'expect' harus berupa teks (mis. category, design.status)", "expect")
 
 
 def run_golden(decider: Decider, path: Path) -> list[GoldenResult]:
@@ -156,7 +212,7 @@ def lookup(node, dotted: str):
         else:
             return None
     if sep:
-        return [lookup(item, rest) for item in node or []]
+        return [lookup(item, rest) for item in (node if isinstance(node, list) else [])]
     return node
 
 
@@ -164,8 +220,9 @@ def compare(actual, expected) -> str | None:
     """Equality, or `{includes: [...]}`, `{excludes: [...]}`, `{length: n}` for lists."""
     if isinstance(expected, dict) and set(expected) <= {"includes", "excludes", "length"} and expected:
         actual_list = _normal(actual) or []
-        missing = [x for x in _normal(expected.get("includes", [])) if x not in actual_list]
-        present = [x for x in _normal(expected.get("excludes", [])) if x in actual_list]
+        actual_list = actual_list if isinstance(actual_list, list) else [actual_list]
+        missing = [x for x in _listed(_normal(expected.get("includes", []))) if x not in actual_list]
+        present = [x for x in _listed(_normal(expected.get("excludes", []))) if x in actual_list]
         if missing:
             return f"diharapkan memuat {missing}, hasilnya {actual_list}"
         if present:
@@ -176,6 +233,10 @@ def compare(actual, expected) -> str | None:
     if _normal(actual) != _normal(expected):
         return f"diharapkan {expected!r}, hasilnya {actual!r}"
     return None
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def _normal(value):

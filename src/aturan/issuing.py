@@ -11,6 +11,8 @@ from .cases import Case
 from .documents import (CERTIFICATES, TITLES, Settings, body_hash, build_context, content_hash, event_key, render_docx,
                         tanggal)
 from .errors import AturanError, IssueDateError
+from .outfiles import atomic_path, ensure_folder
+from .yamlio import check_zip
 from .registry import Registry, now_iso
 from .rulebook import Rulebook
 
@@ -31,7 +33,7 @@ class Issuer:
     def __init__(self, book: Rulebook, settings: Settings, registry: Registry, templates: Path, out_dir: Path):
         self.book, self.settings, self.registry = book, settings, registry
         self.templates, self.out_dir = templates, out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out_dir)
 
     def issue(self, items: Iterable[tuple[Case, dict]], issue_date: dt.date, pdf: bool,
               progress: Callable[[], None] = lambda: None) -> IssueReport:
@@ -69,7 +71,8 @@ class Issuer:
         context["verification"] = {"hash_short": digest[:16], "note": self.settings.verification_note}
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
         qr = f"{issued.number}|{digest}" if doc_type in CERTIFICATES else None
-        fingerprint = render_docx(self.templates / f"{doc_type}.docx", context, entry["docx"], qr, date)
+        with atomic_path(entry["docx"]) as tmp:      # never half-written, never through a planted symlink
+            fingerprint = render_docx(self.templates / f"{doc_type}.docx", context, tmp, qr, date)
         self.registry.record_fingerprints(issued.number, fingerprint, None)
         (report.issued if issued.created else report.reissued).append(entry)
 
@@ -122,16 +125,29 @@ class Verdict:
 
 def verify(path: Path, registry: Registry) -> Verdict:
     """Is this file a document the registry issued, unrevoked and unaltered?"""
-    if path.suffix.lower() == ".pdf":
-        meta = pdfs.metadata(path)
-        number, digest, current = meta["/AturanNumber"], meta["/AturanContentHash"], pdfs.fingerprint(path)
-        column = "pdf_fingerprint"
-    elif path.suffix.lower() == ".docx":
-        import docx
-        number = docx.Document(str(path)).core_properties.identifier or ""
-        digest, current, column = None, body_hash(path.read_bytes()), "docx_fingerprint"
-    else:
+    suffix = path.suffix.lower()
+    if suffix not in (".pdf", ".docx"):
         raise AturanError("hanya berkas .pdf atau .docx yang dapat diverifikasi", file=str(path))
+    if path.is_dir():
+        raise AturanError("ini sebuah folder, bukan berkas", file=str(path))
+    if not path.is_file():
+        raise AturanError("berkas tidak ditemukan", file=str(path))
+    check_zip(path)                 # a DOCX (a zip) that would unpack to far more than it holds
+    try:
+        if suffix == ".pdf":
+            meta = pdfs.metadata(path)
+            number, digest, current = meta["/AturanNumber"], meta["/AturanContentHash"], pdfs.fingerprint(path)
+            column = "pdf_fingerprint"
+        else:
+            import docx
+            number = docx.Document(str(path)).core_properties.identifier or ""
+            digest, current, column = None, body_hash(path.read_bytes()), "docx_fingerprint"
+    except AturanError:
+        raise
+    except Exception as exc:     # pypdf, python-docx and zipfile raise many types for damaged files
+        kind = "PDF" if suffix == ".pdf" else "DOCX"
+        raise AturanError(f"bukan berkas {kind} yang dapat dibaca (kosong, terpotong atau rusak: "
+                          f"{type(exc).__name__})", file=str(path)) from None
     row = registry.get(number) if number else None
     if row is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")

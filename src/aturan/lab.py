@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from .cohort import CohortRow
+from .cohort import CohortRow, row_error
 from .decision import Decider
-from .errors import AturanError
+from .errors import AturanError, InputError
 
 MODELS = ("flexible", "cluster", "a-la-carte", "generic")
 ROW_FIELDS = ["nip", "name", "program", "in_scope", "scope_basis", "prior_assessment_valid", "initial_assessment_required",
@@ -129,6 +129,21 @@ class BatchResult:
     coaching_members: dict = field(default_factory=lambda: defaultdict(list))
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection): text starting
+    with = + - @ tab or carriage return gets a leading apostrophe. Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_row(values):
+    return [safe_cell(v) for v in values]
+
+
 def write_batch(decisions: Iterable[dict], jsonl, table, unit_cost: dict) -> BatchResult:
     """Decisions as JSON lines (full, with trace) and CSV (one summary line), streamed."""
     result = BatchResult(Tally())
@@ -136,7 +151,7 @@ def write_batch(decisions: Iterable[dict], jsonl, table, unit_cost: dict) -> Bat
     writer.writeheader()
     for decision in decisions:
         jsonl.write(json.dumps(decision, ensure_ascii=False, default=str) + "\n")
-        writer.writerow(summary_row(decision))
+        writer.writerow({k: safe_cell(v) for k, v in summary_row(decision).items()})
         result.tally.add(decision, unit_cost)
         coaching = decision["design"].get("coaching")
         if coaching:
@@ -263,6 +278,8 @@ def _decide_all(chunk, as_of, trace):
         case = Case(data, source)
         try:
             yield row, {name: d.decide(case, as_of, trace=trace) for name, d in _WORKER["deciders"].items()}
+        except InputError as exc:
+            yield row, str(row_error(exc, source, row, data))
         except AturanError as exc:
             yield row, str(exc)
 
@@ -298,9 +315,22 @@ def _diff_chunk(chunk, as_of):
 
 
 def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Iterator[list]:
-    """Good rows in picklable chunks (row number, case data, source); bad rows go to failures."""
-    chunk = []
-    for row in rows:
+    """Good rows in picklable chunks (row number, case data, source); bad rows go to failures.
+
+    A file that turns out unreadable after some rows were read (e.g. a line that is not UTF-8)
+    ends the reading with a failure; the rows read before it are still decided and written."""
+    chunk, read, iterator = [], 0, iter(rows)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            break
+        except InputError as exc:
+            if not read:
+                raise                       # nothing read yet: the file as a whole is refused
+            failures.append((exc.row or exc.line, str(exc)))
+            break
+        read += 1
         if not row.ok:
             failures.append((row.row, str(row.error)))
             continue

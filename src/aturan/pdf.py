@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
 from .errors import AturanError
+from .outfiles import atomic_open
 
 META_KEYS = ("/AturanNumber", "/AturanDecision", "/AturanRulesVersion", "/AturanContentHash")
 
@@ -31,14 +35,22 @@ def convert(docx_files: list[Path], out_dir: Path, workers: int | None = None, a
     """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores.
 
     LibreOffice occasionally skips a file of a long batch without an error; those are
-    converted again (up to `attempts` rounds) before giving up with their names."""
+    converted again (up to `attempts` rounds) before giving up with their names.
+
+    LibreOffice writes into a private folder inside `out_dir`; each PDF is then renamed into
+    `out_dir`. So two runs converting into one folder never read or write each other's files,
+    and a symlink planted at a PDF's name is replaced, never written through."""
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
-    pending, errors = list(docx_files), []
-    for _ in range(attempts):
-        errors = _run_workers(soffice(), pending, out_dir, workers)
-        pending = [f for f in pending if not (out_dir / (f.stem + ".pdf")).exists()]
-        if not pending:
-            return pdfs
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".aturan-pdf-") as scratch:
+        scratch = Path(scratch)
+        pending, errors = list(docx_files), []
+        for _ in range(attempts):
+            errors = _run_workers(soffice(), pending, scratch, workers)
+            pending = [f for f in pending if not (scratch / (f.stem + ".pdf")).exists()]
+            if not pending:
+                for pdf in pdfs:
+                    os.replace(scratch / pdf.name, pdf)
+                return pdfs
     names = ", ".join(f.name for f in pending[:5])
     raise AturanError(f"LibreOffice gagal mengonversi {len(pending)} berkas: {names} {' '.join(errors)[:300]}")
 
@@ -49,16 +61,42 @@ MAX_FILES_PER_CALL = 200   # soffice silently converts only the first ~247 files
 def _run_workers(binary: str, files: list[Path], out_dir: Path, workers: int | None) -> list[str]:
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     chunks = [files[i::workers] for i in range(workers)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda job: _worker(binary, job[0], job[1], out_dir), enumerate(chunks))
-        return [error for errors in results for error in errors]
+    with ExitStack() as stack:
+        profiles = [stack.enter_context(_locked_profile()) for _ in chunks]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(lambda job: _worker(binary, job[0], job[1], out_dir), zip(profiles, chunks))
+            return [error for errors in results for error in errors]
 
 
-def _worker(binary: str, index: int, files: list[Path], out_dir: Path) -> list[str]:
+class _locked_profile:
+    """A LibreOffice profile no other process (or thread) is using, held by an exclusive lock:
+    two instances sharing a profile hand files to each other or fail. Profiles are kept
+    between runs; a run takes the first free one."""
+
+    def __enter__(self) -> Path:
+        index = 0
+        while True:
+            path = _profile(index)
+            handle = open(path.with_suffix(".lock"), "a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                index += 1
+                continue
+            self.handle = handle
+            return path
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _worker(binary: str, profile: Path, files: list[Path], out_dir: Path) -> list[str]:
     errors = []
     for start in range(0, len(files), MAX_FILES_PER_CALL):
         batch = files[start:start + MAX_FILES_PER_CALL]
-        done = subprocess.run([binary, f"-env:UserInstallation={_profile(index).as_uri()}", "--headless", "--norestore",
+        done = subprocess.run([binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                                "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, batch)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if done.returncode:
@@ -83,7 +121,7 @@ def stamp(pdf: Path, *, title: str, subject: str, number: str, decision_id: str,
     writer.add_metadata({"/Title": title, "/Subject": subject, "/Producer": "aturan", "/Creator": "aturan",
                          "/CreationDate": when, "/ModDate": when, "/AturanNumber": number, "/AturanDecision": decision_id,
                          "/AturanRulesVersion": rules_version, "/AturanContentHash": content_hash})
-    with open(pdf, "wb") as handle:
+    with atomic_open(pdf, "wb") as handle:
         writer.write(handle)
 
 
@@ -106,5 +144,5 @@ def bundle(pdfs: list[Path], out: Path) -> None:
     for pdf in pdfs:
         writer.append(str(pdf))
     writer.add_metadata({"/Title": f"Bundel cetak ({len(pdfs)} dokumen)", "/Producer": "aturan"})
-    with open(out, "wb") as handle:
+    with atomic_open(out, "wb") as handle:
         writer.write(handle)

@@ -63,6 +63,7 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
     data = load_yaml(path, RulebookError)
     if not isinstance(data, dict):
         raise RulebookError("reformasi harus berupa mapping YAML", file=str(path))
+    _check_shape(data, path)
     changed = copy.copy(book)
     changed.corpus = copy.copy(book.corpus)
     changed.corpus.clauses = dict(book.corpus.clauses)
@@ -87,6 +88,32 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
         raise problems[0]
     changed.version = f"{book.version}+{Path(path).stem}"
     return changed
+
+
+REFORM_KEYS = {"name": str, "description": str, "note": str,
+               "new_clauses": list, "parameters": list, "disable_rules": list, "rules": list}
+
+
+def _check_shape(data: dict, path: Path) -> None:
+    """Known top-level keys of the right kind, and clauses and parameters as mappings, before anything is applied."""
+    for key, value in data.items():
+        kind = REFORM_KEYS.get(key)
+        if kind is None:
+            raise RulebookError(f"isian reformasi tidak dikenal: {key!r}; yang dikenal: {', '.join(REFORM_KEYS)}",
+                                file=str(path), field=str(key), line=line_of(data, key))
+        if value is not None and not isinstance(value, kind):
+            raise RulebookError(f"isian '{key}' harus berupa {'daftar' if kind is list else 'teks'}",
+                                file=str(path), field=str(key), line=line_of(data, key))
+    for section, needed in (("new_clauses", ("id", "citation")), ("parameters", ("id",)), ("rules", ("id",))):
+        for index, raw in enumerate(data.get(section) or []):
+            if not isinstance(raw, dict) or any(not isinstance(raw.get(k), str) for k in needed):
+                raise RulebookError(f"setiap entri '{section}' harus berupa mapping dengan isian teks "
+                                    f"{', '.join(needed)}", file=str(path), field=f"{section}[{index}]",
+                                    line=line_of(raw) or line_of(data, section))
+    for index, rule_id in enumerate(data.get("disable_rules") or []):
+        if not isinstance(rule_id, str):
+            raise RulebookError("setiap entri 'disable_rules' harus berupa id aturan (teks)", file=str(path),
+                                field=f"disable_rules[{index}]", line=line_of(data, "disable_rules"))
 
 
 def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None:

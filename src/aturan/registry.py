@@ -12,10 +12,14 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import string
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AturanError
+from .outfiles import ensure_folder
+from .plausible import forbidden_char
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, PRIMARY KEY (doc_type, year));
@@ -40,18 +44,91 @@ class Issued:
     created: bool
 
 
+NUMBER_FIELDS = ("seq", "year", "code")
+
+
+def check_number_format(number_format, *, file: str | None = None, field: str = "numbering.format") -> None:
+    """A numbering format must name {seq} and {code}, may name {year}, and nothing else.
+
+    Checked before any number is taken, so a bad format never costs a number."""
+    if not isinstance(number_format, str) or not number_format.strip():
+        raise AturanError(f"format penomoran harus berupa teks, bukan {number_format!r}", file=file, field=field)
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(number_format) if name is not None]
+    except ValueError as exc:
+        raise AturanError(f"format penomoran {number_format!r} tidak valid ({exc}); tanda kurung kurawal harus "
+                          "berpasangan, mis. '{seq:03d}/{code}/{year}'", file=file, field=field) from None
+    unknown = [name for name in names if name not in NUMBER_FIELDS]
+    if unknown:
+        raise AturanError(f"format penomoran {number_format!r} memuat penanda tidak dikenal: "
+                          f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, {{code}}",
+                          file=file, field=field)
+    missing = [name for name in ("seq", "code") if name not in names]
+    if missing:
+        raise AturanError(f"format penomoran {number_format!r} harus memuat "
+                          f"{' dan '.join('{' + n + '}' for n in missing)}, agar setiap nomor unik per jenis dokumen",
+                          file=file, field=field)
+    try:
+        number_format.format(seq=1, year=2026, code="X")
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise AturanError(f"format penomoran {number_format!r} tidak dapat dipakai ({exc})", file=file, field=field) from None
+
+
 class Registry:
-    def __init__(self, path: Path | str, number_format: str, codes: dict):
+    def __init__(self, path: Path | str, number_format: str, codes: dict, *, create: bool = True):
+        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an error,
+        never a new empty registry. A file that is not an aturan registry is refused."""
+        check_number_format(number_format)
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        # WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        if self.path.is_dir():
+            raise AturanError("registri harus berupa berkas, bukan folder", file=str(self.path))
+        if not create and not self.path.is_file():
+            raise AturanError("registri tidak ditemukan; periksa --registry atau $ATURAN_REGISTRY "
+                              "(registri dibuat oleh `aturan issue`)", file=str(self.path))
+        try:
+            if create:
+                ensure_folder(self.path.parent)
+            mode = "rwc" if create else "rw"
+            self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode={mode}", uri=True,
+                                      isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            # The check and the creation in one write transaction: a second process starting at the same
+            # moment sees either no tables or all of them, never a half-made registry.
+            self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")     # readers take no write lock
+            try:
+                tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                ours = {"counters", "documents", "audit_log"}
+                if not ours <= tables and (tables or not create):
+                    raise AturanError("berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                                      file=str(self.path))
+                if create:
+                    for statement in filter(str.strip, SCHEMA.split(";")):
+                        self.db.execute(statement)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self._journal_mode()
+        except sqlite3.DatabaseError as exc:
+            raise AturanError(f"bukan berkas registri SQLite yang dapat dibaca ({exc})", file=str(self.path)) from None
+        except OSError as exc:
+            raise AturanError(f"registri tidak dapat dibuka ({exc.strerror or exc})", file=str(self.path)) from None
         self.number_format = number_format
         self.codes = codes
+
+    def _journal_mode(self) -> None:
+        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction.
+        Switching to WAL needs the database to itself for a moment: retried while another process writes."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.db.execute("PRAGMA synchronous=NORMAL")
 
     def issue(self, *, doc_type: str, nip: str, name: str, event_key: str, decision_id: str,
               rules_version: str, content_hash: str, year: int, doc_date: str, now: str) -> Issued:
@@ -104,6 +181,9 @@ class Registry:
     def revoke(self, number: str, reason: str, now: str) -> None:
         if not reason.strip():
             raise AturanError("alasan pencabutan wajib diisi (--reason)")
+        bad = forbidden_char(reason)
+        if bad:
+            raise AturanError(f"alasan pencabutan berisi karakter {bad} yang tidak diizinkan", field="--reason")
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute("SELECT status FROM documents WHERE number=?", (number,)).fetchone()

@@ -223,5 +223,6 @@ def rules_version(root: Path) -> str:
     for folder in ("rules", "regulations"):
         for path in sorted((Path(root) / folder).rglob("*.yaml")):
             digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+            if path.is_file():                  # a folder named *.yaml is reported by the loader
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

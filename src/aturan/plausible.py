@@ -1,0 +1,105 @@
+"""Plausibility checks on a case beyond what its JSON Schema can say. The limits are documented
+in the README (section "Bad input") and the schema's descriptions.
+
+- Dates lie between `DATE_MIN` and `DATE_MAX`. That holds every date a serving civil servant's
+  record can carry (a NIP's birth year is checked against the same range), and keeps every date
+  the rules compute from them (validity periods, deadlines, a few years on) far from the year
+  9999 where Python's dates end: a date outside the range gets a range error, never an overflow.
+- Numbers are finite (a YAML `.nan` or `.inf` is refused; JSON refuses them on reading).
+- Text fields hold no control characters (U+0000-U+001F, U+007F-U+009F) and no bidirectional
+  controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069): a right-to-left override
+  makes "Budi Santoso" print as something else on a certificate, in the registry and on a terminal.
+- A name has at least one letter: blank names and names of only spaces or invisible characters
+  (zero-width space, joiners, word joiner, BOM) are refused.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + BIDI_CONTROLS + "]")
+_DATE_KEYS = ("date", "start", "end")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def forbidden_char(text: str) -> str | None:
+    """A description of the first control or bidi character in `text`, or None."""
+    match = _FORBIDDEN.search(text)
+    if not match:
+        return None
+    char = match.group()
+    name = unicodedata.name(char, "karakter kendali")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def clean(text) -> str:
+    """Text safe to show on a terminal or in a document: control and bidi characters removed."""
+    return _FORBIDDEN.sub("", str(text)) if text is not None else ""
+
+
+def has_letter(text: str) -> bool:
+    return any(unicodedata.category(char).startswith("L") for char in text)
+
+
+def in_range(date: dt.date) -> bool:
+    return DATE_MIN <= date <= DATE_MAX
+
+
+def range_message(value) -> str:
+    return (f"tanggal {value} di luar rentang yang masuk akal ({DATE_MIN.isoformat()} s.d. "
+            f"{DATE_MAX.isoformat()})")
+
+
+def problems(data, path=()):
+    """Yield (field path, message) for every implausible value in loaded case data."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from problems(value, (*path, key))
+        return
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from problems(value, (*path, index))
+        return
+    if isinstance(data, float) and not math.isfinite(data):
+        yield path, f"nilai {data} tidak diizinkan; angka harus terhingga"
+    elif isinstance(data, str):
+        bad = forbidden_char(data)
+        if bad:
+            yield path, f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah teks)"
+        elif path and path[-1] in _DATE_KEYS and _ISO.fullmatch(data):
+            try:
+                date = dt.date.fromisoformat(data)
+            except ValueError:
+                return                                      # the schema's format check names it
+            if not in_range(date):
+                yield path, range_message(data)
+        elif path == ("name",) and not has_letter(data):
+            yield path, "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta"
+
+
+@lru_cache(maxsize=1)
+def name_limits() -> dict[str, int]:
+    """Longest name per document type that keeps the document's page count (case.schema.json)."""
+    schema = json.loads(resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8"))
+    name = schema["properties"]["name"]
+    return {"*": name["maxLength"], **name.get("x-max-length-by-document", {})}
+
+
+def name_too_long(name: str, doc_types) -> str | None:
+    """Why `name` cannot be printed on one of `doc_types` without adding a page, or None."""
+    limits = name_limits()
+    for doc_type in doc_types:
+        limit = limits.get(doc_type, limits["*"])
+        if len(name) > limit:
+            return (f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen {doc_type} "
+                    f"(agar dokumen tidak bertambah halaman); singkat gelar atau nama")
+    return None
