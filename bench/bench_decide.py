@@ -22,9 +22,9 @@ from pathlib import Path
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.cases import case_from_data
-from aturan.decision import Decider
-from aturan.rulebook import load_rulebook
-from aturan.sample import generate
+from aturan.decide import Decider
+from aturan.law import load_rulebook
+from aturan.lab import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2028, 12, 31)   # after every generated event

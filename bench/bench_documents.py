@@ -24,11 +24,11 @@ from docxtpl import DocxTemplate
 
 from aturan import issuing, pdf
 from aturan.cases import case_from_data
-from aturan.decision import Decider
+from aturan.decide import Decider
 from aturan.documents import Settings
-from aturan.registry import Registry
-from aturan.rulebook import load_rulebook
-from aturan.sample import generate
+from aturan.documents import Registry
+from aturan.law import load_rulebook
+from aturan.lab import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF, ISSUE_DATE = dt.date(2028, 12, 31), dt.date(2029, 1, 2)

@@ -25,11 +25,11 @@ from pathlib import Path
 
 from durable.engine import Host, MessageNotHandledException
 
-from aturan.cohort import read_cohort
-from aturan.decision import Decider
+from aturan.cases import read_cohort
+from aturan.decide import Decider
 from aturan.lab import MODELS, compare_parallel
-from aturan.rulebook import load_rulebook
-from aturan.sample import generate, write_cohort
+from aturan.law import load_rulebook
+from aturan.lab import generate, write_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2027, 6, 30)

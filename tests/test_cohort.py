@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from aturan.cases import Case, case_from_data
-from aturan.cohort import COLUMNS, CORE_COLUMNS, CohortRow, read_cohort
+from aturan.cases import COLUMNS, CORE_COLUMNS, CohortRow, read_cohort
 from aturan.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

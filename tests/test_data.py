@@ -3,7 +3,7 @@ import json
 
 import yaml
 
-from aturan.rulebook import load_rulebook
+from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES, PROGRAMS
 from conftest import ROOT
 

@@ -4,8 +4,8 @@ from importlib import resources
 import jsonschema
 
 from aturan.cases import load_case
-from aturan.decision import Decider
-from aturan.rulebook import load_rulebook
+from aturan.decide import Decider
+from aturan.law import load_rulebook
 from conftest import ROOT
 
 BUDI = ROOT / "samples" / "budi-petahana-administrator.yaml"

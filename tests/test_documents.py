@@ -99,7 +99,7 @@ def test_issuing_again_returns_the_same_numbers(aturan, tmp_path):
 
 def test_a_batch_killed_midway_and_rerun_issues_each_document_once_without_gaps(tmp_path):
     cohort = tmp_path / "kohort.csv"
-    from aturan.sample import generate, write_cohort
+    from aturan.lab import generate, write_cohort
     write_cohort(generate(60, seed=11), cohort)
     registry = tmp_path / "reg.sqlite"
     command = [sys.executable, "-m", "aturan.cli", "issue", cohort, "--out", tmp_path / "out", "--registry", registry,
@@ -183,7 +183,7 @@ def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
 
 
 def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
-    from aturan.registry import Registry
+    from aturan.documents import Registry
     empty = tmp_path / "kosong.sqlite"          # a registry with no documents (verify never creates one)
     Registry(empty, "{seq}/{code}", {}, create=True).db.close()
     pdf = next(issued.glob("*-SKM-*.pdf"))

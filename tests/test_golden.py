@@ -1,9 +1,9 @@
 """The golden cases in golden/ are the contract with the drafters; pytest runs each one."""
 import pytest
 
-from aturan.decision import Decider
-from aturan.golden import golden_files, load_golden, run_test
-from aturan.rulebook import load_rulebook
+from aturan.decide import Decider
+from aturan.drafting import golden_files, load_golden, run_test
+from aturan.law import load_rulebook
 from conftest import ROOT
 
 DECIDER = Decider(load_rulebook(ROOT))

@@ -10,9 +10,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aturan.cases import case_from_data
-from aturan.decision import Decider
+from aturan.decide import Decider
 from aturan.errors import InputError
-from aturan.rulebook import load_rulebook
+from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES
 from conftest import ROOT
 

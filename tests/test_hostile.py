@@ -383,7 +383,7 @@ def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path
     """Needs LibreOffice (as the other PDF tests do). The limit is in characters, measured with real names
     in capitals (the widest real names); a string of only W's or M's wraps sooner."""
     from pypdf import PdfReader
-    from aturan.plausible import name_limits
+    from aturan.cases import name_limits
     limits = name_limits()
     cohort = yaml.safe_load((ROOT / "samples" / "kohort-dokumen.yaml").read_text(encoding="utf-8"))
     cases = cohort["cases"] if isinstance(cohort, dict) else cohort

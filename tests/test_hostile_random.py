@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl import Workbook
 
-from aturan.cohort import COLUMNS, CORE_COLUMNS
+from aturan.cases import COLUMNS, CORE_COLUMNS
 from conftest import ROOT
 
 BUDI = yaml.safe_load((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ import re
 
 from PIL import Image
 
-from aturan.cohort import read_cohort
-from aturan.rulebook import load_rulebook
+from aturan.cases import read_cohort
+from aturan.law import load_rulebook
 from conftest import ROOT
 
 COHORT = ROOT / "samples" / "cohort-contoh.csv"

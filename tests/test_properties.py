@@ -4,10 +4,10 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aturan.cases import case_from_data
-from aturan.decision import Decider
+from aturan.decide import Decider
 from aturan.errors import AturanError
-from aturan.plausible import forbidden_char, has_letter
-from aturan.rulebook import load_rulebook
+from aturan.cases import forbidden_char, has_letter
+from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES
 from conftest import ROOT
 

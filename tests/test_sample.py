@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aturan.cases import case_from_data
-from aturan.cohort import read_cohort
+from aturan.cases import read_cohort
 from aturan.errors import InputError
-from aturan.nip import parse_nip
-from aturan.sample import (ALUMNI_2018_2021, PROGRAM_TIER, STANDARD_LEVEL, TIER_BELOW, case_to_row, generate,
+from aturan.cases import parse_nip
+from aturan.lab import (ALUMNI_2018_2021, PROGRAM_TIER, STANDARD_LEVEL, TIER_BELOW, case_to_row, generate,
                            write_cohort)
 
 AS_OF = dt.date(2026, 6, 30)

@@ -10,23 +10,23 @@ from pathlib import Path
 
 import click
 
-from .cases import case_from_data, load_case
-from .cohort import read_cohort, row_error
-from .cohort_rules import assign_coaching_groups
-from .documents import Settings
-from .issuing import Issuer, verify as verify_file
-from .registry import Registry, check_number_format, now_iso
-from .outfiles import atomic_open, ensure_folder, write_text
-from .plausible import DATE_MAX, DATE_MIN, clean, in_range, name_too_long
-from .yamlio import load_data
-from .check import check_rulebook, check_templates
-from .decision import Decider
-from .errors import AturanError, InputError
-from .explain import explain as explain_text
-from .golden import golden_files, run_golden
-from .interpretations import interpretations as list_interpretations
-from .reform import apply_reform
-from .rulebook import load_rulebook
+from aturan.cases import case_from_data, load_case
+from aturan.cases import read_cohort, row_error
+from aturan.decide import assign_coaching_groups
+from aturan.documents import Settings
+from aturan.documents import Issuer, verify as verify_file
+from aturan.documents import Registry, check_number_format, now_iso
+from aturan.files import atomic_open, ensure_folder, write_text
+from aturan.cases import DATE_MAX, DATE_MIN, clean, in_range, name_too_long
+from aturan.files import load_data
+from aturan.drafting import check_rulebook, check_templates
+from aturan.decide import Decider
+from aturan.errors import AturanError, InputError
+from aturan.decide import explain as explain_text
+from aturan.drafting import golden_files, run_golden
+from aturan.law import interpretations as list_interpretations
+from aturan.law import apply_reform
+from aturan.law import load_rulebook
 
 
 def project_root() -> Path:
@@ -385,7 +385,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
     from rich.console import Console
     from rich.table import Table
-    from .lab import decisions_parallel, write_batch
+    from aturan.lab import decisions_parallel, write_batch
     book = rulebook(reform_path)
     params = Decider(book, model=model, assessment=assessment).law_on(as_of)[1]
     rows, failures = read_cohort(cohort), []
@@ -415,8 +415,8 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
 def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> None:
     """The cohort-level rule (cohort_rules.coaching_groups) written as one line per member."""
     import csv
-    from .cohort_rules import coaching_groups
-    from .lab import safe_row
+    from aturan.decide import coaching_groups
+    from aturan.lab import safe_row
     with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["kelompok", "tanda_kesenjangan", "nip"])
@@ -437,8 +437,8 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     import csv
     from rich.console import Console
     from rich.table import Table
-    from .lab import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table, safe_row
-    from .outfiles import atomic_path
+    from aturan.lab import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table, safe_row
+    from aturan.files import atomic_path
     book = rulebook(reform_path)
     with _progress("Membandingkan") as progress:
         task = progress.add_task("", total=None)
@@ -476,7 +476,7 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
 def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
     """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
     from collections import Counter
-    from .lab import diff_parallel
+    from aturan.lab import diff_parallel
     book = load_rulebook(project_root())
     reformed = apply_reform(book, reform_path)
     fields, rules, failures, changed = Counter(), Counter(), [], 0
@@ -518,7 +518,7 @@ def _change_text(item) -> str:
 @user_errors
 def trace_matrix(out_dir):
     """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang menguji aturan itu."""
-    from .matrix import build_matrix, to_html, to_markdown
+    from aturan.drafting import build_matrix, to_html, to_markdown
     book = load_rulebook(project_root())
     rows = build_matrix(book, Decider(book), project_root() / "golden")
     ensure_folder(out_dir)
@@ -539,7 +539,7 @@ def trace_matrix(out_dir):
 @user_errors
 def sample(size, seed, out_file):
     """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
-    from .sample import generate, write_cohort
+    from aturan.lab import generate, write_cohort
     count = write_cohort(generate(size, seed), out_file)
     click.echo(f"{count} peserta sintetis ditulis ke {out_file}")
 

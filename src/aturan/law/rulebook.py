@@ -13,10 +13,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .corpus import Corpus, load_corpus
-from .errors import RulebookError
-from .params import VALUE_STATUSES, DatedValue, Parameter
-from .yamlio import line_of, load_yaml
+from aturan.law.corpus import Corpus, load_corpus
+from aturan.errors import RulebookError
+from aturan.law.params import VALUE_STATUSES, DatedValue, Parameter
+from aturan.files import line_of, load_yaml
 
 FACT_KINDS = ("participant", "competency", "subject")
 # A history is judged step by step: the "design" phase on the date the design is set, the

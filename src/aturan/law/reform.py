@@ -21,11 +21,11 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from .corpus import Clause
-from .errors import RulebookError
-from .params import DatedValue
-from .rulebook import Rulebook, parameter_from_yaml, _rule
-from .yamlio import line_of, load_yaml
+from aturan.law.corpus import Clause
+from aturan.errors import RulebookError
+from aturan.law.params import DatedValue
+from aturan.law.rulebook import Rulebook, parameter_from_yaml, _rule
+from aturan.files import line_of, load_yaml
 
 
 def override_parameters(book: Rulebook, values: dict, start: dt.date = dt.date.min, label: str = "override") -> Rulebook:

@@ -19,11 +19,11 @@ import segno
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from .cases import Case
-from .errors import AturanError
-from .rulebook import Rulebook
-from .vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
-from .yamlio import load_yaml
+from aturan.cases import Case
+from aturan.errors import AturanError
+from aturan.law import Rulebook
+from aturan.vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
+from aturan.files import load_yaml
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember"]

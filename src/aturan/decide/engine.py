@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
-from .errors import RulebookError
-from .params import ParamSet
-from .rulebook import Rule
+from aturan.errors import RulebookError
+from aturan.law import ParamSet
+from aturan.law import Rule
 
 MAX_FACT_PROPERTIES = 32
 RESERVED_PROPERTIES = ("sid", "id", "kind", "stage")

@@ -25,13 +25,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cases import case_from_data, load_case
-from .decision import Decider
-from .errors import AturanError, InputError
-from .plausible import in_range, range_message
-from .cohort_rules import assign_coaching_groups
-from .reform import apply_reform, override_parameters
-from .yamlio import line_of, load_yaml
+from aturan.cases import case_from_data, load_case
+from aturan.decide import Decider
+from aturan.errors import AturanError, InputError
+from aturan.cases import in_range, range_message
+from aturan.decide import assign_coaching_groups
+from aturan.law import apply_reform, override_parameters
+from aturan.files import line_of, load_yaml
 
 
 @dataclass

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from .cohort import CohortRow, row_error
-from .decision import Decider
-from .errors import AturanError, InputError
+from aturan.cases import CohortRow, row_error
+from aturan.decide import Decider
+from aturan.errors import AturanError, InputError
 
 MODELS = ("flexible", "cluster", "a-la-carte", "generic")
 ROW_FIELDS = ["nip", "name", "program", "in_scope", "scope_basis", "prior_assessment_valid", "initial_assessment_required",
@@ -114,7 +114,7 @@ class Tally:
                 setattr(self, name, mine + getattr(other, name))
 
     def group_sizes(self, size_max: int, definition: str = "same_focus_competencies") -> list[int]:
-        from .cohort_rules import merge_by_gap
+        from aturan.decide import merge_by_gap
         sizes = []
         for count in merge_by_gap(self.coaching, definition).values():
             full, rest = divmod(count, size_max)
@@ -273,7 +273,7 @@ def _init_worker(specs: dict) -> None:
 
 
 def _decide_all(chunk, as_of, trace):
-    from .cases import Case
+    from aturan.cases import Case
     for row, data, source in chunk:
         case = Case(data, source)
         try:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from .errors import AturanError
-from .outfiles import atomic_open
+from aturan.errors import AturanError
+from aturan.files import atomic_open
 
 META_KEYS = ("/AturanNumber", "/AturanDecision", "/AturanRulesVersion", "/AturanContentHash")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .decision import Decider
-from .golden import golden_files, run_golden
-from .rulebook import Rulebook
+from aturan.decide import Decider
+from aturan.drafting.golden import golden_files, run_golden
+from aturan.law import Rulebook
 
 
 def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dict]:

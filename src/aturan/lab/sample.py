@@ -34,8 +34,8 @@ from typing import Iterable, Iterator
 
 import yaml
 
-from .cohort import COLUMNS, LEVEL_COLUMNS, POST_LEVEL_COLUMNS
-from .errors import InputError
+from aturan.cases import COLUMNS, LEVEL_COLUMNS, POST_LEVEL_COLUMNS
+from aturan.errors import InputError
 
 AS_OF = dt.date(2026, 6, 30)
 

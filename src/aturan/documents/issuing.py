@@ -6,15 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import pdf as pdfs
-from .cases import Case
-from .documents import (CERTIFICATES, TITLES, Settings, body_hash, build_context, content_hash, event_key, render_docx,
+import aturan.documents.pdf as pdfs
+from aturan.cases import Case
+from aturan.documents.render import (CERTIFICATES, TITLES, Settings, body_hash, build_context, content_hash, event_key, render_docx,
                         tanggal)
-from .errors import AturanError, IssueDateError
-from .outfiles import atomic_path, ensure_folder
-from .yamlio import check_zip
-from .registry import Registry, now_iso
-from .rulebook import Rulebook
+from aturan.errors import AturanError, IssueDateError
+from aturan.files import atomic_path, ensure_folder
+from aturan.files import check_zip
+from aturan.documents.registry import Registry, now_iso
+from aturan.law import Rulebook
 
 @dataclass
 class IssueReport:

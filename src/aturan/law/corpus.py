@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RulebookError
-from .yamlio import load_yaml, line_of
+from aturan.errors import RulebookError
+from aturan.files import load_yaml, line_of
 
 INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "assumption", "repealed"}
 # Clause status, from where the clause's text was read (`read_at`):

@@ -17,14 +17,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .cases import Case, check_against_date
-from .engine import Engine, Firing
-from .errors import RulebookError
-from .formulas import (DATE_FACTS, IMPLEMENTATIONS, Context, JudgedAttempt, from_ymd, post_training_candidates)
-from .params import ParamSet
-from .reform import override_parameters
-from .vocabulary import COMPETENCIES, DOCUMENT_TYPES
-from .rulebook import Rulebook
+from aturan.cases import Case, check_against_date
+from aturan.decide.engine import Engine, Firing
+from aturan.errors import RulebookError
+from aturan.decide.formulas import (DATE_FACTS, IMPLEMENTATIONS, Context, JudgedAttempt, from_ymd, post_training_candidates)
+from aturan.law import ParamSet
+from aturan.law import override_parameters
+from aturan.vocabulary import COMPETENCIES, DOCUMENT_TYPES
+from aturan.law import Rulebook
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
 

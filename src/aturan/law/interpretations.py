@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .rulebook import Rulebook
+from aturan.law.rulebook import Rulebook
 
 
 def interpretations(book: Rulebook, as_of: dt.date) -> list[dict]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 
-from .errors import InputError
-from .nip import check_appointment, parse_nip
-from .plausible import problems as plausibility_problems
-from .yamlio import LineDict, load_data
+from aturan.errors import InputError
+from aturan.cases.nip import check_appointment, parse_nip
+from aturan.cases.plausible import problems as plausibility_problems
+from aturan.files import LineDict, load_data
 
 
 @dataclass

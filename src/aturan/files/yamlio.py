@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import AturanError
+from aturan.errors import AturanError
 
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists accepted in any YAML or JSON input (a case needs 5)."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .cases import Case
-from .errors import RulebookError
-from .params import ParamSet
-from .vocabulary import COMPETENCIES
+from aturan.cases import Case
+from aturan.errors import RulebookError
+from aturan.law import ParamSet
+from aturan.vocabulary import COMPETENCIES
 
 IMPLEMENTATIONS = {}
 

@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AturanError
-from .outfiles import ensure_folder
-from .plausible import forbidden_char
+from aturan.errors import AturanError
+from aturan.files import ensure_folder
+from aturan.cases import forbidden_char
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, PRIMARY KEY (doc_type, year));

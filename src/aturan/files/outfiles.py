@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
-from .errors import AturanError
+from aturan.errors import AturanError
 
 
 def ensure_folder(path: Path | str) -> Path:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from .rulebook import Rulebook
-from .vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
+from aturan.law import Rulebook
+from aturan.vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
 
 TEXT = {
     "id": {

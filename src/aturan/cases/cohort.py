@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Iterable, Iterator
 from zlib import error as zlib_error
 
-from .cases import Case, case_from_data
-from .errors import InputError
-from .nip import parse_nip
-from .vocabulary import COMPETENCIES
-from .yamlio import LineDict, check_zip, load_json, load_yaml
+from aturan.cases.case import Case, case_from_data
+from aturan.errors import InputError
+from aturan.cases.nip import parse_nip
+from aturan.vocabulary import COMPETENCIES
+from aturan.files import LineDict, check_zip, load_json, load_yaml
 
 LEVEL_COLUMNS = tuple(COMPETENCIES)
 POST_LEVEL_COLUMNS = tuple(f"post_{key}" for key in COMPETENCIES)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .corpus import LAW_STATUSES
-from .engine import Engine
-from .errors import AturanError
-from .formulas import IMPLEMENTATIONS
-from .params import ParamSet
-from .rulebook import Rulebook
+from aturan.law import LAW_STATUSES
+from aturan.decide import Engine
+from aturan.errors import AturanError
+from aturan.decide import IMPLEMENTATIONS
+from aturan.law import ParamSet
+from aturan.law import Rulebook
 
 
 @dataclass
