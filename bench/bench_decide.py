@@ -11,6 +11,7 @@ Three numbers, same cases, same machine, same run:
 
 Usage: python bench/bench_decide.py [N]   (default 10000)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,11 +24,11 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 
 from aturan.cases import case_from_data
 from aturan.decide import Decider
-from aturan.law import load_rulebook
 from aturan.lab import generate
+from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
-AS_OF = dt.date(2028, 12, 31)   # after every generated event
+AS_OF = dt.date(2028, 12, 31)  # after every generated event
 
 
 class BareHost(Host):

@@ -8,6 +8,7 @@
 
 Usage: python bench/bench_documents.py [N]   (default 500 documents)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +26,9 @@ from docxtpl import DocxTemplate
 from aturan import issuing, pdf
 from aturan.cases import case_from_data
 from aturan.decide import Decider
-from aturan.documents import Settings
-from aturan.documents import Registry
-from aturan.law import load_rulebook
+from aturan.documents import Registry, Settings
 from aturan.lab import generate
+from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF, ISSUE_DATE = dt.date(2028, 12, 31), dt.date(2029, 1, 2)
@@ -54,9 +54,12 @@ def main(target: int) -> dict:
     def recording(template, context, out, qr, date):
         recorded.append((template, context))
         return original(template, context, out, qr, date)
+
     issuing.render_docx = recording
     registry = Registry(work / "reg.sqlite", settings.number_format, settings.codes)
-    issuer = issuing.Issuer(decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan")
+    issuer = issuing.Issuer(
+        decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan"
+    )
     start = time.perf_counter()
     report = issuer.issue(items, ISSUE_DATE, pdf=False)
     docx_seconds = time.perf_counter() - start
@@ -74,35 +77,73 @@ def main(target: int) -> dict:
     docx_files = [e["docx"] for e in report.all]
     pdf_dir = work / "pdf"
     pdf_dir.mkdir()
-    pdf.convert(docx_files[:2], work)          # warm aturan's worker profiles the same way
+    pdf.convert(docx_files[:2], work)  # warm aturan's worker profiles the same way
     start = time.perf_counter()
     converted = pdf.convert(docx_files, pdf_dir)
     for entry, path in zip(report.all, converted):
-        pdf.stamp(path, title=entry["number"], subject=entry["type"], number=entry["number"], decision_id=entry["decision_id"],
-                  rules_version=entry["rules_version"], content_hash=entry["content_hash"], issue_date=entry["date"])
+        pdf.stamp(
+            path,
+            title=entry["number"],
+            subject=entry["type"],
+            number=entry["number"],
+            decision_id=entry["decision_id"],
+            rules_version=entry["rules_version"],
+            content_hash=entry["content_hash"],
+            issue_date=entry["date"],
+        )
     pdf_seconds = time.perf_counter() - start
 
     raw_pdf_dir = work / "rawpdf"
     raw_pdf_dir.mkdir()
     # warm the raw profile first (a fresh LibreOffice profile restarts once and drops files given to it)
-    subprocess.run([pdf.soffice(), f"-env:UserInstallation=file://{work}/rawprofile", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(work), str(docx_files[0])], check=True, capture_output=True)
+    subprocess.run(
+        [
+            pdf.soffice(),
+            f"-env:UserInstallation=file://{work}/rawprofile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(docx_files[0]),
+        ],
+        check=True,
+        capture_output=True,
+    )
     start = time.perf_counter()
-    for first in range(0, len(docx_files), pdf.MAX_FILES_PER_CALL):   # one process, batches it can take
-        subprocess.run([pdf.soffice(), f"-env:UserInstallation=file://{work}/rawprofile", "--headless", "--convert-to",
-                        "pdf", "--outdir", str(raw_pdf_dir), *map(str, docx_files[first:first + pdf.MAX_FILES_PER_CALL])],
-                       check=True, capture_output=True)
+    for first in range(
+        0, len(docx_files), pdf.MAX_FILES_PER_CALL
+    ):  # one process, batches it can take
+        subprocess.run(
+            [
+                pdf.soffice(),
+                f"-env:UserInstallation=file://{work}/rawprofile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(raw_pdf_dir),
+                *map(str, docx_files[first : first + pdf.MAX_FILES_PER_CALL]),
+            ],
+            check=True,
+            capture_output=True,
+        )
     raw_pdf_seconds = time.perf_counter() - start
     raw_pdfs = len(list(raw_pdf_dir.glob("*.pdf")))
     shutil.rmtree(work)
 
     n = len(docx_files)
-    result = {"documents": n, "workers": os.cpu_count(),
-              "aturan_docx_per_s": round(n / docx_seconds, 1), "raw_docxtpl_per_s": round(n / raw_docx_seconds, 1),
-              "docx_ratio_of_raw": round(raw_docx_seconds / docx_seconds, 2),
-              "aturan_pdf_per_s": round(n / pdf_seconds, 1), "raw_soffice_per_s": round(n / raw_pdf_seconds, 1),
-              "pdf_speedup_vs_raw": round(raw_pdf_seconds / pdf_seconds, 2),
-              "raw_soffice_pdfs_written": raw_pdfs}
+    result = {
+        "documents": n,
+        "workers": os.cpu_count(),
+        "aturan_docx_per_s": round(n / docx_seconds, 1),
+        "raw_docxtpl_per_s": round(n / raw_docx_seconds, 1),
+        "docx_ratio_of_raw": round(raw_docx_seconds / docx_seconds, 2),
+        "aturan_pdf_per_s": round(n / pdf_seconds, 1),
+        "raw_soffice_per_s": round(n / raw_pdf_seconds, 1),
+        "pdf_speedup_vs_raw": round(raw_pdf_seconds / pdf_seconds, 2),
+        "raw_soffice_pdfs_written": raw_pdfs,
+    }
     print(json.dumps(result))
     return result
 

@@ -9,6 +9,7 @@
 
 Usage: python bench/bench_lab.py [N_COMPARE] [N_STREAM]
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,9 +28,8 @@ from durable.engine import Host, MessageNotHandledException
 
 from aturan.cases import read_cohort
 from aturan.decide import Decider
-from aturan.lab import MODELS, compare_parallel
+from aturan.lab import MODELS, compare_parallel, generate, write_cohort
 from aturan.law import load_rulebook
-from aturan.lab import generate, write_cohort
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2027, 6, 30)
@@ -53,21 +53,42 @@ def main(n_compare: int, n_stream: int) -> dict:
     compare_seconds = time.perf_counter() - start
     raw_seconds = _raw_events(book, n_compare * len(MODELS))
 
-    batch_seconds = _timed(ATURAN + ["batch", str(cohort), "--out", str(work / "batch"), "--as-of", str(AS_OF)])
-    diff_seconds = _timed(ATURAN + ["diff", str(cohort), "--reform", str(ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"),
-                                    "--as-of", str(AS_OF), "--out", str(work / "diff.jsonl")])
+    batch_seconds = _timed(
+        ATURAN + ["batch", str(cohort), "--out", str(work / "batch"), "--as-of", str(AS_OF)]
+    )
+    diff_seconds = _timed(
+        ATURAN
+        + [
+            "diff",
+            str(cohort),
+            "--reform",
+            str(ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"),
+            "--as-of",
+            str(AS_OF),
+            "--out",
+            str(work / "diff.jsonl"),
+        ]
+    )
 
     stream = work / "stream.csv"
     write_cohort(generate(n_stream, seed=300), stream)
-    peak_mb, stream_seconds = _peak_memory(ATURAN + ["batch", str(stream), "--out", str(work / "stream"), "--as-of", str(AS_OF)])
+    peak_mb, stream_seconds = _peak_memory(
+        ATURAN + ["batch", str(stream), "--out", str(work / "stream"), "--as-of", str(AS_OF)]
+    )
     shutil.rmtree(work)
     result = {
-        "compare_participants": n_compare, "workers": workers, "compare_seconds": round(compare_seconds, 1),
+        "compare_participants": n_compare,
+        "workers": workers,
+        "compare_seconds": round(compare_seconds, 1),
         "compare_decisions_per_s": round(n_compare * len(MODELS) / compare_seconds),
-        "raw_durable_rules_events": n_compare * len(MODELS), "raw_durable_rules_seconds": round(raw_seconds, 1),
-        "batch_seconds": round(batch_seconds, 1), "diff_seconds": round(diff_seconds, 1),
+        "raw_durable_rules_events": n_compare * len(MODELS),
+        "raw_durable_rules_seconds": round(raw_seconds, 1),
+        "batch_seconds": round(batch_seconds, 1),
+        "diff_seconds": round(diff_seconds, 1),
         "diff_over_batch": round(diff_seconds / batch_seconds, 2),
-        "stream_participants": n_stream, "stream_seconds": round(stream_seconds, 1), "stream_peak_rss_mb": peak_mb,
+        "stream_participants": n_stream,
+        "stream_seconds": round(stream_seconds, 1),
+        "stream_peak_rss_mb": peak_mb,
         "failures_in_compare": len(failures),
     }
     print(json.dumps(result))
@@ -81,9 +102,18 @@ def _raw_events(book, n: int) -> float:
         rule["run"] = lambda c: None
     host = BareHost()
     host.set_rulesets({"raw": definition})
-    fact = {"kind": "participant", "stage": 1, "role": "incumbent", "holds_evidence": False, "has_assessment": True,
-            "as_of": 20270630, "assessment_expires_on": 20280115, "program_tier": "administrator",
-            "target_tier": "administrator", "standard_level": 3}
+    fact = {
+        "kind": "participant",
+        "stage": 1,
+        "role": "incumbent",
+        "holds_evidence": False,
+        "has_assessment": True,
+        "as_of": 20270630,
+        "assessment_expires_on": 20280115,
+        "program_tier": "administrator",
+        "target_tier": "administrator",
+        "standard_level": 3,
+    }
     start = time.perf_counter()
     for index in range(n):
         sid = str(index)
@@ -106,7 +136,9 @@ def _peak_memory(command: list[str]) -> tuple[float, float]:
     env = dict(os.environ, ATURAN_ROOT=str(ROOT))
     start = time.perf_counter()
     if Path("/usr/bin/time").exists():
-        done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            ["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env
+        )
         seconds = time.perf_counter() - start
         match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
         return round(int(match.group(1)) / 1024, 1), seconds
@@ -117,4 +149,4 @@ def _peak_memory(command: list[str]) -> tuple[float, float]:
 
 if __name__ == "__main__":
     args = [int(a) for a in sys.argv[1:]]
-    main(*(args + [66209, 300000][len(args):]))
+    main(*(args + [66209, 300000][len(args) :]))

@@ -7,6 +7,7 @@ docs/cohort-format.md). The malformed row keeps its missing cells empty.
 
     .venv/bin/python samples/make_xlsx.py
 """
+
 from __future__ import annotations
 
 import csv
@@ -44,7 +45,7 @@ def main() -> None:
             sheet.append([typed(column, text) for column, text in zip(header, record)])
     nip_column = header.index("nip") + 1
     for (cell,) in sheet.iter_rows(min_col=nip_column, max_col=nip_column):
-        cell.number_format = "@"                    # text, so the NIP keeps all 18 digits
+        cell.number_format = "@"  # text, so the NIP keeps all 18 digits
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, dt.date):

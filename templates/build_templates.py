@@ -21,6 +21,7 @@ docxtpl rules honoured here (see CONTEXT.md, "Pitfalls"):
     paragraph, so an empty list never leaves a cell without <w:p>;
   * the body never ends with a table or a tag paragraph.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,8 +77,19 @@ def _rfonts(rpr):
         rfonts.set(qn(attr), FONT)
 
 
-def P(container, *runs, align=None, size=None, bold=False, before=0, after=0,
-      left=None, first=None, keep_next=False, line=None):
+def P(
+    container,
+    *runs,
+    align=None,
+    size=None,
+    bold=False,
+    before=0,
+    after=0,
+    left=None,
+    first=None,
+    keep_next=False,
+    line=None,
+):
     """Add a paragraph to a Document or a table cell.
 
     A fresh table cell already holds one bare paragraph; it is reused for the
@@ -136,10 +148,26 @@ def bottom_border(para, val="thickThinSmallGap", sz=18, space=1):
     pbdr.append(b)
     # pBdr must precede spacing/ind/jc in CT_PPr order
     anchor = None
-    for tagname in ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-                    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-                    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-                    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc"):
+    for tagname in (
+        "w:shd",
+        "w:tabs",
+        "w:suppressAutoHyphens",
+        "w:kinsoku",
+        "w:wordWrap",
+        "w:overflowPunct",
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        "w:spacing",
+        "w:ind",
+        "w:contextualSpacing",
+        "w:mirrorIndents",
+        "w:suppressOverlap",
+        "w:jc",
+    ):
         anchor = ppr.find(qn(tagname))
         if anchor is not None:
             break
@@ -315,15 +343,23 @@ def kop(doc):
     P(doc, R("{{ org.name|upper }}", b=True, size=14), align=CENTER)
     P(doc, R("{{ org.unit|upper }}", b=True, size=13), align=CENTER)
     P(doc, R("{{ org.address }}", size=10), align=CENTER)
-    P(doc, R("Telepon {{ org.phone }}; Pos-el {{ org.email }}; Laman {{ org.website }}", size=10), align=CENTER)
+    P(
+        doc,
+        R("Telepon {{ org.phone }}; Pos-el {{ org.email }}; Laman {{ org.website }}", size=10),
+        align=CENTER,
+    )
     hr = P(doc, R("", size=4), after=12)
     bottom_border(hr)
 
 
 def meta_block(doc):
     t = table(doc, 4, [Cm(2.2), Cm(0.4), Cm(7.0), Cm(6.4)])
-    rows = [("Nomor", "{{ doc.number }}"), ("Sifat", "{{ doc.nature }}"),
-            ("Lampiran", "{{ doc.attachment }}"), ("Hal", "{{ doc.subject }}")]
+    rows = [
+        ("Nomor", "{{ doc.number }}"),
+        ("Sifat", "{{ doc.nature }}"),
+        ("Lampiran", "{{ doc.attachment }}"),
+        ("Hal", "{{ doc.subject }}"),
+    ]
     for idx, (label, expr) in enumerate(rows):
         r = row(t)
         P(r.cells[0], label)
@@ -386,8 +422,9 @@ PARTICIPANT_ROWS = [
 def participant_block(doc, with_program=True, program_expr=None):
     rows = list(PARTICIPANT_ROWS)
     if with_program:
-        rows.append(("Pelatihan", program_expr or
-                     "{{ participant.program_name }}, {{ participant.batch }}"))
+        rows.append(
+            ("Pelatihan", program_expr or "{{ participant.program_name }}, {{ participant.batch }}")
+        )
     identity(doc, rows)
     P(doc, "", after=6)
 
@@ -396,24 +433,61 @@ def legal_basis_letter(doc):
     TAG(doc, "{%p if legal_basis %}")
     P(doc, R("Dasar hukum:", b=True), before=6, after=2, size=11, keep_next=True)
     TAG(doc, "{%p for lb in legal_basis %}")
-    P(doc, R("{{ loop.index }}."), R("\t"), R("{{ lb.citation }} — {{ lb.text }}"),
-      size=10, align=JUSTIFY, left=Cm(0.75), first=Cm(-0.75), after=2)
+    P(
+        doc,
+        R("{{ loop.index }}."),
+        R("\t"),
+        R("{{ lb.citation }} — {{ lb.text }}"),
+        size=10,
+        align=JUSTIFY,
+        left=Cm(0.75),
+        first=Cm(-0.75),
+        after=2,
+    )
     TAG(doc, "{%p endfor %}")
     TAG(doc, "{%p endif %}")
 
 
-def closing(doc, text="Demikian disampaikan. Atas perhatian dan kerja sama Bapak/Ibu, "
-                      "kami ucapkan terima kasih."):
+def closing(
+    doc,
+    text="Demikian disampaikan. Atas perhatian dan kerja sama Bapak/Ibu, "
+    "kami ucapkan terima kasih.",
+):
     body(doc, text, before=6)
 
 
 def signature(doc, with_date=False, size=None, gap=60):
     if with_date:
-        P(doc, R("{{ org.city }}, {{ doc.date_text }}"), left=SIGN_INDENT, before=12, keep_next=True, size=size)
-    P(doc, R("{{ signatory.position }},"), left=SIGN_INDENT, before=0 if with_date else 12,
-      keep_next=True, size=size)
-    P(doc, R("{{ signatory.name }}", b=True), left=SIGN_INDENT, before=gap, keep_next=True, size=size)
-    P(doc, R("{% if signatory.nip %}NIP {{ signatory.nip }}{% endif %}"), left=SIGN_INDENT, size=size)
+        P(
+            doc,
+            R("{{ org.city }}, {{ doc.date_text }}"),
+            left=SIGN_INDENT,
+            before=12,
+            keep_next=True,
+            size=size,
+        )
+    P(
+        doc,
+        R("{{ signatory.position }},"),
+        left=SIGN_INDENT,
+        before=0 if with_date else 12,
+        keep_next=True,
+        size=size,
+    )
+    P(
+        doc,
+        R("{{ signatory.name }}", b=True),
+        left=SIGN_INDENT,
+        before=gap,
+        keep_next=True,
+        size=size,
+    )
+    P(
+        doc,
+        R("{% if signatory.nip %}NIP {{ signatory.nip }}{% endif %}"),
+        left=SIGN_INDENT,
+        size=size,
+    )
 
 
 def copies(doc):
@@ -444,15 +518,30 @@ def letter(title, build_body):
 def cert_head(doc, default_title):
     P(doc, R("{{ org.name|upper }}", b=True, size=14, color=DARK), align=CENTER)
     P(doc, R("{{ org.unit|upper }}", b=True, size=12, color=DARK), align=CENTER, after=12)
-    P(doc, R("{{ (doc.title if doc.title else '" + default_title + "')|upper }}",
-             b=True, size=22, color=DARK), align=CENTER, after=4)
+    P(
+        doc,
+        R(
+            "{{ (doc.title if doc.title else '" + default_title + "')|upper }}",
+            b=True,
+            size=22,
+            color=DARK,
+        ),
+        align=CENTER,
+        after=4,
+    )
     P(doc, R("Nomor: {{ doc.number }}", size=12), align=CENTER, after=12)
     P(doc, R("diberikan kepada:", i=True), align=CENTER, after=8)
     P(doc, R("{{ participant.name }}", b=True, size=18), align=CENTER, after=6)
-    identity(doc, [("NIP", "{{ participant.nip }}"),
-                   ("Jabatan", "{{ participant.position_title }}"),
-                   ("Instansi", "{{ participant.agency }}")],
-             left=Cm(2.0), value_bold_first=False)
+    identity(
+        doc,
+        [
+            ("NIP", "{{ participant.nip }}"),
+            ("Jabatan", "{{ participant.position_title }}"),
+            ("Instansi", "{{ participant.agency }}"),
+        ],
+        left=Cm(2.0),
+        value_bold_first=False,
+    )
     P(doc, "", after=8)
 
 
@@ -466,8 +555,16 @@ def cert_footer(doc):
     P(doc, R("Dasar hukum:", b=True), size=8, before=12, after=1, keep_next=True)
     TAG(doc, "{%p for lb in legal_basis %}")
     # certificates print citations only, to stay on one page; letters quote the text too
-    P(doc, R("{{ loop.index }}."), R("\t"), R("{{ lb.citation }}"),
-      size=8, align=JUSTIFY, left=Cm(0.5), first=Cm(-0.5))
+    P(
+        doc,
+        R("{{ loop.index }}."),
+        R("\t"),
+        R("{{ lb.citation }}"),
+        size=8,
+        align=JUSTIFY,
+        left=Cm(0.5),
+        first=Cm(-0.5),
+    )
     TAG(doc, "{%p endfor %}")
     TAG(doc, "{%p endif %}")
     # QR placeholder, bottom left, verification hash under it
@@ -477,9 +574,11 @@ def cert_footer(doc):
 
 
 TRAINING_NAME = "{{ training.program_name }}, {{ training.batch }}"
-TRAINING_SENTENCE = ("{{ training.program_name }}, {{ training.batch }} yang "
-                     "diselenggarakan oleh {{ training.institution }} pada tanggal "
-                     "{{ training.start_text }} sampai dengan {{ training.end_text }}")
+TRAINING_SENTENCE = (
+    "{{ training.program_name }}, {{ training.batch }} yang "
+    "diselenggarakan oleh {{ training.institution }} pada tanggal "
+    "{{ training.start_text }} sampai dengan {{ training.end_text }}"
+)
 
 
 # --------------------------------------------------------------------------
@@ -488,9 +587,14 @@ TRAINING_SENTENCE = ("{{ training.program_name }}, {{ training.batch }} yang "
 def build_sttp():
     doc = new_document("Surat Tanda Tamat Pelatihan", body_size=12, page_border=True)
     cert_head(doc, "Surat Tanda Tamat Pelatihan")
-    cert_text(doc, "telah mengikuti ", R(TRAINING_SENTENCE),
-              R(" dengan beban belajar {{ training.jp_total }} jam pelajaran (JP), dan dinyatakan "),
-              R("LULUS", b=True), ".")
+    cert_text(
+        doc,
+        "telah mengikuti ",
+        R(TRAINING_SENTENCE),
+        R(" dengan beban belajar {{ training.jp_total }} jam pelajaran (JP), dan dinyatakan "),
+        R("LULUS", b=True),
+        ".",
+    )
     cert_footer(doc)
     end_paragraph(doc)
     return doc
@@ -499,19 +603,36 @@ def build_sttp():
 def build_sertifikat_kompetensi():
     doc = new_document("Sertifikat Kompetensi Manajerial", body_size=12, page_border=True)
     cert_head(doc, "Sertifikat Kompetensi Manajerial")
-    cert_text(doc, "telah mengikuti uji kompetensi manajerial pada tanggal ",
-              R("{{ competence.assessment_date_text }}"), " dan dinyatakan ",
-              R("KOMPETEN", b=True), " untuk ", R("{{ competence.tier_name }}", b=True),
-              " pada ", R("Level {{ competence.level }}", b=True),
-              ", dengan capaian kompetensi manajerial sebagai berikut:")
-    t = table(doc, 4, [Cm(1.0), Cm(9.0), Cm(3.0), Cm(3.0)], grid=True, align=WD_TABLE_ALIGNMENT.CENTER)
+    cert_text(
+        doc,
+        "telah mengikuti uji kompetensi manajerial pada tanggal ",
+        R("{{ competence.assessment_date_text }}"),
+        " dan dinyatakan ",
+        R("KOMPETEN", b=True),
+        " untuk ",
+        R("{{ competence.tier_name }}", b=True),
+        " pada ",
+        R("Level {{ competence.level }}", b=True),
+        ", dengan capaian kompetensi manajerial sebagai berikut:",
+    )
+    t = table(
+        doc, 4, [Cm(1.0), Cm(9.0), Cm(3.0), Cm(3.0)], grid=True, align=WD_TABLE_ALIGNMENT.CENTER
+    )
     header_row(t, ["No.", "Kompetensi Manajerial", "Level Capaian", "Standar Level"], size=11)
-    loop_rows(t, "for c in competencies",
-              [R("{{ loop.index }}"), R("{{ c.name }}"), R("{{ c.level }}"), R("{{ c.standard }}")],
-              size=11, align=[CENTER, LEFT, CENTER, CENTER])
+    loop_rows(
+        t,
+        "for c in competencies",
+        [R("{{ loop.index }}"), R("{{ c.name }}"), R("{{ c.level }}"), R("{{ c.standard }}")],
+        size=11,
+        align=[CENTER, LEFT, CENTER, CENTER],
+    )
     P(doc, "", after=6)
-    cert_text(doc, "Sertifikat ini berlaku sampai dengan ",
-              R("{{ competence.valid_until_text }}", b=True), ".")
+    cert_text(
+        doc,
+        "Sertifikat ini berlaku sampai dengan ",
+        R("{{ competence.valid_until_text }}", b=True),
+        ".",
+    )
     cert_footer(doc)
     end_paragraph(doc)
     return doc
@@ -520,10 +641,21 @@ def build_sertifikat_kompetensi():
 def build_sertifikat_keikutsertaan():
     doc = new_document("Sertifikat Keikutsertaan Pelatihan", body_size=12, page_border=True)
     cert_head(doc, "Sertifikat Keikutsertaan Pelatihan")
-    cert_text(doc, "atas keikutsertaannya dalam ", R(TRAINING_SENTENCE),
-              R(" dengan beban belajar {{ training.jp_total }} jam pelajaran (JP)."))
-    cert_text(doc, R("Sertifikat ini merupakan bukti keikutsertaan dan bukan merupakan "
-                     "pernyataan kelulusan.", i=True, size=11))
+    cert_text(
+        doc,
+        "atas keikutsertaannya dalam ",
+        R(TRAINING_SENTENCE),
+        R(" dengan beban belajar {{ training.jp_total }} jam pelajaran (JP)."),
+    )
+    cert_text(
+        doc,
+        R(
+            "Sertifikat ini merupakan bukti keikutsertaan dan bukan merupakan "
+            "pernyataan kelulusan.",
+            i=True,
+            size=11,
+        ),
+    )
     cert_footer(doc)
     end_paragraph(doc)
     return doc
@@ -531,8 +663,11 @@ def build_sertifikat_keikutsertaan():
 
 def build_desain_pelatihan():
     def content(doc):
-        body(doc, "Berdasarkan hasil analisis profil kompetensi, riwayat pelatihan, dan ketentuan "
-                  "yang berlaku, dengan ini ditetapkan desain pelatihan bagi peserta berikut:")
+        body(
+            doc,
+            "Berdasarkan hasil analisis profil kompetensi, riwayat pelatihan, dan ketentuan "
+            "yang berlaku, dengan ini ditetapkan desain pelatihan bagi peserta berikut:",
+        )
         participant_block(doc)
         body(doc, "Model pelatihan: ", R("{{ design.model_name }}", b=True), first=None, after=2)
         TAG(doc, "{%p if design.model_description %}")
@@ -544,11 +679,19 @@ def build_desain_pelatihan():
         P(doc, R("Mata pelatihan yang wajib diikuti", b=True), before=6, after=4, keep_next=True)
         t = table(doc, 5, [Cm(0.9), Cm(3.0), Cm(4.6), Cm(2.5), Cm(5.0)], grid=True)
         header_row(t, ["No.", "Agenda", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
-        loop_rows(t, "for s in required_subjects",
-                  [R("{{ loop.index }}"), R("{{ s.agenda }}"), R("{{ s.name }}"),
-                   R("{{ s.stages if s.stages is string else s.stages|join(', ') }}"),
-                   R("{{ s.reason }}")],
-                  size=small, align=[CENTER, LEFT, LEFT, CENTER, LEFT])
+        loop_rows(
+            t,
+            "for s in required_subjects",
+            [
+                R("{{ loop.index }}"),
+                R("{{ s.agenda }}"),
+                R("{{ s.name }}"),
+                R("{{ s.stages if s.stages is string else s.stages|join(', ') }}"),
+                R("{{ s.reason }}"),
+            ],
+            size=small,
+            align=[CENTER, LEFT, LEFT, CENTER, LEFT],
+        )
         P(doc, "", after=6)
         TAG(doc, "{%p endif %}")
 
@@ -556,25 +699,41 @@ def build_desain_pelatihan():
         P(doc, R("Mata pelatihan yang dibebaskan", b=True), before=6, after=4, keep_next=True)
         t = table(doc, 5, [Cm(0.9), Cm(4.3), Cm(2.3), Cm(4.5), Cm(4.0)], grid=True)
         header_row(t, ["No.", "Mata Pelatihan", "Tahap", "Alasan", "Dasar Aturan"], size=small)
-        loop_rows(t, "for s in waived_subjects",
-                  [R("{{ loop.index }}"), R("{{ s.name }}"),
-                   R("{{ s.stages if s.stages is string else s.stages|join(', ') }}"),
-                   R("{{ s.reason }}"), R("{{ s.rule }}")],
-                  size=small, align=[CENTER, LEFT, CENTER, LEFT, LEFT])
+        loop_rows(
+            t,
+            "for s in waived_subjects",
+            [
+                R("{{ loop.index }}"),
+                R("{{ s.name }}"),
+                R("{{ s.stages if s.stages is string else s.stages|join(', ') }}"),
+                R("{{ s.reason }}"),
+                R("{{ s.rule }}"),
+            ],
+            size=small,
+            align=[CENTER, LEFT, CENTER, LEFT, LEFT],
+        )
         P(doc, "", after=6)
         TAG(doc, "{%p endif %}")
 
         TAG(doc, "{%p if cluster %}")
-        body(doc, "Klaster peserta: ", R("{{ cluster.name }}", b=True), first=None, before=6, after=2)
+        body(
+            doc, "Klaster peserta: ", R("{{ cluster.name }}", b=True), first=None, before=6, after=2
+        )
         TAG(doc, "{%p if cluster.description %}")
         body(doc, R("{{ cluster.description }}"), first=None)
         TAG(doc, "{%p endif %}")
         TAG(doc, "{%p endif %}")
 
         TAG(doc, "{%p if coaching %}")
-        body(doc, "Kelompok coaching: ", R("{{ coaching.group }}", b=True),
-             R("{% if coaching.size %} (jumlah anggota {{ coaching.size }} orang){% endif %}"),
-             first=None, before=6, after=2)
+        body(
+            doc,
+            "Kelompok coaching: ",
+            R("{{ coaching.group }}", b=True),
+            R("{% if coaching.size %} (jumlah anggota {{ coaching.size }} orang){% endif %}"),
+            first=None,
+            before=6,
+            after=2,
+        )
         TAG(doc, "{%p if coaching.focus %}")
         P(doc, "Kompetensi yang menjadi fokus coaching:", after=2, keep_next=True)
         TAG(doc, "{%p for f in coaching.focus %}")
@@ -583,8 +742,13 @@ def build_desain_pelatihan():
         TAG(doc, "{%p endif %}")
         TAG(doc, "{%p endif %}")
 
-        body(doc, "Desain pelatihan ini menjadi acuan penyelenggaraan pembelajaran bagi peserta "
-                  "yang bersangkutan. Demikian untuk dilaksanakan sebagaimana mestinya.", before=8)
+        body(
+            doc,
+            "Desain pelatihan ini menjadi acuan penyelenggaraan pembelajaran bagi peserta "
+            "yang bersangkutan. Demikian untuk dilaksanakan sebagaimana mestinya.",
+            before=8,
+        )
+
     return letter("Surat Penetapan Desain Pelatihan Peserta", content)
 
 
@@ -602,122 +766,227 @@ def _cell_list(cell, var, size):
 
 def build_rekomendasi_pengembangan():
     def content(doc):
-        body(doc, "Berdasarkan hasil uji kompetensi manajerial yang telah dilaksanakan, bersama ini "
-                  "kami sampaikan rekomendasi pengembangan kompetensi bagi peserta berikut:")
+        body(
+            doc,
+            "Berdasarkan hasil uji kompetensi manajerial yang telah dilaksanakan, bersama ini "
+            "kami sampaikan rekomendasi pengembangan kompetensi bagi peserta berikut:",
+        )
         participant_block(doc)
 
         TAG(doc, "{%p if next_level %}")
-        body(doc, "Peserta telah memenuhi standar kompetensi manajerial yang dipersyaratkan. "
-                  "Sebagai umpan balik, kami merekomendasikan pengembangan kompetensi ke level "
-                  "berikutnya (", R("Competency Development Next Level", i=True),
-             ") agar capaian kompetensi peserta terus meningkat sesuai kebutuhan jabatan.")
+        body(
+            doc,
+            "Peserta telah memenuhi standar kompetensi manajerial yang dipersyaratkan. "
+            "Sebagai umpan balik, kami merekomendasikan pengembangan kompetensi ke level "
+            "berikutnya (",
+            R("Competency Development Next Level", i=True),
+            ") agar capaian kompetensi peserta terus meningkat sesuai kebutuhan jabatan.",
+        )
         TAG(doc, "{%p if gaps %}")
-        P(doc, "Kompetensi yang disarankan untuk dikembangkan ke level berikutnya:", after=2, keep_next=True)
+        P(
+            doc,
+            "Kompetensi yang disarankan untuk dikembangkan ke level berikutnya:",
+            after=2,
+            keep_next=True,
+        )
         TAG(doc, "{%p for g in gaps %}")
-        P(doc, R("{{ loop.index }}."), R("\t"),
-          R("{{ g.competency }} (level saat ini {{ g.level }}, sasaran level {{ g.standard }})"),
-          R("{% if g.learning_models %}; model pembelajaran: {{ g.learning_models|join(', ') }}{% endif %}"),
-          left=Cm(1.25), first=Cm(-0.6), align=JUSTIFY, after=2)
+        P(
+            doc,
+            R("{{ loop.index }}."),
+            R("\t"),
+            R("{{ g.competency }} (level saat ini {{ g.level }}, sasaran level {{ g.standard }})"),
+            R(
+                "{% if g.learning_models %}; model pembelajaran: {{ g.learning_models|join(', ') }}{% endif %}"
+            ),
+            left=Cm(1.25),
+            first=Cm(-0.6),
+            align=JUSTIFY,
+            after=2,
+        )
         TAG(doc, "{%p endfor %}")
         TAG(doc, "{%p endif %}")
-        body(doc, "Pengembangan tersebut dapat dilaksanakan melalui penugasan, pembelajaran "
-                  "mandiri, maupun pelatihan lanjutan sesuai ketersediaan program.", before=4)
+        body(
+            doc,
+            "Pengembangan tersebut dapat dilaksanakan melalui penugasan, pembelajaran "
+            "mandiri, maupun pelatihan lanjutan sesuai ketersediaan program.",
+            before=4,
+        )
 
         TAG(doc, "{%p else %}")
-        body(doc, "Hasil uji kompetensi menunjukkan bahwa peserta belum memenuhi standar pada "
-                  "kompetensi di bawah ini. Peserta direkomendasikan mengikuti pengembangan "
-                  "kompetensi di tempat kerja selama ",
-             R("{{ development.period_days }} {{ development.counting_text }}", b=True),
-             R(", terhitung mulai tanggal {{ development.start_text }} sampai dengan "
-               "{{ development.end_text }}"), ", dengan rincian sebagai berikut:")
+        body(
+            doc,
+            "Hasil uji kompetensi menunjukkan bahwa peserta belum memenuhi standar pada "
+            "kompetensi di bawah ini. Peserta direkomendasikan mengikuti pengembangan "
+            "kompetensi di tempat kerja selama ",
+            R("{{ development.period_days }} {{ development.counting_text }}", b=True),
+            R(
+                ", terhitung mulai tanggal {{ development.start_text }} sampai dengan "
+                "{{ development.end_text }}"
+            ),
+            ", dengan rincian sebagai berikut:",
+        )
         small = 10
         TAG(doc, "{%p for g in gaps %}")
         P(doc, R("{{ loop.index }}. {{ g.competency }}", b=True), before=6, after=2, keep_next=True)
-        P(doc, R("Level capaian {{ g.level }}; standar level {{ g.standard }}; kesenjangan {{ g.gap }}"),
-          size=11, left=Cm(0.5), after=4, keep_next=True)
+        P(
+            doc,
+            R(
+                "Level capaian {{ g.level }}; standar level {{ g.standard }}; kesenjangan {{ g.gap }}"
+            ),
+            size=11,
+            left=Cm(0.5),
+            after=4,
+            keep_next=True,
+        )
         t = table(doc, 2, [Cm(4.5), Cm(11.5)], grid=True)
         header_row(t, ["Aspek", "Rencana Pengembangan"], size=small)
-        for label, var in (("Pengetahuan", "g.knowledge"),
-                           ("Keterampilan personal", "g.skill_personal"),
-                           ("Keterampilan interpersonal", "g.skill_interpersonal"),
-                           ("Sikap", "g.attitude"),
-                           ("Model pembelajaran", "g.learning_models")):
+        for label, var in (
+            ("Pengetahuan", "g.knowledge"),
+            ("Keterampilan personal", "g.skill_personal"),
+            ("Keterampilan interpersonal", "g.skill_interpersonal"),
+            ("Sikap", "g.attitude"),
+            ("Model pembelajaran", "g.learning_models"),
+        ):
             r = row(t)
             cant_split(r)
             P(r.cells[0], R(label, b=True), size=small)
             _cell_list(r.cells[1], var, small)
         P(doc, "", after=4)
         TAG(doc, "{%p endfor %}")
-        body(doc, "Setelah masa pengembangan berakhir, peserta dapat mengikuti uji kompetensi "
-                  "ulang paling cepat pada tanggal ",
-             R("{{ development.retest_earliest_text }}", b=True), ".", before=6)
+        body(
+            doc,
+            "Setelah masa pengembangan berakhir, peserta dapat mengikuti uji kompetensi "
+            "ulang paling cepat pada tanggal ",
+            R("{{ development.retest_earliest_text }}", b=True),
+            ".",
+            before=6,
+        )
         TAG(doc, "{%p endif %}")
         closing(doc)
+
     return letter("Surat Rekomendasi Pengembangan Kompetensi", content)
 
 
 def build_penundaan_kelulusan():
     def content(doc):
-        body(doc, "Dengan hormat, bersama ini kami beritahukan bahwa kelulusan peserta ",
-             R(TRAINING_SENTENCE), " berikut ini ", R("ditunda", b=True), ":")
+        body(
+            doc,
+            "Dengan hormat, bersama ini kami beritahukan bahwa kelulusan peserta ",
+            R(TRAINING_SENTENCE),
+            " berikut ini ",
+            R("ditunda", b=True),
+            ":",
+        )
         participant_block(doc, program_expr=TRAINING_NAME)
         body(doc, "Alasan penundaan: ", R("{{ remedial.reason }}"), first=None)
         TAG(doc, "{%p if remedial.note %}")
         body(doc, "Catatan: ", R("{{ remedial.note }}"), first=None)
         TAG(doc, "{%p endif %}")
-        body(doc, "Peserta diberikan kesempatan untuk melakukan perbaikan (remedial) sesuai "
-                  "ketentuan yang berlaku. Kelulusan akan ditetapkan setelah hasil perbaikan "
-                  "dinyatakan memenuhi syarat.", before=4)
+        body(
+            doc,
+            "Peserta diberikan kesempatan untuk melakukan perbaikan (remedial) sesuai "
+            "ketentuan yang berlaku. Kelulusan akan ditetapkan setelah hasil perbaikan "
+            "dinyatakan memenuhi syarat.",
+            before=4,
+        )
         closing(doc)
+
     return letter("Surat Pemberitahuan Penundaan Kelulusan", content)
 
 
 def build_undangan_uji():
     def content(doc):
-        body(doc, "Dalam rangka pelaksanaan uji kompetensi manajerial bagi alumni ",
-             R(TRAINING_NAME),
-             ", dengan hormat kami mengundang peserta berikut:")
+        body(
+            doc,
+            "Dalam rangka pelaksanaan uji kompetensi manajerial bagi alumni ",
+            R(TRAINING_NAME),
+            ", dengan hormat kami mengundang peserta berikut:",
+        )
         participant_block(doc, program_expr=TRAINING_NAME)
         TAG(doc, "{%p if retest %}")
-        body(doc, "untuk mengikuti ", R("uji kompetensi ulang", b=True),
-             " yang dapat dilaksanakan paling cepat pada tanggal ",
-             R("{{ retest_earliest_text }}", b=True),
-             ", setelah masa pengembangan kompetensi di tempat kerja berakhir.", first=None)
+        body(
+            doc,
+            "untuk mengikuti ",
+            R("uji kompetensi ulang", b=True),
+            " yang dapat dilaksanakan paling cepat pada tanggal ",
+            R("{{ retest_earliest_text }}", b=True),
+            ", setelah masa pengembangan kompetensi di tempat kerja berakhir.",
+            first=None,
+        )
         TAG(doc, "{%p elif window.end_text %}")
-        body(doc, "untuk mengikuti ", R("uji kompetensi", b=True),
-             " yang dilaksanakan setelah pelatihan dalam rentang waktu tanggal ",
-             R("{{ window.start_text }}", b=True), " sampai dengan ",
-             R("{{ window.end_text }}", b=True), ".", first=None)
+        body(
+            doc,
+            "untuk mengikuti ",
+            R("uji kompetensi", b=True),
+            " yang dilaksanakan setelah pelatihan dalam rentang waktu tanggal ",
+            R("{{ window.start_text }}", b=True),
+            " sampai dengan ",
+            R("{{ window.end_text }}", b=True),
+            ".",
+            first=None,
+        )
         TAG(doc, "{%p else %}")
-        body(doc, "untuk mengikuti ", R("uji kompetensi", b=True),
-             " yang dapat dilaksanakan mulai tanggal ",
-             R("{{ window.start_text }}", b=True), ".", first=None)
+        body(
+            doc,
+            "untuk mengikuti ",
+            R("uji kompetensi", b=True),
+            " yang dapat dilaksanakan mulai tanggal ",
+            R("{{ window.start_text }}", b=True),
+            ".",
+            first=None,
+        )
         TAG(doc, "{%p endif %}")
-        body(doc, "Jadwal, tempat, dan tata cara pelaksanaan secara rinci akan disampaikan "
-                  "kemudian. Mohon Bapak/Ibu dapat memfasilitasi kehadiran peserta yang "
-                  "bersangkutan.", before=4)
+        body(
+            doc,
+            "Jadwal, tempat, dan tata cara pelaksanaan secara rinci akan disampaikan "
+            "kemudian. Mohon Bapak/Ibu dapat memfasilitasi kehadiran peserta yang "
+            "bersangkutan.",
+            before=4,
+        )
         closing(doc)
+
     return letter("Undangan Uji Kompetensi", content)
 
 
 def build_permintaan_asesmen_awal():
     def content(doc):
-        body(doc, "Berdasarkan penelusuran data, peserta berikut yang akan mengikuti ",
-             R(TRAINING_SENTENCE),
-             " belum memiliki hasil asesmen kompetensi manajerial yang masih berlaku:")
+        body(
+            doc,
+            "Berdasarkan penelusuran data, peserta berikut yang akan mengikuti ",
+            R(TRAINING_SENTENCE),
+            " belum memiliki hasil asesmen kompetensi manajerial yang masih berlaku:",
+        )
         participant_block(doc, program_expr=TRAINING_NAME)
         TAG(doc, "{%p if reason_text %}")
         body(doc, R("{{ reason_text }}"))
         TAG(doc, "{%p endif %}")
-        body(doc, "Sehubungan dengan hal tersebut, kami mohon agar dapat dilaksanakan asesmen "
-                  "awal terhadap peserta dimaksud dengan salah satu metode berikut:")
+        body(
+            doc,
+            "Sehubungan dengan hal tersebut, kami mohon agar dapat dilaksanakan asesmen "
+            "awal terhadap peserta dimaksud dengan salah satu metode berikut:",
+        )
         TAG(doc, "{%p for m in methods %}")
-        P(doc, R("{{ loop.index }}."), R("\t"), R("{{ m }}"), left=Cm(1.85), first=Cm(-0.6), after=2)
+        P(
+            doc,
+            R("{{ loop.index }}."),
+            R("\t"),
+            R("{{ m }}"),
+            left=Cm(1.85),
+            first=Cm(-0.6),
+            after=2,
+        )
         TAG(doc, "{%p endfor %}")
-        body(doc, "Hasil asesmen awal diperlukan sebagai dasar penyusunan desain pelatihan "
-                  "peserta dan kami harapkan telah kami terima sebelum pelatihan dimulai pada "
-                  "tanggal ", R("{{ training.start_text }}"), ".", before=6)
+        body(
+            doc,
+            "Hasil asesmen awal diperlukan sebagai dasar penyusunan desain pelatihan "
+            "peserta dan kami harapkan telah kami terima sebelum pelatihan dimulai pada "
+            "tanggal ",
+            R("{{ training.start_text }}"),
+            ".",
+            before=6,
+        )
         closing(doc)
+
     return letter("Surat Permintaan Asesmen Awal", content)
 
 

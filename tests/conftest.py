@@ -22,9 +22,11 @@ class Result:
 @pytest.fixture
 def aturan():
     """Run the real CLI; returns exit code, stdout and stderr separately."""
+
     def run(*args, root=None):
         env = {"ATURAN_ROOT": str(root or ROOT)}
         return Result(CliRunner().invoke(main, [str(a) for a in args], env=env))
+
     return run
 
 

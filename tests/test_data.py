@@ -1,11 +1,11 @@
 """The transcribed annexes and the interpretive defaults are complete and consistent."""
+
 import json
 
-import yaml
+from conftest import ROOT
 
 from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES, PROGRAMS
-from conftest import ROOT
 
 BOOK = load_rulebook(ROOT)
 KSA = BOOK.annexes["ksa-matrix"]["competencies"]
@@ -22,7 +22,9 @@ def test_ksa_matrix_has_all_forty_entries_filled_where_the_source_has_content():
             assert entry["knowledge"], where
             assert entry["skill"]["personal"] or entry["skill"]["interpersonal"], where
             assert entry["attitude"], where
-            assert entry["learning_models"] or entry.get("source_gap"), f"{where}: empty models without source_gap"
+            assert entry["learning_models"] or entry.get("source_gap"), (
+                f"{where}: empty models without source_gap"
+            )
             if entry.get("source_gap"):
                 assert entry.get("gap_note"), f"{where}: a source gap must say what is missing"
 
@@ -42,7 +44,12 @@ def test_every_program_serves_all_eight_competencies():
     catalogue = BOOK.parameters["curriculum.subjects"].values[-1].value
     assert set(CURRICULUM) == set(PROGRAMS)
     for program, data in CURRICULUM.items():
-        served = {c for a in data["agendas"] for s in a["subjects"] for c in catalogue[s["id"]]["competencies"]}
+        served = {
+            c
+            for a in data["agendas"]
+            for s in a["subjects"]
+            for c in catalogue[s["id"]]["competencies"]
+        }
         assert served == set(COMPETENCIES), program
 
 
@@ -53,12 +60,23 @@ def test_competency_groups_partition_the_eight_competencies():
 
 
 def test_interpretations_lists_every_open_choice_of_the_paper(aturan):
-    items = json.loads(aturan("interpretations", "--format", "json", "--as-of", "2026-06-01").output)
+    items = json.loads(
+        aturan("interpretations", "--format", "json", "--as-of", "2026-06-01").output
+    )
     ids = {item["id"] for item in items}
-    assert {"skj.meets_definition", "jpm.cap_per_competency", "curriculum.subjects", "gap.high_min",
-            "separate.participation_certificate_on_unmet", "cluster.basis", "integration.model",
-            "integration.assessment_option", "scope.successor_target", "curriculum.never_waivable_subjects",
-            "curriculum.competency_groups"} <= ids
+    assert {
+        "skj.meets_definition",
+        "jpm.cap_per_competency",
+        "curriculum.subjects",
+        "gap.high_min",
+        "separate.participation_certificate_on_unmet",
+        "cluster.basis",
+        "integration.model",
+        "integration.assessment_option",
+        "scope.successor_target",
+        "curriculum.never_waivable_subjects",
+        "curriculum.competency_groups",
+    } <= ids
     for item in items:
         assert item["question"] and item["alternatives"] and item["citations"], item["id"]
 

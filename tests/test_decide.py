@@ -2,28 +2,34 @@ import json
 from importlib import resources
 
 import jsonschema
+from conftest import ROOT
 
 from aturan.cases import load_case
 from aturan.decide import Decider
 from aturan.law import load_rulebook
-from conftest import ROOT
 
 BUDI = ROOT / "samples" / "budi-petahana-administrator.yaml"
 
 
 def decision_schema():
-    return json.loads(resources.files("aturan").joinpath("schemas/decision.schema.json").read_text())
+    return json.loads(
+        resources.files("aturan").joinpath("schemas/decision.schema.json").read_text()
+    )
 
 
 def test_decide_json_follows_the_documented_schema(aturan):
-    for sample in sorted(p for p in (ROOT / "samples").glob("*.yaml") if not p.name.startswith("kohort")):
+    for sample in sorted(
+        p for p in (ROOT / "samples").glob("*.yaml") if not p.name.startswith("kohort")
+    ):
         result = aturan("decide", sample, "--as-of", "2026-02-01", "--format", "json")
         assert result.exit_code == 0, result.stderr
         jsonschema.validate(json.loads(result.output), decision_schema())
 
 
 def test_every_fired_rule_names_a_clause_and_explain_quotes_it(aturan):
-    decision = json.loads(aturan("decide", BUDI, "--as-of", "2026-02-01", "--format", "json").output)
+    decision = json.loads(
+        aturan("decide", BUDI, "--as-of", "2026-02-01", "--format", "json").output
+    )
     book = load_rulebook(ROOT)
     text = aturan("explain", BUDI, "--as-of", "2026-02-01").output
     for step in decision["trace"]:
@@ -42,11 +48,18 @@ def test_explain_in_english_on_request(aturan):
 
 def test_trace_carries_the_rules_version_which_changes_with_the_rules(project_copy):
     import shutil
+
     shutil.copytree(ROOT / "samples", project_copy / "samples")
-    before = Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).get("rules_version")
+    before = (
+        Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).get("rules_version")
+    )
     rules = project_copy / "rules" / "10-cakupan.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8") + "\n# a drafter's comment\n", encoding="utf-8")
-    after = Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).get("rules_version")
+    rules.write_text(
+        rules.read_text(encoding="utf-8") + "\n# a drafter's comment\n", encoding="utf-8"
+    )
+    after = (
+        Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).get("rules_version")
+    )
     assert before and after and before != after
 
 
@@ -59,9 +72,20 @@ def test_many_participants_in_a_row_do_not_exhaust_engine_sessions():
 
 def test_a_higher_priority_rule_overrides_and_the_trace_says_so(aturan, tmp_path):
     case = tmp_path / "program_mismatch.json"
-    case.write_text(json.dumps({"nip": "198503152010011001", "name": "Budi", "position": {"tier": "administrator"},
-                                "role": "incumbent", "program": "pkp"}))
-    decision = json.loads(aturan("decide", case, "--as-of", "2026-02-01", "--format", "json").output)
+    case.write_text(
+        json.dumps(
+            {
+                "nip": "198503152010011001",
+                "name": "Budi",
+                "position": {"tier": "administrator"},
+                "role": "incumbent",
+                "program": "pkp",
+            }
+        )
+    )
+    decision = json.loads(
+        aturan("decide", case, "--as-of", "2026-02-01", "--format", "json").output
+    )
     steps = {s["rule"]: s for s in decision["trace"]}
     assert decision["in_scope"] is False
     assert steps["cakupan.petahana-tanpa-bukti"]["overridden"] == ["in_scope", "scope_basis"]
@@ -69,17 +93,20 @@ def test_a_higher_priority_rule_overrides_and_the_trace_says_so(aturan, tmp_path
 
 def _date():
     import datetime as dt
+
     return dt.date(2026, 2, 1)
 
 
 def test_tiny_reported_jpm_is_decided_not_crashed():
     """Regression: 1e-05 reached the engine in exponent notation, which corrupted its session."""
     import copy
+
     case = load_case(BUDI)
     decider = Decider(load_rulebook(ROOT))
     for jpm in (0.00001, 5e-324, 149.999999):
         data = copy.deepcopy(case.data)
         data["assessments"][0]["jpm"] = jpm
         from aturan.cases import case_from_data
+
         decision = decider.decide(case_from_data(data), _date())
         assert decision["category"] == ("MS" if jpm > 100 else "KMS")

@@ -1,25 +1,32 @@
 """Issuing documents: every type, reproducible, idempotent, crash-safe, auditable, verifiable."""
+
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
+from conftest import ROOT
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from conftest import ROOT
-
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
-TYPES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan", "desain_pelatihan", "rekomendasi_pengembangan",
-         "penundaan_kelulusan", "undangan_uji", "permintaan_asesmen_awal"}
+TYPES = {
+    "sttp",
+    "sertifikat_kompetensi",
+    "sertifikat_keikutsertaan",
+    "desain_pelatihan",
+    "rekomendasi_pengembangan",
+    "penundaan_kelulusan",
+    "undangan_uji",
+    "permintaan_asesmen_awal",
+}
 
 
 def registry_rows(path):
@@ -32,9 +39,24 @@ def registry_rows(path):
 def issued(tmp_path_factory):
     """The sample cohort issued once, DOCX and PDF."""
     out = tmp_path_factory.mktemp("dokumen")
-    result = subprocess.run([sys.executable, "-m", "aturan.cli", "issue", COHORT, "--out", out, "--registry",
-                             out / "reg.sqlite", "--pdf", *ISSUE], capture_output=True, text=True,
-                            env=dict(os.environ, ATURAN_ROOT=str(ROOT)))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aturan.cli",
+            "issue",
+            COHORT,
+            "--out",
+            out,
+            "--registry",
+            out / "reg.sqlite",
+            "--pdf",
+            *ISSUE,
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -65,7 +87,7 @@ def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
     letter = issued / (rows["penundaan_kelulusan"]["number"].replace("/", "-") + ".docx")
     text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
     assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in text
-    assert "Asumsi" in text           # the remedial deadline is an assumption and says so
+    assert "Asumsi" in text  # the remedial deadline is an assumption and says so
 
 
 def test_numbering_has_no_gap_and_the_audit_chain_holds(issued, aturan):
@@ -78,7 +100,12 @@ def test_same_case_rules_and_date_give_byte_identical_docx(aturan, tmp_path):
     files = []
     for run in ("a", "b"):
         out = tmp_path / run
-        assert aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE).exit_code == 0
+        assert (
+            aturan(
+                "issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE
+            ).exit_code
+            == 0
+        )
         files.append(sorted(out.glob("*.docx")))
     assert [f.name for f in files[0]] == [f.name for f in files[1]]
     for first, second in zip(*files):
@@ -89,23 +116,40 @@ def test_issuing_again_returns_the_same_numbers(aturan, tmp_path):
     args = ["issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE]
     first = aturan(*args)
     before = registry_rows(tmp_path / "reg.sqlite")
-    second = aturan(*args[:-1], "2027-02-01")        # a later issue date changes nothing already issued
+    second = aturan(*args[:-1], "2027-02-01")  # a later issue date changes nothing already issued
     after = registry_rows(tmp_path / "reg.sqlite")
     assert first.exit_code == second.exit_code == 0
     assert "0 dokumen baru" in second.output and f"{len(before)} sudah terdaftar" in second.output
-    assert [(r["number"], r["content_hash"], r["doc_date"]) for r in after] == \
-           [(r["number"], r["content_hash"], r["doc_date"]) for r in before]
+    assert [(r["number"], r["content_hash"], r["doc_date"]) for r in after] == [
+        (r["number"], r["content_hash"], r["doc_date"]) for r in before
+    ]
 
 
 def test_a_batch_killed_midway_and_rerun_issues_each_document_once_without_gaps(tmp_path):
     cohort = tmp_path / "kohort.csv"
     from aturan.lab import generate, write_cohort
+
     write_cohort(generate(60, seed=11), cohort)
     registry = tmp_path / "reg.sqlite"
-    command = [sys.executable, "-m", "aturan.cli", "issue", cohort, "--out", tmp_path / "out", "--registry", registry,
-               "--as-of", "2028-12-31", "--issue-date", "2029-01-02"]
+    command = [
+        sys.executable,
+        "-m",
+        "aturan.cli",
+        "issue",
+        cohort,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        registry,
+        "--as-of",
+        "2028-12-31",
+        "--issue-date",
+        "2029-01-02",
+    ]
     env = dict(os.environ, ATURAN_ROOT=str(ROOT))
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 60
     while time.time() < deadline and (not registry.exists() or len(_safe_rows(registry)) < 20):
         time.sleep(0.05)
@@ -146,7 +190,9 @@ def test_audit_detects_a_tampered_log_entry(aturan, issued, tmp_path):
 
 
 def test_verify_accepts_an_issued_pdf_and_catches_an_altered_byte(aturan, issued, tmp_path):
-    row = next(r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi")
+    row = next(
+        r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi"
+    )
     pdf = issued / (row["number"].replace("/", "-") + ".pdf")
     ok = aturan("verify", pdf, "--registry", issued / "reg.sqlite")
     assert ok.exit_code == 0 and ok.output.startswith("SAH")
@@ -161,7 +207,7 @@ def _alter_one_text_byte(source: Path, target: Path):
     page = writer.pages[0]
     contents = page.get_contents()
     data = bytearray(contents.get_data())
-    start = data.index(b"<", data.index(b"BT"))         # first glyph string inside a text object
+    start = data.index(b"<", data.index(b"BT"))  # first glyph string inside a text object
     data[start + 2] = ord("0") if data[start + 2] != ord("0") else ord("1")
     stream = StreamObject()
     stream.set_data(bytes(data))
@@ -174,17 +220,24 @@ def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
     copy = tmp_path / "reg.sqlite"
     copy.write_bytes((issued / "reg.sqlite").read_bytes())
     row = next(r for r in registry_rows(copy) if r["doc_type"] == "sttp")
-    revoked = aturan("registry", "revoke", row["number"], "--reason", "salah ketik nama", "--registry", copy)
+    revoked = aturan(
+        "registry", "revoke", row["number"], "--reason", "salah ketik nama", "--registry", copy
+    )
     assert revoked.exit_code == 0
     pdf = issued / (row["number"].replace("/", "-") + ".pdf")
     result = aturan("verify", pdf, "--registry", copy)
-    assert result.exit_code == 1 and result.output.startswith("DICABUT") and "salah ketik nama" in result.output
+    assert (
+        result.exit_code == 1
+        and result.output.startswith("DICABUT")
+        and "salah ketik nama" in result.output
+    )
     assert aturan("registry", "audit", "--registry", copy).exit_code == 0
 
 
 def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
     from aturan.documents import Registry
-    empty = tmp_path / "kosong.sqlite"          # a registry with no documents (verify never creates one)
+
+    empty = tmp_path / "kosong.sqlite"  # a registry with no documents (verify never creates one)
     Registry(empty, "{seq}/{code}", {}, create=True).db.close()
     pdf = next(issued.glob("*-SKM-*.pdf"))
     result = aturan("verify", pdf, "--registry", empty)
@@ -193,36 +246,71 @@ def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
 
 def test_missing_libreoffice_fails_before_any_number_is_taken(tmp_path):
     env = dict(os.environ, ATURAN_ROOT=str(ROOT), PATH=str(Path(sys.executable).parent))
-    result = subprocess.run([sys.executable, "-m", "aturan.cli", "issue", COHORT, "--out", tmp_path / "out",
-                             "--registry", tmp_path / "reg.sqlite", "--pdf", *ISSUE], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "aturan.cli",
+            "issue",
+            COHORT,
+            "--out",
+            tmp_path / "out",
+            "--registry",
+            tmp_path / "reg.sqlite",
+            "--pdf",
+            *ISSUE,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 2
     assert "LibreOffice" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "reg.sqlite").exists() or registry_rows(tmp_path / "reg.sqlite") == []
 
 
-HOSTILE = "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 6   # within the 100-character limit
+HOSTILE = (
+    "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 6
+)  # within the 100-character limit
 
 
 def test_hostile_names_render_literally_in_docx_and_pdf(aturan, tmp_path):
     case = yaml.safe_load((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text())
-    case["name"] = HOSTILE                    # control characters are refused on reading (tests/test_hostile.py)
+    case["name"] = HOSTILE  # control characters are refused on reading (tests/test_hostile.py)
     case["position"]["agency"] = "Dinas <A> & {{ B }}"
     path = tmp_path / "kasus.yaml"
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
-    result = aturan("issue", path, "--out", tmp_path / "out", "--registry", tmp_path / "reg.sqlite", "--pdf",
-                    "--as-of", "2026-02-01", "--issue-date", "2026-02-02")
+    result = aturan(
+        "issue",
+        path,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "reg.sqlite",
+        "--pdf",
+        "--as-of",
+        "2026-02-01",
+        "--issue-date",
+        "2026-02-02",
+    )
     assert result.exit_code == 0, result.stderr
     document = next((tmp_path / "out").glob("*.docx"))
     text = "\n".join(p.text for p in docx.Document(str(document)).paragraphs)
-    text += "\n".join(c.text for t in docx.Document(str(document)).tables for r in t.rows for c in r.cells)
+    text += "\n".join(
+        c.text for t in docx.Document(str(document)).tables for r in t.rows for c in r.cells
+    )
     assert HOSTILE in text and "Dinas <A> & {{ B }}" in text
-    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(str(document.with_suffix(".pdf"))).pages)
+    pdf_text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(str(document.with_suffix(".pdf"))).pages
+    )
     assert "Ñoño" in pdf_text and "& <Rekan>" in pdf_text and "{{ nama }}" in pdf_text
 
 
 def test_a_broken_template_tag_fails_rules_check_naming_the_template(aturan, project_copy):
     import io
     import zipfile
+
     template = project_copy / "templates" / "docx" / "undangan_uji.docx"
     source = zipfile.ZipFile(template)
     buffer = io.BytesIO()
@@ -250,6 +338,7 @@ def test_document_text_and_structure_snapshot(issued, snapshot, doc_type):
 
 # --- documents print the decision; --issue-date is checked (issue 8, items 9 and 10) ---
 
+
 def _sample_case(tmp_path, index, change=None):
     """One participant of the sample cohort as its own case file, optionally changed."""
     case = yaml.safe_load(COHORT.read_text())["cases"][index]
@@ -262,6 +351,7 @@ def _sample_case(tmp_path, index, change=None):
 
 def _decision(aturan, case, as_of, *extra):
     import json
+
     result = aturan("decide", case, "--as-of", as_of, "--format", "json", *extra)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.output)
@@ -277,16 +367,27 @@ def _file(out, row):
     return out / (row["number"].replace("/", "-") + ".docx")
 
 
-def test_recommendation_letter_states_the_decisions_development_days_and_retest_date(aturan, tmp_path):
+def test_recommendation_letter_states_the_decisions_development_days_and_retest_date(
+    aturan, tmp_path
+):
     from aturan.documents import tanggal
+
     reform = tmp_path / "pengembangan-30-hari.yaml"
-    reform.write_text("name: Pengembangan 30 hari\nparameters:\n  - id: development.days\n    from: 2023-12-01\n"
-                      "    value: 30\n    reference: [paper-lan-2023:iv-a-1-d-2-60-hari]\n", encoding="utf-8")
+    reform.write_text(
+        "name: Pengembangan 30 hari\nparameters:\n  - id: development.days\n    from: 2023-12-01\n"
+        "    value: 30\n    reference: [paper-lan-2023:iv-a-1-d-2-60-hari]\n",
+        encoding="utf-8",
+    )
     sari = _sample_case(tmp_path, 2)
     life = _decision(aturan, sari, "2027-01-10", "--reform", reform)["lifecycle"]
-    assert life["development"]["days"] == 30 and life["next_step"]["from"] == life["development"]["retest_from"]
+    assert (
+        life["development"]["days"] == 30
+        and life["next_step"]["from"] == life["development"]["retest_from"]
+    )
     out = tmp_path / "out"
-    result = aturan("issue", sari, "--out", out, "--registry", out / "reg.sqlite", "--reform", reform, *ISSUE)
+    result = aturan(
+        "issue", sari, "--out", out, "--registry", out / "reg.sqlite", "--reform", reform, *ISSUE
+    )
     assert result.exit_code == 0, result.stderr
     rows = {r["doc_type"]: r for r in registry_rows(out / "reg.sqlite")}
     letter = _docx_text(_file(out, rows["rekomendasi_pengembangan"]))
@@ -300,12 +401,22 @@ def test_recommendation_letter_states_the_decisions_development_days_and_retest_
 
 def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(aturan, tmp_path):
     out = tmp_path / "out"
-    result = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2027-01-10",
-                    "--issue-date", "2019-01-11")
+    result = aturan(
+        "issue",
+        COHORT,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2019-01-11",
+    )
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     refusals = [line for line in result.stderr.splitlines() if line.startswith("galat:")]
-    assert len(refusals) == 15          # every document the cohort calls for, each named
+    assert len(refusals) == 15  # every document the cohort calls for, each named
     sttp = next(line for line in refusals if "(sttp)" in line and "NIP 198503152010011001" in line)
     assert "11 Januari 2019" in sttp and "30 Juni 2026" in sttp
     assert registry_rows(out / "reg.sqlite") == []
@@ -317,12 +428,25 @@ def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(at
 def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
     """Dated 1 November 2026: what happened by then is issued; the letters about later events are refused."""
     out = tmp_path / "out"
-    result = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2027-01-10",
-                    "--issue-date", "2026-11-01")
+    result = aturan(
+        "issue",
+        COHORT,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2026-11-01",
+    )
     assert result.exit_code == 2
     issued = {(r["nip"], r["doc_type"]) for r in registry_rows(out / "reg.sqlite")}
-    assert ("198503152010011001", "sertifikat_kompetensi") in issued        # assessed 15 October 2026
-    assert ("197911222005012003", "rekomendasi_pengembangan") not in issued  # assessed 1 December 2026
+    assert ("198503152010011001", "sertifikat_kompetensi") in issued  # assessed 15 October 2026
+    assert (
+        "197911222005012003",
+        "rekomendasi_pengembangan",
+    ) not in issued  # assessed 1 December 2026
     assert "(rekomendasi_pengembangan) untuk NIP 197911222005012003" in result.stderr
     assert "1 Desember 2026" in result.stderr
     again = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE)
@@ -337,32 +461,74 @@ def test_a_competency_certificate_is_not_dated_on_or_after_its_expiry(aturan, tm
     expires = _decision(aturan, budi, "2027-01-10")["lifecycle"]["certificate_expires_on"]
     assert expires == "2029-10-15"
     late = tmp_path / "late"
-    result = aturan("issue", budi, "--out", late, "--registry", late / "reg.sqlite", "--as-of", "2027-01-10",
-                    "--issue-date", expires)
+    result = aturan(
+        "issue",
+        budi,
+        "--out",
+        late,
+        "--registry",
+        late / "reg.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        expires,
+    )
     assert result.exit_code == 2
     assert "(sertifikat_kompetensi) untuk NIP 198503152010011001" in result.stderr
     assert "kedaluwarsa pada 15 Oktober 2029" in result.stderr
     types = {r["doc_type"] for r in registry_rows(late / "reg.sqlite")}
     assert "sertifikat_kompetensi" not in types and "sttp" in types
     ok = tmp_path / "ok"
-    result = aturan("issue", budi, "--out", ok, "--registry", ok / "reg.sqlite", "--as-of", "2027-01-10",
-                    "--issue-date", "2029-10-14")
+    result = aturan(
+        "issue",
+        budi,
+        "--out",
+        ok,
+        "--registry",
+        ok / "reg.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2029-10-14",
+    )
     assert result.exit_code == 0, result.stderr
     assert "sertifikat_kompetensi" in {r["doc_type"] for r in registry_rows(ok / "reg.sqlite")}
 
 
-def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_start(aturan, tmp_path):
-    joko = _sample_case(tmp_path, 0)          # training starts 1 March 2027
+def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_start(
+    aturan, tmp_path
+):
+    joko = _sample_case(tmp_path, 0)  # training starts 1 March 2027
     late = tmp_path / "late"
-    result = aturan("issue", joko, "--out", late, "--registry", late / "reg.sqlite", "--as-of", "2027-01-10",
-                    "--issue-date", "2027-03-01")
+    result = aturan(
+        "issue",
+        joko,
+        "--out",
+        late,
+        "--registry",
+        late / "reg.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2027-03-01",
+    )
     assert result.exit_code == 2
     assert "(permintaan_asesmen_awal) untuk NIP 199002012015031002" in result.stderr
     assert "1 Maret 2027" in result.stderr
     assert registry_rows(late / "reg.sqlite") == []
     ok = tmp_path / "ok"
-    result = aturan("issue", joko, "--out", ok, "--registry", ok / "reg.sqlite", "--as-of", "2027-01-10",
-                    "--issue-date", "2027-02-28")
+    result = aturan(
+        "issue",
+        joko,
+        "--out",
+        ok,
+        "--registry",
+        ok / "reg.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2027-02-28",
+    )
     assert result.exit_code == 0, result.stderr
     assert [r["doc_type"] for r in registry_rows(ok / "reg.sqlite")] == ["permintaan_asesmen_awal"]
 
@@ -371,38 +537,78 @@ def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attemp
     """A re-test while the certificate still holds is rejected: the certificate keeps the valid result."""
     from aturan.documents import tanggal
     from aturan.vocabulary import COMPETENCIES, label
+
     def rejected_retest(case):
-        case["events"].append({"type": "post_assessment", "date": "2027-08-01",
-                               "levels": {key: 2 for key in case["events"][1]["levels"]}})
+        case["events"].append(
+            {
+                "type": "post_assessment",
+                "date": "2027-08-01",
+                "levels": {key: 2 for key in case["events"][1]["levels"]},
+            }
+        )
+
     budi = _sample_case(tmp_path, 1, rejected_retest)
     decision = _decision(aturan, budi, "2027-08-10")
     life = decision["lifecycle"]
     assert life["attempt"]["valid"] is False and life["result"]["date"] == "2026-10-15"
     out = tmp_path / "out"
-    result = aturan("issue", budi, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2027-08-10",
-                    "--issue-date", "2027-08-11")
+    result = aturan(
+        "issue",
+        budi,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--as-of",
+        "2027-08-10",
+        "--issue-date",
+        "2027-08-11",
+    )
     assert result.exit_code == 0, result.stderr
-    row = next(r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi")
+    row = next(
+        r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi"
+    )
     document = docx.Document(str(_file(out, row)))
     names = {label(COMPETENCIES, key): key for key in COMPETENCIES}
-    printed = {names[cells[1]]: (int(cells[2]), int(cells[3]))
-               for t in document.tables for r in t.rows
-               for cells in [[c.text.strip() for c in r.cells]] if len(cells) >= 4 and cells[1] in names}
+    printed = {
+        names[cells[1]]: (int(cells[2]), int(cells[3]))
+        for t in document.tables
+        for r in t.rows
+        for cells in [[c.text.strip() for c in r.cells]]
+        if len(cells) >= 4 and cells[1] in names
+    }
     result_ = life["result"]
-    assert printed == {key: (level, result_["standard_level"]) for key, level in result_["levels"].items()}
+    assert printed == {
+        key: (level, result_["standard_level"]) for key, level in result_["levels"].items()
+    }
     assert tanggal(result_["date"]) in _docx_text(_file(out, row))
 
 
-def test_a_participation_certificate_holder_is_invited_from_the_decisions_date_without_an_invented_window(aturan, tmp_path):
+def test_a_participation_certificate_holder_is_invited_from_the_decisions_date_without_an_invented_window(
+    aturan, tmp_path
+):
     def holder(case):
         case.pop("events")
-        case["evidence"] = [{"type": "sertifikat_keikutsertaan", "date": "2025-07-01", "program": "pka"}]
+        case["evidence"] = [
+            {"type": "sertifikat_keikutsertaan", "date": "2025-07-01", "program": "pka"}
+        ]
+
     budi = _sample_case(tmp_path, 1, holder)
     step = _decision(aturan, budi, "2026-02-01")["lifecycle"]["next_step"]
     assert step == {"action": "uji_kompetensi", "from": "2025-07-01", "until": None}
     out = tmp_path / "out"
-    result = aturan("issue", budi, "--out", out, "--registry", out / "reg.sqlite", "--as-of", "2026-02-01",
-                    "--issue-date", "2026-02-02")
+    result = aturan(
+        "issue",
+        budi,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--as-of",
+        "2026-02-01",
+        "--issue-date",
+        "2026-02-02",
+    )
     assert result.exit_code == 0, result.stderr
     row = next(r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "undangan_uji")
     text = _docx_text(_file(out, row))

@@ -1,9 +1,13 @@
 """Snapshots of `aturan explain`: what an auditor reads. Review changes to them like law changes."""
-import pytest
 
+import pytest
 from conftest import ROOT
 
-SAMPLES = ["budi-petahana-administrator.yaml", "sari-suksesor-jpt-pratama.yaml", "joko-tanpa-asesmen.yaml"]
+SAMPLES = [
+    "budi-petahana-administrator.yaml",
+    "sari-suksesor-jpt-pratama.yaml",
+    "joko-tanpa-asesmen.yaml",
+]
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
@@ -14,10 +18,14 @@ def test_explain_indonesian(aturan, snapshot, sample):
 
 
 def test_explain_english(aturan, snapshot):
-    result = aturan("explain", ROOT / "samples" / SAMPLES[0], "--as-of", "2026-02-01", "--lang", "en")
+    result = aturan(
+        "explain", ROOT / "samples" / SAMPLES[0], "--as-of", "2026-02-01", "--lang", "en"
+    )
     assert _stable(result.output) == snapshot
 
 
 def _stable(text: str) -> str:
     """The rules version line changes with every edit of rules/ or regulations/; the rest must not drift silently."""
-    return "\n".join(line for line in text.splitlines() if not line.startswith(("Versi aturan", "Rules version")))
+    return "\n".join(
+        line for line in text.splitlines() if not line.startswith(("Versi aturan", "Rules version"))
+    )

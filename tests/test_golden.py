@@ -1,10 +1,11 @@
 """The golden cases in golden/ are the contract with the drafters; pytest runs each one."""
+
 import pytest
+from conftest import ROOT
 
 from aturan.decide import Decider
 from aturan.drafting import golden_files, load_golden, run_test
 from aturan.law import load_rulebook
-from conftest import ROOT
 
 DECIDER = Decider(load_rulebook(ROOT))
 CASES = [(path, test) for path in golden_files([ROOT / "golden"]) for test in load_golden(path)]
@@ -26,11 +27,14 @@ def test_every_rule_is_exercised_by_some_golden_case():
 
 def test_aturan_test_reports_a_broken_expectation(aturan, tmp_path):
     golden = tmp_path / "broken.yaml"
-    golden.write_text(f"""- name: harapan yang salah
+    golden.write_text(
+        f"""- name: harapan yang salah
   as_of: 2026-02-01
-  case_file: {ROOT / 'samples' / 'budi-petahana-administrator.yaml'}
+  case_file: {ROOT / "samples" / "budi-petahana-administrator.yaml"}
   expect: {{category: KMS}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = aturan("test", golden)
     assert result.exit_code == 1
     assert "GAGAL" in result.output and "category: diharapkan 'KMS', hasilnya 'MS'" in result.output

@@ -4,6 +4,7 @@ traceback; and what comes out (CSV, files, terminal text) is never dangerous.
 
 Each parametrized input below is distinct. The counts per class are in the ids.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,20 +15,29 @@ from pathlib import Path
 
 import pytest
 import yaml
-from openpyxl import Workbook
-
 from conftest import ROOT
+from openpyxl import Workbook
 
 BUDI = (ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8")
 AS_OF = "2026-02-01"
-LEVELS = ["integritas", "kerja_sama", "komunikasi", "orientasi_hasil", "pelayanan_publik",
-          "pengembangan_diri", "mengelola_perubahan", "pengambilan_keputusan"]
+LEVELS = [
+    "integritas",
+    "kerja_sama",
+    "komunikasi",
+    "orientasi_hasil",
+    "pelayanan_publik",
+    "pengembangan_diri",
+    "mengelola_perubahan",
+    "pengambilan_keputusan",
+]
 
 
 def refused(result, path, *words, code=2):
     """Exit `code`, no traceback, and a message on stderr naming the file and the given words."""
     text = result.stderr + result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in text
     assert result.exit_code == code, text
     assert str(path) in result.stderr or Path(path).name in result.stderr, result.stderr
@@ -38,14 +48,19 @@ def refused(result, path, *words, code=2):
 # --- 1. File-level classes, through every command that reads the file ---------------------------
 
 BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
 DEEP = "[" * 20000 + "]" * 20000
 
 FILE_CLASSES = {
     # name: (suffix, bytes or None for missing / "DIR" for a folder, words in the message)
     "missing": (".yaml", None, ["tidak ditemukan"]),
     "directory": (".yaml", "DIR", ["folder"]),
-    "latin1": (".yaml", "nip: \"198503152010011001\"\nname: Jos\xe9\n".encode("latin-1"), ["UTF-8", ":2"]),
+    "latin1": (
+        ".yaml",
+        'nip: "198503152010011001"\nname: Jos\xe9\n'.encode("latin-1"),
+        ["UTF-8", ":2"],
+    ),
     "utf16": (".yaml", "nip: x\n".encode("utf-16"), ["UTF-8"]),
     "empty": (".yaml", b"", ["kosong"]),
     "blank": (".yaml", b"   \n\n  \n", ["kosong"]),
@@ -54,19 +69,37 @@ FILE_CLASSES = {
     "tab_indent_yaml": (".yaml", b"nip: 1\n\tname: x\n", ["YAML tidak valid", ":2"]),
     "nul_byte_yaml": (".yaml", b"nip: 1\nname: a\x00b\n", ["YAML tidak valid"]),
     "deep_yaml": (".yaml", ("nip: " + DEEP + "\n").encode(), ["bersarang", ":1"]),
-    "deep_block_yaml": (".yaml", "".join("  " * i + f"k{i}:\n" for i in range(60)).encode(), ["bersarang"]),
+    "deep_block_yaml": (
+        ".yaml",
+        "".join("  " * i + f"k{i}:\n" for i in range(60)).encode(),
+        ["bersarang"],
+    ),
     "complex_key": (".yaml", b"? [a, b]\n: 1\nnip: x\n", ["kunci kompleks", ":1"]),
-    "duplicate_key_yaml": (".yaml", b"nip: \"198503152010011001\"\nname: A\nnip: \"198001012005011001\"\n",
-                           ["dua kali", "nip", ":3"]),
+    "duplicate_key_yaml": (
+        ".yaml",
+        b'nip: "198503152010011001"\nname: A\nnip: "198001012005011001"\n',
+        ["dua kali", "nip", ":3"],
+    ),
     "alias_bomb": (".yaml", BOMB.encode(), ["alias"]),
     "huge_int_yaml": (".yaml", ("nip: " + "9" * 5000 + "\n").encode(), ["tidak dapat dibaca"]),
-    "malformed_json": (".json", b'{"nip": "198503152010011001",\n "name": }', ["JSON tidak valid", ":2"]),
+    "malformed_json": (
+        ".json",
+        b'{"nip": "198503152010011001",\n "name": }',
+        ["JSON tidak valid", ":2"],
+    ),
     "empty_json": (".json", b"", ["kosong"]),
     "deep_json": (".json", ('{"nip": ' + DEEP + "}").encode(), ["bersarang", ":1"]),
-    "duplicate_key_json": (".json", b'{"nip": "198503152010011001",\n "name": "A",\n "nip": "198001012005011001"}',
-                           ["dua kali", "nip", ":3"]),
+    "duplicate_key_json": (
+        ".json",
+        b'{"nip": "198503152010011001",\n "name": "A",\n "nip": "198001012005011001"}',
+        ["dua kali", "nip", ":3"],
+    ),
     "nan_json": (".json", b'{"nip": "198503152010011001",\n "jpm": NaN}', ["terhingga", ":2"]),
-    "infinity_json": (".json", b'{"nip": "198503152010011001",\n\n "jpm": -Infinity}', ["terhingga", ":3"]),
+    "infinity_json": (
+        ".json",
+        b'{"nip": "198503152010011001",\n\n "jpm": -Infinity}',
+        ["terhingga", ":3"],
+    ),
     "latin1_json": (".json", '{"name": "Jos\xe9"}'.encode("latin-1"), ["UTF-8"]),
 }
 
@@ -77,13 +110,37 @@ COMMANDS = {
     # name: (arguments with {f} for the hostile file and {tmp} for a scratch folder)
     "decide": ["decide", "{f}", "--as-of", AS_OF],
     "explain": ["explain", "{f}", "--as-of", AS_OF],
-    "issue": ["issue", "{f}", "--out", "{tmp}/out", "--registry", "{tmp}/reg.sqlite", "--as-of", AS_OF],
+    "issue": [
+        "issue",
+        "{f}",
+        "--out",
+        "{tmp}/out",
+        "--registry",
+        "{tmp}/reg.sqlite",
+        "--as-of",
+        AS_OF,
+    ],
     "batch": ["batch", "{f}", "--out", "{tmp}/out", "--workers", "1", "--as-of", AS_OF],
     "compare": ["compare", "{f}", "--out", "{tmp}/out", "--workers", "1", "--as-of", AS_OF],
-    "diff_cohort": ["diff", "{f}", "--reform", str(GOOD_REFORM), "--workers", "1", "--as-of", AS_OF],
+    "diff_cohort": [
+        "diff",
+        "{f}",
+        "--reform",
+        str(GOOD_REFORM),
+        "--workers",
+        "1",
+        "--as-of",
+        AS_OF,
+    ],
     "test_golden": ["test", "{f}"],
-    "decide_reform": ["decide", str(ROOT / "samples" / "budi-petahana-administrator.yaml"), "--reform", "{f}",
-                      "--as-of", AS_OF],
+    "decide_reform": [
+        "decide",
+        str(ROOT / "samples" / "budi-petahana-administrator.yaml"),
+        "--reform",
+        "{f}",
+        "--as-of",
+        AS_OF,
+    ],
 }
 # A reform and a golden file are YAML only; a JSON file is read as YAML there, and still refused.
 YAML_ONLY = {"decide_reform", "test_golden"}
@@ -103,7 +160,7 @@ def _write(tmp_path, name, suffix, content) -> Path:
 def test_every_reading_command_refuses_a_hostile_file(aturan, tmp_path, command, name):
     suffix, content, words = FILE_CLASSES[name]
     if command in YAML_ONLY and suffix == ".json":
-        words = []             # read as YAML there: refused, in YAML's words
+        words = []  # read as YAML there: refused, in YAML's words
     path = _write(tmp_path, name, suffix, content)
     args = [a.replace("{f}", str(path)).replace("{tmp}", str(tmp_path)) for a in COMMANDS[command]]
     result = aturan(*args)
@@ -115,7 +172,12 @@ def test_every_reading_command_refuses_a_hostile_file(aturan, tmp_path, command,
 def test_a_bom_is_dropped_and_lines_still_count(aturan, tmp_path):
     path = tmp_path / "kasus.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + BUDI.replace("integritas: 3,", "integritas: 9,").encode())
-    refused(aturan("decide", path, "--as-of", AS_OF), path, "kasus.yaml:13", "assessments[0].levels.integritas")
+    refused(
+        aturan("decide", path, "--as-of", AS_OF),
+        path,
+        "kasus.yaml:13",
+        "assessments[0].levels.integritas",
+    )
     path.write_bytes(b"\xef\xbb\xbf" + BUDI.encode())
     assert aturan("decide", path, "--as-of", AS_OF).exit_code == 0
 
@@ -123,11 +185,22 @@ def test_a_bom_is_dropped_and_lines_still_count(aturan, tmp_path):
 def test_a_bom_json_case_is_read_by_decide_and_issue_alike(aturan, tmp_path):
     data = yaml.safe_load(BUDI)
     data["assessments"][0]["date"] = data["assessments"][0]["date"].isoformat()
-    data["training"] = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data["training"].items()}
+    data["training"] = {
+        k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in data["training"].items()
+    }
     path = tmp_path / "kasus.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(data).encode())
     assert aturan("decide", path, "--as-of", AS_OF).exit_code == 0
-    result = aturan("issue", path, "--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite", "--as-of", AS_OF)
+    result = aturan(
+        "issue",
+        path,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "r.sqlite",
+        "--as-of",
+        AS_OF,
+    )
     assert result.exit_code == 0, result.stderr
 
 
@@ -136,15 +209,20 @@ def test_alias_and_nesting_refusals_are_structural_and_small(aturan, tmp_path, n
     """The refusal comes from a guard before expansion: the file is tiny and nothing is built from it.
     (Time measured by hand: about 0.6 s for the whole command, almost all of it Python start-up.)"""
     suffix, content, words = FILE_CLASSES[name]
-    path = _write(tmp_path, name, suffix, content if name == "alias_bomb" else b"nip: " + b"[" * 1000)
+    path = _write(
+        tmp_path, name, suffix, content if name == "alias_bomb" else b"nip: " + b"[" * 1000
+    )
     assert path.stat().st_size < 2048
     refused(aturan("decide", path, "--as-of", AS_OF), path, *words)
 
 
 def test_golden_files_may_use_aliases_but_not_expand_beyond_the_cap(aturan, tmp_path):
     path = tmp_path / "bom.yaml"
-    path.write_text("- &t0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"- &t{i} [{', '.join(['*t' + str(i - 1)] * 10)}]\n" for i in range(1, 7)), encoding="utf-8")
+    path.write_text(
+        "- &t0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"- &t{i} [{', '.join(['*t' + str(i - 1)] * 10)}]\n" for i in range(1, 7)),
+        encoding="utf-8",
+    )
     assert path.stat().st_size < 2048
     refused(aturan("test", path), path, "mengembang")
 
@@ -190,7 +268,9 @@ def test_rules_check_refuses_a_hostile_rule_file(aturan, project_copy, name):
     target = project_copy / "rules" / "30-kategori.yaml"
     target.write_bytes(RULE_BREAKS[name])
     result = aturan("rules", "check", root=project_copy)
-    assert result.exit_code in (1, 2) and (result.exception is None or isinstance(result.exception, SystemExit))
+    assert result.exit_code in (1, 2) and (
+        result.exception is None or isinstance(result.exception, SystemExit)
+    )
     assert "Traceback" not in result.stderr and "30-kategori.yaml" in result.stderr + result.output
 
 
@@ -225,7 +305,13 @@ def test_dates_outside_the_plausible_range_get_a_range_error(aturan, tmp_path, f
     old, new = DATE_FIELDS[field]
     path = tmp_path / "kasus.yaml"
     path.write_text(FULL.replace(old, new.format(d=value), 1), encoding="utf-8")
-    refused(aturan("decide", path, "--as-of", AS_OF), path, f"'{field}'", "di luar rentang", "1900-01-01")
+    refused(
+        aturan("decide", path, "--as-of", AS_OF),
+        path,
+        f"'{field}'",
+        "di luar rentang",
+        "1900-01-01",
+    )
 
 
 @pytest.mark.parametrize("option", ["--as-of", "--issue-date"])
@@ -233,27 +319,51 @@ def test_dates_outside_the_plausible_range_get_a_range_error(aturan, tmp_path, f
 def test_far_decision_and_issue_dates_are_refused(aturan, tmp_path, option, value):
     path = tmp_path / "kasus.yaml"
     path.write_text(BUDI, encoding="utf-8")
-    args = ["issue", path, "--out", tmp_path / "o", "--registry", tmp_path / "r.sqlite"] if option == "--issue-date" \
+    args = (
+        ["issue", path, "--out", tmp_path / "o", "--registry", tmp_path / "r.sqlite"]
+        if option == "--issue-date"
         else ["decide", path]
+    )
     result = aturan(*args, option, value)
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert option in result.stderr and "di luar rentang" in result.stderr
     assert not (tmp_path / "r.sqlite").exists()
 
 
-@pytest.mark.parametrize("value, words", [(".nan", "terhingga"), (".NaN", "terhingga"), (".inf", "rentang"),
-                                          ("-.inf", "rentang"), (".Inf", "rentang")])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (".nan", "terhingga"),
+        (".NaN", "terhingga"),
+        (".inf", "rentang"),
+        ("-.inf", "rentang"),
+        (".Inf", "rentang"),
+    ],
+)
 def test_non_finite_jpm_is_refused_naming_the_field(aturan, tmp_path, value, words):
     path = tmp_path / "kasus.yaml"
     path.write_text(BUDI.replace("    method:", f"    jpm: {value}\n    method:"), encoding="utf-8")
-    refused(aturan("decide", path, "--as-of", AS_OF), path, "'assessments[0].jpm'", words, "kasus.yaml:12")
+    refused(
+        aturan("decide", path, "--as-of", AS_OF),
+        path,
+        "'assessments[0].jpm'",
+        words,
+        "kasus.yaml:12",
+    )
 
 
 NIP = "198503152010011001"
 DIGIT_SCRIPTS = {
-    "arabic_indic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹", "fullwidth": "０１２３４５６７８９",
-    "devanagari": "०१२३४५६७८९", "bengali": "০১২৩৪৫৬৭৮৯", "thai": "๐๑๒๓๔๕๖๗๘๙", "myanmar": "၀၁၂၃၄၅၆၇၈၉",
-    "math_bold": "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗", "balinese": "᭐᭑᭒᭓᭔᭕᭖᭗᭘᭙", "javanese": "꧐꧑꧒꧓꧔꧕꧖꧗꧘꧙",
+    "arabic_indic": "٠١٢٣٤٥٦٧٨٩",
+    "persian": "۰۱۲۳۴۵۶۷۸۹",
+    "fullwidth": "０１２３４５６７８９",
+    "devanagari": "०१२३४५६७८९",
+    "bengali": "০১২৩৪৫৬৭৮৯",
+    "thai": "๐๑๒๓๔๕๖๗๘๙",
+    "myanmar": "၀၁၂၃၄၅၆၇၈၉",
+    "math_bold": "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",
+    "balinese": "᭐᭑᭒᭓᭔᭕᭖᭗᭘᭙",
+    "javanese": "꧐꧑꧒꧓꧔꧕꧖꧗꧘꧙",
 }
 
 
@@ -286,24 +396,47 @@ def test_implausible_nip_is_refused(aturan, tmp_path, name):
 
 
 BLANK_NAMES = {
-    "space": " ", "spaces": "     ", "nbsp": "\u00a0", "ideographic_space": "\u3000", "em_space": "\u2003",
-    "zero_width_space": "\u200b", "zwnj_zwj": "\u200c\u200d", "word_joiner": "\u2060", "bom": "\ufeff",
-    "soft_hyphen": "\u00ad", "digits_only": "12345", "punctuation": ". - ,", "zws_and_spaces": " \u200b \u200b ",
+    "space": " ",
+    "spaces": "     ",
+    "nbsp": "\u00a0",
+    "ideographic_space": "\u3000",
+    "em_space": "\u2003",
+    "zero_width_space": "\u200b",
+    "zwnj_zwj": "\u200c\u200d",
+    "word_joiner": "\u2060",
+    "bom": "\ufeff",
+    "soft_hyphen": "\u00ad",
+    "digits_only": "12345",
+    "punctuation": ". - ,",
+    "zws_and_spaces": " \u200b \u200b ",
 }
 
 
 @pytest.mark.parametrize("name", sorted(BLANK_NAMES))
 def test_blank_or_invisible_names_are_refused(aturan, tmp_path, name):
     path = tmp_path / "kasus.yaml"
-    path.write_text(BUDI.replace("name: Budi Santoso", f"name: {json.dumps(BLANK_NAMES[name])}"), encoding="utf-8")
+    path.write_text(
+        BUDI.replace("name: Budi Santoso", f"name: {json.dumps(BLANK_NAMES[name])}"),
+        encoding="utf-8",
+    )
     refused(aturan("decide", path, "--as-of", AS_OF), path, "'name'", "kasus.yaml:3")
 
 
 CONTROLS = {
     **{f"bidi_{cp:04x}": chr(cp) for cp in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]},
-    "lrm": "\u200e", "rlm": "\u200f", "alm": "\u061c", "escape_seq": "\x1b[31m", "bell": "\x07",
-    "nul": "\x00", "backspace": "\x08", "tab": "\t", "newline": "\n", "carriage_return": "\r",
-    "delete": "\x7f", "csi_c1": "\x9b", "vertical_tab": "\x0b",
+    "lrm": "\u200e",
+    "rlm": "\u200f",
+    "alm": "\u061c",
+    "escape_seq": "\x1b[31m",
+    "bell": "\x07",
+    "nul": "\x00",
+    "backspace": "\x08",
+    "tab": "\t",
+    "newline": "\n",
+    "carriage_return": "\r",
+    "delete": "\x7f",
+    "csi_c1": "\x9b",
+    "vertical_tab": "\x0b",
 }
 
 
@@ -311,10 +444,16 @@ CONTROLS = {
 def test_control_and_bidi_characters_in_the_name_are_refused(aturan, tmp_path, name):
     hostile = "Budi Sa" + CONTROLS[name] + "ntoso"
     path = tmp_path / "kasus.yaml"
-    path.write_text(BUDI.replace("name: Budi Santoso", f"name: {json.dumps(hostile)}"), encoding="utf-8")
-    refused(aturan("decide", path, "--as-of", AS_OF), path, "'name'", "tidak diizinkan", "kasus.yaml:3")
+    path.write_text(
+        BUDI.replace("name: Budi Santoso", f"name: {json.dumps(hostile)}"), encoding="utf-8"
+    )
+    refused(
+        aturan("decide", path, "--as-of", AS_OF), path, "'name'", "tidak diizinkan", "kasus.yaml:3"
+    )
     if name != "newline":
-        assert CONTROLS[name] not in result_text(aturan, path), "the hostile character is not echoed back"
+        assert CONTROLS[name] not in result_text(aturan, path), (
+            "the hostile character is not echoed back"
+        )
 
 
 def result_text(aturan, path):
@@ -323,11 +462,14 @@ def result_text(aturan, path):
 
 
 TEXT_FIELDS = {
-    "position.title": ("title: Kepala Bagian Umum", "title: \"Kepala\u202eBagian\""),
-    "position.agency": ("agency: Pemerintah Kabupaten Sumedang", "agency: \"Pemkab\u2066Sumedang\""),
-    "training.batch": ("batch: PKA Angkatan XII", "batch: \"PKA\\x1b[2J\""),
-    "assessments[0].institution": ("institution: UPT Penilaian Kompetensi Pegawai BKN", "institution: \"UPT\u202dBKN\""),
-    "evidence[0].number": ("number: A1", "number: \"A\u20691\""),
+    "position.title": ("title: Kepala Bagian Umum", 'title: "Kepala\u202eBagian"'),
+    "position.agency": ("agency: Pemerintah Kabupaten Sumedang", 'agency: "Pemkab\u2066Sumedang"'),
+    "training.batch": ("batch: PKA Angkatan XII", 'batch: "PKA\\x1b[2J"'),
+    "assessments[0].institution": (
+        "institution: UPT Penilaian Kompetensi Pegawai BKN",
+        'institution: "UPT\u202dBKN"',
+    ),
+    "evidence[0].number": ("number: A1", 'number: "A\u20691"'),
 }
 
 
@@ -342,8 +484,12 @@ def test_control_characters_are_refused_in_every_text_field(aturan, tmp_path, fi
 @pytest.mark.parametrize("length", [101, 150, 500, 5000])
 def test_names_longer_than_the_one_page_limit_are_refused(aturan, tmp_path, length):
     path = tmp_path / "kasus.yaml"
-    path.write_text(BUDI.replace("name: Budi Santoso", "name: " + ("Budi Santoso " * 500)[:length].strip() + "x"),
-                    encoding="utf-8")
+    path.write_text(
+        BUDI.replace(
+            "name: Budi Santoso", "name: " + ("Budi Santoso " * 500)[:length].strip() + "x"
+        ),
+        encoding="utf-8",
+    )
     refused(aturan("decide", path, "--as-of", AS_OF), path, "'name'", "kasus.yaml:3")
 
 
@@ -356,34 +502,65 @@ def test_a_name_of_exactly_the_limit_is_accepted(aturan, tmp_path):
     assert aturan("decide", path, "--as-of", AS_OF).exit_code == 0
 
 
-LIFECYCLE_CELLS = {"final_evaluation_date": "2026-06-30", "final_evaluation_result": "lulus",
-                   "post_assessment_date": "2026-12-01", **{f"post_{key}": "4" for key in LEVELS}, "post_jpm": "101"}
+LIFECYCLE_CELLS = {
+    "final_evaluation_date": "2026-06-30",
+    "final_evaluation_result": "lulus",
+    "post_assessment_date": "2026-12-01",
+    **{f"post_{key}": "4" for key in LEVELS},
+    "post_jpm": "101",
+}
 
 
-def test_issue_refuses_a_participant_whose_name_is_too_long_for_one_of_their_documents(aturan, tmp_path):
+def test_issue_refuses_a_participant_whose_name_is_too_long_for_one_of_their_documents(
+    aturan, tmp_path
+):
     """The competency certificate holds a 40-character name on one line (measured with LibreOffice,
     names in capitals); a longer one would push it onto a second page."""
-    long_name = "RADEN AJENG SITI NURHALIZA KARTIKASARI W"        # 40: fits
-    rows = [cohort_row(1, name=long_name, **LIFECYCLE_CELLS), cohort_row(2, name=long_name + "X", **LIFECYCLE_CELLS)]
+    long_name = "RADEN AJENG SITI NURHALIZA KARTIKASARI W"  # 40: fits
+    rows = [
+        cohort_row(1, name=long_name, **LIFECYCLE_CELLS),
+        cohort_row(2, name=long_name + "X", **LIFECYCLE_CELLS),
+    ]
     path = write_csv(tmp_path / "kohort.csv", rows)
-    result = aturan("issue", path, "--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite",
-                    "--as-of", "2027-01-10", "--issue-date", "2027-01-11")
+    result = aturan(
+        "issue",
+        path,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "r.sqlite",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2027-01-11",
+    )
     refused(result, path, "baris 3", "kolom 'name'", "sertifikat_kompetensi", code=1)
-    names = {r[0] for r in sqlite3.connect(tmp_path / "r.sqlite").execute("SELECT DISTINCT name FROM documents")}
+    names = {
+        r[0]
+        for r in sqlite3.connect(tmp_path / "r.sqlite").execute(
+            "SELECT DISTINCT name FROM documents"
+        )
+    }
     assert names == {long_name}
 
 
-LONG_100 = ("PROF. DR. IR. HJ. RADEN AJENG SITI NURHALIZA KARTIKASARI WAHYUNINGSIH PURNAMASARI, S.H., M.H., "
-            "M.KN., CPA")[:100]
+LONG_100 = (
+    "PROF. DR. IR. HJ. RADEN AJENG SITI NURHALIZA KARTIKASARI WAHYUNINGSIH PURNAMASARI, S.H., M.H., "
+    "M.KN., CPA"
+)[:100]
 
 
-@pytest.mark.parametrize("name", ["RADEN AJENG SITI NURHALIZA KARTIKASARI W", "Prof. Dr. Ir. Hj. Raden Ajeng Siti",
-                                  LONG_100])
+@pytest.mark.parametrize(
+    "name",
+    ["RADEN AJENG SITI NURHALIZA KARTIKASARI W", "Prof. Dr. Ir. Hj. Raden Ajeng Siti", LONG_100],
+)
 def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path, name):
     """Needs LibreOffice (as the other PDF tests do). The limit is in characters, measured with real names
     in capitals (the widest real names); a string of only W's or M's wraps sooner."""
     from pypdf import PdfReader
+
     from aturan.cases import name_limits
+
     limits = name_limits()
     cohort = yaml.safe_load((ROOT / "samples" / "kohort-dokumen.yaml").read_text(encoding="utf-8"))
     cases = cohort["cases"] if isinstance(cohort, dict) else cohort
@@ -391,10 +568,29 @@ def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path
         case["name"] = name
     path = tmp_path / "kohort.yaml"
     path.write_text(yaml.safe_dump(cohort, allow_unicode=True), encoding="utf-8")
-    result = aturan("issue", path, "--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite", "--pdf",
-                    "--as-of", "2027-01-10", "--issue-date", "2027-01-11")
-    rows = sqlite3.connect(tmp_path / "r.sqlite").execute("SELECT number, doc_type FROM documents").fetchall()
-    certificates = {t for t in ("sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan") if len(name) <= limits[t]}
+    result = aturan(
+        "issue",
+        path,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "r.sqlite",
+        "--pdf",
+        "--as-of",
+        "2027-01-10",
+        "--issue-date",
+        "2027-01-11",
+    )
+    rows = (
+        sqlite3.connect(tmp_path / "r.sqlite")
+        .execute("SELECT number, doc_type FROM documents")
+        .fetchall()
+    )
+    certificates = {
+        t
+        for t in ("sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan")
+        if len(name) <= limits[t]
+    }
     assert result.exit_code == (0 if len(name) <= 40 else 1), result.stderr
     assert certificates <= {doc_type for _, doc_type in rows}
     for number, doc_type in rows:
@@ -405,13 +601,24 @@ def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path
 
 # --- 4. Cohorts: one bad row never stops the others; each is named by row and column ------------
 
+
 def cohort_row(serial: int, **cells) -> dict:
     base = {
-        "nip": f"19850315201001{1 + serial % 2}{serial:03d}", "name": f"Peserta Contoh {serial}",
-        "position_tier": "administrator", "position_title": "Kepala Bagian Umum", "agency": "Pemkab Contoh",
-        "role": "incumbent", "projected_tier": "", "program": "pka", "training_start": "2026-03-02",
-        "training_end": "2026-06-30", "batch": "PKA 7", "assessment_date": "2025-05-10",
-        "assessment_purpose": "seleksi", "assessment_institution": "UPT Contoh", "assessment_jpm": "88.5",
+        "nip": f"19850315201001{1 + serial % 2}{serial:03d}",
+        "name": f"Peserta Contoh {serial}",
+        "position_tier": "administrator",
+        "position_title": "Kepala Bagian Umum",
+        "agency": "Pemkab Contoh",
+        "role": "incumbent",
+        "projected_tier": "",
+        "program": "pka",
+        "training_start": "2026-03-02",
+        "training_end": "2026-06-30",
+        "batch": "PKA 7",
+        "assessment_date": "2025-05-10",
+        "assessment_purpose": "seleksi",
+        "assessment_institution": "UPT Contoh",
+        "assessment_jpm": "88.5",
         **dict(zip(LEVELS, ["3", "3", "2", "3", "3", "2", "3", "3"])),
     }
     base.update(cells)
@@ -448,7 +655,9 @@ BAD_CELLS = {
 def test_batch_names_the_row_and_column_and_decides_the_other_rows(aturan, tmp_path, name):
     column, value = BAD_CELLS[name]
     as_of = "2026-01-30" if name == "assessment_after_as_of" else AS_OF
-    path = write_csv(tmp_path / "kohort.csv", [cohort_row(1), cohort_row(2, **{column: value}), cohort_row(3)])
+    path = write_csv(
+        tmp_path / "kohort.csv", [cohort_row(1), cohort_row(2, **{column: value}), cohort_row(3)]
+    )
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", as_of)
     refused(result, path, "baris 3", f"kolom '{column}'", code=1)
     decided = (tmp_path / "out" / "keputusan.jsonl").read_text(encoding="utf-8").splitlines()
@@ -459,19 +668,42 @@ def test_batch_names_the_row_and_column_and_decides_the_other_rows(aturan, tmp_p
 def test_issue_goes_on_past_a_bad_participant_and_exits_non_zero(aturan, tmp_path, name):
     column, value = BAD_CELLS[name]
     as_of = "2026-01-30" if name == "assessment_after_as_of" else AS_OF
-    path = write_csv(tmp_path / "kohort.csv", [cohort_row(1), cohort_row(2, **{column: value}), cohort_row(3)])
-    result = aturan("issue", path, "--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite", "--as-of", as_of)
+    path = write_csv(
+        tmp_path / "kohort.csv", [cohort_row(1), cohort_row(2, **{column: value}), cohort_row(3)]
+    )
+    result = aturan(
+        "issue",
+        path,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "r.sqlite",
+        "--as-of",
+        as_of,
+    )
     refused(result, path, "baris 3", f"kolom '{column}'", code=1)
-    names = {r[0] for r in sqlite3.connect(tmp_path / "r.sqlite").execute("SELECT DISTINCT name FROM documents")}
+    names = {
+        r[0]
+        for r in sqlite3.connect(tmp_path / "r.sqlite").execute(
+            "SELECT DISTINCT name FROM documents"
+        )
+    }
     assert names == {"Peserta Contoh 1", "Peserta Contoh 3"}
 
 
 def test_compare_and_diff_go_on_past_a_bad_row(aturan, tmp_path):
-    path = write_csv(tmp_path / "kohort.csv", [cohort_row(1), cohort_row(2, assessment_date="2026-01-31"), cohort_row(3)])
-    result = aturan("compare", path, "--out", tmp_path / "c", "--workers", "1", "--as-of", "2026-01-30")
+    path = write_csv(
+        tmp_path / "kohort.csv",
+        [cohort_row(1), cohort_row(2, assessment_date="2026-01-31"), cohort_row(3)],
+    )
+    result = aturan(
+        "compare", path, "--out", tmp_path / "c", "--workers", "1", "--as-of", "2026-01-30"
+    )
     refused(result, path, "baris 3", "kolom 'assessment_date'", code=1)
     assert "| Diputuskan" in result.output.replace("│", "|") and " 2 " in result.output
-    result = aturan("diff", path, "--reform", GOOD_REFORM, "--workers", "1", "--as-of", "2026-01-30")
+    result = aturan(
+        "diff", path, "--reform", GOOD_REFORM, "--workers", "1", "--as-of", "2026-01-30"
+    )
     refused(result, path, "baris 3", "kolom 'assessment_date'", code=1)
 
 
@@ -484,12 +716,23 @@ def test_yaml_and_json_cohorts_name_the_case_of_a_late_error(aturan, tmp_path, s
         case["assessments"][0]["date"] = str(case["assessments"][0]["date"])
         case["training"] = {k: str(v) for k, v in case["training"].items()}
     path = tmp_path / f"kohort{suffix}"
-    path.write_text(json.dumps(cases) if suffix == ".json" else yaml.safe_dump(cases), encoding="utf-8")
-    result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2026-01-30")
-    refused(result, path, "'assessments[0].date'", "kasus ke-2" if suffix == ".json" else "baris", code=1)
+    path.write_text(
+        json.dumps(cases) if suffix == ".json" else yaml.safe_dump(cases), encoding="utf-8"
+    )
+    result = aturan(
+        "batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", "2026-01-30"
+    )
+    refused(
+        result,
+        path,
+        "'assessments[0].date'",
+        "kasus ke-2" if suffix == ".json" else "baris",
+        code=1,
+    )
 
 
 # --- 5. XLSX: percentages, formulas without a value, times --------------------------------------
+
 
 def write_xlsx(path: Path, rows: list[dict], tweak=None) -> Path:
     book = Workbook()
@@ -508,6 +751,7 @@ def test_xlsx_percentage_is_read_as_percent(aturan, tmp_path):
     def percent(sheet, header):
         cell = sheet.cell(row=2, column=header.index("assessment_jpm") + 1)
         cell.value, cell.number_format = 0.855, "0.0%"
+
     path = write_xlsx(tmp_path / "k.xlsx", [cohort_row(1)], percent)
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stderr
@@ -519,6 +763,7 @@ def test_xlsx_percentage_is_read_as_percent(aturan, tmp_path):
 def test_xlsx_formula_without_a_value_is_refused_with_row_and_column(aturan, tmp_path, column):
     def formula(sheet, header):
         sheet.cell(row=3, column=header.index(column) + 1).value = "=1+1"
+
     path = write_xlsx(tmp_path / "k.xlsx", [cohort_row(1), cohort_row(2)], formula)
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF)
     refused(result, path, "baris 3", f"kolom '{column}'", "rumus", code=1)
@@ -527,6 +772,7 @@ def test_xlsx_formula_without_a_value_is_refused_with_row_and_column(aturan, tmp
 @pytest.mark.parametrize("column", ["training_start", "training_end", "assessment_date"])
 def test_xlsx_datetime_with_a_time_is_refused_like_csv(aturan, tmp_path, column):
     import datetime as dt
+
     rows = [cohort_row(1)]
     rows[0][column] = dt.datetime.fromisoformat(rows[0][column] + "T23:59:00")
     path = write_xlsx(tmp_path / "k.xlsx", rows)
@@ -534,11 +780,17 @@ def test_xlsx_datetime_with_a_time_is_refused_like_csv(aturan, tmp_path, column)
     refused(result, path, "baris 2", f"kolom '{column}'", "tanggal", code=1)
     rows[0][column] = dt.datetime.fromisoformat(rows[0][column].date().isoformat())
     write_xlsx(path, rows)
-    assert aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF).exit_code == 0
+    assert (
+        aturan(
+            "batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF
+        ).exit_code
+        == 0
+    )
 
 
 def _damaged_xlsx(tmp_path, name):
     import zipfile
+
     good = write_xlsx(tmp_path / "good.xlsx", [cohort_row(1)])
     if name == "truncated":
         return good.read_bytes()[:600]
@@ -547,8 +799,13 @@ def _damaged_xlsx(tmp_path, name):
     if name == "csv_named_xlsx":
         return b"nip,name\n1,2\n"
     source, buffer = zipfile.ZipFile(good), __import__("io").BytesIO()
-    part = {"sheet": "xl/worksheets/sheet1.xml", "workbook": "xl/workbook.xml", "styles": "xl/styles.xml",
-            "content_types": "[Content_Types].xml", "no_sheet": "xl/worksheets/sheet1.xml"}[name]
+    part = {
+        "sheet": "xl/worksheets/sheet1.xml",
+        "workbook": "xl/workbook.xml",
+        "styles": "xl/styles.xml",
+        "content_types": "[Content_Types].xml",
+        "no_sheet": "xl/worksheets/sheet1.xml",
+    }[name]
     with zipfile.ZipFile(buffer, "w") as target:
         for item in source.namelist():
             if item == part and name == "no_sheet":
@@ -557,16 +814,30 @@ def _damaged_xlsx(tmp_path, name):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("name", ["truncated", "random", "csv_named_xlsx", "sheet", "workbook", "styles",
-                                  "content_types", "no_sheet"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "truncated",
+        "random",
+        "csv_named_xlsx",
+        "sheet",
+        "workbook",
+        "styles",
+        "content_types",
+        "no_sheet",
+    ],
+)
 def test_a_damaged_xlsx_is_refused(aturan, tmp_path, name):
     path = tmp_path / "kohort.xlsx"
     path.write_bytes(_damaged_xlsx(tmp_path, name))
-    refused(aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF), path)
+    refused(
+        aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF), path
+    )
 
 
 def _zip_bomb(path: Path, member: str, size: int = 60_000_000) -> Path:
     import zipfile
+
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         with archive.open(member, "w") as handle:
             chunk = b" " * 1_000_000
@@ -577,16 +848,25 @@ def _zip_bomb(path: Path, member: str, size: int = 60_000_000) -> Path:
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(aturan, issued, suffix):
-    path = _zip_bomb(issued / f"bom{suffix}", "xl/worksheets/sheet1.xml" if suffix == ".xlsx" else "word/document.xml")
+    path = _zip_bomb(
+        issued / f"bom{suffix}",
+        "xl/worksheets/sheet1.xml" if suffix == ".xlsx" else "word/document.xml",
+    )
     assert path.stat().st_size < 200_000
-    args = ["batch", path, "--out", issued / "o", "--workers", "1"] if suffix == ".xlsx" else \
-        ["verify", path, "--registry", issued / "reg.sqlite"]
+    args = (
+        ["batch", path, "--out", issued / "o", "--workers", "1"]
+        if suffix == ".xlsx"
+        else ["verify", path, "--registry", issued / "reg.sqlite"]
+    )
     refused(aturan(*args), path, "bom zip")
 
 
 # --- 6. Safe output ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\",\"klik\")"])
+
+@pytest.mark.parametrize(
+    "name", ["=1+2", "+SUM(A1)", "-2+3", "@cmd", '=HYPERLINK("http://x","klik")']
+)
 def test_csv_cells_are_neutralised_against_formula_injection(aturan, tmp_path, name):
     path = write_csv(tmp_path / "kohort.csv", [cohort_row(1, name=name + " Budi")])
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF)
@@ -607,14 +887,26 @@ def test_a_planted_symlink_is_replaced_not_written_through(aturan, tmp_path, out
     assert aturan("batch", path, "--out", out, "--workers", "1", "--as-of", AS_OF).exit_code == 0
     assert target.read_text(encoding="utf-8") == "jangan ditimpa"
     assert not (out / output).is_symlink() and (out / output).stat().st_size > 0
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no temporary file is left behind"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], (
+        "no temporary file is left behind"
+    )
 
 
 def test_issue_replaces_a_symlink_planted_at_the_document_name(aturan, tmp_path):
     case = tmp_path / "kasus.yaml"
     case.write_text(BUDI, encoding="utf-8")
-    args = ["issue", case, "--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite", "--as-of", AS_OF,
-            "--issue-date", "2026-02-02"]
+    args = [
+        "issue",
+        case,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "r.sqlite",
+        "--as-of",
+        AS_OF,
+        "--issue-date",
+        "2026-02-02",
+    ]
     assert aturan(*args).exit_code == 0
     document = next((tmp_path / "out").glob("*.docx"))
     target = tmp_path / "precious.txt"
@@ -627,19 +919,31 @@ def test_issue_replaces_a_symlink_planted_at_the_document_name(aturan, tmp_path)
 
 def _stamp_and_bundle(args):
     from aturan import pdf
+
     folder, rounds = args
     files = sorted(Path(folder).glob("doc-*.pdf"))
     import datetime as dt
+
     for _ in range(rounds):
         for index, path in enumerate(files):
-            pdf.stamp(path, title=f"T{index}", subject="s", number=f"N{index}", decision_id="d", rules_version="v",
-                      content_hash="h", issue_date=dt.date(2026, 2, 2))
+            pdf.stamp(
+                path,
+                title=f"T{index}",
+                subject="s",
+                number=f"N{index}",
+                decision_id="d",
+                rules_version="v",
+                content_hash="h",
+                issue_date=dt.date(2026, 2, 2),
+            )
         pdf.bundle(files, Path(folder) / "bundel-cetak.pdf")
 
 
 def test_concurrent_stamp_and_bundle_into_one_folder_never_corrupt_a_file(tmp_path):
     import multiprocessing
+
     from pypdf import PdfReader, PdfWriter
+
     for index in range(6):
         writer = PdfWriter()
         for _ in range(3):
@@ -661,24 +965,40 @@ def test_an_output_folder_that_is_a_file_is_refused(aturan, tmp_path, command):
     blocker.write_text("berkas", encoding="utf-8")
     path = write_csv(tmp_path / "kohort.csv", [cohort_row(1)])
     extra = ["--registry", tmp_path / "r.sqlite"] if command == "issue" else ["--workers", "1"]
-    refused(aturan(command, path, "--out", blocker, *extra, "--as-of", AS_OF), blocker, "folder keluaran")
+    refused(
+        aturan(command, path, "--out", blocker, *extra, "--as-of", AS_OF),
+        blocker,
+        "folder keluaran",
+    )
     assert blocker.read_text(encoding="utf-8") == "berkas"
 
 
 # --- 7. Registry and verify ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def issued(aturan, tmp_path):
     case = tmp_path / "kasus.yaml"
     case.write_text(BUDI, encoding="utf-8")
-    result = aturan("issue", case, "--out", tmp_path / "out", "--registry", tmp_path / "reg.sqlite", "--as-of", AS_OF)
+    result = aturan(
+        "issue",
+        case,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "reg.sqlite",
+        "--as-of",
+        AS_OF,
+    )
     assert result.exit_code == 0, result.stderr
     return tmp_path
 
 
 REGISTRY_COMMANDS = {
-    "list": ["registry", "list"], "show": ["registry", "show", "0001/SKM/PKASN/2026"],
-    "revoke": ["registry", "revoke", "0001/SKM/PKASN/2026", "--reason", "uji"], "audit": ["registry", "audit"],
+    "list": ["registry", "list"],
+    "show": ["registry", "show", "0001/SKM/PKASN/2026"],
+    "revoke": ["registry", "revoke", "0001/SKM/PKASN/2026", "--reason", "uji"],
+    "audit": ["registry", "audit"],
 }
 
 
@@ -722,7 +1042,11 @@ def test_a_file_that_is_not_a_registry_is_refused(aturan, issued, tmp_path, comm
     else:
         path.write_bytes(content)
     before = path.read_bytes() if path.is_file() else None
-    args = ["verify", next((issued / "out").glob("*.docx"))] if command == "verify" else REGISTRY_COMMANDS[command]
+    args = (
+        ["verify", next((issued / "out").glob("*.docx"))]
+        if command == "verify"
+        else REGISTRY_COMMANDS[command]
+    )
     refused(aturan(*args, "--registry", path), path, "registri")
     if before is not None:
         assert path.read_bytes() == before, "a refused registry is left untouched"
@@ -735,7 +1059,9 @@ def _real_docx(issued):
 BAD_DOCUMENTS = {
     "empty.pdf": lambda issued: b"",
     "header_only.pdf": lambda issued: b"%PDF-1.7\n",
-    "truncated.pdf": lambda issued: b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n",
+    "truncated.pdf": lambda issued: (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    ),
     "random.pdf": lambda issued: bytes(range(256)) * 4,
     "html.pdf": lambda issued: b"<html><body>bukan pdf</body></html>",
     "zip.pdf": lambda issued: _real_docx(issued),
@@ -770,22 +1096,38 @@ def test_registry_output_drops_control_and_bidi_characters(aturan, issued):
     db.commit()
     db.close()
     result = aturan("registry", "list", "--registry", issued / "reg.sqlite")
-    assert result.exit_code == 0 and "\u202e" not in result.output and "\x1b[31m" not in result.output
-    number = sqlite3.connect(issued / "reg.sqlite").execute("SELECT number FROM documents").fetchone()[0]
+    assert (
+        result.exit_code == 0 and "\u202e" not in result.output and "\x1b[31m" not in result.output
+    )
+    number = (
+        sqlite3.connect(issued / "reg.sqlite").execute("SELECT number FROM documents").fetchone()[0]
+    )
     shown = aturan("registry", "show", number, "--registry", issued / "reg.sqlite")
     assert "\u202e" not in shown.output and "\x1b" not in shown.output
 
 
 @pytest.mark.parametrize("reason", ["dicabut\u202e", "salah\x1b[2J", "a\x00b"])
 def test_a_revocation_reason_with_control_characters_is_refused(aturan, issued, reason):
-    number = sqlite3.connect(issued / "reg.sqlite").execute("SELECT number FROM documents").fetchone()[0]
-    result = aturan("registry", "revoke", number, "--reason", reason, "--registry", issued / "reg.sqlite")
-    assert result.exit_code == 2 and "--reason" in result.stderr and "tidak diizinkan" in result.stderr
-    assert sqlite3.connect(issued / "reg.sqlite").execute("SELECT COUNT(*) FROM documents WHERE status='revoked'"
-                                                          ).fetchone()[0] == 0
+    number = (
+        sqlite3.connect(issued / "reg.sqlite").execute("SELECT number FROM documents").fetchone()[0]
+    )
+    result = aturan(
+        "registry", "revoke", number, "--reason", reason, "--registry", issued / "reg.sqlite"
+    )
+    assert (
+        result.exit_code == 2 and "--reason" in result.stderr and "tidak diizinkan" in result.stderr
+    )
+    assert (
+        sqlite3.connect(issued / "reg.sqlite")
+        .execute("SELECT COUNT(*) FROM documents WHERE status='revoked'")
+        .fetchone()[0]
+        == 0
+    )
 
 
-@pytest.mark.parametrize("value", ["2024-05-10 23:59:00", "2024-05-10T08:30:00+07:00", "2024-05-10t12:00:00Z"])
+@pytest.mark.parametrize(
+    "value", ["2024-05-10 23:59:00", "2024-05-10T08:30:00+07:00", "2024-05-10t12:00:00Z"]
+)
 def test_a_yaml_date_with_a_time_of_day_is_refused_not_truncated(aturan, tmp_path, value):
     path = tmp_path / "kasus.yaml"
     path.write_text(BUDI.replace("date: 2024-05-10", f"date: {value}"), encoding="utf-8")
@@ -818,8 +1160,18 @@ def test_a_bad_numbering_format_is_refused_before_any_number_is_taken(aturan, tm
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     case = tmp_path / "kasus.yaml"
     case.write_text(BUDI, encoding="utf-8")
-    result = aturan("issue", case, "--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite",
-                    "--config", config_path, "--as-of", AS_OF)
+    result = aturan(
+        "issue",
+        case,
+        "--out",
+        tmp_path / "out",
+        "--registry",
+        tmp_path / "r.sqlite",
+        "--config",
+        config_path,
+        "--as-of",
+        AS_OF,
+    )
     refused(result, config_path, "'numbering.format'", "format penomoran")
     assert not (tmp_path / "r.sqlite").exists(), "no registry, so no number was taken"
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
@@ -852,7 +1204,9 @@ exit 0
 def test_concurrent_issue_pdf_runs_into_one_folder_never_corrupt_each_other(tmp_path):
     import subprocess
     import sys
+
     from pypdf import PdfReader, PdfWriter
+
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "soffice").write_text(FAKE_SOFFICE)
@@ -862,22 +1216,54 @@ def test_concurrent_issue_pdf_runs_into_one_folder_never_corrupt_each_other(tmp_
     with open(tmp_path / "blank.pdf", "wb") as handle:
         writer.write(handle)
     cohort = write_csv(tmp_path / "kohort.csv", [cohort_row(i) for i in range(1, 4)])
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "BLANK_PDF": str(tmp_path / "blank.pdf"),
-           "CLASH_LOG": str(tmp_path / "clash.log"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
-           "ATURAN_ROOT": str(ROOT), "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "BLANK_PDF": str(tmp_path / "blank.pdf"),
+        "CLASH_LOG": str(tmp_path / "clash.log"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "ATURAN_ROOT": str(ROOT),
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     out = tmp_path / "out"
-    runs = [subprocess.Popen([sys.executable, "-m", "aturan.cli", "issue", str(cohort), "--out", str(out), "--pdf",
-                              "--registry", str(tmp_path / "reg.sqlite"), "--as-of", AS_OF, "--issue-date", "2026-02-02"],
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "aturan.cli",
+                "issue",
+                str(cohort),
+                "--out",
+                str(out),
+                "--pdf",
+                "--registry",
+                str(tmp_path / "reg.sqlite"),
+                "--as-of",
+                AS_OF,
+                "--issue-date",
+                "2026-02-02",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     results = [(run.wait(timeout=120), run.stderr.read().decode()) for run in runs]
     assert all(code == 0 for code, _ in results), results
     assert not (tmp_path / "clash.log").exists(), (tmp_path / "clash.log").read_text()
     pdfs = sorted(out.glob("*.pdf"))
-    numbers = [r[0] for r in sqlite3.connect(tmp_path / "reg.sqlite").execute("SELECT number FROM documents")]
-    assert len(pdfs) == len(numbers) + 1                  # every document, and the print bundle
+    numbers = [
+        r[0]
+        for r in sqlite3.connect(tmp_path / "reg.sqlite").execute("SELECT number FROM documents")
+    ]
+    assert len(pdfs) == len(numbers) + 1  # every document, and the print bundle
     for pdf in pdfs:
         reader = PdfReader(str(pdf))
         if pdf.name != "bundel-cetak.pdf":
             assert reader.metadata["/AturanNumber"].replace("/", "-") == pdf.stem
     assert len(PdfReader(str(out / "bundel-cetak.pdf")).pages) == len(numbers)
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no temporary file or folder is left"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], (
+        "no temporary file or folder is left"
+    )

@@ -4,6 +4,7 @@ Each command either does its work (exit 0), reports bad rows while doing the res
 refuses the input with one message (exit 2). Anything else (an exception escaping to click,
 a "Traceback" on the terminal) fails the test, and hypothesis shrinks it to the smallest input.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,37 +15,105 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from aturan.cases import COLUMNS, CORE_COLUMNS
-from conftest import ROOT
 
-BUDI = yaml.safe_load((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8"))
+BUDI = yaml.safe_load(
+    (ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8")
+)
 REFORM = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
-EXAMPLES = int(os.environ.get("ATURAN_HOSTILE_EXAMPLES", "40"))     # raise it to hunt longer
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                           HealthCheck.data_too_large])
+EXAMPLES = int(os.environ.get("ATURAN_HOSTILE_EXAMPLES", "40"))  # raise it to hunt longer
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 
-KEYS = ["nip", "name", "position", "tier", "role", "program", "training", "start", "end", "assessments",
-        "date", "purpose", "levels", "jpm", "evidence", "events", "type", "result", "cases", "integritas",
-        "case", "as_of", "expect", "parameters", "rules", "new_clauses", "id", "value", "from"]
+KEYS = [
+    "nip",
+    "name",
+    "position",
+    "tier",
+    "role",
+    "program",
+    "training",
+    "start",
+    "end",
+    "assessments",
+    "date",
+    "purpose",
+    "levels",
+    "jpm",
+    "evidence",
+    "events",
+    "type",
+    "result",
+    "cases",
+    "integritas",
+    "case",
+    "as_of",
+    "expect",
+    "parameters",
+    "rules",
+    "new_clauses",
+    "id",
+    "value",
+    "from",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=12), st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
-    st.sampled_from(["198503152010011001", "2026-02-01", "9999-12-31", "pka", "incumbent", "administrator",
-                     "seleksi", "lulus", "final_evaluation", "\u202e", "=1+1", "١٩٨٥", ".nan"]))
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), inner,
-                                                 max_size=5)), max_leaves=25)
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+    st.sampled_from(
+        [
+            "198503152010011001",
+            "2026-02-01",
+            "9999-12-31",
+            "pka",
+            "incumbent",
+            "administrator",
+            "seleksi",
+            "lulus",
+            "final_evaluation",
+            "\u202e",
+            "=1+1",
+            "١٩٨٥",
+            ".nan",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=6)), inner, max_size=5),
+    ),
+    max_leaves=25,
+)
 
 
 def _set(document, path, value):
     """Put `value` at `path`, if an earlier replacement left that path standing."""
     node = document
     for key in path[:-1]:
-        if isinstance(node, dict) and key in node or isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (
+            isinstance(node, dict)
+            and key in node
+            or isinstance(node, list)
+            and isinstance(key, int)
+            and key < len(node)
+        ):
             node = node[key]
         else:
             return
@@ -52,10 +121,25 @@ def _set(document, path, value):
         node[path[-1]] = value
 
 
-PATHS = [("nip",), ("name",), ("position",), ("position", "tier"), ("role",), ("program",), ("training",),
-         ("training", "start"), ("training", "end"), ("assessments",), ("assessments", 0),
-         ("assessments", 0, "date"), ("assessments", 0, "levels"), ("assessments", 0, "levels", "integritas"),
-         ("assessments", 0, "purpose"), ("events",), ("evidence",)]
+PATHS = [
+    ("nip",),
+    ("name",),
+    ("position",),
+    ("position", "tier"),
+    ("role",),
+    ("program",),
+    ("training",),
+    ("training", "start"),
+    ("training", "end"),
+    ("assessments",),
+    ("assessments", 0),
+    ("assessments", 0, "date"),
+    ("assessments", 0, "levels"),
+    ("assessments", 0, "levels", "integritas"),
+    ("assessments", 0, "purpose"),
+    ("events",),
+    ("evidence",),
+]
 
 
 @st.composite
@@ -78,7 +162,9 @@ def _dump(document, suffix: str) -> str:
 def _run(aturan, args):
     result = aturan(*args)
     text = result.stderr + result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in text
     assert result.exit_code in (0, 1, 2), text
     return result
@@ -88,44 +174,107 @@ CASE_COMMANDS = ["decide", "explain", "issue", "test", "reform"]
 
 
 @SETTINGS
-@given(document=case_documents(), suffix=st.sampled_from([".yaml", ".json"]),
-       command=st.sampled_from(CASE_COMMANDS), test_keys=st.one_of(st.none(), st.dictionaries(
-           st.sampled_from(["name", "as_of", "expect", "fired", "not_fired", "model", "parameters", "cohort",
-                            "case_file", "expect_groups", "assessment", "extra"]), values, max_size=3)))
+@given(
+    document=case_documents(),
+    suffix=st.sampled_from([".yaml", ".json"]),
+    command=st.sampled_from(CASE_COMMANDS),
+    test_keys=st.one_of(
+        st.none(),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "as_of",
+                    "expect",
+                    "fired",
+                    "not_fired",
+                    "model",
+                    "parameters",
+                    "cohort",
+                    "case_file",
+                    "expect_groups",
+                    "assessment",
+                    "extra",
+                ]
+            ),
+            values,
+            max_size=3,
+        ),
+    ),
+)
 def test_random_case_files_never_give_a_traceback(aturan, document, suffix, command, test_keys):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         path = folder / f"kasus{suffix}"
         if command == "test":
-            document = [{"name": "acak", "as_of": "2026-02-01", "case": document, "expect": {"in_scope": True},
-                         **(test_keys or {})}]
+            document = [
+                {
+                    "name": "acak",
+                    "as_of": "2026-02-01",
+                    "case": document,
+                    "expect": {"in_scope": True},
+                    **(test_keys or {}),
+                }
+            ]
         path.write_text(_dump(document, suffix), encoding="utf-8")
         args = {
             "decide": ["decide", path, "--as-of", "2026-02-01"],
             "explain": ["explain", path, "--as-of", "2026-02-01"],
-            "issue": ["issue", path, "--out", folder / "out", "--registry", folder / "r.sqlite", "--as-of", "2026-02-01"],
+            "issue": [
+                "issue",
+                path,
+                "--out",
+                folder / "out",
+                "--registry",
+                folder / "r.sqlite",
+                "--as-of",
+                "2026-02-01",
+            ],
             "test": ["test", path],
-            "reform": ["decide", ROOT / "samples" / "budi-petahana-administrator.yaml", "--reform", path,
-                       "--as-of", "2026-02-01"],
+            "reform": [
+                "decide",
+                ROOT / "samples" / "budi-petahana-administrator.yaml",
+                "--reform",
+                path,
+                "--as-of",
+                "2026-02-01",
+            ],
         }[command]
         _run(aturan, args)
 
 
-GOOD_ROW = {"nip": "198503152010011001", "name": "Budi", "position_tier": "administrator", "role": "incumbent",
-            "program": "pka", "training_start": "2026-03-02", "training_end": "2026-06-30",
-            "assessment_date": "2025-05-10", "assessment_purpose": "seleksi", "assessment_jpm": "88.5",
-            **{c: "3" for c in CORE_COLUMNS[15:]}}
-cells = st.one_of(st.none(), st.text(max_size=10), st.integers(-10**20, 10**20),
-                  st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-                  st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(9999, 12, 31)),
-                  st.sampled_from(["=1+1", "=A1", "9999-12-31", "2025-05-10 23:59", "85,5%", "NaN", "١٢٣"]))
+GOOD_ROW = {
+    "nip": "198503152010011001",
+    "name": "Budi",
+    "position_tier": "administrator",
+    "role": "incumbent",
+    "program": "pka",
+    "training_start": "2026-03-02",
+    "training_end": "2026-06-30",
+    "assessment_date": "2025-05-10",
+    "assessment_purpose": "seleksi",
+    "assessment_jpm": "88.5",
+    **{c: "3" for c in CORE_COLUMNS[15:]},
+}
+cells = st.one_of(
+    st.none(),
+    st.text(max_size=10),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.sampled_from(["=1+1", "=A1", "9999-12-31", "2025-05-10 23:59", "85,5%", "NaN", "١٢٣"]),
+)
 
 
 @st.composite
 def tables(draw):
     """A header (usually the core columns, sometimes any) and rows mixing good and random cells."""
-    header = list(CORE_COLUMNS) if draw(st.booleans()) else draw(
-        st.lists(st.one_of(st.sampled_from(COLUMNS), st.text(max_size=5)), max_size=12))
+    header = (
+        list(CORE_COLUMNS)
+        if draw(st.booleans())
+        else draw(st.lists(st.one_of(st.sampled_from(COLUMNS), st.text(max_size=5)), max_size=12))
+    )
     rows = []
     for _ in range(draw(st.integers(0, 4))):
         row = [GOOD_ROW.get(c) for c in header]
@@ -133,7 +282,7 @@ def tables(draw):
             if row:
                 row[draw(st.integers(0, len(row) - 1))] = draw(cells)
         if draw(st.booleans()):
-            row = row[:draw(st.integers(0, len(row)))] + draw(st.lists(cells, max_size=2))
+            row = row[: draw(st.integers(0, len(row)))] + draw(st.lists(cells, max_size=2))
         rows.append(row)
     return header, rows
 
@@ -157,15 +306,46 @@ COHORT_COMMANDS = ["batch", "compare", "diff", "issue"]
 
 def _cohort_args(command, path, folder):
     return {
-        "batch": ["batch", path, "--out", folder / "out", "--workers", "1", "--as-of", "2026-02-01"],
-        "compare": ["compare", path, "--out", folder / "out", "--workers", "1", "--as-of", "2026-02-01"],
+        "batch": [
+            "batch",
+            path,
+            "--out",
+            folder / "out",
+            "--workers",
+            "1",
+            "--as-of",
+            "2026-02-01",
+        ],
+        "compare": [
+            "compare",
+            path,
+            "--out",
+            folder / "out",
+            "--workers",
+            "1",
+            "--as-of",
+            "2026-02-01",
+        ],
         "diff": ["diff", path, "--reform", REFORM, "--workers", "1", "--as-of", "2026-02-01"],
-        "issue": ["issue", path, "--out", folder / "out", "--registry", folder / "r.sqlite", "--as-of", "2026-02-01"],
+        "issue": [
+            "issue",
+            path,
+            "--out",
+            folder / "out",
+            "--registry",
+            folder / "r.sqlite",
+            "--as-of",
+            "2026-02-01",
+        ],
     }[command]
 
 
 @SETTINGS
-@given(table=tables(), suffix=st.sampled_from([".csv", ".xlsx"]), command=st.sampled_from(COHORT_COMMANDS))
+@given(
+    table=tables(),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+    command=st.sampled_from(COHORT_COMMANDS),
+)
 def test_random_csv_and_xlsx_cohorts_never_give_a_traceback(aturan, table, suffix, command):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -175,8 +355,11 @@ def test_random_csv_and_xlsx_cohorts_never_give_a_traceback(aturan, table, suffi
 
 
 @SETTINGS
-@given(documents=st.one_of(values, st.lists(case_documents(), max_size=3)),
-       suffix=st.sampled_from([".yaml", ".json"]), command=st.sampled_from(COHORT_COMMANDS))
+@given(
+    documents=st.one_of(values, st.lists(case_documents(), max_size=3)),
+    suffix=st.sampled_from([".yaml", ".json"]),
+    command=st.sampled_from(COHORT_COMMANDS),
+)
 def test_random_yaml_and_json_cohorts_never_give_a_traceback(aturan, documents, suffix, command):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
@@ -185,9 +368,17 @@ def test_random_yaml_and_json_cohorts_never_give_a_traceback(aturan, documents, 
         _run(aturan, _cohort_args(command, path, folder))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.binary(max_size=300), suffix=st.sampled_from([".pdf", ".docx"]), as_registry=st.booleans())
-def test_random_bytes_to_verify_and_registry_never_give_a_traceback(aturan, content, suffix, as_registry):
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    content=st.binary(max_size=300),
+    suffix=st.sampled_from([".pdf", ".docx"]),
+    as_registry=st.booleans(),
+)
+def test_random_bytes_to_verify_and_registry_never_give_a_traceback(
+    aturan, content, suffix, as_registry
+):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         path = folder / ("reg.sqlite" if as_registry else f"dokumen{suffix}")
@@ -196,19 +387,44 @@ def test_random_bytes_to_verify_and_registry_never_give_a_traceback(aturan, cont
             _run(aturan, ["registry", "audit", "--registry", path])
             _run(aturan, ["registry", "list", "--registry", path])
         else:
-            (folder / "kasus.yaml").write_text(yaml.safe_dump(json.loads(json.dumps(BUDI, default=str))))
-            _run(aturan, ["issue", folder / "kasus.yaml", "--out", folder / "out", "--registry", folder / "r.sqlite",
-                          "--as-of", "2026-02-01"])
+            (folder / "kasus.yaml").write_text(
+                yaml.safe_dump(json.loads(json.dumps(BUDI, default=str)))
+            )
+            _run(
+                aturan,
+                [
+                    "issue",
+                    folder / "kasus.yaml",
+                    "--out",
+                    folder / "out",
+                    "--registry",
+                    folder / "r.sqlite",
+                    "--as-of",
+                    "2026-02-01",
+                ],
+            )
             assert _run(aturan, ["verify", path, "--registry", folder / "r.sqlite"]).exit_code != 0
 
 
-@settings(max_examples=max(10, EXAMPLES // 2), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(document=st.one_of(values, st.fixed_dictionaries({"rules": st.lists(values, max_size=3)}),
-                          st.fixed_dictionaries({"parameters": st.lists(values, max_size=3)}),
-                          st.fixed_dictionaries({"formulas": st.lists(values, max_size=3)})))
+@settings(
+    max_examples=max(10, EXAMPLES // 2),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    document=st.one_of(
+        values,
+        st.fixed_dictionaries({"rules": st.lists(values, max_size=3)}),
+        st.fixed_dictionaries({"parameters": st.lists(values, max_size=3)}),
+        st.fixed_dictionaries({"formulas": st.lists(values, max_size=3)}),
+    )
+)
 def test_random_rule_files_never_give_a_traceback_in_rules_check(aturan, project_copy, document):
-    (project_copy / "rules" / "99-acak.yaml").write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    (project_copy / "rules" / "99-acak.yaml").write_text(
+        yaml.safe_dump(document, allow_unicode=True), encoding="utf-8"
+    )
     result = aturan("rules", "check", root=project_copy)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.stderr + result.output and result.exit_code in (0, 1, 2)

@@ -1,13 +1,14 @@
 """The policy lab through the real CLI: batch, compare, diff, reforms, the traceability matrix."""
+
 import csv
 import json
 import re
 
+from conftest import ROOT
 from PIL import Image
 
 from aturan.cases import read_cohort
 from aturan.law import load_rulebook
-from conftest import ROOT
 
 COHORT = ROOT / "samples" / "cohort-contoh.csv"
 REFORM = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
@@ -15,7 +16,7 @@ REFORM = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
 
 def test_batch_decides_every_good_row_and_reports_each_bad_one_by_row(aturan, tmp_path):
     result = aturan("batch", COHORT, "--out", tmp_path, "--as-of", "2027-06-30")
-    assert result.exit_code == 1                      # some rows failed
+    assert result.exit_code == 1  # some rows failed
     for row, column in ((9, "post_komunikasi"), (15, "nip"), (19, "komunikasi")):
         assert f"baris {row}, kolom '{column}'" in result.stderr
     assert "sudah muncul di baris 6" in result.stderr and "'7' di luar rentang" in result.stderr
@@ -30,7 +31,9 @@ def test_batch_decides_every_good_row_and_reports_each_bad_one_by_row(aturan, tm
 def test_batch_writes_coaching_groups_for_the_generic_model(aturan, tmp_path):
     cohort = tmp_path / "kohort.csv"
     assert aturan("sample", "--size", "400", "--seed", "4", "--out", cohort).exit_code == 0
-    result = aturan("batch", cohort, "--out", tmp_path / "out", "--model", "generic", "--as-of", "2026-03-01")
+    result = aturan(
+        "batch", cohort, "--out", tmp_path / "out", "--model", "generic", "--as-of", "2026-03-01"
+    )
     assert result.exit_code == 0, result.stderr
     with open(tmp_path / "out" / "kelompok-coaching.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -45,7 +48,9 @@ def test_batch_writes_coaching_groups_for_the_generic_model(aturan, tmp_path):
 def test_compare_prints_four_models_and_writes_csv_and_chart(aturan, tmp_path):
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
-    result = aturan("compare", cohort, "--out", tmp_path / "cmp", "--as-of", "2026-03-01", "--workers", "2")
+    result = aturan(
+        "compare", cohort, "--out", tmp_path / "cmp", "--as-of", "2026-03-01", "--workers", "2"
+    )
     assert result.exit_code == 0, result.stderr
     for model in ("flexible", "cluster", "a-la-carte", "generic"):
         assert model in result.output
@@ -54,12 +59,14 @@ def test_compare_prints_four_models_and_writes_csv_and_chart(aturan, tmp_path):
     assert table["ukuran"] == ["flexible", "cluster", "a-la-carte", "generic"]
     assert table["Diputuskan"] == ["300"] * 4
     waived = [int(v) for v in table["JP dibebaskan (total)"]]
-    assert waived[0] > waived[2] > 0 and waived[1] == waived[3] == 0      # flexible > a-la-carte > none
+    assert waived[0] > waived[2] > 0 and waived[1] == waived[3] == 0  # flexible > a-la-carte > none
     assert int(table["Kelompok coaching"][3]) > 0 and int(table["Kelompok coaching"][0]) == 0
     assert Image.open(tmp_path / "cmp" / "perbandingan.png").size[0] > 800
 
 
-def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citations(aturan, tmp_path):
+def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citations(
+    aturan, tmp_path
+):
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "200", "--seed", "2", "--out", cohort)
     # the reform applies from 2027: move the sampled 2026 trainings (and their events) a year later,
@@ -71,8 +78,14 @@ def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citati
     changed = int(result.output.split(" peserta berubah")[0].split()[-1])
     assert changed > 0
     assert "prior_assessment_valid: True -> False" in result.output
-    assert "parameter assessment.validity_years: 3 (Perban BKN 26/2019 Pasal 29 ayat (4)" in result.output
-    assert "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf))" in result.output
+    assert (
+        "parameter assessment.validity_years: 3 (Perban BKN 26/2019 Pasal 29 ayat (4)"
+        in result.output
+    )
+    assert (
+        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf))"
+        in result.output
+    )
 
 
 def test_reform_before_its_effective_date_changes_nothing(aturan, tmp_path):
@@ -85,20 +98,39 @@ def test_reform_before_its_effective_date_changes_nothing(aturan, tmp_path):
 def test_decide_with_a_reform(aturan, tmp_path):
     """The report is judged when the training starts (2027-03-01), under the law in force then."""
     budi = tmp_path / "budi.yaml"
-    budi.write_text((ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8")
-                    .replace("start: 2026-03-02, end: 2026-06-30", "start: 2027-03-01, end: 2027-06-30"), encoding="utf-8")
+    budi.write_text(
+        (ROOT / "samples" / "budi-petahana-administrator.yaml")
+        .read_text(encoding="utf-8")
+        .replace("start: 2026-03-02, end: 2026-06-30", "start: 2027-03-01, end: 2027-06-30"),
+        encoding="utf-8",
+    )
     base = json.loads(aturan("decide", budi, "--as-of", "2027-02-01", "--format", "json").output)
-    reformed = json.loads(aturan("decide", budi, "--as-of", "2027-02-01", "--format", "json", "--reform", REFORM).output)
-    assert base["prior_assessment"]["valid"] is True and reformed["prior_assessment"]["valid"] is False
+    reformed = json.loads(
+        aturan(
+            "decide", budi, "--as-of", "2027-02-01", "--format", "json", "--reform", REFORM
+        ).output
+    )
+    assert (
+        base["prior_assessment"]["valid"] is True and reformed["prior_assessment"]["valid"] is False
+    )
     assert reformed["rules_version"].endswith("+masa-berlaku-2-tahun")
 
 
 def test_a_reform_citing_a_missing_clause_is_refused_with_its_file(aturan, tmp_path):
     reform = tmp_path / "salah.yaml"
-    reform.write_text("parameters:\n  - id: assessment.validity_years\n    from: 2027-01-01\n    value: 2\n"
-                      "    reference: [rancangan:tidak-ada]\n", encoding="utf-8")
-    result = aturan("decide", ROOT / "samples" / "budi-petahana-administrator.yaml", "--reform", reform)
-    assert result.exit_code == 2 and "salah.yaml" in result.stderr and "rancangan:tidak-ada" in result.stderr
+    reform.write_text(
+        "parameters:\n  - id: assessment.validity_years\n    from: 2027-01-01\n    value: 2\n"
+        "    reference: [rancangan:tidak-ada]\n",
+        encoding="utf-8",
+    )
+    result = aturan(
+        "decide", ROOT / "samples" / "budi-petahana-administrator.yaml", "--reform", reform
+    )
+    assert (
+        result.exit_code == 2
+        and "salah.yaml" in result.stderr
+        and "rancangan:tidak-ada" in result.stderr
+    )
 
 
 def test_trace_matrix_lists_every_clause_with_rules_and_golden_cases(aturan, tmp_path):
@@ -108,7 +140,9 @@ def test_trace_matrix_lists_every_clause_with_rules_and_golden_cases(aturan, tmp
     page = (tmp_path / "trace-matrix.html").read_text(encoding="utf-8")
     for clause in load_rulebook(ROOT).corpus.clauses:
         assert f"`{clause}`" in markdown and clause in page
-    row = next(line for line in markdown.splitlines() if "`perban-bkn-26-2019:masa-berlaku-hasil`" in line)
+    row = next(
+        line for line in markdown.splitlines() if "`perban-bkn-26-2019:masa-berlaku-hasil`" in line
+    )
     assert "asesmen.kedaluwarsa" in row and "0 kasus" not in row
 
 
@@ -127,22 +161,33 @@ def _compare(aturan, cohort, out, *extra):
         return result, {row[0]: row[1:] for row in csv.reader(handle)}
 
 
-def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_the_full_cost(aturan, tmp_path):
+def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_the_full_cost(
+    aturan, tmp_path
+):
     # A reform that only shortens the validity of assessment reports moves participants from "design set"
     # to "waiting for an initial assessment": they still train, so the full cost must not move.
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
     _one_year_later(cohort)
     base_out, base = _compare(aturan, cohort, tmp_path / "base", "--as-of", "2027-01-15")
-    _, reform = _compare(aturan, cohort, tmp_path / "reform", "--as-of", "2027-01-15", "--reform", REFORM)
+    _, reform = _compare(
+        aturan, cohort, tmp_path / "reform", "--as-of", "2027-01-15", "--reform", REFORM
+    )
     assert int(reform["Perlu asesmen awal"][0]) > int(base["Perlu asesmen awal"][0])
     assert int(reform["Desain ditetapkan"][0]) < int(base["Desain ditetapkan"][0])
     assert reform["Biaya penuh (Rp)"] == base["Biaya penuh (Rp)"]
-    assert reform["Peserta yang berlatih (dasar biaya)"] == base["Peserta yang berlatih (dasar biaya)"]
+    assert (
+        reform["Peserta yang berlatih (dasar biaya)"] == base["Peserta yang berlatih (dasar biaya)"]
+    )
     # those waiting for an assessment have no waiver yet, so the cost by JP can only rise
     for model in range(4):
-        assert int(reform["Biaya menurut JP diikuti (Rp)"][model]) >= int(base["Biaya menurut JP diikuti (Rp)"][model])
-    assert "setiap peserta yang berlatih" in base_out.output and "menunggu asesmen awal" in base_out.output
+        assert int(reform["Biaya menurut JP diikuti (Rp)"][model]) >= int(
+            base["Biaya menurut JP diikuti (Rp)"][model]
+        )
+    assert (
+        "setiap peserta yang berlatih" in base_out.output
+        and "menunggu asesmen awal" in base_out.output
+    )
 
 
 def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_path):
@@ -151,12 +196,20 @@ def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_pa
     _, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
     decided = [int(v) for v in table["Diputuskan"]]
     with_design = [int(v) for v in table["Desain ditetapkan"]]
-    assert all(d < n for d, n in zip(with_design, decided))     # otherwise the test could not tell them apart
+    assert all(
+        d < n for d, n in zip(with_design, decided)
+    )  # otherwise the test could not tell them apart
     for model in range(4):
         total = int(table["Biaya menurut JP diikuti (Rp)"][model])
-        assert int(table["Biaya menurut JP per peserta kohort (Rp)"][model]) == round(total / decided[model])
+        assert int(table["Biaya menurut JP per peserta kohort (Rp)"][model]) == round(
+            total / decided[model]
+        )
     # the per-program rows add up to the total, and a program's per-participant cost divides by its own cohort
-    programs = [k[len("Biaya menurut JP, "):-len(" (Rp)")] for k in table if k.startswith("Biaya menurut JP, ")]
+    programs = [
+        k[len("Biaya menurut JP, ") : -len(" (Rp)")]
+        for k in table
+        if k.startswith("Biaya menurut JP, ")
+    ]
     assert programs
     for model in range(4):
         parts = sum(int(table[f"Biaya menurut JP, {p} (Rp)"][model]) for p in programs)
@@ -171,7 +224,7 @@ def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
     _, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
-    generic = table["ukuran"].index("generic")                 # generic waives nothing: whole unit costs
+    generic = table["ukuran"].index("generic")  # generic waives nothing: whole unit costs
     pka_total = int(table["Biaya menurut JP, PKA (Rp)"][generic])
     assert pka_total > 0 and pka_total % unit["pka"] == 0
     assert int(table["Biaya menurut JP per peserta kohort, PKA (Rp)"][generic]) > 1_000_000
@@ -183,11 +236,24 @@ def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
     cohort = tmp_path / "kohort.csv"
     assert aturan("sample", "--size", "400", "--seed", "4", "--out", cohort).exit_code == 0
     reform = tmp_path / "satu-program.yaml"
-    reform.write_text("parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n    value: same_program\n"
-                      "    reference: [paper-lan-2023:iv-a-4-b-kelompok-coaching]\n", encoding="utf-8")
+    reform.write_text(
+        "parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n    value: same_program\n"
+        "    reference: [paper-lan-2023:iv-a-4-b-kelompok-coaching]\n",
+        encoding="utf-8",
+    )
     groups = {}
     for name, extra in (("default", ()), ("program", ("--reform", reform))):
-        result = aturan("batch", cohort, "--out", tmp_path / name, "--model", "generic", "--as-of", "2026-03-01", *extra)
+        result = aturan(
+            "batch",
+            cohort,
+            "--out",
+            tmp_path / name,
+            "--model",
+            "generic",
+            "--as-of",
+            "2026-03-01",
+            *extra,
+        )
         assert result.exit_code == 0, result.stderr
         with open(tmp_path / name / "kelompok-coaching.csv", encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
@@ -206,7 +272,12 @@ def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
 def _one_year_later(cohort):
     """The sampled trainings are in 2026 and the example reform applies from 2027: move every date of the
     cohort a year later, since a report's validity is judged when the training starts."""
+
     def later(m):
         day = min(m[3], "28") if m[2] == "02" else m[3]
         return f",{int(m[1]) + 1}-{m[2]}-{day}"
-    cohort.write_text(re.sub(r",(\d{4})-(\d\d)-(\d\d)", later, cohort.read_text(encoding="utf-8")), encoding="utf-8")
+
+    cohort.write_text(
+        re.sub(r",(\d{4})-(\d\d)-(\d\d)", later, cohort.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )

@@ -1,15 +1,16 @@
 """Property tests: random and mutated cases never crash the engine; they decide or are refused clearly."""
+
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from aturan.cases import case_from_data
+from aturan.cases import case_from_data, forbidden_char, has_letter
 from aturan.decide import Decider
 from aturan.errors import AturanError
-from aturan.cases import forbidden_char, has_letter
 from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES
-from conftest import ROOT
 
 DECIDER = Decider(load_rulebook(ROOT))
 AS_OF = dt.date(2026, 2, 1)
@@ -17,18 +18,29 @@ AS_OF = dt.date(2026, 2, 1)
 dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=AS_OF)
 levels = st.fixed_dictionaries({key: st.integers(1, 5) for key in COMPETENCIES})
 assessment = st.fixed_dictionaries(
-    {"date": dates.map(dt.date.isoformat), "purpose": st.sampled_from(["seleksi", "pemetaan"]), "levels": levels},
-    optional={"jpm": st.floats(0, 150, allow_nan=False)})
-tiers = st.sampled_from(["jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas", "non_manajerial"])
-cases = st.fixed_dictionaries({
-    "nip": st.just("198503152010011001"),
-    "name": st.text(min_size=1, max_size=40).filter(lambda n: has_letter(n) and not forbidden_char(n)),
-    "position": st.fixed_dictionaries({"tier": tiers}),
-    "role": st.sampled_from(["incumbent", "successor"]),
-    "projected_position": st.fixed_dictionaries({"tier": tiers}),
-    "program": st.sampled_from(["pkn_1", "pkn_2", "pka", "pkp"]),
-    "assessments": st.lists(assessment, max_size=3, unique_by=lambda a: a["date"]),
-})
+    {
+        "date": dates.map(dt.date.isoformat),
+        "purpose": st.sampled_from(["seleksi", "pemetaan"]),
+        "levels": levels,
+    },
+    optional={"jpm": st.floats(0, 150, allow_nan=False)},
+)
+tiers = st.sampled_from(
+    ["jpt_utama", "jpt_madya", "jpt_pratama", "administrator", "pengawas", "non_manajerial"]
+)
+cases = st.fixed_dictionaries(
+    {
+        "nip": st.just("198503152010011001"),
+        "name": st.text(min_size=1, max_size=40).filter(
+            lambda n: has_letter(n) and not forbidden_char(n)
+        ),
+        "position": st.fixed_dictionaries({"tier": tiers}),
+        "role": st.sampled_from(["incumbent", "successor"]),
+        "projected_position": st.fixed_dictionaries({"tier": tiers}),
+        "program": st.sampled_from(["pkn_1", "pkn_2", "pka", "pkp"]),
+        "assessments": st.lists(assessment, max_size=3, unique_by=lambda a: a["date"]),
+    }
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -46,15 +58,32 @@ def test_valid_random_cases_always_get_a_complete_decision(data):
 
 
 mutations = st.one_of(
-    st.none(), st.integers(-10, 10), st.text(max_size=20), st.floats(allow_nan=True),
-    st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+    st.none(),
+    st.integers(-10, 10),
+    st.text(max_size=20),
+    st.floats(allow_nan=True),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases, st.data())
 def test_mutated_cases_are_decided_or_refused_with_a_clear_error(data, draw):
-    path = draw.draw(st.sampled_from([("nip",), ("name",), ("role",), ("program",), ("position", "tier"),
-                                       ("position",), ("assessments",), ("projected_position", "tier")]))
+    path = draw.draw(
+        st.sampled_from(
+            [
+                ("nip",),
+                ("name",),
+                ("role",),
+                ("program",),
+                ("position", "tier"),
+                ("position",),
+                ("assessments",),
+                ("projected_position", "tier"),
+            ]
+        )
+    )
     node = data
     for key in path[:-1]:
         node = node[key]

@@ -1,4 +1,5 @@
 """Synthetic cohorts: valid, unique, shaped like Tabel 2, deterministic, streaming, and round-trip through files."""
+
 import collections
 import datetime as dt
 import inspect
@@ -9,12 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aturan.cases import case_from_data
-from aturan.cases import read_cohort
+from aturan.cases import case_from_data, parse_nip, read_cohort
 from aturan.errors import InputError
-from aturan.cases import parse_nip
-from aturan.lab import (ALUMNI_2018_2021, PROGRAM_TIER, STANDARD_LEVEL, TIER_BELOW, case_to_row, generate,
-                           write_cohort)
+from aturan.lab import (
+    ALUMNI_2018_2021,
+    PROGRAM_TIER,
+    STANDARD_LEVEL,
+    TIER_BELOW,
+    case_to_row,
+    generate,
+    write_cohort,
+)
 
 AS_OF = dt.date(2026, 6, 30)
 TABEL_2 = {"pkn_1": 514, "pkn_2": 5983, "pka": 20838, "pkp": 38874}
@@ -41,7 +47,11 @@ def test_nips_are_unique_and_plausible(cohort):
     for text in nips:
         parsed = parse_nip(text)
         assert dt.date(1965, 1, 1) <= parsed.birth_date <= dt.date(1998, 12, 31)
-        age_at_appointment = parsed.appointed[0] - parsed.birth_date.year + (parsed.appointed[1] - parsed.birth_date.month) / 12
+        age_at_appointment = (
+            parsed.appointed[0]
+            - parsed.birth_date.year
+            + (parsed.appointed[1] - parsed.birth_date.month) / 12
+        )
         assert 20 <= age_at_appointment <= 35
         assert parsed.appointed <= (2025, 12) and 1 <= int(parsed.serial) <= 999
     assert {parse_nip(text).gender for text in nips} == {"L", "P"}
@@ -53,7 +63,11 @@ def test_programs_follow_tabel_2():
     for size, tolerance in ((500, 0.04), (20000, 0.01)):
         counts = collections.Counter(case["program"] for case in generate(size, seed=1))
         for program, alumni in TABEL_2.items():
-            assert abs(counts[program] / size - alumni / total) <= tolerance, (size, program, counts)
+            assert abs(counts[program] / size - alumni / total) <= tolerance, (
+                size,
+                program,
+                counts,
+            )
 
 
 def test_roles_tiers_and_levels(cohort):
@@ -67,7 +81,10 @@ def test_roles_tiers_and_levels(cohort):
             roles["incumbent" if tier == target else "out_of_scope"] += 1
         standard = STANDARD_LEVEL[target]
         for assessment in case.get("assessments", []):
-            assert all(max(1, standard - 2) <= level <= min(5, standard + 1) for level in assessment["levels"].values())
+            assert all(
+                max(1, standard - 2) <= level <= min(5, standard + 1)
+                for level in assessment["levels"].values()
+            )
         assert "Contoh" in case["position"]["agency"]
     assert 0.75 <= roles["incumbent"] / 500 <= 0.90
     assert 0.10 <= roles["successor"] / 500 <= 0.20
@@ -80,7 +97,9 @@ def test_assessments_and_lifecycle(cohort):
     assert 0.62 <= len(assessed) / 500 <= 0.78
     ages = [(AS_OF - day(a["date"])).days for a in assessed]
     assert all(365 <= age <= 5 * 365 for age in ages)
-    assert any(age > 3 * 365 for age in ages) and any(age < 3 * 365 for age in ages)   # some expired, some not
+    assert any(age > 3 * 365 for age in ages) and any(
+        age < 3 * 365 for age in ages
+    )  # some expired, some not
     assert 0.30 <= sum(a["purpose"] == "seleksi" for a in assessed) / len(assessed) <= 0.50
     assert 0.20 <= sum("jpm" in a for a in assessed) / len(assessed) <= 0.40
 

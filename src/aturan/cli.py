@@ -1,4 +1,5 @@
 """The `aturan` command line: small commands over the library, no logic of their own."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,23 +11,26 @@ from pathlib import Path
 
 import click
 
-from aturan.cases import case_from_data, load_case
-from aturan.cases import read_cohort, row_error
-from aturan.decide import assign_coaching_groups
-from aturan.documents import Settings
-from aturan.documents import Issuer, verify as verify_file
-from aturan.documents import Registry, check_number_format, now_iso
-from aturan.files import atomic_open, ensure_folder, write_text
-from aturan.cases import DATE_MAX, DATE_MIN, clean, in_range, name_too_long
-from aturan.files import load_data
-from aturan.drafting import check_rulebook, check_templates
-from aturan.decide import Decider
-from aturan.errors import AturanError, InputError
+from aturan.cases import (
+    DATE_MAX,
+    DATE_MIN,
+    case_from_data,
+    clean,
+    in_range,
+    load_case,
+    name_too_long,
+    read_cohort,
+    row_error,
+)
+from aturan.decide import Decider, assign_coaching_groups
 from aturan.decide import explain as explain_text
-from aturan.drafting import golden_files, run_golden
+from aturan.documents import Issuer, Registry, Settings, check_number_format, now_iso
+from aturan.documents import verify as verify_file
+from aturan.drafting import check_rulebook, check_templates, golden_files, run_golden
+from aturan.errors import AturanError, InputError
+from aturan.files import atomic_open, ensure_folder, load_data, write_text
+from aturan.law import apply_reform, load_rulebook
 from aturan.law import interpretations as list_interpretations
-from aturan.law import apply_reform
-from aturan.law import load_rulebook
 
 
 def project_root() -> Path:
@@ -41,6 +45,7 @@ def project_root() -> Path:
 
 def user_errors(func):
     """Errors a user can cause become one message and exit status 2, never a traceback."""
+
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
@@ -48,6 +53,7 @@ def user_errors(func):
         except AturanError as exc:
             click.echo(f"galat: {clean_lines(str(exc))}", err=True)
             sys.exit(2)
+
     return wrapper
 
 
@@ -59,20 +65,34 @@ def parse_date(ctx, param, value):
     except ValueError:
         raise click.BadParameter(f"'{value}' bukan tanggal ISO (YYYY-MM-DD)") from None
     if not in_range(date):
-        raise click.BadParameter(f"'{value}' di luar rentang tanggal yang masuk akal "
-                                 f"({DATE_MIN.isoformat()} s.d. {DATE_MAX.isoformat()})")
+        raise click.BadParameter(
+            f"'{value}' di luar rentang tanggal yang masuk akal "
+            f"({DATE_MIN.isoformat()} s.d. {DATE_MAX.isoformat()})"
+        )
     return date
 
 
-AS_OF = click.option("--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini.")
-MODEL = click.option("--model", type=click.Choice(["flexible", "cluster", "a-la-carte", "generic"]),
-                     help="Model integrasi (Alternatif I-IV); bawaan: parameter integration.model.")
-ASSESSMENT = click.option("--assessment", type=click.Choice(["integrated", "separate"]),
-                          help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.")
+AS_OF = click.option(
+    "--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini."
+)
+MODEL = click.option(
+    "--model",
+    type=click.Choice(["flexible", "cluster", "a-la-carte", "generic"]),
+    help="Model integrasi (Alternatif I-IV); bawaan: parameter integration.model.",
+)
+ASSESSMENT = click.option(
+    "--assessment",
+    type=click.Choice(["integrated", "separate"]),
+    help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.",
+)
 
 
-REFORM = click.option("--reform", "reform_path", type=click.Path(path_type=Path),
-                      help="Berkas reformasi (YAML) yang diterapkan pada aturan sebelum memutuskan.")
+REFORM = click.option(
+    "--reform",
+    "reform_path",
+    type=click.Path(path_type=Path),
+    help="Berkas reformasi (YAML) yang diterapkan pada aturan sebelum memutuskan.",
+)
 
 
 def rulebook(reform_path: Path | None = None):
@@ -80,7 +100,9 @@ def rulebook(reform_path: Path | None = None):
     return apply_reform(book, reform_path) if reform_path else book
 
 
-def decider(model: str | None = None, assessment: str | None = None, reform_path: Path | None = None) -> Decider:
+def decider(
+    model: str | None = None, assessment: str | None = None, reform_path: Path | None = None
+) -> Decider:
     return Decider(rulebook(reform_path), model=model, assessment=assessment)
 
 
@@ -150,7 +172,10 @@ def golden_test(paths, verbose):
     runner = decider()
     files = golden_files(list(paths) or [project_root() / "golden"])
     if not files:
-        raise InputError("folder ini tidak berisi berkas golden (*.yaml)", file=", ".join(map(str, paths)) or None)
+        raise InputError(
+            "folder ini tidak berisi berkas golden (*.yaml)",
+            file=", ".join(map(str, paths)) or None,
+        )
     passed = failed = 0
     for path in files:
         for result in run_golden(runner, path):
@@ -180,7 +205,9 @@ def interpretations(as_of, fmt):
     for number, item in enumerate(items, 1):
         click.echo(f"{number}. {item['id']}: {item['title']}")
         click.echo(f"   Pertanyaan: {item['question']}")
-        click.echo(f"   Nilai per {as_of.isoformat()}: {_short(item['value'])} (sejak {item['since']}, {item['status']})")
+        click.echo(
+            f"   Nilai per {as_of.isoformat()}: {_short(item['value'])} (sejak {item['since']}, {item['status']})"
+        )
         click.echo(f"   Dasar: {'; '.join(item['citations'])}")
         for alternative in item["alternatives"]:
             click.echo(f"   - alternatif: {alternative}")
@@ -189,18 +216,32 @@ def interpretations(as_of, fmt):
 
 
 def _short(value, limit: int = 160) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    )
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-REGISTRY = click.option("--registry", "registry_path", type=click.Path(path_type=Path),
-                        default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
-                        show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY", help="Berkas SQLite registri dokumen.")
-CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-                      help="Konfigurasi institusi (bawaan: config/institution.yaml).")
+REGISTRY = click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(path_type=Path),
+    default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
+    show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY",
+    help="Berkas SQLite registri dokumen.",
+)
+CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Konfigurasi institusi (bawaan: config/institution.yaml).",
+)
 
 
-def open_registry(path: Path, config_path: Path | None = None, create: bool = False) -> tuple[Registry, Settings]:
+def open_registry(
+    path: Path, config_path: Path | None = None, create: bool = False
+) -> tuple[Registry, Settings]:
     """The registry and the institution's settings. Only `issue` creates a registry; the numbering
     format is checked before the registry is opened, so a bad format never takes a number."""
     config = config_path or project_root() / "config" / "institution.yaml"
@@ -222,9 +263,17 @@ def load_participants(path: Path) -> tuple[list, list]:
 
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran dokumen.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder keluaran dokumen.",
+)
 @click.option("--pdf", is_flag=True, help="Juga buat PDF (LibreOffice) dan bundel cetak.")
-@click.option("--issue-date", callback=parse_date, help="Tanggal dokumen (YYYY-MM-DD); bawaan: hari ini.")
+@click.option(
+    "--issue-date", callback=parse_date, help="Tanggal dokumen (YYYY-MM-DD); bawaan: hari ini."
+)
 @AS_OF
 @MODEL
 @ASSESSMENT
@@ -232,17 +281,29 @@ def load_participants(path: Path) -> tuple[list, list]:
 @REGISTRY
 @CONFIG
 @user_errors
-def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, reform_path, registry_path, config_path):
+def issue(
+    source,
+    out_dir,
+    pdf,
+    issue_date,
+    as_of,
+    model,
+    assessment,
+    reform_path,
+    registry_path,
+    config_path,
+):
     """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
 
     Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau sejak
     tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan status 2."""
     from rich.progress import Progress
+
     runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
     registry, settings = open_registry(registry_path, config_path, create=True)
     decisions = []
-    for row, case in cases:          # one participant that cannot be decided never stops the others
+    for row, case in cases:  # one participant that cannot be decided never stops the others
         try:
             decision = runner.decide(case, as_of)
             too_long = name_too_long(case.data["name"], [d["type"] for d in decision["documents"]])
@@ -256,18 +317,29 @@ def issue(source, out_dir, pdf, issue_date, as_of, model, assessment, reform_pat
     for error in bad:
         click.echo(f"galat: {clean(error)}", err=True)
     law = runner.law_on(as_of)[1]
-    assign_coaching_groups([d for _, d in decisions], int(law["coaching.group_size_max"]), _citation(runner),
-                           str(law["coaching.same_gap_definition"]))
-    issuer = Issuer(runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir)
+    assign_coaching_groups(
+        [d for _, d in decisions],
+        int(law["coaching.group_size_max"]),
+        _citation(runner),
+        str(law["coaching.same_gap_definition"]),
+    )
+    issuer = Issuer(
+        runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir
+    )
     with Progress(transient=True) as progress:
         task = progress.add_task("Menerbitkan", total=len(decisions))
         report = issuer.issue(decisions, issue_date, pdf, progress=lambda: progress.advance(task))
-    click.echo(f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar (nomor yang sama), "
-               f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak, "
-               f"{len(report.refused)} dokumen ditolak karena tanggal terbit.")
+    click.echo(
+        f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar (nomor yang sama), "
+        f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak, "
+        f"{len(report.refused)} dokumen ditolak karena tanggal terbit."
+    )
     for entry in report.changed:
-        click.echo(f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
-                   "cabut dulu bila perlu diterbitkan ulang.", err=True)
+        click.echo(
+            f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
+            "cabut dulu bila perlu diterbitkan ulang.",
+            err=True,
+        )
     for refusal in report.refused:
         click.echo(f"galat: {clean(str(refusal))}", err=True)
     if report.bundle:
@@ -279,6 +351,7 @@ def _citation(runner):
     def citation(clause_id):
         clause = runner.rulebook.corpus.clause(clause_id)
         return clause.citation if clause else clause_id
+
     return citation
 
 
@@ -296,10 +369,15 @@ def registry_list(doc_type, registry_path, config_path):
     """Daftar dokumen yang sudah diterbitkan."""
     from rich.console import Console
     from rich.table import Table
+
     store, _ = open_registry(registry_path, config_path)
     table = Table("Nomor", "Jenis", "NIP", "Nama", "Tanggal", "Status")
-    for row in store.list(doc_type):        # text from the registry is shown without control or bidi characters
-        table.add_row(*(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date", "status")))
+    for row in store.list(
+        doc_type
+    ):  # text from the registry is shown without control or bidi characters
+        table.add_row(
+            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date", "status"))
+        )
     Console().print(table)
 
 
@@ -340,7 +418,9 @@ def registry_audit(registry_path, config_path):
     problems = store.audit() + store.gaps()
     for problem in problems:
         click.echo(f"GALAT: {problem}", err=True)
-    click.echo("Log audit utuh dan penomoran tanpa celah." if not problems else f"{len(problems)} masalah.")
+    click.echo(
+        "Log audit utuh dan penomoran tanpa celah." if not problems else f"{len(problems)} masalah."
+    )
     sys.exit(1 if problems else 0)
 
 
@@ -353,14 +433,21 @@ def verify(file, registry_path, config_path):
     """Periksa keaslian dokumen PDF/DOCX terhadap registri."""
     store, _ = open_registry(registry_path, config_path)
     verdict = verify_file(file, store)
-    click.echo(clean(f"{verdict.status.upper()}: {verdict.message}" + (f" (nomor {verdict.number})" if verdict.number else "")))
+    click.echo(
+        clean(
+            f"{verdict.status.upper()}: {verdict.message}"
+            + (f" (nomor {verdict.number})" if verdict.number else "")
+        )
+    )
     sys.exit(0 if verdict.status == "sah" else 1)
-
 
 
 def _progress(label: str):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+    )
 
 
 def _report_failures(failures) -> None:
@@ -368,13 +455,20 @@ def _report_failures(failures) -> None:
         click.echo(f"galat: {clean(message)}", err=True)
 
 
-WORKERS = click.option("--workers", type=click.IntRange(1), default=lambda: os.cpu_count() or 1,
-                       show_default="jumlah inti", help="Proses pekerja paralel.")
+WORKERS = click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="jumlah inti",
+    help="Proses pekerja paralel.",
+)
 
 
 @main.command()
 @click.argument("cohort", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran.")
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran."
+)
 @AS_OF
 @MODEL
 @ASSESSMENT
@@ -385,38 +479,64 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
     from rich.console import Console
     from rich.table import Table
+
     from aturan.lab import decisions_parallel, write_batch
+
     book = rulebook(reform_path)
     params = Decider(book, model=model, assessment=assessment).law_on(as_of)[1]
     rows, failures = read_cohort(cohort), []
     ensure_folder(out_dir)
-    with _progress("Memutuskan") as progress, atomic_open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl, \
-            atomic_open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table:
+    with (
+        _progress("Memutuskan") as progress,
+        atomic_open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl,
+        atomic_open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table,
+    ):
         task = progress.add_task("", total=None)
-        decisions = decisions_parallel(rows, book, model, assessment, as_of, workers, failures,
-                                       on_chunk=lambda n: progress.advance(task, n))
+        decisions = decisions_parallel(
+            rows,
+            book,
+            model,
+            assessment,
+            as_of,
+            workers,
+            failures,
+            on_chunk=lambda n: progress.advance(task, n),
+        )
         result = write_batch(decisions, jsonl, table, params.get("cost.unit_per_participant") or {})
-    _write_groups(out_dir / "kelompok-coaching.csv", result.coaching_members, int(params["coaching.group_size_max"]),
-                  str(params["coaching.same_gap_definition"]))
+    _write_groups(
+        out_dir / "kelompok-coaching.csv",
+        result.coaching_members,
+        int(params["coaching.group_size_max"]),
+        str(params["coaching.same_gap_definition"]),
+    )
     _report_failures(failures)
     tally = result.tally
     summary = Table("Ringkasan", "Jumlah")
-    for label, value in [("Diputuskan", tally.decided), ("Baris ditolak", len(failures)),
-                         ("Termasuk sasaran", tally.in_scope), ("Perlu asesmen awal", tally.initial_assessment),
-                         ("Desain ditetapkan", tally.with_design), ("JP dibebaskan", tally.jp_waived),
-                         *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
-                         *[(f"Dokumen: {k}", v) for k, v in sorted(tally.documents.items())]]:
+    for label, value in [
+        ("Diputuskan", tally.decided),
+        ("Baris ditolak", len(failures)),
+        ("Termasuk sasaran", tally.in_scope),
+        ("Perlu asesmen awal", tally.initial_assessment),
+        ("Desain ditetapkan", tally.with_design),
+        ("JP dibebaskan", tally.jp_waived),
+        *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
+        *[(f"Dokumen: {k}", v) for k, v in sorted(tally.documents.items())],
+    ]:
         summary.add_row(label, str(value))
     Console().print(summary)
-    click.echo(f"Keluaran: {out_dir / 'keputusan.jsonl'}, {out_dir / 'keputusan.csv'}, {out_dir / 'kelompok-coaching.csv'}")
+    click.echo(
+        f"Keluaran: {out_dir / 'keputusan.jsonl'}, {out_dir / 'keputusan.csv'}, {out_dir / 'kelompok-coaching.csv'}"
+    )
     sys.exit(1 if failures else 0)
 
 
 def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> None:
     """The cohort-level rule (cohort_rules.coaching_groups) written as one line per member."""
     import csv
+
     from aturan.decide import coaching_groups
     from aturan.lab import safe_row
+
     with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["kelompok", "tanda_kesenjangan", "nip"])
@@ -426,7 +546,13 @@ def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> 
 
 @main.command()
 @click.argument("cohort", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/compare"), show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out/compare"),
+    show_default=True,
+)
 @AS_OF
 @ASSESSMENT
 @REFORM
@@ -435,15 +561,32 @@ def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> 
 def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG."""
     import csv
+
     from rich.console import Console
     from rich.table import Table
-    from aturan.lab import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table, safe_row
+
     from aturan.files import atomic_path
+    from aturan.lab import (
+        COST_BASIS,
+        MODELS,
+        compare_chart,
+        compare_parallel,
+        compare_table,
+        safe_row,
+    )
+
     book = rulebook(reform_path)
     with _progress("Membandingkan") as progress:
         task = progress.add_task("", total=None)
-        tallies, failures = compare_parallel(read_cohort(cohort), book, MODELS, assessment, as_of, workers,
-                                             on_chunk=lambda n: progress.advance(task, n))
+        tallies, failures = compare_parallel(
+            read_cohort(cohort),
+            book,
+            MODELS,
+            assessment,
+            as_of,
+            workers,
+            on_chunk=lambda n: progress.advance(task, n),
+        )
     law = Decider(book).law_on(as_of)[1]
     size, definition = int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"])
     rows = compare_table(tallies, size, definition)
@@ -466,23 +609,39 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
 
 @main.command()
 @click.argument("cohort", type=click.Path(path_type=Path))
-@click.option("--reform", "reform_path", type=click.Path(path_type=Path), required=True, help="Berkas reformasi (YAML).")
+@click.option(
+    "--reform",
+    "reform_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Berkas reformasi (YAML).",
+)
 @AS_OF
 @MODEL
 @ASSESSMENT
-@click.option("--out", "out_file", type=click.Path(path_type=Path), help="Tulis juga semua perubahan sebagai JSON lines.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    help="Tulis juga semua perubahan sebagai JSON lines.",
+)
 @WORKERS
 @user_errors
 def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
     """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
     from collections import Counter
+
     from aturan.lab import diff_parallel
+
     book = load_rulebook(project_root())
     reformed = apply_reform(book, reform_path)
     fields, rules, failures, changed = Counter(), Counter(), [], 0
     from contextlib import nullcontext
-    with (atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext()) as sink:
-        for item in diff_parallel(read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures):
+
+    with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
+        for item in diff_parallel(
+            read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures
+        ):
             changed += 1
             fields.update(item.fields.keys())
             rules.update(item.rules_only_baseline + item.rules_only_reform)
@@ -503,22 +662,32 @@ def clean_lines(text: str) -> str:
 
 
 def _change_text(item) -> str:
-    lines = [f"{item.nip} {item.name}: " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items())]
+    lines = [
+        f"{item.nip} {item.name}: "
+        + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items())
+    ]
     if item.rules_only_baseline or item.rules_only_reform:
-        lines.append(f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
-                     f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}")
+        lines.append(
+            f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
+            f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}"
+        )
     for pid, values in item.params.items():
-        lines.append(f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
-                     f"{values['reform'][0]} ({'; '.join(values['reform'][1])})")
+        lines.append(
+            f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
+            f"{values['reform'][0]} ({'; '.join(values['reform'][1])})"
+        )
     return "\n".join(lines)
 
 
 @main.command("trace-matrix")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True
+)
 @user_errors
 def trace_matrix(out_dir):
     """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang menguji aturan itu."""
     from aturan.drafting import build_matrix, to_html, to_markdown
+
     book = load_rulebook(project_root())
     rows = build_matrix(book, Decider(book), project_root() / "golden")
     ensure_folder(out_dir)
@@ -527,19 +696,28 @@ def trace_matrix(out_dir):
     untested = sum(1 for r in rows if r["untested_rules"])
     uncited = sum(1 for r in rows if not r["rules"])
     reasoned = sum(1 for r in rows if not r["rules"] and r["reason"])
-    click.echo(f"{len(rows)} klausul: {uncited} tanpa aturan ({reasoned} dengan alasan tertulis), "
-               f"{untested} aturan tanpa kasus golden. "
-               f"Keluaran: {out_dir / 'trace-matrix.md'}, {out_dir / 'trace-matrix.html'}")
+    click.echo(
+        f"{len(rows)} klausul: {uncited} tanpa aturan ({reasoned} dengan alasan tertulis), "
+        f"{untested} aturan tanpa kasus golden. "
+        f"Keluaran: {out_dir / 'trace-matrix.md'}, {out_dir / 'trace-matrix.html'}"
+    )
 
 
 @main.command()
 @click.option("--size", type=click.IntRange(1), default=100, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help=".csv, .yaml atau .json")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help=".csv, .yaml atau .json",
+)
 @user_errors
 def sample(size, seed, out_file):
     """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
     from aturan.lab import generate, write_cohort
+
     count = write_cohort(generate(size, seed), out_file)
     click.echo(f"{count} peserta sintetis ditulis ke {out_file}")
 

@@ -3,14 +3,22 @@
 Each error names where the problem is (file, field, line or row) and what was
 expected. The CLI turns these into a message and exit status 2 in one place.
 """
+
 from __future__ import annotations
 
 
 class AturanError(Exception):
     """A problem in user-supplied input: a case, a cohort, a rule or a reform."""
 
-    def __init__(self, message: str, *, file: str | None = None, field: str | None = None,
-                 line: int | None = None, row: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        row: int | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.file = file

@@ -1,7 +1,48 @@
 """Participants as input: the case schema, NIP, plausibility, cohort files. Every bad input is refused here."""
-from aturan.cases.case import Case, case_from_data, check_against_date, load_case
-from aturan.cases.cohort import COLUMNS, CORE_COLUMNS, CohortRow, LEVEL_COLUMNS, POST_LEVEL_COLUMNS, read_cohort, row_error
-from aturan.cases.nip import parse_nip
-from aturan.cases.plausible import DATE_MAX, DATE_MIN, clean, forbidden_char, has_letter, in_range, name_limits, name_too_long, range_message
 
-__all__ = ["Case", "case_from_data", "check_against_date", "load_case", "COLUMNS", "CORE_COLUMNS", "CohortRow", "LEVEL_COLUMNS", "POST_LEVEL_COLUMNS", "read_cohort", "row_error", "parse_nip", "DATE_MAX", "DATE_MIN", "clean", "forbidden_char", "has_letter", "in_range", "name_limits", "name_too_long", "range_message"]
+from aturan.cases.case import Case, case_from_data, check_against_date, load_case
+from aturan.cases.cohort import (
+    COLUMNS,
+    CORE_COLUMNS,
+    LEVEL_COLUMNS,
+    POST_LEVEL_COLUMNS,
+    CohortRow,
+    read_cohort,
+    row_error,
+)
+from aturan.cases.nip import parse_nip
+from aturan.cases.plausible import (
+    DATE_MAX,
+    DATE_MIN,
+    clean,
+    forbidden_char,
+    has_letter,
+    in_range,
+    name_limits,
+    name_too_long,
+    range_message,
+)
+
+__all__ = [
+    "Case",
+    "case_from_data",
+    "check_against_date",
+    "load_case",
+    "COLUMNS",
+    "CORE_COLUMNS",
+    "CohortRow",
+    "LEVEL_COLUMNS",
+    "POST_LEVEL_COLUMNS",
+    "read_cohort",
+    "row_error",
+    "parse_nip",
+    "DATE_MAX",
+    "DATE_MIN",
+    "clean",
+    "forbidden_char",
+    "has_letter",
+    "in_range",
+    "name_limits",
+    "name_too_long",
+    "range_message",
+]

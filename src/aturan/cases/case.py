@@ -1,4 +1,5 @@
 """Participant cases: loading, schema validation, and the checks a schema cannot express."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import jsonschema
 
-from aturan.errors import InputError
 from aturan.cases.nip import check_appointment, parse_nip
 from aturan.cases.plausible import problems as plausibility_problems
+from aturan.errors import InputError
 from aturan.files import LineDict, load_data
 
 
@@ -20,7 +21,7 @@ from aturan.files import LineDict, load_data
 class Case:
     data: dict
     source: str = "<case>"
-    raw: object = None          # the loaded YAML (with line numbers), for error locations
+    raw: object = None  # the loaded YAML (with line numbers), for error locations
 
     @property
     def nip(self) -> str:
@@ -50,9 +51,13 @@ class Case:
 
 @lru_cache(maxsize=1)
 def case_validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(_inline_refs(schema, schema["$defs"]),
-                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    schema = json.loads(
+        resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8")
+    )
+    return jsonschema.Draft202012Validator(
+        _inline_refs(schema, schema["$defs"]),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
 
 
 def _inline_refs(node, defs: dict):
@@ -76,13 +81,21 @@ def load_case(path: Path | str) -> Case:
 def case_from_data(raw, source: str = "<case>") -> Case:
     """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the field."""
     if not isinstance(raw, dict):
-        raise InputError("kasus harus berupa mapping (objek) dengan isian nip, name, position, role, program", file=source)
+        raise InputError(
+            "kasus harus berupa mapping (objek) dengan isian nip, name, position, role, program",
+            file=source,
+        )
     case = Case(_plain(raw), source, raw)
-    errors = sorted(case_validator().iter_errors(case.data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        case_validator().iter_errors(case.data),
+        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
+    )
     if errors:
         error = errors[0]
         path = list(error.absolute_path)
-        raise InputError(_schema_message(error), file=source, field=_dotted(path) or None, line=case.line(path))
+        raise InputError(
+            _schema_message(error), file=source, field=_dotted(path) or None, line=case.line(path)
+        )
     _check_plausible(case)
     _check_semantics(case)
     return case
@@ -95,7 +108,9 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime) and value.time() != dt.time():
-        return value.isoformat()        # a time of day is not a date: the schema refuses it, as in CSV and XLSX
+        return (
+            value.isoformat()
+        )  # a time of day is not a date: the schema refuses it, as in CSV and XLSX
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value
@@ -132,12 +147,20 @@ def _check_semantics(case: Case) -> None:
         raise InputError(str(exc), file=case.source, field="nip", line=case.line(["nip"])) from None
     start, end = case.date("training", "start"), case.date("training", "end")
     if start and end and end < start:
-        raise InputError(f"tanggal akhir pelatihan ({end}) sebelum tanggal mulai ({start})",
-                         file=case.source, field="training.end", line=case.line(["training", "end"]))
+        raise InputError(
+            f"tanggal akhir pelatihan ({end}) sebelum tanggal mulai ({start})",
+            file=case.source,
+            field="training.end",
+            line=case.line(["training", "end"]),
+        )
     _check_history(case)
 
 
-EVENT_NAMES = {"final_evaluation": "evaluasi akhir", "remedial": "remedial", "post_assessment": "uji kompetensi"}
+EVENT_NAMES = {
+    "final_evaluation": "evaluasi akhir",
+    "remedial": "remedial",
+    "post_assessment": "uji kompetensi",
+}
 
 
 def _check_history(case: Case) -> None:
@@ -160,7 +183,9 @@ def _event_problem(kind: str, day: dt.date, event: dict, seen: dict, start, end)
     if kind in ("final_evaluation", "remedial") and kind in seen:
         return f"{name} kedua ({day}); {name} sudah tercatat pada {seen[kind][1]['date']}"
     if kind == "final_evaluation" and not (start and end):
-        return f"{name} ({day}) tanpa tanggal mulai dan akhir pelatihan (training.start, training.end)"
+        return (
+            f"{name} ({day}) tanpa tanggal mulai dan akhir pelatihan (training.start, training.end)"
+        )
     if kind != "remedial" and start and day < start:
         return f"{name} ({day}) sebelum pelatihan dimulai ({start})"
     if kind == "remedial":
@@ -181,22 +206,33 @@ def _check_same_day(case: Case, field: str, items: list) -> None:
         other = by_day.get(item["date"])
         if other and other[1].get("levels") != item.get("levels"):
             path = [field, index, "levels"]
-            raise InputError(f"dua penilaian kompetensi pada {item['date']} dengan level berbeda "
-                             f"({field}[{other[0]}] dan {field}[{index}])",
-                             file=case.source, field=_dotted(path), line=case.line(path))
+            raise InputError(
+                f"dua penilaian kompetensi pada {item['date']} dengan level berbeda "
+                f"({field}[{other[0]}] dan {field}[{index}])",
+                file=case.source,
+                field=_dotted(path),
+                line=case.line(path),
+            )
         by_day.setdefault(item["date"], (index, item))
 
 
 def _refuse_event(case: Case, index: int, problem: str) -> None:
     path = ["events", index, "date"]
-    raise InputError(f"riwayat tidak mungkin: {problem}", file=case.source, field=_dotted(path), line=case.line(path))
+    raise InputError(
+        f"riwayat tidak mungkin: {problem}",
+        file=case.source,
+        field=_dotted(path),
+        line=case.line(path),
+    )
 
 
 def _check_plausible(case: Case) -> None:
     """Ranges the schema cannot state: dates, finite numbers, control/bidi characters, blank names (plausible.py)."""
     for path, message in plausibility_problems(case.data):
         path = list(path)
-        raise InputError(message, file=case.source, field=_dotted(path) or None, line=case.line(path))
+        raise InputError(
+            message, file=case.source, field=_dotted(path) or None, line=case.line(path)
+        )
 
 
 def _check_appointment(case: Case, as_of: dt.date) -> None:
@@ -215,5 +251,9 @@ def check_against_date(case: Case, as_of: dt.date) -> None:
     for index, assessment in enumerate(case.data.get("assessments") or []):
         if dt.date.fromisoformat(assessment["date"]) > as_of:
             path = ["assessments", index, "date"]
-            raise InputError(f"asesmen bertanggal {assessment['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
-                             file=case.source, field=_dotted(path), line=case.line(path))
+            raise InputError(
+                f"asesmen bertanggal {assessment['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
+                file=case.source,
+                field=_dotted(path),
+                line=case.line(path),
+            )

@@ -10,6 +10,7 @@ CSV and XLSX are read row by row and never held in memory; YAML and JSON lists
 are loaded whole. The only state kept across rows is the NIPs already seen
 (for the duplicate check). The column layout is documented in docs/cohort-format.md.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,29 +19,51 @@ import itertools
 import math
 import re
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 from zlib import error as zlib_error
 
 from aturan.cases.case import Case, case_from_data
-from aturan.errors import InputError
 from aturan.cases.nip import parse_nip
-from aturan.vocabulary import COMPETENCIES
+from aturan.errors import InputError
 from aturan.files import LineDict, check_zip, load_json, load_yaml
+from aturan.vocabulary import COMPETENCIES
 
 LEVEL_COLUMNS = tuple(COMPETENCIES)
 POST_LEVEL_COLUMNS = tuple(f"post_{key}" for key in COMPETENCIES)
 
 CORE_COLUMNS = (
-    "nip", "name", "position_tier", "position_title", "agency", "role", "projected_tier", "program",
-    "training_start", "training_end", "batch",
-    "assessment_date", "assessment_purpose", "assessment_institution", "assessment_jpm",
+    "nip",
+    "name",
+    "position_tier",
+    "position_title",
+    "agency",
+    "role",
+    "projected_tier",
+    "program",
+    "training_start",
+    "training_end",
+    "batch",
+    "assessment_date",
+    "assessment_purpose",
+    "assessment_institution",
+    "assessment_jpm",
     *LEVEL_COLUMNS,
 )
-CERTIFICATE_COLUMNS = ("certificate_type", "certificate_date", "certificate_tier", "certificate_program")
-LIFECYCLE_COLUMNS = ("final_evaluation_date", "final_evaluation_result", "post_assessment_date",
-                     *POST_LEVEL_COLUMNS, "post_jpm")
+CERTIFICATE_COLUMNS = (
+    "certificate_type",
+    "certificate_date",
+    "certificate_tier",
+    "certificate_program",
+)
+LIFECYCLE_COLUMNS = (
+    "final_evaluation_date",
+    "final_evaluation_result",
+    "post_assessment_date",
+    *POST_LEVEL_COLUMNS,
+    "post_jpm",
+)
 COLUMNS = CORE_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
 """Every column a cohort table may have, in the order `write_cohort` writes them."""
 
@@ -48,7 +71,10 @@ COLUMNS = CORE_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
 _HEADER_GROUPS = (
     (set(CERTIFICATE_COLUMNS), ("certificate_type", "certificate_date")),
     ({"final_evaluation_date", "final_evaluation_result"}, ("final_evaluation_date",)),
-    ({"post_assessment_date", *POST_LEVEL_COLUMNS, "post_jpm"}, ("post_assessment_date", *POST_LEVEL_COLUMNS)),
+    (
+        {"post_assessment_date", *POST_LEVEL_COLUMNS, "post_jpm"},
+        ("post_assessment_date", *POST_LEVEL_COLUMNS),
+    ),
 )
 
 SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml", ".json")
@@ -56,7 +82,7 @@ SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml", ".json")
 
 @dataclass
 class CohortRow:
-    row: int                      # 1-based row (CSV/XLSX, header = 1), line (YAML) or position in the list (JSON)
+    row: int  # 1-based row (CSV/XLSX, header = 1), line (YAML) or position in the list (JSON)
     case: Case | None
     error: InputError | None
 
@@ -68,21 +94,33 @@ class CohortRow:
 class CohortError(InputError):
     """A bad cohort row. Tabular files name the row and column; YAML/JSON the line, case number and field."""
 
-    def __init__(self, message: str, *, file: str, row: int, column: str | None = None,
-                 field: str | None = None, line: int | None = None, item: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        row: int,
+        column: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+        item: int | None = None,
+    ):
         super().__init__(message, file=file, field=column or field, line=line, row=row)
         self.column = column
         self.item = item
 
     def location(self) -> str:
-        if self.item is None:                       # CSV / XLSX
+        if self.item is None:  # CSV / XLSX
             parts = [self.file, f"baris {self.row}"]
             if self.column:
                 parts.append(f"kolom '{self.column}'")
             elif self.field:
                 parts.append(f"isian '{self.field}'")
-        else:                                       # YAML / JSON list
-            parts = [f"{self.file}:{self.line}" if self.line else self.file, f"kasus ke-{self.item}"]
+        else:  # YAML / JSON list
+            parts = [
+                f"{self.file}:{self.line}" if self.line else self.file,
+                f"kasus ke-{self.item}",
+            ]
             if self.field:
                 parts.append(f"isian '{self.field}'")
         return ", ".join(parts)
@@ -97,8 +135,11 @@ def read_cohort(path: Path | str) -> Iterator[CohortRow]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(f"jenis berkas kohort '{path.suffix or '(tanpa ekstensi)'}' tidak dikenal; "
-                         f"yang didukung: {', '.join(SUFFIXES)}", file=str(path))
+        raise InputError(
+            f"jenis berkas kohort '{path.suffix or '(tanpa ekstensi)'}' tidak dikenal; "
+            f"yang didukung: {', '.join(SUFFIXES)}",
+            file=str(path),
+        )
     if path.is_dir():
         raise InputError("ini sebuah folder, bukan berkas kohort", file=str(path))
     if not path.is_file():
@@ -112,23 +153,30 @@ def read_cohort(path: Path | str) -> Iterator[CohortRow]:
 
 # --- tabular files -----------------------------------------------------------------------------
 
+
 def _csv_records(path: Path) -> Iterator[tuple[int, list]]:
     """(line where the record starts, cells); the first record is the header."""
     source = str(path)
     with path.open("rb") as handle:
+
         def lines():
             for number, data in enumerate(handle, 1):
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise InputError(f"baris {number} bukan teks UTF-8; simpan berkas sebagai 'CSV UTF-8'",
-                                     file=source, line=number) from None
+                    raise InputError(
+                        f"baris {number} bukan teks UTF-8; simpan berkas sebagai 'CSV UTF-8'",
+                        file=source,
+                        line=number,
+                    ) from None
                 yield text.removeprefix("\ufeff") if number == 1 else text
 
         text_lines = lines()
         first = next(text_lines, None)
         if first is None or not first.strip():
-            raise InputError("berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1)
+            raise InputError(
+                "berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1
+            )
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(itertools.chain([first], text_lines), delimiter=delimiter)
         while True:
@@ -138,7 +186,9 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise InputError(f"CSV tidak valid: {exc}", file=source, line=reader.line_num) from None
+                raise InputError(
+                    f"CSV tidak valid: {exc}", file=source, line=reader.line_num
+                ) from None
             yield start, record
 
 
@@ -160,24 +210,36 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
         for data_only in (True, False) if _has_formulas(path) else (True,):
             try:
                 opened.append(openpyxl.load_workbook(path, read_only=True, data_only=data_only))
-            except Exception as exc:        # openpyxl, zipfile and the XML parsers raise many types for a damaged file
-                raise InputError(f"bukan berkas Excel .xlsx yang dapat dibaca ({type(exc).__name__}: {exc})",
-                                 file=str(path)) from None
+            except (
+                Exception
+            ) as exc:  # openpyxl, zipfile and the XML parsers raise many types for a damaged file
+                raise InputError(
+                    f"bukan berkas Excel .xlsx yang dapat dibaca ({type(exc).__name__}: {exc})",
+                    file=str(path),
+                ) from None
         if not opened[0].worksheets:
             raise InputError("berkas Excel tidak memiliki lembar kerja", file=str(path))
         sheets = [workbook.worksheets[0] for workbook in opened]
         for sheet in sheets:
-            sheet.reset_dimensions()            # do not trust the stored size; read what is there
-        rows = zip(*(sheet.iter_rows() for sheet in sheets)) if len(sheets) == 2 else \
-            ((cells, ()) for cells in sheets[0].iter_rows())
+            sheet.reset_dimensions()  # do not trust the stored size; read what is there
+        rows = (
+            zip(*(sheet.iter_rows() for sheet in sheets))
+            if len(sheets) == 2
+            else ((cells, ()) for cells in sheets[0].iter_rows())
+        )
         number = 0
         while True:
             number += 1
             try:
                 pair = next(rows, None)
-            except Exception as exc:        # a damaged sheet: bad XML, impossible cell references or dates
-                raise InputError(f"baris {number} tidak dapat dibaca ({type(exc).__name__}: {exc})",
-                                 file=str(path), row=number) from None
+            except (
+                Exception
+            ) as exc:  # a damaged sheet: bad XML, impossible cell references or dates
+                raise InputError(
+                    f"baris {number} tidak dapat dibaca ({type(exc).__name__}: {exc})",
+                    file=str(path),
+                    row=number,
+                ) from None
             if pair is None:
                 return
             yield number, _xlsx_values(*pair)
@@ -202,7 +264,7 @@ def _has_formulas(path: Path) -> bool:
                                 return True
                             tail = chunk[-16:]
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib_error):
-        return True                             # let openpyxl name what is wrong
+        return True  # let openpyxl name what is wrong
     return False
 
 
@@ -214,36 +276,58 @@ def _xlsx_values(cells, formula_cells) -> list:
         formula = formulas.get(getattr(cell, "column", None))
         if value is None and isinstance(formula, str) and formula.startswith("="):
             value = Uncomputed(formula)
-        elif (isinstance(value, (int, float)) and not isinstance(value, bool)
-              and "%" in (getattr(cell, "number_format", "") or "")):
+        elif (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and "%" in (getattr(cell, "number_format", "") or "")
+        ):
             value = round(value * 100, 10)
         out.append(value)
     return out
 
 
-def _tabular(path: Path, records: Iterator[tuple[int, list]], exact_width: bool) -> Iterator[CohortRow]:
+def _tabular(
+    path: Path, records: Iterator[tuple[int, list]], exact_width: bool
+) -> Iterator[CohortRow]:
     source = str(path)
     first = next(records, None)
     if first is None:
-        raise InputError("berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1)
+        raise InputError(
+            "berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1
+        )
     header = _header(source, first[1])
     width = len(first[1])
     seen: dict[str, int] = {}
     for row, values in records:
         if all(_text(value) is None for value in values):
-            continue                                        # blank line / empty row
+            continue  # blank line / empty row
         if exact_width and len(values) != width:
             missing = header[len(values)] if len(values) < len(header) else None
             more = f"; sel untuk kolom '{missing}' dan sesudahnya tidak ada" if missing else ""
-            yield CohortRow(row, None, CohortError(
-                f"baris berisi {len(values)} sel, padahal header berisi {width} kolom{more}",
-                file=source, row=row, column=missing))
+            yield CohortRow(
+                row,
+                None,
+                CohortError(
+                    f"baris berisi {len(values)} sel, padahal header berisi {width} kolom{more}",
+                    file=source,
+                    row=row,
+                    column=missing,
+                ),
+            )
             continue
-        stray = next((i for i in range(len(header), len(values)) if _text(values[i]) is not None), None)
+        stray = next(
+            (i for i in range(len(header), len(values)) if _text(values[i]) is not None), None
+        )
         if stray is not None:
-            yield CohortRow(row, None, CohortError(
-                f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak bernama di header",
-                file=source, row=row))
+            yield CohortRow(
+                row,
+                None,
+                CohortError(
+                    f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak bernama di header",
+                    file=source,
+                    row=row,
+                ),
+            )
             continue
         yield _table_row(source, row, dict(zip(header, values)), seen)
 
@@ -269,8 +353,13 @@ def _header(source: str, values: list) -> list[str]:
     if missing:
         problems.append(f"kolom wajib tidak ada: {', '.join(missing)}")
     if problems:
-        raise InputError("header (baris 1) tidak sesuai format kohort: " + "; ".join(problems)
-                         + " (lihat docs/cohort-format.md)", file=source, row=1)
+        raise InputError(
+            "header (baris 1) tidak sesuai format kohort: "
+            + "; ".join(problems)
+            + " (lihat docs/cohort-format.md)",
+            file=source,
+            row=1,
+        )
     return header
 
 
@@ -290,31 +379,46 @@ def _table_row(source: str, row: int, cells: dict, seen: dict[str, int]) -> Coho
         seen[nip] = row
         raw, events = _case_dict(nip, cells)
     except _CellError as exc:
-        return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=exc.column))
+        return CohortRow(
+            row, None, CohortError(exc.message, file=source, row=row, column=exc.column)
+        )
     data = LineDict(raw)
-    data.line, data.key_lines = row, {}       # so later errors about this case point at its row
+    data.line, data.key_lines = row, {}  # so later errors about this case point at its row
     try:
         case = case_from_data(data, source)
     except InputError as exc:
         column = _column_of(exc.field, events)
-        return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column,
-                                                field=None if column else exc.field))
+        return CohortRow(
+            row,
+            None,
+            CohortError(
+                exc.message,
+                file=source,
+                row=row,
+                column=column,
+                field=None if column else exc.field,
+            ),
+        )
     return CohortRow(row, case, None)
 
 
 def _refuse_uncomputed(cells: dict) -> None:
     for column, value in cells.items():
         if isinstance(value, Uncomputed):
-            raise _CellError(column, f"berisi rumus {str(value)[:60]!r} tanpa nilai tersimpan; buka dan simpan ulang "
-                                     "berkas di program lembar kerja agar nilainya dihitung, atau isi nilainya langsung")
+            raise _CellError(
+                column,
+                f"berisi rumus {str(value)[:60]!r} tanpa nilai tersimpan; buka dan simpan ulang "
+                "berkas di program lembar kerja agar nilainya dihitung, atau isi nilainya langsung",
+            )
 
 
 def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
     """One table row as a case mapping (schema layout), and the event types in the order added."""
+
     def text(column):
         return _text(cells.get(column))
 
-    def word(column):                  # vocabulary keys: trimmed and lower-cased
+    def word(column):  # vocabulary keys: trimmed and lower-cased
         value = _text(cells.get(column))
         return value.lower() if value else None
 
@@ -328,24 +432,39 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
     if projected:
         raw["projected_position"] = {"tier": projected}
     elif raw["role"] == "successor":
-        raise _CellError("projected_tier", "kosong; wajib diisi untuk suksesor (role successor): "
-                                           "jenjang jabatan yang dipersiapkan")
+        raise _CellError(
+            "projected_tier",
+            "kosong; wajib diisi untuk suksesor (role successor): "
+            "jenjang jabatan yang dipersiapkan",
+        )
     raw["program"] = _required(cells, "program").lower()
 
     start, end = _date(cells, "training_start"), _date(cells, "training_end")
     batch = text("batch")
     if start or end or batch:
-        _needed(cells, ("training_start", "training_end"), ("training_start", "training_end", "batch"),
-                "pelatihan memerlukan tanggal mulai dan selesai")
+        _needed(
+            cells,
+            ("training_start", "training_end"),
+            ("training_start", "training_end", "batch"),
+            "pelatihan memerlukan tanggal mulai dan selesai",
+        )
         raw["training"] = {"start": start, "end": end}
         _put(raw["training"], "batch", batch)
 
     assessment_date = _date(cells, "assessment_date")
-    _needed(cells, ("assessment_date",),
-            ("assessment_purpose", "assessment_institution", "assessment_jpm", *LEVEL_COLUMNS),
-            "tanpa assessment_date baris ini tidak memiliki asesmen")
+    _needed(
+        cells,
+        ("assessment_date",),
+        ("assessment_purpose", "assessment_institution", "assessment_jpm", *LEVEL_COLUMNS),
+        "tanpa assessment_date baris ini tidak memiliki asesmen",
+    )
     if assessment_date:
-        _needed(cells, ("assessment_purpose",), ("assessment_date",), "asesmen memerlukan tujuan (seleksi/pemetaan)")
+        _needed(
+            cells,
+            ("assessment_purpose",),
+            ("assessment_date",),
+            "asesmen memerlukan tujuan (seleksi/pemetaan)",
+        )
         assessment = {"date": assessment_date, "purpose": word("assessment_purpose")}
         _put(assessment, "institution", text("assessment_institution"))
         assessment["levels"] = _levels(cells, LEVEL_COLUMNS, "assessment_date")
@@ -354,8 +473,12 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
 
     certificate_date = _date(cells, "certificate_date")
     if any(text(column) for column in CERTIFICATE_COLUMNS):
-        _needed(cells, ("certificate_type", "certificate_date"), CERTIFICATE_COLUMNS,
-                "bukti sertifikat memerlukan jenis dan tanggal")
+        _needed(
+            cells,
+            ("certificate_type", "certificate_date"),
+            CERTIFICATE_COLUMNS,
+            "bukti sertifikat memerlukan jenis dan tanggal",
+        )
         evidence = {"type": word("certificate_type"), "date": certificate_date}
         _put(evidence, "tier", word("certificate_tier"))
         _put(evidence, "program", word("certificate_program"))
@@ -363,18 +486,30 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
 
     events, kinds = [], []
     final_date = _date(cells, "final_evaluation_date")
-    _needed(cells, ("final_evaluation_date",), ("final_evaluation_result",), "evaluasi akhir memerlukan tanggal")
+    _needed(
+        cells,
+        ("final_evaluation_date",),
+        ("final_evaluation_result",),
+        "evaluasi akhir memerlukan tanggal",
+    )
     if final_date:
         event = {"type": "final_evaluation", "date": final_date}
         _put(event, "result", word("final_evaluation_result"))
         events.append(event)
         kinds.append("final_evaluation")
     post_date = _date(cells, "post_assessment_date")
-    _needed(cells, ("post_assessment_date",), (*POST_LEVEL_COLUMNS, "post_jpm"),
-            "asesmen pascapelatihan memerlukan tanggal")
+    _needed(
+        cells,
+        ("post_assessment_date",),
+        (*POST_LEVEL_COLUMNS, "post_jpm"),
+        "asesmen pascapelatihan memerlukan tanggal",
+    )
     if post_date:
-        event = {"type": "post_assessment", "date": post_date,
-                 "levels": _levels(cells, POST_LEVEL_COLUMNS, "post_assessment_date")}
+        event = {
+            "type": "post_assessment",
+            "date": post_date,
+            "levels": _levels(cells, POST_LEVEL_COLUMNS, "post_assessment_date"),
+        }
         _put(event, "jpm", _jpm(cells, "post_jpm"))
         events.append(event)
         kinds.append("post_assessment")
@@ -410,13 +545,17 @@ def _levels(cells: dict, columns: tuple[str, ...], date_column: str) -> dict:
     for key, column in zip(COMPETENCIES, columns):
         level = _level(cells, column)
         if level is None:
-            raise _CellError(column, f"kosong, padahal kolom '{date_column}' diisi; "
-                                     "asesmen memerlukan kedelapan tingkat kompetensi (1..5)")
+            raise _CellError(
+                column,
+                f"kosong, padahal kolom '{date_column}' diisi; "
+                "asesmen memerlukan kedelapan tingkat kompetensi (1..5)",
+            )
         levels[key] = level
     return levels
 
 
 # --- cell values -------------------------------------------------------------------------------
+
 
 def _text(value) -> str | None:
     """A cell as trimmed text; None for an empty cell. Whole floats (3.0) lose their '.0'."""
@@ -435,15 +574,21 @@ _NIP_SCIENTIFIC = re.compile(r"\d+([.,]\d+)?[eE]\+?\d+")
 
 def _nip(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise _CellError("nip", f"NIP harus berupa teks 18 angka, bukan angka {_text(value)}: lembar kerja hanya "
-                                "menyimpan 15 digit angka sehingga digit akhir NIP dapat berubah; "
-                                "format kolom nip sebagai Teks")
+        raise _CellError(
+            "nip",
+            f"NIP harus berupa teks 18 angka, bukan angka {_text(value)}: lembar kerja hanya "
+            "menyimpan 15 digit angka sehingga digit akhir NIP dapat berubah; "
+            "format kolom nip sebagai Teks",
+        )
     text = re.sub(r"\s+", "", _text(value) or "")
     if not text:
         raise _CellError("nip", "kosong; kolom ini wajib diisi (NIP 18 angka)")
     if _NIP_SCIENTIFIC.fullmatch(text):
-        raise _CellError("nip", f"nilai '{text}' adalah NIP yang sudah diubah menjadi notasi ilmiah oleh "
-                                "program lembar kerja; format kolom nip sebagai Teks dan isi ulang")
+        raise _CellError(
+            "nip",
+            f"nilai '{text}' adalah NIP yang sudah diubah menjadi notasi ilmiah oleh "
+            "program lembar kerja; format kolom nip sebagai Teks dan isi ulang",
+        )
     try:
         parse_nip(text)
     except ValueError as exc:
@@ -461,7 +606,7 @@ def _date(cells: dict, column: str) -> str | None:
             return value.date().isoformat()
     elif isinstance(value, dt.date):
         return value.isoformat()
-    text = _text(value)                 # a datetime with a time of day is refused below, as in CSV
+    text = _text(value)  # a datetime with a time of day is refused below, as in CSV
     if text is None:
         return None
     match = _DATE.fullmatch(text)
@@ -483,7 +628,9 @@ def _level(cells: dict, column: str) -> int | None:
         return None
     match = None if isinstance(value, bool) else _LEVEL.fullmatch(text)
     if not match:
-        raise _CellError(column, f"nilai '{text}' bukan tingkat kompetensi; yang diharapkan bilangan bulat 1..5")
+        raise _CellError(
+            column, f"nilai '{text}' bukan tingkat kompetensi; yang diharapkan bilangan bulat 1..5"
+        )
     level = int(match.group(1))
     if not 1 <= level <= 5:
         raise _CellError(column, f"nilai '{text}' di luar rentang 1..5")
@@ -501,8 +648,9 @@ def _jpm(cells: dict, column: str) -> int | float | None:
         try:
             number = float(text.rstrip("%").strip().replace(",", "."))
         except ValueError:
-            raise _CellError(column, f"nilai '{text}' bukan angka JPM; yang diharapkan persen 0..150, "
-                                     "mis. 85.5") from None
+            raise _CellError(
+                column, f"nilai '{text}' bukan angka JPM; yang diharapkan persen 0..150, mis. 85.5"
+            ) from None
     if not (math.isfinite(number) and 0 <= number <= 150):
         raise _CellError(column, f"nilai '{text}' di luar rentang 0..150")
     return int(number) if number.is_integer() else number
@@ -511,19 +659,33 @@ def _jpm(cells: dict, column: str) -> int | float | None:
 # --- schema field -> column --------------------------------------------------------------------
 
 _FIELD_COLUMNS = {
-    "nip": "nip", "name": "name", "role": "role", "program": "program",
-    "position": "position_tier", "position.tier": "position_tier",
-    "position.title": "position_title", "position.agency": "agency",
-    "projected_position": "projected_tier", "projected_position.tier": "projected_tier",
-    "training": "training_start", "training.start": "training_start", "training.end": "training_end",
+    "nip": "nip",
+    "name": "name",
+    "role": "role",
+    "program": "program",
+    "position": "position_tier",
+    "position.tier": "position_tier",
+    "position.title": "position_title",
+    "position.agency": "agency",
+    "projected_position": "projected_tier",
+    "projected_position.tier": "projected_tier",
+    "training": "training_start",
+    "training.start": "training_start",
+    "training.end": "training_end",
     "training.batch": "batch",
-    "assessments": "assessment_date", "assessments[0]": "assessment_date",
-    "assessments[0].date": "assessment_date", "assessments[0].purpose": "assessment_purpose",
-    "assessments[0].institution": "assessment_institution", "assessments[0].jpm": "assessment_jpm",
+    "assessments": "assessment_date",
+    "assessments[0]": "assessment_date",
+    "assessments[0].date": "assessment_date",
+    "assessments[0].purpose": "assessment_purpose",
+    "assessments[0].institution": "assessment_institution",
+    "assessments[0].jpm": "assessment_jpm",
     "assessments[0].levels": LEVEL_COLUMNS[0],
-    "evidence": "certificate_type", "evidence[0]": "certificate_type",
-    "evidence[0].type": "certificate_type", "evidence[0].date": "certificate_date",
-    "evidence[0].tier": "certificate_tier", "evidence[0].program": "certificate_program",
+    "evidence": "certificate_type",
+    "evidence[0]": "certificate_type",
+    "evidence[0].type": "certificate_type",
+    "evidence[0].date": "certificate_date",
+    "evidence[0].tier": "certificate_tier",
+    "evidence[0].program": "certificate_program",
 }
 _EVENT_FIELD = re.compile(r"events\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
 
@@ -553,13 +715,16 @@ def row_error(exc: InputError, source: str, row: int, data: dict) -> CohortError
     if suffix in (".csv", ".xlsx"):
         kinds = [event.get("type") for event in data.get("events") or [] if isinstance(event, dict)]
         column = _column_of(exc.field, kinds)
-        return CohortError(exc.message, file=source, row=row, column=column, field=None if column else exc.field)
+        return CohortError(
+            exc.message, file=source, row=row, column=column, field=None if column else exc.field
+        )
     if suffix == ".json":
         return CohortError(exc.message, file=source, row=row, field=exc.field, item=row)
     return CohortError(exc.message, file=source, row=row, field=exc.field)
 
 
 # --- YAML / JSON lists -------------------------------------------------------------------------
+
 
 def _listed(path: Path) -> Iterator[CohortRow]:
     source = str(path)
@@ -571,28 +736,56 @@ def _listed(path: Path) -> Iterator[CohortRow]:
     if isinstance(data, dict) and set(data) == {"cases"}:
         data = data["cases"]
     if not isinstance(data, list):
-        raise InputError("berkas kohort harus berisi daftar kasus, atau mapping dengan satu kunci 'cases' "
-                         "berisi daftar kasus", file=source, line=getattr(data, "line", None))
+        raise InputError(
+            "berkas kohort harus berisi daftar kasus, atau mapping dengan satu kunci 'cases' "
+            "berisi daftar kasus",
+            file=source,
+            line=getattr(data, "line", None),
+        )
     seen: dict[str, int] = {}
     for index, item in enumerate(data, 1):
-        row = index if is_json else (getattr(item, "line", None) or getattr(data, "line", None) or index)
+        row = (
+            index
+            if is_json
+            else (getattr(item, "line", None) or getattr(data, "line", None) or index)
+        )
         nip = item.get("nip") if isinstance(item, dict) else None
         try:
             parse_nip(nip)
         except ValueError:
-            nip = None                       # case_from_data names the problem below
+            nip = None  # case_from_data names the problem below
         if nip is not None and nip in seen:
             line = item.line_of("nip") if isinstance(item, LineDict) else None
             where = f"pada kasus ke-{seen[nip]}" if is_json else f"di baris {seen[nip]}"
-            yield CohortRow(row, None, CohortError(f"NIP {nip} sudah muncul {where}", file=source,
-                                                   row=row, field="nip", line=line, item=index))
+            yield CohortRow(
+                row,
+                None,
+                CohortError(
+                    f"NIP {nip} sudah muncul {where}",
+                    file=source,
+                    row=row,
+                    field="nip",
+                    line=line,
+                    item=index,
+                ),
+            )
             continue
         if nip is not None:
             seen[nip] = row
         try:
             case = case_from_data(item, source)
         except InputError as exc:
-            yield CohortRow(row, None, CohortError(exc.message, file=source, row=row, field=exc.field,
-                                                   line=exc.line or (None if is_json else row), item=index))
+            yield CohortRow(
+                row,
+                None,
+                CohortError(
+                    exc.message,
+                    file=source,
+                    row=row,
+                    field=exc.field,
+                    line=exc.line or (None if is_json else row),
+                    item=index,
+                ),
+            )
             continue
         yield CohortRow(row, case, None)

@@ -12,6 +12,7 @@ in the README (section "Bad input") and the schema's descriptions.
 - A name has at least one letter: blank names and names of only spaces or invisible characters
   (zero-width space, joiners, word joiner, BOM) are refused.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,10 @@ def in_range(date: dt.date) -> bool:
 
 
 def range_message(value) -> str:
-    return (f"tanggal {value} di luar rentang yang masuk akal ({DATE_MIN.isoformat()} s.d. "
-            f"{DATE_MAX.isoformat()})")
+    return (
+        f"tanggal {value} di luar rentang yang masuk akal ({DATE_MIN.isoformat()} s.d. "
+        f"{DATE_MAX.isoformat()})"
+    )
 
 
 def problems(data, path=()):
@@ -74,22 +77,30 @@ def problems(data, path=()):
     elif isinstance(data, str):
         bad = forbidden_char(data)
         if bad:
-            yield path, f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah teks)"
+            yield (
+                path,
+                f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah teks)",
+            )
         elif path and path[-1] in _DATE_KEYS and _ISO.fullmatch(data):
             try:
                 date = dt.date.fromisoformat(data)
             except ValueError:
-                return                                      # the schema's format check names it
+                return  # the schema's format check names it
             if not in_range(date):
                 yield path, range_message(data)
         elif path == ("name",) and not has_letter(data):
-            yield path, "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta"
+            yield (
+                path,
+                "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta",
+            )
 
 
 @lru_cache(maxsize=1)
 def name_limits() -> dict[str, int]:
     """Longest name per document type that keeps the document's page count (case.schema.json)."""
-    schema = json.loads(resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8")
+    )
     name = schema["properties"]["name"]
     return {"*": name["maxLength"], **name.get("x-max-length-by-document", {})}
 
@@ -100,6 +111,8 @@ def name_too_long(name: str, doc_types) -> str | None:
     for doc_type in doc_types:
         limit = limits.get(doc_type, limits["*"])
         if len(name) > limit:
-            return (f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen {doc_type} "
-                    f"(agar dokumen tidak bertambah halaman); singkat gelar atau nama")
+            return (
+                f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen {doc_type} "
+                f"(agar dokumen tidak bertambah halaman); singkat gelar atau nama"
+            )
     return None

@@ -1,9 +1,18 @@
 """Deciding: formulas measure, the engine (the only durable_rules import) decides, step by step on
 each event's date; cohort rules; explanations."""
+
+from aturan.decide.cohort_rules import assign_coaching_groups, coaching_groups, merge_by_gap
 from aturan.decide.decision import Decider
 from aturan.decide.engine import Engine
-from aturan.decide.formulas import IMPLEMENTATIONS
-from aturan.decide.cohort_rules import assign_coaching_groups, coaching_groups, merge_by_gap
 from aturan.decide.explain import explain
+from aturan.decide.formulas import IMPLEMENTATIONS
 
-__all__ = ["Decider", "Engine", "IMPLEMENTATIONS", "assign_coaching_groups", "coaching_groups", "merge_by_gap", "explain"]
+__all__ = [
+    "Decider",
+    "Engine",
+    "IMPLEMENTATIONS",
+    "assign_coaching_groups",
+    "coaching_groups",
+    "merge_by_gap",
+    "explain",
+]

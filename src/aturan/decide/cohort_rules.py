@@ -5,6 +5,7 @@ characteristics share a coaching group (Makalah Kebijakan LAN 2023, IV.A.3.b and
 IV.A.4.b); what "the same" means is `coaching.same_gap_definition` and a group holds at
 most `coaching.group_size_max` participants (both interpretive parameters).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,8 +13,11 @@ from collections import defaultdict
 COACHING_GROUP_RULE = {
     "rule": "kohort.kelompok-coaching",
     "title": "Peserta dengan karakteristik kesenjangan kompetensi yang sama dimasukkan ke kelompok coaching yang sama",
-    "cites": ["paper-lan-2023:iv-a-3-b-kelompok-coaching", "paper-lan-2023:iv-a-4-b-kelompok-coaching",
-              "asumsi-aturan:kelompok-coaching-ukuran"],
+    "cites": [
+        "paper-lan-2023:iv-a-3-b-kelompok-coaching",
+        "paper-lan-2023:iv-a-4-b-kelompok-coaching",
+        "asumsi-aturan:kelompok-coaching-ukuran",
+    ],
 }
 
 
@@ -24,7 +28,9 @@ def gap_key(signature: str, definition: str = "same_focus_competencies") -> str:
     """The part of a coaching signature ("program:focus+focus") that makes two participants' gap
     characteristics "the same" under `coaching.same_gap_definition`."""
     if definition not in SAME_GAP_DEFINITIONS:
-        raise ValueError(f"coaching.same_gap_definition '{definition}' tidak dikenal; harus salah satu dari {list(SAME_GAP_DEFINITIONS)}")
+        raise ValueError(
+            f"coaching.same_gap_definition '{definition}' tidak dikenal; harus salah satu dari {list(SAME_GAP_DEFINITIONS)}"
+        )
     return signature.split(":")[0] if definition == "same_program" else signature
 
 
@@ -37,8 +43,9 @@ def merge_by_gap(counts_or_members: dict, definition: str) -> dict:
     return merged
 
 
-def coaching_groups(members: dict[str, list[str]], size_max: int,
-                    definition: str = "same_focus_competencies") -> dict[str, tuple[str, list[str]]]:
+def coaching_groups(
+    members: dict[str, list[str]], size_max: int, definition: str = "same_focus_competencies"
+) -> dict[str, tuple[str, list[str]]]:
     """Group id -> (gap key, NIPs). Participants are grouped by program and focus competencies
     (or by program only, per `definition`), in NIP order so the result does not depend on the
     cohort's row order, then split into groups of at most size_max."""
@@ -50,12 +57,16 @@ def coaching_groups(members: dict[str, list[str]], size_max: int,
         nips = sorted(members[signature])
         for start in range(0, len(nips), size_max):
             counters[program] += 1
-            groups[f"KC-{program.upper()}-{counters[program]:02d}"] = (signature, nips[start:start + size_max])
+            groups[f"KC-{program.upper()}-{counters[program]:02d}"] = (
+                signature,
+                nips[start : start + size_max],
+            )
     return groups
 
 
-def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str,
-                           definition: str = "same_focus_competencies") -> dict[str, list[str]]:
+def assign_coaching_groups(
+    decisions: list[dict], size_max: int, citation=str, definition: str = "same_focus_competencies"
+) -> dict[str, list[str]]:
     """Set design.coaching.group on each decision with coaching; returns group id -> NIPs."""
     members: dict[str, list[str]] = defaultdict(list)
     by_nip = {}
@@ -70,8 +81,19 @@ def assign_coaching_groups(decisions: list[dict], size_max: int, citation=str,
             decision = by_nip[nip]
             decision["design"]["coaching"]["group"] = group_id
             decision["design"]["coaching"]["group_size"] = len(nips)
-            decision["trace"].append(dict(COACHING_GROUP_RULE, kind="cohort_rule",
-                                          facts={"signature": signature, "group": group_id, "size": len(nips),
-                                                 "same_gap_definition": definition},
-                                          cites=[{"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]]))
+            decision["trace"].append(
+                dict(
+                    COACHING_GROUP_RULE,
+                    kind="cohort_rule",
+                    facts={
+                        "signature": signature,
+                        "group": group_id,
+                        "size": len(nips),
+                        "same_gap_definition": definition,
+                    },
+                    cites=[
+                        {"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]
+                    ],
+                )
+            )
     return {group_id: nips for group_id, (_, nips) in groups.items()}

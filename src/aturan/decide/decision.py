@@ -10,6 +10,7 @@ A history is judged step by step, each step on its own date under the law in for
 A decision is a plain dict (its JSON shape is `schemas/decision.schema.json`), computed once
 and then rendered, explained, issued, compared or diffed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +20,17 @@ from dataclasses import dataclass
 
 from aturan.cases import Case, check_against_date
 from aturan.decide.engine import Engine, Firing
+from aturan.decide.formulas import (
+    DATE_FACTS,
+    IMPLEMENTATIONS,
+    Context,
+    JudgedAttempt,
+    from_ymd,
+    post_training_candidates,
+)
 from aturan.errors import RulebookError
-from aturan.decide.formulas import (DATE_FACTS, IMPLEMENTATIONS, Context, JudgedAttempt, from_ymd, post_training_candidates)
-from aturan.law import ParamSet
-from aturan.law import override_parameters
+from aturan.law import ParamSet, Rulebook, override_parameters
 from aturan.vocabulary import COMPETENCIES, DOCUMENT_TYPES
-from aturan.law import Rulebook
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
 
@@ -32,6 +38,7 @@ CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj
 @dataclass
 class Evaluation:
     """One step: the facts measured and the rules fired on one date."""
+
     ctx: Context
     conclusions: dict
     steps: list
@@ -45,7 +52,9 @@ class Decider:
             raise rulebook.problems[0]
         choices = {"integration.model": model, "integration.assessment_option": assessment}
         choices = {pid: value for pid, value in choices.items() if value}
-        self.rulebook = override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
+        self.rulebook = (
+            override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
+        )
         self._engines: dict = {}
         self._by_date: dict = {}
         self._params: dict = {}
@@ -89,18 +98,49 @@ class Decider:
         for name, value in life.conclusions.items():
             both = isinstance(value, list) and isinstance(conclusions.get(name), list)
             conclusions[name] = conclusions[name] + value if both else value
-        steps = [dict(s, on=design_on.isoformat()) if design_on != as_of else s for s in design.steps]
-        return self._decision(case, as_of, design.ctx, conclusions, attempts, steps + attempt_steps + life.steps)
+        steps = [
+            dict(s, on=design_on.isoformat()) if design_on != as_of else s for s in design.steps
+        ]
+        return self._decision(
+            case, as_of, design.ctx, conclusions, attempts, steps + attempt_steps + life.steps
+        )
 
-    def _evaluate(self, phase: str, case: Case, on: dt.date, cutoff: dt.date, inputs: dict | None = None,
-                  history: tuple = (), candidate: dict | None = None, trace: bool = True) -> Evaluation:
+    def _evaluate(
+        self,
+        phase: str,
+        case: Case,
+        on: dt.date,
+        cutoff: dt.date,
+        inputs: dict | None = None,
+        history: tuple = (),
+        candidate: dict | None = None,
+        trace: bool = True,
+    ) -> Evaluation:
         engine, params = self.law_on(on, phase)
-        ctx = Context(case, on, params, self.rulebook.annexes, cutoff=cutoff, history=history,
-                      candidate=candidate, params_on=self.params_on)
+        ctx = Context(
+            case,
+            on,
+            params,
+            self.rulebook.annexes,
+            cutoff=cutoff,
+            history=history,
+            candidate=candidate,
+            params_on=self.params_on,
+        )
         ctx.facts.update(inputs or {})
-        steps = [self._measure(f, ctx, trace) for f in self.rulebook.formulas if f.phase in (phase, "both")]
-        items = ({"competency": ctx.extra.get("competencies", []), "subject": ctx.extra.get("subjects", [])}
-                 if phase == "design" else {})
+        steps = [
+            self._measure(f, ctx, trace)
+            for f in self.rulebook.formulas
+            if f.phase in (phase, "both")
+        ]
+        items = (
+            {
+                "competency": ctx.extra.get("competencies", []),
+                "subject": ctx.extra.get("subjects", []),
+            }
+            if phase == "design"
+            else {}
+        )
         firings = engine.evaluate(ctx.facts, items)
         conclusions = dict(ctx.facts)
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
@@ -109,20 +149,32 @@ class Decider:
             for name, items_ in firing.appended.items():
                 listed = items_ if isinstance(items_, list) else [items_]
                 conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in listed]
-        steps = [s for s in steps if s] + ([self._rule_step(f, params) for f in firings] if trace else [])
+        steps = [s for s in steps if s] + (
+            [self._rule_step(f, params) for f in firings] if trace else []
+        )
         return Evaluation(ctx, conclusions, steps)
 
-    def _judge_attempts(self, case: Case, as_of: dt.date, inputs: dict, trace: bool) -> tuple[list, list]:
+    def _judge_attempts(
+        self, case: Case, as_of: dt.date, inputs: dict, trace: bool
+    ) -> tuple[list, list]:
         """Each post-training assessment judged on its own date, given those judged before it."""
+
         def option_on(day: dt.date):
             return self.params_on(day).get("integration.assessment_option")
+
         judged: list[JudgedAttempt] = []
         steps: list[dict] = []
         for candidate in post_training_candidates(case, as_of, option_on):
             day = dt.date.fromisoformat(candidate["date"])
-            step = self._evaluate("lifecycle", case, day, day, inputs, tuple(judged), candidate, trace)
+            step = self._evaluate(
+                "lifecycle", case, day, day, inputs, tuple(judged), candidate, trace
+            )
             judged.append(_judged(candidate, step))
-            steps += [dict(s, on=day.isoformat(), attempt=day.isoformat()) for s in step.steps if _about_candidate(s)]
+            steps += [
+                dict(s, on=day.isoformat(), attempt=day.isoformat())
+                for s in step.steps
+                if _about_candidate(s)
+            ]
         return judged, steps
 
     def _measure(self, formula, ctx: Context, trace: bool) -> dict | None:
@@ -130,19 +182,31 @@ class Decider:
         ctx.facts.update(given)
         if not trace:
             return None
-        return {"kind": "formula", "rule": formula.id, "title": formula.title, "cites": self._cites(formula.cites),
-                "facts": {k: _show(k, v) for k, v in given.items()},
-                "params": {pid: _param_use(ctx.params, pid) for pid in formula.params}}
+        return {
+            "kind": "formula",
+            "rule": formula.id,
+            "title": formula.title,
+            "cites": self._cites(formula.cites),
+            "facts": {k: _show(k, v) for k, v in given.items()},
+            "params": {pid: _param_use(ctx.params, pid) for pid in formula.params},
+        }
 
     def _rule_step(self, firing: Firing, params: ParamSet) -> dict:
         facts = {}
         for alias, values in firing.matched.items():
             for k, v in values.items():
                 facts[k if alias == "participant" else f"{alias}.{k}"] = _show(k, v)
-        step = {"kind": "rule", "rule": firing.rule.id, "title": firing.rule.title, "stage": firing.stage,
-                "priority": firing.rule.priority, "cites": self._cites(firing.rule.cites), "facts": facts,
-                "concludes": {k: _show(k, v) for k, v in firing.conclusions.items()},
-                "params": {pid: _param_use(params, pid) for pid in firing.params}}
+        step = {
+            "kind": "rule",
+            "rule": firing.rule.id,
+            "title": firing.rule.title,
+            "stage": firing.stage,
+            "priority": firing.rule.priority,
+            "cites": self._cites(firing.rule.cites),
+            "facts": facts,
+            "concludes": {k: _show(k, v) for k, v in firing.conclusions.items()},
+            "params": {pid: _param_use(params, pid) for pid in firing.params},
+        }
         if firing.appended:
             step["appends"] = firing.appended
         if firing.overridden:
@@ -156,7 +220,9 @@ class Decider:
             out.append({"id": cid, "citation": clause.citation if clause else cid})
         return out
 
-    def _decision(self, case: Case, as_of: dt.date, ctx: Context, c: dict, attempts: list, trace: list) -> dict:
+    def _decision(
+        self, case: Case, as_of: dt.date, ctx: Context, c: dict, attempts: list, trace: list
+    ) -> dict:
         valid = c.get("prior_assessment_valid")
         rows = ctx.extra.get("competencies") or []
         measured = bool(valid) and bool(rows)
@@ -197,23 +263,45 @@ class Decider:
     def _design(self, ctx: Context, c: dict) -> dict:
         subjects = {s["id"]: s for s in ctx.extra.get("subjects") or []}
         order = list(subjects)
-        required = sorted((_subject_entry(item, firing, subjects) for item, firing in c.get("required_subjects", [])),
-                          key=lambda e: order.index(e["subject"]))
+        required = sorted(
+            (
+                _subject_entry(item, firing, subjects)
+                for item, firing in c.get("required_subjects", [])
+            ),
+            key=lambda e: order.index(e["subject"]),
+        )
         if c.get("all_subjects_required"):
             rule_id = c["all_subjects_required_rule"]
-            required = [_subject_entry({"subject": sid, "scope": "semua", "reason": c["all_subjects_required"]}, rule_id, subjects)
-                        for sid in order]
-        waived = sorted((_subject_entry(item, firing, subjects) for item, firing in c.get("waived_subjects", [])),
-                        key=lambda e: order.index(e["subject"]))
+            required = [
+                _subject_entry(
+                    {"subject": sid, "scope": "semua", "reason": c["all_subjects_required"]},
+                    rule_id,
+                    subjects,
+                )
+                for sid in order
+            ]
+        waived = sorted(
+            (
+                _subject_entry(item, firing, subjects)
+                for item, firing in c.get("waived_subjects", [])
+            ),
+            key=lambda e: order.index(e["subject"]),
+        )
         return {
             "model": ctx.params["integration.model"],
-            "status": c.get("design_status") or ("bukan_sasaran" if c.get("in_scope") is False else None),
-            "full_participant": c.get("full_participant", bool(c.get("design_status") == "ditetapkan")),
+            "status": c.get("design_status")
+            or ("bukan_sasaran" if c.get("in_scope") is False else None),
+            "full_participant": c.get(
+                "full_participant", bool(c.get("design_status") == "ditetapkan")
+            ),
             "cluster": self._cluster(ctx, c),
             "required": required,
             "waived": waived,
-            "jp": {"total": c.get("jp_total"), "required": sum(e["jp"] for e in required),
-                   "waived": sum(e["jp"] for e in waived)},
+            "jp": {
+                "total": c.get("jp_total"),
+                "required": sum(e["jp"] for e in required),
+                "waived": sum(e["jp"] for e in waived),
+            },
             "coaching": self._coaching(ctx, c),
         }
 
@@ -230,7 +318,9 @@ class Decider:
         if not c.get("coaching"):
             return None
         order = list(COMPETENCIES)
-        focus = sorted((item["competency"] for item, _ in c.get("coaching_focus", [])), key=order.index)
+        focus = sorted(
+            (item["competency"] for item, _ in c.get("coaching_focus", [])), key=order.index
+        )
         level = c.get("standard_level")
         ksa = self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
         return {
@@ -245,12 +335,18 @@ class Decider:
         from which it no longer holds (`until`), as the rules calling for it give them."""
         documents: dict[str, dict] = {}
         for item, firing in c.get("documents", []):
-            entry = documents.setdefault(item["type"], {"type": item["type"], "rules": [], "cites": [],
-                                                        "attests": None, "until": None})
+            entry = documents.setdefault(
+                item["type"],
+                {"type": item["type"], "rules": [], "cites": [], "attests": None, "until": None},
+            )
             entry["rules"].append(firing.rule.id)
             entry["cites"] += [cite for cite in firing.rule.cites if cite not in entry["cites"]]
-            entry["attests"] = max(filter(None, [entry["attests"], _iso(item.get("attests"))]), default=None)
-            entry["until"] = min(filter(None, [entry["until"], _iso(item.get("until"))]), default=None)
+            entry["attests"] = max(
+                filter(None, [entry["attests"], _iso(item.get("attests"))]), default=None
+            )
+            entry["until"] = min(
+                filter(None, [entry["until"], _iso(item.get("until"))]), default=None
+            )
         return sorted(documents.values(), key=lambda d: DOCUMENT_TYPES.index(d["type"]))
 
     def _lifecycle(self, ctx: Context, c: dict, attempts: list[JudgedAttempt]) -> dict:
@@ -263,43 +359,87 @@ class Decider:
             "state": c.get("state"),
             "training_passed": c.get("training_passed"),
             "training_passed_on": _iso(c.get("training_passed_on")),
-            "final_evaluation": {"date": _iso(c.get("final_date")), "result": c.get("final_result"),
-                                 "remedial_date": _iso(c.get("remedial_date")), "remedial_result": c.get("remedial_result"),
-                                 "remedial_deadline": _iso(c.get("remedial_deadline"))},
-            "attempt": {"count": len(valid), "date": latest.date.isoformat() if latest else None,
-                        "valid": latest.valid if latest else None, "reason": latest.reason if latest else None},
-            "attempts": [{"date": a.date.isoformat(), "kind": a.kind, "valid": a.valid, "reason": a.reason,
-                          "meets_skj": a.meets_skj} for a in attempts],
+            "final_evaluation": {
+                "date": _iso(c.get("final_date")),
+                "result": c.get("final_result"),
+                "remedial_date": _iso(c.get("remedial_date")),
+                "remedial_result": c.get("remedial_result"),
+                "remedial_deadline": _iso(c.get("remedial_deadline")),
+            },
+            "attempt": {
+                "count": len(valid),
+                "date": latest.date.isoformat() if latest else None,
+                "valid": latest.valid if latest else None,
+                "reason": latest.reason if latest else None,
+            },
+            "attempts": [
+                {
+                    "date": a.date.isoformat(),
+                    "kind": a.kind,
+                    "valid": a.valid,
+                    "reason": a.reason,
+                    "meets_skj": a.meets_skj,
+                }
+                for a in attempts
+            ],
             "result": self._result(result, c),
             "post_meets_skj": c.get("post_meets_skj"),
             "certificate_expires_on": _iso(c.get("certificate_expires_on")),
             "talent_pool": bool(c.get("talent_pool")),
-            "window": {"opens": _iso(c.get("window_opens")), "closes": _iso(c.get("window_closes"))},
+            "window": {
+                "opens": _iso(c.get("window_opens")),
+                "closes": _iso(c.get("window_closes")),
+            },
             "development": self._development(result, c),
             "next_level": self._next_level(result, c),
             "recommendations": [item["kind"] for item, _ in c.get("recommendations", [])],
-            "next_step": {"action": c.get("next_action"), "from": _iso(c.get("next_from")),
-                          "until": _iso(c.get("next_until"))},
+            "next_step": {
+                "action": c.get("next_action"),
+                "from": _iso(c.get("next_from")),
+                "until": _iso(c.get("next_until")),
+            },
         }
 
     def _result(self, result: JudgedAttempt | None, c: dict) -> dict | None:
         if result is None:
             return None
         standard = c.get("standard_level")
-        return {"date": result.date.isoformat(), "kind": result.kind, "levels": dict(result.levels),
-                "standard_level": standard, "jpm": result.jpm, "meets_skj": result.meets_skj,
-                "unmet": [k for k in COMPETENCIES if standard is not None and result.levels.get(k, 0) < standard]}
+        return {
+            "date": result.date.isoformat(),
+            "kind": result.kind,
+            "levels": dict(result.levels),
+            "standard_level": standard,
+            "jpm": result.jpm,
+            "meets_skj": result.meets_skj,
+            "unmet": [
+                k
+                for k in COMPETENCIES
+                if standard is not None and result.levels.get(k, 0) < standard
+            ],
+        }
 
     def _development(self, result: JudgedAttempt | None, c: dict) -> dict | None:
         """The workplace development a not-met result calls for, with the KSA rows for each unmet competency."""
         if result is None or result.meets_skj or not result.development:
             return None
         period, standard = result.development, c.get("standard_level")
-        rows = [dict(_ksa_row(self._ksa(), key, standard), achieved=result.levels.get(key),
-                     gap=max(0, standard - result.levels.get(key, 0)))
-                for key in COMPETENCIES if standard is not None and result.levels.get(key, 0) < standard]
-        return {"days": period["days"], "counting": period["counting"], "from": period["from"].isoformat(),
-                "until": period["until"].isoformat(), "retest_from": period["retest_from"].isoformat(), "ksa": rows}
+        rows = [
+            dict(
+                _ksa_row(self._ksa(), key, standard),
+                achieved=result.levels.get(key),
+                gap=max(0, standard - result.levels.get(key, 0)),
+            )
+            for key in COMPETENCIES
+            if standard is not None and result.levels.get(key, 0) < standard
+        ]
+        return {
+            "days": period["days"],
+            "counting": period["counting"],
+            "from": period["from"].isoformat(),
+            "until": period["until"].isoformat(),
+            "retest_from": period["retest_from"].isoformat(),
+            "ksa": rows,
+        }
 
     def _next_level(self, result: JudgedAttempt | None, c: dict) -> dict | None:
         """The next level a participant meeting SKJ develops toward, with its KSA rows."""
@@ -307,8 +447,13 @@ class Decider:
         if result is None or not result.meets_skj or standard is None:
             return None
         level = min(standard + 1, 5)
-        return {"level": level, "ksa": [dict(_ksa_row(self._ksa(), key, level), achieved=result.levels.get(key))
-                                        for key in COMPETENCIES]}
+        return {
+            "level": level,
+            "ksa": [
+                dict(_ksa_row(self._ksa(), key, level), achieved=result.levels.get(key))
+                for key in COMPETENCIES
+            ],
+        }
 
     def _ksa(self) -> dict:
         return self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
@@ -320,10 +465,17 @@ def _judged(candidate: dict, step: Evaluation) -> JudgedAttempt:
     valid = c.get("attempt_valid") is True and c.get("candidate_meets_skj") is not None
     meets = bool(c.get("candidate_meets_skj")) if valid else None
     reason = None if valid else (c.get("attempt_reason") or "tidak_dapat_dinilai")
-    return JudgedAttempt(dt.date.fromisoformat(candidate["date"]), candidate["kind"], dict(candidate.get("levels") or {}),
-                         valid, reason, meets, c.get("candidate_jpm"),
-                         from_ymd(c.get("candidate_cert_expires_on")) if meets else None,
-                         extra.get("candidate_development") if valid and not meets else None)
+    return JudgedAttempt(
+        dt.date.fromisoformat(candidate["date"]),
+        candidate["kind"],
+        dict(candidate.get("levels") or {}),
+        valid,
+        reason,
+        meets,
+        c.get("candidate_jpm"),
+        from_ymd(c.get("candidate_cert_expires_on")) if meets else None,
+        extra.get("candidate_development") if valid and not meets else None,
+    )
 
 
 def _about_candidate(step: dict) -> bool:
@@ -334,24 +486,42 @@ def _about_candidate(step: dict) -> bool:
 
 def _subject_entry(item: dict, firing: Firing | str, subjects: dict) -> dict:
     subject = subjects[item["subject"]]
-    stages = {"semua": subject["stages"], "mandiri": ["mandiri"],
-              "selain_mandiri": [s for s in subject["stages"] if s != "mandiri"]}[item["scope"]]
-    return {"subject": subject["id"], "name": subject["name"], "agenda": subject["agenda"], "stages": stages,
-            "jp": sum(subject["jp"].get(stage, 0) for stage in stages), "competencies": subject["competencies"],
-            "reason": item["reason"], "rule": firing if isinstance(firing, str) else firing.rule.id}
+    stages = {
+        "semua": subject["stages"],
+        "mandiri": ["mandiri"],
+        "selain_mandiri": [s for s in subject["stages"] if s != "mandiri"],
+    }[item["scope"]]
+    return {
+        "subject": subject["id"],
+        "name": subject["name"],
+        "agenda": subject["agenda"],
+        "stages": stages,
+        "jp": sum(subject["jp"].get(stage, 0) for stage in stages),
+        "competencies": subject["competencies"],
+        "reason": item["reason"],
+        "rule": firing if isinstance(firing, str) else firing.rule.id,
+    }
 
 
 def _ksa_row(ksa: dict, key: str, level) -> dict:
     entry = (ksa.get(key) or {}).get("levels", {}).get(level) or {}
     skill = entry.get("skill") or {}
-    return {"competency": key, "level": level, "description": entry.get("description"),
-            "knowledge": entry.get("knowledge", []), "skill_personal": skill.get("personal", []),
-            "skill_interpersonal": skill.get("interpersonal", []), "attitude": entry.get("attitude", []),
-            "learning_models": entry.get("learning_models", [])}
+    return {
+        "competency": key,
+        "level": level,
+        "description": entry.get("description"),
+        "knowledge": entry.get("knowledge", []),
+        "skill_personal": skill.get("personal", []),
+        "skill_interpersonal": skill.get("interpersonal", []),
+        "attitude": entry.get("attitude", []),
+        "learning_models": entry.get("learning_models", []),
+    }
 
 
 def decision_id(case: Case, as_of: dt.date, version: str) -> str:
-    payload = json.dumps([case.data, as_of.isoformat(), version], sort_keys=True, ensure_ascii=False)
+    payload = json.dumps(
+        [case.data, as_of.isoformat(), version], sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -365,5 +535,9 @@ def _show(key: str, value):
 
 def _param_use(params: ParamSet, pid: str) -> dict:
     resolved = params.resolved(pid)
-    return {"value": resolved.value, "from": resolved.start.isoformat(), "reference": list(resolved.reference),
-            "status": resolved.status}
+    return {
+        "value": resolved.value,
+        "from": resolved.start.isoformat(),
+        "reference": list(resolved.reference),
+        "status": resolved.status,
+    }

@@ -13,6 +13,7 @@ This is the only module that imports durable_rules. What it hides:
   record the match; everything else happens here, after the library returns;
 - the library's background dispatch threads are not started (evaluation is synchronous).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,8 +23,7 @@ from dataclasses import dataclass, field
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.errors import RulebookError
-from aturan.law import ParamSet
-from aturan.law import Rule
+from aturan.law import ParamSet, Rule
 
 MAX_FACT_PROPERTIES = 32
 RESERVED_PROPERTIES = ("sid", "id", "kind", "stage")
@@ -34,18 +34,18 @@ _SESSIONS = itertools.count(1)
 class Firing:
     rule: Rule
     stage: int
-    matched: dict          # alias -> {property: value} the rule's conditions read
-    conclusions: dict      # property -> value set
-    appended: dict         # list name -> item appended
-    params: dict           # parameter id -> value used by the rule's conditions
-    overridden: list = field(default_factory=list)   # properties a higher-priority rule set instead
+    matched: dict  # alias -> {property: value} the rule's conditions read
+    conclusions: dict  # property -> value set
+    appended: dict  # list name -> item appended
+    params: dict  # parameter id -> value used by the rule's conditions
+    overridden: list = field(default_factory=list)  # properties a higher-priority rule set instead
 
 
 @dataclass
 class _Compiled:
     rule: Rule
     stage: int
-    reads: dict            # kind -> set of properties read
+    reads: dict  # kind -> set of properties read
     params: dict
 
 
@@ -59,7 +59,9 @@ class Engine:
 
     def __init__(self, rules: list[Rule], params: ParamSet, name: str = "aturan"):
         self.params = params
-        self.compiled = [c for c in (_compile_conditions(r, params) for r in rules) if c is not None]
+        self.compiled = [
+            c for c in (_compile_conditions(r, params) for r in rules) if c is not None
+        ]
         _assign_stages(self.compiled)
         self.stages = sorted({c.stage for c in self.compiled})
         self._reads = {s: _stage_reads(self.compiled, s) for s in self.stages}
@@ -67,8 +69,10 @@ class Engine:
         for stage, reads in self._reads.items():
             for kind, props in reads.items():
                 if len(props) + len(RESERVED_PROPERTIES) > MAX_FACT_PROPERTIES:
-                    raise RulebookError(f"tahap {stage}: aturan membaca {len(props)} sifat fakta '{kind}', "
-                                        f"melebihi batas {MAX_FACT_PROPERTIES - len(RESERVED_PROPERTIES)}; pecah aturannya")
+                    raise RulebookError(
+                        f"tahap {stage}: aturan membaca {len(props)} sifat fakta '{kind}', "
+                        f"melebihi batas {MAX_FACT_PROPERTIES - len(RESERVED_PROPERTIES)}; pecah aturannya"
+                    )
         self._matches: list = []
         self._name = name
         self._host = _QuietHost()
@@ -81,15 +85,23 @@ class Engine:
         return definition
 
     def _ruleset_json(self) -> dict:
-        return {f"r{index}": {"all": [{kind: _durable_conditions(c, kind)} for kind in c.reads], "pri": -c.rule.priority}
-                for index, c in enumerate(self.compiled)}
+        return {
+            f"r{index}": {
+                "all": [{kind: _durable_conditions(c, kind)} for kind in c.reads],
+                "pri": -c.rule.priority,
+            }
+            for index, c in enumerate(self.compiled)
+        }
 
     def _recorder(self, index: int):
         def record(c):
             self._matches.append((index, {alias: dict(fact) for alias, fact in c._m.items()}))
+
         return record
 
-    def evaluate(self, participant: dict, items: dict[str, list[dict]] | None = None) -> list[Firing]:
+    def evaluate(
+        self, participant: dict, items: dict[str, list[dict]] | None = None
+    ) -> list[Firing]:
         """Run every stage for one participant; returns the firings in trace order."""
         items = items or {}
         known = dict(participant)
@@ -125,10 +137,17 @@ class Engine:
 
     def _firing(self, index: int, matched: dict) -> Firing:
         compiled = self.compiled[index]
-        facts = {alias: {k: fact.get(k) for k in sorted(compiled.reads[alias])} for alias, fact in matched.items()}
+        facts = {
+            alias: {k: fact.get(k) for k in sorted(compiled.reads[alias])}
+            for alias, fact in matched.items()
+        }
         then = compiled.rule.then
-        conclusions = {k: _resolve(v, matched, self.params) for k, v in then.items() if k != "append"}
-        appended = {k: _resolve(v, matched, self.params) for k, v in (then.get("append") or {}).items()}
+        conclusions = {
+            k: _resolve(v, matched, self.params) for k, v in then.items() if k != "append"
+        }
+        appended = {
+            k: _resolve(v, matched, self.params) for k, v in (then.get("append") or {}).items()
+        }
         return Firing(compiled.rule, compiled.stage, facts, conclusions, appended, compiled.params)
 
     def definition_json(self) -> str:
@@ -151,7 +170,9 @@ def _scalar(prop: str, value):
     4 decimals, which Python always writes without an exponent in the range facts can take."""
     if isinstance(value, float):
         if not abs(value) < 1e15:
-            raise RulebookError(f"nilai fakta '{prop}' = {value!r} di luar rentang yang dapat diproses mesin aturan")
+            raise RulebookError(
+                f"nilai fakta '{prop}' = {value!r} di luar rentang yang dapat diproses mesin aturan"
+            )
         return round(value, 4) + 0.0
     return value
 
@@ -166,8 +187,10 @@ def _apply(firings: list[Firing], known: dict) -> None:
             setter[prop] = firing
             known[prop] = value
         for name, items in firing.appended.items():
-            known[name] = list(known.get(name) or []) + [dict(i, rule=firing.rule.id) if isinstance(i, dict) else i
-                                                          for i in (items if isinstance(items, list) else [items])]
+            known[name] = list(known.get(name) or []) + [
+                dict(i, rule=firing.rule.id) if isinstance(i, dict) else i
+                for i in (items if isinstance(items, list) else [items])
+            ]
 
 
 def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
@@ -184,7 +207,7 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
         reads[kind] = set()
         for prop, test in (conditions or {}).items():
             reads[kind].add(prop)
-            for value in (test.values() if isinstance(test, dict) else [test]):
+            for value in test.values() if isinstance(test, dict) else [test]:
                 if isinstance(value, dict) and "fact" in value:
                     reads[kind].add(value["fact"])
                 if isinstance(value, dict) and "param" in value:
@@ -193,7 +216,9 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
         alias, _, prop = ref.rpartition(".")
         reads.setdefault(alias or "participant", set()).add(prop)
     if not reads:
-        raise RulebookError(f"aturan '{rule.id}' tidak punya syarat atas fakta", file=rule.file, line=rule.line)
+        raise RulebookError(
+            f"aturan '{rule.id}' tidak punya syarat atas fakta", file=rule.file, line=rule.line
+        )
     return _Compiled(rule, 0, reads, used)
 
 
@@ -211,8 +236,12 @@ def _param(params: ParamSet, pid: str, rule: Rule):
     try:
         return params[pid]
     except KeyError:
-        raise RulebookError(f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak punya nilai pada "
-                            f"{params.date.isoformat()}", file=rule.file, line=rule.line) from None
+        raise RulebookError(
+            f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak punya nilai pada "
+            f"{params.date.isoformat()}",
+            file=rule.file,
+            line=rule.line,
+        ) from None
 
 
 def _assign_stages(compiled: list[_Compiled]) -> None:
@@ -227,13 +256,21 @@ def _assign_stages(compiled: list[_Compiled]) -> None:
     for _ in range(len(compiled) + 1):
         changed = False
         for c in compiled:
-            deps = [p.stage for prop in c.reads.get("participant", ()) for p in producers.get(prop, []) if p is not c]
+            deps = [
+                p.stage
+                for prop in c.reads.get("participant", ())
+                for p in producers.get(prop, [])
+                if p is not c
+            ]
             stage = 1 + max(deps, default=0)
             if stage != c.stage:
                 c.stage, changed = stage, True
         if not changed:
             return
-    raise RulebookError("aturan saling bergantung melingkar: " + ", ".join(c.rule.id for c in compiled if c.stage > len(compiled)))
+    raise RulebookError(
+        "aturan saling bergantung melingkar: "
+        + ", ".join(c.rule.id for c in compiled if c.stage > len(compiled))
+    )
 
 
 def _item_gates(compiled: list[_Compiled], stage: int) -> dict:
@@ -244,8 +281,11 @@ def _item_gates(compiled: list[_Compiled], stage: int) -> dict:
     gates: dict[str, list] = {}
     ungated: set[str] = set()
     for c in (c for c in compiled if c.stage == stage):
-        equalities = {prop: test for prop, test in (c.rule.when.get("participant") or {}).items()
-                      if not isinstance(test, (dict, list))}
+        equalities = {
+            prop: test
+            for prop, test in (c.rule.when.get("participant") or {}).items()
+            if not isinstance(test, (dict, list))
+        }
         for kind in c.reads:
             if kind != "participant":
                 gates.setdefault(kind, []).append(equalities)
@@ -257,7 +297,9 @@ def _item_gates(compiled: list[_Compiled], stage: int) -> dict:
 def _gate_open(gate: list | None, known: dict) -> bool:
     if gate is None:
         return True
-    return any(all(known.get(prop) == value for prop, value in equalities.items()) for equalities in gate)
+    return any(
+        all(known.get(prop) == value for prop, value in equalities.items()) for equalities in gate
+    )
 
 
 def _stage_reads(compiled: list[_Compiled], stage: int) -> dict:

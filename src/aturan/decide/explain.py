@@ -1,4 +1,5 @@
 """A decision as a readable account, each step quoting its clauses: Indonesian by default, English on request."""
+
 from __future__ import annotations
 
 import textwrap
@@ -11,69 +12,129 @@ TEXT = {
         "title": "Keputusan untuk {name} (NIP {nip}) per {as_of}",
         "version": "Versi aturan: {version}",
         "summary": "Ringkasan",
-        "in_scope": "Termasuk sasaran", "basis": "dasar",
-        "program": "Program", "target": "Jabatan target", "standard": "level standar",
-        "prior": "Laporan asesmen sebelumnya", "valid": "berlaku", "invalid": "tidak berlaku",
-        "expires": "berlaku sampai sebelum", "initial": "Asesmen awal diperlukan",
-        "jpm": "JPM", "category": "Kategori", "meets": "Memenuhi SKJ",
+        "in_scope": "Termasuk sasaran",
+        "basis": "dasar",
+        "program": "Program",
+        "target": "Jabatan target",
+        "standard": "level standar",
+        "prior": "Laporan asesmen sebelumnya",
+        "valid": "berlaku",
+        "invalid": "tidak berlaku",
+        "expires": "berlaku sampai sebelum",
+        "initial": "Asesmen awal diperlukan",
+        "jpm": "JPM",
+        "category": "Kategori",
+        "meets": "Memenuhi SKJ",
         "gaps": "Kesenjangan per kompetensi (level capaian / standar)",
         "steps": "Langkah-langkah dan dasar hukumnya",
-        "formula": "Perhitungan", "rule": "Aturan", "facts": "Fakta", "concludes": "Menyimpulkan",
-        "param": "Parameter", "overridden": "dikesampingkan oleh aturan berprioritas lebih tinggi untuk",
-        "yes": "ya", "no": "tidak", "none": "-",
+        "formula": "Perhitungan",
+        "rule": "Aturan",
+        "facts": "Fakta",
+        "concludes": "Menyimpulkan",
+        "param": "Parameter",
+        "overridden": "dikesampingkan oleh aturan berprioritas lebih tinggi untuk",
+        "yes": "ya",
+        "no": "tidak",
+        "none": "-",
         "status_unconfirmed": "pasal belum dikonfirmasi",
         "status_secondary": "teks peraturan belum dibaca; menurut sumber sekunder",
-        "design": "Desain pelatihan", "model": "Model", "status": "Status", "cluster": "Klaster",
-        "required": "Mata pelatihan wajib", "waived": "Mata pelatihan dibebaskan", "jp": "JP",
-        "coaching": "Coaching dan mentoring, fokus", "group": "kelompok",
-        "lifecycle": "Siklus dan langkah berikutnya", "state": "Keadaan", "next": "Langkah berikutnya",
-        "window": "Jendela uji kompetensi", "expires_cert": "Sertifikat kompetensi berlaku sampai sebelum",
-        "documents": "Dokumen yang diperlukan", "from": "mulai", "until": "paling lambat",
+        "design": "Desain pelatihan",
+        "model": "Model",
+        "status": "Status",
+        "cluster": "Klaster",
+        "required": "Mata pelatihan wajib",
+        "waived": "Mata pelatihan dibebaskan",
+        "jp": "JP",
+        "coaching": "Coaching dan mentoring, fokus",
+        "group": "kelompok",
+        "lifecycle": "Siklus dan langkah berikutnya",
+        "state": "Keadaan",
+        "next": "Langkah berikutnya",
+        "window": "Jendela uji kompetensi",
+        "expires_cert": "Sertifikat kompetensi berlaku sampai sebelum",
+        "documents": "Dokumen yang diperlukan",
+        "from": "mulai",
+        "until": "paling lambat",
         "full": "tercatat sebagai peserta utuh",
-        "judged_on": "dinilai pada", "attempt": "uji kompetensi tanggal",
+        "judged_on": "dinilai pada",
+        "attempt": "uji kompetensi tanggal",
         "attempts": "Uji kompetensi pasca pelatihan (masing-masing dinilai pada tanggalnya)",
-        "counted": "dihitung", "rejected": "ditolak",
+        "counted": "dihitung",
+        "rejected": "ditolak",
     },
     "en": {
         "title": "Decision for {name} (NIP {nip}) as of {as_of}",
         "version": "Rules version: {version}",
         "summary": "Summary",
-        "in_scope": "In scope", "basis": "basis",
-        "program": "Program", "target": "Target position", "standard": "standard level",
-        "prior": "Prior assessment report", "valid": "valid", "invalid": "not valid",
-        "expires": "valid until before", "initial": "Initial assessment required",
-        "jpm": "JPM", "category": "Category", "meets": "Meets SKJ",
+        "in_scope": "In scope",
+        "basis": "basis",
+        "program": "Program",
+        "target": "Target position",
+        "standard": "standard level",
+        "prior": "Prior assessment report",
+        "valid": "valid",
+        "invalid": "not valid",
+        "expires": "valid until before",
+        "initial": "Initial assessment required",
+        "jpm": "JPM",
+        "category": "Category",
+        "meets": "Meets SKJ",
         "gaps": "Gap per competency (achieved level / standard)",
         "steps": "Steps and their legal basis",
-        "formula": "Computation", "rule": "Rule", "facts": "Facts", "concludes": "Concludes",
-        "param": "Parameter", "overridden": "overridden by a higher-priority rule for",
-        "yes": "yes", "no": "no", "none": "-",
+        "formula": "Computation",
+        "rule": "Rule",
+        "facts": "Facts",
+        "concludes": "Concludes",
+        "param": "Parameter",
+        "overridden": "overridden by a higher-priority rule for",
+        "yes": "yes",
+        "no": "no",
+        "none": "-",
         "status_unconfirmed": "article not confirmed",
         "status_secondary": "regulation text not read; per a secondary source",
-        "design": "Training design", "model": "Model", "status": "Status", "cluster": "Cluster",
-        "required": "Required subjects", "waived": "Waived subjects", "jp": "JP",
-        "coaching": "Coaching and mentoring, focus", "group": "group",
-        "lifecycle": "Lifecycle and next step", "state": "State", "next": "Next step",
-        "window": "Assessment window", "expires_cert": "Competency certificate valid until before",
-        "documents": "Documents called for", "from": "from", "until": "until",
+        "design": "Training design",
+        "model": "Model",
+        "status": "Status",
+        "cluster": "Cluster",
+        "required": "Required subjects",
+        "waived": "Waived subjects",
+        "jp": "JP",
+        "coaching": "Coaching and mentoring, focus",
+        "group": "group",
+        "lifecycle": "Lifecycle and next step",
+        "state": "State",
+        "next": "Next step",
+        "window": "Assessment window",
+        "expires_cert": "Competency certificate valid until before",
+        "documents": "Documents called for",
+        "from": "from",
+        "until": "until",
         "full": "recorded as a full participant",
-        "judged_on": "judged on", "attempt": "assessment of",
+        "judged_on": "judged on",
+        "attempt": "assessment of",
         "attempts": "Post-training assessments (each judged on its own date)",
-        "counted": "counted", "rejected": "rejected",
+        "counted": "counted",
+        "rejected": "rejected",
     },
 }
 
 
 def explain(decision: dict, book: Rulebook, lang: str = "id") -> str:
     t = TEXT[lang]
-    lines = [t["title"].format(name=decision["name"], nip=decision["nip"], as_of=decision["as_of"]),
-             t["version"].format(version=decision["rules_version"]), "", t["summary"]]
+    lines = [
+        t["title"].format(name=decision["name"], nip=decision["nip"], as_of=decision["as_of"]),
+        t["version"].format(version=decision["rules_version"]),
+        "",
+        t["summary"],
+    ]
     lines += [f"  {key}: {value}" for key, value in _summary(decision, t, lang)]
     if decision.get("levels"):
         lines += ["", t["gaps"]]
         for key, level in decision["levels"].items():
-            lines.append(f"  {label(COMPETENCIES, key, lang):<34} {level} / {decision['standard'][key]}"
-                         f"   gap {decision['gaps'][key]}")
+            lines.append(
+                f"  {label(COMPETENCIES, key, lang):<34} {level} / {decision['standard'][key]}"
+                f"   gap {decision['gaps'][key]}"
+            )
     if decision.get("design"):
         lines += [""] + _design(decision["design"], t)
     if decision.get("lifecycle"):
@@ -85,17 +146,25 @@ def explain(decision: dict, book: Rulebook, lang: str = "id") -> str:
 
 
 def _design(design: dict, t: dict) -> list[str]:
-    out = [t["design"], f"  {t['model']}: {design['model']}; {t['status']}: {design['status'] or t['none']}"
-                        + (f"; {t['full']}" if design.get("full_participant") and design["waived"] else "")]
+    out = [
+        t["design"],
+        f"  {t['model']}: {design['model']}; {t['status']}: {design['status'] or t['none']}"
+        + (f"; {t['full']}" if design.get("full_participant") and design["waived"] else ""),
+    ]
     if design.get("cluster"):
         out.append(f"  {t['cluster']}: {design['cluster']['name']} ({design['cluster']['basis']})")
     if design["required"] or design["waived"]:
         jp = design["jp"]
-        out.append(f"  {t['jp']}: {jp['required']} {t['required'].lower()}, {jp['waived']} {t['waived'].lower()}, dari {jp['total']}")
+        out.append(
+            f"  {t['jp']}: {jp['required']} {t['required'].lower()}, {jp['waived']} {t['waived'].lower()}, dari {jp['total']}"
+        )
     for label_key, entries in (("required", design["required"]), ("waived", design["waived"])):
         if entries:
             out.append(f"  {t[label_key]}:")
-            out += [f"    - {e['name']} [{', '.join(e['stages'])}; {e['jp']} JP] ({e['reason']}; {e['rule']})" for e in entries]
+            out += [
+                f"    - {e['name']} [{', '.join(e['stages'])}; {e['jp']} JP] ({e['reason']}; {e['rule']})"
+                for e in entries
+            ]
     if design.get("coaching"):
         coaching = design["coaching"]
         group = f"; {t['group']} {coaching['group']}" if coaching.get("group") else ""
@@ -106,20 +175,34 @@ def _design(design: dict, t: dict) -> list[str]:
 def _lifecycle(decision: dict, t: dict) -> list[str]:
     life = decision["lifecycle"]
     step = life["next_step"]
-    dates = " ".join(x for x in (f"{t['from']} {step['from']}" if step["from"] else "",
-                                 f"{t['until']} {step['until']}" if step["until"] else "") if x)
-    out = [t["lifecycle"], f"  {t['state']}: {life['state'] or t['none']}",
-           f"  {t['next']}: {step['action'] or t['none']} {dates}".rstrip()]
+    dates = " ".join(
+        x
+        for x in (
+            f"{t['from']} {step['from']}" if step["from"] else "",
+            f"{t['until']} {step['until']}" if step["until"] else "",
+        )
+        if x
+    )
+    out = [
+        t["lifecycle"],
+        f"  {t['state']}: {life['state'] or t['none']}",
+        f"  {t['next']}: {step['action'] or t['none']} {dates}".rstrip(),
+    ]
     if life["window"]["opens"] and life["assessment_option"] == "separate":
         out.append(f"  {t['window']}: {life['window']['opens']} .. {life['window']['closes']}")
     for attempt in life.get("attempts") or []:
         verdict = t["counted"] if attempt["valid"] else f"{t['rejected']} ({attempt['reason']})"
-        out.append(f"  {t['attempts'] if attempt is life['attempts'][0] else ' ' * len(t['attempts'])}: "
-                   f"{attempt['date']} {attempt['kind']}: {verdict}")
+        out.append(
+            f"  {t['attempts'] if attempt is life['attempts'][0] else ' ' * len(t['attempts'])}: "
+            f"{attempt['date']} {attempt['kind']}: {verdict}"
+        )
     if life.get("certificate_expires_on"):
         out.append(f"  {t['expires_cert']} {life['certificate_expires_on']}")
     if decision.get("documents"):
-        out.append(f"  {t['documents']}: " + ", ".join(f"{d['type']} ({', '.join(d['rules'])})" for d in decision["documents"]))
+        out.append(
+            f"  {t['documents']}: "
+            + ", ".join(f"{d['type']} ({', '.join(d['rules'])})" for d in decision["documents"])
+        )
     return out
 
 
@@ -136,9 +219,15 @@ def _summary(d: dict, t: dict, lang: str) -> list[tuple[str, str]]:
         prior_text += f"; {t['expires']} {prior['expires_on']}"
     target = d["target"]
     rows = [
-        (t["in_scope"], f"{_yn(d['in_scope'], t)} ({t['basis']}: {d.get('scope_basis') or t['none']})"),
+        (
+            t["in_scope"],
+            f"{_yn(d['in_scope'], t)} ({t['basis']}: {d.get('scope_basis') or t['none']})",
+        ),
         (t["program"], label(PROGRAMS, d.get("program"), lang)),
-        (t["target"], f"{label(TIERS, target['tier'], lang)}, {t['standard']} {target['standard_level'] or t['none']}"),
+        (
+            t["target"],
+            f"{label(TIERS, target['tier'], lang)}, {t['standard']} {target['standard_level'] or t['none']}",
+        ),
         (t["prior"], prior_text),
         (t["initial"], _yn(d.get("initial_assessment_required"), t)),
         (t["jpm"], f"{d['jpm']} % ({d['jpm_source']})" if d.get("jpm") is not None else t["none"]),
@@ -154,24 +243,40 @@ def _step(number: int, step: dict, book: Rulebook, t: dict, lang: str) -> list[s
     item = book.rule(step["rule"]) or next((f for f in book.formulas if f.id == step["rule"]), None)
     if lang == "en" and item is not None and item.title_en:
         title = item.title_en
-    when = f" [{t['attempt']} {step['attempt']}]" if step.get("attempt") else (
-        f" [{t['judged_on']} {step['on']}]" if step.get("on") else "")
+    when = (
+        f" [{t['attempt']} {step['attempt']}]"
+        if step.get("attempt")
+        else (f" [{t['judged_on']} {step['on']}]" if step.get("on") else "")
+    )
     out = [f"{number}. {kind} {step['rule']}{when}: {title}"]
     if step.get("facts"):
         out.append(f"   {t['facts']}: " + ", ".join(f"{k}={v}" for k, v in step["facts"].items()))
     if step.get("concludes"):
-        out.append(f"   {t['concludes']}: " + ", ".join(f"{k}={v}" for k, v in step["concludes"].items()))
+        out.append(
+            f"   {t['concludes']}: " + ", ".join(f"{k}={v}" for k, v in step["concludes"].items())
+        )
     for pid, use in (step.get("params") or {}).items():
-        out.append(f"   {t['param']} {pid} = {use['value']} (sejak {use['from']}; {use['status']}; "
-                   f"{', '.join(_citation(book, r) for r in use['reference'])})")
+        out.append(
+            f"   {t['param']} {pid} = {use['value']} (sejak {use['from']}; {use['status']}; "
+            f"{', '.join(_citation(book, r) for r in use['reference'])})"
+        )
     if step.get("overridden"):
         out.append(f"   ({t['overridden']}: {', '.join(step['overridden'])})")
     for cite in step["cites"]:
         clause = book.corpus.clause(cite["id"])
-        note = f" [{t['status_' + clause.status]}]" if clause and clause.status in ("unconfirmed", "secondary") else ""
+        note = (
+            f" [{t['status_' + clause.status]}]"
+            if clause and clause.status in ("unconfirmed", "secondary")
+            else ""
+        )
         out.append(f"   - {cite['citation']}{note}")
         if clause:
-            out += textwrap.wrap(f'"{_excerpt(clause.text)}"', width=96, initial_indent="     ", subsequent_indent="      ")
+            out += textwrap.wrap(
+                f'"{_excerpt(clause.text)}"',
+                width=96,
+                initial_indent="     ",
+                subsequent_indent="      ",
+            )
     return out
 
 

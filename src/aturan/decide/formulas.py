@@ -5,6 +5,7 @@ gives, the parameters it reads) and implemented here under the same id. They run
 before the rules, on the case and the parameters in force; the rules then decide.
 Dates are given to the rules as integers YYYYMMDD so they compare in order.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,43 +23,77 @@ def formula(formula_id: str):
     def register(func):
         IMPLEMENTATIONS[formula_id] = func
         return func
+
     return register
 
 
-DATE_FACTS = {"as_of", "assessment_date", "assessment_expires_on", "training_start", "training_end", "final_date",
-              "remedial_date", "remedial_deadline", "window_opens", "window_closes", "post_date", "first_post_date",
-              "retest_earliest", "cert_expires_on", "next_from", "next_until", "certificate_expires_on",
-              "candidate_date", "candidate_cert_expires_on", "candidate_retest_from", "candidate_development_until",
-              "rejected_date", "training_passed_on", "final_attests_on", "remedial_attests_on", "first_post_attests_on",
-              "participation_cert_date", "development_until"}
+DATE_FACTS = {
+    "as_of",
+    "assessment_date",
+    "assessment_expires_on",
+    "training_start",
+    "training_end",
+    "final_date",
+    "remedial_date",
+    "remedial_deadline",
+    "window_opens",
+    "window_closes",
+    "post_date",
+    "first_post_date",
+    "retest_earliest",
+    "cert_expires_on",
+    "next_from",
+    "next_until",
+    "certificate_expires_on",
+    "candidate_date",
+    "candidate_cert_expires_on",
+    "candidate_retest_from",
+    "candidate_development_until",
+    "rejected_date",
+    "training_passed_on",
+    "final_attests_on",
+    "remedial_attests_on",
+    "first_post_attests_on",
+    "participation_cert_date",
+    "development_until",
+}
 
 
 @dataclass(frozen=True)
 class JudgedAttempt:
     """A post-training assessment as it was judged on its own date (see decision.py)."""
+
     date: dt.date
-    kind: str                       # evaluasi_akhir | remedial (integrated option) | uji
+    kind: str  # evaluasi_akhir | remedial (integrated option) | uji
     levels: dict
     valid: bool
-    reason: str | None              # why it was rejected
+    reason: str | None  # why it was rejected
     meets_skj: bool | None
     jpm: float | None
-    cert_expires_on: dt.date | None     # when it meets SKJ: the certificate's expiry under the law of that date
-    development: dict | None            # when it does not: {days, counting, from, until, retest_from}
+    cert_expires_on: (
+        dt.date | None
+    )  # when it meets SKJ: the certificate's expiry under the law of that date
+    development: dict | None  # when it does not: {days, counting, from, until, retest_from}
 
 
 @dataclass
 class Context:
     case: Case
-    as_of: dt.date                  # the date this step is judged on
-    params: ParamSet                # the law in force on that date
-    annexes: dict = field(default_factory=dict)  # regulations/lampiran: the curriculum, the KSA matrix
+    as_of: dt.date  # the date this step is judged on
+    params: ParamSet  # the law in force on that date
+    annexes: dict = field(
+        default_factory=dict
+    )  # regulations/lampiran: the curriculum, the KSA matrix
     facts: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)   # non-fact results (the assessment used, per-competency tables)
-    cutoff: dt.date | None = None   # what is known: events and reports up to this date (default: as_of)
-    history: tuple = ()             # JudgedAttempt before this step
-    candidate: dict | None = None   # the post-training assessment judged in this step, if any
-    params_on: object = None        # date -> ParamSet: the law in force on another date
+    extra: dict = field(
+        default_factory=dict
+    )  # non-fact results (the assessment used, per-competency tables)
+    cutoff: dt.date | None = (
+        None  # what is known: events and reports up to this date (default: as_of)
+    )
+    history: tuple = ()  # JudgedAttempt before this step
+    candidate: dict | None = None  # the post-training assessment judged in this step, if any
+    params_on: object = None  # date -> ParamSet: the law in force on another date
 
     @property
     def known_until(self) -> dt.date:
@@ -70,7 +105,9 @@ class Context:
         try:
             return params[pid]
         except KeyError:
-            raise RulebookError(f"parameter '{pid}' tidak punya nilai yang berlaku pada {date.isoformat()}") from None
+            raise RulebookError(
+                f"parameter '{pid}' tidak punya nilai yang berlaku pada {date.isoformat()}"
+            ) from None
 
 
 def ymd(date: dt.date | None) -> int | None:
@@ -104,9 +141,13 @@ def add_months(date: dt.date, months: int) -> dt.date:
 
 @formula("fakta.tanggal-keputusan")
 def decision_date(ctx: Context) -> dict:
-    return {"as_of": ymd(ctx.as_of), "role": ctx.case.data["role"], "program": ctx.case.data["program"],
-            "position_tier": ctx.case.data["position"]["tier"],
-            "projected_tier": (ctx.case.data.get("projected_position") or {}).get("tier")}
+    return {
+        "as_of": ymd(ctx.as_of),
+        "role": ctx.case.data["role"],
+        "program": ctx.case.data["program"],
+        "position_tier": ctx.case.data["position"]["tier"],
+        "projected_tier": (ctx.case.data.get("projected_position") or {}).get("tier"),
+    }
 
 
 @formula("profil.jabatan-target")
@@ -130,22 +171,30 @@ def program_tier(ctx: Context) -> dict:
 
 @formula("asesmen.terakhir")
 def latest_assessment(ctx: Context) -> dict:
-    assessments = [a for a in ctx.case.data.get("assessments") or []
-                   if dt.date.fromisoformat(a["date"]) <= ctx.known_until]
+    assessments = [
+        a
+        for a in ctx.case.data.get("assessments") or []
+        if dt.date.fromisoformat(a["date"]) <= ctx.known_until
+    ]
     if not assessments:
         ctx.extra["assessment"] = None
         return {"has_assessment": False}
     latest = max(assessments, key=lambda a: a["date"])
     ctx.extra["assessment"] = latest
-    return {"has_assessment": True, "assessment_date": ymd(dt.date.fromisoformat(latest["date"])),
-            "assessment_purpose": latest["purpose"]}
+    return {
+        "has_assessment": True,
+        "assessment_date": ymd(dt.date.fromisoformat(latest["date"])),
+        "assessment_purpose": latest["purpose"],
+    }
 
 
 @formula("asesmen.masa-berlaku")
 def assessment_expiry(ctx: Context) -> dict:
     if not ctx.facts.get("has_assessment"):
         return {}
-    expires = add_years(from_ymd(ctx.facts["assessment_date"]), int(ctx.params["assessment.validity_years"]))
+    expires = add_years(
+        from_ymd(ctx.facts["assessment_date"]), int(ctx.params["assessment.validity_years"])
+    )
     return {"assessment_expires_on": ymd(expires)}
 
 
@@ -158,11 +207,21 @@ def competency_gaps(ctx: Context) -> dict:
     rows = []
     for key in COMPETENCIES:
         level = assessment["levels"][key]
-        rows.append({"key": key, "level": level, "standard": standard, "gap": max(0, standard - level),
-                     "met": level >= standard})
+        rows.append(
+            {
+                "key": key,
+                "level": level,
+                "standard": standard,
+                "gap": max(0, standard - level),
+                "met": level >= standard,
+            }
+        )
     ctx.extra["competencies"] = rows
-    return {"unmet_count": sum(not r["met"] for r in rows), "max_gap": max(r["gap"] for r in rows),
-            "gap_total": sum(r["gap"] for r in rows)}
+    return {
+        "unmet_count": sum(not r["met"] for r in rows),
+        "max_gap": max(r["gap"] for r in rows),
+        "gap_total": sum(r["gap"] for r in rows),
+    }
 
 
 @formula("kompetensi.jpm")
@@ -184,7 +243,9 @@ def report_tier(ctx: Context, assessment: dict) -> str | None:
     return ctx.facts.get("target_tier")
 
 
-def measure_jpm(ctx: Context, assessment: dict, standard_tier: str | None) -> tuple[float | None, str]:
+def measure_jpm(
+    ctx: Context, assessment: dict, standard_tier: str | None
+) -> tuple[float | None, str]:
     """A reported JPM counts only when computed against the target's standard; otherwise it is
     computed from the levels against the target standard (Perban BKN 26/2019, per BKN's FAQ:
     a report serves targets of the same level)."""
@@ -224,7 +285,9 @@ def competency_evidence(ctx: Context) -> dict:
         if item["type"] != "sertifikat_kompetensi_manajerial" or not item.get("tier"):
             continue
         issued = dt.date.fromisoformat(item["date"])
-        if issued <= ctx.as_of < add_years(issued, years) and ranks.get(item["tier"], 0) >= ranks.get(target, 99):
+        if issued <= ctx.as_of < add_years(issued, years) and ranks.get(
+            item["tier"], 0
+        ) >= ranks.get(target, 99):
             return {"holds_evidence": True}
     if ctx.params["scope.competence_evidence"] == "certificate_or_assessment":
         rows, expires = ctx.extra.get("competencies") or [], ctx.facts.get("assessment_expires_on")
@@ -244,14 +307,24 @@ def curriculum_subjects(ctx: Context) -> dict:
     for agenda in program["agendas"]:
         for subject in agenda["subjects"]:
             info = catalogue[subject["id"]]
-            subjects.append({
-                "id": subject["id"], "name": subject["name"], "agenda": agenda["name"],
-                "stages": list(info["stages"]), "jp": dict(info["jp"]), "competencies": list(info["competencies"]),
-                "never_waivable": subject["id"] in never, "in_mandiri": "mandiri" in info["stages"],
-                "all_met": bool(met) and all(met.get(c, False) for c in info["competencies"]),
-            })
+            subjects.append(
+                {
+                    "id": subject["id"],
+                    "name": subject["name"],
+                    "agenda": agenda["name"],
+                    "stages": list(info["stages"]),
+                    "jp": dict(info["jp"]),
+                    "competencies": list(info["competencies"]),
+                    "never_waivable": subject["id"] in never,
+                    "in_mandiri": "mandiri" in info["stages"],
+                    "all_met": bool(met) and all(met.get(c, False) for c in info["competencies"]),
+                }
+            )
     ctx.extra["subjects"] = subjects
-    return {"subject_count": len(subjects), "jp_total": sum(sum(s["jp"].values()) for s in subjects)}
+    return {
+        "subject_count": len(subjects),
+        "jp_total": sum(sum(s["jp"].values()) for s in subjects),
+    }
 
 
 @formula("kompetensi.rumpun-terlemah")
@@ -261,26 +334,40 @@ def weakest_group(ctx: Context) -> dict:
         return {}
     gap = {row["key"]: row["gap"] for row in rows}
     mean = ctx.params["cluster.group_gap_measure"] == "mean"
-    totals = {gid: sum(gap.get(c, 0) for c in group["competencies"]) / (len(group["competencies"]) if mean else 1)
-              for gid, group in ctx.params["curriculum.competency_groups"].items()}
-    best = max(totals, key=lambda gid: totals[gid])      # a tie goes to the first group in the parameter
+    totals = {
+        gid: sum(gap.get(c, 0) for c in group["competencies"])
+        / (len(group["competencies"]) if mean else 1)
+        for gid, group in ctx.params["curriculum.competency_groups"].items()
+    }
+    best = max(
+        totals, key=lambda gid: totals[gid]
+    )  # a tie goes to the first group in the parameter
     return {"weakest_group": best if totals[best] > 0 else str(ctx.params["cluster.no_gap_group"])}
 
 
 @formula("peserta.sertifikat-keikutsertaan")
 def participation_certificate(ctx: Context) -> dict:
-    held = [e["date"] for e in ctx.case.data.get("evidence") or []
-            if e["type"] == "sertifikat_keikutsertaan" and e.get("program") == ctx.facts["program"]
-            and dt.date.fromisoformat(e["date"]) <= ctx.known_until]
+    held = [
+        e["date"]
+        for e in ctx.case.data.get("evidence") or []
+        if e["type"] == "sertifikat_keikutsertaan"
+        and e.get("program") == ctx.facts["program"]
+        and dt.date.fromisoformat(e["date"]) <= ctx.known_until
+    ]
     if not held:
         return {"holds_participation_cert": False}
-    return {"holds_participation_cert": True, "participation_cert_date": ymd(dt.date.fromisoformat(max(held)))}
+    return {
+        "holds_participation_cert": True,
+        "participation_cert_date": ymd(dt.date.fromisoformat(max(held))),
+    }
 
 
 @formula("pelatihan.jadwal")
 def training_schedule(ctx: Context) -> dict:
-    return {"training_start": ymd(ctx.case.date("training", "start")),
-            "training_end": ymd(ctx.case.date("training", "end"))}
+    return {
+        "training_start": ymd(ctx.case.date("training", "start")),
+        "training_end": ymd(ctx.case.date("training", "end")),
+    }
 
 
 @formula("evaluasi.akhir")
@@ -293,12 +380,19 @@ def final_evaluation(ctx: Context) -> dict:
     if final:
         day = dt.date.fromisoformat(final["date"])
         deadline = day + dt.timedelta(days=int(ctx.param_on("remedial.deadline_days", day)))
-        facts |= {"final_result": final["result"], "final_date": ymd(day), "remedial_deadline": ymd(deadline),
-                  "final_attests_on": ymd(max(day, end or day))}
+        facts |= {
+            "final_result": final["result"],
+            "final_date": ymd(day),
+            "remedial_deadline": ymd(deadline),
+            "final_attests_on": ymd(max(day, end or day)),
+        }
     if remedial:
         day = dt.date.fromisoformat(remedial["date"])
-        facts |= {"remedial_result": remedial["result"], "remedial_date": ymd(day),
-                  "remedial_attests_on": ymd(max(day, end or day))}
+        facts |= {
+            "remedial_result": remedial["result"],
+            "remedial_date": ymd(day),
+            "remedial_attests_on": ymd(max(day, end or day)),
+        }
     return facts
 
 
@@ -308,8 +402,14 @@ def assessment_window(ctx: Context) -> dict:
     end = ctx.case.date("training", "end")
     if not end:
         return {}
-    return {"window_opens": ymd(add_months(end, int(ctx.param_on("post_assessment.window_min_months", end)))),
-            "window_closes": ymd(add_months(end, int(ctx.param_on("post_assessment.window_max_months", end))))}
+    return {
+        "window_opens": ymd(
+            add_months(end, int(ctx.param_on("post_assessment.window_min_months", end)))
+        ),
+        "window_closes": ymd(
+            add_months(end, int(ctx.param_on("post_assessment.window_max_months", end)))
+        ),
+    }
 
 
 @formula("asesmen-pasca.riwayat")
@@ -322,14 +422,20 @@ def post_assessment_history(ctx: Context) -> dict:
     if valid:
         first, last = valid[0], valid[-1]
         end = ctx.case.date("training", "end") or first.date
-        facts |= {"first_post_result": _result(first), "first_post_date": ymd(first.date),
-                  "first_post_attests_on": ymd(max(first.date, end)),
-                  "post_date": ymd(last.date), "post_result": _result(last)}
+        facts |= {
+            "first_post_result": _result(first),
+            "first_post_date": ymd(first.date),
+            "first_post_attests_on": ymd(max(first.date, end)),
+            "post_date": ymd(last.date),
+            "post_result": _result(last),
+        }
         if last.meets_skj:
             facts["cert_expires_on"] = ymd(last.cert_expires_on)
         elif last.development:
-            facts |= {"retest_earliest": ymd(last.development["retest_from"]),
-                      "development_until": ymd(last.development["until"])}
+            facts |= {
+                "retest_earliest": ymd(last.development["retest_from"]),
+                "development_until": ymd(last.development["until"]),
+            }
     latest = judged[-1] if judged else None
     if latest and not latest.valid and (not valid or latest.date > valid[-1].date):
         facts |= {"rejected_reason": latest.reason, "rejected_date": ymd(latest.date)}
@@ -350,16 +456,29 @@ def post_assessment_candidate(ctx: Context) -> dict:
     day = dt.date.fromisoformat(candidate["date"])
     standard = ctx.facts.get("standard_level")
     levels = candidate.get("levels") or {}
-    facts: dict = {"candidate_date": ymd(day), "candidate_kind": candidate["kind"],
-                   "candidate_purpose": candidate.get("purpose") or ctx.params["post_assessment.default_purpose"]}
+    facts: dict = {
+        "candidate_date": ymd(day),
+        "candidate_kind": candidate["kind"],
+        "candidate_purpose": candidate.get("purpose")
+        or ctx.params["post_assessment.default_purpose"],
+    }
     if standard is not None and levels:
-        jpm, source = measure_jpm(ctx, candidate, candidate.get("standard_tier") or ctx.facts.get("target_tier"))
+        jpm, source = measure_jpm(
+            ctx, candidate, candidate.get("standard_tier") or ctx.facts.get("target_tier")
+        )
         ctx.extra["candidate_jpm_source"] = source
-        facts |= {"candidate_unmet_count": sum(1 for k in COMPETENCIES if levels[k] < standard), "candidate_jpm": jpm}
+        facts |= {
+            "candidate_unmet_count": sum(1 for k in COMPETENCIES if levels[k] < standard),
+            "candidate_jpm": jpm,
+        }
     development = development_period(ctx, day)
-    facts |= {"candidate_cert_expires_on": ymd(add_years(day, int(ctx.params["certificate.validity_years"]))),
-              "candidate_retest_from": ymd(development["retest_from"]),
-              "candidate_development_until": ymd(development["until"])}
+    facts |= {
+        "candidate_cert_expires_on": ymd(
+            add_years(day, int(ctx.params["certificate.validity_years"]))
+        ),
+        "candidate_retest_from": ymd(development["retest_from"]),
+        "candidate_development_until": ymd(development["until"]),
+    }
     ctx.extra["candidate_development"] = development
     return facts
 
@@ -369,10 +488,25 @@ def development_period(ctx: Context, result_day: dt.date) -> dict:
     a re-test, by `development.starts` and `development.counting` (both interpretive)."""
     days = int(ctx.params["development.days"])
     counting = ctx.params["development.counting"]
-    first = result_day if ctx.params["development.starts"] == "result_date" else result_day + dt.timedelta(days=1)
-    last = add_working_days(first, days - 1) if counting == "working_days" else first + dt.timedelta(days=days - 1)
-    return {"days": days, "counting": counting, "from": first, "until": last,
-            "retest_from": add_working_days(last, 1) if counting == "working_days" else last + dt.timedelta(days=1)}
+    first = (
+        result_day
+        if ctx.params["development.starts"] == "result_date"
+        else result_day + dt.timedelta(days=1)
+    )
+    last = (
+        add_working_days(first, days - 1)
+        if counting == "working_days"
+        else first + dt.timedelta(days=days - 1)
+    )
+    return {
+        "days": days,
+        "counting": counting,
+        "from": first,
+        "until": last,
+        "retest_from": add_working_days(last, 1)
+        if counting == "working_days"
+        else last + dt.timedelta(days=1),
+    }
 
 
 def add_working_days(day: dt.date, count: int) -> dt.date:
@@ -397,15 +531,27 @@ def post_training_candidates(case: Case, until: dt.date, option_on) -> list[dict
             continue
         if event["type"] == "post_assessment":
             out.append(dict(event, kind="uji"))
-        elif (event["type"] in ("final_evaluation", "remedial") and event.get("levels")
-              and event.get("result") == "lulus" and option_on(day) == "integrated"):
-            out.append(dict(event, kind="evaluasi_akhir" if event["type"] == "final_evaluation" else "remedial"))
+        elif (
+            event["type"] in ("final_evaluation", "remedial")
+            and event.get("levels")
+            and event.get("result") == "lulus"
+            and option_on(day) == "integrated"
+        ):
+            out.append(
+                dict(
+                    event,
+                    kind="evaluasi_akhir" if event["type"] == "final_evaluation" else "remedial",
+                )
+            )
     return out
 
 
 def _events(ctx: Context, kind: str) -> list[dict]:
-    return [e for e in ctx.case.data.get("events") or []
-            if e["type"] == kind and dt.date.fromisoformat(e["date"]) <= ctx.known_until]
+    return [
+        e
+        for e in ctx.case.data.get("events") or []
+        if e["type"] == kind and dt.date.fromisoformat(e["date"]) <= ctx.known_until
+    ]
 
 
 def _latest_event(ctx: Context, kind: str) -> dict | None:

@@ -1,6 +1,7 @@
 """Official documents: context from the decision, DOCX rendering, PDF, issuing, the registry, verification."""
-from aturan.documents.render import Settings, tanggal
+
 from aturan.documents.issuing import Issuer, verify
 from aturan.documents.registry import Registry, check_number_format, now_iso
+from aturan.documents.render import Settings, tanggal
 
 __all__ = ["Settings", "tanggal", "Issuer", "verify", "Registry", "check_number_format", "now_iso"]

@@ -1,27 +1,43 @@
 """Issuing: number, render, convert, register; and verifying an issued file later."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import aturan.documents.pdf as pdfs
 from aturan.cases import Case
-from aturan.documents.render import (CERTIFICATES, TITLES, Settings, body_hash, build_context, content_hash, event_key, render_docx,
-                        tanggal)
-from aturan.errors import AturanError, IssueDateError
-from aturan.files import atomic_path, ensure_folder
-from aturan.files import check_zip
 from aturan.documents.registry import Registry, now_iso
+from aturan.documents.render import (
+    CERTIFICATES,
+    TITLES,
+    Settings,
+    body_hash,
+    build_context,
+    content_hash,
+    event_key,
+    render_docx,
+    tanggal,
+)
+from aturan.errors import AturanError, IssueDateError
+from aturan.files import atomic_path, check_zip, ensure_folder
 from aturan.law import Rulebook
+
 
 @dataclass
 class IssueReport:
-    issued: list[dict] = field(default_factory=list)      # newly numbered
-    reissued: list[dict] = field(default_factory=list)    # already in the registry: same number, same file
-    changed: list[dict] = field(default_factory=list)     # registered with different content: left as issued
-    refused: list[IssueDateError] = field(default_factory=list)   # the issue date cannot be right: no number taken
+    issued: list[dict] = field(default_factory=list)  # newly numbered
+    reissued: list[dict] = field(
+        default_factory=list
+    )  # already in the registry: same number, same file
+    changed: list[dict] = field(
+        default_factory=list
+    )  # registered with different content: left as issued
+    refused: list[IssueDateError] = field(
+        default_factory=list
+    )  # the issue date cannot be right: no number taken
     bundle: Path | None = None
 
     @property
@@ -30,15 +46,22 @@ class IssueReport:
 
 
 class Issuer:
-    def __init__(self, book: Rulebook, settings: Settings, registry: Registry, templates: Path, out_dir: Path):
+    def __init__(
+        self, book: Rulebook, settings: Settings, registry: Registry, templates: Path, out_dir: Path
+    ):
         self.book, self.settings, self.registry = book, settings, registry
         self.templates, self.out_dir = templates, out_dir
         ensure_folder(out_dir)
 
-    def issue(self, items: Iterable[tuple[Case, dict]], issue_date: dt.date, pdf: bool,
-              progress: Callable[[], None] = lambda: None) -> IssueReport:
+    def issue(
+        self,
+        items: Iterable[tuple[Case, dict]],
+        issue_date: dt.date,
+        pdf: bool,
+        progress: Callable[[], None] = lambda: None,
+    ) -> IssueReport:
         if pdf:
-            pdfs.soffice()      # fail before any number is taken
+            pdfs.soffice()  # fail before any number is taken
         report = IssueReport()
         for case, decision in items:
             for intent in decision["documents"]:
@@ -48,7 +71,9 @@ class Issuer:
             self._to_pdf(report)
         return report
 
-    def _issue_one(self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport) -> None:
+    def _issue_one(
+        self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport
+    ) -> None:
         key = event_key(doc_type, decision)
         existing = self.registry.find(decision["nip"], doc_type, key)
         date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
@@ -59,19 +84,40 @@ class Issuer:
                 return
         context = build_context(doc_type, decision, case, self.book, self.settings, "", date)
         digest = content_hash(doc_type, context)
-        issued = self.registry.issue(doc_type=doc_type, nip=decision["nip"], name=decision["name"], event_key=key,
-                                     decision_id=decision["decision_id"], rules_version=decision["rules_version"],
-                                     content_hash=digest, year=date.year, doc_date=date.isoformat(), now=now_iso())
-        entry = {"number": issued.number, "type": doc_type, "nip": decision["nip"], "content_hash": digest,
-                 "decision_id": decision["decision_id"], "rules_version": decision["rules_version"], "date": date}
+        issued = self.registry.issue(
+            doc_type=doc_type,
+            nip=decision["nip"],
+            name=decision["name"],
+            event_key=key,
+            decision_id=decision["decision_id"],
+            rules_version=decision["rules_version"],
+            content_hash=digest,
+            year=date.year,
+            doc_date=date.isoformat(),
+            now=now_iso(),
+        )
+        entry = {
+            "number": issued.number,
+            "type": doc_type,
+            "nip": decision["nip"],
+            "content_hash": digest,
+            "decision_id": decision["decision_id"],
+            "rules_version": decision["rules_version"],
+            "date": date,
+        }
         if not issued.created and issued.content_hash != digest:
             report.changed.append(entry)
             return
         context["doc"]["number"] = issued.number
-        context["verification"] = {"hash_short": digest[:16], "note": self.settings.verification_note}
+        context["verification"] = {
+            "hash_short": digest[:16],
+            "note": self.settings.verification_note,
+        }
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
         qr = f"{issued.number}|{digest}" if doc_type in CERTIFICATES else None
-        with atomic_path(entry["docx"]) as tmp:      # never half-written, never through a planted symlink
+        with atomic_path(
+            entry["docx"]
+        ) as tmp:  # never half-written, never through a planted symlink
             fingerprint = render_docx(self.templates / f"{doc_type}.docx", context, tmp, qr, date)
         self.registry.record_fingerprints(issued.number, fingerprint, None)
         (report.issued if issued.created else report.reissued).append(entry)
@@ -80,9 +126,16 @@ class Issuer:
         entries = report.all
         converted = pdfs.convert([e["docx"] for e in entries], self.out_dir)
         for entry, path in zip(entries, converted):
-            pdfs.stamp(path, title=entry["number"], subject=entry["type"], number=entry["number"],
-                       decision_id=entry["decision_id"], rules_version=entry["rules_version"],
-                       content_hash=entry["content_hash"], issue_date=entry["date"])
+            pdfs.stamp(
+                path,
+                title=entry["number"],
+                subject=entry["type"],
+                number=entry["number"],
+                decision_id=entry["decision_id"],
+                rules_version=entry["rules_version"],
+                content_hash=entry["content_hash"],
+                issue_date=entry["date"],
+            )
             entry["pdf"] = path
             self.registry.record_fingerprints(entry["number"], None, pdfs.fingerprint(path))
         report.bundle = self.out_dir / "bundel-cetak.pdf"
@@ -97,19 +150,27 @@ def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError
     attests, until = intent.get("attests"), intent.get("until")
     what = f"{TITLES[doc_type]} ({doc_type}) untuk NIP {decision['nip']} ({decision['name']})"
     if attests and date < dt.date.fromisoformat(attests):
-        return IssueDateError(f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
-                              f"tanggal {tanggal(attests)} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
-                              "tidak ada nomor yang diambil", field="--issue-date")
+        return IssueDateError(
+            f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
+            f"tanggal {tanggal(attests)} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
+            "tidak ada nomor yang diambil",
+            field="--issue-date",
+        )
     if until and date >= dt.date.fromisoformat(until):
         why = UNTIL.get(doc_type, "dokumen ini tidak berlaku lagi sejak")
-        return IssueDateError(f"{what} tidak dapat bertanggal {tanggal(date)}: {why} {tanggal(until)} "
-                              f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
-                              "tidak ada nomor yang diambil", field="--issue-date")
+        return IssueDateError(
+            f"{what} tidak dapat bertanggal {tanggal(date)}: {why} {tanggal(until)} "
+            f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
+            "tidak ada nomor yang diambil",
+            field="--issue-date",
+        )
     return None
 
 
-UNTIL = {"sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
-         "permintaan_asesmen_awal": "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada"}
+UNTIL = {
+    "sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
+    "permintaan_asesmen_awal": "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada",
+}
 
 
 def _file_stem(number: str) -> str:
@@ -118,7 +179,7 @@ def _file_stem(number: str) -> str:
 
 @dataclass
 class Verdict:
-    status: str          # sah | dicabut | diubah | tidak_terdaftar
+    status: str  # sah | dicabut | diubah | tidak_terdaftar
     number: str | None
     message: str
 
@@ -132,30 +193,52 @@ def verify(path: Path, registry: Registry) -> Verdict:
         raise AturanError("ini sebuah folder, bukan berkas", file=str(path))
     if not path.is_file():
         raise AturanError("berkas tidak ditemukan", file=str(path))
-    check_zip(path)                 # a DOCX (a zip) that would unpack to far more than it holds
+    check_zip(path)  # a DOCX (a zip) that would unpack to far more than it holds
     try:
         if suffix == ".pdf":
             meta = pdfs.metadata(path)
-            number, digest, current = meta["/AturanNumber"], meta["/AturanContentHash"], pdfs.fingerprint(path)
+            number, digest, current = (
+                meta["/AturanNumber"],
+                meta["/AturanContentHash"],
+                pdfs.fingerprint(path),
+            )
             column = "pdf_fingerprint"
         else:
             import docx
+
             number = docx.Document(str(path)).core_properties.identifier or ""
             digest, current, column = None, body_hash(path.read_bytes()), "docx_fingerprint"
     except AturanError:
         raise
-    except Exception as exc:     # pypdf, python-docx and zipfile raise many types for damaged files
+    except Exception as exc:  # pypdf, python-docx and zipfile raise many types for damaged files
         kind = "PDF" if suffix == ".pdf" else "DOCX"
-        raise AturanError(f"bukan berkas {kind} yang dapat dibaca (kosong, terpotong atau rusak: "
-                          f"{type(exc).__name__})", file=str(path)) from None
+        raise AturanError(
+            f"bukan berkas {kind} yang dapat dibaca (kosong, terpotong atau rusak: "
+            f"{type(exc).__name__})",
+            file=str(path),
+        ) from None
     row = registry.get(number) if number else None
     if row is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
     if digest is not None and digest != row["content_hash"]:
-        return Verdict("diubah", number, "Hash isi pada metadata tidak cocok dengan registri: dokumen telah diubah.")
+        return Verdict(
+            "diubah",
+            number,
+            "Hash isi pada metadata tidak cocok dengan registri: dokumen telah diubah.",
+        )
     if row[column] and row[column] != current:
-        return Verdict("diubah", number, "Teks dokumen tidak cocok dengan yang diterbitkan: dokumen telah diubah.")
+        return Verdict(
+            "diubah",
+            number,
+            "Teks dokumen tidak cocok dengan yang diterbitkan: dokumen telah diubah.",
+        )
     if row["status"] == "revoked":
-        return Verdict("dicabut", number, f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}")
-    return Verdict("sah", number, f"Dokumen sah: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
-                                  f"diterbitkan {row['doc_date']}.")
+        return Verdict(
+            "dicabut", number, f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}"
+        )
+    return Verdict(
+        "sah",
+        number,
+        f"Dokumen sah: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
+        f"diterbitkan {row['doc_date']}.",
+    )

@@ -1,4 +1,5 @@
 """PDF through LibreOffice headless, in parallel batches; pypdf for metadata and print bundles."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,12 +27,16 @@ def soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise AturanError("LibreOffice (soffice) tidak ditemukan, sehingga PDF tidak dapat dibuat. Pasang dengan "
-                      "`sudo apt-get install libreoffice-writer-nogui` (atau `make setup-pdf`), atau terbitkan tanpa --pdf "
-                      "(hanya DOCX). Belum ada nomor dokumen yang diambil.")
+    raise AturanError(
+        "LibreOffice (soffice) tidak ditemukan, sehingga PDF tidak dapat dibuat. Pasang dengan "
+        "`sudo apt-get install libreoffice-writer-nogui` (atau `make setup-pdf`), atau terbitkan tanpa --pdf "
+        "(hanya DOCX). Belum ada nomor dokumen yang diambil."
+    )
 
 
-def convert(docx_files: list[Path], out_dir: Path, workers: int | None = None, attempts: int = 3) -> list[Path]:
+def convert(
+    docx_files: list[Path], out_dir: Path, workers: int | None = None, attempts: int = 3
+) -> list[Path]:
     """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores.
 
     LibreOffice occasionally skips a file of a long batch without an error; those are
@@ -52,10 +57,12 @@ def convert(docx_files: list[Path], out_dir: Path, workers: int | None = None, a
                     os.replace(scratch / pdf.name, pdf)
                 return pdfs
     names = ", ".join(f.name for f in pending[:5])
-    raise AturanError(f"LibreOffice gagal mengonversi {len(pending)} berkas: {names} {' '.join(errors)[:300]}")
+    raise AturanError(
+        f"LibreOffice gagal mengonversi {len(pending)} berkas: {names} {' '.join(errors)[:300]}"
+    )
 
 
-MAX_FILES_PER_CALL = 200   # soffice silently converts only the first ~247 files it is given
+MAX_FILES_PER_CALL = 200  # soffice silently converts only the first ~247 files it is given
 
 
 def _run_workers(binary: str, files: list[Path], out_dir: Path, workers: int | None) -> list[str]:
@@ -64,7 +71,9 @@ def _run_workers(binary: str, files: list[Path], out_dir: Path, workers: int | N
     with ExitStack() as stack:
         profiles = [stack.enter_context(_locked_profile()) for _ in chunks]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(lambda job: _worker(binary, job[0], job[1], out_dir), zip(profiles, chunks))
+            results = pool.map(
+                lambda job: _worker(binary, job[0], job[1], out_dir), zip(profiles, chunks)
+            )
             return [error for errors in results for error in errors]
 
 
@@ -95,10 +104,22 @@ class _locked_profile:
 def _worker(binary: str, profile: Path, files: list[Path], out_dir: Path) -> list[str]:
     errors = []
     for start in range(0, len(files), MAX_FILES_PER_CALL):
-        batch = files[start:start + MAX_FILES_PER_CALL]
-        done = subprocess.run([binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                               "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, batch)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        batch = files[start : start + MAX_FILES_PER_CALL]
+        done = subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                *map(str, batch),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         if done.returncode:
             errors.append(done.stderr.decode(errors="replace"))
     return errors
@@ -107,20 +128,42 @@ def _worker(binary: str, profile: Path, files: list[Path], out_dir: Path) -> lis
 def _profile(worker: int) -> Path:
     """One LibreOffice profile per worker, kept between runs: two instances never share one,
     and later batches skip the seconds a fresh profile costs."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aturan" / "libreoffice"
+    base = (
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aturan" / "libreoffice"
+    )
     base.mkdir(parents=True, exist_ok=True)
     return base / f"worker-{worker}"
 
 
-def stamp(pdf: Path, *, title: str, subject: str, number: str, decision_id: str, rules_version: str,
-          content_hash: str, issue_date: dt.date) -> None:
+def stamp(
+    pdf: Path,
+    *,
+    title: str,
+    subject: str,
+    number: str,
+    decision_id: str,
+    rules_version: str,
+    content_hash: str,
+    issue_date: dt.date,
+) -> None:
     """Write the document's identity into the PDF and fix its dates, so reruns match."""
     writer = PdfWriter(clone_from=str(pdf))
     when = f"D:{issue_date:%Y%m%d}000000Z"
     writer.metadata = None
-    writer.add_metadata({"/Title": title, "/Subject": subject, "/Producer": "aturan", "/Creator": "aturan",
-                         "/CreationDate": when, "/ModDate": when, "/AturanNumber": number, "/AturanDecision": decision_id,
-                         "/AturanRulesVersion": rules_version, "/AturanContentHash": content_hash})
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Subject": subject,
+            "/Producer": "aturan",
+            "/Creator": "aturan",
+            "/CreationDate": when,
+            "/ModDate": when,
+            "/AturanNumber": number,
+            "/AturanDecision": decision_id,
+            "/AturanRulesVersion": rules_version,
+            "/AturanContentHash": content_hash,
+        }
+    )
     with atomic_open(pdf, "wb") as handle:
         writer.write(handle)
 

@@ -3,6 +3,7 @@
 Documents never re-decide: every value comes from the decision (and the case it was
 made from); the legal basis printed is exactly the clauses the deciding rules cite.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import segno
@@ -21,12 +22,24 @@ from docxtpl import DocxTemplate, InlineImage
 
 from aturan.cases import Case
 from aturan.errors import AturanError
+from aturan.files import load_yaml
 from aturan.law import Rulebook
 from aturan.vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
-from aturan.files import load_yaml
 
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 TITLES = {
     "sttp": "Surat Tanda Tamat Pelatihan",
     "sertifikat_kompetensi": "Sertifikat Kompetensi Manajerial",
@@ -39,10 +52,22 @@ TITLES = {
 }
 CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
 MODEL_NAMES = {
-    "flexible": ("Alternatif I: desain pelatihan fleksibel", "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan kompetensinya, pada semua tahap."),
-    "cluster": ("Alternatif II: desain pelatihan variatif (klasterisasi)", "Peserta mengikuti satu desain pelatihan klaster secara penuh."),
-    "a-la-carte": ("Alternatif III: desain pelatihan semi fleksibel (à la carte)", "Pembebasan hanya pada tahap pembelajaran mandiri; e-learning dan klasikal diikuti penuh."),
-    "generic": ("Alternatif IV: desain pelatihan generik plus treatment variatif", "Semua mata pelatihan diikuti; coaching dan mentoring berfokus pada kesenjangan tinggi."),
+    "flexible": (
+        "Alternatif I: desain pelatihan fleksibel",
+        "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan kompetensinya, pada semua tahap.",
+    ),
+    "cluster": (
+        "Alternatif II: desain pelatihan variatif (klasterisasi)",
+        "Peserta mengikuti satu desain pelatihan klaster secara penuh.",
+    ),
+    "a-la-carte": (
+        "Alternatif III: desain pelatihan semi fleksibel (à la carte)",
+        "Pembebasan hanya pada tahap pembelajaran mandiri; e-learning dan klasikal diikuti penuh.",
+    ),
+    "generic": (
+        "Alternatif IV: desain pelatihan generik plus treatment variatif",
+        "Semua mata pelatihan diikuti; coaching dan mentoring berfokus pada kesenjangan tinggi.",
+    ),
 }
 REASONS = {
     "kompetensi_sudah_terpenuhi": "kompetensi yang dilayani sudah terpenuhi",
@@ -54,7 +79,7 @@ REASONS = {
     "desain_generik": "kurikulum generik",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_DOS_EPOCH = bytes([0, 0, 0x21, 0])     # 00:00:00, 1 January 1980 as DOS time and date
+_DOS_EPOCH = bytes([0, 0, 0x21, 0])  # 00:00:00, 1 January 1980 as DOS time and date
 
 
 @dataclass
@@ -67,11 +92,17 @@ class Settings:
     verification_note: str
 
     @classmethod
-    def load(cls, path: Path) -> "Settings":
+    def load(cls, path: Path) -> Settings:
         data = load_yaml(path, AturanError)
         try:
-            return cls(dict(data["org"]), dict(data["signatory"]), list(data.get("copies") or []),
-                       data["numbering"]["format"], dict(data["numbering"]["codes"]), str(data.get("verification_note", "")))
+            return cls(
+                dict(data["org"]),
+                dict(data["signatory"]),
+                list(data.get("copies") or []),
+                data["numbering"]["format"],
+                dict(data["numbering"]["codes"]),
+                str(data.get("verification_note", "")),
+            )
         except (KeyError, TypeError) as exc:
             raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
 
@@ -93,7 +124,10 @@ def event_key(doc_type: str, decision: dict) -> str:
     parts = {
         "desain_pelatihan": [intent["attests"], decision["design"]["model"]],
         "permintaan_asesmen_awal": [intent["until"]],
-        "rekomendasi_pengembangan": [intent["attests"], ",".join(decision["lifecycle"]["recommendations"])],
+        "rekomendasi_pengembangan": [
+            intent["attests"],
+            ",".join(decision["lifecycle"]["recommendations"]),
+        ],
     }.get(doc_type, [intent["attests"]])
     return ":".join([decision["program"] or "-"] + [str(p) for p in parts])
 
@@ -102,13 +136,28 @@ def _intent(doc_type: str, decision: dict) -> dict:
     return next(d for d in decision["documents"] if d["type"] == doc_type)
 
 
-def build_context(doc_type: str, decision: dict, case: Case, book: Rulebook, settings: Settings,
-                  number: str, issue_date: dt.date) -> dict:
+def build_context(
+    doc_type: str,
+    decision: dict,
+    case: Case,
+    book: Rulebook,
+    settings: Settings,
+    number: str,
+    issue_date: dt.date,
+) -> dict:
     intent = _intent(doc_type, decision)
     context = {
-        "org": settings.org, "signatory": settings.signatory, "copies": settings.copies,
-        "doc": {"number": number, "date_text": tanggal(issue_date), "nature": "Biasa", "attachment": "-",
-                "subject": TITLES[doc_type], "title": TITLES[doc_type]},
+        "org": settings.org,
+        "signatory": settings.signatory,
+        "copies": settings.copies,
+        "doc": {
+            "number": number,
+            "date_text": tanggal(issue_date),
+            "nature": "Biasa",
+            "attachment": "-",
+            "subject": TITLES[doc_type],
+            "title": TITLES[doc_type],
+        },
         "recipient": _recipient(case),
         "participant": _participant(decision, case),
         "legal_basis": _legal_basis(intent["cites"], book),
@@ -120,23 +169,36 @@ def build_context(doc_type: str, decision: dict, case: Case, book: Rulebook, set
 
 def _recipient(case: Case) -> dict:
     agency = (case.data.get("position") or {}).get("agency") or "Instansi Pengirim"
-    return {"name": "", "position": f"Pejabat Pembina Kepegawaian {agency}", "agency": "", "address": ""}
+    return {
+        "name": "",
+        "position": f"Pejabat Pembina Kepegawaian {agency}",
+        "agency": "",
+        "address": "",
+    }
 
 
 def _participant(decision: dict, case: Case) -> dict:
     position = case.data.get("position") or {}
-    return {"name": decision["name"], "nip": decision["nip"],
-            "position_title": position.get("title") or label(TIERS, position.get("tier")),
-            "agency": position.get("agency") or "-",
-            "program_name": label(PROGRAMS, decision["program"]),
-            "batch": (case.data.get("training") or {}).get("batch") or "-"}
+    return {
+        "name": decision["name"],
+        "nip": decision["nip"],
+        "position_title": position.get("title") or label(TIERS, position.get("tier")),
+        "agency": position.get("agency") or "-",
+        "program_name": label(PROGRAMS, decision["program"]),
+        "batch": (case.data.get("training") or {}).get("batch") or "-",
+    }
 
 
 def _training(decision: dict, case: Case) -> dict:
     training = case.data.get("training") or {}
-    return {"program_name": label(PROGRAMS, decision["program"]), "batch": training.get("batch") or "-",
-            "start_text": tanggal(training.get("start")), "end_text": tanggal(training.get("end")),
-            "institution": training.get("institution") or "-", "jp_total": decision["design"]["jp"]["total"] or "-"}
+    return {
+        "program_name": label(PROGRAMS, decision["program"]),
+        "batch": training.get("batch") or "-",
+        "start_text": tanggal(training.get("start")),
+        "end_text": tanggal(training.get("end")),
+        "institution": training.get("institution") or "-",
+        "jp_total": decision["design"]["jp"]["total"] or "-",
+    }
 
 
 def _legal_basis(clause_ids: list[str], book: Rulebook) -> list[dict]:
@@ -144,7 +206,11 @@ def _legal_basis(clause_ids: list[str], book: Rulebook) -> list[dict]:
     for cid in clause_ids:
         clause = book.corpus.clause(cid)
         if clause:
-            text = clause.text if len(clause.text) <= 300 else clause.text[:300].rsplit(" ", 1)[0] + " ..."
+            text = (
+                clause.text
+                if len(clause.text) <= 300
+                else clause.text[:300].rsplit(" ", 1)[0] + " ..."
+            )
             out.append({"citation": clause.citation, "text": text})
     return out
 
@@ -159,29 +225,52 @@ def _competence(decision, case, book) -> dict:
     life = decision["lifecycle"]
     result = life["result"]
     levels = result["levels"]
-    return {"competence": {"tier_name": label(TIERS, decision["target"]["tier"]), "level": result["standard_level"],
-                           "valid_until_text": tanggal(_day_before(life["certificate_expires_on"])),
-                           "assessment_date_text": tanggal(result["date"])},
-            "competencies": [{"name": label(COMPETENCIES, key), "level": levels.get(key, "-"),
-                              "standard": result["standard_level"]} for key in COMPETENCIES]}
+    return {
+        "competence": {
+            "tier_name": label(TIERS, decision["target"]["tier"]),
+            "level": result["standard_level"],
+            "valid_until_text": tanggal(_day_before(life["certificate_expires_on"])),
+            "assessment_date_text": tanggal(result["date"]),
+        },
+        "competencies": [
+            {
+                "name": label(COMPETENCIES, key),
+                "level": levels.get(key, "-"),
+                "standard": result["standard_level"],
+            }
+            for key in COMPETENCIES
+        ],
+    }
 
 
 def _design(decision, case, book) -> dict:
     design = decision["design"]
     name, description = MODEL_NAMES[design["model"]]
     coaching = design.get("coaching")
-    return {"design": {"model_name": name, "model_description": description},
-            "required_subjects": [_subject(e) for e in design["required"]],
-            "waived_subjects": [dict(_subject(e), rule=e["rule"]) for e in design["waived"]],
-            "cluster": {"name": design["cluster"]["name"], "description": ""} if design.get("cluster") else None,
-            "coaching": {"group": coaching.get("group") or "ditetapkan saat penetapan kelompok angkatan",
-                         "focus": [label(COMPETENCIES, k) for k in coaching["focus"]],
-                         "size": coaching.get("group_size") or ""} if coaching else None}
+    return {
+        "design": {"model_name": name, "model_description": description},
+        "required_subjects": [_subject(e) for e in design["required"]],
+        "waived_subjects": [dict(_subject(e), rule=e["rule"]) for e in design["waived"]],
+        "cluster": {"name": design["cluster"]["name"], "description": ""}
+        if design.get("cluster")
+        else None,
+        "coaching": {
+            "group": coaching.get("group") or "ditetapkan saat penetapan kelompok angkatan",
+            "focus": [label(COMPETENCIES, k) for k in coaching["focus"]],
+            "size": coaching.get("group_size") or "",
+        }
+        if coaching
+        else None,
+    }
 
 
 def _subject(entry: dict) -> dict:
-    return {"agenda": entry["agenda"], "name": entry["name"], "stages": ", ".join(entry["stages"]),
-            "reason": REASONS.get(entry["reason"], entry["reason"])}
+    return {
+        "agenda": entry["agenda"],
+        "name": entry["name"],
+        "stages": ", ".join(entry["stages"]),
+        "reason": REASONS.get(entry["reason"], entry["reason"]),
+    }
 
 
 COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
@@ -193,28 +282,48 @@ def _recommendation(decision, case, book) -> dict:
     life = decision["lifecycle"]
     development, next_level = life["development"], life["next_level"]
     if development:
-        return {"next_level": False, "gaps": [_gap(row, row["level"]) for row in development["ksa"]],
-                "development": {"period_days": development["days"],
-                                "counting_text": COUNTING.get(development["counting"], development["counting"]),
-                                "start_text": tanggal(development["from"]), "end_text": tanggal(development["until"]),
-                                "retest_earliest_text": tanggal(development["retest_from"])}}
+        return {
+            "next_level": False,
+            "gaps": [_gap(row, row["level"]) for row in development["ksa"]],
+            "development": {
+                "period_days": development["days"],
+                "counting_text": COUNTING.get(development["counting"], development["counting"]),
+                "start_text": tanggal(development["from"]),
+                "end_text": tanggal(development["until"]),
+                "retest_earliest_text": tanggal(development["retest_from"]),
+            },
+        }
     rows = next_level["ksa"] if next_level else []
-    return {"next_level": True, "gaps": [_gap(row, next_level["level"]) for row in rows], "development": {}}
+    return {
+        "next_level": True,
+        "gaps": [_gap(row, next_level["level"]) for row in rows],
+        "development": {},
+    }
 
 
 def _gap(row: dict, target) -> dict:
     achieved = row.get("achieved")
-    return {"competency": label(COMPETENCIES, row["competency"]), "level": "-" if achieved is None else achieved,
-            "standard": target, "gap": row.get("gap", "-"),
-            "knowledge": row["knowledge"], "skill_personal": row["skill_personal"],
-            "skill_interpersonal": row["skill_interpersonal"], "attitude": row["attitude"],
-            "learning_models": row["learning_models"]}
+    return {
+        "competency": label(COMPETENCIES, row["competency"]),
+        "level": "-" if achieved is None else achieved,
+        "standard": target,
+        "gap": row.get("gap", "-"),
+        "knowledge": row["knowledge"],
+        "skill_personal": row["skill_personal"],
+        "skill_interpersonal": row["skill_interpersonal"],
+        "attitude": row["attitude"],
+        "learning_models": row["learning_models"],
+    }
 
 
 def _deferral(decision, case, book) -> dict:
     deadline = decision["lifecycle"]["final_evaluation"]["remedial_deadline"]
-    return {"remedial": {"reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
-                         "note": f"Remedial paling lambat {tanggal(deadline)}." if deadline else ""}}
+    return {
+        "remedial": {
+            "reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
+            "note": f"Remedial paling lambat {tanggal(deadline)}." if deadline else "",
+        }
+    }
 
 
 def _invitation(decision, case, book) -> dict:
@@ -223,22 +332,40 @@ def _invitation(decision, case, book) -> dict:
     holder invited straight to the test)."""
     life = decision["lifecycle"]
     development, step = life["development"], life["next_step"]
-    return {"retest": development is not None,
-            "window": {"start_text": tanggal(step["from"]), "end_text": tanggal(step["until"]) if step["until"] else ""},
-            "retest_earliest_text": tanggal(development["retest_from"]) if development else "-"}
+    return {
+        "retest": development is not None,
+        "window": {
+            "start_text": tanggal(step["from"]),
+            "end_text": tanggal(step["until"]) if step["until"] else "",
+        },
+        "retest_earliest_text": tanggal(development["retest_from"]) if development else "-",
+    }
 
 
 def _initial(decision, case, book) -> dict:
-    reason = {"tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
-              "kedaluwarsa": f"Laporan hasil penilaian kompetensi tanggal {tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku."}
-    return {"reason_text": reason.get(decision["prior_assessment"]["reason"], ""),
-            "methods": ["Situational Judgement Test (SJT)", "Asesmen cepat (rapid assessment)", "Asesmen daring (online)"]}
+    reason = {
+        "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
+        "kedaluwarsa": f"Laporan hasil penilaian kompetensi tanggal {tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku.",
+    }
+    return {
+        "reason_text": reason.get(decision["prior_assessment"]["reason"], ""),
+        "methods": [
+            "Situational Judgement Test (SJT)",
+            "Asesmen cepat (rapid assessment)",
+            "Asesmen daring (online)",
+        ],
+    }
 
 
 SPECIFIC = {
-    "sttp": _sttp, "sertifikat_keikutsertaan": _sttp, "sertifikat_kompetensi": _competence,
-    "desain_pelatihan": _design, "rekomendasi_pengembangan": _recommendation, "penundaan_kelulusan": _deferral,
-    "undangan_uji": _invitation, "permintaan_asesmen_awal": _initial,
+    "sttp": _sttp,
+    "sertifikat_keikutsertaan": _sttp,
+    "sertifikat_kompetensi": _competence,
+    "desain_pelatihan": _design,
+    "rekomendasi_pengembangan": _recommendation,
+    "penundaan_kelulusan": _deferral,
+    "undangan_uji": _invitation,
+    "permintaan_asesmen_awal": _initial,
 }
 
 
@@ -263,11 +390,15 @@ def content_hash(doc_type: str, context: dict) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def render_docx(template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date) -> str:
+def render_docx(
+    template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date
+) -> str:
     """Render deterministically (the same context and date give byte-identical files); returns the body hash."""
     tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
     values = dict(context)
-    values["qr"] = InlineImage(tpl, io.BytesIO(_qr_png(qr_payload)), width=Mm(25)) if qr_payload else None
+    values["qr"] = (
+        InlineImage(tpl, io.BytesIO(_qr_png(qr_payload)), width=Mm(25)) if qr_payload else None
+    )
     tpl.render(values, autoescape=True)
     stamp = dt.datetime(issue_date.year, issue_date.month, issue_date.day)
     props = tpl.docx.core_properties
@@ -281,7 +412,7 @@ def render_docx(template: Path, context: dict, out: Path, qr_payload: str | None
     return body_hash(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template_bytes(template: Path) -> bytes:
     return Path(template).read_bytes()
 
@@ -289,7 +420,9 @@ def _template_bytes(template: Path) -> bytes:
 def _qr_png(payload: str) -> bytes:
     buffer = io.BytesIO()
     # a fixed mask: any mask is valid, and searching for the best one was most of the QR's cost
-    segno.make(payload, error="m", mask=0, micro=False, boost_error=False).save(buffer, kind="png", scale=4, border=2)
+    segno.make(payload, error="m", mask=0, micro=False, boost_error=False).save(
+        buffer, kind="png", scale=4, border=2
+    )
     return buffer.getvalue()
 
 
@@ -302,7 +435,7 @@ def _normalised_zip(data: bytes) -> bytes:
     for signature, offset in ((b"PK\x03\x04", 10), (b"PK\x01\x02", 12)):
         start = blob.find(signature)
         while start != -1:
-            blob[start + offset:start + offset + 4] = _DOS_EPOCH
+            blob[start + offset : start + offset + 4] = _DOS_EPOCH
             start = blob.find(signature, start + 4)
     zipfile.ZipFile(io.BytesIO(bytes(blob))).testzip()
     return bytes(blob)

@@ -1,19 +1,17 @@
 """`aturan rules check`: everything that can be wrong in regulations/ and rules/, with file and line."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aturan.law import LAW_STATUSES
-from aturan.decide import Engine
+from aturan.decide import IMPLEMENTATIONS, Engine
 from aturan.errors import AturanError
-from aturan.decide import IMPLEMENTATIONS
-from aturan.law import ParamSet
-from aturan.law import Rulebook
+from aturan.law import LAW_STATUSES, ParamSet, Rulebook
 
 
 @dataclass
 class Finding:
-    level: str          # "error" or "warning"
+    level: str  # "error" or "warning"
     message: str
     file: str = ""
     line: int | None = None
@@ -44,8 +42,14 @@ def _unresolved_cites(book: Rulebook) -> list[Finding]:
     for item in book.rules + book.formulas:
         for cid in item.cites:
             if book.corpus.clause(cid) is None:
-                out.append(Finding("error", f"'{item.id}' mengutip klausul '{cid}' yang tidak ada di regulations/",
-                                   item.file, item.line))
+                out.append(
+                    Finding(
+                        "error",
+                        f"'{item.id}' mengutip klausul '{cid}' yang tidak ada di regulations/",
+                        item.file,
+                        item.line,
+                    )
+                )
     return out
 
 
@@ -55,18 +59,36 @@ def _parameter_references(book: Rulebook) -> list[Finding]:
         for value in param.values:
             for cid in value.reference:
                 if book.corpus.clause(cid) is None:
-                    out.append(Finding("error", f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' yang tidak ada",
-                                       param.file, param.line))
+                    out.append(
+                        Finding(
+                            "error",
+                            f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' yang tidak ada",
+                            param.file,
+                            param.line,
+                        )
+                    )
     for formula in book.formulas:
         for pid in formula.params:
             if pid not in book.parameters:
-                out.append(Finding("error", f"formula '{formula.id}' memakai parameter '{pid}' yang tidak didefinisikan",
-                                   formula.file, formula.line))
+                out.append(
+                    Finding(
+                        "error",
+                        f"formula '{formula.id}' memakai parameter '{pid}' yang tidak didefinisikan",
+                        formula.file,
+                        formula.line,
+                    )
+                )
     for rule in book.rules:
         for pid in _params_in(rule.when) | _params_in(rule.then):
             if pid not in book.parameters:
-                out.append(Finding("error", f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak didefinisikan",
-                                   rule.file, rule.line))
+                out.append(
+                    Finding(
+                        "error",
+                        f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak didefinisikan",
+                        rule.file,
+                        rule.line,
+                    )
+                )
     return out
 
 
@@ -85,10 +107,23 @@ def _params_in(node) -> set[str]:
 
 def _formula_implementations(book: Rulebook) -> list[Finding]:
     declared = {f.id for f in book.formulas}
-    out = [Finding("error", f"formula '{f.id}' tidak punya implementasi di src/aturan/formulas.py", f.file, f.line)
-           for f in book.formulas if f.id not in IMPLEMENTATIONS]
-    out += [Finding("error", f"formulas.py mengimplementasikan '{fid}' yang tidak dideklarasikan di rules/")
-            for fid in IMPLEMENTATIONS if fid not in declared]
+    out = [
+        Finding(
+            "error",
+            f"formula '{f.id}' tidak punya implementasi di src/aturan/formulas.py",
+            f.file,
+            f.line,
+        )
+        for f in book.formulas
+        if f.id not in IMPLEMENTATIONS
+    ]
+    out += [
+        Finding(
+            "error", f"formulas.py mengimplementasikan '{fid}' yang tidak dideklarasikan di rules/"
+        )
+        for fid in IMPLEMENTATIONS
+        if fid not in declared
+    ]
     return out
 
 
@@ -98,8 +133,12 @@ def _compiles(book: Rulebook) -> list[Finding]:
         return []
     starts = [min(v.start for v in p.values) for p in book.parameters.values() if p.values]
     complete_from = max(starts, default=None)
-    dates = sorted(d for d in {v.start for p in book.parameters.values() for v in p.values} |
-                   {r.start for r in book.rules if r.start} if complete_from is None or d >= complete_from)
+    dates = sorted(
+        d
+        for d in {v.start for p in book.parameters.values() for v in p.values}
+        | {r.start for r in book.rules if r.start}
+        if complete_from is None or d >= complete_from
+    )
     out, seen = [], set()
     for date in dates:
         params = ParamSet(book.parameters, date)
@@ -110,17 +149,26 @@ def _compiles(book: Rulebook) -> list[Finding]:
             key = (exc.file, exc.line, exc.message)
             if key not in seen:
                 seen.add(key)
-                out.append(Finding("error", f"pada {date}: {exc.message}", exc.file or "", exc.line))
+                out.append(
+                    Finding("error", f"pada {date}: {exc.message}", exc.file or "", exc.line)
+                )
     return out
 
 
 def _uncited_clauses(book: Rulebook) -> list[Finding]:
     cited = {c for item in book.rules + book.formulas for c in item.cites}
     cited |= {c for p in book.parameters.values() for v in p.values for c in v.reference}
-    return [Finding("warning", f"klausul '{clause.id}' ({clause.citation}) belum dikutip aturan mana pun "
-                               "(kutip, atau tulis alasannya di 'unformalized')", clause.file, clause.line)
-            for clause in book.corpus.clauses.values()
-            if clause.id not in cited and not clause.unformalized and not clause.implemented_in]
+    return [
+        Finding(
+            "warning",
+            f"klausul '{clause.id}' ({clause.citation}) belum dikutip aturan mana pun "
+            "(kutip, atau tulis alasannya di 'unformalized')",
+            clause.file,
+            clause.line,
+        )
+        for clause in book.corpus.clauses.values()
+        if clause.id not in cited and not clause.unformalized and not clause.implemented_in
+    ]
 
 
 # Where a clause's text was read, when it was not the regulation itself.
@@ -135,10 +183,21 @@ def _honest_statuses(book: Rulebook) -> list[Finding]:
     instruments = book.corpus.instruments
     for clause in book.corpus.clauses.values():
         instrument = instruments.get(clause.instrument)
-        if (clause.status == "confirmed" and instrument is not None and instrument.status in LAW_STATUSES
-                and any(marker in clause.read_at for marker in SECONDARY_READ_AT)):
-            out.append(Finding("error", f"klausul '{clause.id}' berstatus confirmed tetapi dibaca di {clause.read_at}, "
-                                        "bukan di teks peraturannya: pakai status secondary", clause.file, clause.line))
+        if (
+            clause.status == "confirmed"
+            and instrument is not None
+            and instrument.status in LAW_STATUSES
+            and any(marker in clause.read_at for marker in SECONDARY_READ_AT)
+        ):
+            out.append(
+                Finding(
+                    "error",
+                    f"klausul '{clause.id}' berstatus confirmed tetapi dibaca di {clause.read_at}, "
+                    "bukan di teks peraturannya: pakai status secondary",
+                    clause.file,
+                    clause.line,
+                )
+            )
     for param in book.parameters.values():
         for value in param.values:
             if value.status != "confirmed":
@@ -148,13 +207,23 @@ def _honest_statuses(book: Rulebook) -> list[Finding]:
                 clause = book.corpus.clause(cid)
                 instrument = instruments.get(clause.instrument) if clause else None
                 if clause is None:
-                    continue                      # reported by _parameter_references
-                if clause.status != "confirmed" or instrument is None or instrument.status not in LAW_STATUSES:
+                    continue  # reported by _parameter_references
+                if (
+                    clause.status != "confirmed"
+                    or instrument is None
+                    or instrument.status not in LAW_STATUSES
+                ):
                     weak.append(f"{cid} ({clause.status})")
             if weak:
-                out.append(Finding("error", f"parameter '{param.id}' (sejak {value.start}) berstatus confirmed tetapi "
-                                            f"merujuk klausul yang tidak dibaca di peraturannya: {', '.join(weak)}",
-                                   param.file, param.line))
+                out.append(
+                    Finding(
+                        "error",
+                        f"parameter '{param.id}' (sejak {value.start}) berstatus confirmed tetapi "
+                        f"merujuk klausul yang tidak dibaca di peraturannya: {', '.join(weak)}",
+                        param.file,
+                        param.line,
+                    )
+                )
     return out
 
 
@@ -162,10 +231,15 @@ def check_templates(folder) -> list[Finding]:
     """Every DOCX template parses as Jinja (a broken tag is named here, not at issue time)."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError
+
     out = []
     for path in sorted(folder.glob("*.docx")):
         try:
             DocxTemplate(str(path)).get_undeclared_template_variables()
         except TemplateSyntaxError as exc:
-            out.append(Finding("error", f"templat rusak: {exc.message} (baris XML {exc.lineno})", str(path)))
+            out.append(
+                Finding(
+                    "error", f"templat rusak: {exc.message} (baris XML {exc.lineno})", str(path)
+                )
+            )
     return out

@@ -19,19 +19,18 @@ point is one golden case ("name @ date"):
         - {as_of: 2026-02-01, expect: {lifecycle.state: menunggu_pelatihan}}
         - {as_of: 2026-10-01, expect: {lifecycle.state: kompeten}, fired: [hasil.memenuhi-skj]}
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aturan.cases import case_from_data, load_case
-from aturan.decide import Decider
+from aturan.cases import case_from_data, in_range, load_case, range_message
+from aturan.decide import Decider, assign_coaching_groups
 from aturan.errors import AturanError, InputError
-from aturan.cases import in_range, range_message
-from aturan.decide import assign_coaching_groups
-from aturan.law import apply_reform, override_parameters
 from aturan.files import line_of, load_yaml
+from aturan.law import apply_reform, override_parameters
 
 
 @dataclass
@@ -64,25 +63,52 @@ def load_golden(path: Path) -> list[dict]:
     return tests
 
 
-_KINDS = {"name": (str, int, float), "as_of": (str, dt.date), "case": dict, "case_file": str, "cohort": list,
-          "expect": dict, "expect_groups": dict, "fired": list, "not_fired": list, "model": str,
-          "assessment": str, "parameters": dict, "reform": str, "timeline": list}
+_KINDS = {
+    "name": (str, int, float),
+    "as_of": (str, dt.date),
+    "case": dict,
+    "case_file": str,
+    "cohort": list,
+    "expect": dict,
+    "expect_groups": dict,
+    "fired": list,
+    "not_fired": list,
+    "model": str,
+    "assessment": str,
+    "parameters": dict,
+    "reform": str,
+    "timeline": list,
+}
 _POINT_KEYS = ("as_of", "expect", "fired", "not_fired")
 
 
 def _check_shape(path: Path, index: int, test) -> None:
     """Each test a mapping of known keys of the right kinds, with a plausible as_of, before any is run."""
+
     def refuse(message, key=None):
-        raise InputError(message, file=str(path), field=f"[{index}]" + (f".{key}" if key else ""),
-                         line=line_of(test, key) if key else line_of(test))
+        raise InputError(
+            message,
+            file=str(path),
+            field=f"[{index}]" + (f".{key}" if key else ""),
+            line=line_of(test, key) if key else line_of(test),
+        )
+
     if not isinstance(test, dict):
-        refuse("setiap uji golden harus berupa mapping (name, as_of, case/case_file/cohort, expect)")
+        refuse(
+            "setiap uji golden harus berupa mapping (name, as_of, case/case_file/cohort, expect)"
+        )
     for key, value in test.items():
         kind = _KINDS.get(key)
         if kind is None:
             refuse(f"isian uji tidak dikenal: {key!r}; yang dikenal: {', '.join(_KINDS)}", key)
         if not isinstance(value, kind):
-            found = "daftar" if isinstance(value, list) else "mapping" if isinstance(value, dict) else repr(value)[:40]
+            found = (
+                "daftar"
+                if isinstance(value, list)
+                else "mapping"
+                if isinstance(value, dict)
+                else repr(value)[:40]
+            )
             refuse(f"isian '{key}' tidak sesuai: {found}", key)
     sources = [key for key in ("case", "case_file", "cohort") if key in test]
     if len(sources) != 1:
@@ -92,11 +118,18 @@ def _check_shape(path: Path, index: int, test) -> None:
         return
     clash = [key for key in _POINT_KEYS if key in test]
     if clash or not test["timeline"]:
-        refuse(f"uji dengan 'timeline' menaruh {', '.join(_POINT_KEYS)} di setiap titiknya", "timeline")
+        refuse(
+            f"uji dengan 'timeline' menaruh {', '.join(_POINT_KEYS)} di setiap titiknya", "timeline"
+        )
     for point in test["timeline"]:
-        unknown = [key for key in point if key not in _POINT_KEYS] if isinstance(point, dict) else ["?"]
+        unknown = (
+            [key for key in point if key not in _POINT_KEYS] if isinstance(point, dict) else ["?"]
+        )
         if unknown:
-            refuse(f"titik timeline harus berupa mapping dengan isian {', '.join(_POINT_KEYS)}", "timeline")
+            refuse(
+                f"titik timeline harus berupa mapping dengan isian {', '.join(_POINT_KEYS)}",
+                "timeline",
+            )
         _check_point(point, refuse)
 
 
@@ -105,15 +138,23 @@ def _check_point(test: dict, refuse) -> None:
     if "as_of" not in test:
         refuse("isian wajib tidak ada: as_of")
     try:
-        as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(test["as_of"])
+        as_of = (
+            test["as_of"]
+            if isinstance(test["as_of"], dt.date)
+            else dt.date.fromisoformat(test["as_of"])
+        )
     except (ValueError, TypeError):
         refuse(f"as_of {test['as_of']!r} bukan tanggal ISO (YYYY-MM-DD)", "as_of")
     if not in_range(as_of):
         refuse(range_message(as_of), "as_of")
     for key in ("fired", "not_fired"):
-        if not isinstance(test.get(key) or [], list) or not all(isinstance(r, str) for r in test.get(key) or []):
+        if not isinstance(test.get(key) or [], list) or not all(
+            isinstance(r, str) for r in test.get(key) or []
+        ):
             refuse(f"'{key}' harus berupa daftar id aturan (teks)", key)
-    if not isinstance(test.get("expect") or {}, dict) or not all(isinstance(k, str) for k in (test.get("expect") or {})):
+    if not isinstance(test.get("expect") or {}, dict) or not all(
+        isinstance(k, str) for k in (test.get("expect") or {})
+    ):
         refuse("kunci 'expect' harus berupa teks (mis. category, design.status)", "expect")
 
 
@@ -126,8 +167,15 @@ def run_test(decider: Decider, path: Path, test: dict) -> list[GoldenResult]:
     if not isinstance(test, dict) or "timeline" not in test:
         return [run_one(decider, path, test)]
     base = {k: v for k, v in test.items() if k != "timeline"}
-    return [run_one(decider, path, dict(base, **point, name=f"{test.get('name', '?')} @ {point.get('as_of')}"),
-                    line_of(point)) for point in test["timeline"] or []]
+    return [
+        run_one(
+            decider,
+            path,
+            dict(base, **point, name=f"{test.get('name', '?')} @ {point.get('as_of')}"),
+            line_of(point),
+        )
+        for point in test["timeline"] or []
+    ]
 
 
 def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -> GoldenResult:
@@ -136,8 +184,16 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
     if "cohort" in test:
         return _run_cohort(decider, path, test, result)
     try:
-        case = load_case(path.parent / test["case_file"]) if "case_file" in test else case_from_data(test["case"], f"{path}")
-        as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(str(test["as_of"]))
+        case = (
+            load_case(path.parent / test["case_file"])
+            if "case_file" in test
+            else case_from_data(test["case"], f"{path}")
+        )
+        as_of = (
+            test["as_of"]
+            if isinstance(test["as_of"], dt.date)
+            else dt.date.fromisoformat(str(test["as_of"]))
+        )
         decision = decide_for_test(decider, case, as_of, test)
     except AturanError as exc:
         result.failures.append(f"galat masukan: {exc}")
@@ -152,24 +208,37 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
             result.failures.append(f"{dotted}: {failure}")
     for rule_id in test.get("fired") or []:
         if rule_id not in result.fired:
-            result.failures.append(f"aturan '{rule_id}' diharapkan berlaku, tetapi tidak ada di jejak")
+            result.failures.append(
+                f"aturan '{rule_id}' diharapkan berlaku, tetapi tidak ada di jejak"
+            )
     for rule_id in test.get("not_fired") or []:
         if rule_id in result.fired:
-            result.failures.append(f"aturan '{rule_id}' diharapkan tidak berlaku, tetapi ada di jejak")
+            result.failures.append(
+                f"aturan '{rule_id}' diharapkan tidak berlaku, tetapi ada di jejak"
+            )
     return result
 
 
 def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) -> GoldenResult:
     """A cohort test: decide every case, apply the cohort-level rules, compare the coaching groups."""
     try:
-        as_of = test["as_of"] if isinstance(test["as_of"], dt.date) else dt.date.fromisoformat(str(test["as_of"]))
-        decisions = [decide_for_test(decider, case_from_data(raw, str(path)), as_of, test) for raw in test["cohort"]]
+        as_of = (
+            test["as_of"]
+            if isinstance(test["as_of"], dt.date)
+            else dt.date.fromisoformat(str(test["as_of"]))
+        )
+        decisions = [
+            decide_for_test(decider, case_from_data(raw, str(path)), as_of, test)
+            for raw in test["cohort"]
+        ]
     except AturanError as exc:
         result.failures.append(f"galat masukan: {exc}")
         return result
     overrides, law = test.get("parameters") or {}, decider.law_on(as_of)[1]
     size = overrides.get("coaching.group_size_max") or law["coaching.group_size_max"]
-    definition = overrides.get("coaching.same_gap_definition") or law["coaching.same_gap_definition"]
+    definition = (
+        overrides.get("coaching.same_gap_definition") or law["coaching.same_gap_definition"]
+    )
     groups = assign_coaching_groups(decisions, int(size), lambda cid: cid, str(definition))
     result.fired = sorted({step["rule"] for d in decisions for step in d["trace"]})
     failure = compare(groups, test.get("expect_groups") or {})
@@ -186,7 +255,9 @@ def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
     if test.get("reform"):
         key = (id(decider), "reform", str(test["reform"]))
         if key not in _VARIANTS:
-            _VARIANTS[key] = Decider(apply_reform(decider.rulebook, Path(test["_dir"]) / test["reform"]))
+            _VARIANTS[key] = Decider(
+                apply_reform(decider.rulebook, Path(test["_dir"]) / test["reform"])
+            )
         decider = _VARIANTS[key]
     overrides = dict(test.get("parameters") or {})
     if test.get("model"):
@@ -196,7 +267,9 @@ def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
     if overrides:
         key = (id(decider), repr(sorted(overrides.items(), key=str)))
         if key not in _VARIANTS:
-            _VARIANTS[key] = Decider(override_parameters(decider.rulebook, dict(overrides), label="golden"))
+            _VARIANTS[key] = Decider(
+                override_parameters(decider.rulebook, dict(overrides), label="golden")
+            )
         decider = _VARIANTS[key]
     return decider.decide(case, as_of)
 
@@ -218,17 +291,25 @@ def lookup(node, dotted: str):
 
 def compare(actual, expected) -> str | None:
     """Equality, or `{includes: [...]}`, `{excludes: [...]}`, `{length: n}` for lists."""
-    if isinstance(expected, dict) and set(expected) <= {"includes", "excludes", "length"} and expected:
+    if (
+        isinstance(expected, dict)
+        and set(expected) <= {"includes", "excludes", "length"}
+        and expected
+    ):
         actual_list = _normal(actual) or []
         actual_list = actual_list if isinstance(actual_list, list) else [actual_list]
-        missing = [x for x in _listed(_normal(expected.get("includes", []))) if x not in actual_list]
+        missing = [
+            x for x in _listed(_normal(expected.get("includes", []))) if x not in actual_list
+        ]
         present = [x for x in _listed(_normal(expected.get("excludes", []))) if x in actual_list]
         if missing:
             return f"diharapkan memuat {missing}, hasilnya {actual_list}"
         if present:
             return f"diharapkan tidak memuat {present}, hasilnya {actual_list}"
         if "length" in expected and len(actual_list) != expected["length"]:
-            return f"diharapkan {expected['length']} butir, hasilnya {len(actual_list)}: {actual_list}"
+            return (
+                f"diharapkan {expected['length']} butir, hasilnya {len(actual_list)}: {actual_list}"
+            )
         return None
     if _normal(actual) != _normal(expected):
         return f"diharapkan {expected!r}, hasilnya {actual!r}"

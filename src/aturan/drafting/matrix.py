@@ -1,4 +1,5 @@
 """The traceability matrix: every clause, the rules citing it, the golden cases exercising them."""
+
 from __future__ import annotations
 
 import html
@@ -27,20 +28,42 @@ def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dic
         rules = citing.get(clause.id, [])
         golden = sorted({g for r in rules for g in exercised.get(r, [])})
         untested = [r for r in rules if not r.startswith("parameter ") and r not in exercised]
-        reason = f"diterapkan di luar aturan: {clause.implemented_in}" if clause.implemented_in else (
-            f"sengaja tidak diformalkan: {clause.unformalized}" if clause.unformalized else "")
-        rows.append({"clause": clause.id, "citation": clause.citation, "status": clause.status, "reason": reason,
-                     "instrument": clause.instrument, "rules": rules, "untested_rules": untested, "golden": golden})
+        reason = (
+            f"diterapkan di luar aturan: {clause.implemented_in}"
+            if clause.implemented_in
+            else (
+                f"sengaja tidak diformalkan: {clause.unformalized}" if clause.unformalized else ""
+            )
+        )
+        rows.append(
+            {
+                "clause": clause.id,
+                "citation": clause.citation,
+                "status": clause.status,
+                "reason": reason,
+                "instrument": clause.instrument,
+                "rules": rules,
+                "untested_rules": untested,
+                "golden": golden,
+            }
+        )
     return sorted(rows, key=lambda r: (bool(r["rules"]), not r["untested_rules"], r["clause"]))
 
 
 def to_markdown(rows: list[dict]) -> str:
-    lines = ["# Matriks ketertelusuran", "",
-             "Klausul tanpa aturan dan aturan tanpa kasus golden ditampilkan lebih dulu.", "",
-             "| Klausul | Kutipan | Status | Aturan | Aturan tanpa kasus golden | Kasus golden |", "|---|---|---|---|---|---|"]
+    lines = [
+        "# Matriks ketertelusuran",
+        "",
+        "Klausul tanpa aturan dan aturan tanpa kasus golden ditampilkan lebih dulu.",
+        "",
+        "| Klausul | Kutipan | Status | Aturan | Aturan tanpa kasus golden | Kasus golden |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| `{r['clause']}` | {_md(r['citation'])} | {r['status']} | {', '.join(r['rules']) or '**tidak ada** ' + _md(r['reason'])} | "
-                     f"{', '.join(r['untested_rules']) or '-'} | {len(r['golden'])} kasus |")
+        lines.append(
+            f"| `{r['clause']}` | {_md(r['citation'])} | {r['status']} | {', '.join(r['rules']) or '**tidak ada** ' + _md(r['reason'])} | "
+            f"{', '.join(r['untested_rules']) or '-'} | {len(r['golden'])} kasus |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -48,10 +71,14 @@ def to_html(rows: list[dict], version: str) -> str:
     body = []
     for r in rows:
         style = ' class="gap"' if not r["rules"] or r["untested_rules"] else ""
-        golden = "<br>".join(html.escape(g) for g in r["golden"][:12]) + (f"<br>... {len(r['golden']) - 12} lagi" if len(r["golden"]) > 12 else "")
-        body.append(f"<tr{style}><td><code>{html.escape(r['clause'])}</code></td><td>{html.escape(r['citation'])}</td>"
-                    f"<td>{r['status']}</td><td>{'<br>'.join(html.escape(x) for x in r['rules']) or '<b>tidak ada</b> ' + html.escape(r['reason'])}</td>"
-                    f"<td>{'<br>'.join(html.escape(x) for x in r['untested_rules']) or '-'}</td><td>{golden or '-'}</td></tr>")
+        golden = "<br>".join(html.escape(g) for g in r["golden"][:12]) + (
+            f"<br>... {len(r['golden']) - 12} lagi" if len(r["golden"]) > 12 else ""
+        )
+        body.append(
+            f"<tr{style}><td><code>{html.escape(r['clause'])}</code></td><td>{html.escape(r['citation'])}</td>"
+            f"<td>{r['status']}</td><td>{'<br>'.join(html.escape(x) for x in r['rules']) or '<b>tidak ada</b> ' + html.escape(r['reason'])}</td>"
+            f"<td>{'<br>'.join(html.escape(x) for x in r['untested_rules']) or '-'}</td><td>{golden or '-'}</td></tr>"
+        )
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Matriks ketertelusuran aturan</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:13px}}

@@ -1,5 +1,17 @@
 """Reading and writing files safely: YAML/JSON with line numbers and limits, atomic output."""
-from aturan.files.yamlio import LineDict, check_zip, line_of, load_data, load_json, load_yaml
-from aturan.files.outfiles import atomic_open, atomic_path, ensure_folder, write_text
 
-__all__ = ["LineDict", "check_zip", "line_of", "load_data", "load_json", "load_yaml", "atomic_open", "atomic_path", "ensure_folder", "write_text"]
+from aturan.files.outfiles import atomic_open, atomic_path, ensure_folder, write_text
+from aturan.files.yamlio import LineDict, check_zip, line_of, load_data, load_json, load_yaml
+
+__all__ = [
+    "LineDict",
+    "check_zip",
+    "line_of",
+    "load_data",
+    "load_json",
+    "load_yaml",
+    "atomic_open",
+    "atomic_path",
+    "ensure_folder",
+    "write_text",
+]

@@ -8,13 +8,14 @@ renamed over the final name (`os.replace`). So:
 - a symbolic link planted at the output name is replaced by the new file; its target is never
   written through.
 """
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Iterator
 
 from aturan.errors import AturanError
 
@@ -25,9 +26,13 @@ def ensure_folder(path: Path | str) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise AturanError("folder keluaran sudah ada sebagai berkas, bukan folder", file=str(path)) from None
+        raise AturanError(
+            "folder keluaran sudah ada sebagai berkas, bukan folder", file=str(path)
+        ) from None
     except OSError as exc:
-        raise AturanError(f"folder keluaran tidak dapat dibuat ({exc.strerror or exc})", file=str(path)) from None
+        raise AturanError(
+            f"folder keluaran tidak dapat dibuat ({exc.strerror or exc})", file=str(path)
+        ) from None
     return path
 
 
@@ -43,9 +48,13 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     path = Path(path)
     ensure_folder(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}"
+        )
     except OSError as exc:
-        raise AturanError(f"tidak dapat menulis ke folder {path.parent} ({exc.strerror or exc})", file=str(path)) from None
+        raise AturanError(
+            f"tidak dapat menulis ke folder {path.parent} ({exc.strerror or exc})", file=str(path)
+        ) from None
     os.close(fd)
     try:
         yield Path(tmp)
@@ -53,7 +62,9 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
         try:
             os.replace(tmp, path)
         except OSError as exc:
-            raise AturanError(f"tidak dapat menulis berkas keluaran ({exc.strerror or exc})", file=str(path)) from None
+            raise AturanError(
+                f"tidak dapat menulis berkas keluaran ({exc.strerror or exc})", file=str(path)
+            ) from None
     finally:
         with suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -16,6 +16,7 @@ They refuse, with one `AturanError` naming the file and (where known) the line:
   merge keys, but their expanded size is counted on the composed node graph (each node once)
   and refused above `MAX_EXPANDED_NODES`, before it is built.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,11 +64,15 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent) and not self.allow_aliases:
             event = self.peek_event()
-            raise _Refused(f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara lengkap",
-                           event.start_mark)
+            raise _Refused(
+                f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara lengkap",
+                event.start_mark,
+            )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", self.peek_event().start_mark)
+            raise _Refused(
+                f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", self.peek_event().start_mark
+            )
         try:
             return super().compose_node(parent, index)
         finally:
@@ -87,12 +92,16 @@ def _construct_mapping(loader, node):
         if key_node.tag == _MERGE_TAG:
             continue
         if not isinstance(key_node, yaml.ScalarNode):
-            raise _Refused("kunci mapping harus berupa teks biasa, bukan daftar atau mapping (kunci kompleks '?')",
-                           key_node.start_mark)
+            raise _Refused(
+                "kunci mapping harus berupa teks biasa, bukan daftar atau mapping (kunci kompleks '?')",
+                key_node.start_mark,
+            )
         key = loader.construct_object(key_node)
         if key in seen:
-            raise _Refused(f"kunci '{key}' muncul dua kali dalam satu mapping (pertama di baris {seen[key]})",
-                           key_node.start_mark)
+            raise _Refused(
+                f"kunci '{key}' muncul dua kali dalam satu mapping (pertama di baris {seen[key]})",
+                key_node.start_mark,
+            )
         seen[key] = key_node.start_mark.line + 1
     loader.flatten_mapping(node)
     mapping = LineDict()
@@ -143,9 +152,12 @@ def read_text(path: Path | str, error=AturanError) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise error(f"berkas bukan teks UTF-8 (bita ke-{exc.start + 1} tidak dapat dibaca); simpan sebagai UTF-8",
-                    file=str(path), line=line) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            f"berkas bukan teks UTF-8 (bita ke-{exc.start + 1} tidak dapat dibaca); simpan sebagai UTF-8",
+            file=str(path),
+            line=line,
+        ) from None
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise error("berkas kosong", file=str(path))
@@ -157,7 +169,7 @@ def _expanded_size(node, memo: dict) -> int:
     key = id(node)
     if key in memo:
         return memo[key]
-    memo[key] = 1                                   # a cycle counts once instead of looping
+    memo[key] = 1  # a cycle counts once instead of looping
     if isinstance(node, yaml.MappingNode):
         size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
     elif isinstance(node, yaml.SequenceNode):
@@ -174,18 +186,26 @@ def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True
     text = read_text(path, error)
     try:
         loader = (_Loader if allow_aliases else _NoAliasLoader)(text)
-    except yaml.reader.ReaderError as exc:        # a character YAML does not allow (NUL, most controls)
-        line = text[:exc.position].count("\n") + 1
-        raise error(f"YAML tidak valid: karakter U+{exc.character:04X} tidak diizinkan dalam teks YAML"
-                    if isinstance(exc.character, int) else f"YAML tidak valid: {exc.reason}",
-                    file=str(path), line=line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
+        line = text[: exc.position].count("\n") + 1
+        raise error(
+            f"YAML tidak valid: karakter U+{exc.character:04X} tidak diizinkan dalam teks YAML"
+            if isinstance(exc.character, int)
+            else f"YAML tidak valid: {exc.reason}",
+            file=str(path),
+            line=line,
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
             raise error("berkas kosong", file=str(path))
         if allow_aliases and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            raise error(f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} simpul".replace(",", "."),
-                        file=str(path))
+            raise error(
+                f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} simpul".replace(
+                    ",", "."
+                ),
+                file=str(path),
+            )
         return loader.construct_document(node)
     except yaml.reader.ReaderError as exc:
         raise error(f"YAML tidak valid: {exc.reason}", file=str(path)) from None
@@ -232,7 +252,9 @@ def _depth(value) -> int:
         node, depth = stack.pop()
         if isinstance(node, (dict, list)):
             deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+            stack.extend(
+                (child, depth + 1) for child in (node.values() if isinstance(node, dict) else node)
+            )
     return deepest
 
 
@@ -266,25 +288,32 @@ def load_json(path: Path | str, error=AturanError):
     text = read_text(path, error)
 
     def too_deep():
-        line = _bracket_depth(text)[1]          # the slow character scan runs only for a refused file
-        return error(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line)
+        line = _bracket_depth(text)[1]  # the slow character scan runs only for a refused file
+        return error(
+            f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line
+        )
+
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
         if _depth(data) > MAX_DEPTH:
             raise too_deep()
         return data
-    except RecursionError:                      # the C parser's own guard, far below the stack limit
+    except RecursionError:  # the C parser's own guard, far below the stack limit
         raise too_deep() from None
     except json.JSONDecodeError as exc:
         raise error(f"JSON tidak valid: {exc.msg}", file=str(path), line=exc.lineno) from None
     except _DuplicateKey as exc:
         matches = [m for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", text)]
-        line = text[:matches[1].start()].count("\n") + 1 if len(matches) > 1 else None
-        raise error(f"kunci '{exc.key}' muncul dua kali dalam satu objek JSON", file=str(path), line=line) from None
+        line = text[: matches[1].start()].count("\n") + 1 if len(matches) > 1 else None
+        raise error(
+            f"kunci '{exc.key}' muncul dua kali dalam satu objek JSON", file=str(path), line=line
+        ) from None
     except _BadConstant as exc:
         match = re.search(r"(?<![\w\"])-?" + exc.name.lstrip("-") + r"(?![\w\"])", text)
-        line = text[:match.start()].count("\n") + 1 if match else None
-        raise error(f"nilai {exc.name} tidak diizinkan; angka harus terhingga", file=str(path), line=line) from None
+        line = text[: match.start()].count("\n") + 1 if match else None
+        raise error(
+            f"nilai {exc.name} tidak diizinkan; angka harus terhingga", file=str(path), line=line
+        ) from None
     except ValueError as exc:
         raise error(f"JSON tidak dapat dibaca: {exc}", file=str(path)) from None
 
@@ -299,6 +328,7 @@ def check_zip(path: Path | str, error=AturanError) -> None:
     """Refuse a zip container (XLSX, DOCX) that would unpack to far more than it holds, from its
     directory alone, before anything is unpacked. Not a zip at all is left to the reader to name."""
     import zipfile
+
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -306,8 +336,11 @@ def check_zip(path: Path | str, error=AturanError) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return
     if unpacked > MAX_UNZIPPED and unpacked > MAX_ZIP_RATIO * max(path.stat().st_size, 1):
-        raise error(f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} bita "
-                    f"(lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."), file=str(path))
+        raise error(
+            f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} bita "
+            f"(lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."),
+            file=str(path),
+        )
 
 
 def load_data(path: Path | str, error=AturanError, *, allow_aliases: bool = True):

@@ -1,5 +1,41 @@
 """The policy lab: batch, compare and diff over cohorts in parallel; synthetic cohorts."""
-from aturan.lab.runs import COST_BASIS, MODELS, compare_chart, compare_parallel, compare_table, decisions_parallel, diff_parallel, safe_row, write_batch
-from aturan.lab.sample import ALUMNI_2018_2021, PROGRAM_TIER, STANDARD_LEVEL, TIER_BELOW, case_to_row, generate, write_cohort
 
-__all__ = ["COST_BASIS", "MODELS", "compare_chart", "compare_parallel", "compare_table", "decisions_parallel", "diff_parallel", "safe_row", "write_batch", "ALUMNI_2018_2021", "PROGRAM_TIER", "STANDARD_LEVEL", "TIER_BELOW", "case_to_row", "generate", "write_cohort"]
+from aturan.lab.runs import (
+    COST_BASIS,
+    MODELS,
+    compare_chart,
+    compare_parallel,
+    compare_table,
+    decisions_parallel,
+    diff_parallel,
+    safe_row,
+    write_batch,
+)
+from aturan.lab.sample import (
+    ALUMNI_2018_2021,
+    PROGRAM_TIER,
+    STANDARD_LEVEL,
+    TIER_BELOW,
+    case_to_row,
+    generate,
+    write_cohort,
+)
+
+__all__ = [
+    "COST_BASIS",
+    "MODELS",
+    "compare_chart",
+    "compare_parallel",
+    "compare_table",
+    "decisions_parallel",
+    "diff_parallel",
+    "safe_row",
+    "write_batch",
+    "ALUMNI_2018_2021",
+    "PROGRAM_TIER",
+    "STANDARD_LEVEL",
+    "TIER_BELOW",
+    "case_to_row",
+    "generate",
+    "write_cohort",
+]

@@ -3,23 +3,45 @@
 Everything streams: a cohort is read row by row and each decision is written out or
 folded into counters before the next row is read, so memory does not grow with the cohort.
 """
+
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
 
 from aturan.cases import CohortRow, row_error
 from aturan.decide import Decider
 from aturan.errors import AturanError, InputError
 
 MODELS = ("flexible", "cluster", "a-la-carte", "generic")
-ROW_FIELDS = ["nip", "name", "program", "in_scope", "scope_basis", "prior_assessment_valid", "initial_assessment_required",
-              "jpm", "category", "meets_skj", "model", "design_status", "cluster", "subjects_required", "subjects_waived",
-              "jp_waived", "coaching_focus", "state", "next_action", "next_from", "next_until", "documents"]
+ROW_FIELDS = [
+    "nip",
+    "name",
+    "program",
+    "in_scope",
+    "scope_basis",
+    "prior_assessment_valid",
+    "initial_assessment_required",
+    "jpm",
+    "category",
+    "meets_skj",
+    "model",
+    "design_status",
+    "cluster",
+    "subjects_required",
+    "subjects_waived",
+    "jp_waived",
+    "coaching_focus",
+    "state",
+    "next_action",
+    "next_from",
+    "next_until",
+    "documents",
+]
 
 
 def summary_row(decision: dict) -> dict:
@@ -27,17 +49,27 @@ def summary_row(decision: dict) -> dict:
     design, life = decision["design"], decision["lifecycle"]
     coaching = design.get("coaching") or {}
     return {
-        "nip": decision["nip"], "name": decision["name"], "program": decision["program"],
-        "in_scope": decision["in_scope"], "scope_basis": decision["scope_basis"],
+        "nip": decision["nip"],
+        "name": decision["name"],
+        "program": decision["program"],
+        "in_scope": decision["in_scope"],
+        "scope_basis": decision["scope_basis"],
         "prior_assessment_valid": decision["prior_assessment"]["valid"],
         "initial_assessment_required": decision["initial_assessment_required"],
-        "jpm": decision["jpm"], "category": decision["category"], "meets_skj": decision["meets_skj"],
-        "model": design["model"], "design_status": design["status"],
+        "jpm": decision["jpm"],
+        "category": decision["category"],
+        "meets_skj": decision["meets_skj"],
+        "model": design["model"],
+        "design_status": design["status"],
         "cluster": (design.get("cluster") or {}).get("id"),
-        "subjects_required": len(design["required"]), "subjects_waived": len(design["waived"]),
-        "jp_waived": design["jp"]["waived"], "coaching_focus": "+".join(coaching.get("focus") or []),
-        "state": life["state"], "next_action": life["next_step"]["action"],
-        "next_from": life["next_step"]["from"], "next_until": life["next_step"]["until"],
+        "subjects_required": len(design["required"]),
+        "subjects_waived": len(design["waived"]),
+        "jp_waived": design["jp"]["waived"],
+        "coaching_focus": "+".join(coaching.get("focus") or []),
+        "state": life["state"],
+        "next_action": life["next_step"]["action"],
+        "next_from": life["next_step"]["from"],
+        "next_until": life["next_step"]["until"],
         "documents": "+".join(d["type"] for d in decision["documents"]),
     }
 
@@ -47,9 +79,11 @@ def summary_row(decision: dict) -> dict:
 # waiver can be set before the assessment); a holder of a participation certificate who need not
 # repeat the training (design status tidak_perlu_mengulang) and anyone out of scope do not train.
 NOT_TRAINING = {"tidak_perlu_mengulang", "bukan_sasaran"}
-COST_BASIS = ("Biaya dihitung untuk setiap peserta yang berlatih: semua peserta dalam sasaran, termasuk yang masih "
-              "menunggu asesmen awal (dihitung penuh, belum ada pembebasan), kecuali pemegang sertifikat keikutsertaan "
-              "yang tidak perlu mengulang. Biaya per peserta dibagi seluruh peserta kohort yang diputuskan.")
+COST_BASIS = (
+    "Biaya dihitung untuk setiap peserta yang berlatih: semua peserta dalam sasaran, termasuk yang masih "
+    "menunggu asesmen awal (dihitung penuh, belum ada pembebasan), kecuali pemegang sertifikat keikutsertaan "
+    "yang tidak perlu mengulang. Biaya per peserta dibagi seluruh peserta kohort yang diputuskan."
+)
 
 
 def trains(decision: dict) -> bool:
@@ -60,6 +94,7 @@ def trains(decision: dict) -> bool:
 @dataclass
 class Tally:
     """Counters for one model over a cohort."""
+
     decided: int = 0
     in_scope: int = 0
     initial_assessment: int = 0
@@ -71,11 +106,11 @@ class Tally:
     jp_waived: int = 0
     jp_total: int = 0
     with_design: int = 0
-    coaching: Counter = field(default_factory=Counter)       # signature -> participants
+    coaching: Counter = field(default_factory=Counter)  # signature -> participants
     cost_full: float = 0.0
     cost_by_jp: float = 0.0
-    training: int = 0                                          # participants counted in the cost
-    programs: Counter = field(default_factory=Counter)         # program -> participants decided
+    training: int = 0  # participants counted in the cost
+    programs: Counter = field(default_factory=Counter)  # program -> participants decided
     program_cost_by_jp: Counter = field(default_factory=Counter)
 
     def add(self, decision: dict, unit_cost: dict) -> None:
@@ -98,14 +133,18 @@ class Tally:
             self.training += 1
             cost = float(unit_cost.get(decision["program"], 0))
             total = design["jp"]["total"] or 0
-            share = (total - design["jp"]["waived"]) / total if design["status"] == "ditetapkan" and total else 1
+            share = (
+                (total - design["jp"]["waived"]) / total
+                if design["status"] == "ditetapkan" and total
+                else 1
+            )
             self.cost_full += cost
             self.cost_by_jp += cost * share
             self.program_cost_by_jp[decision["program"]] += cost * share
         if design.get("coaching"):
             self.coaching[design["coaching"]["signature"]] += 1
 
-    def merge(self, other: "Tally") -> None:
+    def merge(self, other: Tally) -> None:
         for name in self.__dataclass_fields__:
             mine = getattr(self, name)
             if isinstance(mine, Counter):
@@ -115,6 +154,7 @@ class Tally:
 
     def group_sizes(self, size_max: int, definition: str = "same_focus_competencies") -> list[int]:
         from aturan.decide import merge_by_gap
+
         sizes = []
         for count in merge_by_gap(self.coaching, definition).values():
             full, rest = divmod(count, size_max)
@@ -125,7 +165,7 @@ class Tally:
 @dataclass
 class BatchResult:
     tally: Tally
-    failures: list = field(default_factory=list)          # (row, message)
+    failures: list = field(default_factory=list)  # (row, message)
     coaching_members: dict = field(default_factory=lambda: defaultdict(list))
 
 
@@ -176,12 +216,18 @@ COMPARE_ROWS = [
     ("Desain ditetapkan", lambda t, g: t.with_design),
     ("Klaster A / B / C", lambda t, g: " / ".join(str(t.clusters.get(k, 0)) for k in "ABC")),
     ("Mata pelatihan dibebaskan (total)", lambda t, g: t.subjects_waived),
-    ("Mata pelatihan dibebaskan per peserta berdesain", lambda t, g: _per(t.subjects_waived, t.with_design, 2)),
+    (
+        "Mata pelatihan dibebaskan per peserta berdesain",
+        lambda t, g: _per(t.subjects_waived, t.with_design, 2),
+    ),
     ("JP dibebaskan (total)", lambda t, g: t.jp_waived),
     ("JP dibebaskan per peserta berdesain", lambda t, g: _per(t.jp_waived, t.with_design, 1)),
     ("Peserta dengan coaching", lambda t, g: sum(t.coaching.values())),
     ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g))),
-    ("Ukuran kelompok (min-maks)", lambda t, g: f"{min(t.group_sizes(*g))}-{max(t.group_sizes(*g))}" if t.coaching else "-"),
+    (
+        "Ukuran kelompok (min-maks)",
+        lambda t, g: f"{min(t.group_sizes(*g))}-{max(t.group_sizes(*g))}" if t.coaching else "-",
+    ),
     ("Peserta yang berlatih (dasar biaya)", lambda t, g: t.training),
     ("Biaya penuh (Rp)", lambda t, g: round(t.cost_full)),
     ("Biaya menurut JP diikuti (Rp)", lambda t, g: round(t.cost_by_jp)),
@@ -189,7 +235,9 @@ COMPARE_ROWS = [
 ]
 
 
-def compare_table(tallies: dict[str, Tally], size_max: int, definition: str = "same_focus_competencies") -> list[list]:
+def compare_table(
+    tallies: dict[str, Tally], size_max: int, definition: str = "same_focus_competencies"
+) -> list[list]:
     """Rows of (measure, value per model): also the CSV. Cost rows per program follow the totals."""
     grouping = (size_max, definition)
     document_types = sorted({k for t in tallies.values() for k in t.documents})
@@ -197,23 +245,43 @@ def compare_table(tallies: dict[str, Tally], size_max: int, definition: str = "s
     rows = [[label] + [fn(t, grouping) for t in tallies.values()] for label, fn in COMPARE_ROWS]
     for program in programs:
         name = PROGRAM_SHORT[program]
-        rows.append([f"Biaya menurut JP, {name} (Rp)"] + [round(t.program_cost_by_jp.get(program, 0)) for t in tallies.values()])
-        rows.append([f"Biaya menurut JP per peserta kohort, {name} (Rp)"] +
-                    [_per(t.program_cost_by_jp.get(program, 0), t.programs.get(program, 0)) for t in tallies.values()])
-    rows += [[f"Dokumen: {kind}"] + [t.documents.get(kind, 0) for t in tallies.values()] for kind in document_types]
+        rows.append(
+            [f"Biaya menurut JP, {name} (Rp)"]
+            + [round(t.program_cost_by_jp.get(program, 0)) for t in tallies.values()]
+        )
+        rows.append(
+            [f"Biaya menurut JP per peserta kohort, {name} (Rp)"]
+            + [
+                _per(t.program_cost_by_jp.get(program, 0), t.programs.get(program, 0))
+                for t in tallies.values()
+            ]
+        )
+    rows += [
+        [f"Dokumen: {kind}"] + [t.documents.get(kind, 0) for t in tallies.values()]
+        for kind in document_types
+    ]
     return rows
 
 
-def compare_chart(tallies: dict[str, Tally], path, size_max: int, definition: str = "same_focus_competencies") -> None:
+def compare_chart(
+    tallies: dict[str, Tally], path, size_max: int, definition: str = "same_focus_competencies"
+) -> None:
     """A PNG a drafter can paste into a memo: JP waived, coaching groups and cost by model."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     models = list(tallies)
     figure, axes = plt.subplots(1, 3, figsize=(12, 4))
-    panels = [("JP dibebaskan per peserta berdesain", [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()]),
-              ("Kelompok coaching", [len(t.group_sizes(size_max, definition)) for t in tallies.values()]),
-              ("Biaya menurut JP (miliar Rp)", [t.cost_by_jp / 1e9 for t in tallies.values()])]
+    panels = [
+        (
+            "JP dibebaskan per peserta berdesain",
+            [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()],
+        ),
+        ("Kelompok coaching", [len(t.group_sizes(size_max, definition)) for t in tallies.values()]),
+        ("Biaya menurut JP (miliar Rp)", [t.cost_by_jp / 1e9 for t in tallies.values()]),
+    ]
     for axis, (title, values) in zip(axes, panels):
         axis.bar(models, values, color=["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"])
         axis.set_title(title)
@@ -229,13 +297,15 @@ def compare_chart(tallies: dict[str, Tally], path, size_max: int, definition: st
 class Change:
     nip: str
     name: str
-    fields: dict                     # field -> (baseline, reform)
+    fields: dict  # field -> (baseline, reform)
     rules_only_baseline: list
     rules_only_reform: list
-    params: dict                     # parameter id -> {"baseline": (value, citations), "reform": (value, citations)}
+    params: dict  # parameter id -> {"baseline": (value, citations), "reform": (value, citations)}
 
 
-def _change(before: dict, after: dict, baseline: Decider, reform: Decider, as_of: dt.date) -> Change | None:
+def _change(
+    before: dict, after: dict, baseline: Decider, reform: Decider, as_of: dt.date
+) -> Change | None:
     old, new = summary_row(before), summary_row(after)
     fields = {k: (old[k], new[k]) for k in old if k != "name" and old[k] != new[k]}
     if not fields:
@@ -248,8 +318,14 @@ def _change(before: dict, after: dict, baseline: Decider, reform: Decider, as_of
         a, b = _param_use(baseline, pid, as_of), _param_use(reform, pid, as_of)
         if a != b:
             params[pid] = {"baseline": a, "reform": b}
-    return Change(before["nip"], before["name"], fields, sorted(fired_before - fired_after),
-                  sorted(fired_after - fired_before), params)
+    return Change(
+        before["nip"],
+        before["name"],
+        fields,
+        sorted(fired_before - fired_after),
+        sorted(fired_after - fired_before),
+        params,
+    )
 
 
 def _param_use(decider: Decider, pid: str, as_of: dt.date):
@@ -268,16 +344,25 @@ _WORKER: dict = {}
 
 def _init_worker(specs: dict) -> None:
     """specs: name -> (rulebook, model, assessment); each worker compiles its own engines."""
-    _WORKER["deciders"] = {name: Decider(book, model=model, assessment=assessment)
-                           for name, (book, model, assessment) in specs.items()}
+    _WORKER["deciders"] = {
+        name: Decider(book, model=model, assessment=assessment)
+        for name, (book, model, assessment) in specs.items()
+    }
 
 
 def _decide_all(chunk, as_of, trace):
     from aturan.cases import Case
+
     for row, data, source in chunk:
         case = Case(data, source)
         try:
-            yield row, {name: d.decide(case, as_of, trace=trace) for name, d in _WORKER["deciders"].items()}
+            yield (
+                row,
+                {
+                    name: d.decide(case, as_of, trace=trace)
+                    for name, d in _WORKER["deciders"].items()
+                },
+            )
         except InputError as exc:
             yield row, str(row_error(exc, source, row, data))
         except AturanError as exc:
@@ -286,7 +371,10 @@ def _decide_all(chunk, as_of, trace):
 
 def _compare_chunk(chunk, as_of):
     deciders = _WORKER["deciders"]
-    costs = {m: d.law_on(as_of)[1].get("cost.unit_per_participant", {}) or {} for m, d in deciders.items()}
+    costs = {
+        m: d.law_on(as_of)[1].get("cost.unit_per_participant", {}) or {}
+        for m, d in deciders.items()
+    }
     tallies, failures = {name: Tally() for name in deciders}, []
     for row, decisions in _decide_all(chunk, as_of, trace=False):
         if isinstance(decisions, str):
@@ -298,7 +386,10 @@ def _compare_chunk(chunk, as_of):
 
 
 def _batch_chunk(chunk, as_of):
-    return [(row, result if isinstance(result, str) else result["main"]) for row, result in _decide_all(chunk, as_of, True)]
+    return [
+        (row, result if isinstance(result, str) else result["main"])
+        for row, result in _decide_all(chunk, as_of, True)
+    ]
 
 
 def _diff_chunk(chunk, as_of):
@@ -308,7 +399,13 @@ def _diff_chunk(chunk, as_of):
         if isinstance(result, str):
             out.append((row, result))
         else:
-            change = _change(result["baseline"], result["reform"], deciders["baseline"], deciders["reform"], as_of)
+            change = _change(
+                result["baseline"],
+                result["reform"],
+                deciders["baseline"],
+                deciders["reform"],
+                as_of,
+            )
             if change:
                 out.append((row, change))
     return out
@@ -327,7 +424,7 @@ def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Ite
             break
         except InputError as exc:
             if not read:
-                raise                       # nothing read yet: the file as a whole is refused
+                raise  # nothing read yet: the file as a whole is refused
             failures.append((exc.row or exc.line, str(exc)))
             break
         read += 1
@@ -342,12 +439,22 @@ def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Ite
         yield chunk
 
 
-def in_workers(rows: Iterable[CohortRow], specs: dict, task, as_of: dt.date, workers: int, failures: list,
-               on_chunk: Callable[[int], None] = lambda n: None) -> Iterator:
+def in_workers(
+    rows: Iterable[CohortRow],
+    specs: dict,
+    task,
+    as_of: dt.date,
+    workers: int,
+    failures: list,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> Iterator:
     """Run `task` over chunks of good rows in worker processes; results come back in cohort order,
     with at most two chunks per worker in flight, so memory does not grow with the cohort."""
     import multiprocessing
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(specs,)) as pool:
+
+    with multiprocessing.get_context("fork").Pool(
+        workers, initializer=_init_worker, initargs=(specs,)
+    ) as pool:
         pending = []
         for chunk in chunks_of(rows, failures):
             pending.append((len(chunk), pool.apply_async(task, (chunk, as_of))))
@@ -360,23 +467,42 @@ def in_workers(rows: Iterable[CohortRow], specs: dict, task, as_of: dt.date, wor
             on_chunk(size)
 
 
-def compare_parallel(rows: Iterable[CohortRow], book, models, assessment, as_of: dt.date, workers: int,
-                     on_chunk: Callable[[int], None] = lambda n: None) -> tuple[dict[str, Tally], list]:
+def compare_parallel(
+    rows: Iterable[CohortRow],
+    book,
+    models,
+    assessment,
+    as_of: dt.date,
+    workers: int,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> tuple[dict[str, Tally], list]:
     """The same participants through every model: one Tally per model."""
     tallies = {model: Tally() for model in models}
     failures: list = []
     specs = {model: (book, model, assessment) for model in models}
-    for chunk_tallies, chunk_failures in in_workers(rows, specs, _compare_chunk, as_of, workers, failures, on_chunk):
+    for chunk_tallies, chunk_failures in in_workers(
+        rows, specs, _compare_chunk, as_of, workers, failures, on_chunk
+    ):
         for model, tally in chunk_tallies.items():
             tallies[model].merge(tally)
         failures.extend(chunk_failures)
     return tallies, failures
 
 
-def decisions_parallel(rows: Iterable[CohortRow], book, model, assessment, as_of: dt.date, workers: int,
-                       failures: list, on_chunk: Callable[[int], None] = lambda n: None) -> Iterator[dict]:
+def decisions_parallel(
+    rows: Iterable[CohortRow],
+    book,
+    model,
+    assessment,
+    as_of: dt.date,
+    workers: int,
+    failures: list,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> Iterator[dict]:
     """Decisions in cohort order; rows that fail are appended to `failures`."""
-    for chunk in in_workers(rows, {"main": (book, model, assessment)}, _batch_chunk, as_of, workers, failures, on_chunk):
+    for chunk in in_workers(
+        rows, {"main": (book, model, assessment)}, _batch_chunk, as_of, workers, failures, on_chunk
+    ):
         for row, result in chunk:
             if isinstance(result, str):
                 failures.append((row, result))
@@ -384,8 +510,17 @@ def decisions_parallel(rows: Iterable[CohortRow], book, model, assessment, as_of
                 yield result
 
 
-def diff_parallel(rows: Iterable[CohortRow], book, reformed_book, model, assessment, as_of: dt.date, workers: int,
-                  failures: list, on_chunk: Callable[[int], None] = lambda n: None) -> Iterator[Change]:
+def diff_parallel(
+    rows: Iterable[CohortRow],
+    book,
+    reformed_book,
+    model,
+    assessment,
+    as_of: dt.date,
+    workers: int,
+    failures: list,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> Iterator[Change]:
     specs = {"baseline": (book, model, assessment), "reform": (reformed_book, model, assessment)}
     for chunk in in_workers(rows, specs, _diff_chunk, as_of, workers, failures, on_chunk):
         for row, result in chunk:

@@ -21,6 +21,7 @@ Shape of a cohort (all approximate, drawn at random):
 The generator is deterministic for (size, seed) and streams: its memory does not
 grow with size (NIPs are unique by construction, not by remembering them).
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,8 @@ import itertools
 import json
 import math
 import random
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import yaml
 
@@ -39,48 +40,173 @@ from aturan.errors import InputError
 
 AS_OF = dt.date(2026, 6, 30)
 
-ALUMNI_2018_2021 = {"pkn_1": 514, "pkn_2": 5983, "pka": 20838, "pkp": 38874}   # Tabel 2, total 66.209
-PROGRAM_TIER = {"pkn_1": "jpt_madya", "pkn_2": "jpt_pratama", "pka": "administrator", "pkp": "pengawas"}
-TIER_BELOW = {"jpt_madya": "jpt_pratama", "jpt_pratama": "administrator", "administrator": "pengawas",
-              "pengawas": "non_manajerial"}
+ALUMNI_2018_2021 = {
+    "pkn_1": 514,
+    "pkn_2": 5983,
+    "pka": 20838,
+    "pkp": 38874,
+}  # Tabel 2, total 66.209
+PROGRAM_TIER = {
+    "pkn_1": "jpt_madya",
+    "pkn_2": "jpt_pratama",
+    "pka": "administrator",
+    "pkp": "pengawas",
+}
+TIER_BELOW = {
+    "jpt_madya": "jpt_pratama",
+    "jpt_pratama": "administrator",
+    "administrator": "pengawas",
+    "pengawas": "non_manajerial",
+}
 PROGRAM_BELOW = {"pkn_1": "pkn_2", "pkn_2": "pka", "pka": "pkp"}
-STANDARD_LEVEL = {"jpt_madya": 5, "jpt_pratama": 4, "administrator": 3, "pengawas": 2}  # skj.standard_level
+STANDARD_LEVEL = {
+    "jpt_madya": 5,
+    "jpt_pratama": 4,
+    "administrator": 3,
+    "pengawas": 2,
+}  # skj.standard_level
 BATCH_PREFIX = {"pkn_1": "PKN I", "pkn_2": "PKN II", "pka": "PKA", "pkp": "PKP"}
 BATCH_SIZE = 30
 
-MALE_NAMES = ["Budi", "Agus", "Andi", "Joko", "Dedi", "Rudi", "Bambang", "Eko", "Arif", "Rizki",
-              "Fajar", "Hadi", "Yusuf", "Irwan", "Dimas", "Bayu", "Teguh", "Wahyu", "Ahmad", "Imam"]
-FEMALE_NAMES = ["Sari", "Dewi", "Siti", "Rina", "Ani", "Fitri", "Indah", "Wulan", "Yuni", "Nur",
-                "Ratna", "Lina", "Maya", "Putri", "Ayu", "Desi", "Eka", "Novi", "Rani", "Diah"]
-FAMILY_NAMES = ["Santoso", "Wijaya", "Pratama", "Saputra", "Hidayat", "Wulandari", "Kurniawan", "Rahmawati",
-                "Nugroho", "Susanto", "Permana", "Hasibuan", "Nasution", "Harahap", "Siregar", "Lubis",
-                "Sitompul", "Purba", "Manurung", "Putra", "Suryadi", "Rahman", "Syahputra", "Maulana",
-                "Firmansyah", "Puspita", "Handayani", "Kusuma", "Anggraini", "Ramadhan", "Fauzi",
-                "Sembiring", "Simatupang", "Prasetyo", "Hermawan", "Safitri", "Yulianti", "Pane",
-                "Damanik", "Wibisono"]
+MALE_NAMES = [
+    "Budi",
+    "Agus",
+    "Andi",
+    "Joko",
+    "Dedi",
+    "Rudi",
+    "Bambang",
+    "Eko",
+    "Arif",
+    "Rizki",
+    "Fajar",
+    "Hadi",
+    "Yusuf",
+    "Irwan",
+    "Dimas",
+    "Bayu",
+    "Teguh",
+    "Wahyu",
+    "Ahmad",
+    "Imam",
+]
+FEMALE_NAMES = [
+    "Sari",
+    "Dewi",
+    "Siti",
+    "Rina",
+    "Ani",
+    "Fitri",
+    "Indah",
+    "Wulan",
+    "Yuni",
+    "Nur",
+    "Ratna",
+    "Lina",
+    "Maya",
+    "Putri",
+    "Ayu",
+    "Desi",
+    "Eka",
+    "Novi",
+    "Rani",
+    "Diah",
+]
+FAMILY_NAMES = [
+    "Santoso",
+    "Wijaya",
+    "Pratama",
+    "Saputra",
+    "Hidayat",
+    "Wulandari",
+    "Kurniawan",
+    "Rahmawati",
+    "Nugroho",
+    "Susanto",
+    "Permana",
+    "Hasibuan",
+    "Nasution",
+    "Harahap",
+    "Siregar",
+    "Lubis",
+    "Sitompul",
+    "Purba",
+    "Manurung",
+    "Putra",
+    "Suryadi",
+    "Rahman",
+    "Syahputra",
+    "Maulana",
+    "Firmansyah",
+    "Puspita",
+    "Handayani",
+    "Kusuma",
+    "Anggraini",
+    "Ramadhan",
+    "Fauzi",
+    "Sembiring",
+    "Simatupang",
+    "Prasetyo",
+    "Hermawan",
+    "Safitri",
+    "Yulianti",
+    "Pane",
+    "Damanik",
+    "Wibisono",
+]
 
 TITLES = {
-    "jpt_madya": ["Sekretaris Jenderal", "Inspektur Jenderal", "Deputi Bidang Kebijakan", "Sekretaris Daerah"],
-    "jpt_pratama": ["Kepala Dinas Pendidikan", "Kepala Dinas Kesehatan", "Direktur Perencanaan",
-                    "Kepala Badan Kepegawaian Daerah", "Inspektur Daerah"],
-    "administrator": ["Kepala Bagian Umum", "Kepala Bidang Perencanaan", "Sekretaris Dinas",
-                      "Kepala Bagian Keuangan", "Camat"],
-    "pengawas": ["Kepala Subbagian Keuangan", "Kepala Seksi Pelayanan", "Kepala Subbidang Data",
-                 "Kepala Subbagian Umum", "Lurah"],
-    "non_manajerial": ["Analis Kebijakan Ahli Muda", "Pranata Komputer Ahli Pertama",
-                       "Analis Sumber Daya Manusia Aparatur Ahli Muda"],
+    "jpt_madya": [
+        "Sekretaris Jenderal",
+        "Inspektur Jenderal",
+        "Deputi Bidang Kebijakan",
+        "Sekretaris Daerah",
+    ],
+    "jpt_pratama": [
+        "Kepala Dinas Pendidikan",
+        "Kepala Dinas Kesehatan",
+        "Direktur Perencanaan",
+        "Kepala Badan Kepegawaian Daerah",
+        "Inspektur Daerah",
+    ],
+    "administrator": [
+        "Kepala Bagian Umum",
+        "Kepala Bidang Perencanaan",
+        "Sekretaris Dinas",
+        "Kepala Bagian Keuangan",
+        "Camat",
+    ],
+    "pengawas": [
+        "Kepala Subbagian Keuangan",
+        "Kepala Seksi Pelayanan",
+        "Kepala Subbidang Data",
+        "Kepala Subbagian Umum",
+        "Lurah",
+    ],
+    "non_manajerial": [
+        "Analis Kebijakan Ahli Muda",
+        "Pranata Komputer Ahli Pertama",
+        "Analis Sumber Daya Manusia Aparatur Ahli Muda",
+    ],
 }
 AGENCIES = {
     "jpt_madya": ["Kementerian Contoh {n}", "Badan Contoh {n}", "Pemerintah Provinsi Contoh {n}"],
-    "other": ["Pemerintah Kabupaten Contoh {n}", "Pemerintah Kota Contoh {n}", "Pemerintah Provinsi Contoh {n}",
-              "Kementerian Contoh {n}"],
+    "other": [
+        "Pemerintah Kabupaten Contoh {n}",
+        "Pemerintah Kota Contoh {n}",
+        "Pemerintah Provinsi Contoh {n}",
+        "Kementerian Contoh {n}",
+    ],
 }
-INSTITUTIONS = ["UPT Penilaian Kompetensi Contoh {n}", "Assessment Center Pemerintah Provinsi Contoh {n}"]
+INSTITUTIONS = [
+    "UPT Penilaian Kompetensi Contoh {n}",
+    "Assessment Center Pemerintah Provinsi Contoh {n}",
+]
 
 _FIRST_BIRTH, _LAST_BIRTH = dt.date(1965, 1, 1), dt.date(1998, 12, 31)
 _BIRTH_DAYS = (_LAST_BIRTH - _FIRST_BIRTH).days + 1
-_NIP_SPACE = _BIRTH_DAYS * 999                        # (birth date, serial 001-999) pairs
-_LAST_APPOINTMENT = 2025 * 12 + 11                    # December 2025, as months since year 0
+_NIP_SPACE = _BIRTH_DAYS * 999  # (birth date, serial 001-999) pairs
+_LAST_APPOINTMENT = 2025 * 12 + 11  # December 2025, as months since year 0
 
 
 def generate(size: int, seed: int) -> Iterator[dict]:
@@ -88,9 +214,14 @@ def generate(size: int, seed: int) -> Iterator[dict]:
     if not 0 <= size <= _NIP_SPACE:
         raise ValueError(f"size must be between 0 and {_NIP_SPACE}")
     rng = random.Random(seed)
-    programs, weights = list(ALUMNI_2018_2021), list(itertools.accumulate(ALUMNI_2018_2021.values()))
+    programs, weights = (
+        list(ALUMNI_2018_2021),
+        list(itertools.accumulate(ALUMNI_2018_2021.values())),
+    )
     total = sum(ALUMNI_2018_2021.values())
-    batches = {p: max(1, math.ceil(size * n / total / BATCH_SIZE)) for p, n in ALUMNI_2018_2021.items()}
+    batches = {
+        p: max(1, math.ceil(size * n / total / BATCH_SIZE)) for p, n in ALUMNI_2018_2021.items()
+    }
     # NIPs: index -> (birth date, serial) through an affine bijection of the space, so unique without memory.
     offset = rng.randrange(_NIP_SPACE)
     step = int(_NIP_SPACE * (0.6180339887 + rng.uniform(-0.05, 0.05)))
@@ -98,7 +229,9 @@ def generate(size: int, seed: int) -> Iterator[dict]:
         step += 1
     for index in range(size):
         program = rng.choices(programs, cum_weights=weights)[0]
-        yield _participant(rng, seed, (offset + index * step) % _NIP_SPACE, program, batches[program])
+        yield _participant(
+            rng, seed, (offset + index * step) % _NIP_SPACE, program, batches[program]
+        )
 
 
 def _participant(rng: random.Random, seed: int, nip_slot: int, program: str, batches: int) -> dict:
@@ -108,8 +241,11 @@ def _participant(rng: random.Random, seed: int, nip_slot: int, program: str, bat
 
     target = PROGRAM_TIER[program]
     draw = rng.random()
-    if draw < 0.02:                                  # out of scope: a tier this program is not for
-        role, tier = "incumbent", rng.choice([t for t in TITLES if t not in (target, TIER_BELOW[target])])
+    if draw < 0.02:  # out of scope: a tier this program is not for
+        role, tier = (
+            "incumbent",
+            rng.choice([t for t in TITLES if t not in (target, TIER_BELOW[target])]),
+        )
     elif draw < 0.17:
         role, tier = "successor", TIER_BELOW[target]
     else:
@@ -121,35 +257,51 @@ def _participant(rng: random.Random, seed: int, nip_slot: int, program: str, bat
 
     batch = rng.randint(1, batches)
     start, end = _batch_dates(seed, program, batch)
-    case["training"] = {"start": start.isoformat(), "end": end.isoformat(),
-                        "batch": f"{BATCH_PREFIX[program]} Angkatan {batch}"}
+    case["training"] = {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "batch": f"{BATCH_PREFIX[program]} Angkatan {batch}",
+    }
 
     standard = STANDARD_LEVEL[target]
     levels = None
     if rng.random() < 0.70:
         levels = _levels_around(rng, standard)
-        assessment = {"date": (AS_OF - dt.timedelta(days=rng.randint(365, 5 * 365))).isoformat(),
-                      "purpose": "seleksi" if rng.random() < 0.40 else "pemetaan",
-                      "institution": rng.choice(INSTITUTIONS).format(n=rng.randint(1, 40)),
-                      "levels": levels}
+        assessment = {
+            "date": (AS_OF - dt.timedelta(days=rng.randint(365, 5 * 365))).isoformat(),
+            "purpose": "seleksi" if rng.random() < 0.40 else "pemetaan",
+            "institution": rng.choice(INSTITUTIONS).format(n=rng.randint(1, 40)),
+            "levels": levels,
+        }
         if rng.random() < 0.30:
             assessment["jpm"] = _jpm(levels, standard)
         case["assessments"] = [assessment]
 
     if program in PROGRAM_BELOW and rng.random() < 0.10:
         below = PROGRAM_BELOW[program]
-        case["evidence"] = [{"type": "sttp", "date": (start - dt.timedelta(days=rng.randint(2 * 365, 8 * 365))).isoformat(),
-                             "tier": PROGRAM_TIER[below], "program": below}]
+        case["evidence"] = [
+            {
+                "type": "sttp",
+                "date": (start - dt.timedelta(days=rng.randint(2 * 365, 8 * 365))).isoformat(),
+                "tier": PROGRAM_TIER[below],
+                "program": below,
+            }
+        ]
 
     if rng.random() < 0.80:
         result = "lulus" if rng.random() < 0.92 else "ditunda"
         events = [{"type": "final_evaluation", "date": end.isoformat(), "result": result}]
         if result == "lulus" and rng.random() < 0.50:
             before = levels or _levels_around(rng, standard)
-            after = {key: min(5, max(1, level + rng.choices((1, 0, -1), (55, 40, 5))[0]))
-                     for key, level in before.items()}
-            post = {"type": "post_assessment", "date": (end + dt.timedelta(days=rng.randint(61, 426))).isoformat(),
-                    "levels": after}
+            after = {
+                key: min(5, max(1, level + rng.choices((1, 0, -1), (55, 40, 5))[0]))
+                for key, level in before.items()
+            }
+            post = {
+                "type": "post_assessment",
+                "date": (end + dt.timedelta(days=rng.randint(61, 426))).isoformat(),
+                "levels": after,
+            }
             if rng.random() < 0.30:
                 post["jpm"] = _jpm(after, standard)
             events.append(post)
@@ -161,29 +313,39 @@ def _nip(rng: random.Random, slot: int) -> tuple[str, str]:
     birth = _FIRST_BIRTH + dt.timedelta(days=slot // 999)
     serial = slot % 999 + 1
     born = birth.year * 12 + birth.month - 1
-    appointed = rng.randint(born + 20 * 12, min(born + 35 * 12, _LAST_APPOINTMENT))   # CPNS at age 20-35
+    appointed = rng.randint(
+        born + 20 * 12, min(born + 35 * 12, _LAST_APPOINTMENT)
+    )  # CPNS at age 20-35
     gender = rng.choice("12")
-    return f"{birth:%Y%m%d}{appointed // 12:04d}{appointed % 12 + 1:02d}{gender}{serial:03d}", gender
+    return (
+        f"{birth:%Y%m%d}{appointed // 12:04d}{appointed % 12 + 1:02d}{gender}{serial:03d}",
+        gender,
+    )
 
 
 def _position(rng: random.Random, tier: str) -> dict:
     agencies = AGENCIES["jpt_madya" if tier == "jpt_madya" else "other"]
-    return {"tier": tier, "title": rng.choice(TITLES[tier]),
-            "agency": rng.choice(agencies).format(n=rng.randint(1, 60))}
+    return {
+        "tier": tier,
+        "title": rng.choice(TITLES[tier]),
+        "agency": rng.choice(agencies).format(n=rng.randint(1, 60)),
+    }
 
 
 def _batch_dates(seed: int, program: str, batch: int) -> tuple[dt.date, dt.date]:
     """One batch, one schedule: a Monday start from February to September 2026, 3-5 months long."""
     rng = random.Random(f"{seed}:{program}:{batch}")
-    first, last = dt.date(2026, 2, 2), dt.date(2026, 9, 28)          # both Mondays
+    first, last = dt.date(2026, 2, 2), dt.date(2026, 9, 28)  # both Mondays
     start = first + dt.timedelta(weeks=rng.randint(0, (last - first).days // 7))
-    end = start + dt.timedelta(weeks=rng.randint(13, 21), days=4)      # a Friday
+    end = start + dt.timedelta(weeks=rng.randint(13, 21), days=4)  # a Friday
     return start, end
 
 
 def _levels_around(rng: random.Random, standard: int) -> dict:
-    return {key: min(5, max(1, standard + rng.choices((1, 0, -1, -2), (10, 45, 30, 15))[0]))
-            for key in LEVEL_COLUMNS}
+    return {
+        key: min(5, max(1, standard + rng.choices((1, 0, -1, -2), (10, 45, 30, 15))[0]))
+        for key in LEVEL_COLUMNS
+    }
 
 
 def _jpm(levels: dict, standard: int) -> float:
@@ -191,6 +353,7 @@ def _jpm(levels: dict, standard: int) -> float:
 
 
 # --- writing -----------------------------------------------------------------------------------
+
 
 def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
     """Write cases to .csv (the cohort column layout), .yaml/.yml or .json; streams; returns the count."""
@@ -208,7 +371,9 @@ def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
         with path.open("w", encoding="utf-8") as handle:
             handle.write("# Kohort sintetis dari aturan.sample: bukan data orang sungguhan.\n")
             for case in cases:
-                handle.write(yaml.safe_dump([_data(case)], sort_keys=False, allow_unicode=True, width=120))
+                handle.write(
+                    yaml.safe_dump([_data(case)], sort_keys=False, allow_unicode=True, width=120)
+                )
                 count += 1
             if not count:
                 handle.write("[]\n")
@@ -216,12 +381,17 @@ def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
         with path.open("w", encoding="utf-8") as handle:
             handle.write("[")
             for case in cases:
-                handle.write(("," if count else "") + "\n  " + json.dumps(_data(case), ensure_ascii=False))
+                handle.write(
+                    ("," if count else "") + "\n  " + json.dumps(_data(case), ensure_ascii=False)
+                )
                 count += 1
             handle.write("\n]\n")
     else:
-        raise InputError(f"jenis berkas '{path.suffix}' tidak dikenal untuk menulis kohort; "
-                         "yang didukung: .csv, .yaml, .yml, .json", file=str(path))
+        raise InputError(
+            f"jenis berkas '{path.suffix}' tidak dikenal untuk menulis kohort; "
+            "yang didukung: .csv, .yaml, .yml, .json",
+            file=str(path),
+        )
     return count
 
 
@@ -234,13 +404,23 @@ def case_to_row(case: dict) -> list:
     nip = case.get("nip")
 
     def refuse(what):
-        raise InputError(f"kasus NIP {nip}: {what} tidak dapat ditulis sebagai satu baris CSV; gunakan YAML",
-                         field=what)
+        raise InputError(
+            f"kasus NIP {nip}: {what} tidak dapat ditulis sebagai satu baris CSV; gunakan YAML",
+            field=what,
+        )
 
-    cells: dict = {"nip": nip, "name": case.get("name"), "role": case.get("role"), "program": case.get("program")}
+    cells: dict = {
+        "nip": nip,
+        "name": case.get("name"),
+        "role": case.get("role"),
+        "program": case.get("program"),
+    }
     position = case.get("position") or {}
-    cells.update(position_tier=position.get("tier"), position_title=position.get("title"),
-                 agency=position.get("agency"))
+    cells.update(
+        position_tier=position.get("tier"),
+        position_title=position.get("title"),
+        agency=position.get("agency"),
+    )
     projected = case.get("projected_position")
     if projected:
         if set(projected) - {"tier"}:
@@ -250,16 +430,23 @@ def case_to_row(case: dict) -> list:
     if training:
         if "institution" in training:
             refuse("training.institution")
-        cells.update(training_start=training.get("start"), training_end=training.get("end"),
-                     batch=training.get("batch"))
+        cells.update(
+            training_start=training.get("start"),
+            training_end=training.get("end"),
+            batch=training.get("batch"),
+        )
     assessments = case.get("assessments") or []
     if len(assessments) > 1:
         refuse("assessments (lebih dari satu)")
     for assessment in assessments:
         if "method" in assessment:
             refuse("assessments[0].method")
-        cells.update(assessment_date=assessment.get("date"), assessment_purpose=assessment.get("purpose"),
-                     assessment_institution=assessment.get("institution"), assessment_jpm=assessment.get("jpm"))
+        cells.update(
+            assessment_date=assessment.get("date"),
+            assessment_purpose=assessment.get("purpose"),
+            assessment_institution=assessment.get("institution"),
+            assessment_jpm=assessment.get("jpm"),
+        )
         cells.update(zip(LEVEL_COLUMNS, (assessment["levels"].get(key) for key in LEVEL_COLUMNS)))
     evidence = case.get("evidence") or []
     if len(evidence) > 1:
@@ -267,19 +454,35 @@ def case_to_row(case: dict) -> list:
     for item in evidence:
         if "number" in item:
             refuse("evidence[0].number")
-        cells.update(certificate_type=item.get("type"), certificate_date=item.get("date"),
-                     certificate_tier=item.get("tier"), certificate_program=item.get("program"))
+        cells.update(
+            certificate_type=item.get("type"),
+            certificate_date=item.get("date"),
+            certificate_tier=item.get("tier"),
+            certificate_program=item.get("program"),
+        )
     kinds = [event.get("type") for event in case.get("events") or []]
-    if kinds not in ([], ["final_evaluation"], ["post_assessment"], ["final_evaluation", "post_assessment"]):
+    if kinds not in (
+        [],
+        ["final_evaluation"],
+        ["post_assessment"],
+        ["final_evaluation", "post_assessment"],
+    ):
         refuse(f"events {kinds}")
     for event in case.get("events") or []:
         if event["type"] == "final_evaluation":
             if set(event) - {"type", "date", "result"}:
                 refuse("events (evaluasi akhir dengan isian lain)")
-            cells.update(final_evaluation_date=event.get("date"), final_evaluation_result=event.get("result"))
+            cells.update(
+                final_evaluation_date=event.get("date"), final_evaluation_result=event.get("result")
+            )
         else:
             if set(event) - {"type", "date", "levels", "jpm"}:
                 refuse("events (asesmen pascapelatihan dengan isian lain)")
             cells.update(post_assessment_date=event.get("date"), post_jpm=event.get("jpm"))
-            cells.update(zip(POST_LEVEL_COLUMNS, ((event.get("levels") or {}).get(key) for key in LEVEL_COLUMNS)))
+            cells.update(
+                zip(
+                    POST_LEVEL_COLUMNS,
+                    ((event.get("levels") or {}).get(key) for key in LEVEL_COLUMNS),
+                )
+            )
     return ["" if cells.get(column) is None else cells[column] for column in COLUMNS]

@@ -1,9 +1,19 @@
 """The law as data: the regulations' clauses, dated parameters, the rulebook of rules and formulas,
 reforms applied as data, and the interpretive choices."""
-from aturan.law.corpus import LAW_STATUSES
-from aturan.law.params import ParamSet
-from aturan.law.rulebook import Rule, Rulebook, load_rulebook
-from aturan.law.reform import apply_reform, override_parameters
-from aturan.law.interpretations import interpretations
 
-__all__ = ["LAW_STATUSES", "ParamSet", "Rule", "Rulebook", "load_rulebook", "apply_reform", "override_parameters", "interpretations"]
+from aturan.law.corpus import LAW_STATUSES
+from aturan.law.interpretations import interpretations
+from aturan.law.params import ParamSet
+from aturan.law.reform import apply_reform, override_parameters
+from aturan.law.rulebook import Rule, Rulebook, load_rulebook
+
+__all__ = [
+    "LAW_STATUSES",
+    "ParamSet",
+    "Rule",
+    "Rulebook",
+    "load_rulebook",
+    "apply_reform",
+    "override_parameters",
+    "interpretations",
+]

@@ -3,13 +3,14 @@
 One YAML file per instrument in `regulations/`; each holds clauses with a stable
 id, a lawyer's citation, the text, and where the text was read.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aturan.errors import RulebookError
-from aturan.files import load_yaml, line_of
+from aturan.files import line_of, load_yaml
 
 INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "assumption", "repealed"}
 # Clause status, from where the clause's text was read (`read_at`):
@@ -36,8 +37,10 @@ class Clause:
     file: str
     line: int
     note: str = ""
-    unformalized: str = ""      # why this clause is deliberately not a rule (Catala's principle)
-    implemented_in: str = ""    # where it is implemented when not as a rule (input validation, vocabulary)
+    unformalized: str = ""  # why this clause is deliberately not a rule (Catala's principle)
+    implemented_in: str = (
+        ""  # where it is implemented when not as a rule (input validation, vocabulary)
+    )
 
 
 @dataclass
@@ -76,12 +79,23 @@ def load_corpus(directory: Path) -> Corpus:
         if instrument is None:
             continue
         if instrument.id in instruments:
-            problems.append(RulebookError(f"id instrumen '{instrument.id}' ganda", file=str(path), line=line_of(data, "id")))
+            problems.append(
+                RulebookError(
+                    f"id instrumen '{instrument.id}' ganda",
+                    file=str(path),
+                    line=line_of(data, "id"),
+                )
+            )
         instruments[instrument.id] = instrument
         for clause in instrument.clauses:
             if clause.id in clauses:
-                problems.append(RulebookError(f"id klausul '{clause.id}' ganda (juga di {clauses[clause.id].file})",
-                                              file=clause.file, line=clause.line))
+                problems.append(
+                    RulebookError(
+                        f"id klausul '{clause.id}' ganda (juga di {clauses[clause.id].file})",
+                        file=clause.file,
+                        line=clause.line,
+                    )
+                )
             clauses[clause.id] = clause
     return Corpus(instruments, clauses, problems)
 
@@ -92,12 +106,23 @@ def _instrument(path: Path, data, problems: list) -> Instrument | None:
         return None
     missing = [key for key in INSTRUMENT_FIELDS if key not in data]
     if missing:
-        problems.append(RulebookError(f"isian wajib tidak ada: {', '.join(missing)}", file=str(path), line=line_of(data)))
+        problems.append(
+            RulebookError(
+                f"isian wajib tidak ada: {', '.join(missing)}", file=str(path), line=line_of(data)
+            )
+        )
         return None
     if data["status"] not in INSTRUMENT_STATUSES:
-        problems.append(RulebookError(f"status '{data['status']}' tidak dikenal; harus salah satu dari {sorted(INSTRUMENT_STATUSES)}",
-                                      file=str(path), line=line_of(data, "status")))
-    instrument = Instrument(data["id"], data["short"], data["title"], data["status"], str(path), data)
+        problems.append(
+            RulebookError(
+                f"status '{data['status']}' tidak dikenal; harus salah satu dari {sorted(INSTRUMENT_STATUSES)}",
+                file=str(path),
+                line=line_of(data, "status"),
+            )
+        )
+    instrument = Instrument(
+        data["id"], data["short"], data["title"], data["status"], str(path), data
+    )
     for raw in data["clauses"] or []:
         clause = _clause(path, instrument, raw, problems)
         if clause:
@@ -108,13 +133,40 @@ def _instrument(path: Path, data, problems: list) -> Instrument | None:
 def _clause(path: Path, instrument: Instrument, raw, problems: list) -> Clause | None:
     missing = [key for key in CLAUSE_FIELDS if not isinstance(raw, dict) or key not in raw]
     if missing:
-        problems.append(RulebookError(f"klausul tanpa isian wajib: {', '.join(missing)}", file=str(path), line=line_of(raw)))
+        problems.append(
+            RulebookError(
+                f"klausul tanpa isian wajib: {', '.join(missing)}",
+                file=str(path),
+                line=line_of(raw),
+            )
+        )
         return None
     if not str(raw["id"]).startswith(instrument.id + ":"):
-        problems.append(RulebookError(f"id klausul '{raw['id']}' harus diawali '{instrument.id}:'", file=str(path), line=line_of(raw, "id")))
+        problems.append(
+            RulebookError(
+                f"id klausul '{raw['id']}' harus diawali '{instrument.id}:'",
+                file=str(path),
+                line=line_of(raw, "id"),
+            )
+        )
     if raw["status"] not in CLAUSE_STATUSES:
-        problems.append(RulebookError(f"status klausul '{raw['status']}' tidak dikenal; harus {sorted(CLAUSE_STATUSES)}",
-                                      file=str(path), line=line_of(raw, "status")))
-    return Clause(str(raw["id"]), str(raw["citation"]), " ".join(str(raw["text"]).split()), str(raw["read_at"]),
-                  str(raw["status"]), instrument.id, str(path), line_of(raw) or 0, str(raw.get("note") or ""),
-                  str(raw.get("unformalized") or ""), str(raw.get("implemented_in") or ""))
+        problems.append(
+            RulebookError(
+                f"status klausul '{raw['status']}' tidak dikenal; harus {sorted(CLAUSE_STATUSES)}",
+                file=str(path),
+                line=line_of(raw, "status"),
+            )
+        )
+    return Clause(
+        str(raw["id"]),
+        str(raw["citation"]),
+        " ".join(str(raw["text"]).split()),
+        str(raw["read_at"]),
+        str(raw["status"]),
+        instrument.id,
+        str(path),
+        line_of(raw) or 0,
+        str(raw.get("note") or ""),
+        str(raw.get("unformalized") or ""),
+        str(raw.get("implemented_in") or ""),
+    )

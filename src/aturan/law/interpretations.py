@@ -1,4 +1,5 @@
 """Every open interpretive choice of the paper, in one place, for the drafters."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,17 +14,21 @@ def interpretations(book: Rulebook, as_of: dt.date) -> list[dict]:
         if not param.interpretive:
             continue
         current = param.at(as_of)
-        out.append({
-            "id": param.id,
-            "title": param.title,
-            "question": param.question,
-            "value": current.value if current else None,
-            "since": current.start.isoformat() if current else None,
-            "status": current.status if current else None,
-            "citations": [_citation(book, cid) for cid in (current.reference if current else ())],
-            "alternatives": list(param.alternatives),
-            "file": f"{_relative(book, param.file)}:{param.line}",
-        })
+        out.append(
+            {
+                "id": param.id,
+                "title": param.title,
+                "question": param.question,
+                "value": current.value if current else None,
+                "since": current.start.isoformat() if current else None,
+                "status": current.status if current else None,
+                "citations": [
+                    _citation(book, cid) for cid in (current.reference if current else ())
+                ],
+                "alternatives": list(param.alternatives),
+                "file": f"{_relative(book, param.file)}:{param.line}",
+            }
+        )
     return out
 
 

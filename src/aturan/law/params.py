@@ -3,6 +3,7 @@
 The OpenFisca convention: a parameter is a list of dated values; the law in force
 on a date is the latest value whose `from` is on or before it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,16 @@ from dataclasses import dataclass, field
 # paper's own proposal), practice (seen in use, in no regulation), assumption (ours, where the texts
 # are silent), data (a figure from a table), reform (a drafter's override); unconfirmed is kept for
 # reforms written before `secondary` existed.
-VALUE_STATUSES = {"confirmed", "secondary", "unconfirmed", "proposal", "practice", "assumption", "data", "reform"}
+VALUE_STATUSES = {
+    "confirmed",
+    "secondary",
+    "unconfirmed",
+    "proposal",
+    "practice",
+    "assumption",
+    "data",
+    "reform",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class Parameter:
 @dataclass(frozen=True)
 class Resolved:
     """A parameter's value on a date, with where it comes from."""
+
     id: str
     value: object
     start: dt.date
@@ -65,7 +76,9 @@ class ParamSet:
         for pid, param in parameters.items():
             value = param.at(date)
             if value is not None:
-                self._resolved[pid] = Resolved(pid, value.value, value.start, value.reference, value.status)
+                self._resolved[pid] = Resolved(
+                    pid, value.value, value.start, value.reference, value.status
+                )
 
     def __getitem__(self, pid: str):
         return self.resolved(pid).value
@@ -78,7 +91,9 @@ class ParamSet:
         try:
             return self._resolved[pid]
         except KeyError:
-            raise KeyError(f"parameter '{pid}' has no value in force on {self.date.isoformat()}") from None
+            raise KeyError(
+                f"parameter '{pid}' has no value in force on {self.date.isoformat()}"
+            ) from None
 
     def key(self) -> tuple:
         """Identifies the law in force: two dates with the same key compile to the same ruleset."""

@@ -14,6 +14,7 @@ A reform file (YAML):
     disable_rules: [rule.id, ...]
     rules: [ ...new or replacing rules, same format as rules/ ... ]
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,14 +22,16 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from aturan.law.corpus import Clause
 from aturan.errors import RulebookError
-from aturan.law.params import DatedValue
-from aturan.law.rulebook import Rulebook, parameter_from_yaml, _rule
 from aturan.files import line_of, load_yaml
+from aturan.law.corpus import Clause
+from aturan.law.params import DatedValue
+from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
 
 
-def override_parameters(book: Rulebook, values: dict, start: dt.date = dt.date.min, label: str = "override") -> Rulebook:
+def override_parameters(
+    book: Rulebook, values: dict, start: dt.date = dt.date.min, label: str = "override"
+) -> Rulebook:
     """A copy of the rulebook where each parameter takes `value` from `start`, keeping its references."""
     changed = copy.copy(book)
     changed.parameters = dict(book.parameters)
@@ -38,7 +41,8 @@ def override_parameters(book: Rulebook, values: dict, start: dt.date = dt.date.m
         param = copy.copy(book.parameters[pid])
         base = param.values[-1]
         param.values = [v for v in param.values if v.start < start] + [
-            DatedValue(start, patched(base.value, value), base.reference, "reform", label)]
+            DatedValue(start, patched(base.value, value), base.reference, "reform", label)
+        ]
         changed.parameters[pid] = param
     changed.version = f"{book.version}+{label}"
     return changed
@@ -71,8 +75,16 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
     changed.rules = list(book.rules)
     problems: list = []
     for raw in data.get("new_clauses") or []:
-        changed.corpus.clauses[raw["id"]] = Clause(raw["id"], raw["citation"], str(raw.get("text", "")), str(raw.get("read_at", "draf")),
-                                                   str(raw.get("status", "unconfirmed")), "reform", str(path), line_of(raw) or 0)
+        changed.corpus.clauses[raw["id"]] = Clause(
+            raw["id"],
+            raw["citation"],
+            str(raw.get("text", "")),
+            str(raw.get("read_at", "draf")),
+            str(raw.get("status", "unconfirmed")),
+            "reform",
+            str(path),
+            line_of(raw) or 0,
+        )
     for raw in data.get("parameters") or []:
         _override_parameter(changed, path, raw, problems)
     for rule_id in data.get("disable_rules") or []:
@@ -90,8 +102,15 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
     return changed
 
 
-REFORM_KEYS = {"name": str, "description": str, "note": str,
-               "new_clauses": list, "parameters": list, "disable_rules": list, "rules": list}
+REFORM_KEYS = {
+    "name": str,
+    "description": str,
+    "note": str,
+    "new_clauses": list,
+    "parameters": list,
+    "disable_rules": list,
+    "rules": list,
+}
 
 
 def _check_shape(data: dict, path: Path) -> None:
@@ -99,35 +118,63 @@ def _check_shape(data: dict, path: Path) -> None:
     for key, value in data.items():
         kind = REFORM_KEYS.get(key)
         if kind is None:
-            raise RulebookError(f"isian reformasi tidak dikenal: {key!r}; yang dikenal: {', '.join(REFORM_KEYS)}",
-                                file=str(path), field=str(key), line=line_of(data, key))
+            raise RulebookError(
+                f"isian reformasi tidak dikenal: {key!r}; yang dikenal: {', '.join(REFORM_KEYS)}",
+                file=str(path),
+                field=str(key),
+                line=line_of(data, key),
+            )
         if value is not None and not isinstance(value, kind):
-            raise RulebookError(f"isian '{key}' harus berupa {'daftar' if kind is list else 'teks'}",
-                                file=str(path), field=str(key), line=line_of(data, key))
-    for section, needed in (("new_clauses", ("id", "citation")), ("parameters", ("id",)), ("rules", ("id",))):
+            raise RulebookError(
+                f"isian '{key}' harus berupa {'daftar' if kind is list else 'teks'}",
+                file=str(path),
+                field=str(key),
+                line=line_of(data, key),
+            )
+    for section, needed in (
+        ("new_clauses", ("id", "citation")),
+        ("parameters", ("id",)),
+        ("rules", ("id",)),
+    ):
         for index, raw in enumerate(data.get(section) or []):
             if not isinstance(raw, dict) or any(not isinstance(raw.get(k), str) for k in needed):
-                raise RulebookError(f"setiap entri '{section}' harus berupa mapping dengan isian teks "
-                                    f"{', '.join(needed)}", file=str(path), field=f"{section}[{index}]",
-                                    line=line_of(raw) or line_of(data, section))
+                raise RulebookError(
+                    f"setiap entri '{section}' harus berupa mapping dengan isian teks "
+                    f"{', '.join(needed)}",
+                    file=str(path),
+                    field=f"{section}[{index}]",
+                    line=line_of(raw) or line_of(data, section),
+                )
     for index, rule_id in enumerate(data.get("disable_rules") or []):
         if not isinstance(rule_id, str):
-            raise RulebookError("setiap entri 'disable_rules' harus berupa id aturan (teks)", file=str(path),
-                                field=f"disable_rules[{index}]", line=line_of(data, "disable_rules"))
+            raise RulebookError(
+                "setiap entri 'disable_rules' harus berupa id aturan (teks)",
+                file=str(path),
+                field=f"disable_rules[{index}]",
+                line=line_of(data, "disable_rules"),
+            )
 
 
 def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None:
     pid = raw.get("id") if isinstance(raw, dict) else None
     if pid not in book.parameters:
         raise RulebookError(f"parameter '{pid}' tidak dikenal", file=str(path), line=line_of(raw))
-    shaped = {"id": pid, "title": book.parameters[pid].title,
-              "values": [{k: raw[k] for k in ("from", "value", "reference", "note") if k in raw} | {"status": "reform"}]}
+    shaped = {
+        "id": pid,
+        "title": book.parameters[pid].title,
+        "values": [
+            {k: raw[k] for k in ("from", "value", "reference", "note") if k in raw}
+            | {"status": "reform"}
+        ],
+    }
     new = parameter_from_yaml(path, shaped, problems)
     if new and new.values:
         param = copy.copy(book.parameters[pid])
         start = new.values[0].start
         current = param.at(start) or param.values[-1]
-        new.values = [dataclasses.replace(v, value=patched(current.value, v.value)) for v in new.values]
+        new.values = [
+            dataclasses.replace(v, value=patched(current.value, v.value)) for v in new.values
+        ]
         param.values = [v for v in param.values if v.start < start] + new.values
         book.parameters[pid] = param
 
@@ -135,7 +182,11 @@ def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None
 def _disable(book: Rulebook, path: Path, data, rule_id: str) -> None:
     rule = book.rule(rule_id)
     if rule is None:
-        raise RulebookError(f"aturan '{rule_id}' yang hendak dinonaktifkan tidak ada", file=str(path), line=line_of(data, "disable_rules"))
+        raise RulebookError(
+            f"aturan '{rule_id}' yang hendak dinonaktifkan tidak ada",
+            file=str(path),
+            line=line_of(data, "disable_rules"),
+        )
     disabled = copy.copy(rule)
     disabled.enabled = False
     book.rules = [disabled if r.id == rule_id else r for r in book.rules]
@@ -147,9 +198,20 @@ def _unresolved(book: Rulebook, path: Path, data) -> list:
         for value in param.values:
             for cid in value.reference:
                 if book.corpus.clause(cid) is None:
-                    problems.append(RulebookError(f"parameter '{param.id}' merujuk klausul '{cid}' yang tidak ada", file=str(path)))
+                    problems.append(
+                        RulebookError(
+                            f"parameter '{param.id}' merujuk klausul '{cid}' yang tidak ada",
+                            file=str(path),
+                        )
+                    )
     for rule in book.rules:
         for cid in rule.cites:
             if book.corpus.clause(cid) is None:
-                problems.append(RulebookError(f"aturan '{rule.id}' mengutip klausul '{cid}' yang tidak ada", file=str(path), line=rule.line))
+                problems.append(
+                    RulebookError(
+                        f"aturan '{rule.id}' mengutip klausul '{cid}' yang tidak ada",
+                        file=str(path),
+                        line=rule.line,
+                    )
+                )
     return problems

@@ -6,6 +6,7 @@
 - a *parameter* is a dated value with its reference.
 Every rule and formula cites at least one clause of `regulations/`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aturan.law.corpus import Corpus, load_corpus
 from aturan.errors import RulebookError
-from aturan.law.params import VALUE_STATUSES, DatedValue, Parameter
 from aturan.files import line_of, load_yaml
+from aturan.law.corpus import Corpus, load_corpus
+from aturan.law.params import VALUE_STATUSES, DatedValue, Parameter
 
 FACT_KINDS = ("participant", "competency", "subject")
 # A history is judged step by step: the "design" phase on the date the design is set, the
@@ -43,7 +44,11 @@ class Rule:
     phase: str = "design"
 
     def in_force(self, date: dt.date) -> bool:
-        return self.enabled and (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+        return (
+            self.enabled
+            and (self.start is None or self.start <= date)
+            and (self.end is None or date < self.end)
+        )
 
 
 @dataclass
@@ -56,7 +61,7 @@ class Formula:
     file: str
     line: int
     title_en: str = ""
-    phase: str = "design"        # design | lifecycle | both
+    phase: str = "design"  # design | lifecycle | both
 
 
 @dataclass
@@ -68,7 +73,7 @@ class Rulebook:
     parameters: dict[str, Parameter]
     problems: list[RulebookError] = field(default_factory=list)
     version: str = ""
-    annexes: dict = field(default_factory=dict)   # regulations/lampiran/*.yaml by file stem
+    annexes: dict = field(default_factory=dict)  # regulations/lampiran/*.yaml by file stem
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -91,7 +96,9 @@ def load_rulebook(root: Path) -> Rulebook:
             book.problems.append(exc)
             continue
         if not isinstance(data, dict):
-            book.problems.append(RulebookError("berkas aturan harus berupa mapping YAML", file=str(path)))
+            book.problems.append(
+                RulebookError("berkas aturan harus berupa mapping YAML", file=str(path))
+            )
             continue
         phase = str(data.get("phase", "design"))
         for raw in data.get("rules") or []:
@@ -109,24 +116,39 @@ def _add(book: Rulebook, item) -> None:
         return
     if isinstance(item, Parameter):
         if item.id in book.parameters:
-            book.problems.append(RulebookError(f"id parameter '{item.id}' ganda", file=item.file, line=item.line))
+            book.problems.append(
+                RulebookError(f"id parameter '{item.id}' ganda", file=item.file, line=item.line)
+            )
         book.parameters[item.id] = item
         return
     existing = book.rules + book.formulas
     clash = next((x for x in existing if x.id == item.id), None)
     if clash:
-        book.problems.append(RulebookError(f"id '{item.id}' ganda (juga di {clash.file}:{clash.line})", file=item.file, line=item.line))
+        book.problems.append(
+            RulebookError(
+                f"id '{item.id}' ganda (juga di {clash.file}:{clash.line})",
+                file=item.file,
+                line=item.line,
+            )
+        )
     (book.rules if isinstance(item, Rule) else book.formulas).append(item)
 
 
 def _require(path, raw, keys, problems, what) -> bool:
     if not isinstance(raw, dict):
-        problems.append(RulebookError(f"{what} harus berupa mapping", file=str(path), line=line_of(raw)))
+        problems.append(
+            RulebookError(f"{what} harus berupa mapping", file=str(path), line=line_of(raw))
+        )
         return False
     missing = [k for k in keys if k not in raw]
     if missing:
-        problems.append(RulebookError(f"{what} '{raw.get('id', '?')}' tanpa isian wajib: {', '.join(missing)}",
-                                      file=str(path), line=line_of(raw)))
+        problems.append(
+            RulebookError(
+                f"{what} '{raw.get('id', '?')}' tanpa isian wajib: {', '.join(missing)}",
+                file=str(path),
+                line=line_of(raw),
+            )
+        )
         return False
     return True
 
@@ -136,8 +158,13 @@ def _cites(path, raw, problems) -> list[str]:
     if isinstance(cites, str):
         cites = [cites]
     if not cites:
-        problems.append(RulebookError(f"'{raw.get('id')}' tidak mengutip klausul apa pun (cites kosong)",
-                                      file=str(path), line=line_of(raw, "cites")))
+        problems.append(
+            RulebookError(
+                f"'{raw.get('id')}' tidak mengutip klausul apa pun (cites kosong)",
+                file=str(path),
+                line=line_of(raw, "cites"),
+            )
+        )
         return []
     return [str(c) for c in cites]
 
@@ -148,29 +175,62 @@ def _rule(path: Path, raw, problems, phase: str = "design") -> Rule | None:
     _check_when(path, raw, problems)
     phase = str(raw.get("phase", phase))
     if phase not in PHASES:
-        problems.append(RulebookError(f"fase '{phase}' tidak dikenal; harus salah satu dari {list(PHASES)}",
-                                      file=str(path), line=line_of(raw)))
-    return Rule(str(raw["id"]), str(raw["title"]), _cites(path, raw, problems), raw["when"], raw["then"],
-                int(raw.get("priority", 0)), str(path), line_of(raw) or 0, str(raw.get("title_en", "")),
-                raw.get("from"), raw.get("until"), phase=phase)
+        problems.append(
+            RulebookError(
+                f"fase '{phase}' tidak dikenal; harus salah satu dari {list(PHASES)}",
+                file=str(path),
+                line=line_of(raw),
+            )
+        )
+    return Rule(
+        str(raw["id"]),
+        str(raw["title"]),
+        _cites(path, raw, problems),
+        raw["when"],
+        raw["then"],
+        int(raw.get("priority", 0)),
+        str(path),
+        line_of(raw) or 0,
+        str(raw.get("title_en", "")),
+        raw.get("from"),
+        raw.get("until"),
+        phase=phase,
+    )
 
 
 def _check_when(path, raw, problems) -> None:
     when = raw["when"]
     if not isinstance(when, dict):
-        problems.append(RulebookError(f"'when' aturan '{raw['id']}' harus mapping", file=str(path), line=line_of(raw, "when")))
+        problems.append(
+            RulebookError(
+                f"'when' aturan '{raw['id']}' harus mapping",
+                file=str(path),
+                line=line_of(raw, "when"),
+            )
+        )
         return
     for kind, conditions in when.items():
         if kind == "params":
             continue
         if kind not in FACT_KINDS:
-            problems.append(RulebookError(f"jenis fakta '{kind}' tidak dikenal; harus salah satu dari {list(FACT_KINDS)} atau 'params'",
-                                          file=str(path), line=line_of(when, kind)))
+            problems.append(
+                RulebookError(
+                    f"jenis fakta '{kind}' tidak dikenal; harus salah satu dari {list(FACT_KINDS)} atau 'params'",
+                    file=str(path),
+                    line=line_of(when, kind),
+                )
+            )
             continue
         for name, test in (conditions or {}).items():
             if isinstance(test, dict) and not set(test) <= OPERATORS | {"param", "fact"}:
-                problems.append(RulebookError(f"operator {sorted(set(test) - OPERATORS)} tidak dikenal pada '{name}'; "
-                                              f"yang dikenal: {sorted(OPERATORS)}", file=str(path), line=line_of(conditions, name)))
+                problems.append(
+                    RulebookError(
+                        f"operator {sorted(set(test) - OPERATORS)} tidak dikenal pada '{name}'; "
+                        f"yang dikenal: {sorted(OPERATORS)}",
+                        file=str(path),
+                        line=line_of(conditions, name),
+                    )
+                )
 
 
 def _formula(path: Path, raw, problems) -> Formula | None:
@@ -178,9 +238,22 @@ def _formula(path: Path, raw, problems) -> Formula | None:
         return None
     phase = str(raw.get("phase", "design"))
     if phase not in (*PHASES, "both"):
-        problems.append(RulebookError(f"fase formula '{phase}' tidak dikenal", file=str(path), line=line_of(raw)))
-    return Formula(str(raw["id"]), str(raw["title"]), _cites(path, raw, problems), list(raw["gives"]),
-                   list(raw.get("params") or []), str(path), line_of(raw) or 0, str(raw.get("title_en", "")), phase)
+        problems.append(
+            RulebookError(
+                f"fase formula '{phase}' tidak dikenal", file=str(path), line=line_of(raw)
+            )
+        )
+    return Formula(
+        str(raw["id"]),
+        str(raw["title"]),
+        _cites(path, raw, problems),
+        list(raw["gives"]),
+        list(raw.get("params") or []),
+        str(path),
+        line_of(raw) or 0,
+        str(raw.get("title_en", "")),
+        phase,
+    )
 
 
 def parameter_from_yaml(path: Path, raw, problems) -> Parameter | None:
@@ -191,30 +264,56 @@ def parameter_from_yaml(path: Path, raw, problems) -> Parameter | None:
         value = _dated_value(path, raw["id"], item, problems)
         if value:
             values.append(value)
-    return Parameter(str(raw["id"]), str(raw["title"]), values, str(path), line_of(raw) or 0,
-                     bool(raw.get("interpretive", False)), str(raw.get("question", "")),
-                     list(raw.get("alternatives") or []), str(raw.get("title_en", "")))
+    return Parameter(
+        str(raw["id"]),
+        str(raw["title"]),
+        values,
+        str(path),
+        line_of(raw) or 0,
+        bool(raw.get("interpretive", False)),
+        str(raw.get("question", "")),
+        list(raw.get("alternatives") or []),
+        str(raw.get("title_en", "")),
+    )
 
 
 def _dated_value(path, pid, item, problems) -> DatedValue | None:
     where = dict(file=str(path), line=line_of(item))
     if not isinstance(item, dict) or "from" not in item or "value" not in item:
-        problems.append(RulebookError(f"nilai parameter '{pid}' harus punya 'from' dan 'value'", **where))
+        problems.append(
+            RulebookError(f"nilai parameter '{pid}' harus punya 'from' dan 'value'", **where)
+        )
         return None
     if not isinstance(item["from"], dt.date):
-        problems.append(RulebookError(f"'from' parameter '{pid}' harus tanggal ISO (YYYY-MM-DD)", **where))
+        problems.append(
+            RulebookError(f"'from' parameter '{pid}' harus tanggal ISO (YYYY-MM-DD)", **where)
+        )
         return None
     reference = item.get("reference")
     if isinstance(reference, str):
         reference = [reference]
     if not reference:
-        problems.append(RulebookError(f"nilai parameter '{pid}' sejak {item['from']} tidak punya 'reference'", **where))
+        problems.append(
+            RulebookError(
+                f"nilai parameter '{pid}' sejak {item['from']} tidak punya 'reference'", **where
+            )
+        )
         reference = []
     status = str(item.get("status", "confirmed"))
     if status not in VALUE_STATUSES:
-        problems.append(RulebookError(f"status nilai '{status}' tidak dikenal; harus {sorted(VALUE_STATUSES)}", **where))
-    return DatedValue(item["from"], item["value"], tuple(str(r) for r in reference), status,
-                      str(item.get("note", "")), str(item.get("date_note", "")))
+        problems.append(
+            RulebookError(
+                f"status nilai '{status}' tidak dikenal; harus {sorted(VALUE_STATUSES)}", **where
+            )
+        )
+    return DatedValue(
+        item["from"],
+        item["value"],
+        tuple(str(r) for r in reference),
+        status,
+        str(item.get("note", "")),
+        str(item.get("date_note", "")),
+    )
 
 
 def rules_version(root: Path) -> str:
@@ -223,6 +322,6 @@ def rules_version(root: Path) -> str:
     for folder in ("rules", "regulations"):
         for path in sorted((Path(root) / folder).rglob("*.yaml")):
             digest.update(str(path.relative_to(root)).encode())
-            if path.is_file():                  # a folder named *.yaml is reported by the loader
+            if path.is_file():  # a folder named *.yaml is reported by the loader
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
