@@ -1,6 +1,9 @@
 # Two commands for a newcomer on a fresh Debian machine with Python 3.11:
 #   make demo   sets everything up and runs aturan on the bundled samples
-#   make test   sets everything up and runs all tests
+#   make test   sets everything up and runs all tests (lint included)
+# and for developers:
+#   make lint       ruff (lint and format check), yamllint, mypy --strict on law/ and decide/
+#   make test-fast  lint and every test that needs no LibreOffice
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup setup-pdf check golden bench clean
+.PHONY: demo test test-fast lint setup setup-pdf check golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +36,23 @@ demo: setup setup-pdf
 	  --out out/dokumen --registry out/registry.sqlite --pdf
 	$(BIN)/aturan registry audit --registry out/registry.sqlite
 
-test: setup setup-pdf
+PY_SOURCES := src tests bench templates samples
+
+lint: setup
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
+	$(BIN)/yamllint rules regulations golden
+	$(BIN)/mypy --strict src/aturan/law src/aturan/decide
+
+test: setup setup-pdf lint
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
 	$(BIN)/python -m pytest -q
+
+test-fast: setup lint
+	$(BIN)/aturan rules check
+	$(BIN)/aturan test golden/
+	$(BIN)/python -m pytest -q -m "not libreoffice"
 
 bench: setup setup-pdf
 	$(BIN)/python bench/bench_decide.py

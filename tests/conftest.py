@@ -37,3 +37,13 @@ def project_copy(tmp_path):
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
+
+
+# Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
+LIBREOFFICE_TESTS = {"test_names_at_the_limits_keep_every_certificate_on_one_page"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name == "test_documents.py" or item.originalname in LIBREOFFICE_TESTS:
+            item.add_marker(pytest.mark.libreoffice)
