@@ -2,108 +2,49 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
 
 from aturan.cases import (
-    DATE_MAX,
-    DATE_MIN,
-    case_from_data,
     clean,
-    in_range,
     load_case,
     name_too_long,
-    read_cohort,
     row_error,
+)
+from aturan.cli_options import (
+    AS_OF,
+    ASSESSMENT,
+    CONFIG,
+    MODEL,
+    REFORM,
+    REGISTRY,
+    WORKERS,
+    clean_lines,
+    decider,
+    load_participants,
+    open_registry,
+    parse_date,
+    progress_bar,
+    project_root,
+    report_failures,
+    rulebook,
+    short,
+    user_errors,
 )
 from aturan.decide import Decider, assign_coaching_groups
 from aturan.decide import explain as explain_text
-from aturan.documents import Issuer, Registry, Settings, check_number_format, now_iso
+from aturan.documents import Issuer, now_iso
 from aturan.documents import verify as verify_file
 from aturan.drafting import check_rulebook, check_templates, golden_files, run_golden
 from aturan.errors import AturanError, InputError
-from aturan.files import atomic_open, ensure_folder, load_data, write_text
+from aturan.files import ensure_folder, write_text
+from aturan.lab import COST_BASIS, run_batch, run_compare, run_diff
 from aturan.law import apply_reform, load_rulebook
 from aturan.law import interpretations as list_interpretations
-
-
-def project_root() -> Path:
-    """ATURAN_ROOT, else the nearest folder upwards holding rules/ and regulations/, else the source checkout."""
-    if os.environ.get("ATURAN_ROOT"):
-        return Path(os.environ["ATURAN_ROOT"])
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "rules").is_dir() and (folder / "regulations").is_dir():
-            return folder
-    return Path(__file__).resolve().parents[2]
-
-
-def user_errors(func):
-    """Errors a user can cause become one message and exit status 2, never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except AturanError as exc:
-            click.echo(f"galat: {clean_lines(str(exc))}", err=True)
-            sys.exit(2)
-
-    return wrapper
-
-
-def parse_date(ctx, param, value):
-    if value is None:
-        return dt.date.today()
-    try:
-        date = dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' bukan tanggal ISO (YYYY-MM-DD)") from None
-    if not in_range(date):
-        raise click.BadParameter(
-            f"'{value}' di luar rentang tanggal yang masuk akal "
-            f"({DATE_MIN.isoformat()} s.d. {DATE_MAX.isoformat()})"
-        )
-    return date
-
-
-AS_OF = click.option(
-    "--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini."
-)
-MODEL = click.option(
-    "--model",
-    type=click.Choice(["flexible", "cluster", "a-la-carte", "generic"]),
-    help="Model integrasi (Alternatif I-IV); bawaan: parameter integration.model.",
-)
-ASSESSMENT = click.option(
-    "--assessment",
-    type=click.Choice(["integrated", "separate"]),
-    help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.",
-)
-
-
-REFORM = click.option(
-    "--reform",
-    "reform_path",
-    type=click.Path(path_type=Path),
-    help="Berkas reformasi (YAML) yang diterapkan pada aturan sebelum memutuskan.",
-)
-
-
-def rulebook(reform_path: Path | None = None):
-    book = load_rulebook(project_root())
-    return apply_reform(book, reform_path) if reform_path else book
-
-
-def decider(
-    model: str | None = None, assessment: str | None = None, reform_path: Path | None = None
-) -> Decider:
-    return Decider(rulebook(reform_path), model=model, assessment=assessment)
+from aturan.vocabulary import MODELS
 
 
 @click.group()
@@ -206,59 +147,13 @@ def interpretations(as_of, fmt):
         click.echo(f"{number}. {item['id']}: {item['title']}")
         click.echo(f"   Pertanyaan: {item['question']}")
         click.echo(
-            f"   Nilai per {as_of.isoformat()}: {_short(item['value'])} (sejak {item['since']}, {item['status']})"
+            f"   Nilai per {as_of.isoformat()}: {short(item['value'])} (sejak {item['since']}, {item['status']})"
         )
         click.echo(f"   Dasar: {'; '.join(item['citations'])}")
         for alternative in item["alternatives"]:
             click.echo(f"   - alternatif: {alternative}")
         click.echo(f"   Berkas: {item['file']}")
         click.echo("")
-
-
-def _short(value, limit: int = 160) -> str:
-    text = (
-        json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
-    )
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
-REGISTRY = click.option(
-    "--registry",
-    "registry_path",
-    type=click.Path(path_type=Path),
-    default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
-    show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY",
-    help="Berkas SQLite registri dokumen.",
-)
-CONFIG = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Konfigurasi institusi (bawaan: config/institution.yaml).",
-)
-
-
-def open_registry(
-    path: Path, config_path: Path | None = None, create: bool = False
-) -> tuple[Registry, Settings]:
-    """The registry and the institution's settings. Only `issue` creates a registry; the numbering
-    format is checked before the registry is opened, so a bad format never takes a number."""
-    config = config_path or project_root() / "config" / "institution.yaml"
-    settings = Settings.load(config)
-    check_number_format(settings.number_format, file=str(config))
-    return Registry(path, settings.number_format, settings.codes, create=create), settings
-
-
-def load_participants(path: Path) -> tuple[list, list]:
-    """A single case file, or a cohort (CSV, XLSX, YAML/JSON list): ((row, case) pairs, bad rows).
-    For a single case the row is None."""
-    if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        data = load_data(path, InputError, allow_aliases=False)
-        if isinstance(data, dict) and "nip" in data:
-            return [(None, case_from_data(data, str(path)))], []
-    rows = list(read_cohort(path))
-    return [(r.row, r.case) for r in rows if r.ok], [r.error for r in rows if not r.ok]
 
 
 @main.command()
@@ -442,28 +337,6 @@ def verify(file, registry_path, config_path):
     sys.exit(0 if verdict.status == "sah" else 1)
 
 
-def _progress(label: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
-    )
-
-
-def _report_failures(failures) -> None:
-    for row, message in failures:
-        click.echo(f"galat: {clean(message)}", err=True)
-
-
-WORKERS = click.option(
-    "--workers",
-    type=click.IntRange(1),
-    default=lambda: os.cpu_count() or 1,
-    show_default="jumlah inti",
-    help="Proses pekerja paralel.",
-)
-
-
 @main.command()
 @click.argument("cohort", type=click.Path(path_type=Path))
 @click.option(
@@ -477,71 +350,32 @@ WORKERS = click.option(
 @user_errors
 def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from aturan.lab import decisions_parallel, write_batch
-
-    book = rulebook(reform_path)
-    params = Decider(book, model=model, assessment=assessment).law_on(as_of)[1]
-    rows, failures = read_cohort(cohort), []
-    ensure_folder(out_dir)
-    with (
-        _progress("Memutuskan") as progress,
-        atomic_open(out_dir / "keputusan.jsonl", "w", encoding="utf-8") as jsonl,
-        atomic_open(out_dir / "keputusan.csv", "w", encoding="utf-8", newline="") as table,
-    ):
+    with progress_bar("Memutuskan") as progress:
         task = progress.add_task("", total=None)
-        decisions = decisions_parallel(
-            rows,
-            book,
+        outcome = run_batch(
+            cohort,
+            out_dir,
+            rulebook(reform_path),
             model,
             assessment,
             as_of,
             workers,
-            failures,
-            on_chunk=lambda n: progress.advance(task, n),
+            lambda n: progress.advance(task, n),
         )
-        result = write_batch(decisions, jsonl, table, params.get("cost.unit_per_participant") or {})
-    _write_groups(
-        out_dir / "kelompok-coaching.csv",
-        result.coaching_members,
-        int(params["coaching.group_size_max"]),
-        str(params["coaching.same_gap_definition"]),
-    )
-    _report_failures(failures)
-    tally = result.tally
-    summary = Table("Ringkasan", "Jumlah")
-    for label, value in [
-        ("Diputuskan", tally.decided),
-        ("Baris ditolak", len(failures)),
-        ("Termasuk sasaran", tally.in_scope),
-        ("Perlu asesmen awal", tally.initial_assessment),
-        ("Desain ditetapkan", tally.with_design),
-        ("JP dibebaskan", tally.jp_waived),
-        *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
-        *[(f"Dokumen: {k}", v) for k, v in sorted(tally.documents.items())],
-    ]:
-        summary.add_row(label, str(value))
-    Console().print(summary)
-    click.echo(
-        f"Keluaran: {out_dir / 'keputusan.jsonl'}, {out_dir / 'keputusan.csv'}, {out_dir / 'kelompok-coaching.csv'}"
-    )
-    sys.exit(1 if failures else 0)
+    report_failures(outcome.failures)
+    _print_table(("Ringkasan", "Jumlah"), outcome.rows)
+    click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
+    sys.exit(1 if outcome.failures else 0)
 
 
-def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> None:
-    """The cohort-level rule (cohort_rules.coaching_groups) written as one line per member."""
-    import csv
+def _print_table(header, rows, title=None, width=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
 
-    from aturan.decide import coaching_groups
-    from aturan.lab import safe_row
-
-    with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["kelompok", "tanda_kesenjangan", "nip"])
-        for group, (signature, nips) in coaching_groups(members, size_max, definition).items():
-            writer.writerows(safe_row([group, signature, nip]) for nip in nips)
+    table = Table(*header, title=title)
+    for row in rows:
+        table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
+    Console(width=width).print(table)
 
 
 @main.command()
@@ -560,51 +394,24 @@ def _write_groups(path: Path, members: dict, size_max: int, definition: str) -> 
 @user_errors
 def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG."""
-    import csv
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from aturan.files import atomic_path
-    from aturan.lab import (
-        COST_BASIS,
-        MODELS,
-        compare_chart,
-        compare_parallel,
-        compare_table,
-        safe_row,
-    )
-
-    book = rulebook(reform_path)
-    with _progress("Membandingkan") as progress:
+    with progress_bar("Membandingkan") as progress:
         task = progress.add_task("", total=None)
-        tallies, failures = compare_parallel(
-            read_cohort(cohort),
-            book,
-            MODELS,
+        outcome = run_compare(
+            cohort,
+            out_dir,
+            rulebook(reform_path),
             assessment,
             as_of,
             workers,
-            on_chunk=lambda n: progress.advance(task, n),
+            lambda n: progress.advance(task, n),
         )
-    law = Decider(book).law_on(as_of)[1]
-    size, definition = int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"])
-    rows = compare_table(tallies, size, definition)
-    ensure_folder(out_dir)
-    with atomic_open(out_dir / "perbandingan.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ukuran", *MODELS])
-        writer.writerows(safe_row(row) for row in rows)
-    with atomic_path(out_dir / "perbandingan.png") as tmp:
-        compare_chart(tallies, tmp, size, definition)
-    table = Table("Ukuran", *MODELS, title=f"Perbandingan model per {as_of.isoformat()}")
-    for row in rows:
-        table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
-    Console(width=140).print(table)
+    _print_table(
+        ("Ukuran", *MODELS), outcome.rows, f"Perbandingan model per {as_of.isoformat()}", 140
+    )
     click.echo(COST_BASIS)
-    _report_failures(failures)
-    click.echo(f"Keluaran: {out_dir / 'perbandingan.csv'}, {out_dir / 'perbandingan.png'}")
-    sys.exit(1 if failures else 0)
+    report_failures(outcome.failures)
+    click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
+    sys.exit(1 if outcome.failures else 0)
 
 
 @main.command()
@@ -629,54 +436,24 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
 @user_errors
 def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
     """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
-    from collections import Counter
-
-    from aturan.lab import diff_parallel
-
     book = load_rulebook(project_root())
-    reformed = apply_reform(book, reform_path)
-    fields, rules, failures, changed = Counter(), Counter(), [], 0
-    from contextlib import nullcontext
-
-    with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
-        for item in diff_parallel(
-            read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures
-        ):
-            changed += 1
-            fields.update(item.fields.keys())
-            rules.update(item.rules_only_baseline + item.rules_only_reform)
-            click.echo(clean_lines(_change_text(item)))
-            if sink:
-                sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
+    outcome = run_diff(
+        cohort,
+        book,
+        apply_reform(book, reform_path),
+        model,
+        assessment,
+        as_of,
+        workers,
+        out_file,
+        lambda text: click.echo(clean_lines(text)),
+    )
+    (_, changed), *counts = outcome.rows
     click.echo(f"\n{changed} peserta berubah.")
-    for name, count in fields.most_common():
-        click.echo(f"  isian {name}: {count}")
-    for rule_id, count in rules.most_common():
-        click.echo(f"  aturan {rule_id}: {count}")
-    _report_failures(failures)
-    sys.exit(1 if failures else 0)
-
-
-def clean_lines(text: str) -> str:
-    return "\n".join(clean(line) for line in text.split("\n"))
-
-
-def _change_text(item) -> str:
-    lines = [
-        f"{item.nip} {item.name}: "
-        + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items())
-    ]
-    if item.rules_only_baseline or item.rules_only_reform:
-        lines.append(
-            f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
-            f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}"
-        )
-    for pid, values in item.params.items():
-        lines.append(
-            f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
-            f"{values['reform'][0]} ({'; '.join(values['reform'][1])})"
-        )
-    return "\n".join(lines)
+    for label, count in counts:
+        click.echo(f"  {label}: {count}")
+    report_failures(outcome.failures)
+    sys.exit(1 if outcome.failures else 0)
 
 
 @main.command("trace-matrix")

@@ -61,3 +61,8 @@ DOCUMENT_TYPES = (
     "sertifikat_keikutsertaan",
     "undangan_uji",
 )
+
+# The paper's four models (Alternatif I-IV) and the two options of the post-training assessment;
+# rules select them with `params: {integration.model: ...}`, documents name them in render.py.
+MODELS = ("flexible", "cluster", "a-la-carte", "generic")
+ASSESSMENT_OPTIONS = ("integrated", "separate")

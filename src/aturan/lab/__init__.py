@@ -1,8 +1,8 @@
 """The policy lab: batch, compare and diff over cohorts in parallel; synthetic cohorts."""
 
+from aturan.lab.reports import Outcome, change_text, run_batch, run_compare, run_diff
 from aturan.lab.runs import (
     COST_BASIS,
-    MODELS,
     compare_chart,
     compare_parallel,
     compare_table,
@@ -20,8 +20,14 @@ from aturan.lab.sample import (
     generate,
     write_cohort,
 )
+from aturan.vocabulary import MODELS
 
 __all__ = [
+    "Outcome",
+    "change_text",
+    "run_batch",
+    "run_compare",
+    "run_diff",
     "COST_BASIS",
     "MODELS",
     "compare_chart",

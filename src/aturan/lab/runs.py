@@ -17,7 +17,6 @@ from aturan.cases import CohortRow, row_error
 from aturan.decide import Decider
 from aturan.errors import AturanError, InputError
 
-MODELS = ("flexible", "cluster", "a-la-carte", "generic")
 ROW_FIELDS = [
     "nip",
     "name",

@@ -1,0 +1,166 @@
+"""What the commands share: locating the project, options, turning user errors into one message
+and exit status 2, and opening the rulebook, the decider and the registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
+from aturan.decide import Decider
+from aturan.documents import Registry, Settings, check_number_format
+from aturan.errors import AturanError, InputError
+from aturan.files import load_data
+from aturan.law import apply_reform, load_rulebook
+from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
+
+
+def project_root() -> Path:
+    """ATURAN_ROOT, else the nearest folder upwards holding rules/ and regulations/, else the source checkout."""
+    if os.environ.get("ATURAN_ROOT"):
+        return Path(os.environ["ATURAN_ROOT"])
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "rules").is_dir() and (folder / "regulations").is_dir():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+def user_errors(func):
+    """Errors a user can cause become one message and exit status 2, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except AturanError as exc:
+            click.echo(f"galat: {clean_lines(str(exc))}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def parse_date(ctx, param, value):
+    if value is None:
+        return dt.date.today()
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' bukan tanggal ISO (YYYY-MM-DD)") from None
+    if not in_range(date):
+        raise click.BadParameter(
+            f"'{value}' di luar rentang tanggal yang masuk akal "
+            f"({DATE_MIN.isoformat()} s.d. {DATE_MAX.isoformat()})"
+        )
+    return date
+
+
+AS_OF = click.option(
+    "--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini."
+)
+MODEL = click.option(
+    "--model",
+    type=click.Choice(list(MODELS)),
+    help="Model integrasi (Alternatif I-IV); bawaan: parameter integration.model.",
+)
+ASSESSMENT = click.option(
+    "--assessment",
+    type=click.Choice(list(ASSESSMENT_OPTIONS)),
+    help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.",
+)
+
+
+REFORM = click.option(
+    "--reform",
+    "reform_path",
+    type=click.Path(path_type=Path),
+    help="Berkas reformasi (YAML) yang diterapkan pada aturan sebelum memutuskan.",
+)
+
+
+def rulebook(reform_path: Path | None = None):
+    book = load_rulebook(project_root())
+    return apply_reform(book, reform_path) if reform_path else book
+
+
+def decider(
+    model: str | None = None, assessment: str | None = None, reform_path: Path | None = None
+) -> Decider:
+    return Decider(rulebook(reform_path), model=model, assessment=assessment)
+
+
+REGISTRY = click.option(
+    "--registry",
+    "registry_path",
+    type=click.Path(path_type=Path),
+    default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
+    show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY",
+    help="Berkas SQLite registri dokumen.",
+)
+CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Konfigurasi institusi (bawaan: config/institution.yaml).",
+)
+
+
+def open_registry(
+    path: Path, config_path: Path | None = None, create: bool = False
+) -> tuple[Registry, Settings]:
+    """The registry and the institution's settings. Only `issue` creates a registry; the numbering
+    format is checked before the registry is opened, so a bad format never takes a number."""
+    config = config_path or project_root() / "config" / "institution.yaml"
+    settings = Settings.load(config)
+    check_number_format(settings.number_format, file=str(config))
+    return Registry(path, settings.number_format, settings.codes, create=create), settings
+
+
+def load_participants(path: Path) -> tuple[list, list]:
+    """A single case file, or a cohort (CSV, XLSX, YAML/JSON list): ((row, case) pairs, bad rows).
+    For a single case the row is None."""
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        data = load_data(path, InputError, allow_aliases=False)
+        if isinstance(data, dict) and "nip" in data:
+            return [(None, case_from_data(data, str(path)))], []
+    rows = list(read_cohort(path))
+    return [(r.row, r.case) for r in rows if r.ok], [r.error for r in rows if not r.ok]
+
+
+def progress_bar(label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+    )
+
+
+def report_failures(failures) -> None:
+    for row, message in failures:
+        click.echo(f"galat: {clean(message)}", err=True)
+
+
+WORKERS = click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="jumlah inti",
+    help="Proses pekerja paralel.",
+)
+
+
+def clean_lines(text: str) -> str:
+    return "\n".join(clean(line) for line in text.split("\n"))
+
+
+def short(value, limit: int = 160) -> str:
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    )
+    return text if len(text) <= limit else text[:limit] + " ..."
