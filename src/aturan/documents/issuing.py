@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aturan.documents.pdf as pdfs
-from aturan.cases import Case
+from aturan.cases import Case, name_too_long, row_error
+from aturan.decide import assign_coaching_groups
 from aturan.documents.registry import Registry, now_iso
 from aturan.documents.render import (
     CERTIFICATES,
@@ -21,7 +22,7 @@ from aturan.documents.render import (
     render_docx,
     tanggal,
 )
-from aturan.errors import AturanError, IssueDateError
+from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_path, check_zip, ensure_folder
 from aturan.law import Rulebook
 
@@ -242,3 +243,35 @@ def verify(path: Path, registry: Registry) -> Verdict:
         f"Dokumen sah: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
         f"diterbitkan {row['doc_date']}.",
     )
+
+
+def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[list, list[str]]:
+    """Decide every participant to issue for, each on its own: a participant who cannot be decided, or
+    whose name does not fit a document they would get, is reported by row and never stops the others.
+    The cohort rule (coaching groups) is applied to the decisions, as in batch, compare and golden."""
+    decisions, refused = [], []
+    for row, case in cases:
+        try:
+            decision = runner.decide(case, as_of)
+            too_long = name_too_long(case.data["name"], [d["type"] for d in decision["documents"]])
+            if too_long:
+                raise InputError(too_long, file=case.source, field="name", line=case.line(["name"]))
+            decisions.append((case, decision))
+        except InputError as exc:
+            if row is None:
+                raise
+            refused.append(row_error(exc, source, row, case.data))
+    law = runner.params_on(as_of)
+    book = runner.rulebook
+
+    def citation(clause_id: str) -> str:
+        clause = book.corpus.clause(clause_id)
+        return clause.citation if clause else clause_id
+
+    assign_coaching_groups(
+        [d for _, d in decisions],
+        int(law["coaching.group_size_max"]),
+        citation,
+        str(law["coaching.same_gap_definition"]),
+    )
+    return decisions, refused

@@ -164,3 +164,19 @@ def short(value, limit: int = 160) -> str:
         json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
     )
     return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def interpretations_text(items: list[dict], as_of: dt.date) -> str:
+    """`aturan interpretations` as text: question, value in force, basis, alternatives, file."""
+    lines = []
+    for number, item in enumerate(items, 1):
+        lines += [
+            f"{number}. {item['id']}: {item['title']}",
+            f"   Pertanyaan: {item['question']}",
+            f"   Nilai per {as_of.isoformat()}: {short(item['value'])} (sejak {item['since']}, "
+            f"{item['status']})",
+            f"   Dasar: {'; '.join(item['citations'])}",
+        ]
+        lines += [f"   - alternatif: {alternative}" for alternative in item["alternatives"]]
+        lines += [f"   Berkas: {item['file']}", ""]
+    return "\n".join(lines)

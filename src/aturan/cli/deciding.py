@@ -1,0 +1,103 @@
+"""Commands that decide and explain one participant, run the golden cases, list the interpretations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from aturan.cases import (
+    load_case,
+)
+from aturan.cli.app import main
+from aturan.cli.options import (
+    AS_OF,
+    ASSESSMENT,
+    MODEL,
+    REFORM,
+    decider,
+    interpretations_text,
+    project_root,
+    user_errors,
+)
+from aturan.decide import explain as explain_text
+from aturan.drafting import golden_files, run_golden
+from aturan.errors import InputError
+from aturan.law import interpretations as list_interpretations
+from aturan.law import load_rulebook
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path))
+@AS_OF
+@MODEL
+@ASSESSMENT
+@REFORM
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@user_errors
+def decide(case_file, as_of, model, assessment, reform_path, fmt):
+    """Putuskan satu kasus peserta (YAML atau JSON)."""
+    runner = decider(model, assessment, reform_path)
+    decision = runner.decide(load_case(case_file), as_of)
+    if fmt == "json":
+        click.echo(json.dumps(decision, ensure_ascii=False, indent=2))
+    else:
+        click.echo(explain_text(decision, runner.rulebook, "id"))
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path))
+@AS_OF
+@MODEL
+@ASSESSMENT
+@REFORM
+@click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Bahasa penjelasan.")
+@user_errors
+def explain(case_file, as_of, model, assessment, reform_path, lang):
+    """Jelaskan keputusan langkah demi langkah, mengutip pasalnya."""
+    runner = decider(model, assessment, reform_path)
+    click.echo(explain_text(runner.decide(load_case(case_file), as_of), runner.rulebook, lang))
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-v", "--verbose", is_flag=True, help="Tampilkan juga uji yang lulus.")
+@user_errors
+def golden_test(paths, verbose):
+    """Jalankan kasus golden (bawaan: golden/), seperti `openfisca test`."""
+    runner = decider()
+    files = golden_files(list(paths) or [project_root() / "golden"])
+    if not files:
+        raise InputError(
+            "folder ini tidak berisi berkas golden (*.yaml)",
+            file=", ".join(map(str, paths)) or None,
+        )
+    passed = failed = 0
+    for path in files:
+        for result in run_golden(runner, path):
+            if result.passed:
+                passed += 1
+                if verbose:
+                    click.echo(f"LULUS  {result.file}:{result.line} {result.name}")
+            else:
+                failed += 1
+                click.echo(f"GAGAL  {result.file}:{result.line} {result.name}")
+                for failure in result.failures:
+                    click.echo(f"         {failure}")
+    click.echo(f"{passed} lulus, {failed} gagal, dari {len(files)} berkas.")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@user_errors
+def interpretations(as_of, fmt):
+    """Daftar semua pilihan tafsir (parameter interpretatif): pertanyaan, nilai kini, dasar, alternatif."""
+    items = list_interpretations(load_rulebook(project_root()), as_of)
+    if fmt == "json":
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(interpretations_text(items, as_of))

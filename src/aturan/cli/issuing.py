@@ -1,0 +1,188 @@
+"""Commands that issue, register, revoke and verify official documents."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from aturan.cases import (
+    clean,
+)
+from aturan.cli.app import main
+from aturan.cli.options import (
+    AS_OF,
+    ASSESSMENT,
+    CONFIG,
+    MODEL,
+    REFORM,
+    REGISTRY,
+    clean_lines,
+    decider,
+    load_participants,
+    open_registry,
+    parse_date,
+    project_root,
+    user_errors,
+)
+from aturan.documents import Issuer, decide_for_issue, now_iso
+from aturan.documents import verify as verify_file
+from aturan.errors import AturanError
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Folder keluaran dokumen.",
+)
+@click.option("--pdf", is_flag=True, help="Juga buat PDF (LibreOffice) dan bundel cetak.")
+@click.option(
+    "--issue-date", callback=parse_date, help="Tanggal dokumen (YYYY-MM-DD); bawaan: hari ini."
+)
+@AS_OF
+@MODEL
+@ASSESSMENT
+@REFORM
+@REGISTRY
+@CONFIG
+@user_errors
+def issue(
+    source,
+    out_dir,
+    pdf,
+    issue_date,
+    as_of,
+    model,
+    assessment,
+    reform_path,
+    registry_path,
+    config_path,
+):
+    """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
+
+    Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau sejak
+    tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan status 2."""
+    from rich.progress import Progress
+
+    runner = decider(model, assessment, reform_path)
+    cases, bad = load_participants(source)
+    registry, settings = open_registry(registry_path, config_path, create=True)
+    decisions, refused = decide_for_issue(runner, cases, as_of, str(source))
+    bad += refused
+    for error in bad:
+        click.echo(f"galat: {clean(error)}", err=True)
+    issuer = Issuer(
+        runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir
+    )
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Menerbitkan", total=len(decisions))
+        report = issuer.issue(decisions, issue_date, pdf, progress=lambda: progress.advance(task))
+    click.echo(
+        f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar (nomor yang sama), "
+        f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak, "
+        f"{len(report.refused)} dokumen ditolak karena tanggal terbit."
+    )
+    for entry in report.changed:
+        click.echo(
+            f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
+            "cabut dulu bila perlu diterbitkan ulang.",
+            err=True,
+        )
+    for refusal in report.refused:
+        click.echo(f"galat: {clean(str(refusal))}", err=True)
+    if report.bundle:
+        click.echo(f"Bundel cetak: {report.bundle}")
+    sys.exit(2 if report.refused else 1 if bad else 0)
+
+
+@main.group()
+def registry():
+    """Registri dokumen: daftar, rincian, pencabutan, audit rantai log."""
+
+
+@registry.command("list")
+@click.option("--type", "doc_type", help="Hanya jenis dokumen ini.")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_list(doc_type, registry_path, config_path):
+    """Daftar dokumen yang sudah diterbitkan."""
+    from rich.console import Console
+    from rich.table import Table
+
+    store, _ = open_registry(registry_path, config_path)
+    table = Table("Nomor", "Jenis", "NIP", "Nama", "Tanggal", "Status")
+    for row in store.list(
+        doc_type
+    ):  # text from the registry is shown without control or bidi characters
+        table.add_row(
+            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date", "status"))
+        )
+    Console().print(table)
+
+
+@registry.command("show")
+@click.argument("number")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_show(number, registry_path, config_path):
+    """Rincian satu dokumen."""
+    store, _ = open_registry(registry_path, config_path)
+    row = store.get(number)
+    if row is None:
+        raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
+    click.echo(clean_lines(json.dumps(row, ensure_ascii=False, indent=2)))
+
+
+@registry.command("revoke")
+@click.argument("number")
+@click.option("--reason", required=True, help="Alasan pencabutan (dicatat di log audit).")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_revoke(number, reason, registry_path, config_path):
+    """Cabut dokumen, dengan alasan."""
+    store, _ = open_registry(registry_path, config_path)
+    store.revoke(number, reason, now_iso())
+    click.echo(f"Dokumen {clean(number)} dicabut: {clean(reason)}")
+
+
+@registry.command("audit")
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_audit(registry_path, config_path):
+    """Periksa rantai hash log audit dan kesinambungan penomoran."""
+    store, _ = open_registry(registry_path, config_path)
+    problems = store.audit() + store.gaps()
+    for problem in problems:
+        click.echo(f"GALAT: {problem}", err=True)
+    click.echo(
+        "Log audit utuh dan penomoran tanpa celah." if not problems else f"{len(problems)} masalah."
+    )
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@REGISTRY
+@CONFIG
+@user_errors
+def verify(file, registry_path, config_path):
+    """Periksa keaslian dokumen PDF/DOCX terhadap registri."""
+    store, _ = open_registry(registry_path, config_path)
+    verdict = verify_file(file, store)
+    click.echo(
+        clean(
+            f"{verdict.status.upper()}: {verdict.message}"
+            + (f" (nomor {verdict.number})" if verdict.number else "")
+        )
+    )
+    sys.exit(0 if verdict.status == "sah" else 1)

@@ -1,0 +1,190 @@
+"""The policy lab's commands: batch, compare, diff, trace-matrix, sample."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from aturan.cli.app import main
+from aturan.cli.options import (
+    AS_OF,
+    ASSESSMENT,
+    MODEL,
+    REFORM,
+    WORKERS,
+    clean_lines,
+    progress_bar,
+    project_root,
+    report_failures,
+    rulebook,
+    user_errors,
+)
+from aturan.decide import Decider
+from aturan.files import ensure_folder, write_text
+from aturan.lab import COST_BASIS, run_batch, run_compare, run_diff
+from aturan.law import apply_reform, load_rulebook
+from aturan.vocabulary import MODELS
+
+
+@main.command()
+@click.argument("cohort", type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder keluaran."
+)
+@AS_OF
+@MODEL
+@ASSESSMENT
+@REFORM
+@WORKERS
+@user_errors
+def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
+    """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
+    with progress_bar("Memutuskan") as progress:
+        task = progress.add_task("", total=None)
+        outcome = run_batch(
+            cohort,
+            out_dir,
+            rulebook(reform_path),
+            model,
+            assessment,
+            as_of,
+            workers,
+            lambda n: progress.advance(task, n),
+        )
+    report_failures(outcome.failures)
+    _print_table(("Ringkasan", "Jumlah"), outcome.rows)
+    click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
+    sys.exit(1 if outcome.failures else 0)
+
+
+def _print_table(header, rows, title=None, width=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*header, title=title)
+    for row in rows:
+        table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
+    Console(width=width).print(table)
+
+
+@main.command()
+@click.argument("cohort", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out/compare"),
+    show_default=True,
+)
+@AS_OF
+@ASSESSMENT
+@REFORM
+@WORKERS
+@user_errors
+def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
+    """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG."""
+    with progress_bar("Membandingkan") as progress:
+        task = progress.add_task("", total=None)
+        outcome = run_compare(
+            cohort,
+            out_dir,
+            rulebook(reform_path),
+            assessment,
+            as_of,
+            workers,
+            lambda n: progress.advance(task, n),
+        )
+    _print_table(
+        ("Ukuran", *MODELS), outcome.rows, f"Perbandingan model per {as_of.isoformat()}", 140
+    )
+    click.echo(COST_BASIS)
+    report_failures(outcome.failures)
+    click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
+    sys.exit(1 if outcome.failures else 0)
+
+
+@main.command()
+@click.argument("cohort", type=click.Path(path_type=Path))
+@click.option(
+    "--reform",
+    "reform_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Berkas reformasi (YAML).",
+)
+@AS_OF
+@MODEL
+@ASSESSMENT
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    help="Tulis juga semua perubahan sebagai JSON lines.",
+)
+@WORKERS
+@user_errors
+def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
+    """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
+    book = load_rulebook(project_root())
+    outcome = run_diff(
+        cohort,
+        book,
+        apply_reform(book, reform_path),
+        model,
+        assessment,
+        as_of,
+        workers,
+        out_file,
+        lambda text: click.echo(clean_lines(text)),
+    )
+    (_, changed), *counts = outcome.rows
+    click.echo(f"\n{changed} peserta berubah.")
+    for label, count in counts:
+        click.echo(f"  {label}: {count}")
+    report_failures(outcome.failures)
+    sys.exit(1 if outcome.failures else 0)
+
+
+@main.command("trace-matrix")
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True
+)
+@user_errors
+def trace_matrix(out_dir):
+    """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang menguji aturan itu."""
+    from aturan.drafting import build_matrix, to_html, to_markdown
+
+    book = load_rulebook(project_root())
+    rows = build_matrix(book, Decider(book), project_root() / "golden")
+    ensure_folder(out_dir)
+    write_text(out_dir / "trace-matrix.md", to_markdown(rows))
+    write_text(out_dir / "trace-matrix.html", to_html(rows, book.version))
+    untested = sum(1 for r in rows if r["untested_rules"])
+    uncited = sum(1 for r in rows if not r["rules"])
+    reasoned = sum(1 for r in rows if not r["rules"] and r["reason"])
+    click.echo(
+        f"{len(rows)} klausul: {uncited} tanpa aturan ({reasoned} dengan alasan tertulis), "
+        f"{untested} aturan tanpa kasus golden. "
+        f"Keluaran: {out_dir / 'trace-matrix.md'}, {out_dir / 'trace-matrix.html'}"
+    )
+
+
+@main.command()
+@click.option("--size", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help=".csv, .yaml atau .json",
+)
+@user_errors
+def sample(size, seed, out_file):
+    """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
+    from aturan.lab import generate, write_cohort
+
+    count = write_cohort(generate(size, seed), out_file)
+    click.echo(f"{count} peserta sintetis ditulis ke {out_file}")
