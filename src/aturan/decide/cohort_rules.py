@@ -9,10 +9,20 @@ most `coaching.group_size_max` participants (both interpretive parameters).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-COACHING_GROUP_RULE = {
+# A decision (and a trace step in it) is a JSON-like mapping.
+JSON = dict[str, Any]
+# What merge_by_gap folds: participant counts or NIP lists.
+V = TypeVar("V", int, list[str])
+
+COACHING_GROUP_RULE: JSON = {
     "rule": "kohort.kelompok-coaching",
-    "title": "Peserta dengan karakteristik kesenjangan kompetensi yang sama dimasukkan ke kelompok coaching yang sama",
+    "title": (
+        "Peserta dengan karakteristik kesenjangan kompetensi yang sama dimasukkan ke kelompok "
+        "coaching yang sama"
+    ),
     "cites": [
         "paper-lan-2023:iv-a-3-b-kelompok-coaching",
         "paper-lan-2023:iv-a-4-b-kelompok-coaching",
@@ -29,14 +39,15 @@ def gap_key(signature: str, definition: str = "same_focus_competencies") -> str:
     characteristics "the same" under `coaching.same_gap_definition`."""
     if definition not in SAME_GAP_DEFINITIONS:
         raise ValueError(
-            f"coaching.same_gap_definition '{definition}' tidak dikenal; harus salah satu dari {list(SAME_GAP_DEFINITIONS)}"
+            f"coaching.same_gap_definition '{definition}' tidak dikenal; harus salah satu dari "
+            f"{list(SAME_GAP_DEFINITIONS)}"
         )
     return signature.split(":")[0] if definition == "same_program" else signature
 
 
-def merge_by_gap(counts_or_members: dict, definition: str) -> dict:
+def merge_by_gap(counts_or_members: Mapping[str, V], definition: str) -> dict[str, V]:
     """Signature -> count (or NIP list) folded into gap key -> count (or NIP list)."""
-    merged: dict = {}
+    merged: dict[str, V] = {}
     for signature, value in counts_or_members.items():
         key = gap_key(signature, definition)
         merged[key] = merged.get(key, type(value)()) + value
@@ -65,11 +76,14 @@ def coaching_groups(
 
 
 def assign_coaching_groups(
-    decisions: list[dict], size_max: int, citation=str, definition: str = "same_focus_competencies"
+    decisions: list[JSON],
+    size_max: int,
+    citation: Callable[[str], str] = str,
+    definition: str = "same_focus_competencies",
 ) -> dict[str, list[str]]:
     """Set design.coaching.group on each decision with coaching; returns group id -> NIPs."""
     members: dict[str, list[str]] = defaultdict(list)
-    by_nip = {}
+    by_nip: dict[str, JSON] = {}
     for decision in decisions:
         coaching = (decision.get("design") or {}).get("coaching")
         if coaching:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from aturan.cases import Case, check_against_date
 from aturan.decide.engine import Engine, Firing
@@ -29,10 +30,16 @@ from aturan.decide.formulas import (
     post_training_candidates,
 )
 from aturan.errors import RulebookError
-from aturan.law import ParamSet, Rulebook, override_parameters
+from aturan.law import Formula, ParamSet, Rulebook, override_parameters
 from aturan.vocabulary import COMPETENCIES, DOCUMENT_TYPES
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
+
+# A decision, its trace steps and the facts and conclusions behind them are JSON-like mappings
+# (the decision's shape is schemas/decision.schema.json).
+JSON = dict[str, Any]
+# What makes two dates share one compiled engine: phase, the law in force, the rules in force.
+EngineKey = tuple[str, tuple[tuple[str, dt.date], ...], tuple[str, ...]]
 
 
 @dataclass
@@ -40,8 +47,8 @@ class Evaluation:
     """One step: the facts measured and the rules fired on one date."""
 
     ctx: Context
-    conclusions: dict
-    steps: list
+    conclusions: JSON
+    steps: list[JSON]
 
 
 class Decider:
@@ -55,9 +62,9 @@ class Decider:
         self.rulebook = (
             override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
         )
-        self._engines: dict = {}
-        self._by_date: dict = {}
-        self._params: dict = {}
+        self._engines: dict[EngineKey, Engine] = {}
+        self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
+        self._params: dict[dt.date, ParamSet] = {}
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
         if missing:
             raise RulebookError(f"formula tanpa implementasi di formulas.py: {', '.join(missing)}")
@@ -86,8 +93,9 @@ class Decider:
             return start
         return as_of
 
-    def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> dict:
-        """The decision for one case; `trace=False` leaves the trace empty (for cohort statistics)."""
+    def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> JSON:
+        """The decision for one case; `trace=False` leaves the trace empty (for cohort
+        statistics)."""
         check_against_date(case, as_of)
         design_on = self.design_date(case, as_of)
         design = self._evaluate("design", case, design_on, min(as_of, design_on), trace=trace)
@@ -111,9 +119,9 @@ class Decider:
         case: Case,
         on: dt.date,
         cutoff: dt.date,
-        inputs: dict | None = None,
-        history: tuple = (),
-        candidate: dict | None = None,
+        inputs: JSON | None = None,
+        history: tuple[JudgedAttempt, ...] = (),
+        candidate: JSON | None = None,
         trace: bool = True,
     ) -> Evaluation:
         engine, params = self.law_on(on, phase)
@@ -128,7 +136,7 @@ class Decider:
             params_on=self.params_on,
         )
         ctx.facts.update(inputs or {})
-        steps = [
+        measured = [
             self._measure(f, ctx, trace)
             for f in self.rulebook.formulas
             if f.phase in (phase, "both")
@@ -149,21 +157,21 @@ class Decider:
             for name, items_ in firing.appended.items():
                 listed = items_ if isinstance(items_, list) else [items_]
                 conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in listed]
-        steps = [s for s in steps if s] + (
+        steps = [s for s in measured if s] + (
             [self._rule_step(f, params) for f in firings] if trace else []
         )
         return Evaluation(ctx, conclusions, steps)
 
     def _judge_attempts(
-        self, case: Case, as_of: dt.date, inputs: dict, trace: bool
-    ) -> tuple[list, list]:
+        self, case: Case, as_of: dt.date, inputs: JSON, trace: bool
+    ) -> tuple[list[JudgedAttempt], list[JSON]]:
         """Each post-training assessment judged on its own date, given those judged before it."""
 
-        def option_on(day: dt.date):
+        def option_on(day: dt.date) -> object:
             return self.params_on(day).get("integration.assessment_option")
 
         judged: list[JudgedAttempt] = []
-        steps: list[dict] = []
+        steps: list[JSON] = []
         for candidate in post_training_candidates(case, as_of, option_on):
             day = dt.date.fromisoformat(candidate["date"])
             step = self._evaluate(
@@ -177,7 +185,7 @@ class Decider:
             ]
         return judged, steps
 
-    def _measure(self, formula, ctx: Context, trace: bool) -> dict | None:
+    def _measure(self, formula: Formula, ctx: Context, trace: bool) -> JSON | None:
         given = IMPLEMENTATIONS[formula.id](ctx) or {}
         ctx.facts.update(given)
         if not trace:
@@ -191,12 +199,12 @@ class Decider:
             "params": {pid: _param_use(ctx.params, pid) for pid in formula.params},
         }
 
-    def _rule_step(self, firing: Firing, params: ParamSet) -> dict:
-        facts = {}
+    def _rule_step(self, firing: Firing, params: ParamSet) -> JSON:
+        facts: JSON = {}
         for alias, values in firing.matched.items():
             for k, v in values.items():
                 facts[k if alias == "participant" else f"{alias}.{k}"] = _show(k, v)
-        step = {
+        step: JSON = {
             "kind": "rule",
             "rule": firing.rule.id,
             "title": firing.rule.title,
@@ -213,7 +221,7 @@ class Decider:
             step["overridden"] = sorted(set(firing.overridden))
         return step
 
-    def _cites(self, clause_ids: list[str]) -> list[dict]:
+    def _cites(self, clause_ids: list[str]) -> list[dict[str, str]]:
         out = []
         for cid in clause_ids:
             clause = self.rulebook.corpus.clause(cid)
@@ -221,12 +229,18 @@ class Decider:
         return out
 
     def _decision(
-        self, case: Case, as_of: dt.date, ctx: Context, c: dict, attempts: list, trace: list
-    ) -> dict:
+        self,
+        case: Case,
+        as_of: dt.date,
+        ctx: Context,
+        c: JSON,
+        attempts: list[JudgedAttempt],
+        trace: list[JSON],
+    ) -> JSON:
         valid = c.get("prior_assessment_valid")
         rows = ctx.extra.get("competencies") or []
         measured = bool(valid) and bool(rows)
-        decision = {
+        decision: JSON = {
             "nip": case.nip,
             "name": case.data["name"],
             "as_of": as_of.isoformat(),
@@ -260,7 +274,7 @@ class Decider:
         decision["decision_id"] = decision_id(case, as_of, self.rulebook.version)
         return decision
 
-    def _design(self, ctx: Context, c: dict) -> dict:
+    def _design(self, ctx: Context, c: JSON) -> JSON:
         subjects = {s["id"]: s for s in ctx.extra.get("subjects") or []}
         order = list(subjects)
         required = sorted(
@@ -305,7 +319,7 @@ class Decider:
             "coaching": self._coaching(ctx, c),
         }
 
-    def _cluster(self, ctx: Context, c: dict) -> dict | None:
+    def _cluster(self, ctx: Context, c: JSON) -> JSON | None:
         cluster = c.get("cluster")
         if not cluster:
             return None
@@ -314,7 +328,7 @@ class Decider:
         name = groups[cluster]["name"] if cluster in groups else f"Klaster {cluster}"
         return {"id": cluster, "basis": basis, "name": name}
 
-    def _coaching(self, ctx: Context, c: dict) -> dict | None:
+    def _coaching(self, ctx: Context, c: JSON) -> JSON | None:
         if not c.get("coaching"):
             return None
         order = list(COMPETENCIES)
@@ -330,10 +344,10 @@ class Decider:
             "ksa": [_ksa_row(ksa, key, level) for key in focus],
         }
 
-    def _documents(self, c: dict) -> list[dict]:
-        """The documents called for, each with the date of the event it attests (`attests`) and the date
-        from which it no longer holds (`until`), as the rules calling for it give them."""
-        documents: dict[str, dict] = {}
+    def _documents(self, c: JSON) -> list[JSON]:
+        """The documents called for, each with the date of the event it attests (`attests`) and the
+        date from which it no longer holds (`until`), as the rules calling for it give them."""
+        documents: dict[str, JSON] = {}
         for item, firing in c.get("documents", []):
             entry = documents.setdefault(
                 item["type"],
@@ -349,7 +363,7 @@ class Decider:
             )
         return sorted(documents.values(), key=lambda d: DOCUMENT_TYPES.index(d["type"]))
 
-    def _lifecycle(self, ctx: Context, c: dict, attempts: list[JudgedAttempt]) -> dict:
+    def _lifecycle(self, ctx: Context, c: JSON, attempts: list[JudgedAttempt]) -> JSON:
         params = ctx.params
         latest = attempts[-1] if attempts else None
         valid = [a for a in attempts if a.valid]
@@ -400,7 +414,7 @@ class Decider:
             },
         }
 
-    def _result(self, result: JudgedAttempt | None, c: dict) -> dict | None:
+    def _result(self, result: JudgedAttempt | None, c: JSON) -> JSON | None:
         if result is None:
             return None
         standard = c.get("standard_level")
@@ -418,8 +432,9 @@ class Decider:
             ],
         }
 
-    def _development(self, result: JudgedAttempt | None, c: dict) -> dict | None:
-        """The workplace development a not-met result calls for, with the KSA rows for each unmet competency."""
+    def _development(self, result: JudgedAttempt | None, c: JSON) -> JSON | None:
+        """The workplace development a not-met result calls for, with the KSA rows for each unmet
+        competency."""
         if result is None or result.meets_skj or not result.development:
             return None
         period, standard = result.development, c.get("standard_level")
@@ -441,7 +456,7 @@ class Decider:
             "ksa": rows,
         }
 
-    def _next_level(self, result: JudgedAttempt | None, c: dict) -> dict | None:
+    def _next_level(self, result: JudgedAttempt | None, c: JSON) -> JSON | None:
         """The next level a participant meeting SKJ develops toward, with its KSA rows."""
         standard = c.get("standard_level")
         if result is None or not result.meets_skj or standard is None:
@@ -455,12 +470,14 @@ class Decider:
             ],
         }
 
-    def _ksa(self) -> dict:
-        return self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
+    def _ksa(self) -> JSON:
+        ksa: JSON = self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
+        return ksa
 
 
-def _judged(candidate: dict, step: Evaluation) -> JudgedAttempt:
-    """What the rules concluded on the assessment's date; an assessment no rule accepts does not count."""
+def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:
+    """What the rules concluded on the assessment's date; an assessment no rule accepts does not
+    count."""
     c, extra = step.conclusions, step.ctx.extra
     valid = c.get("attempt_valid") is True and c.get("candidate_meets_skj") is not None
     meets = bool(c.get("candidate_meets_skj")) if valid else None
@@ -478,13 +495,14 @@ def _judged(candidate: dict, step: Evaluation) -> JudgedAttempt:
     )
 
 
-def _about_candidate(step: dict) -> bool:
+def _about_candidate(step: JSON) -> bool:
     if step["kind"] == "formula":
-        return step["rule"] == "asesmen-pasca.kandidat"
+        rule_id: str = step["rule"]
+        return rule_id == "asesmen-pasca.kandidat"
     return any(k in CANDIDATE_CONCLUSIONS for k in step.get("concludes", {}))
 
 
-def _subject_entry(item: dict, firing: Firing | str, subjects: dict) -> dict:
+def _subject_entry(item: JSON, firing: Firing | str, subjects: dict[str, JSON]) -> JSON:
     subject = subjects[item["subject"]]
     stages = {
         "semua": subject["stages"],
@@ -503,7 +521,7 @@ def _subject_entry(item: dict, firing: Firing | str, subjects: dict) -> dict:
     }
 
 
-def _ksa_row(ksa: dict, key: str, level) -> dict:
+def _ksa_row(ksa: JSON, key: str, level: int | None) -> JSON:
     entry = (ksa.get(key) or {}).get("levels", {}).get(level) or {}
     skill = entry.get("skill") or {}
     return {
@@ -525,15 +543,16 @@ def decision_id(case: Case, as_of: dt.date, version: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _iso(value):
-    return from_ymd(value).isoformat() if value else None
+def _iso(value: int | None) -> str | None:
+    day = from_ymd(value)
+    return day.isoformat() if day else None
 
 
-def _show(key: str, value):
+def _show(key: str, value: object) -> object:
     return _iso(value) if key in DATE_FACTS and isinstance(value, int) else value
 
 
-def _param_use(params: ParamSet, pid: str) -> dict:
+def _param_use(params: ParamSet, pid: str) -> JSON:
     resolved = params.resolved(pid)
     return {
         "value": resolved.value,

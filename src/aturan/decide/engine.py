@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
@@ -29,28 +31,33 @@ MAX_FACT_PROPERTIES = 32
 RESERVED_PROPERTIES = ("sid", "id", "kind", "stage")
 _SESSIONS = itertools.count(1)
 
+# Facts, conclusions and the ruleset are JSON-like values (they come from YAML and go to
+# durable_rules as JSON).
+JSON = dict[str, Any]
+
 
 @dataclass
 class Firing:
     rule: Rule
     stage: int
-    matched: dict  # alias -> {property: value} the rule's conditions read
-    conclusions: dict  # property -> value set
-    appended: dict  # list name -> item appended
-    params: dict  # parameter id -> value used by the rule's conditions
-    overridden: list = field(default_factory=list)  # properties a higher-priority rule set instead
+    matched: dict[str, JSON]  # alias -> {property: value} the rule's conditions read
+    conclusions: JSON  # property -> value set
+    appended: JSON  # list name -> item appended
+    params: JSON  # parameter id -> value used by the rule's conditions
+    # properties a higher-priority rule set instead
+    overridden: list[str] = field(default_factory=list)
 
 
 @dataclass
 class _Compiled:
     rule: Rule
     stage: int
-    reads: dict  # kind -> set of properties read
-    params: dict
+    reads: dict[str, set[str]]  # kind -> set of properties read
+    params: JSON
 
 
-class _QuietHost(Host):
-    def _run(self):
+class _QuietHost(Host):  # type: ignore[misc]  # durable_rules ships no type information
+    def _run(self) -> None:
         """No background dispatch threads: every action runs inside assert_facts."""
 
 
@@ -71,20 +78,21 @@ class Engine:
                 if len(props) + len(RESERVED_PROPERTIES) > MAX_FACT_PROPERTIES:
                     raise RulebookError(
                         f"tahap {stage}: aturan membaca {len(props)} sifat fakta '{kind}', "
-                        f"melebihi batas {MAX_FACT_PROPERTIES - len(RESERVED_PROPERTIES)}; pecah aturannya"
+                        f"melebihi batas {MAX_FACT_PROPERTIES - len(RESERVED_PROPERTIES)}; "
+                        "pecah aturannya"
                     )
-        self._matches: list = []
+        self._matches: list[tuple[int, dict[str, JSON]]] = []
         self._name = name
         self._host = _QuietHost()
         self._host.set_rulesets({name: self._definition()})
 
-    def _definition(self) -> dict:
+    def _definition(self) -> JSON:
         definition = self._ruleset_json()
         for index, name in enumerate(definition):
             definition[name]["run"] = self._recorder(index)
         return definition
 
-    def _ruleset_json(self) -> dict:
+    def _ruleset_json(self) -> JSON:
         return {
             f"r{index}": {
                 "all": [{kind: _durable_conditions(c, kind)} for kind in c.reads],
@@ -93,14 +101,14 @@ class Engine:
             for index, c in enumerate(self.compiled)
         }
 
-    def _recorder(self, index: int):
-        def record(c):
+    def _recorder(self, index: int) -> Callable[[Any], None]:
+        def record(c: Any) -> None:  # c: durable_rules' closure (untyped)
             self._matches.append((index, {alias: dict(fact) for alias, fact in c._m.items()}))
 
         return record
 
     def evaluate(
-        self, participant: dict, items: dict[str, list[dict]] | None = None
+        self, participant: JSON, items: dict[str, list[JSON]] | None = None
     ) -> list[Firing]:
         """Run every stage for one participant; returns the firings in trace order."""
         items = items or {}
@@ -119,7 +127,7 @@ class Engine:
             self._host.delete_state(self._name, sid)
         return firings
 
-    def _assert(self, fact: dict) -> None:
+    def _assert(self, fact: JSON) -> None:
         """One fact at a time: in a batch, one unmatched fact makes the library raise before it runs
         the actions the other facts matched."""
         try:
@@ -127,7 +135,9 @@ class Engine:
         except (MessageNotHandledException, MessageObservedException):
             pass
 
-    def _stage_facts(self, sid: str, stage: int, known: dict, items: dict) -> list[dict]:
+    def _stage_facts(
+        self, sid: str, stage: int, known: JSON, items: dict[str, list[JSON]]
+    ) -> list[JSON]:
         reads = self._reads[stage]
         facts = [_fact(sid, "participant", stage, known, reads.get("participant", ()))]
         for kind, props in reads.items():
@@ -135,7 +145,7 @@ class Engine:
                 facts.extend(_fact(sid, kind, stage, item, props) for item in items.get(kind, ()))
         return facts
 
-    def _firing(self, index: int, matched: dict) -> Firing:
+    def _firing(self, index: int, matched: dict[str, JSON]) -> Firing:
         compiled = self.compiled[index]
         facts = {
             alias: {k: fact.get(k) for k in sorted(compiled.reads[alias])}
@@ -155,8 +165,8 @@ class Engine:
         return json.dumps(self._ruleset_json(), default=str)
 
 
-def _fact(sid, kind, stage, values, props) -> dict:
-    fact = {"sid": sid, "kind": kind, "stage": stage}
+def _fact(sid: str, kind: str, stage: int, values: JSON, props: Iterable[str]) -> JSON:
+    fact: JSON = {"sid": sid, "kind": kind, "stage": stage}
     for prop in props:
         value = values.get(prop)
         if value is not None:
@@ -164,7 +174,7 @@ def _fact(sid, kind, stage, values, props) -> dict:
     return fact
 
 
-def _scalar(prop: str, value):
+def _scalar(prop: str, value: object) -> object:
     """The library's JSON parser rejects exponent notation (1e-05), and after that rejection the
     session is left corrupt and a later call can crash the process. Floats are therefore rounded to
     4 decimals, which Python always writes without an exponent in the range facts can take."""
@@ -177,9 +187,10 @@ def _scalar(prop: str, value):
     return value
 
 
-def _apply(firings: list[Firing], known: dict) -> None:
-    """Lower priority first, so a higher-priority rule (an exception, in Catala's sense) has the last word."""
-    setter: dict = {}
+def _apply(firings: list[Firing], known: JSON) -> None:
+    """Lower priority first, so a higher-priority rule (an exception, in Catala's sense) has the
+    last word."""
+    setter: dict[str, Firing] = {}
     for firing in sorted(firings, key=lambda f: f.rule.priority):
         for prop, value in firing.conclusions.items():
             if prop in setter and setter[prop] is not firing:
@@ -194,13 +205,13 @@ def _apply(firings: list[Firing], known: dict) -> None:
 
 
 def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
-    used = {}
+    used: JSON = {}
     for pid, expected in (rule.when.get("params") or {}).items():
         used[pid] = _param(params, pid, rule)
         allowed = expected["in"] if isinstance(expected, dict) and "in" in expected else [expected]
         if used[pid] not in allowed:
             return None
-    reads = {}
+    reads: dict[str, set[str]] = {}
     for kind, conditions in rule.when.items():
         if kind == "params":
             continue
@@ -222,7 +233,7 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
     return _Compiled(rule, 0, reads, used)
 
 
-def _fact_refs(value) -> list[str]:
+def _fact_refs(value: object) -> list[str]:
     if isinstance(value, dict) and "fact" in value:
         return [value["fact"]]
     if isinstance(value, dict):
@@ -232,7 +243,7 @@ def _fact_refs(value) -> list[str]:
     return []
 
 
-def _param(params: ParamSet, pid: str, rule: Rule):
+def _param(params: ParamSet, pid: str, rule: Rule) -> Any:
     try:
         return params[pid]
     except KeyError:
@@ -273,12 +284,13 @@ def _assign_stages(compiled: list[_Compiled]) -> None:
     )
 
 
-def _item_gates(compiled: list[_Compiled], stage: int) -> dict:
+def _item_gates(compiled: list[_Compiled], stage: int) -> dict[str, list[JSON]]:
     """Per item kind, the participant equalities each rule joining that kind requires.
 
     Item facts (subjects, competencies) are many; when the participant fact already fails a
-    required equality of every rule that joins them, no such rule can fire, so they are not asserted."""
-    gates: dict[str, list] = {}
+    required equality of every rule that joins them, no such rule can fire, so they are not
+    asserted."""
+    gates: dict[str, list[JSON]] = {}
     ungated: set[str] = set()
     for c in (c for c in compiled if c.stage == stage):
         equalities = {
@@ -294,7 +306,7 @@ def _item_gates(compiled: list[_Compiled], stage: int) -> dict:
     return {kind: gate for kind, gate in gates.items() if kind not in ungated}
 
 
-def _gate_open(gate: list | None, known: dict) -> bool:
+def _gate_open(gate: list[JSON] | None, known: JSON) -> bool:
     if gate is None:
         return True
     return any(
@@ -302,8 +314,8 @@ def _gate_open(gate: list | None, known: dict) -> bool:
     )
 
 
-def _stage_reads(compiled: list[_Compiled], stage: int) -> dict:
-    reads: dict[str, set] = {}
+def _stage_reads(compiled: list[_Compiled], stage: int) -> dict[str, set[str]]:
+    reads: dict[str, set[str]] = {}
     for c in compiled:
         if c.stage == stage:
             for kind, props in c.reads.items():
@@ -311,14 +323,14 @@ def _stage_reads(compiled: list[_Compiled], stage: int) -> dict:
     return reads
 
 
-def _durable_conditions(compiled: _Compiled, kind: str) -> dict:
-    tests = [{"kind": kind}, {"stage": compiled.stage}]
+def _durable_conditions(compiled: _Compiled, kind: str) -> JSON:
+    tests: list[JSON] = [{"kind": kind}, {"stage": compiled.stage}]
     for prop, test in (compiled.rule.when.get(kind) or {}).items():
         tests.extend(_tests(prop, test, compiled.params))
     return {"$and": tests}
 
 
-def _tests(prop: str, test, params: dict) -> list[dict]:
+def _tests(prop: str, test: Any, params: JSON) -> list[JSON]:
     if not isinstance(test, dict) or set(test) & {"param", "fact"}:
         return [{prop: _operand(test, params)}]
     out = []
@@ -339,7 +351,7 @@ def _tests(prop: str, test, params: dict) -> list[dict]:
     return out
 
 
-def _operand(raw, params: dict):
+def _operand(raw: object, params: JSON) -> Any:
     if isinstance(raw, dict) and "param" in raw:
         return params[raw["param"]]
     if isinstance(raw, dict) and "fact" in raw:
@@ -347,8 +359,9 @@ def _operand(raw, params: dict):
     return raw
 
 
-def _resolve(value, matched: dict, params: ParamSet):
-    """A conclusion's value: a literal, {param: id}, {fact: prop} or {fact: kind.prop}, or a mapping of those."""
+def _resolve(value: object, matched: dict[str, JSON], params: ParamSet) -> Any:
+    """A conclusion's value: a literal, {param: id}, {fact: prop} or {fact: kind.prop}, or a
+    mapping of those."""
     if isinstance(value, dict) and "param" in value:
         return params[value["param"]]
     if isinstance(value, dict) and "fact" in value:

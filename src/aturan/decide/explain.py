@@ -1,13 +1,19 @@
-"""A decision as a readable account, each step quoting its clauses: Indonesian by default, English on request."""
+"""A decision as a readable account, each step quoting its clauses: Indonesian by default,
+English on request."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from aturan.law import Rulebook
 from aturan.vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
 
-TEXT = {
+# A decision is a JSON-like mapping; Text is one language's labels.
+JSON = dict[str, Any]
+Text = dict[str, str]
+
+TEXT: dict[str, Text] = {
     "id": {
         "title": "Keputusan untuk {name} (NIP {nip}) per {as_of}",
         "version": "Versi aturan: {version}",
@@ -119,7 +125,7 @@ TEXT = {
 }
 
 
-def explain(decision: dict, book: Rulebook, lang: str = "id") -> str:
+def explain(decision: JSON, book: Rulebook, lang: str = "id") -> str:
     t = TEXT[lang]
     lines = [
         t["title"].format(name=decision["name"], nip=decision["nip"], as_of=decision["as_of"]),
@@ -145,7 +151,7 @@ def explain(decision: dict, book: Rulebook, lang: str = "id") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _design(design: dict, t: dict) -> list[str]:
+def _design(design: JSON, t: Text) -> list[str]:
     out = [
         t["design"],
         f"  {t['model']}: {design['model']}; {t['status']}: {design['status'] or t['none']}"
@@ -156,13 +162,15 @@ def _design(design: dict, t: dict) -> list[str]:
     if design["required"] or design["waived"]:
         jp = design["jp"]
         out.append(
-            f"  {t['jp']}: {jp['required']} {t['required'].lower()}, {jp['waived']} {t['waived'].lower()}, dari {jp['total']}"
+            f"  {t['jp']}: {jp['required']} {t['required'].lower()}, "
+            f"{jp['waived']} {t['waived'].lower()}, dari {jp['total']}"
         )
     for label_key, entries in (("required", design["required"]), ("waived", design["waived"])):
         if entries:
             out.append(f"  {t[label_key]}:")
             out += [
-                f"    - {e['name']} [{', '.join(e['stages'])}; {e['jp']} JP] ({e['reason']}; {e['rule']})"
+                f"    - {e['name']} [{', '.join(e['stages'])}; {e['jp']} JP] "
+                f"({e['reason']}; {e['rule']})"
                 for e in entries
             ]
     if design.get("coaching"):
@@ -172,7 +180,7 @@ def _design(design: dict, t: dict) -> list[str]:
     return out
 
 
-def _lifecycle(decision: dict, t: dict) -> list[str]:
+def _lifecycle(decision: JSON, t: Text) -> list[str]:
     life = decision["lifecycle"]
     step = life["next_step"]
     dates = " ".join(
@@ -206,11 +214,11 @@ def _lifecycle(decision: dict, t: dict) -> list[str]:
     return out
 
 
-def _yn(value, t) -> str:
+def _yn(value: object, t: Text) -> str:
     return t["none"] if value is None else (t["yes"] if value else t["no"])
 
 
-def _summary(d: dict, t: dict, lang: str) -> list[tuple[str, str]]:
+def _summary(d: JSON, t: Text, lang: str) -> list[tuple[str, str]]:
     prior = d["prior_assessment"]
     prior_text = t["valid"] if prior["valid"] else t["invalid"]
     if prior.get("reason"):
@@ -226,7 +234,8 @@ def _summary(d: dict, t: dict, lang: str) -> list[tuple[str, str]]:
         (t["program"], label(PROGRAMS, d.get("program"), lang)),
         (
             t["target"],
-            f"{label(TIERS, target['tier'], lang)}, {t['standard']} {target['standard_level'] or t['none']}",
+            f"{label(TIERS, target['tier'], lang)}, "
+            f"{t['standard']} {target['standard_level'] or t['none']}",
         ),
         (t["prior"], prior_text),
         (t["initial"], _yn(d.get("initial_assessment_required"), t)),
@@ -237,7 +246,7 @@ def _summary(d: dict, t: dict, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _step(number: int, step: dict, book: Rulebook, t: dict, lang: str) -> list[str]:
+def _step(number: int, step: JSON, book: Rulebook, t: Text, lang: str) -> list[str]:
     kind = t["formula"] if step["kind"] == "formula" else t["rule"]
     title = step["title"]
     item = book.rule(step["rule"]) or next((f for f in book.formulas if f.id == step["rule"]), None)

@@ -9,18 +9,24 @@ Dates are given to the rules as integers YYYYMMDD so they compare in order.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 from aturan.cases import Case
 from aturan.errors import RulebookError
 from aturan.law import ParamSet
 from aturan.vocabulary import COMPETENCIES
 
-IMPLEMENTATIONS = {}
+# Facts, events and annex data are JSON-like values (from the case and the YAML rulebook).
+JSON = dict[str, Any]
+FormulaFunc: TypeAlias = "Callable[[Context], JSON]"
+
+IMPLEMENTATIONS: dict[str, FormulaFunc] = {}
 
 
-def formula(formula_id: str):
-    def register(func):
+def formula(formula_id: str) -> Callable[[FormulaFunc], FormulaFunc]:
+    def register(func: FormulaFunc) -> FormulaFunc:
         IMPLEMENTATIONS[formula_id] = func
         return func
 
@@ -65,15 +71,14 @@ class JudgedAttempt:
 
     date: dt.date
     kind: str  # evaluasi_akhir | remedial (integrated option) | uji
-    levels: dict
+    levels: dict[str, int]
     valid: bool
     reason: str | None  # why it was rejected
     meets_skj: bool | None
     jpm: float | None
-    cert_expires_on: (
-        dt.date | None
-    )  # when it meets SKJ: the certificate's expiry under the law of that date
-    development: dict | None  # when it does not: {days, counting, from, until, retest_from}
+    # when it meets SKJ: the certificate's expiry under the law of that date
+    cert_expires_on: dt.date | None
+    development: JSON | None  # when it does not: {days, counting, from, until, retest_from}
 
 
 @dataclass
@@ -81,25 +86,23 @@ class Context:
     case: Case
     as_of: dt.date  # the date this step is judged on
     params: ParamSet  # the law in force on that date
-    annexes: dict = field(
-        default_factory=dict
-    )  # regulations/lampiran: the curriculum, the KSA matrix
-    facts: dict = field(default_factory=dict)
-    extra: dict = field(
-        default_factory=dict
-    )  # non-fact results (the assessment used, per-competency tables)
-    cutoff: dt.date | None = (
-        None  # what is known: events and reports up to this date (default: as_of)
-    )
-    history: tuple = ()  # JudgedAttempt before this step
-    candidate: dict | None = None  # the post-training assessment judged in this step, if any
-    params_on: object = None  # date -> ParamSet: the law in force on another date
+    # regulations/lampiran: the curriculum, the KSA matrix
+    annexes: JSON = field(default_factory=dict)
+    facts: JSON = field(default_factory=dict)
+    # non-fact results (the assessment used, per-competency tables)
+    extra: JSON = field(default_factory=dict)
+    # what is known: events and reports up to this date (default: as_of)
+    cutoff: dt.date | None = None
+    history: tuple[JudgedAttempt, ...] = ()  # JudgedAttempt before this step
+    candidate: JSON | None = None  # the post-training assessment judged in this step, if any
+    # date -> ParamSet: the law in force on another date
+    params_on: Callable[[dt.date], ParamSet] | None = None
 
     @property
     def known_until(self) -> dt.date:
         return self.cutoff or self.as_of
 
-    def param_on(self, pid: str, date: dt.date):
+    def param_on(self, pid: str, date: dt.date) -> Any:
         """A parameter as in force on the date of the event it applies to."""
         params = self.params_on(date) if self.params_on and date != self.as_of else self.params
         try:
@@ -140,7 +143,7 @@ def add_months(date: dt.date, months: int) -> dt.date:
 
 
 @formula("fakta.tanggal-keputusan")
-def decision_date(ctx: Context) -> dict:
+def decision_date(ctx: Context) -> JSON:
     return {
         "as_of": ymd(ctx.as_of),
         "role": ctx.case.data["role"],
@@ -151,7 +154,7 @@ def decision_date(ctx: Context) -> dict:
 
 
 @formula("profil.jabatan-target")
-def target_tier(ctx: Context) -> dict:
+def target_tier(ctx: Context) -> JSON:
     if ctx.facts["role"] != "successor":
         return {"target_tier": ctx.facts["position_tier"]}
     if ctx.params["scope.successor_target"] == "program_tier":
@@ -160,17 +163,17 @@ def target_tier(ctx: Context) -> dict:
 
 
 @formula("profil.standar-kompetensi")
-def standard_level(ctx: Context) -> dict:
+def standard_level(ctx: Context) -> JSON:
     return {"standard_level": ctx.params["skj.standard_level"].get(ctx.facts["target_tier"])}
 
 
 @formula("profil.jabatan-sasaran-program")
-def program_tier(ctx: Context) -> dict:
+def program_tier(ctx: Context) -> JSON:
     return {"program_tier": ctx.params["program.target_tier"][ctx.facts["program"]]}
 
 
 @formula("asesmen.terakhir")
-def latest_assessment(ctx: Context) -> dict:
+def latest_assessment(ctx: Context) -> JSON:
     assessments = [
         a
         for a in ctx.case.data.get("assessments") or []
@@ -189,17 +192,17 @@ def latest_assessment(ctx: Context) -> dict:
 
 
 @formula("asesmen.masa-berlaku")
-def assessment_expiry(ctx: Context) -> dict:
+def assessment_expiry(ctx: Context) -> JSON:
     if not ctx.facts.get("has_assessment"):
         return {}
-    expires = add_years(
-        from_ymd(ctx.facts["assessment_date"]), int(ctx.params["assessment.validity_years"])
-    )
+    assessed = from_ymd(ctx.facts["assessment_date"])
+    assert assessed is not None  # asesmen.terakhir gives assessment_date with has_assessment
+    expires = add_years(assessed, int(ctx.params["assessment.validity_years"]))
     return {"assessment_expires_on": ymd(expires)}
 
 
 @formula("kompetensi.kesenjangan")
-def competency_gaps(ctx: Context) -> dict:
+def competency_gaps(ctx: Context) -> JSON:
     assessment, standard = ctx.extra.get("assessment"), ctx.facts.get("standard_level")
     if not assessment or standard is None:
         ctx.extra["competencies"] = []
@@ -225,7 +228,7 @@ def competency_gaps(ctx: Context) -> dict:
 
 
 @formula("kompetensi.jpm")
-def job_person_match(ctx: Context) -> dict:
+def job_person_match(ctx: Context) -> JSON:
     assessment, rows = ctx.extra.get("assessment"), ctx.extra.get("competencies")
     if not assessment or not rows:
         return {}
@@ -234,17 +237,18 @@ def job_person_match(ctx: Context) -> dict:
     return {"measured_jpm": jpm}
 
 
-def report_tier(ctx: Context, assessment: dict) -> str | None:
+def report_tier(ctx: Context, assessment: JSON) -> str | None:
     """The position tier whose standard a report's JPM was computed against."""
     if assessment.get("standard_tier"):
-        return assessment["standard_tier"]
+        stated: str = assessment["standard_tier"]
+        return stated
     if ctx.params["jpm.report_standard_unstated"] == "position_tier":
         return ctx.facts.get("position_tier")
     return ctx.facts.get("target_tier")
 
 
 def measure_jpm(
-    ctx: Context, assessment: dict, standard_tier: str | None
+    ctx: Context, assessment: JSON, standard_tier: str | None
 ) -> tuple[float | None, str]:
     """A reported JPM counts only when computed against the target's standard; otherwise it is
     computed from the levels against the target standard (Perban BKN 26/2019, per BKN's FAQ:
@@ -262,7 +266,7 @@ def measure_jpm(
 
 
 @formula("kompetensi.fokus-coaching")
-def coaching_focus(ctx: Context) -> dict:
+def coaching_focus(ctx: Context) -> JSON:
     """The competencies coaching focuses on: those with a high gap, or, when no gap is high, the
     highest gaps, so no participant with a gap is left without a focus."""
     rows = ctx.extra.get("competencies") or []
@@ -274,10 +278,10 @@ def coaching_focus(ctx: Context) -> dict:
 
 
 @formula("profil.bukti-kompetensi")
-def competency_evidence(ctx: Context) -> dict:
-    """A competency certificate at or above the target tier's standard, still within its validity; under
-    scope.competence_evidence = certificate_or_assessment, also a still-valid assessment report in which
-    every competency meets the target's standard."""
+def competency_evidence(ctx: Context) -> JSON:
+    """A competency certificate at or above the target tier's standard, still within its validity;
+    under scope.competence_evidence = certificate_or_assessment, also a still-valid assessment
+    report in which every competency meets the target's standard."""
     years = int(ctx.params["certificate.validity_years"])
     target = ctx.facts.get("target_tier")
     ranks = ctx.params["skj.standard_level"]
@@ -297,7 +301,7 @@ def competency_evidence(ctx: Context) -> dict:
 
 
 @formula("kurikulum.mata-pelatihan")
-def curriculum_subjects(ctx: Context) -> dict:
+def curriculum_subjects(ctx: Context) -> JSON:
     """The program's subjects, each with whether every competency it serves is already met."""
     program = ctx.annexes["kurikulum"]["programs"][ctx.facts["program"]]
     catalogue = ctx.params["curriculum.subjects"]
@@ -328,7 +332,7 @@ def curriculum_subjects(ctx: Context) -> dict:
 
 
 @formula("kompetensi.rumpun-terlemah")
-def weakest_group(ctx: Context) -> dict:
+def weakest_group(ctx: Context) -> JSON:
     rows = ctx.extra.get("competencies") or []
     if not rows:
         return {}
@@ -339,14 +343,13 @@ def weakest_group(ctx: Context) -> dict:
         / (len(group["competencies"]) if mean else 1)
         for gid, group in ctx.params["curriculum.competency_groups"].items()
     }
-    best = max(
-        totals, key=lambda gid: totals[gid]
-    )  # a tie goes to the first group in the parameter
+    # a tie goes to the first group in the parameter
+    best = max(totals, key=lambda gid: totals[gid])
     return {"weakest_group": best if totals[best] > 0 else str(ctx.params["cluster.no_gap_group"])}
 
 
 @formula("peserta.sertifikat-keikutsertaan")
-def participation_certificate(ctx: Context) -> dict:
+def participation_certificate(ctx: Context) -> JSON:
     held = [
         e["date"]
         for e in ctx.case.data.get("evidence") or []
@@ -363,7 +366,7 @@ def participation_certificate(ctx: Context) -> dict:
 
 
 @formula("pelatihan.jadwal")
-def training_schedule(ctx: Context) -> dict:
+def training_schedule(ctx: Context) -> JSON:
     return {
         "training_start": ymd(ctx.case.date("training", "start")),
         "training_end": ymd(ctx.case.date("training", "end")),
@@ -371,12 +374,13 @@ def training_schedule(ctx: Context) -> dict:
 
 
 @formula("evaluasi.akhir")
-def final_evaluation(ctx: Context) -> dict:
+def final_evaluation(ctx: Context) -> JSON:
     """The final evaluation and the remedial, with the remedial deadline under the law in force on
-    the day of the final evaluation. A certificate attests them no earlier than the training's end."""
+    the day of the final evaluation. A certificate attests them no earlier than the training's
+    end."""
     final, remedial = _latest_event(ctx, "final_evaluation"), _latest_event(ctx, "remedial")
     end = ctx.case.date("training", "end")
-    facts: dict = {}
+    facts: JSON = {}
     if final:
         day = dt.date.fromisoformat(final["date"])
         deadline = day + dt.timedelta(days=int(ctx.param_on("remedial.deadline_days", day)))
@@ -397,7 +401,7 @@ def final_evaluation(ctx: Context) -> dict:
 
 
 @formula("asesmen-pasca.jendela")
-def assessment_window(ctx: Context) -> dict:
+def assessment_window(ctx: Context) -> JSON:
     """The 3-12 month window, under the law in force when the training ended."""
     end = ctx.case.date("training", "end")
     if not end:
@@ -413,12 +417,12 @@ def assessment_window(ctx: Context) -> dict:
 
 
 @formula("asesmen-pasca.riwayat")
-def post_assessment_history(ctx: Context) -> dict:
+def post_assessment_history(ctx: Context) -> JSON:
     """What the valid post-training assessments established, each judged on its own date.
     A rejected attempt changes nothing; it is reported only when it is the latest."""
     judged = [a for a in ctx.history if a.date <= ctx.known_until]
     valid = [a for a in judged if a.valid]
-    facts: dict = {"post_attempts": len(valid)}
+    facts: JSON = {"post_attempts": len(valid)}
     if valid:
         first, last = valid[0], valid[-1]
         end = ctx.case.date("training", "end") or first.date
@@ -447,7 +451,7 @@ def _result(attempt: JudgedAttempt) -> str:
 
 
 @formula("asesmen-pasca.kandidat")
-def post_assessment_candidate(ctx: Context) -> dict:
+def post_assessment_candidate(ctx: Context) -> JSON:
     """The assessment judged in this step: its unmet competencies and JPM against the target, and
     what would follow from it under the law in force on its date."""
     candidate = ctx.candidate
@@ -456,7 +460,7 @@ def post_assessment_candidate(ctx: Context) -> dict:
     day = dt.date.fromisoformat(candidate["date"])
     standard = ctx.facts.get("standard_level")
     levels = candidate.get("levels") or {}
-    facts: dict = {
+    facts: JSON = {
         "candidate_date": ymd(day),
         "candidate_kind": candidate["kind"],
         "candidate_purpose": candidate.get("purpose")
@@ -483,9 +487,9 @@ def post_assessment_candidate(ctx: Context) -> dict:
     return facts
 
 
-def development_period(ctx: Context, result_day: dt.date) -> dict:
-    """The workplace development after a not-met result: its first and last day and the first day of
-    a re-test, by `development.starts` and `development.counting` (both interpretive)."""
+def development_period(ctx: Context, result_day: dt.date) -> JSON:
+    """The workplace development after a not-met result: its first and last day and the first day
+    of a re-test, by `development.starts` and `development.counting` (both interpretive)."""
     days = int(ctx.params["development.days"])
     counting = ctx.params["development.counting"]
     first = (
@@ -520,10 +524,12 @@ def add_working_days(day: dt.date, count: int) -> dt.date:
     return day
 
 
-def post_training_candidates(case: Case, until: dt.date, option_on) -> list[dict]:
-    """Every post-training assessment up to a date, oldest first: stand-alone assessments, and in the
-    integrated option (as in force on the event's date) a passed final evaluation or remedial that
-    carries levels (IV.A.1.c.1: the assessment is done with the final evaluation)."""
+def post_training_candidates(
+    case: Case, until: dt.date, option_on: Callable[[dt.date], object]
+) -> list[JSON]:
+    """Every post-training assessment up to a date, oldest first: stand-alone assessments, and in
+    the integrated option (as in force on the event's date) a passed final evaluation or remedial
+    that carries levels (IV.A.1.c.1: the assessment is done with the final evaluation)."""
     out = []
     for event in sorted(case.data.get("events") or [], key=lambda e: e["date"]):
         day = dt.date.fromisoformat(event["date"])
@@ -546,7 +552,7 @@ def post_training_candidates(case: Case, until: dt.date, option_on) -> list[dict
     return out
 
 
-def _events(ctx: Context, kind: str) -> list[dict]:
+def _events(ctx: Context, kind: str) -> list[JSON]:
     return [
         e
         for e in ctx.case.data.get("events") or []
@@ -554,6 +560,6 @@ def _events(ctx: Context, kind: str) -> list[dict]:
     ]
 
 
-def _latest_event(ctx: Context, kind: str) -> dict | None:
+def _latest_event(ctx: Context, kind: str) -> JSON | None:
     events = _events(ctx, kind)
     return max(events, key=lambda e: e["date"]) if events else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
@@ -18,7 +19,8 @@ INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "assumption", "repeal
 #                paper and the project's own instruments, in that document);
 #   secondary    the article is named but its text was read only elsewhere (the 2023 paper quoting
 #                it, BKN's FAQ, another regulation's mengingat): the regulation itself was not read;
-#   unconfirmed  the article itself is not confirmed (or, for practice/assumption, no written source).
+#   unconfirmed  the article itself is not confirmed (or, for practice/assumption, no written
+#                source).
 CLAUSE_STATUSES = {"confirmed", "secondary", "unconfirmed"}
 # Instruments whose clauses are law (read in a regulation) rather than the paper, practice or ours.
 LAW_STATUSES = {"in_force", "repealed"}
@@ -50,7 +52,7 @@ class Instrument:
     title: str
     status: str
     file: str
-    data: dict
+    data: dict[str, Any]
     clauses: list[Clause] = field(default_factory=list)
 
 
@@ -65,7 +67,8 @@ class Corpus:
 
 
 def load_corpus(directory: Path) -> Corpus:
-    """Load every instrument; structural problems are collected, not raised, so `rules check` can list them all."""
+    """Load every instrument; structural problems are collected, not raised, so `rules check`
+    can list them all."""
     instruments: dict[str, Instrument] = {}
     clauses: dict[str, Clause] = {}
     problems: list[RulebookError] = []
@@ -100,7 +103,7 @@ def load_corpus(directory: Path) -> Corpus:
     return Corpus(instruments, clauses, problems)
 
 
-def _instrument(path: Path, data, problems: list) -> Instrument | None:
+def _instrument(path: Path, data: Any, problems: list[RulebookError]) -> Instrument | None:
     if not isinstance(data, dict):
         problems.append(RulebookError("instrumen harus berupa mapping YAML", file=str(path)))
         return None
@@ -115,7 +118,8 @@ def _instrument(path: Path, data, problems: list) -> Instrument | None:
     if data["status"] not in INSTRUMENT_STATUSES:
         problems.append(
             RulebookError(
-                f"status '{data['status']}' tidak dikenal; harus salah satu dari {sorted(INSTRUMENT_STATUSES)}",
+                f"status '{data['status']}' tidak dikenal; harus salah satu dari "
+                f"{sorted(INSTRUMENT_STATUSES)}",
                 file=str(path),
                 line=line_of(data, "status"),
             )
@@ -130,7 +134,9 @@ def _instrument(path: Path, data, problems: list) -> Instrument | None:
     return instrument
 
 
-def _clause(path: Path, instrument: Instrument, raw, problems: list) -> Clause | None:
+def _clause(
+    path: Path, instrument: Instrument, raw: Any, problems: list[RulebookError]
+) -> Clause | None:
     missing = [key for key in CLAUSE_FIELDS if not isinstance(raw, dict) or key not in raw]
     if missing:
         problems.append(

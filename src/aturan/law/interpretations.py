@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from aturan.law.rulebook import Rulebook
 
 
-def interpretations(book: Rulebook, as_of: dt.date) -> list[dict]:
+def interpretations(book: Rulebook, as_of: dt.date) -> list[dict[str, Any]]:
     out = []
     for param in book.parameters.values():
         if not param.interpretive:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 # Value status: confirmed (every clause it rests on was read in the regulation itself), secondary
 # (known from a secondary source: the paper reporting the law, an official FAQ), proposal (the 2023
@@ -45,7 +46,7 @@ class Parameter:
     line: int
     interpretive: bool = False
     question: str = ""
-    alternatives: list = field(default_factory=list)
+    alternatives: list[Any] = field(default_factory=list)
     title_en: str = ""
 
     def at(self, date: dt.date) -> DatedValue | None:
@@ -80,10 +81,10 @@ class ParamSet:
                     pid, value.value, value.start, value.reference, value.status
                 )
 
-    def __getitem__(self, pid: str):
+    def __getitem__(self, pid: str) -> Any:
         return self.resolved(pid).value
 
-    def get(self, pid: str, default=None):
+    def get(self, pid: str, default: Any = None) -> Any:
         found = self._resolved.get(pid)
         return found.value if found else default
 
@@ -95,6 +96,6 @@ class ParamSet:
                 f"parameter '{pid}' has no value in force on {self.date.isoformat()}"
             ) from None
 
-    def key(self) -> tuple:
+    def key(self) -> tuple[tuple[str, dt.date], ...]:
         """Identifies the law in force: two dates with the same key compile to the same ruleset."""
         return tuple(sorted((pid, r.start) for pid, r in self._resolved.items()))

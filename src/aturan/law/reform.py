@@ -1,11 +1,14 @@
-"""Reforms: small overrides of the rulebook, applied as data before compilation (the OpenFisca idea).
+"""Reforms: small overrides of the rulebook, applied as data before compilation (the OpenFisca
+idea).
 
 A reform file (YAML):
 
     name: Masa berlaku asesmen 2 tahun
-    cites: [...]                      # optional: clauses of the drafter's draft, listed in `new_clauses`
+    cites: [...]                      # optional: clauses of the drafter's draft, listed in
+                                      # `new_clauses`
     new_clauses:                      # the draft articles the changes cite
-      - {id: rancangan:pasal-5, citation: Rancangan PerLAN ... Pasal 5, text: ..., read_at: draf, status: unconfirmed}
+      - {id: rancangan:pasal-5, citation: Rancangan PerLAN ... Pasal 5, text: ...,
+         read_at: draf, status: unconfirmed}
     parameters:
       - id: assessment.validity_years
         from: 2026-01-01
@@ -21,6 +24,7 @@ import copy
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
@@ -30,9 +34,10 @@ from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
 
 
 def override_parameters(
-    book: Rulebook, values: dict, start: dt.date = dt.date.min, label: str = "override"
+    book: Rulebook, values: dict[str, Any], start: dt.date = dt.date.min, label: str = "override"
 ) -> Rulebook:
-    """A copy of the rulebook where each parameter takes `value` from `start`, keeping its references."""
+    """A copy of the rulebook where each parameter takes `value` from `start`, keeping its
+    references."""
     changed = copy.copy(book)
     changed.parameters = dict(book.parameters)
     for pid, value in values.items():
@@ -48,14 +53,14 @@ def override_parameters(
     return changed
 
 
-def patched(current, change):
+def patched(current: object, change: object) -> object:
     """`{patch: {...}}` changes only the named entries of a table-valued parameter (deep merge)."""
     if not (isinstance(change, dict) and set(change) == {"patch"}):
         return change
     return _merge(copy.deepcopy(current), change["patch"])
 
 
-def _merge(base, patch):
+def _merge(base: object, patch: object) -> object:
     if not isinstance(base, dict) or not isinstance(patch, dict):
         return patch
     for key, value in patch.items():
@@ -73,7 +78,7 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
     changed.corpus.clauses = dict(book.corpus.clauses)
     changed.parameters = dict(book.parameters)
     changed.rules = list(book.rules)
-    problems: list = []
+    problems: list[RulebookError] = []
     for raw in data.get("new_clauses") or []:
         changed.corpus.clauses[raw["id"]] = Clause(
             raw["id"],
@@ -90,7 +95,8 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
     for rule_id in data.get("disable_rules") or []:
         _disable(changed, path, data, rule_id)
     for raw in data.get("rules") or []:
-        replaced = book.rule(raw.get("id")) if isinstance(raw, dict) else None
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        replaced = book.rule(rule_id) if isinstance(rule_id, str) else None
         rule = _rule(path, raw, problems, replaced.phase if replaced else "design")
         if rule:
             rule.origin = "reform"
@@ -113,8 +119,9 @@ REFORM_KEYS = {
 }
 
 
-def _check_shape(data: dict, path: Path) -> None:
-    """Known top-level keys of the right kind, and clauses and parameters as mappings, before anything is applied."""
+def _check_shape(data: dict[str, Any], path: Path) -> None:
+    """Known top-level keys of the right kind, and clauses and parameters as mappings, before
+    anything is applied."""
     for key, value in data.items():
         kind = REFORM_KEYS.get(key)
         if kind is None:
@@ -155,7 +162,9 @@ def _check_shape(data: dict, path: Path) -> None:
             )
 
 
-def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None:
+def _override_parameter(
+    book: Rulebook, path: Path, raw: Any, problems: list[RulebookError]
+) -> None:
     pid = raw.get("id") if isinstance(raw, dict) else None
     if pid not in book.parameters:
         raise RulebookError(f"parameter '{pid}' tidak dikenal", file=str(path), line=line_of(raw))
@@ -179,7 +188,7 @@ def _override_parameter(book: Rulebook, path: Path, raw, problems: list) -> None
         book.parameters[pid] = param
 
 
-def _disable(book: Rulebook, path: Path, data, rule_id: str) -> None:
+def _disable(book: Rulebook, path: Path, data: dict[str, Any], rule_id: str) -> None:
     rule = book.rule(rule_id)
     if rule is None:
         raise RulebookError(
@@ -192,7 +201,7 @@ def _disable(book: Rulebook, path: Path, data, rule_id: str) -> None:
     book.rules = [disabled if r.id == rule_id else r for r in book.rules]
 
 
-def _unresolved(book: Rulebook, path: Path, data) -> list:
+def _unresolved(book: Rulebook, path: Path, data: dict[str, Any]) -> list[RulebookError]:
     problems = []
     for param in book.parameters.values():
         for value in param.values:

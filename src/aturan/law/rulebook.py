@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
@@ -31,8 +32,8 @@ class Rule:
     id: str
     title: str
     cites: list[str]
-    when: dict
-    then: dict
+    when: dict[str, Any]
+    then: dict[str, Any]
     priority: int
     file: str
     line: int
@@ -73,7 +74,8 @@ class Rulebook:
     parameters: dict[str, Parameter]
     problems: list[RulebookError] = field(default_factory=list)
     version: str = ""
-    annexes: dict = field(default_factory=dict)  # regulations/lampiran/*.yaml by file stem
+    # regulations/lampiran/*.yaml by file stem
+    annexes: dict[str, Any] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -111,7 +113,7 @@ def load_rulebook(root: Path) -> Rulebook:
     return book
 
 
-def _add(book: Rulebook, item) -> None:
+def _add(book: Rulebook, item: Rule | Formula | Parameter | None) -> None:
     if item is None:
         return
     if isinstance(item, Parameter):
@@ -131,10 +133,15 @@ def _add(book: Rulebook, item) -> None:
                 line=item.line,
             )
         )
-    (book.rules if isinstance(item, Rule) else book.formulas).append(item)
+    if isinstance(item, Rule):
+        book.rules.append(item)
+    else:
+        book.formulas.append(item)
 
 
-def _require(path, raw, keys, problems, what) -> bool:
+def _require(
+    path: Path, raw: Any, keys: tuple[str, ...], problems: list[RulebookError], what: str
+) -> bool:
     if not isinstance(raw, dict):
         problems.append(
             RulebookError(f"{what} harus berupa mapping", file=str(path), line=line_of(raw))
@@ -153,7 +160,7 @@ def _require(path, raw, keys, problems, what) -> bool:
     return True
 
 
-def _cites(path, raw, problems) -> list[str]:
+def _cites(path: Path, raw: Any, problems: list[RulebookError]) -> list[str]:
     cites = raw.get("cites")
     if isinstance(cites, str):
         cites = [cites]
@@ -169,7 +176,9 @@ def _cites(path, raw, problems) -> list[str]:
     return [str(c) for c in cites]
 
 
-def _rule(path: Path, raw, problems, phase: str = "design") -> Rule | None:
+def _rule(
+    path: Path, raw: Any, problems: list[RulebookError], phase: str = "design"
+) -> Rule | None:
     if not _require(path, raw, ("id", "title", "cites", "when", "then"), problems, "aturan"):
         return None
     _check_when(path, raw, problems)
@@ -198,7 +207,7 @@ def _rule(path: Path, raw, problems, phase: str = "design") -> Rule | None:
     )
 
 
-def _check_when(path, raw, problems) -> None:
+def _check_when(path: Path, raw: Any, problems: list[RulebookError]) -> None:
     when = raw["when"]
     if not isinstance(when, dict):
         problems.append(
@@ -215,7 +224,8 @@ def _check_when(path, raw, problems) -> None:
         if kind not in FACT_KINDS:
             problems.append(
                 RulebookError(
-                    f"jenis fakta '{kind}' tidak dikenal; harus salah satu dari {list(FACT_KINDS)} atau 'params'",
+                    f"jenis fakta '{kind}' tidak dikenal; harus salah satu dari "
+                    f"{list(FACT_KINDS)} atau 'params'",
                     file=str(path),
                     line=line_of(when, kind),
                 )
@@ -233,7 +243,7 @@ def _check_when(path, raw, problems) -> None:
                 )
 
 
-def _formula(path: Path, raw, problems) -> Formula | None:
+def _formula(path: Path, raw: Any, problems: list[RulebookError]) -> Formula | None:
     if not _require(path, raw, ("id", "title", "cites", "gives"), problems, "formula"):
         return None
     phase = str(raw.get("phase", "design"))
@@ -256,7 +266,7 @@ def _formula(path: Path, raw, problems) -> Formula | None:
     )
 
 
-def parameter_from_yaml(path: Path, raw, problems) -> Parameter | None:
+def parameter_from_yaml(path: Path, raw: Any, problems: list[RulebookError]) -> Parameter | None:
     if not _require(path, raw, ("id", "title", "values"), problems, "parameter"):
         return None
     values = []
@@ -277,16 +287,22 @@ def parameter_from_yaml(path: Path, raw, problems) -> Parameter | None:
     )
 
 
-def _dated_value(path, pid, item, problems) -> DatedValue | None:
-    where = dict(file=str(path), line=line_of(item))
+def _dated_value(
+    path: Path, pid: object, item: Any, problems: list[RulebookError]
+) -> DatedValue | None:
+    file, line = str(path), line_of(item)
     if not isinstance(item, dict) or "from" not in item or "value" not in item:
         problems.append(
-            RulebookError(f"nilai parameter '{pid}' harus punya 'from' dan 'value'", **where)
+            RulebookError(
+                f"nilai parameter '{pid}' harus punya 'from' dan 'value'", file=file, line=line
+            )
         )
         return None
     if not isinstance(item["from"], dt.date):
         problems.append(
-            RulebookError(f"'from' parameter '{pid}' harus tanggal ISO (YYYY-MM-DD)", **where)
+            RulebookError(
+                f"'from' parameter '{pid}' harus tanggal ISO (YYYY-MM-DD)", file=file, line=line
+            )
         )
         return None
     reference = item.get("reference")
@@ -295,7 +311,9 @@ def _dated_value(path, pid, item, problems) -> DatedValue | None:
     if not reference:
         problems.append(
             RulebookError(
-                f"nilai parameter '{pid}' sejak {item['from']} tidak punya 'reference'", **where
+                f"nilai parameter '{pid}' sejak {item['from']} tidak punya 'reference'",
+                file=file,
+                line=line,
             )
         )
         reference = []
@@ -303,7 +321,9 @@ def _dated_value(path, pid, item, problems) -> DatedValue | None:
     if status not in VALUE_STATUSES:
         problems.append(
             RulebookError(
-                f"status nilai '{status}' tidak dikenal; harus {sorted(VALUE_STATUSES)}", **where
+                f"status nilai '{status}' tidak dikenal; harus {sorted(VALUE_STATUSES)}",
+                file=file,
+                line=line,
             )
         )
     return DatedValue(
