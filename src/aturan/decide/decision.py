@@ -222,11 +222,7 @@ class Decider:
         return step
 
     def _cites(self, clause_ids: list[str]) -> list[dict[str, str]]:
-        out = []
-        for cid in clause_ids:
-            clause = self.rulebook.corpus.clause(cid)
-            out.append({"id": cid, "citation": clause.citation if clause else cid})
-        return out
+        return [{"id": cid, "citation": self.rulebook.citation(cid)} for cid in clause_ids]
 
     def _decision(
         self,

@@ -267,7 +267,7 @@ def _step(number: int, step: JSON, book: Rulebook, t: Text, lang: str) -> list[s
     for pid, use in (step.get("params") or {}).items():
         out.append(
             f"   {t['param']} {pid} = {use['value']} (sejak {use['from']}; {use['status']}; "
-            f"{', '.join(_citation(book, r) for r in use['reference'])})"
+            f"{', '.join(book.citation(r) for r in use['reference'])})"
         )
     if step.get("overridden"):
         out.append(f"   ({t['overridden']}: {', '.join(step['overridden'])})")
@@ -287,11 +287,6 @@ def _step(number: int, step: JSON, book: Rulebook, t: Text, lang: str) -> list[s
                 subsequent_indent="      ",
             )
     return out
-
-
-def _citation(book: Rulebook, clause_id: str) -> str:
-    clause = book.corpus.clause(clause_id)
-    return clause.citation if clause else clause_id
 
 
 def _excerpt(text: str, limit: int = 420) -> str:

@@ -262,16 +262,10 @@ def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[
                 raise
             refused.append(row_error(exc, source, row, case.data))
     law = runner.params_on(as_of)
-    book = runner.rulebook
-
-    def citation(clause_id: str) -> str:
-        clause = book.corpus.clause(clause_id)
-        return clause.citation if clause else clause_id
-
     assign_coaching_groups(
         [d for _, d in decisions],
         int(law["coaching.group_size_max"]),
-        citation,
+        runner.rulebook.citation,
         str(law["coaching.same_gap_definition"]),
     )
     return decisions, refused

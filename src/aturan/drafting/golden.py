@@ -234,12 +234,12 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
     except AturanError as exc:
         result.failures.append(f"galat masukan: {exc}")
         return result
-    overrides, law = test.get("parameters") or {}, decider.law_on(as_of)[1]
+    overrides, law = test.get("parameters") or {}, decider.params_on(as_of)
     size = overrides.get("coaching.group_size_max") or law["coaching.group_size_max"]
     definition = (
         overrides.get("coaching.same_gap_definition") or law["coaching.same_gap_definition"]
     )
-    groups = assign_coaching_groups(decisions, int(size), lambda cid: cid, str(definition))
+    groups = assign_coaching_groups(decisions, int(size), decider.rulebook.citation, str(definition))
     result.fired = sorted({step["rule"] for d in decisions for step in d["trace"]})
     failure = compare(groups, test.get("expect_groups") or {})
     if failure:

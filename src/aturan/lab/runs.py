@@ -328,12 +328,8 @@ def _change(
 
 
 def _param_use(decider: Decider, pid: str, as_of: dt.date):
-    resolved = decider.law_on(as_of)[1].resolved(pid)
-    citations = []
-    for cid in resolved.reference:
-        clause = decider.rulebook.corpus.clause(cid)
-        citations.append(clause.citation if clause else cid)
-    return resolved.value, tuple(citations)
+    resolved = decider.params_on(as_of).resolved(pid)
+    return resolved.value, tuple(decider.rulebook.citation(cid) for cid in resolved.reference)
 
 
 # ---- parallel runs: workers decide, the parent reads the cohort in order, memory stays flat
@@ -371,7 +367,7 @@ def _decide_all(chunk, as_of, trace):
 def _compare_chunk(chunk, as_of):
     deciders = _WORKER["deciders"]
     costs = {
-        m: d.law_on(as_of)[1].get("cost.unit_per_participant", {}) or {}
+        m: d.params_on(as_of).get("cost.unit_per_participant", {}) or {}
         for m, d in deciders.items()
     }
     tallies, failures = {name: Tally() for name in deciders}, []

@@ -23,19 +23,12 @@ def interpretations(book: Rulebook, as_of: dt.date) -> list[dict[str, Any]]:
                 "value": current.value if current else None,
                 "since": current.start.isoformat() if current else None,
                 "status": current.status if current else None,
-                "citations": [
-                    _citation(book, cid) for cid in (current.reference if current else ())
-                ],
+                "citations": [book.citation(cid) for cid in (current.reference if current else ())],
                 "alternatives": list(param.alternatives),
                 "file": f"{_relative(book, param.file)}:{param.line}",
             }
         )
     return out
-
-
-def _citation(book: Rulebook, clause_id: str) -> str:
-    clause = book.corpus.clause(clause_id)
-    return clause.citation if clause else clause_id
 
 
 def _relative(book: Rulebook, path: str) -> str:

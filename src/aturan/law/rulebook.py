@@ -80,6 +80,12 @@ class Rulebook:
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
+    def citation(self, clause_id: str) -> str:
+        """How a clause is cited ("Perban BKN 26/2019 Pasal 29 ayat (4)"); its id when unknown.
+        The one citation lookup: decisions, explanations, documents and the lab all use it."""
+        clause = self.corpus.clause(clause_id)
+        return clause.citation if clause else clause_id
+
 
 def load_rulebook(root: Path) -> Rulebook:
     """Load `regulations/` and `rules/` under root; problems are collected for `rules check`."""
