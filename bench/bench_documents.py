@@ -95,7 +95,8 @@ def main(target: int) -> dict:
 
     raw_pdf_dir = work / "rawpdf"
     raw_pdf_dir.mkdir()
-    # warm the raw profile first (a fresh LibreOffice profile restarts once and drops files given to it)
+    # warm the raw profile first (a fresh LibreOffice profile restarts once and drops files given to
+    # it)
     subprocess.run(
         [
             pdf.soffice(),

@@ -206,8 +206,9 @@ def test_a_bom_json_case_is_read_by_decide_and_issue_alike(aturan, tmp_path):
 
 @pytest.mark.parametrize("name", ["alias_bomb", "deep_yaml"])
 def test_alias_and_nesting_refusals_are_structural_and_small(aturan, tmp_path, name):
-    """The refusal comes from a guard before expansion: the file is tiny and nothing is built from it.
-    (Time measured by hand: about 0.6 s for the whole command, almost all of it Python start-up.)"""
+    """The refusal comes from a guard before expansion: the file is tiny and nothing is built from
+    it. (Time measured by hand: about 0.6 s for the whole command, almost all of it Python
+    start-up.)"""
     suffix, content, words = FILE_CLASSES[name]
     path = _write(
         tmp_path, name, suffix, content if name == "alias_bomb" else b"nip: " + b"[" * 1000
@@ -555,8 +556,8 @@ LONG_100 = (
     ["RADEN AJENG SITI NURHALIZA KARTIKASARI W", "Prof. Dr. Ir. Hj. Raden Ajeng Siti", LONG_100],
 )
 def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path, name):
-    """Needs LibreOffice (as the other PDF tests do). The limit is in characters, measured with real names
-    in capitals (the widest real names); a string of only W's or M's wraps sooner."""
+    """Needs LibreOffice (as the other PDF tests do). The limit is in characters, measured with real
+    names in capitals (the widest real names); a string of only W's or M's wraps sooner."""
     from pypdf import PdfReader
 
     from aturan.cases import name_limits

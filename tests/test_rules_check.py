@@ -1,6 +1,3 @@
-
-
-
 def test_shipped_rules_pass_check(aturan):
     result = aturan("rules", "check")
     assert result.exit_code == 0, result.stderr

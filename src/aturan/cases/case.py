@@ -79,7 +79,8 @@ def load_case(path: Path | str) -> Case:
 
 
 def case_from_data(raw, source: str = "<case>") -> Case:
-    """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the field."""
+    """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the
+    field."""
     if not isinstance(raw, dict):
         raise InputError(
             "kasus harus berupa mapping (objek) dengan isian nip, name, position, role, program",
@@ -227,7 +228,8 @@ def _refuse_event(case: Case, index: int, problem: str) -> None:
 
 
 def _check_plausible(case: Case) -> None:
-    """Ranges the schema cannot state: dates, finite numbers, control/bidi characters, blank names (plausible.py)."""
+    """Ranges the schema cannot state: dates, finite numbers, control/bidi characters, blank names
+    (plausible.py)."""
     for path, message in plausibility_problems(case.data):
         path = list(path)
         raise InputError(

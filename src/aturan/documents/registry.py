@@ -97,8 +97,8 @@ def check_number_format(
 
 class Registry:
     def __init__(self, path: Path | str, number_format: str, codes: dict, *, create: bool = True):
-        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an error,
-        never a new empty registry. A file that is not an aturan registry is refused."""
+        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an
+        error, never a new empty registry. A file that is not an aturan registry is refused."""
         check_number_format(number_format)
         self.path = Path(path)
         if self.path.is_dir():
@@ -120,8 +120,8 @@ class Registry:
                 timeout=30,
             )
             self.db.row_factory = sqlite3.Row
-            # The check and the creation in one write transaction: a second process starting at the same
-            # moment sees either no tables or all of them, never a half-made registry.
+            # The check and the creation in one write transaction: a second process starting at the
+            # same moment sees either no tables or all of them, never a half-made registry.
             self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")  # readers take no write lock
             try:
                 tables = {
@@ -154,8 +154,9 @@ class Registry:
         self.codes = codes
 
     def _journal_mode(self) -> None:
-        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction.
-        Switching to WAL needs the database to itself for a moment: retried while another process writes."""
+        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed
+        transaction. Switching to WAL needs the database to itself for a moment: retried while
+        another process writes."""
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -181,7 +182,8 @@ class Registry:
         doc_date: str,
         now: str,
     ) -> Issued:
-        """The document's number: the existing one for this (participant, type, event), else the next."""
+        """The document's number: the existing one for this (participant, type, event), else the
+        next."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute(

@@ -30,7 +30,8 @@ from aturan.errors import AturanError
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists accepted in any YAML or JSON input (a case needs 5)."""
 MAX_EXPANDED_NODES = 200_000
-"""Most nodes a YAML file may stand for once its aliases are expanded (the golden files need < 10,000)."""
+"""Most nodes a YAML file may stand for once its aliases are expanded (the golden files need <
+10,000)."""
 
 
 class LineDict(dict):
@@ -123,7 +124,8 @@ def _construct_sequence(loader, node):
 
 
 def _construct_timestamp(loader, node):
-    """An impossible date such as 2025-13-40 stays text, so validation can name it instead of crashing."""
+    """An impossible date such as 2025-13-40 stays text, so validation can name it instead of
+    crashing."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
@@ -137,7 +139,8 @@ for _cls in (_Loader, _NoAliasLoader):
 
 
 def read_text(path: Path | str, error=AturanError) -> str:
-    """The file as text; refuses a missing file, a folder, unreadable, non-UTF-8 or empty content."""
+    """The file as text; refuses a missing file, a folder, unreadable, non-UTF-8 or empty
+    content."""
     path = Path(path)
     if path.is_dir():
         raise error("ini sebuah folder, bukan berkas", file=str(path))
@@ -259,7 +262,8 @@ def _depth(value) -> int:
 
 
 def _bracket_depth(text: str) -> tuple[int, int]:
-    """(deepest bracket nesting, line where it is first exceeded), strings skipped: checked before parsing."""
+    """(deepest bracket nesting, line where it is first exceeded), strings skipped: checked before
+    parsing."""
     depth, line, in_string, escaped = 0, 1, False, False
     for char in text:
         if char == "\n":
@@ -283,7 +287,8 @@ def _bracket_depth(text: str) -> tuple[int, int]:
 
 
 def load_json(path: Path | str, error=AturanError):
-    """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the line."""
+    """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the
+    line."""
     path = Path(path)
     text = read_text(path, error)
 
@@ -321,7 +326,8 @@ def load_json(path: Path | str, error=AturanError):
 MAX_UNZIPPED = 50_000_000
 """Bytes an XLSX or DOCX may unpack to before its compression ratio is checked."""
 MAX_ZIP_RATIO = 100
-"""Unpacked size over packed size above which a zip (XLSX, DOCX) over MAX_UNZIPPED is refused as a zip bomb."""
+"""Unpacked size over packed size above which a zip (XLSX, DOCX) over MAX_UNZIPPED is refused as a
+zip bomb."""
 
 
 def check_zip(path: Path | str, error=AturanError) -> None:
