@@ -586,7 +586,7 @@ def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attemp
     assert tanggal(result_["date"]) in _docx_text(_file(out, row))
 
 
-def test_a_participation_certificate_holder_is_invited_from_the_decisions_date_without_an_invented_window(
+def test_a_participation_certificate_holder_is_invited_from_decision_date_without_invented_window(
     aturan, tmp_path
 ):
     def holder(case):

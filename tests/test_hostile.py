@@ -287,7 +287,10 @@ def test_rules_check_refuses_a_rule_file_that_is_a_folder(aturan, project_copy):
 # --- 3. Field-level hostility in a case ---------------------------------------------------------
 
 EVENTS = "events:\n  - {type: final_evaluation, date: 2026-06-30, result: lulus}\n"
-EVIDENCE = "evidence:\n  - {type: sertifikat_kompetensi_manajerial, date: 2024-03-01, tier: administrator, number: A1}\n"
+EVIDENCE = (
+    "evidence:\n  - {type: sertifikat_kompetensi_manajerial, date: 2024-03-01, tier: "
+    "administrator, number: A1}\n"
+)
 FULL = BUDI + EVIDENCE + EVENTS
 
 DATE_FIELDS = {
@@ -546,8 +549,8 @@ def test_issue_refuses_a_participant_whose_name_is_too_long_for_one_of_their_doc
 
 
 LONG_100 = (
-    "PROF. DR. IR. HJ. RADEN AJENG SITI NURHALIZA KARTIKASARI WAHYUNINGSIH PURNAMASARI, S.H., M.H., "
-    "M.KN., CPA"
+    "PROF. DR. IR. HJ. RADEN AJENG SITI NURHALIZA KARTIKASARI WAHYUNINGSIH PURNAMASARI, S.H., "
+    "M.H., M.KN., CPA"
 )[:100]
 
 

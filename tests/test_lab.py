@@ -83,8 +83,8 @@ def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citati
         in result.output
     )
     assert (
-        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf))"
-        in result.output
+        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat "
+        "(2) (draf))" in result.output
     )
 
 
@@ -239,7 +239,8 @@ def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
     assert aturan("sample", "--size", "400", "--seed", "4", "--out", cohort).exit_code == 0
     reform = tmp_path / "satu-program.yaml"
     reform.write_text(
-        "parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n    value: same_program\n"
+        "parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n"
+        "    value: same_program\n"
         "    reference: [paper-lan-2023:iv-a-4-b-kelompok-coaching]\n",
         encoding="utf-8",
     )

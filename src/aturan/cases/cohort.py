@@ -326,7 +326,8 @@ def _tabular(
                 row,
                 None,
                 CohortError(
-                    f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak bernama di header",
+                    f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak "
+                    "bernama di header",
                     file=source,
                     row=row,
                 ),

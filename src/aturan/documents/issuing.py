@@ -170,7 +170,9 @@ def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError
 
 UNTIL = {
     "sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
-    "permintaan_asesmen_awal": "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada",
+    "permintaan_asesmen_awal": (
+        "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada"
+    ),
 }
 
 

@@ -23,12 +23,15 @@ from aturan.errors import AturanError
 from aturan.files import ensure_folder
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, PRIMARY KEY (doc_type, year));
+CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, \
+PRIMARY KEY (doc_type, year));
 CREATE TABLE IF NOT EXISTS documents (
   number TEXT PRIMARY KEY, doc_type TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
   nip TEXT NOT NULL, name TEXT NOT NULL, event_key TEXT NOT NULL, decision_id TEXT NOT NULL,
-  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, docx_fingerprint TEXT, pdf_fingerprint TEXT,
-  status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, revoked_at TEXT,
+  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, \
+docx_fingerprint TEXT, pdf_fingerprint TEXT,
+  status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, \
+revoked_at TEXT,
   UNIQUE (nip, doc_type, event_key), UNIQUE (doc_type, year, seq));
 CREATE TABLE IF NOT EXISTS audit_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, number TEXT,
@@ -73,7 +76,8 @@ def check_number_format(
     if unknown:
         raise AturanError(
             f"format penomoran {number_format!r} memuat penanda tidak dikenal: "
-            f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, {{code}}",
+            f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, "
+            f"{{code}}",
             file=file,
             field=field,
         )
@@ -81,7 +85,8 @@ def check_number_format(
     if missing:
         raise AturanError(
             f"format penomoran {number_format!r} harus memuat "
-            f"{' dan '.join('{' + n + '}' for n in missing)}, agar setiap nomor unik per jenis dokumen",
+            f"{' dan '.join('{' + n + '}' for n in missing)}, agar setiap nomor unik per jenis "
+            "dokumen",
             file=file,
             field=field,
         )
@@ -131,7 +136,8 @@ class Registry:
                 ours = {"counters", "documents", "audit_log"}
                 if not ours <= tables and (tables or not create):
                     raise AturanError(
-                        "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                        "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak "
+                        "ada)",
                         file=str(self.path),
                     )
                 if create:
@@ -187,7 +193,8 @@ class Registry:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute(
-                "SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
+                "SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND "
+                "event_key=?",
                 (nip, doc_type, event_key),
             ).fetchone()
             if row:
@@ -198,8 +205,9 @@ class Registry:
                 seq=seq, year=year, code=self.codes.get(doc_type, doc_type.upper())
             )
             self.db.execute(
-                "INSERT INTO documents (number, doc_type, year, seq, nip, name, event_key, decision_id, "
-                "rules_version, content_hash, doc_date, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (number, doc_type, year, seq, nip, name, event_key, "
+                "decision_id, rules_version, content_hash, doc_date, issued_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     number,
                     doc_type,
@@ -291,7 +299,8 @@ class Registry:
             if row["status"] == "revoked":
                 raise AturanError(f"dokumen '{number}' sudah dicabut")
             self.db.execute(
-                "UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=? WHERE number=?",
+                "UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=? WHERE "
+                "number=?",
                 (reason, now, number),
             )
             self._audit("revoke", number, {"reason": reason}, now)
@@ -306,7 +315,8 @@ class Registry:
         body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         digest = _entry_hash(prev, now, action, number, body)
         self.db.execute(
-            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES "
+            "(?,?,?,?,?,?)",
             (now, action, number, body, prev, digest),
         )
 
@@ -343,7 +353,8 @@ class Registry:
         ):
             if row["n"] != row["m"]:
                 out.append(
-                    f"{row['doc_type']} {row['year']}: {row['n']} dokumen, nomor terakhir {row['m']}"
+                    f"{row['doc_type']} {row['year']}: {row['n']} dokumen, nomor terakhir "
+                    f"{row['m']}"
                 )
         return out
 

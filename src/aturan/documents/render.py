@@ -54,7 +54,8 @@ CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
 MODEL_NAMES = {
     "flexible": (
         "Alternatif I: desain pelatihan fleksibel",
-        "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan kompetensinya, pada semua tahap.",
+        "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan "
+        "kompetensinya, pada semua tahap.",
     ),
     "cluster": (
         "Alternatif II: desain pelatihan variatif (klasterisasi)",
@@ -346,7 +347,10 @@ def _invitation(decision, case, book) -> dict:
 def _initial(decision, case, book) -> dict:
     reason = {
         "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
-        "kedaluwarsa": f"Laporan hasil penilaian kompetensi tanggal {tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku.",
+        "kedaluwarsa": (
+            "Laporan hasil penilaian kompetensi tanggal "
+            f"{tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku."
+        ),
     }
     return {
         "reason_text": reason.get(decision["prior_assessment"]["reason"], ""),

@@ -63,7 +63,8 @@ def _parameter_references(book: Rulebook) -> list[Finding]:
                     out.append(
                         Finding(
                             "error",
-                            f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' yang tidak ada",
+                            f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' "
+                            "yang tidak ada",
                             param.file,
                             param.line,
                         )
@@ -74,7 +75,8 @@ def _parameter_references(book: Rulebook) -> list[Finding]:
                 out.append(
                     Finding(
                         "error",
-                        f"formula '{formula.id}' memakai parameter '{pid}' yang tidak didefinisikan",
+                        f"formula '{formula.id}' memakai parameter '{pid}' yang tidak "
+                        "didefinisikan",
                         formula.file,
                         formula.line,
                     )

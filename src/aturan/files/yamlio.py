@@ -66,7 +66,8 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent) and not self.allow_aliases:
             event = self.peek_event()
             raise _Refused(
-                f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara lengkap",
+                f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara "
+                "lengkap",
                 event.start_mark,
             )
         self._depth += 1
@@ -94,7 +95,8 @@ def _construct_mapping(loader, node):
             continue
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(
-                "kunci mapping harus berupa teks biasa, bukan daftar atau mapping (kunci kompleks '?')",
+                "kunci mapping harus berupa teks biasa, bukan daftar atau mapping (kunci kompleks "
+                "'?')",
                 key_node.start_mark,
             )
         key = loader.construct_object(key_node)
@@ -157,7 +159,8 @@ def read_text(path: Path | str, error=AturanError) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error(
-            f"berkas bukan teks UTF-8 (bita ke-{exc.start + 1} tidak dapat dibaca); simpan sebagai UTF-8",
+            f"berkas bukan teks UTF-8 (bita ke-{exc.start + 1} tidak dapat dibaca); simpan sebagai "
+            "UTF-8",
             file=str(path),
             line=line,
         ) from None
@@ -204,9 +207,8 @@ def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True
             raise error("berkas kosong", file=str(path))
         if allow_aliases and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
             raise error(
-                f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} simpul".replace(
-                    ",", "."
-                ),
+                f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} "
+                "simpul".replace(",", "."),
                 file=str(path),
             )
         return loader.construct_document(node)
@@ -343,8 +345,8 @@ def check_zip(path: Path | str, error=AturanError) -> None:
         return
     if unpacked > MAX_UNZIPPED and unpacked > MAX_ZIP_RATIO * max(path.stat().st_size, 1):
         raise error(
-            f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} bita "
-            f"(lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."),
+            f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} "
+            f"bita (lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."),
             file=str(path),
         )
 
