@@ -922,7 +922,7 @@ def test_issue_replaces_a_symlink_planted_at_the_document_name(aturan, tmp_path)
 
 
 def _stamp_and_bundle(args):
-    from aturan import pdf
+    from aturan.documents import pdf
 
     folder, rounds = args
     files = sorted(Path(folder).glob("doc-*.pdf"))
