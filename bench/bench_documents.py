@@ -3,8 +3,8 @@
 - DOCX: aturan's Issuer (numbering in SQLite, context, docxtpl render, deterministic zip,
   text hash) against raw docxtpl rendering the same templates with the same contexts;
 - PDF: aturan's conversion (LibreOffice, one profile per worker, as many workers as cores,
-  plus pypdf metadata) against raw `soffice --convert-to pdf` on the same files in one process at a time
-  (in calls of at most 200 files: soffice silently drops files beyond ~247 per call).
+  plus pypdf metadata) against raw `soffice --convert-to pdf` on the same files in one process
+  at a time (in calls of at most 200 files: soffice silently drops files beyond ~247 per call).
 
 Usage: python bench/bench_documents.py [N]   (default 500 documents)
 """
@@ -95,7 +95,8 @@ def main(target: int) -> dict:
 
     raw_pdf_dir = work / "rawpdf"
     raw_pdf_dir.mkdir()
-    # warm the raw profile first (a fresh LibreOffice profile restarts once and drops files given to it)
+    # warm the raw profile first (a fresh LibreOffice profile restarts once and drops files given to
+    # it)
     subprocess.run(
         [
             pdf.soffice(),

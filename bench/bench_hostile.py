@@ -59,8 +59,9 @@ def main() -> None:
             elapsed = time.perf_counter() - start
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(
-                f"{label:36} {elapsed:6.2f} s  {len(text.encode()):5} bytes  exit {done.returncode}  "
-                f"peak child RSS so far {peak:5.0f} MB  {done.stderr.strip()[:70]}"
+                f"{label:36} {elapsed:6.2f} s  {len(text.encode()):5} bytes  exit "
+                f"{done.returncode}  peak child RSS so far {peak:5.0f} MB  "
+                f"{done.stderr.strip()[:70]}"
             )
 
 

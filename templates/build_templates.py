@@ -49,6 +49,7 @@ FIXED_DATE = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 TEXT_WIDTH = Cm(16.0)  # A4 21 cm - 2 x 2.5 cm
 SIGN_INDENT = Cm(9.0)
+BODY_INDENT = Cm(1.25)  # first-line indent of body text, left indent of identity blocks
 DARK = RGBColor(0x1F, 0x38, 0x64)
 
 LEFT = WD_ALIGN_PARAGRAPH.LEFT
@@ -384,11 +385,11 @@ def addressee(doc):
     P(doc, R("{{ recipient.address if recipient.address else 'Tempat' }}"), left=Cm(0.85), after=12)
 
 
-def body(doc, *runs, before=0, after=6, left=None, first=Cm(1.25), **kw):
+def body(doc, *runs, before=0, after=6, left=None, first=BODY_INDENT, **kw):
     return P(doc, *runs, align=JUSTIFY, before=before, after=after, left=left, first=first, **kw)
 
 
-def identity(container, rows, left=Cm(1.25), value_bold_first=True, size=None):
+def identity(container, rows, left=BODY_INDENT, value_bold_first=True, size=None):
     """Borderless label : value block."""
     label_w = Cm(3.0)
     widths = [label_w, Cm(0.4), Cm(16.0 - 0.4) - label_w - left]
@@ -796,7 +797,8 @@ def build_rekomendasi_pengembangan():
             R("\t"),
             R("{{ g.competency }} (level saat ini {{ g.level }}, sasaran level {{ g.standard }})"),
             R(
-                "{% if g.learning_models %}; model pembelajaran: {{ g.learning_models|join(', ') }}{% endif %}"
+                "{% if g.learning_models %}; model pembelajaran: "
+                "{{ g.learning_models|join(', ') }}{% endif %}"
             ),
             left=Cm(1.25),
             first=Cm(-0.6),
@@ -831,7 +833,8 @@ def build_rekomendasi_pengembangan():
         P(
             doc,
             R(
-                "Level capaian {{ g.level }}; standar level {{ g.standard }}; kesenjangan {{ g.gap }}"
+                "Level capaian {{ g.level }}; standar level {{ g.standard }}; "
+                "kesenjangan {{ g.gap }}"
             ),
             size=11,
             left=Cm(0.5),

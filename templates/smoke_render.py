@@ -331,7 +331,9 @@ def variants():
         "permintaan_asesmen_awal",
         "permintaan_asesmen_awal.docx",
         {
-            "reason_text": "Hasil asesmen terakhir (2021) telah melewati masa berlaku 3 tahun & <kedaluwarsa>.",
+            "reason_text": (
+                "Hasil asesmen terakhir (2021) telah melewati masa berlaku 3 tahun & <kedaluwarsa>."
+            ),
             "methods": [
                 "Situational Judgement Test (SJT)",
                 "Asesmen cepat (rapid assessment)",

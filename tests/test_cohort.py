@@ -1,4 +1,5 @@
-"""Cohort input: every row becomes a valid case or an error naming its row and column; reading goes on."""
+"""Cohort input: every row becomes a valid case or an error naming its row and column; reading goes
+on."""
 
 import csv
 import datetime as dt

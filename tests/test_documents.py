@@ -426,7 +426,8 @@ def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(at
 
 
 def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
-    """Dated 1 November 2026: what happened by then is issued; the letters about later events are refused."""
+    """Dated 1 November 2026: what happened by then is issued; the letters about later events are
+    refused."""
     out = tmp_path / "out"
     result = aturan(
         "issue",
@@ -534,7 +535,8 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
 
 
 def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attempt(aturan, tmp_path):
-    """A re-test while the certificate still holds is rejected: the certificate keeps the valid result."""
+    """A re-test while the certificate still holds is rejected: the certificate keeps the valid
+    result."""
     from aturan.documents import tanggal
     from aturan.vocabulary import COMPETENCIES, label
 
@@ -584,7 +586,7 @@ def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attemp
     assert tanggal(result_["date"]) in _docx_text(_file(out, row))
 
 
-def test_a_participation_certificate_holder_is_invited_from_the_decisions_date_without_an_invented_window(
+def test_a_participation_certificate_holder_is_invited_from_decision_date_without_invented_window(
     aturan, tmp_path
 ):
     def holder(case):

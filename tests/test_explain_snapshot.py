@@ -25,7 +25,8 @@ def test_explain_english(aturan, snapshot):
 
 
 def _stable(text: str) -> str:
-    """The rules version line changes with every edit of rules/ or regulations/; the rest must not drift silently."""
+    """The rules version line changes with every edit of rules/ or regulations/; the rest must not
+    drift silently."""
     return "\n".join(
         line for line in text.splitlines() if not line.startswith(("Versi aturan", "Rules version"))
     )

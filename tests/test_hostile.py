@@ -206,8 +206,9 @@ def test_a_bom_json_case_is_read_by_decide_and_issue_alike(aturan, tmp_path):
 
 @pytest.mark.parametrize("name", ["alias_bomb", "deep_yaml"])
 def test_alias_and_nesting_refusals_are_structural_and_small(aturan, tmp_path, name):
-    """The refusal comes from a guard before expansion: the file is tiny and nothing is built from it.
-    (Time measured by hand: about 0.6 s for the whole command, almost all of it Python start-up.)"""
+    """The refusal comes from a guard before expansion: the file is tiny and nothing is built from
+    it. (Time measured by hand: about 0.6 s for the whole command, almost all of it Python
+    start-up.)"""
     suffix, content, words = FILE_CLASSES[name]
     path = _write(
         tmp_path, name, suffix, content if name == "alias_bomb" else b"nip: " + b"[" * 1000
@@ -286,7 +287,10 @@ def test_rules_check_refuses_a_rule_file_that_is_a_folder(aturan, project_copy):
 # --- 3. Field-level hostility in a case ---------------------------------------------------------
 
 EVENTS = "events:\n  - {type: final_evaluation, date: 2026-06-30, result: lulus}\n"
-EVIDENCE = "evidence:\n  - {type: sertifikat_kompetensi_manajerial, date: 2024-03-01, tier: administrator, number: A1}\n"
+EVIDENCE = (
+    "evidence:\n  - {type: sertifikat_kompetensi_manajerial, date: 2024-03-01, tier: "
+    "administrator, number: A1}\n"
+)
 FULL = BUDI + EVIDENCE + EVENTS
 
 DATE_FIELDS = {
@@ -545,8 +549,8 @@ def test_issue_refuses_a_participant_whose_name_is_too_long_for_one_of_their_doc
 
 
 LONG_100 = (
-    "PROF. DR. IR. HJ. RADEN AJENG SITI NURHALIZA KARTIKASARI WAHYUNINGSIH PURNAMASARI, S.H., M.H., "
-    "M.KN., CPA"
+    "PROF. DR. IR. HJ. RADEN AJENG SITI NURHALIZA KARTIKASARI WAHYUNINGSIH PURNAMASARI, S.H., "
+    "M.H., M.KN., CPA"
 )[:100]
 
 
@@ -555,8 +559,8 @@ LONG_100 = (
     ["RADEN AJENG SITI NURHALIZA KARTIKASARI W", "Prof. Dr. Ir. Hj. Raden Ajeng Siti", LONG_100],
 )
 def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path, name):
-    """Needs LibreOffice (as the other PDF tests do). The limit is in characters, measured with real names
-    in capitals (the widest real names); a string of only W's or M's wraps sooner."""
+    """Needs LibreOffice (as the other PDF tests do). The limit is in characters, measured with real
+    names in capitals (the widest real names); a string of only W's or M's wraps sooner."""
     from pypdf import PdfReader
 
     from aturan.cases import name_limits
@@ -918,7 +922,7 @@ def test_issue_replaces_a_symlink_planted_at_the_document_name(aturan, tmp_path)
 
 
 def _stamp_and_bundle(args):
-    from aturan import pdf
+    from aturan.documents import pdf
 
     folder, rounds = args
     files = sorted(Path(folder).glob("doc-*.pdf"))

@@ -83,8 +83,8 @@ def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citati
         in result.output
     )
     assert (
-        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf))"
-        in result.output
+        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat "
+        "(2) (draf))" in result.output
     )
 
 
@@ -164,8 +164,8 @@ def _compare(aturan, cohort, out, *extra):
 def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_the_full_cost(
     aturan, tmp_path
 ):
-    # A reform that only shortens the validity of assessment reports moves participants from "design set"
-    # to "waiting for an initial assessment": they still train, so the full cost must not move.
+    # A reform that only shortens the validity of assessment reports moves participants from "design
+    # set" to "waiting for an initial assessment": they still train, so the full cost must not move.
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
     _one_year_later(cohort)
@@ -204,7 +204,8 @@ def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_pa
         assert int(table["Biaya menurut JP per peserta kohort (Rp)"][model]) == round(
             total / decided[model]
         )
-    # the per-program rows add up to the total, and a program's per-participant cost divides by its own cohort
+    # the per-program rows add up to the total, and a program's per-participant cost divides by its
+    # own cohort
     programs = [
         k[len("Biaya menurut JP, ") : -len(" (Rp)")]
         for k in table
@@ -217,8 +218,8 @@ def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_pa
 
 
 def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_path):
-    # Tabel 2 prints PKA at Rp 22.125 a participant, about 1,000 times below the others; the corrected
-    # unit cost is used, so PKA costs millions a participant, between PKP and PKN II.
+    # Tabel 2 prints PKA at Rp 22.125 a participant, about 1,000 times below the others; the
+    # corrected unit cost is used, so PKA costs millions a participant, between PKP and PKN II.
     unit = load_rulebook(ROOT).parameters["cost.unit_per_participant"].values[-1].value
     assert unit["pkp"] < unit["pka"] < unit["pkn_2"]
     cohort = tmp_path / "kohort.csv"
@@ -231,13 +232,15 @@ def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_
 
 
 def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
-    # "the same gap characteristics" is an interpretive parameter: by default the same program and the same
-    # focus competencies; under same_program everyone with coaching in a program may share a group.
+    # "the same gap characteristics" is an interpretive parameter: by default the same program and
+    # the same focus competencies; under same_program everyone with coaching in a program may share
+    # a group.
     cohort = tmp_path / "kohort.csv"
     assert aturan("sample", "--size", "400", "--seed", "4", "--out", cohort).exit_code == 0
     reform = tmp_path / "satu-program.yaml"
     reform.write_text(
-        "parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n    value: same_program\n"
+        "parameters:\n  - id: coaching.same_gap_definition\n    from: 2024-01-01\n"
+        "    value: same_program\n"
         "    reference: [paper-lan-2023:iv-a-4-b-kelompok-coaching]\n",
         encoding="utf-8",
     )
@@ -270,8 +273,8 @@ def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
 
 
 def _one_year_later(cohort):
-    """The sampled trainings are in 2026 and the example reform applies from 2027: move every date of the
-    cohort a year later, since a report's validity is judged when the training starts."""
+    """The sampled trainings are in 2026 and the example reform applies from 2027: move every date
+    of the cohort a year later, since a report's validity is judged when the training starts."""
 
     def later(m):
         day = min(m[3], "28") if m[2] == "02" else m[3]

@@ -1,4 +1,5 @@
-"""Property tests: random and mutated cases never crash the engine; they decide or are refused clearly."""
+"""Property tests: random and mutated cases never crash the engine; they decide or are refused
+clearly."""
 
 import datetime as dt
 

@@ -1,6 +1,3 @@
-
-
-
 def test_shipped_rules_pass_check(aturan):
     result = aturan("rules", "check")
     assert result.exit_code == 0, result.stderr
@@ -10,8 +7,10 @@ def test_shipped_rules_pass_check(aturan):
 def test_cite_of_missing_clause_fails_with_file_and_line(aturan, project_copy):
     path = project_copy / "rules" / "10-cakupan.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "cites: [paper-lan-2023:iv-a-1-a-input]\n    priority: 10\n    when:\n      participant: {role: successor}",
-        "cites: [paper-lan-2023:pasal-yang-tidak-ada]\n    priority: 10\n    when:\n      participant: {role: successor}",
+        "cites: [paper-lan-2023:iv-a-1-a-input]\n    priority: 10\n    when:\n      participant: "
+        "{role: successor}",
+        "cites: [paper-lan-2023:pasal-yang-tidak-ada]\n    priority: 10\n    when:\n      "
+        "participant: {role: successor}",
     )
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("  - id: cakupan.suksesor") + 1
@@ -26,7 +25,8 @@ def test_parameter_value_without_reference_fails(aturan, project_copy):
     text = path.read_text(encoding="utf-8")
     path.write_text(
         text.replace(
-            "        reference: [perban-bkn-26-2019:masa-berlaku-hasil, asumsi-aturan:masa-berlaku-sejak]\n",
+            "        reference: [perban-bkn-26-2019:masa-berlaku-hasil, "
+            "asumsi-aturan:masa-berlaku-sejak]\n",
             "",
             1,
         ),

@@ -1,4 +1,5 @@
-"""Synthetic cohorts: valid, unique, shaped like Tabel 2, deterministic, streaming, and round-trip through files."""
+"""Synthetic cohorts: valid, unique, shaped like Tabel 2, deterministic, streaming, and round-trip
+through files."""
 
 import collections
 import datetime as dt

@@ -50,4 +50,5 @@ class RulebookError(AturanError):
 
 
 class IssueDateError(InputError):
-    """A document asked to carry a date it cannot carry: before the event it attests, or once it no longer holds."""
+    """A document asked to carry a date it cannot carry: before the event it attests, or once it no
+    longer holds."""

@@ -1,4 +1,5 @@
-"""Participants as input: the case schema, NIP, plausibility, cohort files. Every bad input is refused here."""
+"""Participants as input: the case schema, NIP, plausibility, cohort files. Every bad input is
+refused here."""
 
 from aturan.cases.case import Case, case_from_data, check_against_date, load_case
 from aturan.cases.cohort import (

@@ -79,7 +79,8 @@ def load_case(path: Path | str) -> Case:
 
 
 def case_from_data(raw, source: str = "<case>") -> Case:
-    """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the field."""
+    """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the
+    field."""
     if not isinstance(raw, dict):
         raise InputError(
             "kasus harus berupa mapping (objek) dengan isian nip, name, position, role, program",
@@ -130,9 +131,15 @@ def _schema_message(error) -> str:
     if validator == "additionalProperties":
         return f"isian tidak dikenal: {error.message.split('(')[-1].rstrip(')')}"
     if validator == "enum":
-        return f"nilai {error.instance!r} tidak dikenal; yang diharapkan salah satu dari {error.validator_value}"
+        return (
+            f"nilai {error.instance!r} tidak dikenal; yang diharapkan salah satu dari "
+            f"{error.validator_value}"
+        )
     if validator in ("minimum", "maximum"):
-        return f"nilai {error.instance!r} di luar rentang yang diharapkan ({error.schema.get('minimum')}..{error.schema.get('maximum')})"
+        return (
+            f"nilai {error.instance!r} di luar rentang yang diharapkan "
+            f"({error.schema.get('minimum')}..{error.schema.get('maximum')})"
+        )
     if validator == "type":
         return f"nilai {error.instance!r} harus bertipe {error.validator_value}"
     if validator == "format":
@@ -193,9 +200,15 @@ def _event_problem(kind: str, day: dt.date, event: dict, seen: dict, start, end)
         if final is None:
             return f"{name} ({day}) tanpa evaluasi akhir sebelumnya yang menunda kelulusan"
         if final[1]["result"] != "ditunda":
-            return f"{name} ({day}) padahal evaluasi akhir {final[1]['date']} menyatakan {final[1]['result']}"
+            return (
+                f"{name} ({day}) padahal evaluasi akhir {final[1]['date']} menyatakan "
+                f"{final[1]['result']}"
+            )
         if event["date"] == final[1]["date"]:
-            return f"{name} ({day}) pada hari yang sama dengan penundaan kelulusan; remedial menyusul penundaan"
+            return (
+                f"{name} ({day}) pada hari yang sama dengan penundaan kelulusan; remedial menyusul "
+                "penundaan"
+            )
     return None
 
 
@@ -227,7 +240,8 @@ def _refuse_event(case: Case, index: int, problem: str) -> None:
 
 
 def _check_plausible(case: Case) -> None:
-    """Ranges the schema cannot state: dates, finite numbers, control/bidi characters, blank names (plausible.py)."""
+    """Ranges the schema cannot state: dates, finite numbers, control/bidi characters, blank names
+    (plausible.py)."""
     for path, message in plausibility_problems(case.data):
         path = list(path)
         raise InputError(
@@ -252,7 +266,8 @@ def check_against_date(case: Case, as_of: dt.date) -> None:
         if dt.date.fromisoformat(assessment["date"]) > as_of:
             path = ["assessments", index, "date"]
             raise InputError(
-                f"asesmen bertanggal {assessment['date']}, sesudah tanggal keputusan {as_of.isoformat()}",
+                f"asesmen bertanggal {assessment['date']}, sesudah tanggal keputusan "
+                f"{as_of.isoformat()}",
                 file=case.source,
                 field=_dotted(path),
                 line=case.line(path),

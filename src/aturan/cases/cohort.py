@@ -92,7 +92,8 @@ class CohortRow:
 
 
 class CohortError(InputError):
-    """A bad cohort row. Tabular files name the row and column; YAML/JSON the line, case number and field."""
+    """A bad cohort row. Tabular files name the row and column; YAML/JSON the line, case number and
+    field."""
 
     def __init__(
         self,
@@ -193,7 +194,8 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list]]:
 
 
 class Uncomputed(str):
-    """An XLSX formula cell saved without its computed value (e.g. written by a script, never opened in Excel)."""
+    """An XLSX formula cell saved without its computed value (e.g. written by a script, never opened
+    in Excel)."""
 
 
 def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
@@ -252,7 +254,8 @@ _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet holds a formula: only then is the workbook read a second time for them."""
+    """Whether any worksheet holds a formula: only then is the workbook read a second time for
+    them."""
     try:
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
@@ -323,7 +326,8 @@ def _tabular(
                 row,
                 None,
                 CohortError(
-                    f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak bernama di header",
+                    f"sel ke-{stray + 1} berisi {_text(values[stray])!r}, padahal kolom itu tidak "
+                    "bernama di header",
                     file=source,
                     row=row,
                 ),
@@ -710,7 +714,8 @@ def _column_of(field: str | None, events: list[str]) -> str | None:
 
 
 def row_error(exc: InputError, source: str, row: int, data: dict) -> CohortError:
-    """An error found after reading (e.g. while deciding) about the case in `row`, named like a reading error."""
+    """An error found after reading (e.g. while deciding) about the case in `row`, named like a
+    reading error."""
     suffix = Path(source).suffix.lower()
     if suffix in (".csv", ".xlsx"):
         kinds = [event.get("type") for event in data.get("events") or [] if isinstance(event, dict)]

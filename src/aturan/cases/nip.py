@@ -53,7 +53,8 @@ def parse_nip(text: str) -> Nip:
         )
     if text[14] not in "12":
         raise ValueError(
-            f"digit jenis kelamin dalam NIP harus 1 (laki-laki) atau 2 (perempuan), bukan {text[14]}"
+            "digit jenis kelamin dalam NIP harus 1 (laki-laki) atau 2 (perempuan), bukan "
+            f"{text[14]}"
         )
     return Nip(birth, (year, month), "L" if text[14] == "1" else "P", text[15:18])
 
@@ -62,7 +63,7 @@ def check_appointment(nip: Nip, as_of: dt.date) -> str | None:
     """Why a CPNS appointment month after the decision date cannot be, or None."""
     if nip.appointed > (as_of.year, as_of.month):
         return (
-            f"pengangkatan CPNS menurut NIP ({nip.appointed[0]:04d}{nip.appointed[1]:02d}) sesudah tanggal "
-            f"keputusan {as_of.isoformat()}"
+            f"pengangkatan CPNS menurut NIP ({nip.appointed[0]:04d}{nip.appointed[1]:02d}) sesudah "
+            f"tanggal keputusan {as_of.isoformat()}"
         )
     return None

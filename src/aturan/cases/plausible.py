@@ -79,7 +79,8 @@ def problems(data, path=()):
         if bad:
             yield (
                 path,
-                f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah teks)",
+                f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah "
+                "teks)",
             )
         elif path and path[-1] in _DATE_KEYS and _ISO.fullmatch(data):
             try:
@@ -112,7 +113,7 @@ def name_too_long(name: str, doc_types) -> str | None:
         limit = limits.get(doc_type, limits["*"])
         if len(name) > limit:
             return (
-                f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen {doc_type} "
-                f"(agar dokumen tidak bertambah halaman); singkat gelar atau nama"
+                f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen "
+                f"{doc_type} (agar dokumen tidak bertambah halaman); singkat gelar atau nama"
             )
     return None

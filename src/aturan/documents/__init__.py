@@ -1,4 +1,5 @@
-"""Official documents: context from the decision, DOCX rendering, PDF, issuing, the registry, verification."""
+"""Official documents: context from the decision, DOCX rendering, PDF, issuing, the registry,
+verification."""
 
 from aturan.documents.issuing import Issuer, decide_for_issue, verify
 from aturan.documents.registry import Registry, check_number_format, now_iso

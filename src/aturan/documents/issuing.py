@@ -144,9 +144,10 @@ class Issuer:
 
 
 def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError | None:
-    """Why a new document of this type cannot be dated `date`, or None: a document is never dated before the
-    event it attests (an STTP: the day the training was passed, never before it ends), nor on or after the day
-    it no longer holds (a competency certificate: its expiry; a pre-training request: the training start)."""
+    """Why a new document of this type cannot be dated `date`, or None: a document is never dated
+    before the event it attests (an STTP: the day the training was passed, never before it ends),
+    nor on or after the day it no longer holds (a competency certificate: its expiry; a pre-training
+    request: the training start)."""
     intent = next(d for d in decision["documents"] if d["type"] == doc_type)
     attests, until = intent.get("attests"), intent.get("until")
     what = f"{TITLES[doc_type]} ({doc_type}) untuk NIP {decision['nip']} ({decision['name']})"
@@ -170,7 +171,9 @@ def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError
 
 UNTIL = {
     "sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
-    "permintaan_asesmen_awal": "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada",
+    "permintaan_asesmen_awal": (
+        "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada"
+    ),
 }
 
 

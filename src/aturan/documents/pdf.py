@@ -29,8 +29,8 @@ def soffice() -> str:
             return found
     raise AturanError(
         "LibreOffice (soffice) tidak ditemukan, sehingga PDF tidak dapat dibuat. Pasang dengan "
-        "`sudo apt-get install libreoffice-writer-nogui` (atau `make setup-pdf`), atau terbitkan tanpa --pdf "
-        "(hanya DOCX). Belum ada nomor dokumen yang diambil."
+        "`sudo apt-get install libreoffice-writer-nogui` (atau `make setup-pdf`), atau terbitkan "
+        "tanpa --pdf (hanya DOCX). Belum ada nomor dokumen yang diambil."
     )
 
 

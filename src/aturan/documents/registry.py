@@ -23,12 +23,15 @@ from aturan.errors import AturanError
 from aturan.files import ensure_folder
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, PRIMARY KEY (doc_type, year));
+CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, \
+PRIMARY KEY (doc_type, year));
 CREATE TABLE IF NOT EXISTS documents (
   number TEXT PRIMARY KEY, doc_type TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
   nip TEXT NOT NULL, name TEXT NOT NULL, event_key TEXT NOT NULL, decision_id TEXT NOT NULL,
-  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, docx_fingerprint TEXT, pdf_fingerprint TEXT,
-  status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, revoked_at TEXT,
+  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, \
+docx_fingerprint TEXT, pdf_fingerprint TEXT,
+  status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, \
+revoked_at TEXT,
   UNIQUE (nip, doc_type, event_key), UNIQUE (doc_type, year, seq));
 CREATE TABLE IF NOT EXISTS audit_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, number TEXT,
@@ -73,7 +76,8 @@ def check_number_format(
     if unknown:
         raise AturanError(
             f"format penomoran {number_format!r} memuat penanda tidak dikenal: "
-            f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, {{code}}",
+            f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, "
+            f"{{code}}",
             file=file,
             field=field,
         )
@@ -81,7 +85,8 @@ def check_number_format(
     if missing:
         raise AturanError(
             f"format penomoran {number_format!r} harus memuat "
-            f"{' dan '.join('{' + n + '}' for n in missing)}, agar setiap nomor unik per jenis dokumen",
+            f"{' dan '.join('{' + n + '}' for n in missing)}, agar setiap nomor unik per jenis "
+            "dokumen",
             file=file,
             field=field,
         )
@@ -97,8 +102,8 @@ def check_number_format(
 
 class Registry:
     def __init__(self, path: Path | str, number_format: str, codes: dict, *, create: bool = True):
-        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an error,
-        never a new empty registry. A file that is not an aturan registry is refused."""
+        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an
+        error, never a new empty registry. A file that is not an aturan registry is refused."""
         check_number_format(number_format)
         self.path = Path(path)
         if self.path.is_dir():
@@ -120,8 +125,8 @@ class Registry:
                 timeout=30,
             )
             self.db.row_factory = sqlite3.Row
-            # The check and the creation in one write transaction: a second process starting at the same
-            # moment sees either no tables or all of them, never a half-made registry.
+            # The check and the creation in one write transaction: a second process starting at the
+            # same moment sees either no tables or all of them, never a half-made registry.
             self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")  # readers take no write lock
             try:
                 tables = {
@@ -131,7 +136,8 @@ class Registry:
                 ours = {"counters", "documents", "audit_log"}
                 if not ours <= tables and (tables or not create):
                     raise AturanError(
-                        "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                        "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak "
+                        "ada)",
                         file=str(self.path),
                     )
                 if create:
@@ -154,8 +160,9 @@ class Registry:
         self.codes = codes
 
     def _journal_mode(self) -> None:
-        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed transaction.
-        Switching to WAL needs the database to itself for a moment: retried while another process writes."""
+        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed
+        transaction. Switching to WAL needs the database to itself for a moment: retried while
+        another process writes."""
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -181,11 +188,13 @@ class Registry:
         doc_date: str,
         now: str,
     ) -> Issued:
-        """The document's number: the existing one for this (participant, type, event), else the next."""
+        """The document's number: the existing one for this (participant, type, event), else the
+        next."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             row = self.db.execute(
-                "SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
+                "SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND "
+                "event_key=?",
                 (nip, doc_type, event_key),
             ).fetchone()
             if row:
@@ -196,8 +205,9 @@ class Registry:
                 seq=seq, year=year, code=self.codes.get(doc_type, doc_type.upper())
             )
             self.db.execute(
-                "INSERT INTO documents (number, doc_type, year, seq, nip, name, event_key, decision_id, "
-                "rules_version, content_hash, doc_date, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (number, doc_type, year, seq, nip, name, event_key, "
+                "decision_id, rules_version, content_hash, doc_date, issued_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     number,
                     doc_type,
@@ -289,7 +299,8 @@ class Registry:
             if row["status"] == "revoked":
                 raise AturanError(f"dokumen '{number}' sudah dicabut")
             self.db.execute(
-                "UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=? WHERE number=?",
+                "UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=? WHERE "
+                "number=?",
                 (reason, now, number),
             )
             self._audit("revoke", number, {"reason": reason}, now)
@@ -304,7 +315,8 @@ class Registry:
         body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
         digest = _entry_hash(prev, now, action, number, body)
         self.db.execute(
-            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES "
+            "(?,?,?,?,?,?)",
             (now, action, number, body, prev, digest),
         )
 
@@ -341,7 +353,8 @@ class Registry:
         ):
             if row["n"] != row["m"]:
                 out.append(
-                    f"{row['doc_type']} {row['year']}: {row['n']} dokumen, nomor terakhir {row['m']}"
+                    f"{row['doc_type']} {row['year']}: {row['n']} dokumen, nomor terakhir "
+                    f"{row['m']}"
                 )
         return out
 

@@ -54,7 +54,8 @@ CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
 MODEL_NAMES = {
     "flexible": (
         "Alternatif I: desain pelatihan fleksibel",
-        "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan kompetensinya, pada semua tahap.",
+        "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan "
+        "kompetensinya, pada semua tahap.",
     ),
     "cluster": (
         "Alternatif II: desain pelatihan variatif (klasterisasi)",
@@ -117,9 +118,9 @@ def tanggal(value) -> str:
 
 def event_key(doc_type: str, decision: dict) -> str:
     """What one document of this type is about, so the same event never gets two numbers: the event
-    the decision says it attests (`attests`). A request for an initial assessment attests the decision
-    date itself, so it is keyed by the training start it must precede (its `until`) instead, and a
-    design also by the model it sets; a recommendation also by what it recommends."""
+    the decision says it attests (`attests`). A request for an initial assessment attests the
+    decision date itself, so it is keyed by the training start it must precede (its `until`)
+    instead, and a design also by the model it sets; a recommendation also by what it recommends."""
     intent = _intent(doc_type, decision)
     parts = {
         "desain_pelatihan": [intent["attests"], decision["design"]["model"]],
@@ -220,8 +221,9 @@ def _sttp(decision, case, book) -> dict:
 
 
 def _competence(decision, case, book) -> dict:
-    """The certificate prints the latest valid result: its date, its levels against its standard, and the
-    decision's expiry (the certificate holds until the day before `certificate_expires_on`)."""
+    """The certificate prints the latest valid result: its date, its levels against its standard,
+    and the decision's expiry (the certificate holds until the day before
+    `certificate_expires_on`)."""
     life = decision["lifecycle"]
     result = life["result"]
     levels = result["levels"]
@@ -277,8 +279,8 @@ COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
 
 
 def _recommendation(decision, case, book) -> dict:
-    """Workplace development (a not-met result) or next-level feedback (a met one), as the decision gives them:
-    the period, its counting, the re-test date, the target level and the KSA rows."""
+    """Workplace development (a not-met result) or next-level feedback (a met one), as the decision
+    gives them: the period, its counting, the re-test date, the target level and the KSA rows."""
     life = decision["lifecycle"]
     development, next_level = life["development"], life["next_level"]
     if development:
@@ -327,9 +329,9 @@ def _deferral(decision, case, book) -> dict:
 
 
 def _invitation(decision, case, book) -> dict:
-    """A re-test after workplace development (from the development's re-test date), else the test in the
-    period the decision's next step gives (open-ended when it gives no end, e.g. a participation-certificate
-    holder invited straight to the test)."""
+    """A re-test after workplace development (from the development's re-test date), else the test in
+    the period the decision's next step gives (open-ended when it gives no end, e.g. a
+    participation-certificate holder invited straight to the test)."""
     life = decision["lifecycle"]
     development, step = life["development"], life["next_step"]
     return {
@@ -345,7 +347,10 @@ def _invitation(decision, case, book) -> dict:
 def _initial(decision, case, book) -> dict:
     reason = {
         "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
-        "kedaluwarsa": f"Laporan hasil penilaian kompetensi tanggal {tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku.",
+        "kedaluwarsa": (
+            "Laporan hasil penilaian kompetensi tanggal "
+            f"{tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku."
+        ),
     }
     return {
         "reason_text": reason.get(decision["prior_assessment"]["reason"], ""),
@@ -370,12 +375,14 @@ SPECIFIC = {
 
 
 def _day_before(iso):
-    """The last day something holds, from the first day it no longer does (as the decision dates it)."""
+    """The last day something holds, from the first day it no longer does (as the decision dates
+    it)."""
     return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat() if iso else None
 
 
 def _clean(value):
-    """Strip XML-invalid control characters: docxtpl would drop them and damage neighbouring text."""
+    """Strip XML-invalid control characters: docxtpl would drop them and damage neighbouring
+    text."""
     if isinstance(value, str):
         return _CONTROL.sub("", value)
     if isinstance(value, dict):
@@ -393,7 +400,8 @@ def content_hash(doc_type: str, context: dict) -> str:
 def render_docx(
     template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date
 ) -> str:
-    """Render deterministically (the same context and date give byte-identical files); returns the body hash."""
+    """Render deterministically (the same context and date give byte-identical files); returns the
+    body hash."""
     tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
     values = dict(context)
     values["qr"] = (
@@ -427,7 +435,8 @@ def _qr_png(payload: str) -> bytes:
 
 
 def _normalised_zip(data: bytes) -> bytes:
-    """Zero the modification time of every zip entry, in place (local headers and central directory).
+    """Zero the modification time of every zip entry, in place (local headers and central
+    directory).
 
     python-docx stamps entries with the current time; its entry order and zlib output are
     already deterministic, so patching the time fields avoids decompressing and recompressing."""

@@ -1,4 +1,5 @@
-"""`aturan rules check`: everything that can be wrong in regulations/ and rules/, with file and line."""
+"""`aturan rules check`: everything that can be wrong in regulations/ and rules/, with file and
+line."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def _parameter_references(book: Rulebook) -> list[Finding]:
                     out.append(
                         Finding(
                             "error",
-                            f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' yang tidak ada",
+                            f"parameter '{param.id}' (sejak {value.start}) merujuk klausul '{cid}' "
+                            "yang tidak ada",
                             param.file,
                             param.line,
                         )
@@ -73,7 +75,8 @@ def _parameter_references(book: Rulebook) -> list[Finding]:
                 out.append(
                     Finding(
                         "error",
-                        f"formula '{formula.id}' memakai parameter '{pid}' yang tidak didefinisikan",
+                        f"formula '{formula.id}' memakai parameter '{pid}' yang tidak "
+                        "didefinisikan",
                         formula.file,
                         formula.line,
                     )
@@ -176,9 +179,9 @@ SECONDARY_READ_AT = ("paper:", "support-siasn.bkn.go.id/faqs")
 
 
 def _honest_statuses(book: Rulebook) -> list[Finding]:
-    """`confirmed` only when read in the regulation itself: a regulation's clause read in the paper or
-    in BKN's FAQ is at most `secondary`, and a parameter value is `confirmed` only when every clause
-    it rests on is a confirmed clause of a regulation."""
+    """`confirmed` only when read in the regulation itself: a regulation's clause read in the paper
+    or in BKN's FAQ is at most `secondary`, and a parameter value is `confirmed` only when every
+    clause it rests on is a confirmed clause of a regulation."""
     out = []
     instruments = book.corpus.instruments
     for clause in book.corpus.clauses.values():

@@ -83,7 +83,8 @@ _POINT_KEYS = ("as_of", "expect", "fired", "not_fired")
 
 
 def _check_shape(path: Path, index: int, test) -> None:
-    """Each test a mapping of known keys of the right kinds, with a plausible as_of, before any is run."""
+    """Each test a mapping of known keys of the right kinds, with a plausible as_of, before any is
+    run."""
 
     def refuse(message, key=None):
         raise InputError(
@@ -220,7 +221,8 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
 
 
 def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) -> GoldenResult:
-    """A cohort test: decide every case, apply the cohort-level rules, compare the coaching groups."""
+    """A cohort test: decide every case, apply the cohort-level rules, compare the coaching
+    groups."""
     try:
         as_of = (
             test["as_of"]
@@ -275,7 +277,8 @@ def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
 
 
 def lookup(node, dotted: str):
-    """`a.b.0.c` walks mappings and list indexes; `a.b[].c` collects `c` from every item of list `b`."""
+    """`a.b.0.c` walks mappings and list indexes; `a.b[].c` collects `c` from every item of list
+    `b`."""
     head, sep, rest = dotted.partition("[].")
     for part in head.split("."):
         if isinstance(node, list):

@@ -61,7 +61,8 @@ def to_markdown(rows: list[dict]) -> str:
     ]
     for r in rows:
         lines.append(
-            f"| `{r['clause']}` | {_md(r['citation'])} | {r['status']} | {', '.join(r['rules']) or '**tidak ada** ' + _md(r['reason'])} | "
+            f"| `{r['clause']}` | {_md(r['citation'])} | {r['status']} | "
+            f"{', '.join(r['rules']) or '**tidak ada** ' + _md(r['reason'])} | "
             f"{', '.join(r['untested_rules']) or '-'} | {len(r['golden'])} kasus |"
         )
     return "\n".join(lines) + "\n"
@@ -74,18 +75,24 @@ def to_html(rows: list[dict], version: str) -> str:
         golden = "<br>".join(html.escape(g) for g in r["golden"][:12]) + (
             f"<br>... {len(r['golden']) - 12} lagi" if len(r["golden"]) > 12 else ""
         )
+        rules = "<br>".join(html.escape(x) for x in r["rules"])
+        untested = "<br>".join(html.escape(x) for x in r["untested_rules"])
         body.append(
-            f"<tr{style}><td><code>{html.escape(r['clause'])}</code></td><td>{html.escape(r['citation'])}</td>"
-            f"<td>{r['status']}</td><td>{'<br>'.join(html.escape(x) for x in r['rules']) or '<b>tidak ada</b> ' + html.escape(r['reason'])}</td>"
-            f"<td>{'<br>'.join(html.escape(x) for x in r['untested_rules']) or '-'}</td><td>{golden or '-'}</td></tr>"
+            f"<tr{style}><td><code>{html.escape(r['clause'])}</code></td>"
+            f"<td>{html.escape(r['citation'])}</td>"
+            f"<td>{r['status']}</td>"
+            f"<td>{rules or '<b>tidak ada</b> ' + html.escape(r['reason'])}</td>"
+            f"<td>{untested or '-'}</td><td>{golden or '-'}</td></tr>"
         )
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Matriks ketertelusuran aturan</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:13px}}
 td,th{{border:1px solid #bbb;padding:4px 6px;vertical-align:top}}th{{background:#1f4e79;color:#fff}}
 tr.gap{{background:#fff2cc}}</style></head><body>
-<h1>Matriks ketertelusuran</h1><p>Versi aturan {html.escape(version)}. Baris kuning: klausul tanpa aturan, atau aturan tanpa kasus golden.</p>
-<table><tr><th>Klausul</th><th>Kutipan</th><th>Status</th><th>Aturan / formula / parameter</th><th>Aturan tanpa kasus golden</th><th>Kasus golden</th></tr>
+<h1>Matriks ketertelusuran</h1><p>Versi aturan {html.escape(version)}. Baris kuning: \
+klausul tanpa aturan, atau aturan tanpa kasus golden.</p>
+<table><tr><th>Klausul</th><th>Kutipan</th><th>Status</th><th>Aturan / formula / parameter</th>\
+<th>Aturan tanpa kasus golden</th><th>Kasus golden</th></tr>
 {chr(10).join(body)}
 </table></body></html>
 """

@@ -21,7 +21,8 @@ from aturan.errors import AturanError
 
 
 def ensure_folder(path: Path | str) -> Path:
-    """The output folder, made if missing; a file in its place, or no permission, is a clear error."""
+    """The output folder, made if missing; a file in its place, or no permission, is a clear
+    error."""
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)

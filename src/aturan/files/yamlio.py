@@ -30,7 +30,8 @@ from aturan.errors import AturanError
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists accepted in any YAML or JSON input (a case needs 5)."""
 MAX_EXPANDED_NODES = 200_000
-"""Most nodes a YAML file may stand for once its aliases are expanded (the golden files need < 10,000)."""
+"""Most nodes a YAML file may stand for once its aliases are expanded (the golden files need <
+10,000)."""
 
 
 class LineDict(dict):
@@ -65,7 +66,8 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent) and not self.allow_aliases:
             event = self.peek_event()
             raise _Refused(
-                f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara lengkap",
+                f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara "
+                "lengkap",
                 event.start_mark,
             )
         self._depth += 1
@@ -93,7 +95,8 @@ def _construct_mapping(loader, node):
             continue
         if not isinstance(key_node, yaml.ScalarNode):
             raise _Refused(
-                "kunci mapping harus berupa teks biasa, bukan daftar atau mapping (kunci kompleks '?')",
+                "kunci mapping harus berupa teks biasa, bukan daftar atau mapping (kunci kompleks "
+                "'?')",
                 key_node.start_mark,
             )
         key = loader.construct_object(key_node)
@@ -123,7 +126,8 @@ def _construct_sequence(loader, node):
 
 
 def _construct_timestamp(loader, node):
-    """An impossible date such as 2025-13-40 stays text, so validation can name it instead of crashing."""
+    """An impossible date such as 2025-13-40 stays text, so validation can name it instead of
+    crashing."""
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
@@ -137,7 +141,8 @@ for _cls in (_Loader, _NoAliasLoader):
 
 
 def read_text(path: Path | str, error=AturanError) -> str:
-    """The file as text; refuses a missing file, a folder, unreadable, non-UTF-8 or empty content."""
+    """The file as text; refuses a missing file, a folder, unreadable, non-UTF-8 or empty
+    content."""
     path = Path(path)
     if path.is_dir():
         raise error("ini sebuah folder, bukan berkas", file=str(path))
@@ -154,7 +159,8 @@ def read_text(path: Path | str, error=AturanError) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error(
-            f"berkas bukan teks UTF-8 (bita ke-{exc.start + 1} tidak dapat dibaca); simpan sebagai UTF-8",
+            f"berkas bukan teks UTF-8 (bita ke-{exc.start + 1} tidak dapat dibaca); simpan sebagai "
+            "UTF-8",
             file=str(path),
             line=line,
         ) from None
@@ -201,9 +207,8 @@ def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True
             raise error("berkas kosong", file=str(path))
         if allow_aliases and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
             raise error(
-                f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} simpul".replace(
-                    ",", "."
-                ),
+                f"alias di berkas ini mengembang menjadi lebih dari {MAX_EXPANDED_NODES:,} "
+                "simpul".replace(",", "."),
                 file=str(path),
             )
         return loader.construct_document(node)
@@ -259,7 +264,8 @@ def _depth(value) -> int:
 
 
 def _bracket_depth(text: str) -> tuple[int, int]:
-    """(deepest bracket nesting, line where it is first exceeded), strings skipped: checked before parsing."""
+    """(deepest bracket nesting, line where it is first exceeded), strings skipped: checked before
+    parsing."""
     depth, line, in_string, escaped = 0, 1, False, False
     for char in text:
         if char == "\n":
@@ -283,7 +289,8 @@ def _bracket_depth(text: str) -> tuple[int, int]:
 
 
 def load_json(path: Path | str, error=AturanError):
-    """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the line."""
+    """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the
+    line."""
     path = Path(path)
     text = read_text(path, error)
 
@@ -321,7 +328,8 @@ def load_json(path: Path | str, error=AturanError):
 MAX_UNZIPPED = 50_000_000
 """Bytes an XLSX or DOCX may unpack to before its compression ratio is checked."""
 MAX_ZIP_RATIO = 100
-"""Unpacked size over packed size above which a zip (XLSX, DOCX) over MAX_UNZIPPED is refused as a zip bomb."""
+"""Unpacked size over packed size above which a zip (XLSX, DOCX) over MAX_UNZIPPED is refused as a
+zip bomb."""
 
 
 def check_zip(path: Path | str, error=AturanError) -> None:
@@ -337,8 +345,8 @@ def check_zip(path: Path | str, error=AturanError) -> None:
         return
     if unpacked > MAX_UNZIPPED and unpacked > MAX_ZIP_RATIO * max(path.stat().st_size, 1):
         raise error(
-            f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} bita "
-            f"(lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."),
+            f"berkas ini akan mengembang menjadi {unpacked:,} bita dari {path.stat().st_size:,} "
+            f"bita (lebih dari {MAX_ZIP_RATIO} kali); ditolak sebagai bom zip".replace(",", "."),
             file=str(path),
         )
 

@@ -79,8 +79,9 @@ def summary_row(decision: dict) -> dict:
 # repeat the training (design status tidak_perlu_mengulang) and anyone out of scope do not train.
 NOT_TRAINING = {"tidak_perlu_mengulang", "bukan_sasaran"}
 COST_BASIS = (
-    "Biaya dihitung untuk setiap peserta yang berlatih: semua peserta dalam sasaran, termasuk yang masih "
-    "menunggu asesmen awal (dihitung penuh, belum ada pembebasan), kecuali pemegang sertifikat keikutsertaan "
+    "Biaya dihitung untuk setiap peserta yang berlatih: semua peserta dalam sasaran, termasuk yang "
+    "masih menunggu asesmen awal (dihitung penuh, belum ada pembebasan), kecuali pemegang "
+    "sertifikat keikutsertaan "
     "yang tidak perlu mengulang. Biaya per peserta dibagi seluruh peserta kohort yang diputuskan."
 )
 

@@ -222,7 +222,8 @@ def generate(size: int, seed: int) -> Iterator[dict]:
     batches = {
         p: max(1, math.ceil(size * n / total / BATCH_SIZE)) for p, n in ALUMNI_2018_2021.items()
     }
-    # NIPs: index -> (birth date, serial) through an affine bijection of the space, so unique without memory.
+    # NIPs: index -> (birth date, serial) through an affine bijection of the space, so unique
+    # without memory.
     offset = rng.randrange(_NIP_SPACE)
     step = int(_NIP_SPACE * (0.6180339887 + rng.uniform(-0.05, 0.05)))
     while math.gcd(step, _NIP_SPACE) != 1:
@@ -356,7 +357,8 @@ def _jpm(levels: dict, standard: int) -> float:
 
 
 def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
-    """Write cases to .csv (the cohort column layout), .yaml/.yml or .json; streams; returns the count."""
+    """Write cases to .csv (the cohort column layout), .yaml/.yml or .json; streams; returns the
+    count."""
     path = Path(path)
     suffix = path.suffix.lower()
     count = 0
