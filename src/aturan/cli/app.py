@@ -17,7 +17,8 @@ from aturan.law import load_rulebook
 @click.group()
 @click.version_option(package_name="aturan")
 def main():
-    """aturan: integrasi hasil penilaian kompetensi dengan pelatihan kepemimpinan ASN, sebagai aturan."""
+    """aturan: integrasi hasil penilaian kompetensi dengan pelatihan kepemimpinan ASN,
+    sebagai aturan."""
 
 
 @main.group()

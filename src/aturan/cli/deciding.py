@@ -1,4 +1,5 @@
-"""Commands that decide and explain one participant, run the golden cases, list the interpretations."""
+"""Commands that decide and explain one participant, run the golden cases, and list the
+interpretive choices."""
 
 from __future__ import annotations
 
@@ -95,7 +96,8 @@ def golden_test(paths, verbose):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @user_errors
 def interpretations(as_of, fmt):
-    """Daftar semua pilihan tafsir (parameter interpretatif): pertanyaan, nilai kini, dasar, alternatif."""
+    """Daftar semua pilihan tafsir (parameter interpretatif): pertanyaan, nilai kini, dasar,
+    alternatif."""
     items = list_interpretations(load_rulebook(project_root()), as_of)
     if fmt == "json":
         click.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))

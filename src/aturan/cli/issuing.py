@@ -66,8 +66,9 @@ def issue(
 ):
     """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
 
-    Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau sejak
-    tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan status 2."""
+    Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau
+    sejak tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan
+    status 2."""
     from rich.progress import Progress
 
     runner = decider(model, assessment, reform_path)
@@ -84,13 +85,15 @@ def issue(
         task = progress.add_task("Menerbitkan", total=len(decisions))
         report = issuer.issue(decisions, issue_date, pdf, progress=lambda: progress.advance(task))
     click.echo(
-        f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar (nomor yang sama), "
-        f"{len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), {len(bad)} baris ditolak, "
+        f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar "
+        f"(nomor yang sama), {len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), "
+        f"{len(bad)} baris ditolak, "
         f"{len(report.refused)} dokumen ditolak karena tanggal terbit."
     )
     for entry in report.changed:
         click.echo(
-            f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) sudah terbit dengan isi lain; "
+            f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) "
+            "sudah terbit dengan isi lain; "
             "cabut dulu bila perlu diterbitkan ulang.",
             err=True,
         )

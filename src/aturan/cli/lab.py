@@ -40,7 +40,8 @@ from aturan.vocabulary import MODELS
 @WORKERS
 @user_errors
 def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
-    """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv, kelompok-coaching.csv."""
+    """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv,
+    kelompok-coaching.csv."""
     with progress_bar("Memutuskan") as progress:
         task = progress.add_task("", total=None)
         outcome = run_batch(
@@ -126,7 +127,8 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
 @WORKERS
 @user_errors
 def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
-    """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena aturan/parameter mana."""
+    """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena
+    aturan/parameter mana."""
     book = load_rulebook(project_root())
     outcome = run_diff(
         cohort,
@@ -153,7 +155,8 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
 )
 @user_errors
 def trace_matrix(out_dir):
-    """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang menguji aturan itu."""
+    """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang
+    menguji aturan itu."""
     from aturan.drafting import build_matrix, to_html, to_markdown
 
     book = load_rulebook(project_root())

@@ -22,7 +22,8 @@ from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
 
 def project_root() -> Path:
-    """ATURAN_ROOT, else the nearest folder upwards holding rules/ and regulations/, else the source checkout."""
+    """ATURAN_ROOT, else the nearest folder upwards holding rules/ and regulations/, else the
+    source checkout."""
     if os.environ.get("ATURAN_ROOT"):
         return Path(os.environ["ATURAN_ROOT"])
     for folder in [Path.cwd(), *Path.cwd().parents]:
@@ -71,7 +72,8 @@ MODEL = click.option(
 ASSESSMENT = click.option(
     "--assessment",
     type=click.Choice(list(ASSESSMENT_OPTIONS)),
-    help="Opsi penilaian kompetensi pasca pelatihan; bawaan: parameter integration.assessment_option.",
+    help="Opsi penilaian kompetensi pasca pelatihan; "
+    "bawaan: parameter integration.assessment_option.",
 )
 
 
@@ -142,7 +144,7 @@ def progress_bar(label: str):
 
 
 def report_failures(failures) -> None:
-    for row, message in failures:
+    for _row, message in failures:
         click.echo(f"galat: {clean(message)}", err=True)
 
 

@@ -249,9 +249,10 @@ def verify(path: Path, registry: Registry) -> Verdict:
 
 
 def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[list, list[str]]:
-    """Decide every participant to issue for, each on its own: a participant who cannot be decided, or
-    whose name does not fit a document they would get, is reported by row and never stops the others.
-    The cohort rule (coaching groups) is applied to the decisions, as in batch, compare and golden."""
+    """Decide every participant to issue for, each on its own: a participant who cannot be
+    decided, or whose name does not fit a document they would get, is reported by row and never
+    stops the others. The cohort rule (coaching groups) is applied to the decisions, as in batch,
+    compare and golden."""
     decisions, refused = [], []
     for row, case in cases:
         try:

@@ -241,7 +241,9 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
     definition = (
         overrides.get("coaching.same_gap_definition") or law["coaching.same_gap_definition"]
     )
-    groups = assign_coaching_groups(decisions, int(size), decider.rulebook.citation, str(definition))
+    groups = assign_coaching_groups(
+        decisions, int(size), decider.rulebook.citation, str(definition)
+    )
     result.fired = sorted({step["rule"] for d in decisions for step in d["trace"]})
     failure = compare(groups, test.get("expect_groups") or {})
     if failure:

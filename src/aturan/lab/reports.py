@@ -135,7 +135,7 @@ def run_diff(
     out_file: Path | None,
     show: Callable[[str], None],
 ) -> Outcome:
-    """Each changed participant shown as it comes; the rows are the counts per field and per rule."""
+    """Each changed participant shown as it comes; the rows count changes per field and rule."""
     fields, rules, failures, changed = Counter(), Counter(), [], 0
     with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
         for item in diff_parallel(
