@@ -538,7 +538,7 @@ def test_issue_refuses_a_participant_whose_name_is_too_long_for_one_of_their_doc
         "--issue-date",
         "2027-01-11",
     )
-    refused(result, path, "baris 3", "kolom 'name'", "sertifikat_kompetensi", code=1)
+    refused(result, path, "baris 3", "kolom 'name'", "sertifikat_kompetensi", code=2)
     names = {
         r[0]
         for r in sqlite3.connect(tmp_path / "r.sqlite").execute(
@@ -595,7 +595,7 @@ def test_names_at_the_limits_keep_every_certificate_on_one_page(aturan, tmp_path
         for t in ("sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan")
         if len(name) <= limits[t]
     }
-    assert result.exit_code == (0 if len(name) <= 40 else 1), result.stderr
+    assert result.exit_code == (0 if len(name) <= 40 else 2), result.stderr
     assert certificates <= {doc_type for _, doc_type in rows}
     for number, doc_type in rows:
         if doc_type in certificates:
@@ -663,7 +663,7 @@ def test_batch_names_the_row_and_column_and_decides_the_other_rows(aturan, tmp_p
         tmp_path / "kohort.csv", [cohort_row(1), cohort_row(2, **{column: value}), cohort_row(3)]
     )
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", as_of)
-    refused(result, path, "baris 3", f"kolom '{column}'", code=1)
+    refused(result, path, "baris 3", f"kolom '{column}'", code=2)
     decided = (tmp_path / "out" / "keputusan.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(decided) == 2
 
@@ -685,7 +685,7 @@ def test_issue_goes_on_past_a_bad_participant_and_exits_non_zero(aturan, tmp_pat
         "--as-of",
         as_of,
     )
-    refused(result, path, "baris 3", f"kolom '{column}'", code=1)
+    refused(result, path, "baris 3", f"kolom '{column}'", code=2)
     names = {
         r[0]
         for r in sqlite3.connect(tmp_path / "r.sqlite").execute(
@@ -703,12 +703,12 @@ def test_compare_and_diff_go_on_past_a_bad_row(aturan, tmp_path):
     result = aturan(
         "compare", path, "--out", tmp_path / "c", "--workers", "1", "--as-of", "2026-01-30"
     )
-    refused(result, path, "baris 3", "kolom 'assessment_date'", code=1)
+    refused(result, path, "baris 3", "kolom 'assessment_date'", code=2)
     assert "| Diputuskan" in result.output.replace("│", "|") and " 2 " in result.output
     result = aturan(
         "diff", path, "--reform", GOOD_REFORM, "--workers", "1", "--as-of", "2026-01-30"
     )
-    refused(result, path, "baris 3", "kolom 'assessment_date'", code=1)
+    refused(result, path, "baris 3", "kolom 'assessment_date'", code=2)
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
@@ -731,7 +731,7 @@ def test_yaml_and_json_cohorts_name_the_case_of_a_late_error(aturan, tmp_path, s
         path,
         "'assessments[0].date'",
         "kasus ke-2" if suffix == ".json" else "baris",
-        code=1,
+        code=2,
     )
 
 
@@ -770,7 +770,7 @@ def test_xlsx_formula_without_a_value_is_refused_with_row_and_column(aturan, tmp
 
     path = write_xlsx(tmp_path / "k.xlsx", [cohort_row(1), cohort_row(2)], formula)
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF)
-    refused(result, path, "baris 3", f"kolom '{column}'", "rumus", code=1)
+    refused(result, path, "baris 3", f"kolom '{column}'", "rumus", code=2)
 
 
 @pytest.mark.parametrize("column", ["training_start", "training_end", "assessment_date"])
@@ -781,7 +781,7 @@ def test_xlsx_datetime_with_a_time_is_refused_like_csv(aturan, tmp_path, column)
     rows[0][column] = dt.datetime.fromisoformat(rows[0][column] + "T23:59:00")
     path = write_xlsx(tmp_path / "k.xlsx", rows)
     result = aturan("batch", path, "--out", tmp_path / "out", "--workers", "1", "--as-of", AS_OF)
-    refused(result, path, "baris 2", f"kolom '{column}'", "tanggal", code=1)
+    refused(result, path, "baris 2", f"kolom '{column}'", "tanggal", code=2)
     rows[0][column] = dt.datetime.fromisoformat(rows[0][column].date().isoformat())
     write_xlsx(path, rows)
     assert (

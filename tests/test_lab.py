@@ -16,7 +16,7 @@ REFORM = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
 
 def test_batch_decides_every_good_row_and_reports_each_bad_one_by_row(aturan, tmp_path):
     result = aturan("batch", COHORT, "--out", tmp_path, "--as-of", "2027-06-30")
-    assert result.exit_code == 1  # some rows failed
+    assert result.exit_code == 2  # some rows failed (bad input), the others decided
     for row, column in ((9, "post_komunikasi"), (15, "nip"), (19, "komunikasi")):
         assert f"baris {row}, kolom '{column}'" in result.stderr
     assert "sudah muncul di baris 6" in result.stderr and "'7' di luar rentang" in result.stderr

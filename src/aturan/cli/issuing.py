@@ -101,7 +101,7 @@ def issue(
         click.echo(f"galat: {clean(str(refusal))}", err=True)
     if report.bundle:
         click.echo(f"Bundel cetak: {report.bundle}")
-    sys.exit(2 if report.refused else 1 if bad else 0)
+    sys.exit(2 if report.refused or bad else 0)
 
 
 @main.group()

@@ -57,7 +57,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     report_failures(outcome.failures)
     _print_table(("Ringkasan", "Jumlah"), outcome.rows)
     click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
-    sys.exit(1 if outcome.failures else 0)
+    sys.exit(2 if outcome.failures else 0)
 
 
 def _print_table(header, rows, title=None, width=None) -> None:
@@ -103,7 +103,7 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     click.echo(COST_BASIS)
     report_failures(outcome.failures)
     click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
-    sys.exit(1 if outcome.failures else 0)
+    sys.exit(2 if outcome.failures else 0)
 
 
 @main.command()
@@ -146,7 +146,7 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
     for label, count in counts:
         click.echo(f"  {label}: {count}")
     report_failures(outcome.failures)
-    sys.exit(1 if outcome.failures else 0)
+    sys.exit(2 if outcome.failures else 0)
 
 
 @main.command("trace-matrix")
