@@ -67,6 +67,8 @@ TEXT: dict[str, Text] = {
         "attempts": "Uji kompetensi pasca pelatihan (masing-masing dinilai pada tanggalnya)",
         "counted": "dihitung",
         "rejected": "ditolak",
+        "of": "dari",
+        "since": "sejak",
     },
     "en": {
         "title": "Decision for {name} (NIP {nip}) as of {as_of}",
@@ -121,6 +123,8 @@ TEXT: dict[str, Text] = {
         "attempts": "Post-training assessments (each judged on its own date)",
         "counted": "counted",
         "rejected": "rejected",
+        "of": "of",
+        "since": "since",
     },
 }
 
@@ -163,7 +167,7 @@ def _design(design: JSON, t: Text) -> list[str]:
         jp = design["jp"]
         out.append(
             f"  {t['jp']}: {jp['required']} {t['required'].lower()}, "
-            f"{jp['waived']} {t['waived'].lower()}, dari {jp['total']}"
+            f"{jp['waived']} {t['waived'].lower()}, {t['of']} {jp['total']}"
         )
     for label_key, entries in (("required", design["required"]), ("waived", design["waived"])):
         if entries:
@@ -266,7 +270,7 @@ def _step(number: int, step: JSON, book: Rulebook, t: Text, lang: str) -> list[s
         )
     for pid, use in (step.get("params") or {}).items():
         out.append(
-            f"   {t['param']} {pid} = {use['value']} (sejak {use['from']}; {use['status']}; "
+            f"   {t['param']} {pid} = {use['value']} ({t['since']} {use['from']}; {use['status']}; "
             f"{', '.join(book.citation(r) for r in use['reference'])})"
         )
     if step.get("overridden"):
