@@ -21,6 +21,7 @@ from aturan.documents.render import (
     event_key,
     render_docx,
     tanggal,
+    verification_url,
 )
 from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_path, check_zip, ensure_folder
@@ -115,7 +116,11 @@ class Issuer:
             "note": self.settings.verification_note,
         }
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
-        qr = f"{issued.number}|{digest}" if doc_type in CERTIFICATES else None
+        qr = (
+            verification_url(self.settings.verification_base_url, issued.number, digest)
+            if doc_type in CERTIFICATES
+            else None
+        )
         with atomic_path(
             entry["docx"]
         ) as tmp:  # never half-written, never through a planted symlink
