@@ -257,7 +257,7 @@ def _validation_detail(error: dict) -> dict:
     field = ".".join(where) if where and kind != "json_invalid" else None
     if kind == "literal_error":
         expected = str((error.get("ctx") or {}).get("expected", "")).replace(" or ", " atau ")
-        text = f"nilai {error.get('input')!r} tidak dikenal; yang diharapkan salah satu dari {expected}"
+        text = f"nilai {error.get('input')!r} tidak dikenal; yang diharapkan: {expected}"
     else:
         text = VALIDATION_MESSAGES.get(kind, f"nilai tidak valid ({kind})")
     return {"galat": f"isian '{field}': {text}" if field else text, "isian": field}
