@@ -41,9 +41,10 @@ def project_copy(tmp_path):
 
 # Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
 LIBREOFFICE_TESTS = {"test_names_at_the_limits_keep_every_certificate_on_one_page"}
+LIBREOFFICE_FILES = {"test_documents.py", "test_browser.py"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name == "test_documents.py" or item.originalname in LIBREOFFICE_TESTS:
+        if item.path.name in LIBREOFFICE_FILES or item.originalname in LIBREOFFICE_TESTS:
             item.add_marker(pytest.mark.libreoffice)
