@@ -156,6 +156,8 @@ def test_the_qr_page_shows_sah_and_uploads_are_judged_in_a_real_browser(site, br
 
     genuine = pdf_of(site, number)
     assert upload(browser, site["base"], genuine) == "SAH"
+    assert "Bu** Sa*****" in browser.locator("dl").inner_text()
+    assert "Budi Santoso" not in browser.content()  # masked for an upload too
     fake = forged(genuine, tmp_path / "palsu.pdf")
     answer = upload(browser, site["base"], fake)
     assert answer != "SAH" and answer in ("DIUBAH", "TIDAK SAH")
