@@ -6,7 +6,7 @@ import click
 
 from aturan.cli.app import main
 from aturan.cli.options import CONFIG, REGISTRY, open_registry, user_errors
-from aturan.documents.render import verification_url
+from aturan.documents import verification_url
 from aturan.errors import AturanError
 
 

@@ -1,9 +1,9 @@
 """Official documents: context from the decision, DOCX rendering, PDF, issuing, the registry,
 verification."""
 
-from aturan.documents.issuing import Issuer, decide_for_issue, verify
+from aturan.documents.issuing import Issuer, Verdict, decide_for_issue, verify
 from aturan.documents.registry import Registry, check_number_format, now_iso
-from aturan.documents.render import Settings, tanggal
+from aturan.documents.render import TITLES, Settings, tanggal, verification_url
 
 __all__ = [
     "Settings",
@@ -11,6 +11,9 @@ __all__ = [
     "Issuer",
     "decide_for_issue",
     "verify",
+    "Verdict",
+    "TITLES",
+    "verification_url",
     "Registry",
     "check_number_format",
     "now_iso",

@@ -15,10 +15,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from aturan.documents import Registry, tanggal
+from aturan.documents import TITLES, Registry, Verdict, tanggal
 from aturan.documents import verify as verify_file
-from aturan.documents.issuing import Verdict
-from aturan.documents.render import TITLES
 from aturan.errors import AturanError
 
 CODE_LENGTH = 16
