@@ -109,6 +109,11 @@ def test_the_page_without_a_number_offers_both_checks_and_needs_no_script(client
     assert client.get("/", follow_redirects=False).headers["location"] == "/verifikasi"
 
 
+def test_posting_the_page_without_a_file_is_a_400_page(client):
+    answer = client.post("/verifikasi", data={"lain": "x"})
+    assert answer.status_code == 400 and "Pilih satu berkas PDF" in answer.text
+
+
 def test_masking_keeps_two_letters_a_word_and_four_and_three_digits():
     assert mask_name("Budi Santoso") == "Bu** Sa*****"
     assert mask_name("Ni Made  Ayu") == "Ni Ma** Ay*"

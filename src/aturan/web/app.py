@@ -163,6 +163,9 @@ def _add_pages(app: FastAPI, server: Server, institution: str, max_mb: float):
     @app.post("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
     def verification_upload(berkas: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
         """Hasil pemeriksaan PDF yang diunggah, sebagai halaman."""
+        if berkas is None:
+            text = page.message_page(institution, "GALAT", "Pilih satu berkas PDF untuk diunggah.")
+            return HTMLResponse(text, status_code=400)
         finding = _check_upload(server, berkas)
         return HTMLResponse(page.render(institution, finding, max_megabytes=max_mb))
 

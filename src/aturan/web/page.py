@@ -22,7 +22,8 @@ box-shadow:0 1px 3px rgba(0,0,0,.1)}
 .status{font-size:1.6rem;font-weight:700;letter-spacing:.05em;margin:0}
 .sah .status{color:#2f855a}.buruk .status{color:#c53030}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.8rem 0 0}
-dt{color:#52606d}dd{margin:0;font-weight:600;word-break:break-word}
+dt{color:#52606d}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+@media (max-width:30rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
 form{background:#fff;border-radius:.5rem;padding:1rem 1.2rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
 label{display:block;margin:.5rem 0 .2rem;color:#52606d}
 input[type=text]{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;
