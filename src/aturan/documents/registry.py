@@ -687,11 +687,15 @@ class Registry:
             "SELECT hash FROM audit_log WHERE id=?", (head["last_id"],)
         ).fetchone()
         count = self.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
-        if entry is None or not same(entry["hash"], head["last_mac"]) or count < head["entries"]:
+        if entry is None or not same(entry["hash"], head["last_mac"]):
             return [
-                f"{where}: entri itu tidak ada lagi di log atau telah diganti (log {count} entri, "
-                f"kepala {head['entries']}): entri terakhir dihapus, atau registri dikembalikan "
-                "ke salinan lama"
+                f"{where}: entri itu tidak ada lagi di log atau telah diganti: entri terakhir "
+                "dihapus, atau registri dikembalikan ke salinan lama"
+            ]
+        if count < head["entries"]:
+            return [
+                f"{where}: log kini {count} entri, lebih sedikit dari {head['entries']} saat "
+                "kepala diekspor: entri dihapus"
             ]
         return []
 

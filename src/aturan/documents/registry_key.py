@@ -45,8 +45,8 @@ def load_registry_key(config: dict, config_path: Path | str) -> bytes:
         text = key_file.read_text(encoding="ascii")
     except FileNotFoundError:
         raise AturanError(
-            f"kunci registri tidak ditemukan (berkas {key_file.resolve()}, atau variabel lingkungan "
-            f"{env_name}); jalankan `aturan keys init`",
+            f"kunci registri tidak ditemukan (berkas {key_file.resolve()}, atau variabel "
+            f"lingkungan {env_name}); jalankan `aturan keys init`",
             file=str(config_path),
             field="registry.key_file",
         ) from None
