@@ -76,6 +76,7 @@ ROW_FIELDS = (
     "issued_at",
 )
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
+ROW_FIELD_SET = set(ROW_FIELDS)
 ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
 AUDIT_HINT = "jalankan `aturan registry audit`"
 OLD_FORMAT = (
@@ -740,7 +741,7 @@ def _well_formed(body) -> bool:
         isinstance(body, dict)
         and set(body) == ENTRY_FIELDS
         and isinstance(body["row"], dict)
-        and set(body["row"]) == set(ROW_FIELDS)
+        and set(body["row"]) == ROW_FIELD_SET
     )
 
 

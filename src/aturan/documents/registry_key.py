@@ -91,7 +91,7 @@ def canonical(value: dict) -> str:
 
 def entry_mac(key: bytes, prev_mac: str, payload: str) -> str:
     message = ENTRY_TAG + prev_mac.encode() + b"\x00" + payload.encode("utf-8")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.digest(key, message, "sha256").hex()
 
 
 def head_mac(key: bytes, head: dict) -> str:
