@@ -428,3 +428,47 @@ def test_a_missing_or_malformed_key_is_one_message(
     assert message in result.stderr and str(tmp_path) in result.stderr  # names the file
     assert "jalankan `aturan keys init`" in result.stderr or "key_file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path):
+    """Processes racing to create and fill one registry still leave one intact chain."""
+    import os
+    import subprocess
+    import sys
+
+    from aturan.lab import generate, write_cohort
+
+    registry = tmp_path / "reg.sqlite"
+    env = dict(os.environ, ATURAN_ROOT=str(ROOT), PYTHONPATH=str(ROOT / "src"))
+    runs = []
+    for seed in (1, 2, 3):
+        cohort = tmp_path / f"kohort-{seed}.csv"
+        write_cohort(generate(8, seed=seed), cohort)
+        runs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "aturan.cli",
+                    "issue",
+                    cohort,
+                    "--out",
+                    tmp_path / "out",
+                    "--registry",
+                    registry,
+                    "--as-of",
+                    "2028-12-31",
+                    "--issue-date",
+                    "2029-01-02",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
+    for run in runs:
+        code, stderr = run.wait(timeout=300), run.stderr.read().decode()
+        assert code in (0, 2) and "Traceback" not in stderr and "registri" not in stderr, stderr
+    result = audit(aturan, registry)
+    assert result.exit_code == 0, result.stderr
+    assert rows(registry, "SELECT COUNT(*) n FROM documents")[0]["n"] > 0
