@@ -567,16 +567,33 @@ class Registry:
         meta = self._meta()
         if meta.get("log_format") != LOG_FORMAT:
             return [OLD_FORMAT] + self.gaps() + self._counter_problems({})
-        problems = []
-        if not same(meta.get("key_id"), key_id(self.key)):
-            problems.append(
-                "kunci ini bukan kunci yang membuat registri (penanda kunci berbeda): entri "
-                "tidak dapat diautentikasi dengan kunci ini, atau penanda kuncinya diubah"
-            )
         walk = self._walk()
-        problems += walk.all_problems() + self._row_problems(walk.latest)
+        problems = self._entry_problems(walk, same(meta.get("key_id"), key_id(self.key)))
+        if walk.latest or not walk.forged:
+            problems += self._row_problems(walk.latest)
         problems += self.gaps() + self._counter_problems(walk.counters)
         return problems + (self._head_problems(head) if head is not None else [])
+
+    @staticmethod
+    def _entry_problems(walk: Walk, our_key: bool) -> list[str]:
+        """The log's problems. When no entry authenticates, the rows cannot be checked; under
+        another key (an operator's mistake, not a forgery) that is said once, not per entry."""
+        none = walk.forged > 0 and not walk.latest
+        summary = (
+            [
+                f"tidak satu pun dari {walk.forged} entri log audit terautentikasi dengan kunci "
+                "ini: baris dokumen tidak dapat dicocokkan"
+            ]
+            if none
+            else []
+        )
+        if our_key:
+            return walk.all_problems() + summary
+        wrong_key = (
+            "kunci ini bukan kunci yang membuat registri (penanda kunci berbeda): periksa "
+            "registry.key_file/key_env; atau penanda kuncinya diubah"
+        )
+        return [wrong_key] + (summary if none else walk.all_problems())
 
     def _row_problems(self, latest: dict) -> list[str]:
         problems, latest = [], dict(latest)
@@ -587,7 +604,7 @@ class Registry:
             if found is None:
                 problems.append(
                     f"dokumen {row['number']}: tidak ada entri log audit terautentikasi untuknya "
-                    "(dimasukkan tanpa kunci)"
+                    "(dimasukkan tanpa kunci, atau entrinya diubah)"
                 )
                 continue
             entry_id, snapshot = found
