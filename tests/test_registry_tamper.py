@@ -476,3 +476,19 @@ def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path):
     result = audit(aturan, registry)
     assert result.exit_code == 0, result.stderr
     assert rows(registry, "SELECT COUNT(*) n FROM documents")[0]["n"] > 0
+
+
+def test_a_registry_whose_tables_were_altered_is_a_message_not_a_traceback(
+    aturan, registry, issued, tmp_path
+):
+    number = document(registry, "sttp")["number"]
+    attack(registry, ("ALTER TABLE documents DROP COLUMN revoked_reason",))
+    assert_detected(audit(aturan, registry), "strukturnya diubah")
+    for args in (
+        ["verify", docx_of(issued, number)],
+        ["registry", "revoke", number, "--reason", "uji"],
+        ["issue", joko_again(tmp_path), "--out", tmp_path / "o", *ISSUE],
+    ):
+        result = aturan(*args, "--registry", registry)
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.stderr
+        assert "strukturnya diubah" in result.stderr

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 
 from aturan.cases import forbidden_char
@@ -166,6 +167,29 @@ def check_number_format(
         ) from None
 
 
+DAMAGE = (sqlite3.DatabaseError, IndexError)  # IndexError: a column a row no longer has
+
+
+def damaged(exc: Exception) -> str:
+    return f"registri rusak atau strukturnya diubah ({type(exc).__name__}: {exc}); {AUDIT_HINT}"
+
+
+def _damage_is_a_message(method):
+    """A registry whose file or tables were damaged (a column dropped, a table renamed, a torn
+    page) is one message, never a traceback."""
+
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGE as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise AturanError(damaged(exc), file=str(self.path)) from None
+
+    return wrapper
+
+
 class Registry:
     def __init__(
         self,
@@ -308,6 +332,7 @@ class Registry:
         except sqlite3.OperationalError:  # no registry_meta: a registry of the old format
             return {}
 
+    @_damage_is_a_message
     def issue(
         self,
         *,
@@ -383,6 +408,7 @@ class Registry:
         )
         return seq
 
+    @_damage_is_a_message
     def record_fingerprints(
         self,
         number: str,
@@ -403,6 +429,7 @@ class Registry:
             if self._row(number) != before:
                 self._append("fingerprint", number, now or now_iso())
 
+    @_damage_is_a_message
     def revoke(self, number: str, reason: str, now: str) -> None:
         if not reason.strip():
             raise AturanError("alasan pencabutan wajib diisi (--reason)")
@@ -460,6 +487,7 @@ class Registry:
         ).fetchone()
         return dict(row) if row else None
 
+    @_damage_is_a_message
     def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
         row = self.db.execute(
             "SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
@@ -467,10 +495,12 @@ class Registry:
         ).fetchone()
         return dict(row) if row else None
 
+    @_damage_is_a_message
     def get(self, number: str) -> dict | None:
         row = self.db.execute("SELECT * FROM documents WHERE number=?", (number,)).fetchone()
         return dict(row) if row else None
 
+    @_damage_is_a_message
     def list(self, doc_type: str | None = None) -> list[dict]:
         sql = (
             "SELECT * FROM documents"
@@ -488,6 +518,7 @@ class Registry:
         finally:
             self._rollback()
 
+    @_damage_is_a_message
     def authentic_row(self, number: str) -> dict | None:
         """The document's row, only if it is what the key last authenticated: the log is of the
         keyed format under this key, its chain is intact, and the row equals the snapshot in its
@@ -560,8 +591,11 @@ class Registry:
         """Every problem found, one line each (empty when intact): the log's format and key, each
         entry's MAC and link, each row against its latest authentic entry, the numbering, the
         counters and, with an exported `head`, the log's tail."""
-        with self._snapshot():
-            return self._problems(head)
+        try:
+            with self._snapshot():
+                return self._problems(head)
+        except DAMAGE as exc:
+            return [damaged(exc)]
 
     def _problems(self, head: dict | None) -> list[str]:
         meta = self._meta()
@@ -670,6 +704,7 @@ class Registry:
 
     # --- the chain head ------------------------------------------------------------------------
 
+    @_damage_is_a_message
     def head(self, now: str) -> dict:
         """The chain head, signed with the key, to keep outside the registry: a later audit
         against it detects a log cut back to before it. Refused while the registry is not
