@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,8 @@ def main(target: int) -> dict:
         return original(template, context, out, qr, date)
 
     issuing.render_docx = recording
-    registry = Registry(work / "reg.sqlite", settings.number_format, settings.codes)
+    key = secrets.token_bytes(32)  # a throwaway registry key: the bench's registry is scratch
+    registry = Registry(work / "reg.sqlite", settings.number_format, settings.codes, key=key)
     issuer = issuing.Issuer(
         decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan"
     )

@@ -1,4 +1,5 @@
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,18 @@ from aturan.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ["ATURAN_ROOT"] = str(ROOT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def registry_key():
+    """The project's registry key (keys/registry.key, as `aturan keys init` writes it), made when
+    missing so that every command opening a registry has one."""
+    path = ROOT / "keys" / "registry.key"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        path.chmod(0o600)
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
 class Result:

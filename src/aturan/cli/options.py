@@ -14,9 +14,9 @@ import click
 
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings, check_number_format
+from aturan.documents import Registry, Settings, check_number_format, load_registry_key
 from aturan.errors import AturanError, InputError
-from aturan.files import load_data
+from aturan.files import load_data, load_yaml
 from aturan.law import apply_reform, load_rulebook
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
@@ -117,11 +117,14 @@ def open_registry(
     path: Path, config_path: Path | None = None, create: bool = False
 ) -> tuple[Registry, Settings]:
     """The registry and the institution's settings. Only `issue` creates a registry; the numbering
-    format is checked before the registry is opened, so a bad format never takes a number."""
+    format is checked before the registry is opened, so a bad format never takes a number. The
+    registry key (`registry.key_file` or `registry.key_env` in the configuration) is required: a
+    missing key is one message, never an unauthenticated registry."""
     config = config_path or project_root() / "config" / "institution.yaml"
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
-    return Registry(path, settings.number_format, settings.codes, create=create), settings
+    key = load_registry_key(load_yaml(config, AturanError), config)
+    return Registry(path, settings.number_format, settings.codes, key=key, create=create), settings
 
 
 def load_participants(path: Path) -> tuple[list, list]:

@@ -2,7 +2,8 @@
 verification."""
 
 from aturan.documents.issuing import Issuer, Verdict, decide_for_issue, verify
-from aturan.documents.registry import Registry, check_number_format, now_iso
+from aturan.documents.registry import Registry, check_number_format, load_head, now_iso
+from aturan.documents.registry_key import load_registry_key
 from aturan.documents.render import TITLES, Settings, tanggal, verification_url
 
 __all__ = [
@@ -17,4 +18,6 @@ __all__ = [
     "Registry",
     "check_number_format",
     "now_iso",
+    "load_head",
+    "load_registry_key",
 ]

@@ -229,6 +229,10 @@ def verify(path: Path, registry: Registry) -> Verdict:
     row = registry.get(number) if number else None
     if row is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
+    if registry.authentic_row(number) is None:  # the row is not what the key last authenticated
+        return Verdict(
+            "diubah", number, "Data registri untuk nomor ini telah diubah tanpa otorisasi."
+        )
     if digest is not None and digest != row["content_hash"]:
         return Verdict(
             "diubah",
