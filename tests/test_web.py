@@ -307,3 +307,16 @@ def test_the_verification_note_names_the_configured_address(tmp_path):
     settings = Settings.load(path)
     assert settings.verification_base_url == "https://verifikasi.contoh.go.id"
     assert "https://verifikasi.contoh.go.id/verifikasi" in settings.verification_note
+
+
+def test_a_row_altered_without_the_key_is_never_sah_and_its_holder_is_not_shown(tmp_path):
+    cli("issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE)
+    row = row_of(tmp_path / "reg.sqlite")
+    db = sqlite3.connect(tmp_path / "reg.sqlite")
+    with db:
+        db.execute("UPDATE documents SET name='Nama Palsu' WHERE number=?", (row["number"],))
+    db.close()
+    client = TestClient(create_app(tmp_path / "reg.sqlite", rate_limit="1000/minute"))
+    text = page(client, row["number"], row["content_hash"][:16])
+    assert 'id="status">TIDAK SAH<' in text and "diautentikasi" in text
+    assert mask_name("Nama Palsu") not in text and "Pemegang" not in text

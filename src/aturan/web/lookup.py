@@ -82,15 +82,24 @@ def by_number(number: str, code: str | None, registry: Registry) -> Finding:
                 "tercetak di bawah kode QR; rincian dokumen tidak ditampilkan.",
             )
         )
-    return _finding(_status(number, registry), _document(row))
+    verdict = _status(number, registry)
+    shown = verdict.status in ("sah", "dicabut")  # never the holder of a row the key disowns
+    return _finding(verdict, _document(row) if shown else None)
 
 
 def _status(number: str, registry: Registry) -> Verdict:
     """The registry's verdict on a number, whatever file carries it. The one place to swap in the
     signing work's `status_of(number, registry)`."""
-    row = registry.get(number)
-    if row is None:
+    if registry.get(number) is None:
         return Verdict("tidak_terdaftar", number, "Nomor tidak terdaftar.")
+    row = registry.authentic_row(number)
+    if row is None:
+        return Verdict(
+            "tidak_sah",
+            number,
+            "Data registri untuk nomor ini tidak dapat diautentikasi; keabsahannya tidak dapat "
+            "dipastikan.",
+        )
     if row["status"] == "revoked":
         return Verdict(
             "dicabut",
