@@ -19,6 +19,14 @@ class Result:
         self.exception = result.exception
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_keys():
+    """The demo keys under the project's keys/ (gitignored), as `make demo` makes them: issuing
+    a PDF signs it, and verify needs the trust root."""
+    result = CliRunner().invoke(main, ["keys", "init"], env={"ATURAN_ROOT": str(ROOT)})
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture
 def aturan():
     """Run the real CLI; returns exit code, stdout and stderr separately."""
@@ -40,10 +48,11 @@ def project_copy(tmp_path):
 
 
 # Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
+LIBREOFFICE_FILES = {"test_documents.py", "test_forgery.py"}
 LIBREOFFICE_TESTS = {"test_names_at_the_limits_keep_every_certificate_on_one_page"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name == "test_documents.py" or item.originalname in LIBREOFFICE_TESTS:
+        if item.path.name in LIBREOFFICE_FILES or item.originalname in LIBREOFFICE_TESTS:
             item.add_marker(pytest.mark.libreoffice)

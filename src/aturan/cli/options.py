@@ -14,7 +14,7 @@ import click
 
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings, check_number_format
+from aturan.documents import Registry, Settings, SigningConfig, check_number_format
 from aturan.errors import AturanError, InputError
 from aturan.files import load_data
 from aturan.law import apply_reform, load_rulebook
@@ -118,10 +118,18 @@ def open_registry(
 ) -> tuple[Registry, Settings]:
     """The registry and the institution's settings. Only `issue` creates a registry; the numbering
     format is checked before the registry is opened, so a bad format never takes a number."""
-    config = config_path or project_root() / "config" / "institution.yaml"
+    config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
     return Registry(path, settings.number_format, settings.codes, create=create), settings
+
+
+def config_file(config_path: Path | None) -> Path:
+    return config_path or project_root() / "config" / "institution.yaml"
+
+
+def signing_config(config_path: Path | None) -> SigningConfig:
+    return SigningConfig.load(config_file(config_path))
 
 
 def load_participants(path: Path) -> tuple[list, list]:

@@ -14,6 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject
 
 from aturan.errors import AturanError
 from aturan.files import atomic_open
@@ -146,8 +147,11 @@ def stamp(
     content_hash: str,
     issue_date: dt.date,
 ) -> None:
-    """Write the document's identity into the PDF and fix its dates, so reruns match."""
+    """Write the document's identity into the PDF and fix its dates and file identifier (which
+    LibreOffice draws at random), so reruns give the same bytes."""
     writer = PdfWriter(clone_from=str(pdf))
+    identifier = ByteStringObject(hashlib.sha256(f"{number}|{content_hash}".encode()).digest()[:16])
+    writer._ID = ArrayObject([identifier, identifier])
     when = f"D:{issue_date:%Y%m%d}000000Z"
     writer.metadata = None
     writer.add_metadata(
@@ -173,13 +177,11 @@ def metadata(pdf: Path) -> dict:
     return {key: str(meta.get(key, "")) for key in ("/Title", *META_KEYS)}
 
 
-def fingerprint(pdf: Path) -> str:
-    """A hash of every page's content stream: any changed byte of text or drawing changes it.
-    (Much faster than text extraction, and blind to metadata, which is checked separately.)"""
-    digest = hashlib.sha256()
-    for page in PdfReader(str(pdf)).pages:
-        digest.update(page.get_contents().get_data() if page.get_contents() is not None else b"")
-    return digest.hexdigest()
+def fingerprint(data: bytes) -> str:
+    """The registry's fingerprint of an issued PDF: the SHA-256 of the whole signed file. Signing
+    is deterministic (see documents/signing.py), so a rerun writes the same bytes and earlier
+    copies keep matching."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def bundle(pdfs: list[Path], out: Path) -> None:
