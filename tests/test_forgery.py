@@ -188,6 +188,29 @@ def test_every_genuine_document_of_the_sample_cohort_is_sah(aturan, issued):
         assert result.exit_code == 0 and result.output.startswith("SAH"), result.output
 
 
+def test_the_visible_signature_sits_in_the_signature_block(issued):
+    """Between the signatory's position ("Kepala Pusat,") and name, on the page that prints them."""
+    for row in rows(issued / "reg.sqlite"):
+        reader = PdfReader(str(pdf_of(issued, row)))
+        widgets = [
+            (index, [float(v) for v in a.get_object()["/Rect"]])
+            for index, page in enumerate(reader.pages)
+            for a in page.get("/Annots") or []
+        ]
+        assert len(widgets) == 1, row["number"]
+        index, (left, bottom, right, top) = widgets[0]
+        lines = {}
+
+        def visit(text, cm, tm, font, size, lines=lines):
+            for needle in ("Kepala Pusat,", "Nama Pejabat Penandatangan"):
+                if text.strip().startswith(needle):
+                    lines[needle] = (tm[4], tm[5])
+
+        reader.pages[index].extract_text(visitor_text=visit)
+        (x, position), (_, name) = lines["Kepala Pusat,"], lines["Nama Pejabat Penandatangan"]
+        assert name < bottom < top <= position and left == pytest.approx(x, abs=1), row["number"]
+
+
 def test_a_white_annotation_with_another_name_added_by_pyhanko_incrementally(
     aturan, issued, certificate, tmp_path
 ):
@@ -592,3 +615,26 @@ def _subject(pem):
     from cryptography import x509
 
     return x509.load_pem_x509_certificate(pem.read_bytes()).subject.rfc4514_string().encode()
+
+
+def test_the_library_calls_the_web_page_uses(issued, certificate, tmp_path):
+    """verify_pdf_bytes (an upload) and status_of (a number from the QR, without a file)."""
+    from aturan.documents import Registry, SigningConfig, Trust, status_of, verify_pdf_bytes
+    from aturan.errors import AturanError
+
+    row, _ = certificate
+    registry_file = tmp_path / "reg.sqlite"
+    shutil.copy(issued / "reg.sqlite", registry_file)
+    registry = Registry(registry_file, "{seq:04d}/{code}/PKASN/{year}", {}, create=False)
+    trust = Trust.load(SigningConfig.load(ROOT / "config" / "institution.yaml"))
+    genuine = pdf_of(issued, row).read_bytes()
+    assert verify_pdf_bytes(genuine, registry, trust).status == "sah"
+    assert verify_pdf_bytes(genuine + b"\n", registry, trust).status == "diubah"
+    with pytest.raises(AturanError):
+        verify_pdf_bytes(b"%PDF-1.7\n", registry, trust)
+    found = status_of(row["number"], registry)
+    assert found.status == "sah" and found.row["name"] == row["name"]
+    assert status_of("9999/SKM/PKASN/2027", registry).status == "tidak_terdaftar"
+    registry.revoke(row["number"], "salah nama", "2027-02-01T00:00:00+00:00")
+    assert status_of(row["number"], registry).status == "dicabut"
+    assert verify_pdf_bytes(genuine, registry, trust).status == "dicabut"
