@@ -611,6 +611,27 @@ def test_keys_init_keeps_existing_keys_unless_forced(aturan, tmp_path):
     assert forced.exit_code == 0 and all(f.read_bytes() != b for f, b in zip(files, before))
 
 
+def test_keys_init_refuses_to_replace_half_a_key_pair_and_never_writes_an_official_key(
+    aturan, tmp_path
+):
+    config = tmp_path / "institution.yaml"
+    config.write_text(
+        "signing:\n  pkcs12: p.p12\n  trust_roots: [akar.pem]\n  demo: true\n"
+        "registry:\n  key_file: registry.key\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "p.p12").write_bytes(b"kunci yang ada")
+    half = aturan("keys", "init", "--config", config)
+    assert half.exit_code == 2 and "--force" in half.stderr and "Traceback" not in half.stderr
+    assert (tmp_path / "p.p12").read_bytes() == b"kunci yang ada"
+    config.write_text(config.read_text().replace("demo: true", "demo: false"), encoding="utf-8")
+    (tmp_path / "p.p12").unlink()
+    official = aturan("keys", "init", "--config", config)
+    assert official.exit_code == 0, official.stderr
+    assert not (tmp_path / "p.p12").exists() and not (tmp_path / "akar.pem").exists()
+    assert (tmp_path / "registry.key").exists()
+
+
 def _subject(pem):
     from cryptography import x509
 

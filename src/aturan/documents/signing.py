@@ -48,13 +48,20 @@ class SigningConfig:
                 file=str(config),
             )
         registry = data.get("registry") or {}
+        roots = signing.get("trust_roots") or []
+        if not isinstance(registry, dict) or not isinstance(roots, list):
+            raise AturanError(
+                "konfigurasi institusi: 'registry' harus berupa pemetaan dan "
+                "'signing.trust_roots' berupa daftar",
+                file=str(config),
+            )
         folder = config.parent
         return cls(
             source=config,
             pkcs12=_path(folder, signing["pkcs12"]),
             passphrase_env=str(signing.get("passphrase_env") or "ATURAN_SIGNING_PASSPHRASE"),
-            trust_roots=tuple(_path(folder, p) for p in signing.get("trust_roots") or []),
-            demo=bool(signing.get("demo", False)),
+            trust_roots=tuple(_path(folder, p) for p in roots),
+            demo=signing.get("demo") is True,
             registry_key=_path(folder, registry.get("key_file") or "../keys/registry.key"),
         )
 
@@ -81,24 +88,38 @@ def _path(folder: Path, value) -> Path:
 
 def init_keys(config: SigningConfig, force: bool = False) -> list[tuple[Path, bool]]:
     """Create the demo root certificate, the signer's key and certificate (PKCS#12, passphrase
-    DEMO_PASSPHRASE) and the registry's HMAC key; keep files that exist unless `force`.
-    Returns (path, created) for each file."""
-    if not config.trust_roots:
-        raise AturanError("signing.trust_roots kosong", file=str(config.source))
-    results = []
-    root_pem = config.trust_roots[0]
-    if force or not config.pkcs12.exists() or not root_pem.exists():
-        p12, pem = _demo_certificates()
-        _write_private(config.pkcs12, p12)
-        _write_private(root_pem, pem, mode=0o644)
-        results += [(config.pkcs12, True), (root_pem, True)]
-    else:
-        results += [(config.pkcs12, False), (root_pem, False)]
+    DEMO_PASSPHRASE) and the registry's HMAC key; keep files that exist unless `force`. With
+    `demo: false` the signing key is the institution's own and is never written here.
+    Returns (path, created) for each file written or kept."""
+    results = _init_signing_key(config, force) if config.demo else []
     created = force or not config.registry_key.exists()
     if created:
         _write_private(config.registry_key, (secrets.token_hex(32) + "\n").encode())
     results.append((config.registry_key, created))
     return results
+
+
+def _init_signing_key(config: SigningConfig, force: bool) -> list[tuple[Path, bool]]:
+    if not config.trust_roots:
+        raise AturanError("signing.trust_roots kosong", file=str(config.source))
+    pair = (config.pkcs12, config.trust_roots[0])
+    present = [path.exists() for path in pair]
+    if all(present) and not force:
+        return [(path, False) for path in pair]
+    if any(present) and not force:
+        # a new pair would replace the half that exists, and documents signed with it would stop
+        # verifying: the operator decides
+        found, missing = (pair[0], pair[1]) if present[0] else (pair[1], pair[0])
+        raise AturanError(
+            f"hanya separuh pasangan kunci demo yang ada ({missing} tidak ada); buat ulang "
+            "keduanya dengan `aturan keys init --force` (dokumen yang ditandatangani dengan kunci "
+            "lama tidak lagi terverifikasi)",
+            file=str(found),
+        )
+    p12, pem = _demo_certificates()
+    _write_private(config.pkcs12, p12)
+    _write_private(config.trust_roots[0], pem, mode=0o644)
+    return [(path, True) for path in pair]
 
 
 def _write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
@@ -245,7 +266,12 @@ def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
         new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=box),
         signing_time=when,
     )
-    out = pdf_signer.sign_pdf(writer_class(data, when))
+    try:
+        out = pdf_signer.sign_pdf(writer_class(data, when))
+    except Exception as exc:  # pyHanko raises many types for a PDF it cannot sign
+        raise AturanError(
+            f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})", file=str(path)
+        ) from None
     with atomic_open(path, "wb") as handle:
         handle.write(out.getvalue())
 
@@ -316,7 +342,10 @@ def _block(page, name: str, position: str) -> tuple[int, int, int] | None:
         if text.strip():
             lines.append((text.strip(), tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
 
-    page.extract_text(visitor_text=visit)
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # text that cannot be read: the fixed box is used instead
+        return None
     names = [(x, y) for t, x, y in lines if len(t) >= 4 and name and name.startswith(t)]
     if not names:
         return None
