@@ -659,3 +659,10 @@ def test_the_library_calls_the_web_page_uses(issued, certificate, tmp_path):
     registry.revoke(row["number"], "salah nama", "2027-02-01T00:00:00+00:00")
     assert status_of(row["number"], registry).status == "dicabut"
     assert verify_pdf_bytes(genuine, registry, trust).status == "dicabut"
+
+
+def test_the_print_bundle_is_not_verifiable_and_says_so(aturan, issued):
+    bundle = issued / "bundel-cetak.pdf"
+    assert len(PdfReader(str(bundle)).pages) >= len(rows(issued / "reg.sqlite"))
+    result = refused(aturan, issued, bundle, "TIDAK_SAH")
+    assert "Bundel cetak" in result.output

@@ -14,7 +14,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from aturan.errors import AturanError
 from aturan.files import atomic_open
@@ -184,10 +184,16 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+BUNDLE_TITLE = "Bundel cetak"
+
+
 def bundle(pdfs: list[Path], out: Path) -> None:
+    """One PDF to print. The signatures' appearances are printed, but the bundle carries no
+    signature field: it is not a signed document, and verify says so."""
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(str(pdf))
-    writer.add_metadata({"/Title": f"Bundel cetak ({len(pdfs)} dokumen)", "/Producer": "aturan"})
+    writer._root_object.pop(NameObject("/AcroForm"), None)
+    writer.add_metadata({"/Title": f"{BUNDLE_TITLE} ({len(pdfs)} dokumen)", "/Producer": "aturan"})
     with atomic_open(out, "wb") as handle:
         writer.write(handle)

@@ -58,6 +58,13 @@ def verify_pdf_bytes(data: bytes, registry: Registry, trust: Trust, name: str = 
     """verify() for a PDF given as bytes (an upload). Unreadable bytes are an AturanError."""
     reader = _read_pdf(data, name)
     signatures = reader.embedded_signatures
+    if not signatures and _metadata(reader).get("/Title", "").startswith(pdfs.BUNDLE_TITLE):
+        return Verdict(
+            "tidak_sah",
+            None,
+            "Bundel cetak hanya untuk dicetak dan tidak dapat diverifikasi; verifikasi PDF "
+            "bertanda tangan tiap dokumen.",
+        )
     if not signatures:
         return Verdict(
             "tidak_sah",
