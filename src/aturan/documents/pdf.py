@@ -13,13 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from aturan.errors import AturanError
 from aturan.files import atomic_open
-
-META_KEYS = ("/AturanNumber", "/AturanDecision", "/AturanRulesVersion", "/AturanContentHash")
 
 
 def soffice() -> str:
@@ -170,11 +168,6 @@ def stamp(
     )
     with atomic_open(pdf, "wb") as handle:
         writer.write(handle)
-
-
-def metadata(pdf: Path) -> dict:
-    meta = PdfReader(str(pdf)).metadata or {}
-    return {key: str(meta.get(key, "")) for key in ("/Title", *META_KEYS)}
 
 
 def fingerprint(data: bytes) -> str:
