@@ -519,6 +519,28 @@ def test_a_rerun_gives_the_same_bytes_and_earlier_copies_stay_sah(aturan, issued
         assert verdict(aturan, issued, pdf_of(earlier, row)).output.startswith("SAH")
 
 
+def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match(tmp_path):
+    """Simulated by a registry whose recorded fingerprint is not the file's (as after a LibreOffice
+    or font change between runs): the rerun records the new file and says so."""
+    out = tmp_path / "out"
+    sari = yaml.safe_load(COHORT.read_text(encoding="utf-8"))["cases"][2]
+    case = tmp_path / "sari.yaml"
+    case.write_text(yaml.safe_dump(sari, allow_unicode=True), encoding="utf-8")
+    command = [sys.executable, "-m", "aturan.cli", "issue", case, "--out", out, "--pdf", *ISSUE]
+    command += ["--registry", out / "reg.sqlite"]
+    env = dict(os.environ, ATURAN_ROOT=str(ROOT))
+    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    db = sqlite3.connect(out / "reg.sqlite")
+    db.execute("UPDATE documents SET pdf_fingerprint = 'lama'")
+    db.commit()
+    db.close()
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    warned = [line for line in rerun.stderr.splitlines() if "salinan lama" in line]
+    assert len(warned) == len(rows(out / "reg.sqlite")) > 0
+    assert all(r["pdf_fingerprint"] != "lama" for r in rows(out / "reg.sqlite"))
+
+
 def test_a_revoked_genuine_document_is_dicabut(aturan, issued, certificate, tmp_path):
     row, _ = certificate
     registry = tmp_path / "reg.sqlite"

@@ -100,6 +100,13 @@ def issue(
             "cabut dulu bila perlu diterbitkan ulang.",
             err=True,
         )
+    for entry in report.pdf_replaced:
+        click.echo(
+            f"perhatian: PDF {entry['number']} tidak sama dengan PDF yang tercatat sebelumnya "
+            "(LibreOffice, huruf, atau pyHanko berubah?); PDF baru yang tercatat, salinan lama "
+            "kini DIUBAH.",
+            err=True,
+        )
     for refusal in report.refused:
         click.echo(f"galat: {clean(str(refusal))}", err=True)
     if report.bundle:

@@ -39,6 +39,9 @@ class IssueReport:
     refused: list[IssueDateError] = field(
         default_factory=list
     )  # the issue date cannot be right: no number taken
+    pdf_replaced: list[dict] = field(
+        default_factory=list
+    )  # reissued, but the signed PDF differs from the one recorded: earlier copies now DIUBAH
     bundle: Path | None = None
 
     @property
@@ -147,9 +150,11 @@ class Issuer:
             )
             sign_pdf(path, self.signer, entry["date"], self._signatory())
             entry["pdf"] = path
-            self.registry.record_fingerprints(
-                entry["number"], None, pdfs.fingerprint(path.read_bytes())
-            )
+            fingerprint = pdfs.fingerprint(path.read_bytes())
+            recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
+            if recorded and recorded != fingerprint:
+                report.pdf_replaced.append(entry)
+            self.registry.record_fingerprints(entry["number"], None, fingerprint)
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
 
