@@ -136,27 +136,34 @@ class Issuer:
 
     def _to_pdf(self, report: IssueReport) -> None:
         entries = report.all
-        converted = pdfs.convert([e["docx"] for e in entries], self.out_dir)
+        converted = pdfs.convert(
+            [e["docx"] for e in entries],
+            self.out_dir,
+            finish=lambda index, pdf: self._stamp_and_sign(entries[index], pdf),
+        )
         for entry, path in zip(entries, converted):
-            pdfs.stamp(
-                path,
-                title=entry["number"],
-                subject=entry["type"],
-                number=entry["number"],
-                decision_id=entry["decision_id"],
-                rules_version=entry["rules_version"],
-                content_hash=entry["content_hash"],
-                issue_date=entry["date"],
-            )
-            sign_pdf(path, self.signer, entry["date"], self._signatory())
             entry["pdf"] = path
-            fingerprint = pdfs.fingerprint(path.read_bytes())
             recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
-            if recorded and recorded != fingerprint:
+            if recorded and recorded != entry["pdf_fingerprint"]:
                 report.pdf_replaced.append(entry)
-            self.registry.record_fingerprints(entry["number"], None, fingerprint)
+            self.registry.record_fingerprints(entry["number"], None, entry["pdf_fingerprint"])
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
+
+    def _stamp_and_sign(self, entry: dict, pdf: Path) -> None:
+        """In convert's private folder, so another run writing the same file never interferes."""
+        pdfs.stamp(
+            pdf,
+            title=entry["number"],
+            subject=entry["type"],
+            number=entry["number"],
+            decision_id=entry["decision_id"],
+            rules_version=entry["rules_version"],
+            content_hash=entry["content_hash"],
+            issue_date=entry["date"],
+        )
+        sign_pdf(pdf, self.signer, entry["date"], self._signatory())
+        entry["pdf_fingerprint"] = pdfs.fingerprint(pdf.read_bytes())
 
     def _signatory(self) -> dict:
         return {**self.settings.signatory, "city": self.settings.org.get("city")}

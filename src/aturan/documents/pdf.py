@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,7 +35,11 @@ def soffice() -> str:
 
 
 def convert(
-    docx_files: list[Path], out_dir: Path, workers: int | None = None, attempts: int = 3
+    docx_files: list[Path],
+    out_dir: Path,
+    workers: int | None = None,
+    attempts: int = 3,
+    finish: Callable[[int, Path], None] | None = None,
 ) -> list[Path]:
     """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores.
 
@@ -43,7 +48,8 @@ def convert(
 
     LibreOffice writes into a private folder inside `out_dir`; each PDF is then renamed into
     `out_dir`. So two runs converting into one folder never read or write each other's files,
-    and a symlink planted at a PDF's name is replaced, never written through."""
+    and a symlink planted at a PDF's name is replaced, never written through. `finish(index,
+    pdf)` (stamping, signing) runs on each PDF in the private folder, before it is renamed."""
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".aturan-pdf-") as scratch:
         scratch = Path(scratch)
@@ -52,7 +58,9 @@ def convert(
             errors = _run_workers(soffice(), pending, scratch, workers)
             pending = [f for f in pending if not (scratch / (f.stem + ".pdf")).exists()]
             if not pending:
-                for pdf in pdfs:
+                for index, pdf in enumerate(pdfs):
+                    if finish:
+                        finish(index, scratch / pdf.name)
                     os.replace(scratch / pdf.name, pdf)
                 return pdfs
     names = ", ".join(f.name for f in pending[:5])
