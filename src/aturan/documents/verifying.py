@@ -55,7 +55,9 @@ def verify(path: Path, registry: Registry, trust: Trust) -> Verdict:
 
 
 def verify_pdf_bytes(data: bytes, registry: Registry, trust: Trust, name: str = "") -> Verdict:
-    """verify() for a PDF given as bytes (an upload). Unreadable bytes are an AturanError."""
+    """verify() for a PDF given as bytes (an upload). Unreadable bytes are an AturanError.
+    pyHanko validates through asyncio.run: call this from a thread (a plain `def` endpoint, which
+    FastAPI and Starlette run in their thread pool), not from inside a running event loop."""
     reader = _read_pdf(data, name)
     signatures = reader.embedded_signatures
     if not signatures and _metadata(reader).get("/Title", "").startswith(pdfs.BUNDLE_TITLE):
