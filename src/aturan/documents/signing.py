@@ -353,7 +353,7 @@ def signature_box(data: bytes, signatory: dict) -> tuple[int, tuple[int, int, in
     for index in range(len(reader.pages) - 1, -1, -1):
         found = _block(reader.pages[index], name, position)
         if found:
-            x, top, bottom = found
+            x, top, bottom = found  # text baselines: the box starts one line above the name
             top = min(top, bottom + 12 + 60)
             return index, (x, bottom + 12, x + SIGNATURE_WIDTH, max(top - 2, bottom + 24))
     return len(reader.pages) - 1, (320, 150, 320 + SIGNATURE_WIDTH, 150 + SIGNATURE_HEIGHT)
