@@ -39,6 +39,7 @@ demo: setup setup-pdf
 	$(BIN)/aturan explain samples/budi-petahana-administrator.yaml --as-of 2026-02-01
 	$(BIN)/aturan decide samples/sari-suksesor-jpt-pratama.yaml --as-of 2026-02-01 --format json
 	$(BIN)/aturan test golden/
+	$(BIN)/aturan keys init
 	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2027-01-10 --issue-date 2027-01-11 \
 	  --out out/dokumen --registry out/registry.sqlite --pdf
 	$(BIN)/aturan registry audit --registry out/registry.sqlite
@@ -69,4 +70,4 @@ bench: setup setup-pdf
 	$(BIN)/python bench/bench_documents.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache  # keys/ is kept: documents signed with it stay verifiable

@@ -1,5 +1,4 @@
 import os
-import secrets
 import shutil
 from pathlib import Path
 
@@ -12,24 +11,26 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["ATURAN_ROOT"] = str(ROOT)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def registry_key():
-    """The project's registry key (keys/registry.key, as `aturan keys init` writes it), made when
-    missing so that every command opening a registry has one."""
-    path = ROOT / "keys" / "registry.key"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        path.chmod(0o600)
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
-
-
 class Result:
     def __init__(self, result):
         self.exit_code = result.exit_code
         self.output = result.stdout
         self.stderr = result.stderr
         self.exception = result.exception
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_keys():
+    """The demo keys under the project's keys/ (gitignored), as `make demo` makes them: issuing
+    a PDF signs it, and verify needs the trust root."""
+    result = CliRunner().invoke(main, ["keys", "init"], env={"ATURAN_ROOT": str(ROOT)})
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def registry_key(signing_keys):
+    """The project's registry key, as `aturan keys init` wrote it."""
+    return bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip())
 
 
 @pytest.fixture
@@ -54,7 +55,12 @@ def project_copy(tmp_path):
 
 # Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
 LIBREOFFICE_TESTS = {"test_names_at_the_limits_keep_every_certificate_on_one_page"}
-LIBREOFFICE_FILES = {"test_documents.py", "test_browser.py"}
+LIBREOFFICE_FILES = {
+    "test_documents.py",
+    "test_forgery.py",
+    "test_browser.py",
+    "test_web.py",
+}
 
 
 def pytest_collection_modifyitems(items):

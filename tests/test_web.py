@@ -31,9 +31,10 @@ def cli(*args):
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
-    """The sample cohort issued (DOCX only) and one STTP revoked."""
+    """The sample cohort issued as signed PDFs (a number stands only with a signed PDF recorded),
+    and one STTP revoked."""
     out = tmp_path_factory.mktemp("web")
-    cli("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE)
+    cli("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--pdf", *ISSUE)
     cli("registry", "revoke", REVOKED, "--reason", "Salah cetak", "--registry", out / "reg.sqlite")
     return out / "reg.sqlite"
 

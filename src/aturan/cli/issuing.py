@@ -25,9 +25,10 @@ from aturan.cli.options import (
     open_registry,
     parse_date,
     project_root,
+    signing_config,
     user_errors,
 )
-from aturan.documents import Issuer, decide_for_issue, load_head, now_iso
+from aturan.documents import Issuer, Trust, decide_for_issue, load_head, load_signer, now_iso
 from aturan.documents import verify as verify_file
 from aturan.errors import AturanError
 from aturan.files import atomic_path
@@ -74,13 +75,15 @@ def issue(
 
     runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
+    # the key is loaded before the registry is opened: a missing key or passphrase takes no number
+    signer = load_signer(signing_config(config_path)) if pdf else None
     registry, settings = open_registry(registry_path, config_path, create=True)
     decisions, refused = decide_for_issue(runner, cases, as_of, str(source))
     bad += refused
     for error in bad:
         click.echo(f"galat: {clean(error)}", err=True)
     issuer = Issuer(
-        runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir
+        runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir, signer
     )
     with Progress(transient=True) as progress:
         task = progress.add_task("Menerbitkan", total=len(decisions))
@@ -96,6 +99,13 @@ def issue(
             f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) "
             "sudah terbit dengan isi lain; "
             "cabut dulu bila perlu diterbitkan ulang.",
+            err=True,
+        )
+    for entry in report.pdf_replaced:
+        click.echo(
+            f"perhatian: PDF {entry['number']} tidak sama dengan PDF yang tercatat sebelumnya "
+            "(LibreOffice, huruf, atau pyHanko berubah?); PDF baru yang tercatat, salinan lama "
+            "kini DIUBAH.",
             err=True,
         )
     for refusal in report.refused:
@@ -216,9 +226,10 @@ def registry_head(out_path, registry_path, config_path):
 @CONFIG
 @user_errors
 def verify(file, registry_path, config_path):
-    """Periksa keaslian dokumen PDF/DOCX terhadap registri."""
+    """Periksa keaslian PDF bertanda tangan terhadap registri (SAH hanya bila semuanya terbukti;
+    DOCX adalah salinan yang dapat disunting dan tidak pernah SAH)."""
     store, _ = open_registry(registry_path, config_path)
-    verdict = verify_file(file, store)
+    verdict = verify_file(file, store, Trust.load(signing_config(config_path)))
     click.echo(
         clean(
             f"{verdict.status.upper()}: {verdict.message}"

@@ -14,7 +14,13 @@ import click
 
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings, check_number_format, load_registry_key
+from aturan.documents import (
+    Registry,
+    Settings,
+    SigningConfig,
+    check_number_format,
+    load_registry_key,
+)
 from aturan.errors import AturanError, InputError
 from aturan.files import load_data, load_yaml
 from aturan.law import apply_reform, load_rulebook
@@ -120,11 +126,19 @@ def open_registry(
     format is checked before the registry is opened, so a bad format never takes a number. The
     registry key (`registry.key_file` or `registry.key_env` in the configuration) is required: a
     missing key is one message, never an unauthenticated registry."""
-    config = config_path or project_root() / "config" / "institution.yaml"
+    config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
     key = load_registry_key(load_yaml(config, AturanError), config)
     return Registry(path, settings.number_format, settings.codes, key=key, create=create), settings
+
+
+def config_file(config_path: Path | None) -> Path:
+    return config_path or project_root() / "config" / "institution.yaml"
+
+
+def signing_config(config_path: Path | None) -> SigningConfig:
+    return SigningConfig.load(config_file(config_path))
 
 
 def load_participants(path: Path) -> tuple[list, list]:

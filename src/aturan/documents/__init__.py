@@ -1,10 +1,12 @@
-"""Official documents: context from the decision, DOCX rendering, PDF, issuing, the registry,
-verification."""
+"""Official documents: context from the decision, DOCX rendering, PDF, signing, issuing, the
+registry, verification."""
 
-from aturan.documents.issuing import Issuer, Verdict, decide_for_issue, verify
+from aturan.documents.issuing import Issuer, decide_for_issue
 from aturan.documents.registry import Registry, check_number_format, load_head, now_iso
 from aturan.documents.registry_key import load_registry_key
 from aturan.documents.render import TITLES, Settings, tanggal, verification_url
+from aturan.documents.signing import SigningConfig, Trust, init_keys, load_signer, sign_pdf
+from aturan.documents.verifying import Verdict, status_of, verify, verify_pdf_bytes
 
 __all__ = [
     "Settings",
@@ -12,6 +14,8 @@ __all__ = [
     "Issuer",
     "decide_for_issue",
     "verify",
+    "verify_pdf_bytes",
+    "status_of",
     "Verdict",
     "TITLES",
     "verification_url",
@@ -20,4 +24,9 @@ __all__ = [
     "now_iso",
     "load_head",
     "load_registry_key",
+    "SigningConfig",
+    "Trust",
+    "init_keys",
+    "load_signer",
+    "sign_pdf",
 ]

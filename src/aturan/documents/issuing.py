@@ -1,4 +1,4 @@
-"""Issuing: number, render, convert, register; and verifying an issued file later."""
+"""Issuing: number, render, convert, sign, register."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from aturan.documents.render import (
     CERTIFICATES,
     TITLES,
     Settings,
-    body_hash,
     build_context,
     content_hash,
     event_key,
@@ -23,8 +22,9 @@ from aturan.documents.render import (
     tanggal,
     verification_url,
 )
+from aturan.documents.signing import sign_pdf
 from aturan.errors import AturanError, InputError, IssueDateError
-from aturan.files import atomic_path, check_zip, ensure_folder
+from aturan.files import atomic_path, ensure_folder
 from aturan.law import Rulebook
 
 
@@ -40,6 +40,9 @@ class IssueReport:
     refused: list[IssueDateError] = field(
         default_factory=list
     )  # the issue date cannot be right: no number taken
+    pdf_replaced: list[dict] = field(
+        default_factory=list
+    )  # reissued, but the signed PDF differs from the one recorded: earlier copies now DIUBAH
     bundle: Path | None = None
 
     @property
@@ -49,10 +52,16 @@ class IssueReport:
 
 class Issuer:
     def __init__(
-        self, book: Rulebook, settings: Settings, registry: Registry, templates: Path, out_dir: Path
+        self,
+        book: Rulebook,
+        settings: Settings,
+        registry: Registry,
+        templates: Path,
+        out_dir: Path,
+        signer=None,  # a pyHanko signer (documents.signing.load_signer); needed for PDFs
     ):
         self.book, self.settings, self.registry = book, settings, registry
-        self.templates, self.out_dir = templates, out_dir
+        self.templates, self.out_dir, self.signer = templates, out_dir, signer
         ensure_folder(out_dir)
 
     def issue(
@@ -64,6 +73,8 @@ class Issuer:
     ) -> IssueReport:
         if pdf:
             pdfs.soffice()  # fail before any number is taken
+            if self.signer is None:
+                raise AturanError("PDF hanya diterbitkan bertanda tangan: kunci tidak dimuat")
         report = IssueReport()
         for case, decision in items:
             for intent in decision["documents"]:
@@ -130,22 +141,37 @@ class Issuer:
 
     def _to_pdf(self, report: IssueReport) -> None:
         entries = report.all
-        converted = pdfs.convert([e["docx"] for e in entries], self.out_dir)
+        converted = pdfs.convert(
+            [e["docx"] for e in entries],
+            self.out_dir,
+            finish=lambda index, pdf: self._stamp_and_sign(entries[index], pdf),
+        )
         for entry, path in zip(entries, converted):
-            pdfs.stamp(
-                path,
-                title=entry["number"],
-                subject=entry["type"],
-                number=entry["number"],
-                decision_id=entry["decision_id"],
-                rules_version=entry["rules_version"],
-                content_hash=entry["content_hash"],
-                issue_date=entry["date"],
-            )
             entry["pdf"] = path
-            self.registry.record_fingerprints(entry["number"], None, pdfs.fingerprint(path))
+            recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
+            if recorded and recorded != entry["pdf_fingerprint"]:
+                report.pdf_replaced.append(entry)
+            self.registry.record_fingerprints(entry["number"], None, entry["pdf_fingerprint"])
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
+
+    def _stamp_and_sign(self, entry: dict, pdf: Path) -> None:
+        """In convert's private folder, so another run writing the same file never interferes."""
+        pdfs.stamp(
+            pdf,
+            title=entry["number"],
+            subject=entry["type"],
+            number=entry["number"],
+            decision_id=entry["decision_id"],
+            rules_version=entry["rules_version"],
+            content_hash=entry["content_hash"],
+            issue_date=entry["date"],
+        )
+        sign_pdf(pdf, self.signer, entry["date"], self._signatory())
+        entry["pdf_fingerprint"] = pdfs.fingerprint(pdf.read_bytes())
+
+    def _signatory(self) -> dict:
+        return {**self.settings.signatory, "city": self.settings.org.get("city")}
 
 
 def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError | None:
@@ -184,77 +210,6 @@ UNTIL = {
 
 def _file_stem(number: str) -> str:
     return number.replace("/", "-")
-
-
-@dataclass
-class Verdict:
-    status: str  # sah | dicabut | diubah | tidak_terdaftar
-    number: str | None
-    message: str
-
-
-def verify(path: Path, registry: Registry) -> Verdict:
-    """Is this file a document the registry issued, unrevoked and unaltered?"""
-    suffix = path.suffix.lower()
-    if suffix not in (".pdf", ".docx"):
-        raise AturanError("hanya berkas .pdf atau .docx yang dapat diverifikasi", file=str(path))
-    if path.is_dir():
-        raise AturanError("ini sebuah folder, bukan berkas", file=str(path))
-    if not path.is_file():
-        raise AturanError("berkas tidak ditemukan", file=str(path))
-    check_zip(path)  # a DOCX (a zip) that would unpack to far more than it holds
-    try:
-        if suffix == ".pdf":
-            meta = pdfs.metadata(path)
-            number, digest, current = (
-                meta["/AturanNumber"],
-                meta["/AturanContentHash"],
-                pdfs.fingerprint(path),
-            )
-            column = "pdf_fingerprint"
-        else:
-            import docx
-
-            number = docx.Document(str(path)).core_properties.identifier or ""
-            digest, current, column = None, body_hash(path.read_bytes()), "docx_fingerprint"
-    except AturanError:
-        raise
-    except Exception as exc:  # pypdf, python-docx and zipfile raise many types for damaged files
-        kind = "PDF" if suffix == ".pdf" else "DOCX"
-        raise AturanError(
-            f"bukan berkas {kind} yang dapat dibaca (kosong, terpotong atau rusak: "
-            f"{type(exc).__name__})",
-            file=str(path),
-        ) from None
-    row = registry.get(number) if number else None
-    if row is None:
-        return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
-    if registry.authentic_row(number) is None:  # the row is not what the key last authenticated
-        return Verdict(
-            "diubah", number, "Data registri untuk nomor ini telah diubah tanpa otorisasi."
-        )
-    if digest is not None and digest != row["content_hash"]:
-        return Verdict(
-            "diubah",
-            number,
-            "Hash isi pada metadata tidak cocok dengan registri: dokumen telah diubah.",
-        )
-    if row[column] and row[column] != current:
-        return Verdict(
-            "diubah",
-            number,
-            "Teks dokumen tidak cocok dengan yang diterbitkan: dokumen telah diubah.",
-        )
-    if row["status"] == "revoked":
-        return Verdict(
-            "dicabut", number, f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}"
-        )
-    return Verdict(
-        "sah",
-        number,
-        f"Dokumen sah: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
-        f"diterbitkan {row['doc_date']}.",
-    )
 
 
 def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[list, list[str]]:

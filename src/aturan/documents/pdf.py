@@ -9,16 +9,16 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
 from aturan.errors import AturanError
 from aturan.files import atomic_open
-
-META_KEYS = ("/AturanNumber", "/AturanDecision", "/AturanRulesVersion", "/AturanContentHash")
 
 
 def soffice() -> str:
@@ -35,7 +35,11 @@ def soffice() -> str:
 
 
 def convert(
-    docx_files: list[Path], out_dir: Path, workers: int | None = None, attempts: int = 3
+    docx_files: list[Path],
+    out_dir: Path,
+    workers: int | None = None,
+    attempts: int = 3,
+    finish: Callable[[int, Path], None] | None = None,
 ) -> list[Path]:
     """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores.
 
@@ -44,7 +48,8 @@ def convert(
 
     LibreOffice writes into a private folder inside `out_dir`; each PDF is then renamed into
     `out_dir`. So two runs converting into one folder never read or write each other's files,
-    and a symlink planted at a PDF's name is replaced, never written through."""
+    and a symlink planted at a PDF's name is replaced, never written through. `finish(index,
+    pdf)` (stamping, signing) runs on each PDF in the private folder, before it is renamed."""
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".aturan-pdf-") as scratch:
         scratch = Path(scratch)
@@ -53,7 +58,9 @@ def convert(
             errors = _run_workers(soffice(), pending, scratch, workers)
             pending = [f for f in pending if not (scratch / (f.stem + ".pdf")).exists()]
             if not pending:
-                for pdf in pdfs:
+                for index, pdf in enumerate(pdfs):
+                    if finish:
+                        finish(index, scratch / pdf.name)
                     os.replace(scratch / pdf.name, pdf)
                 return pdfs
     names = ", ".join(f.name for f in pending[:5])
@@ -146,8 +153,11 @@ def stamp(
     content_hash: str,
     issue_date: dt.date,
 ) -> None:
-    """Write the document's identity into the PDF and fix its dates, so reruns match."""
+    """Write the document's identity into the PDF and fix its dates and file identifier (which
+    LibreOffice draws at random), so reruns give the same bytes."""
     writer = PdfWriter(clone_from=str(pdf))
+    identifier = ByteStringObject(hashlib.sha256(f"{number}|{content_hash}".encode()).digest()[:16])
+    writer._ID = ArrayObject([identifier, identifier])
     when = f"D:{issue_date:%Y%m%d}000000Z"
     writer.metadata = None
     writer.add_metadata(
@@ -168,24 +178,23 @@ def stamp(
         writer.write(handle)
 
 
-def metadata(pdf: Path) -> dict:
-    meta = PdfReader(str(pdf)).metadata or {}
-    return {key: str(meta.get(key, "")) for key in ("/Title", *META_KEYS)}
+def fingerprint(data: bytes) -> str:
+    """The registry's fingerprint of an issued PDF: the SHA-256 of the whole signed file. Signing
+    is deterministic (see documents/signing.py), so a rerun writes the same bytes and earlier
+    copies keep matching."""
+    return hashlib.sha256(data).hexdigest()
 
 
-def fingerprint(pdf: Path) -> str:
-    """A hash of every page's content stream: any changed byte of text or drawing changes it.
-    (Much faster than text extraction, and blind to metadata, which is checked separately.)"""
-    digest = hashlib.sha256()
-    for page in PdfReader(str(pdf)).pages:
-        digest.update(page.get_contents().get_data() if page.get_contents() is not None else b"")
-    return digest.hexdigest()
+BUNDLE_TITLE = "Bundel cetak"
 
 
 def bundle(pdfs: list[Path], out: Path) -> None:
+    """One PDF to print. The signatures' appearances are printed, but the bundle carries no
+    signature field: it is not a signed document, and verify says so."""
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(str(pdf))
-    writer.add_metadata({"/Title": f"Bundel cetak ({len(pdfs)} dokumen)", "/Producer": "aturan"})
+    writer._root_object.pop(NameObject("/AcroForm"), None)
+    writer.add_metadata({"/Title": f"{BUNDLE_TITLE} ({len(pdfs)} dokumen)", "/Producer": "aturan"})
     with atomic_open(out, "wb") as handle:
         writer.write(handle)

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from aturan.cases import case_from_data, in_range, range_message
-from aturan.cli.options import open_registry, project_root
+from aturan.cli.options import open_registry, project_root, signing_config
 from aturan.decide import Decider
 from aturan.decide import explain as explain_text
-from aturan.documents import Registry
+from aturan.documents import Registry, Trust
 from aturan.errors import AturanError, InputError
 from aturan.law import load_rulebook
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
@@ -77,6 +77,7 @@ class Server:
         self.registry_path, self.config_path = Path(registry_path), config_path
         store, self.settings = open_registry(registry_path, config_path)  # fail at start
         store.db.close()
+        self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
         self.rulebook = load_rulebook(project_root())
         self._deciders: dict[tuple, Decider] = {}
         self._lock = threading.Lock()  # the rules engine is not known to be thread-safe
@@ -176,7 +177,7 @@ def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
     if berkas is None:
         raise InputError("unggah satu berkas PDF", field="berkas")
     with server.registry() as store:
-        return by_file(berkas.file.read(), store)
+        return by_file(berkas.file.read(), store, server.trust)
 
 
 def _add_api(app: FastAPI, server: Server) -> None:

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import hmac
 import re
-import tempfile
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from aturan.documents import TITLES, Registry, Verdict, tanggal
-from aturan.documents import verify as verify_file
+from aturan.documents import TITLES, Registry, Trust, Verdict, status_of, tanggal, verify_pdf_bytes
 from aturan.errors import AturanError
 
 CODE_LENGTH = 16
@@ -88,28 +84,19 @@ def by_number(number: str, code: str | None, registry: Registry) -> Finding:
 
 
 def _status(number: str, registry: Registry) -> Verdict:
-    """The registry's verdict on a number, whatever file carries it. The one place to swap in the
-    signing work's `status_of(number, registry)`."""
-    if registry.get(number) is None:
-        return Verdict("tidak_terdaftar", number, "Nomor tidak terdaftar.")
-    row = registry.authentic_row(number)
-    if row is None:
-        return Verdict(
-            "tidak_sah",
-            number,
-            "Data registri untuk nomor ini tidak dapat diautentikasi; keabsahannya tidak dapat "
-            "dipastikan.",
-        )
-    if row["status"] == "revoked":
+    """The registry's verdict on a number, whatever file carries it."""
+    verdict = status_of(number, registry)
+    if verdict.status == "dicabut":  # the page prints the date in words
+        row = verdict.row or {}
         return Verdict(
             "dicabut",
             number,
             f"Dokumen ini telah dicabut pada {tanggal(row['revoked_at'][:10])}: "
             f"{row['revoked_reason']}",
         )
-    if row["status"] != "issued":
-        return Verdict("tidak_sah", number, "Status dokumen di registri tidak dikenal.")
-    return Verdict("sah", number, "Dokumen ini terdaftar dan berlaku.")
+    if verdict.status == "sah":
+        return Verdict("sah", number, "Dokumen ini terdaftar dan berlaku.")
+    return verdict
 
 
 def _document(row: dict) -> dict:
@@ -129,17 +116,17 @@ def _finding(verdict: Verdict, document: dict | None = None) -> Finding:
     return Finding(verdict.status, label(verdict.status), verdict.number, verdict.message, document)
 
 
-def by_file(data: bytes, registry: Registry) -> Finding:
+def by_file(data: bytes, registry: Registry, trust: Trust) -> Finding:
     """The verdict for an uploaded PDF; a file that cannot be read is TIDAK SAH, never an error
     page."""
     if b"%PDF-" not in data[:1024]:
         return _finding(
             Verdict("tidak_sah", None, "Berkas ini bukan PDF; hanya PDF yang dapat diperiksa.")
         )
-    verdict = _verify_upload(data, registry)
+    verdict = _verify_upload(data, registry, trust)
     if verdict.status == "sah":  # the page's own words: verify's message names the holder in full
-        verdict = Verdict("sah", verdict.number, UPLOAD_SAH)
-    row = registry.get(verdict.number) if verdict.number else None
+        verdict = Verdict("sah", verdict.number, UPLOAD_SAH, verdict.row)
+    row = verdict.row  # the row as the registry key authenticated it
     shown = row is not None and verdict.status in ("sah", "dicabut")
     return _finding(verdict, _document(row) if shown else None)
 
@@ -147,19 +134,9 @@ def by_file(data: bytes, registry: Registry) -> Finding:
 UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku."
 
 
-def _verify_upload(data: bytes, registry: Registry) -> Verdict:
-    """The one place the page and the API verify a file: today the registry check of `aturan verify`
-    on a temporary copy; to be swapped for the signing work's `verify_pdf_bytes`."""
+def _verify_upload(data: bytes, registry: Registry, trust: Trust) -> Verdict:
+    """The one place the page and the API verify a file: as `aturan verify` does."""
     try:
-        with _temporary_pdf(data) as path:
-            return verify_file(path, registry)
+        return verify_pdf_bytes(data, registry, trust)
     except AturanError as exc:
         return Verdict("tidak_sah", None, f"Keaslian tidak dapat dipastikan: {exc.message}")
-
-
-@contextmanager
-def _temporary_pdf(data: bytes):
-    with tempfile.TemporaryDirectory(prefix="aturan-unggah-") as folder:
-        path = Path(folder) / "unggahan.pdf"
-        path.write_bytes(data)
-        yield path

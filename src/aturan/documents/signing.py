@@ -1,0 +1,415 @@
+"""The institution's signing key: configuration, the demo key (`aturan keys init`), PAdES signing
+of issued PDFs with a visible signature in the signature block, and the trust roots verify uses.
+
+Signing is deterministic, so issuing the same document again gives the same bytes: RSA PKCS#1
+v1.5 signatures, the signing time fixed to the document's date at 00:00 WIB, and a file
+identifier derived from the unsigned file. Earlier copies therefore keep matching the
+registry's fingerprint, which is the SHA-256 of the whole signed file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import secrets
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from aturan.errors import AturanError
+from aturan.files import atomic_open, ensure_folder, load_yaml
+
+DEMO_PASSPHRASE = "aturan-demo"  # published on purpose: the demo key is not for official use
+DEMO_LABEL = "aturan DEMO - BUKAN UNTUK PENGGUNAAN RESMI"
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+FIELD = "TandaTanganElektronik"
+
+
+@dataclass(frozen=True)
+class SigningConfig:
+    source: Path  # the configuration file the paths were read from
+    pkcs12: Path
+    passphrase_env: str
+    trust_roots: tuple[Path, ...]
+    demo: bool
+    registry_key: Path
+
+    @classmethod
+    def load(cls, config: Path) -> SigningConfig:
+        data = load_yaml(config, AturanError) or {}
+        signing = data.get("signing") if isinstance(data, dict) else None
+        if not isinstance(signing, dict) or not signing.get("pkcs12"):
+            raise AturanError(
+                "konfigurasi institusi tanpa bagian 'signing' (pkcs12, passphrase_env, "
+                "trust_roots): PDF tidak dapat ditandatangani atau diverifikasi",
+                file=str(config),
+            )
+        registry = data.get("registry") or {}
+        roots = signing.get("trust_roots") or []
+        if not isinstance(registry, dict) or not isinstance(roots, list):
+            raise AturanError(
+                "konfigurasi institusi: 'registry' harus berupa pemetaan dan "
+                "'signing.trust_roots' berupa daftar",
+                file=str(config),
+            )
+        folder = config.parent
+        return cls(
+            source=config,
+            pkcs12=_path(folder, signing["pkcs12"]),
+            passphrase_env=str(signing.get("passphrase_env") or "ATURAN_SIGNING_PASSPHRASE"),
+            trust_roots=tuple(_path(folder, p) for p in roots),
+            demo=signing.get("demo") is True,
+            registry_key=_path(folder, registry.get("key_file") or "../keys/registry.key"),
+        )
+
+    def passphrase(self) -> bytes:
+        value = os.environ.get(self.passphrase_env)
+        if value is None and self.demo:
+            value = DEMO_PASSPHRASE
+        if value is None:
+            raise AturanError(
+                f"frasa sandi kunci penandatangan tidak diberikan: setel variabel lingkungan "
+                f"{self.passphrase_env}. Belum ada nomor dokumen yang diambil.",
+                file=str(self.source),
+            )
+        return value.encode()
+
+
+def _path(folder: Path, value) -> Path:
+    path = Path(str(value))
+    return path if path.is_absolute() else Path(os.path.normpath(folder / path))
+
+
+# --- the demo key ---------------------------------------------------------------------------
+
+
+def init_keys(config: SigningConfig, force: bool = False) -> list[tuple[Path, bool]]:
+    """Create the demo root certificate, the signer's key and certificate (PKCS#12, passphrase
+    DEMO_PASSPHRASE) and the registry's HMAC key; keep files that exist unless `force`. With
+    `demo: false` the signing key is the institution's own and is never written here.
+    Returns (path, created) for each file written or kept."""
+    results = _init_signing_key(config, force) if config.demo else []
+    created = force or not config.registry_key.exists()
+    if created:
+        _write_private(config.registry_key, (secrets.token_hex(32) + "\n").encode())
+    results.append((config.registry_key, created))
+    return results
+
+
+def _init_signing_key(config: SigningConfig, force: bool) -> list[tuple[Path, bool]]:
+    if not config.trust_roots:
+        raise AturanError("signing.trust_roots kosong", file=str(config.source))
+    pair = (config.pkcs12, config.trust_roots[0])
+    present = [path.exists() for path in pair]
+    if all(present) and not force:
+        return [(path, False) for path in pair]
+    if any(present) and not force:
+        # a new pair would replace the half that exists, and documents signed with it would stop
+        # verifying: the operator decides
+        found, missing = (pair[0], pair[1]) if present[0] else (pair[1], pair[0])
+        raise AturanError(
+            f"hanya separuh pasangan kunci demo yang ada ({missing} tidak ada); buat ulang "
+            "keduanya dengan `aturan keys init --force` (dokumen yang ditandatangani dengan kunci "
+            "lama tidak lagi terverifikasi)",
+            file=str(found),
+        )
+    p12, pem = _demo_certificates()
+    _write_private(config.pkcs12, p12)
+    _write_private(config.trust_roots[0], pem, mode=0o644)
+    return [(path, True) for path in pair]
+
+
+def _write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Written under a temporary name (mkstemp: mode 0600 from the start), then renamed, so a
+    private key is never readable by others, not even for a moment."""
+    ensure_folder(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise AturanError(
+            f"tidak dapat menulis kunci ({exc.strerror or exc})", file=str(path)
+        ) from None
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _demo_certificates() -> tuple[bytes, bytes]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    root = _certificate(f"{DEMO_LABEL} (akar)", root_key, root_key, None, ca=True)
+    signer_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    signer = _certificate(f"{DEMO_LABEL} (penanda tangan)", signer_key, root_key, root, ca=False)
+    p12 = pkcs12.serialize_key_and_certificates(
+        b"penandatangan-demo",
+        signer_key,
+        signer,
+        [root],
+        serialization.BestAvailableEncryption(DEMO_PASSPHRASE.encode()),
+    )
+    return p12, root.public_bytes(serialization.Encoding.PEM)
+
+
+def _certificate(common_name, key, issuer_key, issuer, ca: bool):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "aturan (DEMO)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    public = key.public_key()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(issuer.subject if issuer is not None else name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        # documents may be dated back to 2000 and checked for decades (there is no revocation)
+        .not_valid_before(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2099, 12, 31, tzinfo=dt.UTC))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+    )
+    if ca:
+        usage = dict(key_cert_sign=True, crl_sign=True, digital_signature=False)
+    else:
+        usage = dict(key_cert_sign=False, crl_sign=False, digital_signature=True)
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        ).add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            critical=False,
+        )
+    builder = builder.add_extension(
+        x509.KeyUsage(
+            content_commitment=not ca,
+            key_encipherment=False,
+            data_encipherment=False,
+            key_agreement=False,
+            encipher_only=False,
+            decipher_only=False,
+            **usage,
+        ),
+        critical=True,
+    )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+# --- signing --------------------------------------------------------------------------------
+
+
+def load_signer(config: SigningConfig):
+    """The institution's signer from its PKCS#12 file: a clear error, before any number is
+    taken, when the file or the passphrase is missing or wrong."""
+    passphrase = config.passphrase()
+    hint = " Untuk demo, jalankan `aturan keys init`." if config.demo else ""
+    try:
+        data = config.pkcs12.read_bytes()
+    except OSError as exc:
+        raise AturanError(
+            f"kunci penandatangan tidak dapat dibaca ({exc.strerror or type(exc).__name__}).{hint}"
+            " Belum ada nomor dokumen yang diambil.",
+            file=str(config.pkcs12),
+        ) from None
+    try:
+        return _key_signer_class().from_pkcs12(data, passphrase)
+    except ValueError:
+        raise AturanError(
+            f"kunci penandatangan tidak dapat dibuka: berkas PKCS#12 rusak atau frasa sandi "
+            f"({config.passphrase_env}) salah.{hint} Belum ada nomor dokumen yang diambil.",
+            file=str(config.pkcs12),
+        ) from None
+
+
+@cache
+def _key_signer_class():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class KeySigner(SimpleSigner):
+        """pyHanko's SimpleSigner loads (and so validates) the private key again for every
+        signature, 0.13 s for RSA 3072, twice per PDF; this one loads it once."""
+
+        @classmethod
+        def from_pkcs12(cls, data: bytes, passphrase: bytes) -> KeySigner:
+            loaded = SimpleSigner.load_pkcs12_data(data, [], passphrase=passphrase)
+            signer = cls(loaded.signing_cert, loaded.signing_key, loaded.cert_registry)
+            signer.key = serialization.load_der_private_key(loaded.signing_key.dump(), None)
+            return signer
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if mechanism.signature_algo != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            return self.key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    return KeySigner
+
+
+def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
+    """Sign the PDF in place (PAdES baseline B), the visible signature in its signature block."""
+    from pyhanko.sign import fields, signers
+    from pyhanko.stamp import TextStampStyle
+
+    data = path.read_bytes()
+    page, box = signature_box(data, signatory)
+    when = dt.datetime.combine(date, dt.time(), WIB)
+    writer_class, signer_class = _fixed_time_classes()
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason="Dokumen resmi yang diterbitkan dan ditandatangani secara elektronik",
+        location=str(signatory.get("city") or "") or None,
+    )
+    style = TextStampStyle(
+        stamp_text="Ditandatangani secara elektronik\n%(signer)s\n%(ts)s",
+        timestamp_format="%d-%m-%Y %H:%M %Z",
+        border_width=0,
+    )
+    pdf_signer = signer_class(
+        meta,
+        signer=signer,
+        stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(FIELD, on_page=page, box=box),
+        signing_time=when,
+    )
+    try:
+        out = pdf_signer.sign_pdf(writer_class(data, when))
+    except Exception as exc:  # pyHanko raises many types for a PDF it cannot sign
+        raise AturanError(
+            f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})", file=str(path)
+        ) from None
+    with atomic_open(path, "wb") as handle:
+        handle.write(out.getvalue())
+
+
+@cache
+def _fixed_time_classes():
+    """pyHanko's writer and signer, with the clock and the random file identifier replaced by
+    values fixed by the document, so signing the same file again gives the same bytes."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfSigner
+
+    class Writer(IncrementalPdfFileWriter):
+        def __init__(self, data: bytes, when: dt.datetime):
+            super().__init__(io.BytesIO(data), strict=False)
+            self.when = when
+            first, _ = self._document_id
+            self._document_id = generic.ArrayObject(
+                [
+                    generic.ByteStringObject(first.original_bytes),
+                    generic.ByteStringObject(hashlib.sha256(data).digest()[:16]),
+                ]
+            )
+
+        def _update_meta(self):
+            super()._update_meta()
+            if self._info is not None:
+                self._info.get_object()["/ModDate"] = generic.pdf_date(self.when)
+
+    class Signer(PdfSigner):
+        def __init__(self, *args, signing_time: dt.datetime, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.signing_time = signing_time
+
+        def init_signing_session(self, pdf_out, existing_fields_only=False):
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = self.signing_time
+            return session
+
+    return Writer, Signer
+
+
+SIGNATURE_WIDTH, SIGNATURE_HEIGHT = 200, 36
+
+
+def signature_box(data: bytes, signatory: dict) -> tuple[int, tuple[int, int, int, int]]:
+    """(page index, box) for the visible signature: between the signatory's position and name on
+    the last page that prints them, else a fixed box low on the last page."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    name = str(signatory.get("name") or "").strip()
+    position = str(signatory.get("position") or "").strip()
+    for index in range(len(reader.pages) - 1, -1, -1):
+        found = _block(reader.pages[index], name, position)
+        if found:
+            x, top, bottom = found  # text baselines: the box starts one line above the name
+            top = min(top, bottom + 12 + 60)
+            return index, (x, bottom + 12, x + SIGNATURE_WIDTH, max(top - 2, bottom + 24))
+    return len(reader.pages) - 1, (320, 150, 320 + SIGNATURE_WIDTH, 150 + SIGNATURE_HEIGHT)
+
+
+def _block(page, name: str, position: str) -> tuple[int, int, int] | None:
+    """(x, y of the position line, y of the name line) of the signature block on this page."""
+    lines: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            lines.append((text.strip(), tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]))
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # text that cannot be read: the fixed box is used instead
+        return None
+    names = [(x, y) for t, x, y in lines if len(t) >= 4 and name and name.startswith(t)]
+    if not names:
+        return None
+    x, bottom = names[-1]
+    above = [y for t, tx, y in lines if position and t.startswith(position) and y > bottom]
+    top = min(above) if above else bottom + 12 + SIGNATURE_HEIGHT
+    return int(x), int(top), int(bottom)
+
+
+# --- trust ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trust:
+    """The certificates a signature must chain to."""
+
+    roots: tuple  # asn1crypto certificates
+
+    @classmethod
+    def load(cls, config: SigningConfig) -> Trust:
+        from pyhanko.keys import load_certs_from_pemder
+
+        if not config.trust_roots:
+            raise AturanError("signing.trust_roots kosong", file=str(config.source))
+        roots = []
+        for path in config.trust_roots:
+            try:
+                roots += list(load_certs_from_pemder([str(path)]))
+            except (OSError, ValueError) as exc:
+                hint = " Untuk demo, jalankan `aturan keys init`." if config.demo else ""
+                raise AturanError(
+                    f"sertifikat akar kepercayaan tidak dapat dibaca ({type(exc).__name__}).{hint}",
+                    file=str(path),
+                ) from None
+        return cls(tuple(roots))
+
+    def context(self):
+        from pyhanko_certvalidator import ValidationContext
+
+        # No revocation checking: the demo root publishes no CRL or OCSP; a real institution's
+        # chain (BSrE) would be checked with fetching allowed.
+        return ValidationContext(trust_roots=list(self.roots), allow_fetching=False)

@@ -1,0 +1,245 @@
+"""Verifying an issued document: fail closed, SAH only when everything is proven.
+
+A PDF is SAH only when all of these hold:
+- it carries exactly one signature, intact, covering the whole file (no incremental update of any
+  kind after signing: stricter than "no update that changes what the page shows", and simpler to
+  explain), by a certificate that chains to the configured trust roots;
+- the number in its signed metadata is in the registry, the row is `issued` and has a recorded
+  PDF fingerprint, and the file's content hash and fingerprint match the row.
+
+A DOCX is an editable copy: it is never SAH; only the signed PDF can be verified.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aturan.documents.pdf as pdfs
+from aturan.documents.registry import Registry
+from aturan.documents.signing import Trust
+from aturan.errors import AturanError
+from aturan.files import check_zip
+
+STATUSES = ("sah", "dicabut", "diubah", "tidak_terdaftar", "tidak_sah")
+
+
+@dataclass
+class Verdict:
+    status: str  # one of STATUSES
+    number: str | None
+    message: str
+    row: dict | None = field(default=None, repr=False)  # the registry row, when there is one
+
+
+def verify(path: Path, registry: Registry, trust: Trust) -> Verdict:
+    """Is this file a document the registry issued, signed by the institution, unrevoked and
+    unaltered? An unreadable file is an AturanError (bad input), not a verdict."""
+    suffix = path.suffix.lower()
+    if suffix not in (".pdf", ".docx"):
+        raise AturanError("hanya berkas .pdf atau .docx yang dapat diverifikasi", file=str(path))
+    if path.is_dir():
+        raise AturanError("ini sebuah folder, bukan berkas", file=str(path))
+    if not path.is_file():
+        raise AturanError("berkas tidak ditemukan", file=str(path))
+    if suffix == ".docx":
+        return _docx(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AturanError(
+            f"berkas tidak dapat dibaca ({exc.strerror or exc})", file=str(path)
+        ) from None
+    return verify_pdf_bytes(data, registry, trust, name=str(path))
+
+
+def verify_pdf_bytes(data: bytes, registry: Registry, trust: Trust, name: str = "") -> Verdict:
+    """verify() for a PDF given as bytes (an upload). Unreadable bytes are an AturanError.
+    pyHanko validates through asyncio.run: call this from a thread (a plain `def` endpoint, which
+    FastAPI and Starlette run in their thread pool), not from inside a running event loop."""
+    reader = _read_pdf(data, name)
+    signatures = reader.embedded_signatures
+    if not signatures and _metadata(reader).get("/Title", "").startswith(pdfs.BUNDLE_TITLE):
+        return Verdict(
+            "tidak_sah",
+            None,
+            "Bundel cetak hanya untuk dicetak dan tidak dapat diverifikasi; verifikasi PDF "
+            "bertanda tangan tiap dokumen.",
+        )
+    if not signatures:
+        return Verdict(
+            "tidak_sah",
+            None,
+            "PDF tidak bertanda tangan elektronik, sehingga keasliannya tidak dapat dipastikan.",
+        )
+    if len(signatures) > 1:
+        return Verdict(
+            "diubah",
+            None,
+            "PDF memuat lebih dari satu tanda tangan: diubah setelah ditandatangani.",
+        )
+    problem = _signature_problem(signatures[0], trust)
+    if problem:
+        return problem
+    meta = _metadata(reader)
+    return _against_registry(
+        meta.get("/AturanNumber", ""), meta.get("/AturanContentHash", ""), data, registry
+    )
+
+
+def status_of(number: str, registry: Registry) -> Verdict:
+    """The registry's word on a number, without a file: issued (with a signed PDF), revoked,
+    unknown. `sah` here says the number stands, not that any particular file is genuine."""
+    row = _authentic_row(number, registry)
+    if isinstance(row, Verdict):
+        return row
+    if row["status"] == "revoked":
+        return _revoked(number, row)
+    if row["status"] != "issued" or not row["pdf_fingerprint"]:
+        return Verdict(
+            "tidak_sah",
+            number,
+            "Nomor terdaftar, tetapi tidak ada PDF bertanda tangan yang tercatat untuknya.",
+            row,
+        )
+    return _genuine(number, row, "Nomor terdaftar dan berlaku")
+
+
+def _read_pdf(data: bytes, name: str):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        reader.embedded_signatures  # noqa: B018 (parses the form fields: damage shows here)
+        return reader
+    except Exception as exc:  # pyHanko raises many types for damaged files
+        raise AturanError(
+            f"bukan berkas PDF yang dapat dibaca (kosong, terpotong atau rusak: "
+            f"{type(exc).__name__})",
+            file=name or None,
+        ) from None
+
+
+def _signature_problem(signature, trust: Trust) -> Verdict | None:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    try:
+        status = validate_pdf_signature(signature, trust.context(), skip_diff=True)
+    except Exception:  # a malformed signature raises many types; it proves nothing
+        return Verdict(
+            "tidak_sah", None, "Tanda tangan elektronik rusak dan tidak dapat diperiksa."
+        )
+    if not (status.intact and status.valid):
+        return Verdict("diubah", None, "Tanda tangan elektronik tidak utuh: dokumen telah diubah.")
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        return Verdict(
+            "diubah",
+            None,
+            "PDF diubah setelah ditandatangani (ada pembaruan sesudah tanda tangan).",
+        )
+    if not status.trusted:
+        return Verdict(
+            "tidak_sah",
+            None,
+            "Tanda tangan elektronik bukan dari sertifikat institusi yang dipercaya.",
+        )
+    return None
+
+
+def _metadata(reader) -> dict:
+    try:
+        info = reader.trailer_view["/Info"]
+        return {str(k): str(v) for k, v in info.items()}
+    except (KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _against_registry(number: str, digest: str, data: bytes, registry: Registry) -> Verdict:
+    row = _authentic_row(number, registry)
+    if isinstance(row, Verdict):
+        return row
+    if digest != row["content_hash"]:
+        return Verdict(
+            "diubah",
+            number,
+            "Hash isi pada metadata tidak cocok dengan registri: dokumen telah diubah.",
+            row,
+        )
+    if not row["pdf_fingerprint"]:
+        return Verdict(
+            "tidak_sah",
+            number,
+            "Registri tidak mencatat sidik jari PDF untuk nomor ini, sehingga berkas tidak "
+            "dapat dicocokkan.",
+            row,
+        )
+    if row["pdf_fingerprint"] != pdfs.fingerprint(data):
+        return Verdict(
+            "diubah",
+            number,
+            "Berkas tidak sama dengan PDF yang diterbitkan: dokumen telah diubah.",
+            row,
+        )
+    if row["status"] == "revoked":
+        return _revoked(number, row)
+    if row["status"] != "issued":
+        return Verdict("tidak_sah", number, f"Status dokumen di registri: {row['status']}.", row)
+    return _genuine(number, row, "Dokumen sah")
+
+
+def _authentic_row(number: str, registry: Registry) -> dict | Verdict:
+    """The registry row as the registry key last authenticated it, or the verdict without one."""
+    if not number or registry.get(number) is None:
+        return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
+    row = registry.authentic_row(number)
+    if row is None:
+        return Verdict(
+            "diubah",
+            number,
+            "Data registri untuk nomor ini tidak cocok dengan catatan yang diautentikasi kunci "
+            "registri: telah diubah tanpa otorisasi (atau registri dibuka dengan kunci lain).",
+        )
+    return row
+
+
+def _revoked(number: str, row: dict) -> Verdict:
+    return Verdict(
+        "dicabut",
+        number,
+        f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}",
+        row,
+    )
+
+
+def _genuine(number: str, row: dict, opening: str) -> Verdict:
+    return Verdict(
+        "sah",
+        number,
+        f"{opening}: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
+        f"diterbitkan {row['doc_date']}.",
+        row,
+    )
+
+
+def _docx(path: Path) -> Verdict:
+    """A DOCX is an editable copy: read (so a damaged file is refused like any bad input), never
+    SAH."""
+    check_zip(path)  # a DOCX (a zip) that would unpack to far more than it holds
+    try:
+        import docx
+
+        number = docx.Document(str(path)).core_properties.identifier or None
+    except Exception as exc:  # python-docx and zipfile raise many types for damaged files
+        raise AturanError(
+            f"bukan berkas DOCX yang dapat dibaca (kosong, terpotong atau rusak: "
+            f"{type(exc).__name__})",
+            file=str(path),
+        ) from None
+    return Verdict(
+        "tidak_sah",
+        number,
+        "Berkas DOCX adalah salinan yang dapat disunting dan tidak dapat diverifikasi; hanya PDF "
+        "bertanda tangan elektronik yang dapat diverifikasi.",
+    )
