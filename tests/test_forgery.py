@@ -565,7 +565,23 @@ def test_a_registry_row_without_a_pdf_fingerprint_is_never_sah(
     db.commit()
     db.close()
     result = aturan("verify", pdf_of(issued, row), "--registry", registry)
-    assert result.exit_code == 1 and result.output.startswith("TIDAK_SAH")
+    # the row no longer matches what the registry key authenticated: altered, and never SAH
+    assert result.exit_code == 1 and result.output.startswith("DIUBAH")
+
+
+def test_a_document_issued_without_a_signed_pdf_is_never_sah_by_number(aturan, tmp_path):
+    from aturan.documents import Registry, Settings, load_registry_key, status_of
+    from aturan.files import load_yaml
+
+    registry = tmp_path / "reg.sqlite"
+    issue = aturan("issue", COHORT, "--out", tmp_path, "--registry", registry, *ISSUE)
+    assert issue.exit_code == 0, issue.stderr
+    config = ROOT / "config" / "institution.yaml"
+    settings = Settings.load(config)
+    key = load_registry_key(load_yaml(config, ValueError), config)
+    store = Registry(registry, settings.number_format, settings.codes, key=key, create=False)
+    for row in store.list():
+        assert status_of(row["number"], store).status == "tidak_sah"
 
 
 # --- the key: configuration errors are one message, before any number is taken -----------------
@@ -668,7 +684,8 @@ def test_the_library_calls_the_web_page_uses(issued, certificate, tmp_path):
     row, _ = certificate
     registry_file = tmp_path / "reg.sqlite"
     shutil.copy(issued / "reg.sqlite", registry_file)
-    registry = Registry(registry_file, "{seq:04d}/{code}/PKASN/{year}", {}, create=False)
+    key = bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip())
+    registry = Registry(registry_file, "{seq:04d}/{code}/PKASN/{year}", {}, key=key, create=False)
     trust = Trust.load(SigningConfig.load(ROOT / "config" / "institution.yaml"))
     genuine = pdf_of(issued, row).read_bytes()
     assert verify_pdf_bytes(genuine, registry, trust).status == "sah"

@@ -319,5 +319,5 @@ def test_a_row_altered_without_the_key_is_never_sah_and_its_holder_is_not_shown(
     db.close()
     client = TestClient(create_app(tmp_path / "reg.sqlite", rate_limit="1000/minute"))
     text = page(client, row["number"], row["content_hash"][:16])
-    assert 'id="status">TIDAK SAH<' in text and "diautentikasi" in text
+    assert 'id="status">DIUBAH<' in text and "diautentikasi" in text
     assert mask_name("Nama Palsu") not in text and "Pemegang" not in text
