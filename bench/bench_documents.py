@@ -23,10 +23,9 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-from aturan import issuing, pdf
 from aturan.cases import case_from_data
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings
+from aturan.documents import Registry, Settings, issuing, numbering_codes, pdf
 from aturan.lab import generate
 from aturan.law import load_rulebook
 
@@ -56,7 +55,8 @@ def main(target: int) -> dict:
         return original(template, context, out, qr, date)
 
     issuing.render_docx = recording
-    registry = Registry(work / "reg.sqlite", settings.number_format, settings.codes)
+    codes = numbering_codes(decider.rulebook, settings.codes)
+    registry = Registry(work / "reg.sqlite", settings.number_format, codes)
     issuer = issuing.Issuer(
         decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan"
     )

@@ -73,7 +73,9 @@ def issue(
 
     runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
-    registry, settings = open_registry(registry_path, config_path, create=True)
+    registry, settings = open_registry(
+        registry_path, config_path, create=True, book=runner.rulebook
+    )
     decisions, refused = decide_for_issue(runner, cases, as_of, str(source))
     bad += refused
     for error in bad:

@@ -14,10 +14,10 @@ import click
 
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings, check_number_format
+from aturan.documents import Registry, Settings, check_number_format, numbering_codes
 from aturan.errors import AturanError, InputError
 from aturan.files import load_data
-from aturan.law import apply_reform, load_rulebook
+from aturan.law import Rulebook, apply_reform, load_rulebook
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
 
@@ -114,14 +114,20 @@ CONFIG = click.option(
 
 
 def open_registry(
-    path: Path, config_path: Path | None = None, create: bool = False
+    path: Path,
+    config_path: Path | None = None,
+    create: bool = False,
+    book: Rulebook | None = None,
 ) -> tuple[Registry, Settings]:
-    """The registry and the institution's settings. Only `issue` creates a registry; the numbering
-    format is checked before the registry is opened, so a bad format never takes a number."""
+    """The registry and the institution's settings. Only `issue` creates a registry; it numbers
+    under the codes of the rulebook's document types (`book`), the institution's own codes first.
+    The numbering format is checked before the registry is opened, so a bad format never takes a
+    number."""
     config = config_path or project_root() / "config" / "institution.yaml"
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
-    return Registry(path, settings.number_format, settings.codes, create=create), settings
+    codes = numbering_codes(book, settings.codes) if book else settings.codes
+    return Registry(path, settings.number_format, codes, create=create), settings
 
 
 def load_participants(path: Path) -> tuple[list, list]:

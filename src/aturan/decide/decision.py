@@ -31,7 +31,7 @@ from aturan.decide.formulas import (
 )
 from aturan.errors import RulebookError
 from aturan.law import Formula, ParamSet, Rulebook, override_parameters
-from aturan.vocabulary import COMPETENCIES, DOCUMENT_TYPES
+from aturan.vocabulary import COMPETENCIES
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
 
@@ -357,7 +357,8 @@ class Decider:
             entry["until"] = min(
                 filter(None, [entry["until"], _iso(item.get("until"))]), default=None
             )
-        return sorted(documents.values(), key=lambda d: DOCUMENT_TYPES.index(d["type"]))
+        order = list(self.rulebook.document_types)
+        return sorted(documents.values(), key=lambda d: order.index(d["type"]))
 
     def _lifecycle(self, ctx: Context, c: JSON, attempts: list[JudgedAttempt]) -> JSON:
         params = ctx.params

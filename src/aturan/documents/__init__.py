@@ -1,11 +1,14 @@
 """Official documents: context from the decision, DOCX rendering, PDF, issuing, the registry,
 verification."""
 
+from aturan.documents.context import CONTEXTS, tanggal
 from aturan.documents.issuing import Issuer, decide_for_issue, verify
 from aturan.documents.registry import Registry, check_number_format, now_iso
-from aturan.documents.render import Settings, tanggal
+from aturan.documents.render import Settings
+from aturan.documents.types import numbering_codes
 
 __all__ = [
+    "CONTEXTS",
     "Settings",
     "tanggal",
     "Issuer",
@@ -14,4 +17,5 @@ __all__ = [
     "Registry",
     "check_number_format",
     "now_iso",
+    "numbering_codes",
 ]

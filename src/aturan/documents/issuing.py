@@ -10,21 +10,19 @@ from pathlib import Path
 import aturan.documents.pdf as pdfs
 from aturan.cases import Case, name_too_long, row_error
 from aturan.decide import assign_coaching_groups
+from aturan.documents.context import tanggal
 from aturan.documents.registry import Registry, now_iso
 from aturan.documents.render import (
-    CERTIFICATES,
-    TITLES,
     Settings,
     body_hash,
     build_context,
     content_hash,
-    event_key,
     render_docx,
-    tanggal,
 )
+from aturan.documents.types import document_type, event_key, intent_of
 from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_path, check_zip, ensure_folder
-from aturan.law import Rulebook
+from aturan.law import DocumentType, Rulebook
 
 
 @dataclass
@@ -75,11 +73,12 @@ class Issuer:
     def _issue_one(
         self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport
     ) -> None:
-        key = event_key(doc_type, decision)
+        kind = document_type(self.book, doc_type)
+        key = event_key(kind, decision)
         existing = self.registry.find(decision["nip"], doc_type, key)
         date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
         if not existing:
-            problem = date_problem(decision, doc_type, date)
+            problem = date_problem(decision, kind, date)
             if problem:
                 report.refused.append(problem)
                 return
@@ -115,7 +114,7 @@ class Issuer:
             "note": self.settings.verification_note,
         }
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
-        qr = f"{issued.number}|{digest}" if doc_type in CERTIFICATES else None
+        qr = f"{issued.number}|{digest}" if kind.certificate else None
         with atomic_path(
             entry["docx"]
         ) as tmp:  # never half-written, never through a planted symlink
@@ -143,14 +142,14 @@ class Issuer:
         pdfs.bundle(converted, report.bundle)
 
 
-def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError | None:
+def date_problem(decision: dict, kind: DocumentType, date: dt.date) -> IssueDateError | None:
     """Why a new document of this type cannot be dated `date`, or None: a document is never dated
     before the event it attests (an STTP: the day the training was passed, never before it ends),
     nor on or after the day it no longer holds (a competency certificate: its expiry; a pre-training
     request: the training start)."""
-    intent = next(d for d in decision["documents"] if d["type"] == doc_type)
-    attests, until = intent.get("attests"), intent.get("until")
-    what = f"{TITLES[doc_type]} ({doc_type}) untuk NIP {decision['nip']} ({decision['name']})"
+    called = intent_of(decision, kind.name)
+    attests, until = called.get("attests"), called.get("until")
+    what = f"{kind.title} ({kind.name}) untuk NIP {decision['nip']} ({decision['name']})"
     if attests and date < dt.date.fromisoformat(attests):
         return IssueDateError(
             f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
@@ -159,22 +158,13 @@ def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError
             field="--issue-date",
         )
     if until and date >= dt.date.fromisoformat(until):
-        why = UNTIL.get(doc_type, "dokumen ini tidak berlaku lagi sejak")
         return IssueDateError(
-            f"{what} tidak dapat bertanggal {tanggal(date)}: {why} {tanggal(until)} "
+            f"{what} tidak dapat bertanggal {tanggal(date)}: {kind.until_reason} {tanggal(until)} "
             f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )
     return None
-
-
-UNTIL = {
-    "sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
-    "permintaan_asesmen_awal": (
-        "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada"
-    ),
-}
 
 
 def _file_stem(number: str) -> str:
