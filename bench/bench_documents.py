@@ -40,10 +40,10 @@ def main(target: int) -> dict:
     for raw in generate(target * 2, seed=5):
         case = case_from_data(raw)
         decision = decider.decide(case, AS_OF)
-        if count + len(decision["documents"]) > target:
+        if count + len(decision.documents) > target:
             continue
         items.append((case, decision))
-        count += len(decision["documents"])
+        count += len(decision.documents)
         if count == target:
             break
     work = Path(tempfile.mkdtemp(prefix="aturan-bench-"))

@@ -48,14 +48,14 @@ cases = st.fixed_dictionaries(
 @given(cases)
 def test_valid_random_cases_always_get_a_complete_decision(data):
     decision = DECIDER.decide(case_from_data(data), AS_OF)
-    assert decision["in_scope"] in (True, False)
-    assert decision["initial_assessment_required"] in (True, False)
-    if decision["prior_assessment"]["valid"] and decision["target"]["standard_level"]:
-        assert decision["meets_skj"] in (True, False)
-        assert decision["category"] is not None
-        assert decision["meets_skj"] == all(g == 0 for g in decision["gaps"].values())
-    if decision["in_scope"] and not decision["prior_assessment"]["valid"]:
-        assert decision["initial_assessment_required"] is True
+    assert decision.in_scope in (True, False)
+    assert decision.initial_assessment_required in (True, False)
+    if decision.prior_assessment.valid and decision.target.standard_level:
+        assert decision.meets_skj in (True, False)
+        assert decision.category is not None
+        assert decision.meets_skj == all(g == 0 for g in (decision.gaps or {}).values())
+    if decision.in_scope and not decision.prior_assessment.valid:
+        assert decision.initial_assessment_required is True
 
 
 mutations = st.one_of(

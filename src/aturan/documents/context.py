@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from aturan.decide import Decision, Subject
 from aturan.errors import AturanError
 from aturan.vocabulary import COMPETENCIES, TIERS, label
 
@@ -64,85 +65,81 @@ REASONS = {
 }
 
 
-def _competence(decision: dict) -> dict:
+def _competence(decision: Decision) -> dict:
     """The certificate prints the latest valid result: its date, its levels against its standard,
     and the decision's expiry (the certificate holds until the day before
     `certificate_expires_on`)."""
-    life = decision["lifecycle"]
-    result = life["result"]
-    levels = result["levels"]
+    life = decision.lifecycle
+    result = life.result
+    assert result is not None, "a competency certificate is only called for with a result"
     return {
         "competence": {
-            "tier_name": label(TIERS, decision["target"]["tier"]),
-            "level": result["standard_level"],
-            "valid_until_text": tanggal(_day_before(life["certificate_expires_on"])),
-            "assessment_date_text": tanggal(result["date"]),
+            "tier_name": label(TIERS, decision.target.tier),
+            "level": result.standard_level,
+            "valid_until_text": tanggal(_day_before(life.certificate_expires_on)),
+            "assessment_date_text": tanggal(result.date),
         },
         "competencies": [
             {
                 "name": label(COMPETENCIES, key),
-                "level": levels.get(key, "-"),
-                "standard": result["standard_level"],
+                "level": result.levels.get(key, "-"),
+                "standard": result.standard_level,
             }
             for key in COMPETENCIES
         ],
     }
 
 
-def _design(decision: dict) -> dict:
-    design = decision["design"]
-    name, description = MODEL_NAMES[design["model"]]
-    coaching = design.get("coaching")
+def _design(decision: Decision) -> dict:
+    design = decision.design
+    name, description = MODEL_NAMES[design.model]
+    coaching = design.coaching
     return {
         "design": {"model_name": name, "model_description": description},
-        "required_subjects": [_subject(e) for e in design["required"]],
-        "waived_subjects": [dict(_subject(e), rule=e["rule"]) for e in design["waived"]],
-        "cluster": {"name": design["cluster"]["name"], "description": ""}
-        if design.get("cluster")
-        else None,
+        "required_subjects": [_subject(e) for e in design.required],
+        "waived_subjects": [dict(_subject(e), rule=e.rule) for e in design.waived],
+        "cluster": {"name": design.cluster.name, "description": ""} if design.cluster else None,
         "coaching": {
-            "group": coaching.get("group") or "ditetapkan saat penetapan kelompok angkatan",
-            "focus": [label(COMPETENCIES, k) for k in coaching["focus"]],
-            "size": coaching.get("group_size") or "",
+            "group": coaching.group or "ditetapkan saat penetapan kelompok angkatan",
+            "focus": [label(COMPETENCIES, k) for k in coaching.focus],
+            "size": coaching.group_size or "",
         }
         if coaching
         else None,
     }
 
 
-def _subject(entry: dict) -> dict:
+def _subject(entry: Subject) -> dict:
     return {
-        "agenda": entry["agenda"],
-        "name": entry["name"],
-        "stages": ", ".join(entry["stages"]),
-        "reason": REASONS.get(entry["reason"], entry["reason"]),
+        "agenda": entry.agenda,
+        "name": entry.name,
+        "stages": ", ".join(entry.stages),
+        "reason": REASONS.get(entry.reason, entry.reason),
     }
 
 
 COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
 
 
-def _recommendation(decision: dict) -> dict:
+def _recommendation(decision: Decision) -> dict:
     """Workplace development (a not-met result) or next-level feedback (a met one), as the decision
     gives them: the period, its counting, the re-test date, the target level and the KSA rows."""
-    life = decision["lifecycle"]
-    development, next_level = life["development"], life["next_level"]
+    development, next_level = decision.lifecycle.development, decision.lifecycle.next_level
     if development:
         return {
             "next_level": False,
-            "gaps": [_gap(row, row["level"]) for row in development["ksa"]],
+            "gaps": [_gap(row, row["level"]) for row in development.ksa],
             "development": {
-                "period_days": development["days"],
-                "counting_text": COUNTING.get(development["counting"], development["counting"]),
-                "start_text": tanggal(development["from"]),
-                "end_text": tanggal(development["until"]),
-                "retest_earliest_text": tanggal(development["retest_from"]),
+                "period_days": development.days,
+                "counting_text": COUNTING.get(development.counting, development.counting),
+                "start_text": tanggal(development.start),
+                "end_text": tanggal(development.until),
+                "retest_earliest_text": tanggal(development.retest_from),
             },
         }
-    rows = next_level["ksa"] if next_level else []
     return {
         "next_level": True,
-        "gaps": [_gap(row, next_level["level"]) for row in rows],
+        "gaps": [_gap(row, next_level.level) for row in next_level.ksa] if next_level else [],
         "development": {},
     }
 
@@ -162,8 +159,8 @@ def _gap(row: dict, target) -> dict:
     }
 
 
-def _deferral(decision: dict) -> dict:
-    deadline = decision["lifecycle"]["final_evaluation"]["remedial_deadline"]
+def _deferral(decision: Decision) -> dict:
+    deadline = decision.lifecycle.final_evaluation.remedial_deadline
     return {
         "remedial": {
             "reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
@@ -172,32 +169,31 @@ def _deferral(decision: dict) -> dict:
     }
 
 
-def _invitation(decision: dict) -> dict:
+def _invitation(decision: Decision) -> dict:
     """A re-test after workplace development (from the development's re-test date), else the test in
     the period the decision's next step gives (open-ended when it gives no end, e.g. a
     participation-certificate holder invited straight to the test)."""
-    life = decision["lifecycle"]
-    development, step = life["development"], life["next_step"]
+    development, step = decision.lifecycle.development, decision.lifecycle.next_step
     return {
         "retest": development is not None,
         "window": {
-            "start_text": tanggal(step["from"]),
-            "end_text": tanggal(step["until"]) if step["until"] else "",
+            "start_text": tanggal(step.start),
+            "end_text": tanggal(step.until) if step.until else "",
         },
-        "retest_earliest_text": tanggal(development["retest_from"]) if development else "-",
+        "retest_earliest_text": tanggal(development.retest_from) if development else "-",
     }
 
 
-def _initial(decision: dict) -> dict:
+def _initial(decision: Decision) -> dict:
+    prior = decision.prior_assessment
     reason = {
         "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
         "kedaluwarsa": (
-            "Laporan hasil penilaian kompetensi tanggal "
-            f"{tanggal(decision['prior_assessment']['date'])} sudah tidak berlaku."
+            f"Laporan hasil penilaian kompetensi tanggal {tanggal(prior.date)} sudah tidak berlaku."
         ),
     }
     return {
-        "reason_text": reason.get(decision["prior_assessment"]["reason"], ""),
+        "reason_text": reason.get(prior.reason or "", ""),
         "methods": [
             "Situational Judgement Test (SJT)",
             "Asesmen cepat (rapid assessment)",
@@ -206,13 +202,13 @@ def _initial(decision: dict) -> dict:
     }
 
 
-def _day_before(iso):
+def _day_before(day: dt.date | None) -> dt.date | None:
     """The last day something holds, from the first day it no longer does (as the decision dates
     it)."""
-    return (dt.date.fromisoformat(iso) - dt.timedelta(days=1)).isoformat() if iso else None
+    return day - dt.timedelta(days=1) if day else None
 
 
-CONTEXTS: dict[str, Callable[[dict], dict]] = {
+CONTEXTS: dict[str, Callable[[Decision], dict]] = {
     "competence": _competence,
     "design": _design,
     "recommendation": _recommendation,
@@ -222,7 +218,7 @@ CONTEXTS: dict[str, Callable[[dict], dict]] = {
 }
 
 
-def specific_context(name: str | None, decision: dict) -> dict:
+def specific_context(name: str | None, decision: Decision) -> dict:
     """The values the named builder adds; none for a type without one."""
     if name is None:
         return {}

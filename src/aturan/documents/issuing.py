@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aturan.documents.pdf as pdfs
 from aturan.cases import Case, name_too_long, row_error
-from aturan.decide import assign_coaching_groups
+from aturan.decide import Decision, assign_coaching_groups
 from aturan.documents.context import tanggal
 from aturan.documents.registry import Registry, now_iso
 from aturan.documents.render import (
@@ -19,7 +19,7 @@ from aturan.documents.render import (
     content_hash,
     render_docx,
 )
-from aturan.documents.types import document_type, event_key, intent_of
+from aturan.documents.types import document_type, event_key
 from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_path, check_zip, ensure_folder
 from aturan.law import DocumentType, Rulebook
@@ -54,7 +54,7 @@ class Issuer:
 
     def issue(
         self,
-        items: Iterable[tuple[Case, dict]],
+        items: Iterable[tuple[Case, Decision]],
         issue_date: dt.date,
         pdf: bool,
         progress: Callable[[], None] = lambda: None,
@@ -63,19 +63,24 @@ class Issuer:
             pdfs.soffice()  # fail before any number is taken
         report = IssueReport()
         for case, decision in items:
-            for intent in decision["documents"]:
-                self._issue_one(case, decision, intent["type"], issue_date, report)
+            for called in decision.documents:
+                self._issue_one(case, decision, called.type, issue_date, report)
             progress()
         if pdf and report.all:
             self._to_pdf(report)
         return report
 
     def _issue_one(
-        self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport
+        self,
+        case: Case,
+        decision: Decision,
+        doc_type: str,
+        issue_date: dt.date,
+        report: IssueReport,
     ) -> None:
         kind = document_type(self.book, doc_type)
         key = event_key(kind, decision)
-        existing = self.registry.find(decision["nip"], doc_type, key)
+        existing = self.registry.find(decision.nip, doc_type, key)
         date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
         if not existing:
             problem = date_problem(decision, kind, date)
@@ -86,11 +91,11 @@ class Issuer:
         digest = content_hash(doc_type, context)
         issued = self.registry.issue(
             doc_type=doc_type,
-            nip=decision["nip"],
-            name=decision["name"],
+            nip=decision.nip,
+            name=decision.name,
             event_key=key,
-            decision_id=decision["decision_id"],
-            rules_version=decision["rules_version"],
+            decision_id=decision.decision_id,
+            rules_version=decision.rules_version,
             content_hash=digest,
             year=date.year,
             doc_date=date.isoformat(),
@@ -99,10 +104,10 @@ class Issuer:
         entry = {
             "number": issued.number,
             "type": doc_type,
-            "nip": decision["nip"],
+            "nip": decision.nip,
             "content_hash": digest,
-            "decision_id": decision["decision_id"],
-            "rules_version": decision["rules_version"],
+            "decision_id": decision.decision_id,
+            "rules_version": decision.rules_version,
             "date": date,
         }
         if not issued.created and issued.content_hash != digest:
@@ -142,22 +147,22 @@ class Issuer:
         pdfs.bundle(converted, report.bundle)
 
 
-def date_problem(decision: dict, kind: DocumentType, date: dt.date) -> IssueDateError | None:
+def date_problem(decision: Decision, kind: DocumentType, date: dt.date) -> IssueDateError | None:
     """Why a new document of this type cannot be dated `date`, or None: a document is never dated
     before the event it attests (an STTP: the day the training was passed, never before it ends),
     nor on or after the day it no longer holds (a competency certificate: its expiry; a pre-training
     request: the training start)."""
-    called = intent_of(decision, kind.name)
-    attests, until = called.get("attests"), called.get("until")
-    what = f"{kind.title} ({kind.name}) untuk NIP {decision['nip']} ({decision['name']})"
-    if attests and date < dt.date.fromisoformat(attests):
+    called = decision.document(kind.name)
+    attests, until = called.attests, called.until
+    what = f"{kind.title} ({kind.name}) untuk NIP {decision.nip} ({decision.name})"
+    if attests and date < attests:
         return IssueDateError(
             f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
             f"tanggal {tanggal(attests)} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )
-    if until and date >= dt.date.fromisoformat(until):
+    if until and date >= until:
         return IssueDateError(
             f"{what} tidak dapat bertanggal {tanggal(date)}: {kind.until_reason} {tanggal(until)} "
             f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
@@ -247,7 +252,7 @@ def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[
     for row, case in cases:
         try:
             decision = runner.decide(case, as_of)
-            too_long = name_too_long(case.data["name"], [d["type"] for d in decision["documents"]])
+            too_long = name_too_long(case.data["name"], [d.type for d in decision.documents])
             if too_long:
                 raise InputError(too_long, file=case.source, field="name", line=case.line(["name"]))
             decisions.append((case, decision))
@@ -256,10 +261,10 @@ def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[
                 raise
             refused.append(row_error(exc, source, row, case.data))
     law = runner.params_on(as_of)
-    assign_coaching_groups(
+    grouped, _ = assign_coaching_groups(
         [d for _, d in decisions],
         int(law["coaching.group_size_max"]),
         runner.rulebook.citation,
         str(law["coaching.same_gap_definition"]),
     )
-    return decisions, refused
+    return [(case, d) for (case, _), d in zip(decisions, grouped)], refused

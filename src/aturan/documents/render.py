@@ -21,8 +21,9 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
 from aturan.cases import Case
+from aturan.decide import Decision
 from aturan.documents.context import specific_context, tanggal
-from aturan.documents.types import document_type, intent_of
+from aturan.documents.types import document_type
 from aturan.errors import AturanError
 from aturan.files import load_yaml
 from aturan.law import Rulebook
@@ -59,7 +60,7 @@ class Settings:
 
 def build_context(
     doc_type: str,
-    decision: dict,
+    decision: Decision,
     case: Case,
     book: Rulebook,
     settings: Settings,
@@ -81,7 +82,7 @@ def build_context(
         },
         "recipient": _recipient(case),
         "participant": _participant(decision, case),
-        "legal_basis": _legal_basis(intent_of(decision, doc_type)["cites"], book),
+        "legal_basis": _legal_basis(decision.document(doc_type).cites, book),
         "training": _training(decision, case),
     }
     context.update(specific_context(kind.context, decision))
@@ -98,31 +99,31 @@ def _recipient(case: Case) -> dict:
     }
 
 
-def _participant(decision: dict, case: Case) -> dict:
+def _participant(decision: Decision, case: Case) -> dict:
     position = case.data.get("position") or {}
     return {
-        "name": decision["name"],
-        "nip": decision["nip"],
+        "name": decision.name,
+        "nip": decision.nip,
         "position_title": position.get("title") or label(TIERS, position.get("tier")),
         "agency": position.get("agency") or "-",
-        "program_name": label(PROGRAMS, decision["program"]),
+        "program_name": label(PROGRAMS, decision.program),
         "batch": (case.data.get("training") or {}).get("batch") or "-",
     }
 
 
-def _training(decision: dict, case: Case) -> dict:
+def _training(decision: Decision, case: Case) -> dict:
     training = case.data.get("training") or {}
     return {
-        "program_name": label(PROGRAMS, decision["program"]),
+        "program_name": label(PROGRAMS, decision.program),
         "batch": training.get("batch") or "-",
         "start_text": tanggal(training.get("start")),
         "end_text": tanggal(training.get("end")),
         "institution": training.get("institution") or "-",
-        "jp_total": decision["design"]["jp"]["total"] or "-",
+        "jp_total": decision.design.jp.total or "-",
     }
 
 
-def _legal_basis(clause_ids: list[str], book: Rulebook) -> list[dict]:
+def _legal_basis(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict]:
     out = []
     for cid in clause_ids:
         clause = book.corpus.clause(cid)

@@ -3,6 +3,7 @@ looking one up, the event a document is about, and the numbering codes."""
 
 from __future__ import annotations
 
+from aturan.decide import Decision
 from aturan.errors import AturanError
 from aturan.law import DocumentType, Rulebook
 
@@ -16,24 +17,19 @@ def document_type(book: Rulebook, name: str) -> DocumentType:
     return kind
 
 
-def intent_of(decision: dict, name: str) -> dict:
-    """What the decision says about the document of this type it calls for."""
-    return next(d for d in decision["documents"] if d["type"] == name)
-
-
-def event_key(kind: DocumentType, decision: dict) -> str:
+def event_key(kind: DocumentType, decision: Decision) -> str:
     """What one document of this type is about, so the same event never gets two numbers: the
     program, then the parts its entry names (`event`): the dates of the intent (`attests`,
     `until`), the design's model, the recommendations."""
-    called = intent_of(decision, kind.name)
+    called = decision.document(kind.name)
     values = {
-        "attests": lambda: called["attests"],
-        "until": lambda: called["until"],
-        "model": lambda: decision["design"]["model"],
-        "recommendations": lambda: ",".join(decision["lifecycle"]["recommendations"]),
+        "attests": lambda: called.attests,
+        "until": lambda: called.until,
+        "model": lambda: decision.design.model,
+        "recommendations": lambda: ",".join(decision.lifecycle.recommendations),
     }
     parts = [values[part]() for part in kind.event]
-    return ":".join([decision["program"] or "-"] + [str(p) for p in parts])
+    return ":".join([decision.program or "-"] + [str(p) for p in parts])
 
 
 def numbering_codes(book: Rulebook, overrides: dict[str, str]) -> dict[str, str]:
