@@ -122,3 +122,14 @@ def test_a_document_is_revoked_only_once(registry):
     with pytest.raises(AturanError, match="sudah dicabut"):
         registry.revoke(issued.number, "lagi", NOW)
     assert registry.get(issued.number)["revoked_reason"] == "salah cetak"
+
+
+def test_registry_list_shows_each_state_in_indonesian(aturan, registry):
+    issue(registry)
+    revoked = issue(registry, nip="199001012015031002")
+    registry.revoke(revoked.number, "salah cetak", NOW)
+
+    listed = aturan("registry", "list", "--registry", registry.path).output
+
+    assert "terbit" in listed and "dicabut" in listed
+    assert "issued" not in listed and "revoked" not in listed

@@ -111,6 +111,10 @@ def registry():
     """Registri dokumen: daftar, rincian, pencabutan, audit rantai log."""
 
 
+# The registry stores its states as identifiers; operators read them in Indonesian.
+STATUS_SHOWN = {"issued": "terbit", "revoked": "dicabut"}
+
+
 @registry.command("list")
 @click.option("--type", "doc_type", help="Hanya jenis dokumen ini.")
 @REGISTRY
@@ -127,7 +131,8 @@ def registry_list(doc_type, registry_path, config_path):
         doc_type
     ):  # text from the registry is shown without control or bidi characters
         table.add_row(
-            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date", "status"))
+            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date")),
+            STATUS_SHOWN.get(row["status"], clean(row["status"])),
         )
     Console().print(table)
 

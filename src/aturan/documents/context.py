@@ -27,7 +27,7 @@ MONTHS = [
 ]
 
 
-def tanggal(value) -> str:
+def indonesian_date(value) -> str:
     """A date as Indonesian write it: 27 November 2026."""
     if not value:
         return "-"
@@ -76,8 +76,8 @@ def _competence(decision: Decision) -> dict:
         "competence": {
             "tier_name": label(TIERS, decision.target.tier),
             "level": result.standard_level,
-            "valid_until_text": tanggal(_day_before(life.certificate_expires_on)),
-            "assessment_date_text": tanggal(result.date),
+            "valid_until_text": indonesian_date(_day_before(life.certificate_expires_on)),
+            "assessment_date_text": indonesian_date(result.date),
         },
         "competencies": [
             {
@@ -132,9 +132,9 @@ def _recommendation(decision: Decision) -> dict:
             "development": {
                 "period_days": development.days,
                 "counting_text": COUNTING.get(development.counting, development.counting),
-                "start_text": tanggal(development.start),
-                "end_text": tanggal(development.until),
-                "retest_earliest_text": tanggal(development.retest_from),
+                "start_text": indonesian_date(development.start),
+                "end_text": indonesian_date(development.until),
+                "retest_earliest_text": indonesian_date(development.retest_from),
             },
         }
     return {
@@ -164,7 +164,7 @@ def _deferral(decision: Decision) -> dict:
     return {
         "remedial": {
             "reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
-            "note": f"Remedial paling lambat {tanggal(deadline)}." if deadline else "",
+            "note": f"Remedial paling lambat {indonesian_date(deadline)}." if deadline else "",
         }
     }
 
@@ -177,10 +177,10 @@ def _invitation(decision: Decision) -> dict:
     return {
         "retest": development is not None,
         "window": {
-            "start_text": tanggal(step.start),
-            "end_text": tanggal(step.until) if step.until else "",
+            "start_text": indonesian_date(step.start),
+            "end_text": indonesian_date(step.until) if step.until else "",
         },
-        "retest_earliest_text": tanggal(development.retest_from) if development else "-",
+        "retest_earliest_text": indonesian_date(development.retest_from) if development else "-",
     }
 
 
@@ -189,7 +189,8 @@ def _initial(decision: Decision) -> dict:
     reason = {
         "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
         "kedaluwarsa": (
-            f"Laporan hasil penilaian kompetensi tanggal {tanggal(prior.date)} sudah tidak berlaku."
+            "Laporan hasil penilaian kompetensi tanggal "
+            f"{indonesian_date(prior.date)} sudah tidak berlaku."
         ),
     }
     return {

@@ -10,7 +10,7 @@ from pathlib import Path
 import aturan.documents.pdf as pdfs
 from aturan.cases import Case, name_too_long, row_error
 from aturan.decide import Decision, assign_coaching_groups
-from aturan.documents.context import tanggal
+from aturan.documents.context import indonesian_date
 from aturan.documents.registry import Registry, now_iso
 from aturan.documents.render import (
     Settings,
@@ -155,17 +155,18 @@ def date_problem(decision: Decision, kind: DocumentType, date: dt.date) -> Issue
     called = decision.document(kind.name)
     attests, until = called.attests, called.until
     what = f"{kind.title} ({kind.name}) untuk NIP {decision.nip} ({decision.name})"
+    day, event = indonesian_date(date), indonesian_date(attests)
     if attests and date < attests:
         return IssueDateError(
-            f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
-            f"tanggal {tanggal(attests)} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
+            f"{what} tidak dapat bertanggal {day}: dokumen ini menyatakan peristiwa tanggal "
+            f"{event} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )
     if until and date >= until:
         return IssueDateError(
-            f"{what} tidak dapat bertanggal {tanggal(date)}: {kind.until_reason} {tanggal(until)} "
-            f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
+            f"{what} tidak dapat bertanggal {day}: {kind.until_reason} {indonesian_date(until)} "
+            f"(peristiwa yang dinyatakan: {event}); tidak diterbitkan, "
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )

@@ -22,7 +22,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from aturan.cases import Case
 from aturan.decide import Decision
-from aturan.documents.context import specific_context, tanggal
+from aturan.documents.context import indonesian_date, specific_context
 from aturan.documents.types import document_type
 from aturan.errors import AturanError
 from aturan.files import load_yaml
@@ -74,7 +74,7 @@ def build_context(
         "copies": settings.copies,
         "doc": {
             "number": number,
-            "date_text": tanggal(issue_date),
+            "date_text": indonesian_date(issue_date),
             "nature": "Biasa",
             "attachment": "-",
             "subject": kind.title,
@@ -116,8 +116,8 @@ def _training(decision: Decision, case: Case) -> dict:
     return {
         "program_name": label(PROGRAMS, decision.program),
         "batch": training.get("batch") or "-",
-        "start_text": tanggal(training.get("start")),
-        "end_text": tanggal(training.get("end")),
+        "start_text": indonesian_date(training.get("start")),
+        "end_text": indonesian_date(training.get("end")),
         "institution": training.get("institution") or "-",
         "jp_total": decision.design.jp.total or "-",
     }
