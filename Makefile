@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast lint setup setup-pdf check golden bench clean
+.PHONY: demo test test-fast lint setup setup-pdf setup-web check golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ setup-pdf:
 	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation )
 
+# The browser and QR tests need Debian's chromium (driven by playwright, never downloaded by it) and
+# zbar's zbarimg; installed only when missing.
+setup-web:
+	@command -v chromium >/dev/null 2>&1 && command -v zbarimg >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends chromium zbar-tools )
+
 demo: setup setup-pdf
 	$(BIN)/aturan rules check
 	$(BIN)/aturan explain samples/budi-petahana-administrator.yaml --as-of 2026-02-01
@@ -35,6 +42,9 @@ demo: setup setup-pdf
 	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2027-01-10 --issue-date 2027-01-11 \
 	  --out out/dokumen --registry out/registry.sqlite --pdf
 	$(BIN)/aturan registry audit --registry out/registry.sqlite
+	@echo "Halaman verifikasi sertifikat 0001/STTP/PKASN/2027 (alamat dalam kode QR-nya):"
+	@$(BIN)/aturan serve --registry out/registry.sqlite --print-url 0001/STTP/PKASN/2027
+	@echo "Jalankan servernya: $(BIN)/aturan serve --registry out/registry.sqlite"
 
 PY_SOURCES := src tests bench templates samples
 
@@ -44,7 +54,7 @@ lint: setup
 	$(BIN)/yamllint rules regulations golden
 	$(BIN)/mypy --strict src/aturan/law src/aturan/decide
 
-test: setup setup-pdf lint
+test: setup setup-pdf setup-web lint
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
 	$(BIN)/python -m pytest -q

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -55,8 +56,9 @@ def main(target: int) -> dict:
         return original(template, context, out, qr, date)
 
     issuing.render_docx = recording
+    key = secrets.token_bytes(32)  # a throwaway registry key: the bench's registry is scratch
     codes = numbering_codes(decider.rulebook, settings.codes)
-    registry = Registry(work / "reg.sqlite", settings.number_format, codes)
+    registry = Registry(work / "reg.sqlite", settings.number_format, codes, key=key)
     issuer = issuing.Issuer(
         decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan"
     )

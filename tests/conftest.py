@@ -1,4 +1,5 @@
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ["ATURAN_ROOT"] = str(ROOT)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def registry_key():
+    """The project's registry key (keys/registry.key, as `aturan keys init` writes it), made when
+    missing so that every command opening a registry has one."""
+    path = ROOT / "keys" / "registry.key"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
+        path.chmod(0o600)
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
 
 class Result:
@@ -68,9 +81,10 @@ def project_copy(tmp_path):
 
 # Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
 LIBREOFFICE_TESTS = {"test_names_at_the_limits_keep_every_certificate_on_one_page"}
+LIBREOFFICE_FILES = {"test_documents.py", "test_browser.py"}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if item.path.name == "test_documents.py" or item.originalname in LIBREOFFICE_TESTS:
+        if item.path.name in LIBREOFFICE_FILES or item.originalname in LIBREOFFICE_TESTS:
             item.add_marker(pytest.mark.libreoffice)

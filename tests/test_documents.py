@@ -181,12 +181,14 @@ def test_audit_detects_a_tampered_log_entry(aturan, issued, tmp_path):
     copy = tmp_path / "reg.sqlite"
     copy.write_bytes((issued / "reg.sqlite").read_bytes())
     db = sqlite3.connect(copy)
-    db.execute("UPDATE audit_log SET payload = replace(payload, 'sttp', 'sttq') WHERE id = 3")
+    db.execute(
+        'UPDATE audit_log SET payload = replace(payload, \'"name":"\', \'"name":"X\') WHERE id = 3'
+    )
     db.commit()
     db.close()
     result = aturan("registry", "audit", "--registry", copy)
     assert result.exit_code == 1
-    assert "entri 3" in result.stderr
+    assert "entri 3: MAC tidak sah" in result.stderr
 
 
 def test_verify_accepts_an_issued_pdf_and_catches_an_altered_byte(aturan, issued, tmp_path):
@@ -238,7 +240,7 @@ def test_unknown_document_is_not_registered(aturan, issued, tmp_path):
     from aturan.documents import Registry
 
     empty = tmp_path / "kosong.sqlite"  # a registry with no documents (verify never creates one)
-    Registry(empty, "{seq}/{code}", {}, create=True).db.close()
+    Registry(empty, "{seq}/{code}", {}, key=bytes(32), create=True).db.close()
     pdf = next(issued.glob("*-SKM-*.pdf"))
     result = aturan("verify", pdf, "--registry", empty)
     assert result.exit_code == 1 and result.output.startswith("TIDAK_TERDAFTAR")

@@ -11,8 +11,9 @@ NOW = "2026-07-01T08:00:00+00:00"
 
 
 @pytest.fixture
-def registry(tmp_path):
-    return Registry(tmp_path / "registri.sqlite", FORMAT, CODES, create=True)
+def registry(tmp_path, registry_key):
+    """A new registry under the project's key (conftest), so the CLI can open it too."""
+    return Registry(tmp_path / "registri.sqlite", FORMAT, CODES, key=registry_key, create=True)
 
 
 def issue(registry, nip="198503152010011001", doc_type="sttp", key="pka:2026-06-30", **extra):
@@ -57,10 +58,9 @@ def test_the_same_event_keeps_its_number_and_first_content(registry):
     assert other.number == "0002/STTP/PKASN/2026"  # the repeat took no number
 
 
-def test_numbering_continues_after_the_registry_is_reopened(tmp_path):
-    path = tmp_path / "registri.sqlite"
-    issue(Registry(path, FORMAT, CODES, create=True))
-    reopened = Registry(path, FORMAT, CODES, create=False)
+def test_numbering_continues_after_the_registry_is_reopened(registry, registry_key):
+    issue(registry)
+    reopened = Registry(registry.path, FORMAT, CODES, key=registry_key, create=False)
 
     assert issue(reopened, nip="199001012015031002").number == "0002/STTP/PKASN/2026"
 

@@ -27,9 +27,10 @@ from aturan.cli.options import (
     project_root,
     user_errors,
 )
-from aturan.documents import Issuer, decide_for_issue, now_iso
+from aturan.documents import Issuer, decide_for_issue, load_head, now_iso
 from aturan.documents import verify as verify_file
 from aturan.errors import AturanError
+from aturan.files import atomic_path
 
 
 @main.command()
@@ -165,19 +166,55 @@ def registry_revoke(number, reason, registry_path, config_path):
 
 
 @registry.command("audit")
+@click.option(
+    "--head",
+    "head_path",
+    type=click.Path(path_type=Path),
+    help="Kepala rantai yang diekspor sebelumnya (`aturan registry head`): "
+    "entri terakhir yang dihapus juga terdeteksi.",
+)
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_audit(registry_path, config_path):
-    """Periksa rantai hash log audit dan kesinambungan penomoran."""
+def registry_audit(head_path, registry_path, config_path):
+    """Periksa log audit (MAC, rantai), setiap baris dokumen terhadap entri log terakhirnya,
+    penomoran dan penghitung."""
+    head = load_head(head_path) if head_path else None
     store, _ = open_registry(registry_path, config_path)
-    problems = store.audit() + store.gaps()
+    problems = store.audit(head)
     for problem in problems:
-        click.echo(f"GALAT: {problem}", err=True)
+        click.echo(clean(f"GALAT: {problem}"), err=True)
     click.echo(
         "Log audit utuh dan penomoran tanpa celah." if not problems else f"{len(problems)} masalah."
     )
     sys.exit(1 if problems else 0)
+
+
+@registry.command("head")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    help="Tulis ke berkas ini (bawaan: cetak ke layar).",
+)
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_head(out_path, registry_path, config_path):
+    """Ekspor kepala rantai bertanda tangan (HMAC), untuk disimpan di luar registri."""
+    store, _ = open_registry(registry_path, config_path)
+    text = json.dumps(store.head(now_iso()), indent=2) + "\n"
+    if out_path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with atomic_path(out_path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AturanError(
+            f"kepala rantai tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
+        ) from None
+    click.echo(f"Kepala rantai ditulis ke {clean(str(out_path))}")
 
 
 @main.command()

@@ -14,9 +14,15 @@ import click
 
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings, check_number_format, numbering_codes
+from aturan.documents import (
+    Registry,
+    Settings,
+    check_number_format,
+    load_registry_key,
+    numbering_codes,
+)
 from aturan.errors import AturanError, InputError
-from aturan.files import load_data
+from aturan.files import load_data, load_yaml
 from aturan.law import Rulebook, apply_reform, load_rulebook
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
@@ -122,12 +128,14 @@ def open_registry(
     """The registry and the institution's settings. Only `issue` creates a registry; it numbers
     under the codes of the rulebook's document types (`book`), the institution's own codes first.
     The numbering format is checked before the registry is opened, so a bad format never takes a
-    number."""
+    number. The registry key (`registry.key_file` or `registry.key_env` in the configuration) is
+    required: a missing key is one message, never an unauthenticated registry."""
     config = config_path or project_root() / "config" / "institution.yaml"
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
+    key = load_registry_key(load_yaml(config, AturanError), config)
     codes = numbering_codes(book, settings.codes) if book else settings.codes
-    return Registry(path, settings.number_format, codes, create=create), settings
+    return Registry(path, settings.number_format, codes, key=key, create=create), settings
 
 
 def load_participants(path: Path) -> tuple[list, list]:

@@ -2,10 +2,11 @@
 verification."""
 
 from aturan.documents.context import CONTEXTS, indonesian_date
-from aturan.documents.issuing import Issuer, decide_for_issue, verify
-from aturan.documents.registry import Registry, check_number_format, now_iso
-from aturan.documents.render import Settings
-from aturan.documents.types import numbering_codes
+from aturan.documents.issuing import Issuer, Verdict, decide_for_issue, verify
+from aturan.documents.registry import Registry, check_number_format, load_head, now_iso
+from aturan.documents.registry_key import load_registry_key
+from aturan.documents.render import Settings, verification_url
+from aturan.documents.types import document_titles, numbering_codes
 
 __all__ = [
     "CONTEXTS",
@@ -14,8 +15,13 @@ __all__ = [
     "Issuer",
     "decide_for_issue",
     "verify",
+    "Verdict",
+    "verification_url",
     "Registry",
     "check_number_format",
     "now_iso",
     "numbering_codes",
+    "document_titles",
+    "load_head",
+    "load_registry_key",
 ]

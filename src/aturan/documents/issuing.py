@@ -18,6 +18,7 @@ from aturan.documents.render import (
     build_context,
     content_hash,
     render_docx,
+    verification_url,
 )
 from aturan.documents.types import document_type, event_key
 from aturan.errors import AturanError, InputError, IssueDateError
@@ -119,7 +120,11 @@ class Issuer:
             "note": self.settings.verification_note,
         }
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
-        qr = f"{issued.number}|{digest}" if kind.certificate else None
+        qr = (
+            verification_url(self.settings.verification_base_url, issued.number, digest)
+            if kind.certificate
+            else None
+        )
         with atomic_path(
             entry["docx"]
         ) as tmp:  # never half-written, never through a planted symlink
@@ -220,6 +225,10 @@ def verify(path: Path, registry: Registry) -> Verdict:
     row = registry.get(number) if number else None
     if row is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
+    if registry.authentic_row(number) is None:  # the row is not what the key last authenticated
+        return Verdict(
+            "diubah", number, "Data registri untuk nomor ini telah diubah tanpa otorisasi."
+        )
     if digest is not None and digest != row["content_hash"]:
         return Verdict(
             "diubah",

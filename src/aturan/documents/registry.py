@@ -4,21 +4,36 @@
   document, so a crash can leave neither a gap nor a duplicate;
 - issuing is idempotent: the same participant, event and document type returns the
   document already issued, with its number;
-- an append-only audit log in which each entry carries the hash of the one before.
+- an append-only audit log: every change to a document (issue, fingerprints, revocation) appends
+  an entry holding the whole row after the change and its type's counter, authenticated by an
+  HMAC over the previous entry's MAC and the entry. The key is not in the database
+  (`registry_key`), so whoever can write the file but lacks the key can change nothing unseen:
+  `audit` checks every MAC and link, every row against its latest entry, the numbering, the
+  counters and, given an exported chain head, that the log's tail is still there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 import string
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import wraps
 from pathlib import Path
 
 from aturan.cases import forbidden_char
+from aturan.documents.registry_key import (
+    KEY_BYTES,
+    canonical,
+    entry_mac,
+    head_mac,
+    key_id,
+    same,
+)
 from aturan.errors import AturanError
 from aturan.files import ensure_folder
 
@@ -36,8 +51,40 @@ revoked_at TEXT,
 CREATE TABLE IF NOT EXISTS audit_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, number TEXT,
   payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS registry_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 GENESIS = "0" * 64
+# The log format: entries authenticated by HMAC-SHA256 under the registry key. Registries made
+# before it have no registry_meta table: their log is an unkeyed hash chain.
+LOG_FORMAT = "hmac-sha256/1"
+ROW_FIELDS = (
+    "number",
+    "doc_type",
+    "year",
+    "seq",
+    "nip",
+    "name",
+    "event_key",
+    "decision_id",
+    "rules_version",
+    "content_hash",
+    "doc_date",
+    "docx_fingerprint",
+    "pdf_fingerprint",
+    "status",
+    "revoked_reason",
+    "revoked_at",
+    "issued_at",
+)
+ROW_COLUMNS = ", ".join(ROW_FIELDS)
+ROW_FIELD_SET = set(ROW_FIELDS)
+ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
+AUDIT_HINT = "jalankan `aturan registry audit`"
+OLD_FORMAT = (
+    "log audit berformat lama tanpa kunci (dibuat oleh versi aturan sebelumnya): isinya tidak "
+    "dapat diautentikasi; terbitkan ke registri baru (tidak ada migrasi otomatis)"
+)
+MAC_LINES = 20  # entries with a bad MAC listed one by one; beyond that, one line counts the rest
 
 
 @dataclass
@@ -46,6 +93,26 @@ class Issued:
     doc_type: str
     content_hash: str
     created: bool
+
+
+@dataclass
+class Walk:
+    """What walking the log found: problems with entries, and what the authentic entries say."""
+
+    problems: list[str] = field(default_factory=list)
+    latest: dict = field(default_factory=dict)  # number -> (entry id, row snapshot)
+    counters: dict = field(default_factory=dict)  # (doc_type, year) -> counter value
+    forged: int = 0
+
+    def bad_entry(self, message: str) -> None:
+        """Entries that fail their MAC are listed up to MAC_LINES; a wrong key fails them all."""
+        self.forged += 1
+        if self.forged <= MAC_LINES:
+            self.problems.append(message)
+
+    def all_problems(self) -> list[str]:
+        rest = self.forged - MAC_LINES
+        return self.problems + ([f"... dan {rest} entri lain tidak sah"] if rest > 0 else [])
 
 
 NUMBER_FIELDS = ("seq", "year", "code")
@@ -100,12 +167,51 @@ def check_number_format(
         ) from None
 
 
+DAMAGE = (sqlite3.DatabaseError, IndexError)  # IndexError: a column a row no longer has
+
+
+def damaged(exc: Exception) -> str:
+    return f"registri rusak atau strukturnya diubah ({type(exc).__name__}: {exc}); {AUDIT_HINT}"
+
+
+def _damage_is_a_message(method):
+    """A registry whose file or tables were damaged (a column dropped, a table renamed, a torn
+    page) is one message, never a traceback."""
+
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGE as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise AturanError(damaged(exc), file=str(self.path)) from None
+
+    return wrapper
+
+
 class Registry:
-    def __init__(self, path: Path | str, number_format: str, codes: dict, *, create: bool = True):
-        """Open the registry at `path`; with `create=False` (reading commands) a missing file is an
-        error, never a new empty registry. A file that is not an aturan registry is refused."""
+    def __init__(
+        self,
+        path: Path | str,
+        number_format: str,
+        codes: dict,
+        *,
+        key: bytes,
+        create: bool = True,
+    ):
+        """Open the registry at `path` with the registry key; with `create=False` (reading
+        commands) a missing file is an error, never a new empty registry. A file that is not an
+        aturan registry is refused."""
         check_number_format(number_format)
+        if not isinstance(key, bytes) or len(key) != KEY_BYTES:
+            raise AturanError(f"kunci registri harus {KEY_BYTES} bita")
         self.path = Path(path)
+        self.key = key
+        self.number_format = number_format
+        self.codes = codes
+        self._chain_version: int | None = None  # PRAGMA data_version when the chain was checked
+        self._chain_ok = False
         if self.path.is_dir():
             raise AturanError("registri harus berupa berkas, bukan folder", file=str(self.path))
         if not create and not self.path.is_file():
@@ -115,39 +221,7 @@ class Registry:
                 file=str(self.path),
             )
         try:
-            if create:
-                ensure_folder(self.path.parent)
-            mode = "rwc" if create else "rw"
-            self.db = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode={mode}",
-                uri=True,
-                isolation_level=None,
-                timeout=30,
-            )
-            self.db.row_factory = sqlite3.Row
-            # The check and the creation in one write transaction: a second process starting at the
-            # same moment sees either no tables or all of them, never a half-made registry.
-            self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")  # readers take no write lock
-            try:
-                tables = {
-                    r[0]
-                    for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-                }
-                ours = {"counters", "documents", "audit_log"}
-                if not ours <= tables and (tables or not create):
-                    raise AturanError(
-                        "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak "
-                        "ada)",
-                        file=str(self.path),
-                    )
-                if create:
-                    for statement in filter(str.strip, SCHEMA.split(";")):
-                        self.db.execute(statement)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self._journal_mode()
+            self._open(create)
         except sqlite3.DatabaseError as exc:
             raise AturanError(
                 f"bukan berkas registri SQLite yang dapat dibaca ({exc})", file=str(self.path)
@@ -156,8 +230,43 @@ class Registry:
             raise AturanError(
                 f"registri tidak dapat dibuka ({exc.strerror or exc})", file=str(self.path)
             ) from None
-        self.number_format = number_format
-        self.codes = codes
+
+    def _open(self, create: bool) -> None:
+        if create:
+            ensure_folder(self.path.parent)
+        mode = "rwc" if create else "rw"
+        self.db = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode={mode}",
+            uri=True,
+            isolation_level=None,
+            timeout=30,
+        )
+        self.db.row_factory = sqlite3.Row
+        # The check and the creation in one write transaction: a second process starting at the
+        # same moment sees either no tables or all of them, never a half-made registry.
+        self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")  # readers take no write lock
+        try:
+            tables = {
+                r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            ours = {"counters", "documents", "audit_log"}
+            if not ours <= tables and (tables or not create):
+                raise AturanError(
+                    "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                    file=str(self.path),
+                )
+            if create and not tables:  # a new registry: its log is keyed from the first entry
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    self.db.execute(statement)
+                self.db.executemany(
+                    "INSERT INTO registry_meta (name, value) VALUES (?, ?)",
+                    [("log_format", LOG_FORMAT), ("key_id", key_id(self.key))],
+                )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._journal_mode()
 
     def _journal_mode(self) -> None:
         """WAL with synchronous=NORMAL: a killed process never loses or tears a committed
@@ -174,6 +283,56 @@ class Registry:
                 time.sleep(0.05)
         self.db.execute("PRAGMA synchronous=NORMAL")
 
+    # --- writing -------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, refused on a registry this key cannot extend. A constraint the
+        registry's own state breaks (a damaged registry) is a message, never a traceback."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._check_writable()
+            yield
+            self.db.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            self._rollback()
+            raise AturanError(
+                f"registri tidak konsisten ({exc}); tidak ada yang ditulis dan tidak ada nomor "
+                f"yang diambil; {AUDIT_HINT}",
+                file=str(self.path),
+            ) from None
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._chain_version = None  # our own writes do not change PRAGMA data_version
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def _check_writable(self) -> None:
+        meta = self._meta()
+        if meta.get("log_format") != LOG_FORMAT:
+            raise AturanError(f"{OLD_FORMAT}; tidak ada yang ditulis", file=str(self.path))
+        if not same(meta.get("key_id"), key_id(self.key)):
+            raise AturanError(
+                "kunci registri ini bukan kunci yang membuat registri (atau penanda kuncinya "
+                f"diubah); tidak ada yang ditulis; periksa registry.key_file/key_env, lalu "
+                f"{AUDIT_HINT}",
+                file=str(self.path),
+            )
+
+    def _meta(self) -> dict:
+        try:
+            return {
+                r["name"]: r["value"]
+                for r in self.db.execute("SELECT name, value FROM registry_meta")
+            }
+        except sqlite3.OperationalError:  # no registry_meta: a registry of the old format
+            return {}
+
+    @_damage_is_a_message
     def issue(
         self,
         *,
@@ -190,15 +349,13 @@ class Registry:
     ) -> Issued:
         """The document's number: the existing one for this (participant, type, event), else the
         next."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             row = self.db.execute(
                 "SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND "
                 "event_key=?",
                 (nip, doc_type, event_key),
             ).fetchone()
             if row:
-                self.db.execute("COMMIT")
                 return Issued(row["number"], doc_type, row["content_hash"], False)
             seq = self._next_seq(doc_type, year)
             number = self.number_format.format(
@@ -223,29 +380,27 @@ class Registry:
                     now,
                 ),
             )
-            self._audit(
-                "issue",
-                number,
-                {
-                    "doc_type": doc_type,
-                    "nip": nip,
-                    "event_key": event_key,
-                    "content_hash": content_hash,
-                    "rules_version": rules_version,
-                },
-                now,
-            )
-            self.db.execute("COMMIT")
-            return Issued(number, doc_type, content_hash, True)
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            self._append("issue", number, now)
+        return Issued(number, doc_type, content_hash, True)
 
     def _next_seq(self, doc_type: str, year: int) -> int:
+        """The next number of this type and year. A counter below the highest number issued (a
+        counter rolled back) would hand out a number twice: refused, and no number is taken."""
         row = self.db.execute(
             "SELECT last_seq FROM counters WHERE doc_type=? AND year=?", (doc_type, year)
         ).fetchone()
-        seq = (row["last_seq"] if row else 0) + 1
+        highest = self.db.execute(
+            "SELECT MAX(seq) FROM documents WHERE doc_type=? AND year=?", (doc_type, year)
+        ).fetchone()[0]
+        last = row["last_seq"] if row else 0
+        if not isinstance(last, int) or (highest is not None and last < highest):
+            raise AturanError(
+                f"registri tidak konsisten: penghitung {doc_type} {year} ({last}) lebih kecil "
+                f"dari nomor terakhir yang terbit ({highest}); tidak ada nomor yang diambil; "
+                f"{AUDIT_HINT}",
+                file=str(self.path),
+            )
+        seq = last + 1
         self.db.execute(
             "INSERT INTO counters (doc_type, year, last_seq) VALUES (?,?,?) "
             "ON CONFLICT (doc_type, year) DO UPDATE SET last_seq=excluded.last_seq",
@@ -253,34 +408,28 @@ class Registry:
         )
         return seq
 
-    def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
-        row = self.db.execute(
-            "SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
-            (nip, doc_type, event_key),
-        ).fetchone()
-        return dict(row) if row else None
-
+    @_damage_is_a_message
     def record_fingerprints(
-        self, number: str, docx_fingerprint: str | None, pdf_fingerprint: str | None
+        self,
+        number: str,
+        docx_fingerprint: str | None,
+        pdf_fingerprint: str | None,
+        now: str | None = None,
     ) -> None:
-        self.db.execute(
-            "UPDATE documents SET docx_fingerprint=COALESCE(?, docx_fingerprint), "
-            "pdf_fingerprint=COALESCE(?, pdf_fingerprint) WHERE number=?",
-            (docx_fingerprint, pdf_fingerprint, number),
-        )
+        """Record the files' fingerprints; a change is an audit entry, in the same transaction."""
+        with self._write():
+            before = self._row(number)
+            if before is None:
+                raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
+            self.db.execute(
+                "UPDATE documents SET docx_fingerprint=COALESCE(?, docx_fingerprint), "
+                "pdf_fingerprint=COALESCE(?, pdf_fingerprint) WHERE number=?",
+                (docx_fingerprint, pdf_fingerprint, number),
+            )
+            if self._row(number) != before:
+                self._append("fingerprint", number, now or now_iso())
 
-    def get(self, number: str) -> dict | None:
-        row = self.db.execute("SELECT * FROM documents WHERE number=?", (number,)).fetchone()
-        return dict(row) if row else None
-
-    def list(self, doc_type: str | None = None) -> list[dict]:
-        sql = (
-            "SELECT * FROM documents"
-            + (" WHERE doc_type=?" if doc_type else "")
-            + " ORDER BY doc_type, year, seq"
-        )
-        return [dict(r) for r in self.db.execute(sql, (doc_type,) if doc_type else ())]
-
+    @_damage_is_a_message
     def revoke(self, number: str, reason: str, now: str) -> None:
         if not reason.strip():
             raise AturanError("alasan pencabutan wajib diisi (--reason)")
@@ -289,8 +438,7 @@ class Registry:
             raise AturanError(
                 f"alasan pencabutan berisi karakter {bad} yang tidak diizinkan", field="--reason"
             )
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._write():
             row = self.db.execute(
                 "SELECT status FROM documents WHERE number=?", (number,)
             ).fetchone()
@@ -303,66 +451,350 @@ class Registry:
                 "number=?",
                 (reason, now, number),
             )
-            self._audit("revoke", number, {"reason": reason}, now)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+            self._append("revoke", number, now)
 
-    def _audit(self, action: str, number: str, payload: dict, now: str) -> None:
+    def _append(self, action: str, number: str, now: str) -> None:
+        """The audit entry for a change just made to `number`: the whole row after it and its
+        type's counter, chained to the previous entry and authenticated with the key."""
+        row = self._row(number)
+        assert row is not None  # called inside the transaction that wrote the row
+        counter = self.db.execute(
+            "SELECT last_seq FROM counters WHERE doc_type=? AND year=?",
+            (row["doc_type"], row["year"]),
+        ).fetchone()
+        payload = canonical(
+            {
+                "action": action,
+                "at": now,
+                "number": number,
+                "row": row,
+                "counter": counter["last_seq"] if counter else None,
+            }
+        )
         last = self.db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         prev = last["hash"] if last else GENESIS
-        body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-        digest = _entry_hash(prev, now, action, number, body)
         self.db.execute(
             "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES "
             "(?,?,?,?,?,?)",
-            (now, action, number, body, prev, digest),
+            (now, action, number, payload, prev, entry_mac(self.key, prev, payload)),
         )
 
-    def audit(self) -> list[str]:
-        """Problems in the audit chain (empty when intact)."""
-        problems, prev = [], GENESIS
-        for row in self.db.execute("SELECT * FROM audit_log ORDER BY id"):
-            if row["prev_hash"] != prev:
-                problems.append(f"entri {row['id']}: hash sebelumnya tidak cocok (rantai terputus)")
-            if (
-                _entry_hash(
-                    row["prev_hash"], row["at"], row["action"], row["number"], row["payload"]
+    # --- reading -------------------------------------------------------------------------------
+
+    def _row(self, number: str) -> dict | None:
+        row = self.db.execute(
+            f"SELECT {ROW_COLUMNS} FROM documents WHERE number=?", (number,)
+        ).fetchone()
+        return dict(row) if row else None
+
+    @_damage_is_a_message
+    def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
+            (nip, doc_type, event_key),
+        ).fetchone()
+        return dict(row) if row else None
+
+    @_damage_is_a_message
+    def get(self, number: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE number=?", (number,)).fetchone()
+        return dict(row) if row else None
+
+    @_damage_is_a_message
+    def list(self, doc_type: str | None = None) -> list[dict]:
+        sql = (
+            "SELECT * FROM documents"
+            + (" WHERE doc_type=?" if doc_type else "")
+            + " ORDER BY doc_type, year, seq"
+        )
+        return [dict(r) for r in self.db.execute(sql, (doc_type,) if doc_type else ())]
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """One read transaction: everything read inside it is from one moment."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._rollback()
+
+    @_damage_is_a_message
+    def authentic_row(self, number: str) -> dict | None:
+        """The document's row, only if it is what the key last authenticated: the log is of the
+        keyed format under this key, its chain is intact, and the row equals the snapshot in its
+        latest entry. Anything else is None: trust fails closed."""
+        with self._snapshot():
+            row = self._row(number)
+            if row is None or not self._keyed() or not self._chain_intact():
+                return None
+            entry = self.db.execute(
+                "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", (number,)
+            ).fetchone()
+            body = self._entry_body(entry)[0] if entry else None
+            return row if body is not None and body["row"] == row else None
+
+    def _keyed(self) -> bool:
+        meta = self._meta()
+        return meta.get("log_format") == LOG_FORMAT and same(meta.get("key_id"), key_id(self.key))
+
+    def _chain_intact(self) -> bool:
+        """Every entry's MAC and link, checked again only when another connection has written
+        since (PRAGMA data_version) or this one has."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if self._chain_version != version:
+            walk = self._walk()
+            self._chain_ok = not walk.problems and walk.forged == 0
+            self._chain_version = version
+        return self._chain_ok
+
+    def _entry_body(self, entry: sqlite3.Row) -> tuple[dict | None, str | None]:
+        """The entry's authenticated content, or why it has none."""
+        where = f"entri {entry['id']}"
+        if not same(
+            entry_mac(self.key, str(entry["prev_hash"]), str(entry["payload"])), entry["hash"]
+        ):
+            return None, f"{where}: MAC tidak sah (isi entri diubah, atau entri dibuat tanpa kunci)"
+        body = json.loads(entry["payload"])
+        if not _well_formed(body):
+            return None, f"{where}: isi entri tidak berbentuk entri registri"
+        if [entry["action"], entry["at"], entry["number"]] != [
+            body["action"],
+            body["at"],
+            body["number"],
+        ]:
+            return None, f"{where}: kolom action/at/number tidak sama dengan isi yang diautentikasi"
+        return body, None
+
+    def _walk(self) -> Walk:
+        """Every entry in order: its link to the one before and its MAC; the latest authentic
+        snapshot of each document and the latest counter of each (type, year)."""
+        walk, prev = Walk(), GENESIS
+        for entry in self.db.execute("SELECT * FROM audit_log ORDER BY id"):
+            if entry["prev_hash"] != prev:
+                walk.problems.append(
+                    f"entri {entry['id']}: tautan ke entri sebelumnya putus (entri dihapus, "
+                    "disisipkan atau diurutkan ulang)"
                 )
-                != row["hash"]
-            ):
+            prev = entry["hash"]
+            body, problem = self._entry_body(entry)
+            if body is None:
+                walk.bad_entry(str(problem))
+                continue
+            row = body["row"]
+            walk.latest[body["number"]] = (entry["id"], row)
+            walk.counters[(row["doc_type"], row["year"])] = body["counter"]
+        return walk
+
+    # --- auditing ------------------------------------------------------------------------------
+
+    def audit(self, head: dict | None = None) -> list[str]:
+        """Every problem found, one line each (empty when intact): the log's format and key, each
+        entry's MAC and link, each row against its latest authentic entry, the numbering, the
+        counters and, with an exported `head`, the log's tail."""
+        try:
+            with self._snapshot():
+                return self._problems(head)
+        except DAMAGE as exc:
+            return [damaged(exc)]
+
+    def _problems(self, head: dict | None) -> list[str]:
+        meta = self._meta()
+        if meta.get("log_format") != LOG_FORMAT:
+            return [OLD_FORMAT] + self.gaps() + self._counter_problems({})
+        walk = self._walk()
+        problems = self._entry_problems(walk, same(meta.get("key_id"), key_id(self.key)))
+        if walk.latest or not walk.forged:
+            problems += self._row_problems(walk.latest)
+        problems += self.gaps() + self._counter_problems(walk.counters)
+        return problems + (self._head_problems(head) if head is not None else [])
+
+    @staticmethod
+    def _entry_problems(walk: Walk, our_key: bool) -> list[str]:
+        """The log's problems. When no entry authenticates, the rows cannot be checked; under
+        another key (an operator's mistake, not a forgery) that is said once, not per entry."""
+        none = walk.forged > 0 and not walk.latest
+        summary = (
+            [
+                f"tidak satu pun dari {walk.forged} entri log audit terautentikasi dengan kunci "
+                "ini: baris dokumen tidak dapat dicocokkan"
+            ]
+            if none
+            else []
+        )
+        if our_key:
+            return walk.all_problems() + summary
+        wrong_key = (
+            "kunci ini bukan kunci yang membuat registri (penanda kunci berbeda): periksa "
+            "registry.key_file/key_env; atau penanda kuncinya diubah"
+        )
+        return [wrong_key] + (summary if none else walk.all_problems())
+
+    def _row_problems(self, latest: dict) -> list[str]:
+        problems, latest = [], dict(latest)
+        for row in self.db.execute(
+            f"SELECT {ROW_COLUMNS} FROM documents ORDER BY doc_type, year, seq"
+        ):
+            found = latest.pop(row["number"], None)
+            if found is None:
                 problems.append(
-                    f"entri {row['id']}: isi entri tidak cocok dengan hash-nya (diubah)"
+                    f"dokumen {row['number']}: tidak ada entri log audit terautentikasi untuknya "
+                    "(dimasukkan tanpa kunci, atau entrinya diubah)"
                 )
-            prev = row["hash"]
-        numbers = {
-            r["number"]
-            for r in self.db.execute("SELECT number FROM audit_log WHERE action='issue'")
-        }
-        for row in self.db.execute("SELECT number FROM documents"):
-            if row["number"] not in numbers:
-                problems.append(f"dokumen {row['number']} tidak tercatat di log audit")
+                continue
+            entry_id, snapshot = found
+            changed = [name for name in ROW_FIELDS if row[name] != snapshot.get(name)]
+            if changed:
+                problems.append(
+                    f"dokumen {row['number']}: isian {', '.join(changed)} berbeda dari entri log "
+                    f"audit terakhirnya (entri {entry_id}): diubah tanpa otorisasi"
+                )
+        for number, (entry_id, _) in sorted(latest.items(), key=lambda item: item[1][0]):
+            problems.append(
+                f"dokumen {number}: tercatat di log audit (entri {entry_id}) tetapi tidak ada di "
+                "registri (dihapus)"
+            )
         return problems
 
     def gaps(self) -> list[str]:
-        """Numbers missing in any (type, year) sequence."""
+        """Numbers missing in any (type, year) sequence: each must run 1..n."""
         out = []
         for row in self.db.execute(
-            "SELECT doc_type, year, COUNT(*) n, MAX(seq) m FROM documents GROUP BY doc_type, year"
+            "SELECT doc_type, year, COUNT(*) n, MIN(seq) lo, MAX(seq) hi FROM documents "
+            "GROUP BY doc_type, year"
         ):
-            if row["n"] != row["m"]:
+            if row["lo"] != 1 or row["n"] != row["hi"]:
                 out.append(
-                    f"{row['doc_type']} {row['year']}: {row['n']} dokumen, nomor terakhir "
-                    f"{row['m']}"
+                    f"penomoran {row['doc_type']} {row['year']}: {row['n']} dokumen, nomor "
+                    f"{row['lo']} s.d. {row['hi']} (ada celah)"
                 )
         return out
 
+    def _counter_problems(self, logged: dict) -> list[str]:
+        """Each counter equals the highest number of its (type, year) and the value the log last
+        recorded for it: a counter rolled back or deleted is reported."""
+        counters = {
+            (r["doc_type"], r["year"]): r["last_seq"]
+            for r in self.db.execute("SELECT doc_type, year, last_seq FROM counters")
+        }
+        highest = {
+            (r["doc_type"], r["year"]): r["hi"]
+            for r in self.db.execute(
+                "SELECT doc_type, year, MAX(seq) hi FROM documents GROUP BY doc_type, year"
+            )
+        }
+        problems = []
+        for doc_type, year in sorted({*counters, *highest, *logged}, key=str):
+            counter = counters.get((doc_type, year))
+            top, last = highest.get((doc_type, year), 0), logged.get((doc_type, year))
+            what = f"penghitung {doc_type} {year}"
+            if counter is None:
+                problems.append(f"{what} tidak ada, padahal nomor terakhir {top} (dihapus)")
+                continue
+            if counter != top:
+                problems.append(
+                    f"{what} bernilai {counter}, nomor terakhir yang terbit {top} (penghitung "
+                    "diubah atau dimundurkan)"
+                )
+            if last is not None and counter != last:
+                problems.append(
+                    f"{what} bernilai {counter}, log audit terakhir mencatat {last} (penghitung "
+                    "diubah atau dimundurkan)"
+                )
+        return problems
 
-def _entry_hash(prev: str, at: str, action: str, number: str | None, payload: str) -> str:
-    return hashlib.sha256(
-        "\x1f".join([prev, at, action, number or "", payload]).encode()
-    ).hexdigest()
+    # --- the chain head ------------------------------------------------------------------------
+
+    @_damage_is_a_message
+    def head(self, now: str) -> dict:
+        """The chain head, signed with the key, to keep outside the registry: a later audit
+        against it detects a log cut back to before it. Refused while the registry is not
+        intact, so a head never vouches for a tampered log."""
+        with self._snapshot():
+            problems = self._problems(None)
+            if problems:
+                raise AturanError(
+                    f"registri tidak utuh ({len(problems)} masalah): kepala rantai tidak "
+                    f"diekspor; {AUDIT_HINT}",
+                    file=str(self.path),
+                )
+            last = self.db.execute(
+                "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            count = self.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+        head = {
+            "registry": "aturan",
+            "entries": count,
+            "last_id": last["id"] if last else 0,
+            "last_mac": last["hash"] if last else GENESIS,
+            "at": now,
+        }
+        return {**head, "mac": head_mac(self.key, head)}
+
+    def _head_problems(self, head: dict) -> list[str]:
+        where = f"kepala rantai (entri {head['last_id']}, diekspor {head['at']})"
+        if not same(head_mac(self.key, head), head["mac"]):
+            return [f"{where}: MAC tidak sah (diubah, atau dibuat dengan kunci lain)"]
+        if head["last_id"] == 0:
+            return []
+        entry = self.db.execute(
+            "SELECT hash FROM audit_log WHERE id=?", (head["last_id"],)
+        ).fetchone()
+        count = self.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+        if entry is None or not same(entry["hash"], head["last_mac"]):
+            return [
+                f"{where}: entri itu tidak ada lagi di log atau telah diganti: entri terakhir "
+                "dihapus, atau registri dikembalikan ke salinan lama"
+            ]
+        if count < head["entries"]:
+            return [
+                f"{where}: log kini {count} entri, lebih sedikit dari {head['entries']} saat "
+                "kepala diekspor: entri dihapus"
+            ]
+        return []
+
+
+HEAD_FIELDS = {
+    "registry": str,
+    "entries": int,
+    "last_id": int,
+    "last_mac": str,
+    "at": str,
+    "mac": str,
+}
+
+
+def load_head(path: Path) -> dict:
+    """An exported chain head (`aturan registry head`), its shape checked: bad input is one
+    message naming the file and the field."""
+    try:
+        head = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise AturanError("berkas kepala rantai tidak ditemukan", file=str(path)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise AturanError(
+            f"kepala rantai tidak dapat dibaca sebagai JSON ({type(exc).__name__})",
+            file=str(path),
+        ) from None
+    if not isinstance(head, dict):
+        raise AturanError("kepala rantai harus berupa objek JSON", file=str(path))
+    for name, kind in HEAD_FIELDS.items():
+        value = head.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise AturanError(
+                f"isian ini wajib, bertipe {kind.__name__}", file=str(path), field=name
+            )
+    if head["registry"] != "aturan" or head["entries"] < 0 or head["last_id"] < 0:
+        raise AturanError("bukan kepala rantai registri aturan", file=str(path))
+    return {name: head[name] for name in HEAD_FIELDS}
+
+
+def _well_formed(body) -> bool:
+    return (
+        isinstance(body, dict)
+        and set(body) == ENTRY_FIELDS
+        and isinstance(body["row"], dict)
+        and set(body["row"]) == ROW_FIELD_SET
+    )
 
 
 def now_iso() -> str:

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import segno
 from docx.shared import Mm
@@ -41,10 +42,12 @@ class Settings:
     number_format: str
     codes: dict
     verification_note: str
+    verification_base_url: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Settings:
         data = load_yaml(path, AturanError)
+        url = base_url(data, path)
         try:
             return cls(
                 dict(data["org"]),
@@ -52,10 +55,33 @@ class Settings:
                 list(data.get("copies") or []),
                 data["numbering"]["format"],
                 dict(data["numbering"].get("codes") or {}),
-                str(data.get("verification_note", "")),
+                str(data.get("verification_note", "")).replace("{base_url}", url),
+                url,
             )
         except (KeyError, TypeError) as exc:
             raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
+
+
+def base_url(data: dict, path: Path) -> str:
+    """The institution's public verification address (`verification.base_url`), without a trailing
+    slash: the QR of every certificate points to a page under it."""
+    section = data.get("verification") if isinstance(data, dict) else None
+    value = section.get("base_url") if isinstance(section, dict) else None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        raise AturanError(
+            f"alamat verifikasi {value!r} tidak valid; isi dengan alamat http(s) tanpa query, "
+            "mis. https://verifikasi.contoh.go.id",
+            file=str(path),
+            field="verification.base_url",
+        )
+    return value.rstrip("/")
+
+
+def verification_url(base: str, number: str, content_hash: str) -> str:
+    """The address a certificate's QR holds: the verification page for its number, with the short
+    code printed on the document (the first 16 hex digits of its content hash)."""
+    return f"{base}/verifikasi?{urlencode({'n': number, 'c': content_hash[:16]})}"
 
 
 def build_context(

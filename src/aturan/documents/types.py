@@ -35,3 +35,8 @@ def event_key(kind: DocumentType, decision: Decision) -> str:
 def numbering_codes(book: Rulebook, overrides: dict[str, str]) -> dict[str, str]:
     """Each type's numbering code: the institution's (`numbering.codes`) or else its default."""
     return {name: kind.code for name, kind in book.document_types.items()} | overrides
+
+
+def document_titles(book: Rulebook) -> dict[str, str]:
+    """Each declared type's title, by type."""
+    return {name: kind.title for name, kind in book.document_types.items()}

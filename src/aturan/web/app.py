@@ -1,0 +1,272 @@
+"""`aturan serve`: the public verification page and a JSON API (decide, explain, verify).
+
+Read-only: every request opens the registry with writes refused (SQLite `query_only`), and no route
+issues, revokes or records anything; issuing stays with the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, File, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from aturan.cases import case_from_data, in_range, range_message
+from aturan.cli.options import open_registry, project_root
+from aturan.decide import Decider, Decision
+from aturan.decide import explain as explain_text
+from aturan.documents import Registry, document_titles
+from aturan.errors import AturanError, InputError
+from aturan.law import load_rulebook
+from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
+from aturan.web import page
+from aturan.web.limits import BodyLimit, add_rate_limit
+from aturan.web.lookup import Finding, by_file, by_number
+
+MEGABYTE = 1_000_000
+
+
+class CaseRequest(BaseModel):
+    """A participant's case, in the shape of a case file (YAML or JSON), and the decision date."""
+
+    model_config = ConfigDict(extra="forbid")
+    case: dict[str, Any] = Field(description="Kasus peserta, sama dengan isi berkas kasus YAML.")
+    as_of: dt.date = Field(description="Tanggal keputusan (YYYY-MM-DD).")
+    model: Literal[MODELS] | None = Field(None, description="Model integrasi (Alternatif I-IV).")  # type: ignore[valid-type]
+    assessment: Literal[ASSESSMENT_OPTIONS] | None = Field(  # type: ignore[valid-type]
+        None, description="Opsi penilaian kompetensi pasca pelatihan."
+    )
+
+
+class ExplainRequest(CaseRequest):
+    lang: Literal["id", "en"] = Field("id", description="Bahasa penjelasan.")
+
+
+class FindingOut(BaseModel):
+    status: str = Field(description="sah, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, ...")
+    label: str = Field(
+        description="Putusan seperti tampil di halaman; selain SAH berarti tidak sah."
+    )
+    number: str | None
+    message: str
+    document: dict[str, Any] | None = Field(
+        None, description="Rincian dokumen (pemegang tersamar); hanya bila kodenya cocok."
+    )
+
+
+class Explanation(BaseModel):
+    nip: str
+    as_of: str
+    lang: str
+    text: str
+
+
+class Server:
+    """What every request shares: where the registry and the configuration are, the institution's
+    settings, and one decider per (model, assessment) choice."""
+
+    def __init__(self, registry_path: Path, config_path: Path | None):
+        self.registry_path, self.config_path = Path(registry_path), config_path
+        store, self.settings = open_registry(registry_path, config_path)  # fail at start
+        store.db.close()
+        self.rulebook = load_rulebook(project_root())
+        self.titles = document_titles(self.rulebook)
+        self._deciders: dict[tuple, Decider] = {}
+        self._lock = threading.Lock()  # the rules engine is not known to be thread-safe
+
+    @contextmanager
+    def registry(self) -> Iterator[Registry]:
+        """The registry for one request, opened so that no statement can write to it."""
+        store, _ = open_registry(self.registry_path, self.config_path)
+        try:
+            store.db.execute("PRAGMA query_only=ON")
+            yield store
+        finally:
+            store.db.close()
+
+    def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
+        if not in_range(body.as_of):
+            raise InputError(range_message(body.as_of.isoformat()), field="as_of")
+        with self._lock:
+            key = (body.model, body.assessment)
+            if key not in self._deciders:
+                self._deciders[key] = Decider(
+                    self.rulebook, model=body.model, assessment=body.assessment
+                )
+            try:
+                case = case_from_data(body.case, "case")
+                return self._deciders[key].decide(case, body.as_of), self._deciders[key]
+            except InputError as exc:
+                raise InputError(exc.message, field=_in_case(exc.field)) from None
+
+
+def _in_case(field: str | None) -> str:
+    return f"case.{field}" if field else "case"
+
+
+def create_app(
+    registry_path: Path,
+    config_path: Path | None = None,
+    *,
+    max_upload_mb: float = 10,
+    rate_limit: str = "30/minute",
+) -> FastAPI:
+    """The verification server over one registry. Fails (AturanError) when the registry or the
+    configuration cannot be opened."""
+    server = Server(registry_path, config_path)
+    app = FastAPI(
+        title="aturan: verifikasi dokumen dan API keputusan",
+        version="1",
+        description="Halaman verifikasi publik dan API JSON (decide, explain, verify). "
+        "Hanya membaca registri; penerbitan tetap melalui baris perintah `aturan issue`.",
+    )
+    institution = str(server.settings.org.get("name", ""))
+
+    def refuse(path: str, status: int, message: str) -> Response:
+        if path.startswith("/api"):
+            return JSONResponse({"galat": message}, status_code=status)
+        title = {413: "TERLALU BESAR", 429: "TERLALU BANYAK PERMINTAAN"}.get(status, "GALAT")
+        return HTMLResponse(page.message_page(institution, title, message), status_code=status)
+
+    landing = _add_pages(app, server, institution, max_upload_mb)
+    _add_api(app, server)
+    _add_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=int(max_upload_mb * MEGABYTE), refuse=refuse)
+    add_rate_limit(app, rate_limit, refuse, exempt=[landing])  # outermost: checked first
+    return app
+
+
+def _add_pages(app: FastAPI, server: Server, institution: str, max_mb: float):
+    @app.get("/", include_in_schema=False)
+    def landing() -> RedirectResponse:
+        return RedirectResponse("/verifikasi")
+
+    @app.get("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
+    def verification_page(
+        n: Annotated[str, Query(description="Nomor dokumen", max_length=200)] = "",
+        c: Annotated[str, Query(description="Kode verifikasi", max_length=64)] = "",
+    ) -> HTMLResponse:
+        """Halaman verifikasi (alamat yang dibuka kode QR)."""
+        finding = None
+        if n.strip():
+            with server.registry() as store:
+                finding = by_number(n, c, store, server.titles)
+        return HTMLResponse(page.render(institution, finding, n, c, max_mb))
+
+    @app.post("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
+    def verification_upload(berkas: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
+        """Hasil pemeriksaan PDF yang diunggah, sebagai halaman."""
+        if berkas is None:
+            text = page.message_page(institution, "GALAT", "Pilih satu berkas PDF untuk diunggah.")
+            return HTMLResponse(text, status_code=400)
+        finding = _check_upload(server, berkas)
+        return HTMLResponse(page.render(institution, finding, max_megabytes=max_mb))
+
+    return landing
+
+
+def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
+    if berkas is None:
+        raise InputError("unggah satu berkas PDF", field="berkas")
+    with server.registry() as store:
+        return by_file(berkas.file.read(), store, server.titles)
+
+
+def _add_api(app: FastAPI, server: Server) -> None:
+    @app.get("/api/verify", response_model=FindingOut, tags=["verifikasi"])
+    def api_verify_number(
+        n: Annotated[str, Query(description="Nomor dokumen", min_length=1, max_length=200)],
+        c: Annotated[str, Query(description="Kode verifikasi (16 heksadesimal)", max_length=64)],
+    ) -> dict:
+        """Putusan untuk sebuah nomor dan kode verifikasinya (isi kode QR)."""
+        with server.registry() as store:
+            return by_number(n, c, store, server.titles).to_json()
+
+    @app.post("/api/verify", response_model=FindingOut, tags=["verifikasi"])
+    def api_verify_file(berkas: Annotated[UploadFile, File(description="PDF dokumen")]) -> dict:
+        """Putusan untuk sebuah berkas PDF: SAH hanya bila berkas itu persis yang diterbitkan."""
+        return _check_upload(server, berkas).to_json()
+
+    @app.post("/api/decide", tags=["keputusan"])
+    def api_decide(body: CaseRequest) -> dict:
+        """Keputusan untuk satu kasus peserta, sama dengan `aturan decide --format json`."""
+        return server.decide(body)[0].to_json()
+
+    @app.post("/api/explain", response_model=Explanation, tags=["keputusan"])
+    def api_explain(body: ExplainRequest) -> dict:
+        """Penjelasan langkah demi langkah, sama dengan `aturan explain`."""
+        decision, decider = server.decide(body)
+        text = explain_text(decision, decider.rulebook, body.lang)
+        return {
+            "nip": decision.nip,
+            "as_of": decision.as_of.isoformat(),
+            "lang": body.lang,
+            "text": text,
+        }
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [_validation_detail(error) for error in exc.errors()]
+        first = details[0] if details else {"isian": None, "galat": "permintaan tidak valid"}
+        return JSONResponse({**first, "rincian": details}, status_code=422)
+
+    @app.exception_handler(AturanError)
+    def user_error(request: Request, exc: AturanError) -> JSONResponse:
+        status = 422 if isinstance(exc, InputError) else 400
+        where = f"isian '{exc.field}': " if exc.field else ""
+        return JSONResponse({"galat": where + exc.message, "isian": exc.field}, status_code=status)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        return JSONResponse({"galat": message}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(
+            {"galat": "terjadi kesalahan di server; permintaan tidak dapat diproses"},
+            status_code=500,
+        )
+
+
+HTTP_MESSAGES = {
+    404: "alamat tidak ditemukan",
+    405: "metode permintaan tidak didukung untuk alamat ini",
+}
+VALIDATION_MESSAGES = {
+    "missing": "isian wajib tidak ada",
+    "date_from_datetime_parsing": "bukan tanggal ISO yang valid (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "bukan tanggal ISO yang valid (YYYY-MM-DD)",
+    "date_parsing": "bukan tanggal ISO yang valid (YYYY-MM-DD)",
+    "date_type": "bukan tanggal ISO yang valid (YYYY-MM-DD)",
+    "dict_type": "harus berupa objek JSON",
+    "model_attributes_type": "badan permintaan harus berupa objek JSON",
+    "string_type": "harus berupa teks",
+    "string_too_short": "tidak boleh kosong",
+    "string_too_long": "terlalu panjang",
+    "json_invalid": "badan permintaan bukan JSON yang valid",
+    "extra_forbidden": "isian tidak dikenal",
+}
+
+
+def _validation_detail(error: dict) -> dict:
+    """One pydantic error as an Indonesian message naming the field."""
+    where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query")]
+    kind = error.get("type", "")
+    field = ".".join(where) if where and kind != "json_invalid" else None
+    if kind == "literal_error":
+        expected = str((error.get("ctx") or {}).get("expected", "")).replace(" or ", " atau ")
+        text = f"nilai {error.get('input')!r} tidak dikenal; yang diharapkan: {expected}"
+    else:
+        text = VALIDATION_MESSAGES.get(kind, f"nilai tidak valid ({kind})")
+    return {"galat": f"isian '{field}': {text}" if field else text, "isian": field}

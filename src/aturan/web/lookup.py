@@ -1,0 +1,169 @@
+"""What the verification page and API may say about a number, a code or an uploaded file.
+
+Privacy: the holder is shown only to someone who holds the document's verification code (printed on
+it and carried by its QR), and even then masked: each word of the name after its first two letters,
+the NIP but its first 4 and last 3 digits. Trust fails closed: only the verify functions of
+aturan.documents say SAH; this module never turns anything else into SAH.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import tempfile
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from aturan.documents import Registry, Verdict, indonesian_date
+from aturan.documents import verify as verify_file
+from aturan.errors import AturanError
+
+CODE_LENGTH = 16
+_CODE = re.compile(r"[0-9a-fA-F]{16}")
+LABELS = {
+    "sah": "SAH",
+    "dicabut": "DICABUT",
+    "diubah": "DIUBAH",
+    "tidak_terdaftar": "TIDAK TERDAFTAR",
+    "kode_tidak_cocok": "KODE TIDAK COCOK",
+}
+
+
+def label(status: str) -> str:
+    """The verdict as the page shows it: anything this module does not know is TIDAK SAH."""
+    return LABELS.get(status, "TIDAK SAH")
+
+
+@dataclass
+class Finding:
+    """One answer of the page or the API: the verdict and, when the code matched, the document."""
+
+    status: str
+    label: str
+    number: str | None
+    message: str
+    document: dict | None = None  # type, title, holder (masked), nip (masked), date, revocation
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def mask_name(name: str) -> str:
+    """Each word after its first two letters: 'Budi Santoso' -> 'Bu** Sa*****'."""
+    return " ".join(word[:2] + "*" * (len(word) - 2) for word in name.split())
+
+
+def mask_nip(nip: str) -> str:
+    """The first 4 and the last 3 digits: '198503152010011001' -> '1985***********001'."""
+    if len(nip) <= 7:
+        return "*" * len(nip)
+    return nip[:4] + "*" * (len(nip) - 7) + nip[-3:]
+
+
+def code_matches(code: str | None, content_hash: str) -> bool:
+    if not code or not _CODE.fullmatch(code.strip()):
+        return False
+    return hmac.compare_digest(code.strip().lower(), content_hash[:CODE_LENGTH].lower())
+
+
+def by_number(
+    number: str, code: str | None, registry: Registry, titles: Mapping[str, str] | None = None
+) -> Finding:
+    """The verdict for a number and the code printed with it (the QR's URL); `titles` names the
+    document types (the rulebook's `document_titles`)."""
+    number = number.strip()
+    row = registry.get(number) if number else None
+    if row is None:
+        return _finding(Verdict("tidak_terdaftar", number or None, "Nomor tidak terdaftar."))
+    if not code_matches(code, row["content_hash"]):
+        return _finding(
+            Verdict(
+                "kode_tidak_cocok",
+                number,
+                "Nomor ini terdaftar, tetapi kode verifikasinya tidak cocok. Periksa kode yang "
+                "tercetak di bawah kode QR; rincian dokumen tidak ditampilkan.",
+            )
+        )
+    verdict = _status(number, registry)
+    shown = verdict.status in ("sah", "dicabut")  # never the holder of a row the key disowns
+    return _finding(verdict, _document(row, titles or {}) if shown else None)
+
+
+def _status(number: str, registry: Registry) -> Verdict:
+    """The registry's verdict on a number, whatever file carries it. The one place to swap in the
+    signing work's `status_of(number, registry)`."""
+    if registry.get(number) is None:
+        return Verdict("tidak_terdaftar", number, "Nomor tidak terdaftar.")
+    row = registry.authentic_row(number)
+    if row is None:
+        return Verdict(
+            "tidak_sah",
+            number,
+            "Data registri untuk nomor ini tidak dapat diautentikasi; keabsahannya tidak dapat "
+            "dipastikan.",
+        )
+    if row["status"] == "revoked":
+        return Verdict(
+            "dicabut",
+            number,
+            f"Dokumen ini telah dicabut pada {indonesian_date(row['revoked_at'][:10])}: "
+            f"{row['revoked_reason']}",
+        )
+    if row["status"] != "issued":
+        return Verdict("tidak_sah", number, "Status dokumen di registri tidak dikenal.")
+    return Verdict("sah", number, "Dokumen ini terdaftar dan berlaku.")
+
+
+def _document(row: dict, titles: Mapping[str, str]) -> dict:
+    return {
+        "type": row["doc_type"],
+        "title": titles.get(row["doc_type"], row["doc_type"]),
+        "holder": mask_name(row["name"]),
+        "nip": mask_nip(row["nip"]),
+        "date": row["doc_date"],
+        "date_text": indonesian_date(row["doc_date"]),
+        "revoked_at": row["revoked_at"],
+        "revoked_reason": row["revoked_reason"],
+    }
+
+
+def _finding(verdict: Verdict, document: dict | None = None) -> Finding:
+    return Finding(verdict.status, label(verdict.status), verdict.number, verdict.message, document)
+
+
+def by_file(data: bytes, registry: Registry, titles: Mapping[str, str] | None = None) -> Finding:
+    """The verdict for an uploaded PDF; a file that cannot be read is TIDAK SAH, never an error
+    page."""
+    if b"%PDF-" not in data[:1024]:
+        return _finding(
+            Verdict("tidak_sah", None, "Berkas ini bukan PDF; hanya PDF yang dapat diperiksa.")
+        )
+    verdict = _verify_upload(data, registry)
+    if verdict.status == "sah":  # the page's own words: verify's message names the holder in full
+        verdict = Verdict("sah", verdict.number, UPLOAD_SAH)
+    row = registry.get(verdict.number) if verdict.number else None
+    shown = row is not None and verdict.status in ("sah", "dicabut")
+    return _finding(verdict, _document(row, titles or {}) if shown else None)
+
+
+UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku."
+
+
+def _verify_upload(data: bytes, registry: Registry) -> Verdict:
+    """The one place the page and the API verify a file: today the registry check of `aturan verify`
+    on a temporary copy; to be swapped for the signing work's `verify_pdf_bytes`."""
+    try:
+        with _temporary_pdf(data) as path:
+            return verify_file(path, registry)
+    except AturanError as exc:
+        return Verdict("tidak_sah", None, f"Keaslian tidak dapat dipastikan: {exc.message}")
+
+
+@contextmanager
+def _temporary_pdf(data: bytes):
+    with tempfile.TemporaryDirectory(prefix="aturan-unggah-") as folder:
+        path = Path(folder) / "unggahan.pdf"
+        path.write_bytes(data)
+        yield path

@@ -1,0 +1,194 @@
+"""The verification page with real components (issue 11, item 5): certificates issued as PDF by the
+real command line, `aturan serve` as a real uvicorn server, Debian's chromium (headless, through
+playwright, with JavaScript off), and the QR code read back from a rendered page image by zbar."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from conftest import ROOT
+from pypdf import PdfReader, PdfWriter
+
+pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CERTIFICATES = {
+    "STTP": "Surat Tanda Tamat Pelatihan",
+    "SKM": "Sertifikat Kompetensi Manajerial",
+    "SKP": "Sertifikat Keikutsertaan Pelatihan",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_cli(*args) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "aturan.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The sample cohort issued with --pdf under a configuration whose base URL is a free port, and
+    `aturan serve` listening on it."""
+    folder = tmp_path_factory.mktemp("situs")
+    port = free_port()
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text(encoding="utf-8"))
+    config["verification"] = {"base_url": f"http://127.0.0.1:{port}"}
+    config_path = folder / "institution.yaml"
+    config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    registry = folder / "reg.sqlite"
+    run_cli(
+        "issue",
+        ROOT / "samples" / "kohort-dokumen.yaml",
+        *("--as-of", "2027-01-10", "--issue-date", "2027-01-11", "--pdf"),
+        *("--out", folder / "dokumen", "--registry", registry, "--config", config_path),
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aturan.cli", "serve", "--port", str(port)]
+        + ["--registry", str(registry), "--config", str(config_path)],
+        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, server)
+        yield {"base": base, "folder": folder, "registry": registry, "config": config_path}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_until_up(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"aturan serve stopped: {server.stderr.read().decode()}")
+        try:  # the OpenAPI document is outside the rate limit
+            with urllib.request.urlopen(f"{base}/openapi.json", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("aturan serve did not answer within 60 s")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = chromium.new_context(java_script_enabled=False)  # the page needs no script
+        yield context.new_page()
+        chromium.close()
+
+
+def pdf_of(site, number: str) -> Path:
+    return site["folder"] / "dokumen" / (number.replace("/", "-") + ".pdf")
+
+
+def forged(genuine: Path, out: Path) -> Path:
+    """The genuine PDF with a white box drawn over part of its first page, as a forger covering a
+    name would: every other byte of text, and the metadata, are the genuine ones."""
+    writer = PdfWriter(clone_from=PdfReader(str(genuine)))
+    page = writer.pages[0]
+    contents = page.get_contents()
+    contents.set_data(contents.get_data() + b"\nq 1 1 1 rg 150 420 300 40 re f Q\n")
+    page.replace_contents(contents)
+    with out.open("wb") as handle:
+        writer.write(handle)
+    return out
+
+
+def verdict(page) -> str:
+    return page.locator("#status").inner_text().strip()
+
+
+def upload(page, base: str, path: Path) -> str:
+    page.goto(f"{base}/verifikasi")
+    page.set_input_files("#berkas", str(path))
+    with page.expect_navigation():
+        page.click("form[method=post] button")
+    return verdict(page)
+
+
+def test_the_qr_page_shows_sah_and_uploads_are_judged_in_a_real_browser(site, browser, tmp_path):
+    number = "0001/STTP/PKASN/2027"
+    url = run_cli(
+        "serve", "--print-url", number, "--registry", site["registry"], "--config", site["config"]
+    ).strip()
+    assert url.startswith(site["base"] + "/verifikasi?")
+    browser.goto(url)
+    assert verdict(browser) == "SAH"
+    shown = browser.locator("dl").inner_text()
+    assert number in shown and "Surat Tanda Tamat Pelatihan" in shown and "Bu** Sa*****" in shown
+    assert "Budi Santoso" not in browser.content()
+
+    genuine = pdf_of(site, number)
+    assert upload(browser, site["base"], genuine) == "SAH"
+    assert "Bu** Sa*****" in browser.locator("dl").inner_text()
+    assert "Budi Santoso" not in browser.content()  # masked for an upload too
+    fake = forged(genuine, tmp_path / "palsu.pdf")
+    answer = upload(browser, site["base"], fake)
+    assert answer != "SAH" and answer in ("DIUBAH", "TIDAK SAH")
+    assert number in browser.locator("dl").inner_text() or answer == "TIDAK SAH"
+
+
+def decode_qr(pdf: Path, folder: Path) -> str:
+    """The QR code of a certificate, read from its first page rendered at 200 dpi."""
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(pdf), str(folder / "hal")],
+        check=True,
+        timeout=120,
+    )
+    (image,) = folder.glob("hal*.png")
+    found = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, timeout=60
+    )
+    assert found.returncode == 0, found.stderr
+    return found.stdout.strip()
+
+
+@pytest.mark.parametrize("code", sorted(CERTIFICATES))
+def test_the_qr_decoded_from_the_page_image_opens_that_documents_page(
+    site, browser, tmp_path, code
+):
+    assert shutil.which("zbarimg") and shutil.which("pdftoppm")
+    number = f"0001/{code}/PKASN/2027"
+    url = decode_qr(pdf_of(site, number), tmp_path)
+    assert url.startswith(site["base"] + "/verifikasi?")
+    assert parse_qs(urlsplit(url).query)["n"] == [number]
+    browser.goto(url)
+    assert verdict(browser) == "SAH"
+    shown = browser.locator("dl").inner_text()
+    assert number in shown and CERTIFICATES[code] in shown

@@ -1,0 +1,494 @@
+"""The registry as someone with write access to the SQLite file but without the key would rewrite
+it: every rewrite is detected by `registry audit`, and `verify` does not answer SAH for a document
+whose row was altered."""
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from aturan.documents import Registry, Settings
+from aturan.documents.registry_key import canonical
+
+COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
+ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
+GENESIS = "0" * 64
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory):
+    """The sample cohort issued once as DOCX (no LibreOffice needed), through the real CLI."""
+    from click.testing import CliRunner
+
+    from aturan.cli import main
+
+    out = tmp_path_factory.mktemp("tamper")
+    result = CliRunner().invoke(
+        main,
+        ["issue", str(COHORT), "--out", str(out), "--registry", str(out / "reg.sqlite")] + ISSUE,
+        env={"ATURAN_ROOT": str(ROOT)},
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture
+def registry(issued, tmp_path):
+    """A private copy of the issued registry, to tamper with."""
+    copy = tmp_path / "reg.sqlite"
+    with sqlite3.connect(issued / "reg.sqlite") as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return copy
+
+
+def attack(path, *statements):
+    """Write to the file as an attacker would: plain SQL, no key."""
+    db = sqlite3.connect(path)
+    for statement, *args in statements:
+        db.execute(statement, *args)
+    db.commit()
+    db.close()
+
+
+def rows(path, sql, *args):
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    found = [dict(r) for r in db.execute(sql, args)]
+    db.close()
+    return found
+
+
+def document(path, doc_type):
+    return rows(path, "SELECT * FROM documents WHERE doc_type=? ORDER BY seq", doc_type)[0]
+
+
+def audit(aturan, path, *extra):
+    return aturan("registry", "audit", "--registry", path, *extra)
+
+
+def assert_detected(result, *fragments):
+    """Audit exits 1, never says intact, names each fragment, and never shows a traceback."""
+    assert result.exit_code == 1, (result.output, result.stderr)
+    assert "utuh" not in result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr)
+
+
+def docx_of(issued, number):
+    return issued / (number.replace("/", "-") + ".docx")
+
+
+def open_registry(path, key):
+    settings = Settings.load(ROOT / "config" / "institution.yaml")
+    return Registry(path, settings.number_format, settings.codes, key=key, create=False)
+
+
+def test_an_untouched_registry_audits_intact_with_and_without_its_head(aturan, registry, tmp_path):
+    result = audit(aturan, registry)
+    assert result.exit_code == 0, result.stderr
+    assert "utuh" in result.output
+    head = tmp_path / "kepala.json"
+    assert aturan("registry", "head", "--registry", registry, "--out", head).exit_code == 0
+    assert audit(aturan, registry, "--head", head).exit_code == 0
+
+
+def test_every_change_to_a_row_is_an_authenticated_entry(registry):
+    documents = rows(registry, "SELECT number FROM documents")
+    entries = rows(registry, "SELECT action, number FROM audit_log ORDER BY id")
+    # each document: its issue, then its DOCX fingerprint, each an entry of its own
+    assert sorted(e["action"] for e in entries) == sorted(["issue", "fingerprint"] * len(documents))
+
+
+def test_issuing_again_adds_no_entry(aturan, registry, tmp_path):
+    before = rows(registry, "SELECT id FROM audit_log")
+    again = aturan("issue", COHORT, "--out", tmp_path / "lagi", "--registry", registry, *ISSUE)
+    assert again.exit_code == 0 and "0 dokumen baru" in again.output
+    assert rows(registry, "SELECT id FROM audit_log") == before
+    assert audit(aturan, registry).exit_code == 0
+
+
+def test_a_revoked_document_unrevoked_is_detected_and_not_sah(aturan, registry, issued):
+    number = document(registry, "sttp")["number"]
+    revoked = aturan(
+        "registry", "revoke", number, "--reason", "salah ketik", "--registry", registry
+    )
+    assert revoked.exit_code == 0
+    attack(
+        registry,
+        (
+            "UPDATE documents SET status='issued', revoked_reason=NULL, revoked_at=NULL "
+            "WHERE number=?",
+            (number,),
+        ),
+    )
+    assert_detected(audit(aturan, registry), number, "status, revoked_reason, revoked_at")
+    verdict = aturan("verify", docx_of(issued, number), "--registry", registry)
+    assert verdict.exit_code == 1 and verdict.output.startswith("DIUBAH"), verdict.output
+
+
+def test_an_unrevocation_that_also_drops_the_revocation_entry_is_caught_by_the_head(
+    aturan, registry, tmp_path
+):
+    number = document(registry, "sttp")["number"]
+    aturan("registry", "revoke", number, "--reason", "salah ketik", "--registry", registry)
+    head = tmp_path / "kepala.json"
+    assert aturan("registry", "head", "--registry", registry, "--out", head).exit_code == 0
+    attack(
+        registry,
+        (
+            "UPDATE documents SET status='issued', revoked_reason=NULL, revoked_at=NULL "
+            "WHERE number=?",
+            (number,),
+        ),
+        ("DELETE FROM audit_log WHERE action='revoke'",),
+    )
+    assert_detected(audit(aturan, registry, "--head", head), "kepala rantai")
+
+
+@pytest.mark.parametrize("also_the_entry", [False, True], ids=["row", "row-and-entry"])
+def test_a_holders_name_and_nip_changed_are_detected_and_not_sah(
+    aturan, registry, issued, also_the_entry
+):
+    row = document(registry, "sertifikat_kompetensi")
+    number = row["number"]
+    statements = [
+        (
+            "UPDATE documents SET name='Orang Lain', nip='200001012020011001' WHERE number=?",
+            (number,),
+        )
+    ]
+    if also_the_entry:  # the latest entry rewritten to match, its hash recomputed without the key
+        entry = rows(
+            registry, "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", number
+        )[0]
+        body = json.loads(entry["payload"])
+        body["row"].update(name="Orang Lain", nip="200001012020011001")
+        payload = canonical(body)
+        digest = hashlib.sha256((entry["prev_hash"] + payload).encode()).hexdigest()
+        statements.append(
+            ("UPDATE audit_log SET payload=?, hash=? WHERE id=?", (payload, digest, entry["id"]))
+        )
+    attack(registry, *statements)
+    expected = "MAC tidak sah" if also_the_entry else "nip, name"
+    assert_detected(audit(aturan, registry), number, expected)
+    verdict = aturan("verify", docx_of(issued, number), "--registry", registry)
+    assert verdict.exit_code == 1 and not verdict.output.startswith("SAH"), verdict.output
+    assert verdict.output.startswith("DIUBAH") and "tanpa otorisasi" in verdict.output
+
+
+def test_authentic_row_refuses_an_altered_row(registry, registry_key):
+    number = document(registry, "sttp")["number"]
+    assert open_registry(registry, registry_key).authentic_row(number)["number"] == number
+    attack(registry, ("UPDATE documents SET name='Orang Lain' WHERE number=?", (number,)))
+    store = open_registry(registry, registry_key)
+    assert store.get(number)["name"] == "Orang Lain"
+    assert store.authentic_row(number) is None
+    assert open_registry(registry, secrets.token_bytes(32)).authentic_row(number) is None
+
+
+def test_the_last_document_deleted_with_its_entries_is_caught_by_the_head(
+    aturan, registry, tmp_path
+):
+    head = tmp_path / "kepala.json"
+    assert aturan("registry", "head", "--registry", registry, "--out", head).exit_code == 0
+    last = rows(registry, "SELECT number FROM audit_log ORDER BY id DESC LIMIT 1")[0]["number"]
+    row = rows(registry, "SELECT * FROM documents WHERE number=?", last)[0]
+    # a careful attacker: the row, its entries, its counter step and the id sequence, all undone
+    attack(
+        registry,
+        ("DELETE FROM documents WHERE number=?", (last,)),
+        ("DELETE FROM audit_log WHERE number=?", (last,)),
+        (
+            "UPDATE counters SET last_seq=last_seq-1 WHERE doc_type=? AND year=?",
+            (row["doc_type"], row["year"]),
+        ),
+        ("UPDATE sqlite_sequence SET seq=(SELECT MAX(id) FROM audit_log) WHERE name='audit_log'",),
+    )
+    assert_detected(audit(aturan, registry, "--head", head), "kepala rantai", "dihapus")
+
+
+def test_a_document_deleted_but_its_entries_kept_is_detected(aturan, registry):
+    number = document(registry, "sttp")["number"]
+    attack(registry, ("DELETE FROM documents WHERE number=?", (number,)))
+    assert_detected(audit(aturan, registry), number, "tidak ada di registri")
+
+
+@pytest.mark.parametrize("forger", ["unkeyed", "wrong-key"])
+def test_the_whole_chain_recomputed_from_genesis_is_detected(aturan, registry, issued, forger):
+    target = document(registry, "sertifikat_kompetensi")["number"]
+    other_key = secrets.token_bytes(32)
+
+    def mac(prev, payload):
+        if forger == "unkeyed":
+            return hashlib.sha256((prev + payload).encode()).hexdigest()
+        return hmac.new(other_key, (prev + payload).encode(), hashlib.sha256).hexdigest()
+
+    statements, prev = (
+        [("UPDATE documents SET name='Orang Lain' WHERE number=?", (target,))],
+        GENESIS,
+    )
+    for entry in rows(registry, "SELECT * FROM audit_log ORDER BY id"):
+        body = json.loads(entry["payload"])
+        if body["number"] == target:
+            body["row"]["name"] = "Orang Lain"
+        payload = canonical(body)
+        digest = mac(prev, payload)
+        statements.append(
+            (
+                "UPDATE audit_log SET payload=?, prev_hash=?, hash=? WHERE id=?",
+                (payload, prev, digest, entry["id"]),
+            )
+        )
+        prev = digest
+    attack(registry, *statements)
+    result = audit(aturan, registry)
+    assert_detected(result, "entri 1: MAC tidak sah", "entri lain", "tidak satu pun dari")
+    assert len(result.stderr.splitlines()) < 30, "listed up to 20 entries, then counted"
+    verdict = aturan("verify", docx_of(issued, target), "--registry", registry)
+    assert verdict.exit_code == 1 and verdict.output.startswith("DIUBAH"), verdict.output
+
+
+def test_a_fake_document_with_a_correctly_chained_entry_is_detected(aturan, registry):
+    model = document(registry, "sttp")
+    counter = rows(registry, "SELECT last_seq FROM counters WHERE doc_type='sttp' AND year=2027")[
+        0
+    ]["last_seq"]
+    fake = dict(
+        model,
+        seq=counter + 1,
+        number=f"{counter + 1:04d}/STTP/PKASN/2027",
+        nip="200001012020011001",
+        name="Pemalsu",
+        event_key="palsu",
+    )
+    last = rows(registry, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")[0]["hash"]
+    payload = canonical(
+        {
+            "action": "issue",
+            "at": fake["issued_at"],
+            "number": fake["number"],
+            "row": fake,
+            "counter": counter + 1,
+        }
+    )
+    columns = ", ".join(fake)
+    attack(
+        registry,
+        (
+            f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(fake))})",
+            tuple(fake.values()),
+        ),
+        ("UPDATE counters SET last_seq=? WHERE doc_type='sttp' AND year=2027", (counter + 1,)),
+        (
+            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) "
+            "VALUES (?,?,?,?,?,?)",
+            (
+                fake["issued_at"],
+                "issue",
+                fake["number"],
+                payload,
+                last,
+                hashlib.sha256((last + payload).encode()).hexdigest(),
+            ),
+        ),
+    )
+    assert_detected(
+        audit(aturan, registry), "MAC tidak sah", f"dokumen {fake['number']}: tidak ada entri"
+    )
+
+
+def joko_again(tmp_path):
+    """A participant like the sample's first, under a new NIP: the next issue takes a new ASW
+    number."""
+    cases = yaml.safe_load(COHORT.read_text(encoding="utf-8"))["cases"]
+    case = dict(cases[0], nip="199105052016031009", name="Joko Baru")
+    path = tmp_path / "joko.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_counter_rolled_back_is_detected_and_the_next_issue_refuses_cleanly(
+    aturan, registry, tmp_path
+):
+    attack(
+        registry,
+        (
+            "UPDATE counters SET last_seq=last_seq-1 WHERE doc_type='permintaan_asesmen_awal' "
+            "AND year=2027",
+        ),
+    )
+    assert_detected(audit(aturan, registry), "penghitung permintaan_asesmen_awal 2027")
+    before = rows(registry, "SELECT * FROM documents")
+    result = aturan(
+        "issue", joko_again(tmp_path), "--out", tmp_path / "o", "--registry", registry, *ISSUE
+    )
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stderr
+    assert "registri tidak konsisten: penghitung permintaan_asesmen_awal 2027" in result.stderr
+    assert "registry audit" in result.stderr
+    assert rows(registry, "SELECT * FROM documents") == before, "no number was taken"
+
+
+def test_a_constraint_the_registry_breaks_is_a_message_not_a_traceback(aturan, registry, tmp_path):
+    model = document(registry, "permintaan_asesmen_awal")
+    squatter = dict(model, number="0002/ASW/PKASN/2027", seq=-5, nip="1", event_key="x")
+    attack(
+        registry,
+        (
+            f"INSERT INTO documents ({', '.join(squatter)}) "
+            f"VALUES ({', '.join('?' * len(squatter))})",
+            tuple(squatter.values()),
+        ),
+    )
+    before = rows(registry, "SELECT * FROM counters")
+    result = aturan(
+        "issue", joko_again(tmp_path), "--out", tmp_path / "o", "--registry", registry, *ISSUE
+    )
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "registri tidak konsisten" in result.stderr and "UNIQUE" in result.stderr
+    assert rows(registry, "SELECT * FROM counters") == before, "no number was taken"
+
+
+def test_an_entry_removed_from_the_middle_breaks_the_chain(aturan, registry):
+    attack(registry, ("DELETE FROM audit_log WHERE id=3",))
+    assert_detected(audit(aturan, registry), "entri 4: tautan ke entri sebelumnya putus")
+
+
+def test_a_tampered_or_foreign_head_is_a_problem_and_a_bad_head_file_is_refused(
+    aturan, registry, tmp_path
+):
+    head = tmp_path / "kepala.json"
+    assert aturan("registry", "head", "--registry", registry, "--out", head).exit_code == 0
+    data = json.loads(head.read_text())
+    data["entries"] -= 2
+    data["last_id"] -= 2
+    forged = tmp_path / "palsu.json"
+    forged.write_text(json.dumps(data))
+    assert_detected(audit(aturan, registry, "--head", forged), "kepala rantai", "MAC tidak sah")
+    broken = tmp_path / "rusak.json"
+    broken.write_text('{"registry": "aturan", "entries": "banyak"}')
+    result = audit(aturan, registry, "--head", broken)
+    assert result.exit_code == 2 and str(broken) in result.stderr and "entries" in result.stderr
+
+
+def test_printing_the_head_and_refusing_one_for_a_tampered_registry(aturan, registry):
+    printed = aturan("registry", "head", "--registry", registry)
+    head = json.loads(printed.output)
+    assert printed.exit_code == 0 and head["registry"] == "aturan" and len(head["mac"]) == 64
+    assert head["entries"] == head["last_id"] == len(rows(registry, "SELECT id FROM audit_log"))
+    attack(registry, ("UPDATE documents SET name='Orang Lain' WHERE seq=1",))
+    refused = aturan("registry", "head", "--registry", registry)
+    assert refused.exit_code == 2 and "tidak utuh" in refused.stderr and not refused.output
+
+
+def test_a_registry_of_the_old_unkeyed_format_is_reported_not_trusted(aturan, registry, issued):
+    number = document(registry, "sttp")["number"]
+    attack(registry, ("DROP TABLE registry_meta",))
+    assert_detected(audit(aturan, registry), "format lama tanpa kunci")
+    verdict = aturan("verify", docx_of(issued, number), "--registry", registry)
+    assert verdict.exit_code == 1 and not verdict.output.startswith("SAH")
+    refused = aturan("registry", "revoke", number, "--reason", "uji", "--registry", registry)
+    assert refused.exit_code == 2 and "format lama" in refused.stderr
+
+
+def test_another_key_is_told_apart_and_writes_nothing(aturan, registry, monkeypatch):
+    monkeypatch.setenv("ATURAN_REGISTRY_KEY", secrets.token_hex(32))
+    result = audit(aturan, registry)
+    assert_detected(result, "bukan kunci yang membuat registri", "tidak satu pun dari")
+    assert len(result.stderr.splitlines()) == 2, "said once, not once per entry"
+    number = document(registry, "sttp")["number"]
+    before = rows(registry, "SELECT * FROM audit_log")
+    refused = aturan("registry", "revoke", number, "--reason", "uji", "--registry", registry)
+    assert refused.exit_code == 2 and "bukan kunci yang membuat registri" in refused.stderr
+    assert rows(registry, "SELECT * FROM audit_log") == before
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ({"key_file": "tidak-ada.key"}, "kunci registri tidak ditemukan"),
+        ({"key_file": "pendek.key"}, "64 karakter heksadesimal"),
+        ({"key_file": 7}, "registry.key_file"),
+    ],
+)
+def test_a_missing_or_malformed_key_is_one_message(
+    aturan, registry, tmp_path, monkeypatch, setting, message
+):
+    monkeypatch.delenv("ATURAN_REGISTRY_KEY", raising=False)
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text(encoding="utf-8"))
+    config["registry"] = setting
+    path = tmp_path / "institution.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "pendek.key").write_text("abc123\n")
+    result = aturan("registry", "audit", "--registry", registry, "--config", path)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert message in result.stderr and str(tmp_path) in result.stderr  # names the file
+    assert "jalankan `aturan keys init`" in result.stderr or "key_file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path):
+    """Processes racing to create and fill one registry still leave one intact chain."""
+    import os
+    import subprocess
+    import sys
+
+    from aturan.lab import generate, write_cohort
+
+    registry = tmp_path / "reg.sqlite"
+    env = dict(os.environ, ATURAN_ROOT=str(ROOT), PYTHONPATH=str(ROOT / "src"))
+    runs = []
+    for seed in (1, 2, 3):
+        cohort = tmp_path / f"kohort-{seed}.csv"
+        write_cohort(generate(8, seed=seed), cohort)
+        runs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "aturan.cli",
+                    "issue",
+                    cohort,
+                    "--out",
+                    tmp_path / "out",
+                    "--registry",
+                    registry,
+                    "--as-of",
+                    "2028-12-31",
+                    "--issue-date",
+                    "2029-01-02",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+        )
+    for run in runs:
+        code, stderr = run.wait(timeout=300), run.stderr.read().decode()
+        assert code in (0, 2) and "Traceback" not in stderr and "registri" not in stderr, stderr
+    result = audit(aturan, registry)
+    assert result.exit_code == 0, result.stderr
+    assert rows(registry, "SELECT COUNT(*) n FROM documents")[0]["n"] > 0
+
+
+def test_a_registry_whose_tables_were_altered_is_a_message_not_a_traceback(
+    aturan, registry, issued, tmp_path
+):
+    number = document(registry, "sttp")["number"]
+    attack(registry, ("ALTER TABLE documents DROP COLUMN revoked_reason",))
+    assert_detected(audit(aturan, registry), "strukturnya diubah")
+    for args in (
+        ["verify", docx_of(issued, number)],
+        ["registry", "revoke", number, "--reason", "uji"],
+        ["issue", joko_again(tmp_path), "--out", tmp_path / "o", *ISSUE],
+    ):
+        result = aturan(*args, "--registry", registry)
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.stderr
+        assert "strukturnya diubah" in result.stderr
