@@ -232,10 +232,14 @@ class Decision:
     decision_id: str
 
     def to_json(self) -> JSON:
-        """The decision as `schemas/decision.schema.json` describes it."""
+        """The decision as `schemas/decision.schema.json` describes it. The JSON shares the trace's
+        and the KSA rows' mappings with this value: read it, serialise it, never change it."""
         out: JSON = to_json(self)
         return out
 
     def document(self, doc_type: str) -> DocumentIntent:
         """The document of this type the decision calls for."""
-        return next(d for d in self.documents if d.type == doc_type)
+        for called in self.documents:
+            if called.type == doc_type:
+                return called
+        raise KeyError(f"the decision calls for no document of type '{doc_type}'")
