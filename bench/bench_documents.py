@@ -24,10 +24,9 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate
 
-from aturan import issuing, pdf
 from aturan.cases import case_from_data
 from aturan.decide import Decider
-from aturan.documents import Registry, Settings
+from aturan.documents import Registry, Settings, issuing, numbering_codes, pdf
 from aturan.lab import generate
 from aturan.law import load_rulebook
 
@@ -42,10 +41,10 @@ def main(target: int) -> dict:
     for raw in generate(target * 2, seed=5):
         case = case_from_data(raw)
         decision = decider.decide(case, AS_OF)
-        if count + len(decision["documents"]) > target:
+        if count + len(decision.documents) > target:
             continue
         items.append((case, decision))
-        count += len(decision["documents"])
+        count += len(decision.documents)
         if count == target:
             break
     work = Path(tempfile.mkdtemp(prefix="aturan-bench-"))
@@ -58,7 +57,8 @@ def main(target: int) -> dict:
 
     issuing.render_docx = recording
     key = secrets.token_bytes(32)  # a throwaway registry key: the bench's registry is scratch
-    registry = Registry(work / "reg.sqlite", settings.number_format, settings.codes, key=key)
+    codes = numbering_codes(decider.rulebook, settings.codes)
+    registry = Registry(work / "reg.sqlite", settings.number_format, codes, key=key)
     issuer = issuing.Issuer(
         decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan"
     )

@@ -6,6 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from aturan.cli import main
+from aturan.decide import Decider
+from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ["ATURAN_ROOT"] = str(ROOT)
@@ -42,6 +44,31 @@ def aturan():
         return Result(CliRunner().invoke(main, [str(a) for a in args], env=env))
 
     return run
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    """The project's rulebook, loaded once per test session."""
+    return load_rulebook(ROOT)
+
+
+@pytest.fixture(scope="session")
+def decider(rulebook):
+    """A Decider under the project's rules and its default choices, compiled once per session."""
+    return Decider(rulebook)
+
+
+@pytest.fixture(scope="session")
+def decider_for(rulebook):
+    """decider_for(model, assessment_option): one Decider per choice, compiled on first use."""
+    made = {}
+
+    def get(model, assessment):
+        if (model, assessment) not in made:
+            made[(model, assessment)] = Decider(rulebook, model=model, assessment=assessment)
+        return made[(model, assessment)]
+
+    return get
 
 
 @pytest.fixture

@@ -2,19 +2,13 @@
 
 import json
 
-from conftest import ROOT
-
-from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES, PROGRAMS
 
-BOOK = load_rulebook(ROOT)
-KSA = BOOK.annexes["ksa-matrix"]["competencies"]
-CURRICULUM = BOOK.annexes["kurikulum"]["programs"]
 
-
-def test_ksa_matrix_has_all_forty_entries_filled_where_the_source_has_content():
-    assert list(KSA) == list(COMPETENCIES)
-    for key, competency in KSA.items():
+def test_ksa_matrix_has_all_forty_entries_filled_where_the_source_has_content(rulebook):
+    ksa = rulebook.annexes["ksa-matrix"]["competencies"]
+    assert list(ksa) == list(COMPETENCIES)
+    for key, competency in ksa.items():
         assert sorted(competency["levels"]) == [1, 2, 3, 4, 5], key
         for level, entry in competency["levels"].items():
             where = f"{key} level {level}"
@@ -29,9 +23,10 @@ def test_ksa_matrix_has_all_forty_entries_filled_where_the_source_has_content():
                 assert entry.get("gap_note"), f"{where}: a source gap must say what is missing"
 
 
-def test_every_curriculum_subject_has_exactly_one_catalogue_entry_and_back():
-    catalogue = BOOK.parameters["curriculum.subjects"].values[-1].value
-    subjects = [s["id"] for p in CURRICULUM.values() for a in p["agendas"] for s in a["subjects"]]
+def test_every_curriculum_subject_has_exactly_one_catalogue_entry_and_back(rulebook):
+    curriculum = rulebook.annexes["kurikulum"]["programs"]
+    catalogue = rulebook.parameters["curriculum.subjects"].values[-1].value
+    subjects = [s["id"] for p in curriculum.values() for a in p["agendas"] for s in a["subjects"]]
     assert len(subjects) == len(set(subjects))
     assert set(subjects) == set(catalogue)
     for sid, info in catalogue.items():
@@ -40,10 +35,11 @@ def test_every_curriculum_subject_has_exactly_one_catalogue_entry_and_back():
         assert set(info["jp"]) == set(info["stages"]), sid
 
 
-def test_every_program_serves_all_eight_competencies():
-    catalogue = BOOK.parameters["curriculum.subjects"].values[-1].value
-    assert set(CURRICULUM) == set(PROGRAMS)
-    for program, data in CURRICULUM.items():
+def test_every_program_serves_all_eight_competencies(rulebook):
+    curriculum = rulebook.annexes["kurikulum"]["programs"]
+    catalogue = rulebook.parameters["curriculum.subjects"].values[-1].value
+    assert set(curriculum) == set(PROGRAMS)
+    for program, data in curriculum.items():
         served = {
             c
             for a in data["agendas"]
@@ -53,8 +49,8 @@ def test_every_program_serves_all_eight_competencies():
         assert served == set(COMPETENCIES), program
 
 
-def test_competency_groups_partition_the_eight_competencies():
-    groups = BOOK.parameters["curriculum.competency_groups"].values[-1].value
+def test_competency_groups_partition_the_eight_competencies(rulebook):
+    groups = rulebook.parameters["curriculum.competency_groups"].values[-1].value
     members = [c for g in groups.values() for c in g["competencies"]]
     assert sorted(members) == sorted(COMPETENCIES)
 
@@ -81,8 +77,8 @@ def test_interpretations_lists_every_open_choice_of_the_paper(aturan):
         assert item["question"] and item["alternatives"] and item["citations"], item["id"]
 
 
-def test_every_parameter_value_has_a_resolvable_reference_and_a_date():
-    for param in BOOK.parameters.values():
+def test_every_parameter_value_has_a_resolvable_reference_and_a_date(rulebook):
+    for param in rulebook.parameters.values():
         for value in param.values:
             assert value.start and value.reference, param.id
-            assert all(BOOK.corpus.clause(c) for c in value.reference), param.id
+            assert all(rulebook.corpus.clause(c) for c in value.reference), param.id

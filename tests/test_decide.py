@@ -26,11 +26,11 @@ def test_decide_json_follows_the_documented_schema(aturan):
         jsonschema.validate(json.loads(result.output), decision_schema())
 
 
-def test_every_fired_rule_names_a_clause_and_explain_quotes_it(aturan):
+def test_every_fired_rule_names_a_clause_and_explain_quotes_it(aturan, rulebook):
     decision = json.loads(
         aturan("decide", BUDI, "--as-of", "2026-02-01", "--format", "json").output
     )
-    book = load_rulebook(ROOT)
+    book = rulebook
     text = aturan("explain", BUDI, "--as-of", "2026-02-01").output
     for step in decision["trace"]:
         assert step["cites"], step["rule"]
@@ -50,23 +50,18 @@ def test_trace_carries_the_rules_version_which_changes_with_the_rules(project_co
     import shutil
 
     shutil.copytree(ROOT / "samples", project_copy / "samples")
-    before = (
-        Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).get("rules_version")
-    )
+    before = Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).rules_version
     rules = project_copy / "rules" / "10-cakupan.yaml"
     rules.write_text(
         rules.read_text(encoding="utf-8") + "\n# a drafter's comment\n", encoding="utf-8"
     )
-    after = (
-        Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).get("rules_version")
-    )
+    after = Decider(load_rulebook(project_copy)).decide(load_case(BUDI), _date()).rules_version
     assert before and after and before != after
 
 
-def test_many_participants_in_a_row_do_not_exhaust_engine_sessions():
-    decider = Decider(load_rulebook(ROOT))
+def test_many_participants_in_a_row_do_not_exhaust_engine_sessions(decider):
     case = load_case(BUDI)
-    results = {decider.decide(case, _date())["category"] for _ in range(1100)}
+    results = {decider.decide(case, _date()).category for _ in range(1100)}
     assert results == {"MS"}
 
 
@@ -109,4 +104,4 @@ def test_tiny_reported_jpm_is_decided_not_crashed():
         from aturan.cases import case_from_data
 
         decision = decider.decide(case_from_data(data), _date())
-        assert decision["category"] == ("MS" if jpm > 100 else "KMS")
+        assert decision.category == ("MS" if jpm > 100 else "KMS")

@@ -372,7 +372,7 @@ def _file(out, row):
 def test_recommendation_letter_states_the_decisions_development_days_and_retest_date(
     aturan, tmp_path
 ):
-    from aturan.documents import tanggal
+    from aturan.documents import indonesian_date
 
     reform = tmp_path / "pengembangan-30-hari.yaml"
     reform.write_text(
@@ -394,9 +394,9 @@ def test_recommendation_letter_states_the_decisions_development_days_and_retest_
     rows = {r["doc_type"]: r for r in registry_rows(out / "reg.sqlite")}
     letter = _docx_text(_file(out, rows["rekomendasi_pengembangan"]))
     assert "selama 30 hari kalender" in letter and "60 hari kalender" not in letter
-    retest = tanggal(life["next_step"]["from"])
+    retest = indonesian_date(life["next_step"]["from"])
     assert f"paling cepat pada tanggal {retest}" in letter
-    assert f"sampai dengan {tanggal(life['development']['until'])}" in letter
+    assert f"sampai dengan {indonesian_date(life['development']['until'])}" in letter
     invitation = _docx_text(_file(out, rows["undangan_uji"]))
     assert f"paling cepat pada tanggal {retest}" in invitation
 
@@ -539,7 +539,7 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
 def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attempt(aturan, tmp_path):
     """A re-test while the certificate still holds is rejected: the certificate keeps the valid
     result."""
-    from aturan.documents import tanggal
+    from aturan.documents import indonesian_date
     from aturan.vocabulary import COMPETENCIES, label
 
     def rejected_retest(case):
@@ -585,7 +585,7 @@ def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attemp
     assert printed == {
         key: (level, result_["standard_level"]) for key, level in result_["levels"].items()
     }
-    assert tanggal(result_["date"]) in _docx_text(_file(out, row))
+    assert indonesian_date(result_["date"]) in _docx_text(_file(out, row))
 
 
 def test_a_participation_certificate_holder_is_invited_from_decision_date_without_invented_window(

@@ -3,25 +3,22 @@
 import pytest
 from conftest import ROOT
 
-from aturan.decide import Decider
 from aturan.drafting import golden_files, load_golden, run_test
-from aturan.law import load_rulebook
 
-DECIDER = Decider(load_rulebook(ROOT))
 CASES = [(path, test) for path in golden_files([ROOT / "golden"]) for test in load_golden(path)]
 
 
 @pytest.mark.parametrize("path,test", CASES, ids=[f"{p.name}:{t['name'][:60]}" for p, t in CASES])
-def test_golden_case(path, test):
-    failures = [f"{r.name}: {f}" for r in run_test(DECIDER, path, test) for f in r.failures]
+def test_golden_case(path, test, decider):
+    failures = [f"{r.name}: {f}" for r in run_test(decider, path, test) for f in r.failures]
     assert not failures, "\n".join(failures)
 
 
-def test_every_rule_is_exercised_by_some_golden_case():
+def test_every_rule_is_exercised_by_some_golden_case(decider):
     fired = set()
     for path, test in CASES:
-        fired |= {rule for result in run_test(DECIDER, path, test) for rule in result.fired}
-    never = [r.id for r in DECIDER.rulebook.rules if r.id not in fired]
+        fired |= {rule for result in run_test(decider, path, test) for rule in result.fired}
+    never = [r.id for r in decider.rulebook.rules if r.id not in fired]
     assert never == []
 
 

@@ -3,17 +3,13 @@ clearly."""
 
 import datetime as dt
 
-from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aturan.cases import case_from_data, forbidden_char, has_letter
-from aturan.decide import Decider
 from aturan.errors import AturanError
-from aturan.law import load_rulebook
 from aturan.vocabulary import COMPETENCIES
 
-DECIDER = Decider(load_rulebook(ROOT))
 AS_OF = dt.date(2026, 2, 1)
 
 dates = st.dates(min_value=dt.date(2015, 1, 1), max_value=AS_OF)
@@ -45,17 +41,17 @@ cases = st.fixed_dictionaries(
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases)
-def test_valid_random_cases_always_get_a_complete_decision(data):
-    decision = DECIDER.decide(case_from_data(data), AS_OF)
-    assert decision["in_scope"] in (True, False)
-    assert decision["initial_assessment_required"] in (True, False)
-    if decision["prior_assessment"]["valid"] and decision["target"]["standard_level"]:
-        assert decision["meets_skj"] in (True, False)
-        assert decision["category"] is not None
-        assert decision["meets_skj"] == all(g == 0 for g in decision["gaps"].values())
-    if decision["in_scope"] and not decision["prior_assessment"]["valid"]:
-        assert decision["initial_assessment_required"] is True
+@given(data=cases)
+def test_valid_random_cases_always_get_a_complete_decision(decider, data):
+    decision = decider.decide(case_from_data(data), AS_OF)
+    assert decision.in_scope in (True, False)
+    assert decision.initial_assessment_required in (True, False)
+    if decision.prior_assessment.valid and decision.target.standard_level:
+        assert decision.meets_skj in (True, False)
+        assert decision.category is not None
+        assert decision.meets_skj == all(g == 0 for g in (decision.gaps or {}).values())
+    if decision.in_scope and not decision.prior_assessment.valid:
+        assert decision.initial_assessment_required is True
 
 
 mutations = st.one_of(
@@ -69,8 +65,8 @@ mutations = st.one_of(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases, st.data())
-def test_mutated_cases_are_decided_or_refused_with_a_clear_error(data, draw):
+@given(data=cases, draw=st.data())
+def test_mutated_cases_are_decided_or_refused_with_a_clear_error(decider, data, draw):
     path = draw.draw(
         st.sampled_from(
             [
@@ -90,6 +86,6 @@ def test_mutated_cases_are_decided_or_refused_with_a_clear_error(data, draw):
         node = node[key]
     node[path[-1]] = draw.draw(mutations)
     try:
-        DECIDER.decide(case_from_data(data, "mutasi.yaml"), AS_OF)
+        decider.decide(case_from_data(data, "mutasi.yaml"), AS_OF)
     except AturanError as exc:
         assert str(exc).startswith("mutasi.yaml")

@@ -49,19 +49,6 @@ def label(table: dict, key, lang: str = "id") -> str:
     return names[0] if lang == "id" else names[1]
 
 
-# The document types, in the order a participant's history calls for them (the order
-# decisions list them in). Their titles and templates are in documents.py.
-DOCUMENT_TYPES = (
-    "desain_pelatihan",
-    "permintaan_asesmen_awal",
-    "penundaan_kelulusan",
-    "sttp",
-    "sertifikat_kompetensi",
-    "rekomendasi_pengembangan",
-    "sertifikat_keikutsertaan",
-    "undangan_uji",
-)
-
 # The paper's four models (Alternatif I-IV) and the two options of the post-training assessment;
 # rules select them with `params: {integration.model: ...}`, documents name them in render.py.
 MODELS = ("flexible", "cluster", "a-la-carte", "generic")

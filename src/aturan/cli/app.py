@@ -31,7 +31,8 @@ def rules():
 def rules_check():
     """Periksa rules/ dan regulations/: skema, id ganda, kutipan, referensi parameter."""
     root = project_root()
-    findings = check_rulebook(load_rulebook(root)) + check_templates(root / "templates" / "docx")
+    book = load_rulebook(root)
+    findings = check_rulebook(book) + check_templates(root / "templates" / "docx", book)
     for finding in findings:
         click.echo(str(finding), err=finding.level == "error")
     errors = sum(f.level == "error" for f in findings)

@@ -43,7 +43,7 @@ def decide(case_file, as_of, model, assessment, reform_path, fmt):
     runner = decider(model, assessment, reform_path)
     decision = runner.decide(load_case(case_file), as_of)
     if fmt == "json":
-        click.echo(json.dumps(decision, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
     else:
         click.echo(explain_text(decision, runner.rulebook, "id"))
 

@@ -77,7 +77,9 @@ def issue(
     cases, bad = load_participants(source)
     # the key is loaded before the registry is opened: a missing key or passphrase takes no number
     signer = load_signer(signing_config(config_path)) if pdf else None
-    registry, settings = open_registry(registry_path, config_path, create=True)
+    registry, settings = open_registry(
+        registry_path, config_path, create=True, book=runner.rulebook
+    )
     decisions, refused = decide_for_issue(runner, cases, as_of, str(source))
     bad += refused
     for error in bad:
@@ -120,6 +122,10 @@ def registry():
     """Registri dokumen: daftar, rincian, pencabutan, audit rantai log."""
 
 
+# The registry stores its states as identifiers; operators read them in Indonesian.
+STATUS_SHOWN = {"issued": "terbit", "revoked": "dicabut"}
+
+
 @registry.command("list")
 @click.option("--type", "doc_type", help="Hanya jenis dokumen ini.")
 @REGISTRY
@@ -136,7 +142,8 @@ def registry_list(doc_type, registry_path, config_path):
         doc_type
     ):  # text from the registry is shown without control or bidi characters
         table.add_row(
-            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date", "status"))
+            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date")),
+            STATUS_SHOWN.get(row["status"], clean(row["status"])),
         )
     Console().print(table)
 

@@ -20,10 +20,11 @@ from aturan.documents import (
     SigningConfig,
     check_number_format,
     load_registry_key,
+    numbering_codes,
 )
 from aturan.errors import AturanError, InputError
 from aturan.files import load_data, load_yaml
-from aturan.law import apply_reform, load_rulebook
+from aturan.law import Rulebook, apply_reform, load_rulebook
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
 
@@ -120,17 +121,22 @@ CONFIG = click.option(
 
 
 def open_registry(
-    path: Path, config_path: Path | None = None, create: bool = False
+    path: Path,
+    config_path: Path | None = None,
+    create: bool = False,
+    book: Rulebook | None = None,
 ) -> tuple[Registry, Settings]:
-    """The registry and the institution's settings. Only `issue` creates a registry; the numbering
-    format is checked before the registry is opened, so a bad format never takes a number. The
-    registry key (`registry.key_file` or `registry.key_env` in the configuration) is required: a
-    missing key is one message, never an unauthenticated registry."""
+    """The registry and the institution's settings. Only `issue` creates a registry; it numbers
+    under the codes of the rulebook's document types (`book`), the institution's own codes first.
+    The numbering format is checked before the registry is opened, so a bad format never takes a
+    number. The registry key (`registry.key_file` or `registry.key_env` in the configuration) is
+    required: a missing key is one message, never an unauthenticated registry."""
     config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
     key = load_registry_key(load_yaml(config, AturanError), config)
-    return Registry(path, settings.number_format, settings.codes, key=key, create=create), settings
+    codes = numbering_codes(book, settings.codes) if book else settings.codes
+    return Registry(path, settings.number_format, codes, key=key, create=create), settings
 
 
 def config_file(config_path: Path | None) -> Path:

@@ -6,9 +6,13 @@ from aturan.decide.decision import Decider
 from aturan.decide.engine import Engine
 from aturan.decide.explain import explain
 from aturan.decide.formulas import IMPLEMENTATIONS
+from aturan.decide.value import Decision, DocumentIntent, Subject
 
 __all__ = [
     "Decider",
+    "Decision",
+    "DocumentIntent",
+    "Subject",
     "Engine",
     "IMPLEMENTATIONS",
     "assign_coaching_groups",

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, TypeVar
+
+from aturan.decide.value import Coaching, Decision
 
 # A decision (and a trace step in it) is a JSON-like mapping.
 JSON = dict[str, Any]
@@ -76,38 +79,55 @@ def coaching_groups(
 
 
 def assign_coaching_groups(
-    decisions: list[JSON],
+    decisions: list[Decision],
     size_max: int,
     citation: Callable[[str], str] = str,
     definition: str = "same_focus_competencies",
-) -> dict[str, list[str]]:
-    """Set design.coaching.group on each decision with coaching; returns group id -> NIPs."""
+) -> tuple[list[Decision], dict[str, list[str]]]:
+    """The decisions, those with coaching now in their group (`design.coaching.group`, and the
+    cohort rule in their trace), and group id -> NIPs."""
     members: dict[str, list[str]] = defaultdict(list)
-    by_nip: dict[str, JSON] = {}
     for decision in decisions:
-        coaching = (decision.get("design") or {}).get("coaching")
-        if coaching:
-            members[coaching["signature"]].append(decision["nip"])
-            by_nip[decision["nip"]] = decision
+        if decision.design.coaching:
+            members[decision.design.coaching.signature].append(decision.nip)
     groups = coaching_groups(members, size_max, definition)
-    for group_id, (signature, nips) in groups.items():
-        for nip in nips:
-            decision = by_nip[nip]
-            decision["design"]["coaching"]["group"] = group_id
-            decision["design"]["coaching"]["group_size"] = len(nips)
-            decision["trace"].append(
-                dict(
-                    COACHING_GROUP_RULE,
-                    kind="cohort_rule",
-                    facts={
-                        "signature": signature,
-                        "group": group_id,
-                        "size": len(nips),
-                        "same_gap_definition": definition,
-                    },
-                    cites=[
-                        {"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]
-                    ],
-                )
-            )
-    return {group_id: nips for group_id, (_, nips) in groups.items()}
+    placed = {
+        nip: (group_id, signature, len(nips))
+        for group_id, (signature, nips) in groups.items()
+        for nip in nips
+    }
+    grouped = [
+        _in_group(d, d.design.coaching, *placed[d.nip], citation, definition)
+        if d.design.coaching and d.nip in placed
+        else d
+        for d in decisions
+    ]
+    return grouped, {group_id: nips for group_id, (_, nips) in groups.items()}
+
+
+def _in_group(
+    decision: Decision,
+    coaching: Coaching,
+    group_id: str,
+    signature: str,
+    size: int,
+    citation: Callable[[str], str],
+    definition: str,
+) -> Decision:
+    grouped = replace(coaching, group=group_id, group_size=size)
+    step = dict(
+        COACHING_GROUP_RULE,
+        kind="cohort_rule",
+        facts={
+            "signature": signature,
+            "group": group_id,
+            "size": size,
+            "same_gap_definition": definition,
+        },
+        cites=[{"id": c, "citation": citation(c)} for c in COACHING_GROUP_RULE["cites"]],
+    )
+    return replace(
+        decision,
+        design=replace(decision.design, coaching=grouped),
+        trace=decision.trace + (step,),
+    )

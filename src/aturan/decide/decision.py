@@ -7,8 +7,8 @@ A history is judged step by step, each step on its own date under the law in for
    counts and whether it meets SKJ; a rejected one changes nothing;
 3. the lifecycle on the decision date (`--as-of`), from the design and the valid assessments.
 
-A decision is a plain dict (its JSON shape is `schemas/decision.schema.json`), computed once
-and then rendered, explained, issued, compared or diffed.
+A decision is a typed value (`value.py`; its JSON is `schemas/decision.schema.json`), computed
+once and then rendered, explained, issued, compared or diffed.
 """
 
 from __future__ import annotations
@@ -29,9 +29,29 @@ from aturan.decide.formulas import (
     from_ymd,
     post_training_candidates,
 )
+from aturan.decide.value import (
+    Attempt,
+    Cluster,
+    Coaching,
+    Decision,
+    Design,
+    Development,
+    DocumentIntent,
+    FinalEvaluation,
+    Hours,
+    LatestAttempt,
+    Lifecycle,
+    NextLevel,
+    NextStep,
+    PriorAssessment,
+    Result,
+    Subject,
+    Target,
+    Window,
+)
 from aturan.errors import RulebookError
 from aturan.law import Formula, ParamSet, Rulebook, override_parameters
-from aturan.vocabulary import COMPETENCIES, DOCUMENT_TYPES
+from aturan.vocabulary import COMPETENCIES
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
 
@@ -93,7 +113,7 @@ class Decider:
             return start
         return as_of
 
-    def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> JSON:
+    def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> Decision:
         """The decision for one case; `trace=False` leaves the trace empty (for cohort
         statistics)."""
         check_against_date(case, as_of)
@@ -232,45 +252,44 @@ class Decider:
         c: JSON,
         attempts: list[JudgedAttempt],
         trace: list[JSON],
-    ) -> JSON:
+    ) -> Decision:
         valid = c.get("prior_assessment_valid")
         rows = ctx.extra.get("competencies") or []
         measured = bool(valid) and bool(rows)
-        decision: JSON = {
-            "nip": case.nip,
-            "name": case.data["name"],
-            "as_of": as_of.isoformat(),
-            "rules_version": self.rulebook.version,
-            "program": c.get("program"),
-            "role": c.get("role"),
-            "in_scope": c.get("in_scope"),
-            "scope_basis": c.get("scope_basis"),
-            "target": {"tier": c.get("target_tier"), "standard_level": c.get("standard_level")},
-            "program_matches": c.get("program_matches"),
-            "prior_assessment": {
-                "valid": bool(valid),
-                "reason": c.get("prior_assessment_reason"),
-                "date": _iso(c.get("assessment_date")),
-                "expires_on": _iso(c.get("assessment_expires_on")),
-                "purpose": c.get("assessment_purpose"),
-            },
-            "initial_assessment_required": c.get("initial_assessment_required"),
-            "standard": {r["key"]: r["standard"] for r in rows} or None,
-            "levels": {r["key"]: r["level"] for r in rows} if measured else None,
-            "gaps": {r["key"]: r["gap"] for r in rows} if measured else None,
-            "jpm": c.get("measured_jpm") if measured else None,
-            "jpm_source": ctx.extra.get("jpm_source") if measured else None,
-            "category": c.get("category"),
-            "meets_skj": c.get("meets_skj"),
-            "design": self._design(ctx, c),
-            "lifecycle": self._lifecycle(ctx, c, attempts),
-            "documents": self._documents(c),
-            "trace": trace,
-        }
-        decision["decision_id"] = decision_id(case, as_of, self.rulebook.version)
-        return decision
+        return Decision(
+            nip=case.nip,
+            name=case.data["name"],
+            as_of=as_of,
+            rules_version=self.rulebook.version,
+            program=c.get("program"),
+            role=c.get("role"),
+            in_scope=c.get("in_scope"),
+            scope_basis=c.get("scope_basis"),
+            target=Target(c.get("target_tier"), c.get("standard_level")),
+            program_matches=c.get("program_matches"),
+            prior_assessment=PriorAssessment(
+                valid=bool(valid),
+                reason=c.get("prior_assessment_reason"),
+                date=from_ymd(c.get("assessment_date")),
+                expires_on=from_ymd(c.get("assessment_expires_on")),
+                purpose=c.get("assessment_purpose"),
+            ),
+            initial_assessment_required=c.get("initial_assessment_required"),
+            standard={r["key"]: r["standard"] for r in rows} or None,
+            levels={r["key"]: r["level"] for r in rows} if measured else None,
+            gaps={r["key"]: r["gap"] for r in rows} if measured else None,
+            jpm=c.get("measured_jpm") if measured else None,
+            jpm_source=ctx.extra.get("jpm_source") if measured else None,
+            category=c.get("category"),
+            meets_skj=c.get("meets_skj"),
+            design=self._design(ctx, c),
+            lifecycle=self._lifecycle(ctx, c, attempts),
+            documents=self._documents(c),
+            trace=tuple(trace),
+            decision_id=decision_id(case, as_of, self.rulebook.version),
+        )
 
-    def _design(self, ctx: Context, c: JSON) -> JSON:
+    def _design(self, ctx: Context, c: JSON) -> Design:
         subjects = {s["id"]: s for s in ctx.extra.get("subjects") or []}
         order = list(subjects)
         required = sorted(
@@ -278,7 +297,7 @@ class Decider:
                 _subject_entry(item, firing, subjects)
                 for item, firing in c.get("required_subjects", [])
             ),
-            key=lambda e: order.index(e["subject"]),
+            key=lambda e: order.index(e.subject),
         )
         if c.get("all_subjects_required"):
             rule_id = c["all_subjects_required_rule"]
@@ -295,36 +314,36 @@ class Decider:
                 _subject_entry(item, firing, subjects)
                 for item, firing in c.get("waived_subjects", [])
             ),
-            key=lambda e: order.index(e["subject"]),
+            key=lambda e: order.index(e.subject),
         )
-        return {
-            "model": ctx.params["integration.model"],
-            "status": c.get("design_status")
+        return Design(
+            model=ctx.params["integration.model"],
+            status=c.get("design_status")
             or ("bukan_sasaran" if c.get("in_scope") is False else None),
-            "full_participant": c.get(
+            full_participant=c.get(
                 "full_participant", bool(c.get("design_status") == "ditetapkan")
             ),
-            "cluster": self._cluster(ctx, c),
-            "required": required,
-            "waived": waived,
-            "jp": {
-                "total": c.get("jp_total"),
-                "required": sum(e["jp"] for e in required),
-                "waived": sum(e["jp"] for e in waived),
-            },
-            "coaching": self._coaching(ctx, c),
-        }
+            cluster=self._cluster(ctx, c),
+            required=tuple(required),
+            waived=tuple(waived),
+            jp=Hours(
+                total=c.get("jp_total"),
+                required=sum(e.jp for e in required),
+                waived=sum(e.jp for e in waived),
+            ),
+            coaching=self._coaching(ctx, c),
+        )
 
-    def _cluster(self, ctx: Context, c: JSON) -> JSON | None:
+    def _cluster(self, ctx: Context, c: JSON) -> Cluster | None:
         cluster = c.get("cluster")
         if not cluster:
             return None
         groups = ctx.params["curriculum.competency_groups"]
         basis = ctx.params["cluster.basis"]
         name = groups[cluster]["name"] if cluster in groups else f"Klaster {cluster}"
-        return {"id": cluster, "basis": basis, "name": name}
+        return Cluster(cluster, basis, name)
 
-    def _coaching(self, ctx: Context, c: JSON) -> JSON | None:
+    def _coaching(self, ctx: Context, c: JSON) -> Coaching | None:
         if not c.get("coaching"):
             return None
         order = list(COMPETENCIES)
@@ -332,109 +351,96 @@ class Decider:
             (item["competency"] for item, _ in c.get("coaching_focus", [])), key=order.index
         )
         level = c.get("standard_level")
-        ksa = self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
-        return {
-            "focus": focus,
-            "signature": f"{c.get('program')}:{'+'.join(focus)}",
-            "group": None,
-            "ksa": [_ksa_row(ksa, key, level) for key in focus],
-        }
+        return Coaching(
+            focus=tuple(focus),
+            signature=f"{c.get('program')}:{'+'.join(focus)}",
+            group=None,
+            ksa=tuple(_ksa_row(self._ksa(), key, level) for key in focus),
+        )
 
-    def _documents(self, c: JSON) -> list[JSON]:
+    def _documents(self, c: JSON) -> tuple[DocumentIntent, ...]:
         """The documents called for, each with the date of the event it attests (`attests`) and the
         date from which it no longer holds (`until`), as the rules calling for it give them."""
-        documents: dict[str, JSON] = {}
+        documents: dict[str, DocumentIntent] = {}
         for item, firing in c.get("documents", []):
-            entry = documents.setdefault(
-                item["type"],
-                {"type": item["type"], "rules": [], "cites": [], "attests": None, "until": None},
+            kind = item["type"]
+            entry = documents.get(kind) or DocumentIntent(kind, (), (), None, None)
+            attests, until = from_ymd(item.get("attests")), from_ymd(item.get("until"))
+            documents[kind] = DocumentIntent(
+                kind,
+                entry.rules + (firing.rule.id,),
+                entry.cites + tuple(cite for cite in firing.rule.cites if cite not in entry.cites),
+                max(filter(None, [entry.attests, attests]), default=None),
+                min(filter(None, [entry.until, until]), default=None),
             )
-            entry["rules"].append(firing.rule.id)
-            entry["cites"] += [cite for cite in firing.rule.cites if cite not in entry["cites"]]
-            entry["attests"] = max(
-                filter(None, [entry["attests"], _iso(item.get("attests"))]), default=None
-            )
-            entry["until"] = min(
-                filter(None, [entry["until"], _iso(item.get("until"))]), default=None
-            )
-        return sorted(documents.values(), key=lambda d: DOCUMENT_TYPES.index(d["type"]))
+        order = list(self.rulebook.document_types)
+        return tuple(sorted(documents.values(), key=lambda d: order.index(d.type)))
 
-    def _lifecycle(self, ctx: Context, c: JSON, attempts: list[JudgedAttempt]) -> JSON:
-        params = ctx.params
+    def _lifecycle(self, ctx: Context, c: JSON, attempts: list[JudgedAttempt]) -> Lifecycle:
         latest = attempts[-1] if attempts else None
         valid = [a for a in attempts if a.valid]
         result = valid[-1] if valid else None
-        return {
-            "assessment_option": params["integration.assessment_option"],
-            "state": c.get("state"),
-            "training_passed": c.get("training_passed"),
-            "training_passed_on": _iso(c.get("training_passed_on")),
-            "final_evaluation": {
-                "date": _iso(c.get("final_date")),
-                "result": c.get("final_result"),
-                "remedial_date": _iso(c.get("remedial_date")),
-                "remedial_result": c.get("remedial_result"),
-                "remedial_deadline": _iso(c.get("remedial_deadline")),
-            },
-            "attempt": {
-                "count": len(valid),
-                "date": latest.date.isoformat() if latest else None,
-                "valid": latest.valid if latest else None,
-                "reason": latest.reason if latest else None,
-            },
-            "attempts": [
-                {
-                    "date": a.date.isoformat(),
-                    "kind": a.kind,
-                    "valid": a.valid,
-                    "reason": a.reason,
-                    "meets_skj": a.meets_skj,
-                }
-                for a in attempts
-            ],
-            "result": self._result(result, c),
-            "post_meets_skj": c.get("post_meets_skj"),
-            "certificate_expires_on": _iso(c.get("certificate_expires_on")),
-            "talent_pool": bool(c.get("talent_pool")),
-            "window": {
-                "opens": _iso(c.get("window_opens")),
-                "closes": _iso(c.get("window_closes")),
-            },
-            "development": self._development(result, c),
-            "next_level": self._next_level(result, c),
-            "recommendations": [item["kind"] for item, _ in c.get("recommendations", [])],
-            "next_step": {
-                "action": c.get("next_action"),
-                "from": _iso(c.get("next_from")),
-                "until": _iso(c.get("next_until")),
-            },
-        }
+        return Lifecycle(
+            assessment_option=ctx.params["integration.assessment_option"],
+            state=c.get("state"),
+            training_passed=c.get("training_passed"),
+            training_passed_on=from_ymd(c.get("training_passed_on")),
+            final_evaluation=FinalEvaluation(
+                date=from_ymd(c.get("final_date")),
+                result=c.get("final_result"),
+                remedial_date=from_ymd(c.get("remedial_date")),
+                remedial_result=c.get("remedial_result"),
+                remedial_deadline=from_ymd(c.get("remedial_deadline")),
+            ),
+            attempt=LatestAttempt(
+                count=len(valid),
+                date=latest.date if latest else None,
+                valid=latest.valid if latest else None,
+                reason=latest.reason if latest else None,
+            ),
+            attempts=tuple(
+                Attempt(a.date, a.kind, a.valid, a.reason, a.meets_skj) for a in attempts
+            ),
+            result=self._result(result, c),
+            post_meets_skj=c.get("post_meets_skj"),
+            certificate_expires_on=from_ymd(c.get("certificate_expires_on")),
+            talent_pool=bool(c.get("talent_pool")),
+            window=Window(from_ymd(c.get("window_opens")), from_ymd(c.get("window_closes"))),
+            development=self._development(result, c),
+            next_level=self._next_level(result, c),
+            recommendations=tuple(item["kind"] for item, _ in c.get("recommendations", [])),
+            next_step=NextStep(
+                action=c.get("next_action"),
+                start=from_ymd(c.get("next_from")),
+                until=from_ymd(c.get("next_until")),
+            ),
+        )
 
-    def _result(self, result: JudgedAttempt | None, c: JSON) -> JSON | None:
+    def _result(self, result: JudgedAttempt | None, c: JSON) -> Result | None:
         if result is None:
             return None
         standard = c.get("standard_level")
-        return {
-            "date": result.date.isoformat(),
-            "kind": result.kind,
-            "levels": dict(result.levels),
-            "standard_level": standard,
-            "jpm": result.jpm,
-            "meets_skj": result.meets_skj,
-            "unmet": [
+        return Result(
+            date=result.date,
+            kind=result.kind,
+            levels=dict(result.levels),
+            standard_level=standard,
+            jpm=result.jpm,
+            meets_skj=result.meets_skj,
+            unmet=tuple(
                 k
                 for k in COMPETENCIES
                 if standard is not None and result.levels.get(k, 0) < standard
-            ],
-        }
+            ),
+        )
 
-    def _development(self, result: JudgedAttempt | None, c: JSON) -> JSON | None:
+    def _development(self, result: JudgedAttempt | None, c: JSON) -> Development | None:
         """The workplace development a not-met result calls for, with the KSA rows for each unmet
         competency."""
         if result is None or result.meets_skj or not result.development:
             return None
         period, standard = result.development, c.get("standard_level")
-        rows = [
+        rows = tuple(
             dict(
                 _ksa_row(self._ksa(), key, standard),
                 achieved=result.levels.get(key),
@@ -442,29 +448,29 @@ class Decider:
             )
             for key in COMPETENCIES
             if standard is not None and result.levels.get(key, 0) < standard
-        ]
-        return {
-            "days": period["days"],
-            "counting": period["counting"],
-            "from": period["from"].isoformat(),
-            "until": period["until"].isoformat(),
-            "retest_from": period["retest_from"].isoformat(),
-            "ksa": rows,
-        }
+        )
+        return Development(
+            days=period["days"],
+            counting=period["counting"],
+            start=period["from"],
+            until=period["until"],
+            retest_from=period["retest_from"],
+            ksa=rows,
+        )
 
-    def _next_level(self, result: JudgedAttempt | None, c: JSON) -> JSON | None:
+    def _next_level(self, result: JudgedAttempt | None, c: JSON) -> NextLevel | None:
         """The next level a participant meeting SKJ develops toward, with its KSA rows."""
         standard = c.get("standard_level")
         if result is None or not result.meets_skj or standard is None:
             return None
         level = min(standard + 1, 5)
-        return {
-            "level": level,
-            "ksa": [
+        return NextLevel(
+            level=level,
+            ksa=tuple(
                 dict(_ksa_row(self._ksa(), key, level), achieved=result.levels.get(key))
                 for key in COMPETENCIES
-            ],
-        }
+            ),
+        )
 
     def _ksa(self) -> JSON:
         ksa: JSON = self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
@@ -498,23 +504,23 @@ def _about_candidate(step: JSON) -> bool:
     return any(k in CANDIDATE_CONCLUSIONS for k in step.get("concludes", {}))
 
 
-def _subject_entry(item: JSON, firing: Firing | str, subjects: dict[str, JSON]) -> JSON:
+def _subject_entry(item: JSON, firing: Firing | str, subjects: dict[str, JSON]) -> Subject:
     subject = subjects[item["subject"]]
     stages = {
         "semua": subject["stages"],
         "mandiri": ["mandiri"],
         "selain_mandiri": [s for s in subject["stages"] if s != "mandiri"],
     }[item["scope"]]
-    return {
-        "subject": subject["id"],
-        "name": subject["name"],
-        "agenda": subject["agenda"],
-        "stages": stages,
-        "jp": sum(subject["jp"].get(stage, 0) for stage in stages),
-        "competencies": subject["competencies"],
-        "reason": item["reason"],
-        "rule": firing if isinstance(firing, str) else firing.rule.id,
-    }
+    return Subject(
+        subject=subject["id"],
+        name=subject["name"],
+        agenda=subject["agenda"],
+        stages=tuple(stages),
+        jp=sum(subject["jp"].get(stage, 0) for stage in stages),
+        competencies=subject["competencies"],
+        reason=item["reason"],
+        rule=firing if isinstance(firing, str) else firing.rule.id,
+    )
 
 
 def _ksa_row(ksa: JSON, key: str, level: int | None) -> JSON:

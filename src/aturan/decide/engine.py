@@ -111,6 +111,8 @@ class Engine:
         self, participant: JSON, items: dict[str, list[JSON]] | None = None
     ) -> list[Firing]:
         """Run every stage for one participant; returns the firings in trace order."""
+        if not self.stages:  # no rule in force: no session to open (nor to delete)
+            return []
         items = items or {}
         known = dict(participant)
         sid = str(next(_SESSIONS))

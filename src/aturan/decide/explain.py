@@ -6,10 +6,11 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from aturan.decide.value import Decision, Design
 from aturan.law import Rulebook
 from aturan.vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
 
-# A decision is a JSON-like mapping; Text is one language's labels.
+# A trace step is a JSON-like mapping; Text is one language's labels.
 JSON = dict[str, Any]
 Text = dict[str, str]
 
@@ -129,91 +130,89 @@ TEXT: dict[str, Text] = {
 }
 
 
-def explain(decision: JSON, book: Rulebook, lang: str = "id") -> str:
+def explain(decision: Decision, book: Rulebook, lang: str = "id") -> str:
     t = TEXT[lang]
     lines = [
-        t["title"].format(name=decision["name"], nip=decision["nip"], as_of=decision["as_of"]),
-        t["version"].format(version=decision["rules_version"]),
+        t["title"].format(name=decision.name, nip=decision.nip, as_of=decision.as_of),
+        t["version"].format(version=decision.rules_version),
         "",
         t["summary"],
     ]
     lines += [f"  {key}: {value}" for key, value in _summary(decision, t, lang)]
-    if decision.get("levels"):
+    if decision.levels:
+        standard, gaps = decision.standard or {}, decision.gaps or {}
         lines += ["", t["gaps"]]
-        for key, level in decision["levels"].items():
+        for key, level in decision.levels.items():
             lines.append(
-                f"  {label(COMPETENCIES, key, lang):<34} {level} / {decision['standard'][key]}"
-                f"   gap {decision['gaps'][key]}"
+                f"  {label(COMPETENCIES, key, lang):<34} {level} / {standard[key]}"
+                f"   gap {gaps[key]}"
             )
-    if decision.get("design"):
-        lines += [""] + _design(decision["design"], t)
-    if decision.get("lifecycle"):
-        lines += [""] + _lifecycle(decision, t)
+    lines += [""] + _design(decision.design, t)
+    lines += [""] + _lifecycle(decision, t)
     lines += ["", t["steps"]]
-    for number, step in enumerate(decision["trace"], 1):
+    for number, step in enumerate(decision.trace, 1):
         lines += _step(number, step, book, t, lang)
     return "\n".join(lines) + "\n"
 
 
-def _design(design: JSON, t: Text) -> list[str]:
+def _design(design: Design, t: Text) -> list[str]:
     out = [
         t["design"],
-        f"  {t['model']}: {design['model']}; {t['status']}: {design['status'] or t['none']}"
-        + (f"; {t['full']}" if design.get("full_participant") and design["waived"] else ""),
+        f"  {t['model']}: {design.model}; {t['status']}: {design.status or t['none']}"
+        + (f"; {t['full']}" if design.full_participant and design.waived else ""),
     ]
-    if design.get("cluster"):
-        out.append(f"  {t['cluster']}: {design['cluster']['name']} ({design['cluster']['basis']})")
-    if design["required"] or design["waived"]:
-        jp = design["jp"]
+    if design.cluster:
+        out.append(f"  {t['cluster']}: {design.cluster.name} ({design.cluster.basis})")
+    if design.required or design.waived:
+        jp = design.jp
         out.append(
-            f"  {t['jp']}: {jp['required']} {t['required'].lower()}, "
-            f"{jp['waived']} {t['waived'].lower()}, {t['of']} {jp['total']}"
+            f"  {t['jp']}: {jp.required} {t['required'].lower()}, "
+            f"{jp.waived} {t['waived'].lower()}, {t['of']} {jp.total}"
         )
-    for label_key, entries in (("required", design["required"]), ("waived", design["waived"])):
+    for label_key, entries in (("required", design.required), ("waived", design.waived)):
         if entries:
             out.append(f"  {t[label_key]}:")
             out += [
-                f"    - {e['name']} [{', '.join(e['stages'])}; {e['jp']} JP] "
-                f"({e['reason']}; {e['rule']})"
+                f"    - {e.name} [{', '.join(e.stages)}; {e.jp} JP] ({e.reason}; {e.rule})"
                 for e in entries
             ]
-    if design.get("coaching"):
-        coaching = design["coaching"]
-        group = f"; {t['group']} {coaching['group']}" if coaching.get("group") else ""
-        out.append(f"  {t['coaching']}: {', '.join(coaching['focus'])}{group}")
+    if design.coaching:
+        coaching = design.coaching
+        group = f"; {t['group']} {coaching.group}" if coaching.group else ""
+        out.append(f"  {t['coaching']}: {', '.join(coaching.focus)}{group}")
     return out
 
 
-def _lifecycle(decision: JSON, t: Text) -> list[str]:
-    life = decision["lifecycle"]
-    step = life["next_step"]
+def _lifecycle(decision: Decision, t: Text) -> list[str]:
+    life = decision.lifecycle
+    step = life.next_step
     dates = " ".join(
         x
         for x in (
-            f"{t['from']} {step['from']}" if step["from"] else "",
-            f"{t['until']} {step['until']}" if step["until"] else "",
+            f"{t['from']} {step.start}" if step.start else "",
+            f"{t['until']} {step.until}" if step.until else "",
         )
         if x
     )
     out = [
         t["lifecycle"],
-        f"  {t['state']}: {life['state'] or t['none']}",
-        f"  {t['next']}: {step['action'] or t['none']} {dates}".rstrip(),
+        f"  {t['state']}: {life.state or t['none']}",
+        f"  {t['next']}: {step.action or t['none']} {dates}".rstrip(),
     ]
-    if life["window"]["opens"] and life["assessment_option"] == "separate":
-        out.append(f"  {t['window']}: {life['window']['opens']} .. {life['window']['closes']}")
-    for attempt in life.get("attempts") or []:
-        verdict = t["counted"] if attempt["valid"] else f"{t['rejected']} ({attempt['reason']})"
+    if life.window.opens and life.assessment_option == "separate":
+        out.append(f"  {t['window']}: {life.window.opens} .. {life.window.closes}")
+    for attempt in life.attempts:
+        verdict = t["counted"] if attempt.valid else f"{t['rejected']} ({attempt.reason})"
         out.append(
-            f"  {t['attempts'] if attempt is life['attempts'][0] else ' ' * len(t['attempts'])}: "
-            f"{attempt['date']} {attempt['kind']}: {verdict}"
+            f"  {t['attempts'] if attempt is life.attempts[0] else ' ' * len(t['attempts'])}: "
+            f"{attempt.date} {attempt.kind}: {verdict}"
         )
-    if life.get("certificate_expires_on"):
-        out.append(f"  {t['expires_cert']} {life['certificate_expires_on']}")
-    if decision.get("documents"):
+    if life.certificate_expires_on:
+        out.append(f"  {t['expires_cert']} {life.certificate_expires_on}")
+    if decision.documents:
         out.append(
             f"  {t['documents']}: "
-            + ", ".join(f"{d['type']} ({', '.join(d['rules'])})" for d in decision["documents"])
+            + ", ".join(f"{d.type} ({', '.join(d.rules)})" for d in decision.documents)
         )
     return out
 
@@ -222,30 +221,26 @@ def _yn(value: object, t: Text) -> str:
     return t["none"] if value is None else (t["yes"] if value else t["no"])
 
 
-def _summary(d: JSON, t: Text, lang: str) -> list[tuple[str, str]]:
-    prior = d["prior_assessment"]
-    prior_text = t["valid"] if prior["valid"] else t["invalid"]
-    if prior.get("reason"):
-        prior_text += f" ({prior['reason']})"
-    if prior.get("expires_on"):
-        prior_text += f"; {t['expires']} {prior['expires_on']}"
-    target = d["target"]
+def _summary(d: Decision, t: Text, lang: str) -> list[tuple[str, str]]:
+    prior = d.prior_assessment
+    prior_text = t["valid"] if prior.valid else t["invalid"]
+    if prior.reason:
+        prior_text += f" ({prior.reason})"
+    if prior.expires_on:
+        prior_text += f"; {t['expires']} {prior.expires_on}"
     rows = [
-        (
-            t["in_scope"],
-            f"{_yn(d['in_scope'], t)} ({t['basis']}: {d.get('scope_basis') or t['none']})",
-        ),
-        (t["program"], label(PROGRAMS, d.get("program"), lang)),
+        (t["in_scope"], f"{_yn(d.in_scope, t)} ({t['basis']}: {d.scope_basis or t['none']})"),
+        (t["program"], label(PROGRAMS, d.program, lang)),
         (
             t["target"],
-            f"{label(TIERS, target['tier'], lang)}, "
-            f"{t['standard']} {target['standard_level'] or t['none']}",
+            f"{label(TIERS, d.target.tier, lang)}, "
+            f"{t['standard']} {d.target.standard_level or t['none']}",
         ),
         (t["prior"], prior_text),
-        (t["initial"], _yn(d.get("initial_assessment_required"), t)),
-        (t["jpm"], f"{d['jpm']} % ({d['jpm_source']})" if d.get("jpm") is not None else t["none"]),
-        (t["category"], d.get("category") or t["none"]),
-        (t["meets"], _yn(d.get("meets_skj"), t)),
+        (t["initial"], _yn(d.initial_assessment_required, t)),
+        (t["jpm"], f"{d.jpm} % ({d.jpm_source})" if d.jpm is not None else t["none"]),
+        (t["category"], d.category or t["none"]),
+        (t["meets"], _yn(d.meets_skj, t)),
     ]
     return rows
 

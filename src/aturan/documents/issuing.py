@@ -9,23 +9,21 @@ from pathlib import Path
 
 import aturan.documents.pdf as pdfs
 from aturan.cases import Case, name_too_long, row_error
-from aturan.decide import assign_coaching_groups
+from aturan.decide import Decision, assign_coaching_groups
+from aturan.documents.context import indonesian_date
 from aturan.documents.registry import Registry, now_iso
 from aturan.documents.render import (
-    CERTIFICATES,
-    TITLES,
     Settings,
     build_context,
     content_hash,
-    event_key,
     render_docx,
-    tanggal,
     verification_url,
 )
 from aturan.documents.signing import sign_pdf
+from aturan.documents.types import document_type, event_key
 from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_path, ensure_folder
-from aturan.law import Rulebook
+from aturan.law import DocumentType, Rulebook
 
 
 @dataclass
@@ -66,7 +64,7 @@ class Issuer:
 
     def issue(
         self,
-        items: Iterable[tuple[Case, dict]],
+        items: Iterable[tuple[Case, Decision]],
         issue_date: dt.date,
         pdf: bool,
         progress: Callable[[], None] = lambda: None,
@@ -77,21 +75,27 @@ class Issuer:
                 raise AturanError("PDF hanya diterbitkan bertanda tangan: kunci tidak dimuat")
         report = IssueReport()
         for case, decision in items:
-            for intent in decision["documents"]:
-                self._issue_one(case, decision, intent["type"], issue_date, report)
+            for called in decision.documents:
+                self._issue_one(case, decision, called.type, issue_date, report)
             progress()
         if pdf and report.all:
             self._to_pdf(report)
         return report
 
     def _issue_one(
-        self, case: Case, decision: dict, doc_type: str, issue_date: dt.date, report: IssueReport
+        self,
+        case: Case,
+        decision: Decision,
+        doc_type: str,
+        issue_date: dt.date,
+        report: IssueReport,
     ) -> None:
-        key = event_key(doc_type, decision)
-        existing = self.registry.find(decision["nip"], doc_type, key)
+        kind = document_type(self.book, doc_type)
+        key = event_key(kind, decision)
+        existing = self.registry.find(decision.nip, doc_type, key)
         date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
         if not existing:
-            problem = date_problem(decision, doc_type, date)
+            problem = date_problem(decision, kind, date)
             if problem:
                 report.refused.append(problem)
                 return
@@ -99,11 +103,11 @@ class Issuer:
         digest = content_hash(doc_type, context)
         issued = self.registry.issue(
             doc_type=doc_type,
-            nip=decision["nip"],
-            name=decision["name"],
+            nip=decision.nip,
+            name=decision.name,
             event_key=key,
-            decision_id=decision["decision_id"],
-            rules_version=decision["rules_version"],
+            decision_id=decision.decision_id,
+            rules_version=decision.rules_version,
             content_hash=digest,
             year=date.year,
             doc_date=date.isoformat(),
@@ -112,10 +116,10 @@ class Issuer:
         entry = {
             "number": issued.number,
             "type": doc_type,
-            "nip": decision["nip"],
+            "nip": decision.nip,
             "content_hash": digest,
-            "decision_id": decision["decision_id"],
-            "rules_version": decision["rules_version"],
+            "decision_id": decision.decision_id,
+            "rules_version": decision.rules_version,
             "date": date,
         }
         if not issued.created and issued.content_hash != digest:
@@ -129,7 +133,7 @@ class Issuer:
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
         qr = (
             verification_url(self.settings.verification_base_url, issued.number, digest)
-            if doc_type in CERTIFICATES
+            if kind.certificate
             else None
         )
         with atomic_path(
@@ -174,38 +178,30 @@ class Issuer:
         return {**self.settings.signatory, "city": self.settings.org.get("city")}
 
 
-def date_problem(decision: dict, doc_type: str, date: dt.date) -> IssueDateError | None:
+def date_problem(decision: Decision, kind: DocumentType, date: dt.date) -> IssueDateError | None:
     """Why a new document of this type cannot be dated `date`, or None: a document is never dated
     before the event it attests (an STTP: the day the training was passed, never before it ends),
     nor on or after the day it no longer holds (a competency certificate: its expiry; a pre-training
     request: the training start)."""
-    intent = next(d for d in decision["documents"] if d["type"] == doc_type)
-    attests, until = intent.get("attests"), intent.get("until")
-    what = f"{TITLES[doc_type]} ({doc_type}) untuk NIP {decision['nip']} ({decision['name']})"
-    if attests and date < dt.date.fromisoformat(attests):
+    called = decision.document(kind.name)
+    attests, until = called.attests, called.until
+    what = f"{kind.title} ({kind.name}) untuk NIP {decision.nip} ({decision.name})"
+    day, event = indonesian_date(date), indonesian_date(attests)
+    if attests and date < attests:
         return IssueDateError(
-            f"{what} tidak dapat bertanggal {tanggal(date)}: dokumen ini menyatakan peristiwa "
-            f"tanggal {tanggal(attests)} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
+            f"{what} tidak dapat bertanggal {day}: dokumen ini menyatakan peristiwa tanggal "
+            f"{event} dan tidak boleh bertanggal sebelumnya; tidak diterbitkan, "
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )
-    if until and date >= dt.date.fromisoformat(until):
-        why = UNTIL.get(doc_type, "dokumen ini tidak berlaku lagi sejak")
+    if until and date >= until:
         return IssueDateError(
-            f"{what} tidak dapat bertanggal {tanggal(date)}: {why} {tanggal(until)} "
-            f"(peristiwa yang dinyatakan: {tanggal(attests)}); tidak diterbitkan, "
+            f"{what} tidak dapat bertanggal {day}: {kind.until_reason} {indonesian_date(until)} "
+            f"(peristiwa yang dinyatakan: {event}); tidak diterbitkan, "
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )
     return None
-
-
-UNTIL = {
-    "sertifikat_kompetensi": "sertifikat kedaluwarsa pada",
-    "permintaan_asesmen_awal": (
-        "asesmen awal tidak dapat diminta lagi setelah pelatihan dimulai pada"
-    ),
-}
 
 
 def _file_stem(number: str) -> str:
@@ -221,7 +217,7 @@ def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[
     for row, case in cases:
         try:
             decision = runner.decide(case, as_of)
-            too_long = name_too_long(case.data["name"], [d["type"] for d in decision["documents"]])
+            too_long = name_too_long(case.data["name"], [d.type for d in decision.documents])
             if too_long:
                 raise InputError(too_long, file=case.source, field="name", line=case.line(["name"]))
             decisions.append((case, decision))
@@ -230,10 +226,10 @@ def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[
                 raise
             refused.append(row_error(exc, source, row, case.data))
     law = runner.params_on(as_of)
-    assign_coaching_groups(
+    grouped, _ = assign_coaching_groups(
         [d for _, d in decisions],
         int(law["coaching.group_size_max"]),
         runner.rulebook.citation,
         str(law["coaching.same_gap_definition"]),
     )
-    return decisions, refused
+    return [(case, d) for (case, _), d in zip(decisions, grouped)], refused

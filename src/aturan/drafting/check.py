@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aturan.decide import IMPLEMENTATIONS, Engine
+from aturan.documents import CONTEXTS
 from aturan.errors import AturanError
 from aturan.law import LAW_STATUSES, ParamSet, Rulebook
 
@@ -230,12 +231,13 @@ def _honest_statuses(book: Rulebook) -> list[Finding]:
     return out
 
 
-def check_templates(folder) -> list[Finding]:
-    """Every DOCX template parses as Jinja (a broken tag is named here, not at issue time)."""
+def check_templates(folder, book: Rulebook | None = None) -> list[Finding]:
+    """Every DOCX template parses as Jinja (a broken tag is named here, not at issue time); every
+    document type the rulebook declares has its template and a known context builder."""
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError
 
-    out = []
+    out = _document_types(folder, book) if book else []
     for path in sorted(folder.glob("*.docx")):
         try:
             DocxTemplate(str(path)).get_undeclared_template_variables()
@@ -243,6 +245,31 @@ def check_templates(folder) -> list[Finding]:
             out.append(
                 Finding(
                     "error", f"templat rusak: {exc.message} (baris XML {exc.lineno})", str(path)
+                )
+            )
+    return out
+
+
+def _document_types(folder, book: Rulebook) -> list[Finding]:
+    out = []
+    for kind in book.document_types.values():
+        if not (folder / f"{kind.name}.docx").is_file():
+            out.append(
+                Finding(
+                    "error",
+                    f"jenis dokumen '{kind.name}' tanpa templat {kind.name}.docx",
+                    kind.file,
+                    kind.line,
+                )
+            )
+        if kind.context is not None and kind.context not in CONTEXTS:
+            out.append(
+                Finding(
+                    "error",
+                    f"jenis dokumen '{kind.name}': pembangun konteks '{kind.context}' tidak "
+                    f"dikenal; yang dikenal: {sorted(CONTEXTS)}",
+                    kind.file,
+                    kind.line,
                 )
             )
     return out

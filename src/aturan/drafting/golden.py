@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aturan.cases import case_from_data, in_range, load_case, range_message
-from aturan.decide import Decider, assign_coaching_groups
+from aturan.decide import Decider, Decision, assign_coaching_groups
 from aturan.errors import AturanError, InputError
 from aturan.files import line_of, load_yaml
 from aturan.law import apply_reform, override_parameters
@@ -202,9 +202,10 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
     except KeyError as exc:
         result.failures.append(f"uji tanpa isian {exc}")
         return result
-    result.fired = [step["rule"] for step in decision["trace"]]
+    result.fired = [step["rule"] for step in decision.trace]
+    written = decision.to_json()  # expectations are paths in the decision's JSON
     for dotted, expected in (test.get("expect") or {}).items():
-        failure = compare(lookup(decision, dotted), expected)
+        failure = compare(lookup(written, dotted), expected)
         if failure:
             result.failures.append(f"{dotted}: {failure}")
     for rule_id in test.get("fired") or []:
@@ -241,10 +242,10 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
     definition = (
         overrides.get("coaching.same_gap_definition") or law["coaching.same_gap_definition"]
     )
-    groups = assign_coaching_groups(
+    grouped, groups = assign_coaching_groups(
         decisions, int(size), decider.rulebook.citation, str(definition)
     )
-    result.fired = sorted({step["rule"] for d in decisions for step in d["trace"]})
+    result.fired = sorted({step["rule"] for d in grouped for step in d.trace})
     failure = compare(groups, test.get("expect_groups") or {})
     if failure:
         result.failures.append(f"kelompok coaching: {failure}")
@@ -254,7 +255,7 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
 _VARIANTS: dict = {}
 
 
-def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> dict:
+def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> Decision:
     """A test may set `model:`, `assessment:` or `parameters:` (a drafter's alternative)."""
     if test.get("reform"):
         key = (id(decider), "reform", str(test["reform"]))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from aturan.cases import CohortRow, row_error
-from aturan.decide import Decider
+from aturan.decide import Decider, Decision
 from aturan.errors import AturanError, InputError
 
 ROW_FIELDS = [
@@ -43,34 +43,37 @@ ROW_FIELDS = [
 ]
 
 
-def summary_row(decision: dict) -> dict:
+def summary_row(decision: Decision) -> dict:
     """One flat line per decision: what a spreadsheet or a diff compares."""
-    design, life = decision["design"], decision["lifecycle"]
-    coaching = design.get("coaching") or {}
+    design, step = decision.design, decision.lifecycle.next_step
     return {
-        "nip": decision["nip"],
-        "name": decision["name"],
-        "program": decision["program"],
-        "in_scope": decision["in_scope"],
-        "scope_basis": decision["scope_basis"],
-        "prior_assessment_valid": decision["prior_assessment"]["valid"],
-        "initial_assessment_required": decision["initial_assessment_required"],
-        "jpm": decision["jpm"],
-        "category": decision["category"],
-        "meets_skj": decision["meets_skj"],
-        "model": design["model"],
-        "design_status": design["status"],
-        "cluster": (design.get("cluster") or {}).get("id"),
-        "subjects_required": len(design["required"]),
-        "subjects_waived": len(design["waived"]),
-        "jp_waived": design["jp"]["waived"],
-        "coaching_focus": "+".join(coaching.get("focus") or []),
-        "state": life["state"],
-        "next_action": life["next_step"]["action"],
-        "next_from": life["next_step"]["from"],
-        "next_until": life["next_step"]["until"],
-        "documents": "+".join(d["type"] for d in decision["documents"]),
+        "nip": decision.nip,
+        "name": decision.name,
+        "program": decision.program,
+        "in_scope": decision.in_scope,
+        "scope_basis": decision.scope_basis,
+        "prior_assessment_valid": decision.prior_assessment.valid,
+        "initial_assessment_required": decision.initial_assessment_required,
+        "jpm": decision.jpm,
+        "category": decision.category,
+        "meets_skj": decision.meets_skj,
+        "model": design.model,
+        "design_status": design.status,
+        "cluster": design.cluster.id if design.cluster else None,
+        "subjects_required": len(design.required),
+        "subjects_waived": len(design.waived),
+        "jp_waived": design.jp.waived,
+        "coaching_focus": "+".join(design.coaching.focus) if design.coaching else "",
+        "state": decision.lifecycle.state,
+        "next_action": step.action,
+        "next_from": _iso(step.start),
+        "next_until": _iso(step.until),
+        "documents": "+".join(d.type for d in decision.documents),
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 # Who is counted in the cost: every in-scope participant who trains. A participant whose design is
@@ -86,9 +89,9 @@ COST_BASIS = (
 )
 
 
-def trains(decision: dict) -> bool:
+def trains(decision: Decision) -> bool:
     """Whether the participant takes the training (and so costs a unit cost), per COST_BASIS."""
-    return bool(decision["in_scope"]) and decision["design"]["status"] not in NOT_TRAINING
+    return bool(decision.in_scope) and decision.design.status not in NOT_TRAINING
 
 
 @dataclass
@@ -113,36 +116,34 @@ class Tally:
     programs: Counter = field(default_factory=Counter)  # program -> participants decided
     program_cost_by_jp: Counter = field(default_factory=Counter)
 
-    def add(self, decision: dict, unit_cost: dict) -> None:
-        design, life = decision["design"], decision["lifecycle"]
+    def add(self, decision: Decision, unit_cost: dict) -> None:
+        design = decision.design
         self.decided += 1
-        self.programs[decision["program"]] += 1
-        self.in_scope += bool(decision["in_scope"])
-        self.initial_assessment += bool(decision["initial_assessment_required"])
-        self.categories[decision["category"] or "-"] += 1
-        self.states[life["state"] or "-"] += 1
-        self.documents.update(d["type"] for d in decision["documents"])
-        if design.get("cluster"):
-            self.clusters[design["cluster"]["id"]] += 1
-        if design["status"] == "ditetapkan":
+        self.programs[decision.program] += 1
+        self.in_scope += bool(decision.in_scope)
+        self.initial_assessment += bool(decision.initial_assessment_required)
+        self.categories[decision.category or "-"] += 1
+        self.states[decision.lifecycle.state or "-"] += 1
+        self.documents.update(d.type for d in decision.documents)
+        if design.cluster:
+            self.clusters[design.cluster.id] += 1
+        if design.status == "ditetapkan":
             self.with_design += 1
-            self.subjects_waived += len(design["waived"])
-            self.jp_waived += design["jp"]["waived"]
-            self.jp_total += design["jp"]["total"] or 0
+            self.subjects_waived += len(design.waived)
+            self.jp_waived += design.jp.waived
+            self.jp_total += design.jp.total or 0
         if trains(decision):
             self.training += 1
-            cost = float(unit_cost.get(decision["program"], 0))
-            total = design["jp"]["total"] or 0
+            cost = float(unit_cost.get(decision.program, 0))
+            total = design.jp.total or 0
             share = (
-                (total - design["jp"]["waived"]) / total
-                if design["status"] == "ditetapkan" and total
-                else 1
+                (total - design.jp.waived) / total if design.status == "ditetapkan" and total else 1
             )
             self.cost_full += cost
             self.cost_by_jp += cost * share
-            self.program_cost_by_jp[decision["program"]] += cost * share
-        if design.get("coaching"):
-            self.coaching[design["coaching"]["signature"]] += 1
+            self.program_cost_by_jp[decision.program] += cost * share
+        if design.coaching:
+            self.coaching[design.coaching.signature] += 1
 
     def merge(self, other: Tally) -> None:
         for name in self.__dataclass_fields__:
@@ -184,18 +185,17 @@ def safe_row(values):
     return [safe_cell(v) for v in values]
 
 
-def write_batch(decisions: Iterable[dict], jsonl, table, unit_cost: dict) -> BatchResult:
+def write_batch(decisions: Iterable[Decision], jsonl, table, unit_cost: dict) -> BatchResult:
     """Decisions as JSON lines (full, with trace) and CSV (one summary line), streamed."""
     result = BatchResult(Tally())
     writer = csv.DictWriter(table, fieldnames=ROW_FIELDS)
     writer.writeheader()
     for decision in decisions:
-        jsonl.write(json.dumps(decision, ensure_ascii=False, default=str) + "\n")
+        jsonl.write(json.dumps(decision.to_json(), ensure_ascii=False, default=str) + "\n")
         writer.writerow({k: safe_cell(v) for k, v in summary_row(decision).items()})
         result.tally.add(decision, unit_cost)
-        coaching = decision["design"].get("coaching")
-        if coaching:
-            result.coaching_members[coaching["signature"]].append(decision["nip"])
+        if decision.design.coaching:
+            result.coaching_members[decision.design.coaching.signature].append(decision.nip)
     return result
 
 
@@ -304,23 +304,23 @@ class Change:
 
 
 def _change(
-    before: dict, after: dict, baseline: Decider, reform: Decider, as_of: dt.date
+    before: Decision, after: Decision, baseline: Decider, reform: Decider, as_of: dt.date
 ) -> Change | None:
     old, new = summary_row(before), summary_row(after)
     fields = {k: (old[k], new[k]) for k in old if k != "name" and old[k] != new[k]}
     if not fields:
         return None
-    fired_before = {s["rule"] for s in before["trace"]}
-    fired_after = {s["rule"] for s in after["trace"]}
-    used = {pid for d in (before, after) for s in d["trace"] for pid in s.get("params", {})}
+    fired_before = {s["rule"] for s in before.trace}
+    fired_after = {s["rule"] for s in after.trace}
+    used = {pid for d in (before, after) for s in d.trace for pid in s.get("params", {})}
     params = {}
     for pid in sorted(used):
         a, b = _param_use(baseline, pid, as_of), _param_use(reform, pid, as_of)
         if a != b:
             params[pid] = {"baseline": a, "reform": b}
     return Change(
-        before["nip"],
-        before["name"],
+        before.nip,
+        before.name,
         fields,
         sorted(fired_before - fired_after),
         sorted(fired_after - fired_before),

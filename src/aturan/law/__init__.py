@@ -5,10 +5,11 @@ from aturan.law.corpus import LAW_STATUSES
 from aturan.law.interpretations import interpretations
 from aturan.law.params import ParamSet
 from aturan.law.reform import apply_reform, override_parameters
-from aturan.law.rulebook import Formula, Rule, Rulebook, load_rulebook
+from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
 
 __all__ = [
     "LAW_STATUSES",
+    "DocumentType",
     "Formula",
     "ParamSet",
     "Rule",

@@ -3,7 +3,9 @@
 - a *rule* decides: conditions over facts (compiled to durable_rules) -> facts it concludes;
 - a *formula* measures: a named computation (gaps, JPM, dates) implemented in
   `formulas.py`, declared here so it is cited and traced like a rule;
-- a *parameter* is a dated value with its reference.
+- a *parameter* is a dated value with its reference;
+- a *document type* is what a rule may call for (`append: {documents: {type: ...}}`): its title,
+  numbering code and how it is rendered; its template is `templates/docx/<type>.docx`.
 Every rule and formula cites at least one clause of `regulations/`.
 """
 
@@ -25,6 +27,8 @@ FACT_KINDS = ("participant", "competency", "subject")
 # "lifecycle" phase on each event's date and on the decision date (see decision.py).
 PHASES = ("design", "lifecycle")
 OPERATORS = {"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "present"}
+# What may tell two documents of one type apart (see DocumentType.event).
+EVENT_PARTS = ("attests", "until", "model", "recommendations")
 
 
 @dataclass
@@ -65,6 +69,21 @@ class Formula:
     phase: str = "design"  # design | lifecycle | both
 
 
+@dataclass(frozen=True)
+class DocumentType:
+    """One entry of `document_types:` in rules/: everything about a type but its template."""
+
+    name: str
+    title: str
+    code: str
+    file: str
+    line: int
+    certificate: bool = False
+    context: str | None = None
+    event: tuple[str, ...] = ("attests",)
+    until_reason: str = "dokumen ini tidak berlaku lagi sejak"
+
+
 @dataclass
 class Rulebook:
     root: Path
@@ -76,6 +95,8 @@ class Rulebook:
     version: str = ""
     # regulations/lampiran/*.yaml by file stem
     annexes: dict[str, Any] = field(default_factory=dict)
+    # in the order a participant's history calls for them, which is the order decisions list them
+    document_types: dict[str, DocumentType] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -115,6 +136,9 @@ def load_rulebook(root: Path) -> Rulebook:
             _add(book, _formula(path, raw, book.problems))
         for raw in data.get("parameters") or []:
             _add(book, parameter_from_yaml(path, raw, book.problems))
+        for raw in data.get("document_types") or []:
+            _add_document_type(book, _document_type(path, raw, book.problems))
+    _check_document_calls(book)
     book.version = rules_version(root)
     return book
 
@@ -145,6 +169,67 @@ def _add(book: Rulebook, item: Rule | Formula | Parameter | None) -> None:
         book.formulas.append(item)
 
 
+def _add_document_type(book: Rulebook, item: DocumentType | None) -> None:
+    if item is None:
+        return
+    if item.name in book.document_types:
+        clash = book.document_types[item.name]
+        book.problems.append(
+            RulebookError(
+                f"jenis dokumen '{item.name}' ganda (juga di {clash.file}:{clash.line})",
+                file=item.file,
+                line=item.line,
+            )
+        )
+    book.document_types[item.name] = item
+
+
+def _document_type(path: Path, raw: Any, problems: list[RulebookError]) -> DocumentType | None:
+    if not _require(path, raw, ("type", "title", "code"), problems, "jenis dokumen"):
+        return None
+    event = tuple(str(part) for part in raw.get("event") or ("attests",))
+    unknown = [part for part in event if part not in EVENT_PARTS]
+    if unknown:
+        problems.append(
+            RulebookError(
+                f"jenis dokumen '{raw['type']}': bagian event {unknown} tidak dikenal; "
+                f"yang dikenal: {list(EVENT_PARTS)}",
+                file=str(path),
+                line=line_of(raw, "event"),
+            )
+        )
+    optional = {"until_reason": str(raw["until_reason"])} if raw.get("until_reason") else {}
+    return DocumentType(
+        str(raw["type"]),
+        str(raw["title"]),
+        str(raw["code"]),
+        str(path),
+        line_of(raw) or 0,
+        bool(raw.get("certificate", False)),
+        str(raw["context"]) if raw.get("context") else None,
+        event,
+        **optional,
+    )
+
+
+def _check_document_calls(book: Rulebook) -> None:
+    """Every document a rule calls for is a declared type."""
+    for rule in book.rules:
+        append = rule.then.get("append") if isinstance(rule.then, dict) else None
+        calls = (append or {}).get("documents") if isinstance(append, dict) else None
+        for call in calls if isinstance(calls, list) else [calls] if calls else []:
+            name = call.get("type") if isinstance(call, dict) else None
+            if name not in book.document_types:
+                book.problems.append(
+                    RulebookError(
+                        f"aturan '{rule.id}' meminta dokumen '{name}' yang tidak dideklarasikan "
+                        "di document_types (rules/documents.yaml)",
+                        file=rule.file,
+                        line=rule.line,
+                    )
+                )
+
+
 def _require(
     path: Path, raw: Any, keys: tuple[str, ...], problems: list[RulebookError], what: str
 ) -> bool:
@@ -155,9 +240,10 @@ def _require(
         return False
     missing = [k for k in keys if k not in raw]
     if missing:
+        name = raw.get("id", raw.get("type", "?"))
         problems.append(
             RulebookError(
-                f"{what} '{raw.get('id', '?')}' tanpa isian wajib: {', '.join(missing)}",
+                f"{what} '{name}' tanpa isian wajib: {', '.join(missing)}",
                 file=str(path),
                 line=line_of(raw),
             )

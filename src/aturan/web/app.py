@@ -21,9 +21,9 @@ from starlette.exceptions import HTTPException
 
 from aturan.cases import case_from_data, in_range, range_message
 from aturan.cli.options import open_registry, project_root, signing_config
-from aturan.decide import Decider
+from aturan.decide import Decider, Decision
 from aturan.decide import explain as explain_text
-from aturan.documents import Registry, Trust
+from aturan.documents import Registry, Trust, document_titles
 from aturan.errors import AturanError, InputError
 from aturan.law import load_rulebook
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
@@ -79,6 +79,7 @@ class Server:
         store.db.close()
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
         self.rulebook = load_rulebook(project_root())
+        self.titles = document_titles(self.rulebook)
         self._deciders: dict[tuple, Decider] = {}
         self._lock = threading.Lock()  # the rules engine is not known to be thread-safe
 
@@ -92,7 +93,7 @@ class Server:
         finally:
             store.db.close()
 
-    def decide(self, body: CaseRequest) -> tuple[dict, Decider]:
+    def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
         if not in_range(body.as_of):
             raise InputError(range_message(body.as_of.isoformat()), field="as_of")
         with self._lock:
@@ -158,7 +159,7 @@ def _add_pages(app: FastAPI, server: Server, institution: str, max_mb: float):
         finding = None
         if n.strip():
             with server.registry() as store:
-                finding = by_number(n, c, store)
+                finding = by_number(n, c, store, server.titles)
         return HTMLResponse(page.render(institution, finding, n, c, max_mb))
 
     @app.post("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
@@ -177,7 +178,7 @@ def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
     if berkas is None:
         raise InputError("unggah satu berkas PDF", field="berkas")
     with server.registry() as store:
-        return by_file(berkas.file.read(), store, server.trust)
+        return by_file(berkas.file.read(), store, server.trust, server.titles)
 
 
 def _add_api(app: FastAPI, server: Server) -> None:
@@ -188,7 +189,7 @@ def _add_api(app: FastAPI, server: Server) -> None:
     ) -> dict:
         """Putusan untuk sebuah nomor dan kode verifikasinya (isi kode QR)."""
         with server.registry() as store:
-            return by_number(n, c, store).to_json()
+            return by_number(n, c, store, server.titles).to_json()
 
     @app.post("/api/verify", response_model=FindingOut, tags=["verifikasi"])
     def api_verify_file(berkas: Annotated[UploadFile, File(description="PDF dokumen")]) -> dict:
@@ -198,14 +199,19 @@ def _add_api(app: FastAPI, server: Server) -> None:
     @app.post("/api/decide", tags=["keputusan"])
     def api_decide(body: CaseRequest) -> dict:
         """Keputusan untuk satu kasus peserta, sama dengan `aturan decide --format json`."""
-        return server.decide(body)[0]
+        return server.decide(body)[0].to_json()
 
     @app.post("/api/explain", response_model=Explanation, tags=["keputusan"])
     def api_explain(body: ExplainRequest) -> dict:
         """Penjelasan langkah demi langkah, sama dengan `aturan explain`."""
         decision, decider = server.decide(body)
         text = explain_text(decision, decider.rulebook, body.lang)
-        return {"nip": decision["nip"], "as_of": decision["as_of"], "lang": body.lang, "text": text}
+        return {
+            "nip": decision.nip,
+            "as_of": decision.as_of.isoformat(),
+            "lang": body.lang,
+            "text": text,
+        }
 
 
 def _add_error_handlers(app: FastAPI) -> None:

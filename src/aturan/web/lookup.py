@@ -10,9 +10,17 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
-from aturan.documents import TITLES, Registry, Trust, Verdict, status_of, tanggal, verify_pdf_bytes
+from aturan.documents import (
+    Registry,
+    Trust,
+    Verdict,
+    indonesian_date,
+    status_of,
+    verify_pdf_bytes,
+)
 from aturan.errors import AturanError
 
 CODE_LENGTH = 16
@@ -63,8 +71,11 @@ def code_matches(code: str | None, content_hash: str) -> bool:
     return hmac.compare_digest(code.strip().lower(), content_hash[:CODE_LENGTH].lower())
 
 
-def by_number(number: str, code: str | None, registry: Registry) -> Finding:
-    """The verdict for a number and the code printed with it (the QR's URL)."""
+def by_number(
+    number: str, code: str | None, registry: Registry, titles: Mapping[str, str] | None = None
+) -> Finding:
+    """The verdict for a number and the code printed with it (the QR's URL); `titles` names the
+    document types (the rulebook's `document_titles`)."""
     number = number.strip()
     row = registry.get(number) if number else None
     if row is None:
@@ -80,7 +91,7 @@ def by_number(number: str, code: str | None, registry: Registry) -> Finding:
         )
     verdict = _status(number, registry)
     shown = verdict.status in ("sah", "dicabut")  # never the holder of a row the key disowns
-    return _finding(verdict, _document(row) if shown else None)
+    return _finding(verdict, _document(row, titles or {}) if shown else None)
 
 
 def _status(number: str, registry: Registry) -> Verdict:
@@ -91,7 +102,7 @@ def _status(number: str, registry: Registry) -> Verdict:
         return Verdict(
             "dicabut",
             number,
-            f"Dokumen ini telah dicabut pada {tanggal(row['revoked_at'][:10])}: "
+            f"Dokumen ini telah dicabut pada {indonesian_date(row['revoked_at'][:10])}: "
             f"{row['revoked_reason']}",
         )
     if verdict.status == "sah":
@@ -99,14 +110,14 @@ def _status(number: str, registry: Registry) -> Verdict:
     return verdict
 
 
-def _document(row: dict) -> dict:
+def _document(row: dict, titles: Mapping[str, str]) -> dict:
     return {
         "type": row["doc_type"],
-        "title": TITLES.get(row["doc_type"], row["doc_type"]),
+        "title": titles.get(row["doc_type"], row["doc_type"]),
         "holder": mask_name(row["name"]),
         "nip": mask_nip(row["nip"]),
         "date": row["doc_date"],
-        "date_text": tanggal(row["doc_date"]),
+        "date_text": indonesian_date(row["doc_date"]),
         "revoked_at": row["revoked_at"],
         "revoked_reason": row["revoked_reason"],
     }
@@ -116,7 +127,9 @@ def _finding(verdict: Verdict, document: dict | None = None) -> Finding:
     return Finding(verdict.status, label(verdict.status), verdict.number, verdict.message, document)
 
 
-def by_file(data: bytes, registry: Registry, trust: Trust) -> Finding:
+def by_file(
+    data: bytes, registry: Registry, trust: Trust, titles: Mapping[str, str] | None = None
+) -> Finding:
     """The verdict for an uploaded PDF; a file that cannot be read is TIDAK SAH, never an error
     page."""
     if b"%PDF-" not in data[:1024]:
@@ -128,7 +141,7 @@ def by_file(data: bytes, registry: Registry, trust: Trust) -> Finding:
         verdict = Verdict("sah", verdict.number, UPLOAD_SAH, verdict.row)
     row = verdict.row  # the row as the registry key authenticated it
     shown = row is not None and verdict.status in ("sah", "dicabut")
-    return _finding(verdict, _document(row) if shown else None)
+    return _finding(verdict, _document(row, titles or {}) if shown else None)
 
 
 UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from aturan.documents import tanggal
+from aturan.documents import indonesian_date
 from aturan.web.lookup import Finding
 
 STYLE = """
@@ -85,7 +85,7 @@ def _result(finding: Finding) -> str:
         ]
         if finding.status == "dicabut" and doc.get("revoked_at"):
             rows += [
-                ("Dicabut pada", tanggal(doc["revoked_at"][:10])),
+                ("Dicabut pada", indonesian_date(doc["revoked_at"][:10])),
                 ("Alasan pencabutan", doc.get("revoked_reason") or "-"),
             ]
     return (

@@ -1,0 +1,230 @@
+"""The values only some document types print, each from the decision alone. A type names its
+builder in its entry (`context:` in rules/documents.yaml); a type without one gets the common
+context (document, participant, training, legal basis) only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from aturan.decide import Decision, Subject
+from aturan.errors import AturanError
+from aturan.vocabulary import COMPETENCIES, TIERS, label
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def indonesian_date(value) -> str:
+    """A date as Indonesian write it: 27 November 2026."""
+    if not value:
+        return "-"
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+MODEL_NAMES = {
+    "flexible": (
+        "Alternatif I: desain pelatihan fleksibel",
+        "Peserta hanya mengikuti mata pelatihan yang dibutuhkan untuk menutup kesenjangan "
+        "kompetensinya, pada semua tahap.",
+    ),
+    "cluster": (
+        "Alternatif II: desain pelatihan variatif (klasterisasi)",
+        "Peserta mengikuti satu desain pelatihan klaster secara penuh.",
+    ),
+    "a-la-carte": (
+        "Alternatif III: desain pelatihan semi fleksibel (à la carte)",
+        "Pembebasan hanya pada tahap pembelajaran mandiri; e-learning dan klasikal diikuti penuh.",
+    ),
+    "generic": (
+        "Alternatif IV: desain pelatihan generik plus treatment variatif",
+        "Semua mata pelatihan diikuti; coaching dan mentoring berfokus pada kesenjangan tinggi.",
+    ),
+}
+REASONS = {
+    "kompetensi_sudah_terpenuhi": "kompetensi yang dilayani sudah terpenuhi",
+    "melayani_kompetensi_belum_terpenuhi": "melayani kompetensi yang belum terpenuhi",
+    "tidak_dapat_dibebaskan": "mata pelatihan wajib bagi semua peserta",
+    "elearning_dan_klasikal_wajib": "tahap e-learning dan klasikal wajib diikuti",
+    "tidak_ada_tahap_mandiri": "tidak memiliki tahap pembelajaran mandiri",
+    "desain_klaster": "bagian dari desain klaster",
+    "desain_generik": "kurikulum generik",
+}
+
+
+def _competence(decision: Decision) -> dict:
+    """The certificate prints the latest valid result: its date, its levels against its standard,
+    and the decision's expiry (the certificate holds until the day before
+    `certificate_expires_on`)."""
+    life = decision.lifecycle
+    result = life.result
+    assert result is not None, "a competency certificate is only called for with a result"
+    return {
+        "competence": {
+            "tier_name": label(TIERS, decision.target.tier),
+            "level": result.standard_level,
+            "valid_until_text": indonesian_date(_day_before(life.certificate_expires_on)),
+            "assessment_date_text": indonesian_date(result.date),
+        },
+        "competencies": [
+            {
+                "name": label(COMPETENCIES, key),
+                "level": result.levels.get(key, "-"),
+                "standard": result.standard_level,
+            }
+            for key in COMPETENCIES
+        ],
+    }
+
+
+def _design(decision: Decision) -> dict:
+    design = decision.design
+    name, description = MODEL_NAMES[design.model]
+    coaching = design.coaching
+    return {
+        "design": {"model_name": name, "model_description": description},
+        "required_subjects": [_subject(e) for e in design.required],
+        "waived_subjects": [dict(_subject(e), rule=e.rule) for e in design.waived],
+        "cluster": {"name": design.cluster.name, "description": ""} if design.cluster else None,
+        "coaching": {
+            "group": coaching.group or "ditetapkan saat penetapan kelompok angkatan",
+            "focus": [label(COMPETENCIES, k) for k in coaching.focus],
+            "size": coaching.group_size or "",
+        }
+        if coaching
+        else None,
+    }
+
+
+def _subject(entry: Subject) -> dict:
+    return {
+        "agenda": entry.agenda,
+        "name": entry.name,
+        "stages": ", ".join(entry.stages),
+        "reason": REASONS.get(entry.reason, entry.reason),
+    }
+
+
+COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
+
+
+def _recommendation(decision: Decision) -> dict:
+    """Workplace development (a not-met result) or next-level feedback (a met one), as the decision
+    gives them: the period, its counting, the re-test date, the target level and the KSA rows."""
+    development, next_level = decision.lifecycle.development, decision.lifecycle.next_level
+    if development:
+        return {
+            "next_level": False,
+            "gaps": [_gap(row, row["level"]) for row in development.ksa],
+            "development": {
+                "period_days": development.days,
+                "counting_text": COUNTING.get(development.counting, development.counting),
+                "start_text": indonesian_date(development.start),
+                "end_text": indonesian_date(development.until),
+                "retest_earliest_text": indonesian_date(development.retest_from),
+            },
+        }
+    return {
+        "next_level": True,
+        "gaps": [_gap(row, next_level.level) for row in next_level.ksa] if next_level else [],
+        "development": {},
+    }
+
+
+def _gap(row: dict, target) -> dict:
+    achieved = row.get("achieved")
+    return {
+        "competency": label(COMPETENCIES, row["competency"]),
+        "level": "-" if achieved is None else achieved,
+        "standard": target,
+        "gap": row.get("gap", "-"),
+        "knowledge": row["knowledge"],
+        "skill_personal": row["skill_personal"],
+        "skill_interpersonal": row["skill_interpersonal"],
+        "attitude": row["attitude"],
+        "learning_models": row["learning_models"],
+    }
+
+
+def _deferral(decision: Decision) -> dict:
+    deadline = decision.lifecycle.final_evaluation.remedial_deadline
+    return {
+        "remedial": {
+            "reason": "Hasil evaluasi akhir pelatihan belum memenuhi syarat kelulusan.",
+            "note": f"Remedial paling lambat {indonesian_date(deadline)}." if deadline else "",
+        }
+    }
+
+
+def _invitation(decision: Decision) -> dict:
+    """A re-test after workplace development (from the development's re-test date), else the test in
+    the period the decision's next step gives (open-ended when it gives no end, e.g. a
+    participation-certificate holder invited straight to the test)."""
+    development, step = decision.lifecycle.development, decision.lifecycle.next_step
+    return {
+        "retest": development is not None,
+        "window": {
+            "start_text": indonesian_date(step.start),
+            "end_text": indonesian_date(step.until) if step.until else "",
+        },
+        "retest_earliest_text": indonesian_date(development.retest_from) if development else "-",
+    }
+
+
+def _initial(decision: Decision) -> dict:
+    prior = decision.prior_assessment
+    reason = {
+        "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
+        "kedaluwarsa": (
+            "Laporan hasil penilaian kompetensi tanggal "
+            f"{indonesian_date(prior.date)} sudah tidak berlaku."
+        ),
+    }
+    return {
+        "reason_text": reason.get(prior.reason or "", ""),
+        "methods": [
+            "Situational Judgement Test (SJT)",
+            "Asesmen cepat (rapid assessment)",
+            "Asesmen daring (online)",
+        ],
+    }
+
+
+def _day_before(day: dt.date | None) -> dt.date | None:
+    """The last day something holds, from the first day it no longer does (as the decision dates
+    it)."""
+    return day - dt.timedelta(days=1) if day else None
+
+
+CONTEXTS: dict[str, Callable[[Decision], dict]] = {
+    "competence": _competence,
+    "design": _design,
+    "recommendation": _recommendation,
+    "deferral": _deferral,
+    "invitation": _invitation,
+    "initial_assessment": _initial,
+}
+
+
+def specific_context(name: str | None, decision: Decision) -> dict:
+    """The values the named builder adds; none for a type without one."""
+    if name is None:
+        return {}
+    if name not in CONTEXTS:
+        raise AturanError(
+            f"pembangun konteks dokumen '{name}' tidak dikenal; yang dikenal: {sorted(CONTEXTS)}"
+        )
+    return CONTEXTS[name](decision)
