@@ -14,29 +14,12 @@ import click
 
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
-from aturan.documents import (
-    Registry,
-    Settings,
-    SigningConfig,
-    check_number_format,
-    load_registry_key,
-    numbering_codes,
-)
+from aturan.documents import open_registry, signing_config  # noqa: F401  (re-exported)
 from aturan.errors import AturanError, InputError
-from aturan.files import load_data, load_yaml
-from aturan.law import Rulebook, apply_reform, load_rulebook
+from aturan.files import load_data
+from aturan.law import apply_reform, load_rulebook
+from aturan.project import config_file, project_root  # noqa: F401  (re-exported)
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
-
-
-def project_root() -> Path:
-    """ATURAN_ROOT, else the nearest folder upwards holding rules/ and regulations/, else the
-    source checkout."""
-    if os.environ.get("ATURAN_ROOT"):
-        return Path(os.environ["ATURAN_ROOT"])
-    for folder in [Path.cwd(), *Path.cwd().parents]:
-        if (folder / "rules").is_dir() and (folder / "regulations").is_dir():
-            return folder
-    return Path(__file__).resolve().parents[2]
 
 
 def user_errors(func):
@@ -118,33 +101,6 @@ CONFIG = click.option(
     default=None,
     help="Konfigurasi institusi (bawaan: config/institution.yaml).",
 )
-
-
-def open_registry(
-    path: Path,
-    config_path: Path | None = None,
-    create: bool = False,
-    book: Rulebook | None = None,
-) -> tuple[Registry, Settings]:
-    """The registry and the institution's settings. Only `issue` creates a registry; it numbers
-    under the codes of the rulebook's document types (`book`), the institution's own codes first.
-    The numbering format is checked before the registry is opened, so a bad format never takes a
-    number. The registry key (`registry.key_file` or `registry.key_env` in the configuration) is
-    required: a missing key is one message, never an unauthenticated registry."""
-    config = config_file(config_path)
-    settings = Settings.load(config)
-    check_number_format(settings.number_format, file=str(config))
-    key = load_registry_key(load_yaml(config, AturanError), config)
-    codes = numbering_codes(book, settings.codes) if book else settings.codes
-    return Registry(path, settings.number_format, codes, key=key, create=create), settings
-
-
-def config_file(config_path: Path | None) -> Path:
-    return config_path or project_root() / "config" / "institution.yaml"
-
-
-def signing_config(config_path: Path | None) -> SigningConfig:
-    return SigningConfig.load(config_file(config_path))
 
 
 def load_participants(path: Path) -> tuple[list, list]:

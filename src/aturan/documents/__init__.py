@@ -2,6 +2,7 @@
 registry, verification."""
 
 from aturan.documents.context import CONTEXTS, indonesian_date
+from aturan.documents.institution import open_registry, signing_config
 from aturan.documents.issuing import Issuer, decide_for_issue
 from aturan.documents.registry import Registry, check_number_format, load_head, now_iso
 from aturan.documents.registry_key import load_registry_key
@@ -15,6 +16,8 @@ __all__ = [
     "Settings",
     "indonesian_date",
     "Issuer",
+    "open_registry",
+    "signing_config",
     "decide_for_issue",
     "verify",
     "verify_pdf_bytes",

@@ -20,12 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from aturan.cases import case_from_data, in_range, range_message
-from aturan.cli.options import open_registry, project_root, signing_config
 from aturan.decide import Decider, Decision
 from aturan.decide import explain as explain_text
-from aturan.documents import Registry, Trust, document_titles
+from aturan.documents import Registry, Trust, document_titles, open_registry, signing_config
 from aturan.errors import AturanError, InputError
 from aturan.law import load_rulebook
+from aturan.project import project_root
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 from aturan.web import page
 from aturan.web.limits import BodyLimit, add_rate_limit

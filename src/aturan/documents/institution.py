@@ -1,0 +1,39 @@
+"""Opening what an institution configures: its registry (with the registry key) and its signing
+settings, from config/institution.yaml or the file given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aturan.documents.registry import Registry, check_number_format
+from aturan.documents.registry_key import load_registry_key
+from aturan.documents.render import Settings
+from aturan.documents.signing import SigningConfig
+from aturan.documents.types import numbering_codes
+from aturan.errors import AturanError
+from aturan.files import load_yaml
+from aturan.law import Rulebook
+from aturan.project import config_file
+
+
+def open_registry(
+    path: Path,
+    config_path: Path | None = None,
+    create: bool = False,
+    book: Rulebook | None = None,
+) -> tuple[Registry, Settings]:
+    """The registry and the institution's settings. Only `issue` creates a registry; it numbers
+    under the codes of the rulebook's document types (`book`), the institution's own codes first.
+    The numbering format is checked before the registry is opened, so a bad format never takes a
+    number. The registry key (`registry.key_file` or `registry.key_env` in the configuration) is
+    required: a missing key is one message, never an unauthenticated registry."""
+    config = config_file(config_path)
+    settings = Settings.load(config)
+    check_number_format(settings.number_format, file=str(config))
+    key = load_registry_key(load_yaml(config, AturanError), config)
+    codes = numbering_codes(book, settings.codes) if book else settings.codes
+    return Registry(path, settings.number_format, codes, key=key, create=create), settings
+
+
+def signing_config(config_path: Path | None) -> SigningConfig:
+    return SigningConfig.load(config_file(config_path))
