@@ -15,6 +15,7 @@ import click
 from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
 from aturan.decide import Decider
 from aturan.documents import open_registry, signing_config  # noqa: F401  (re-exported)
+from aturan.documents.storage import registry_target
 from aturan.errors import AturanError, InputError
 from aturan.files import load_data
 from aturan.law import apply_reform, load_rulebook
@@ -89,10 +90,11 @@ def decider(
 REGISTRY = click.option(
     "--registry",
     "registry_path",
-    type=click.Path(path_type=Path),
     default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
+    callback=lambda ctx, param, value: registry_target(value),
     show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY",
-    help="Berkas SQLite registri dokumen.",
+    help="Registri dokumen: berkas SQLite, atau alamat PostgreSQL "
+    "postgresql://pengguna@host/basisdata.",
 )
 CONFIG = click.option(
     "--config",

@@ -17,7 +17,7 @@ from aturan.project import config_file
 
 
 def open_registry(
-    path: Path,
+    path: Path | str,
     config_path: Path | None = None,
     create: bool = False,
     book: Rulebook | None = None,
@@ -25,14 +25,24 @@ def open_registry(
     """The registry and the institution's settings. Only `issue` creates a registry; it numbers
     under the codes of the rulebook's document types (`book`), the institution's own codes first.
     The numbering format is checked before the registry is opened, so a bad format never takes a
-    number. The registry key (`registry.key_file` or `registry.key_env` in the configuration) is
-    required: a missing key is one message, never an unauthenticated registry."""
+    number. The registry is a SQLite file or a `postgresql://` URL; it numbers for the configured
+    institution (`institution.code`). The registry key (`registry.key_file` or `registry.key_env`
+    in the configuration) is required: a missing key is one message, never an unauthenticated
+    registry."""
     config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
     key = load_registry_key(load_yaml(config, AturanError), config)
     codes = numbering_codes(book, settings.codes) if book else settings.codes
-    return Registry(path, settings.number_format, codes, key=key, create=create), settings
+    store = Registry(
+        path,
+        settings.number_format,
+        codes,
+        key=key,
+        create=create,
+        institution=settings.institution,
+    )
+    return store, settings
 
 
 def signing_config(config_path: Path | None) -> SigningConfig:

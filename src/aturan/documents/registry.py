@@ -1,6 +1,7 @@
-"""The registry of issued documents: SQLite, one file, no server.
+"""The registry of issued documents: a SQLite file (no server) or a PostgreSQL database shared by
+many institutions (`storage`), one schema kept by versioned migrations.
 
-- numbering per document type and year, taken in the same transaction that records the
+- numbering per institution, document type and year, taken in the same transaction that records the
   document, so a crash can leave neither a gap nor a duplicate;
 - issuing is idempotent: the same participant, event and document type returns the
   document already issued, with its number;
@@ -16,9 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
+import re
 import string
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,25 +34,10 @@ from aturan.documents.registry_key import (
     key_id,
     same,
 )
+from aturan.documents.storage import connect, is_url
+from aturan.documents.storage.migrate import apply_pending, current_version, latest, refuse_newer
 from aturan.errors import AturanError
-from aturan.files import ensure_folder
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS counters (doc_type TEXT, year INTEGER, last_seq INTEGER, \
-PRIMARY KEY (doc_type, year));
-CREATE TABLE IF NOT EXISTS documents (
-  number TEXT PRIMARY KEY, doc_type TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL,
-  nip TEXT NOT NULL, name TEXT NOT NULL, event_key TEXT NOT NULL, decision_id TEXT NOT NULL,
-  rules_version TEXT NOT NULL, content_hash TEXT NOT NULL, doc_date TEXT NOT NULL, \
-docx_fingerprint TEXT, pdf_fingerprint TEXT,
-  status TEXT NOT NULL DEFAULT 'issued', revoked_reason TEXT, issued_at TEXT NOT NULL, \
-revoked_at TEXT,
-  UNIQUE (nip, doc_type, event_key), UNIQUE (doc_type, year, seq));
-CREATE TABLE IF NOT EXISTS audit_log (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, number TEXT,
-  payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS registry_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
 GENESIS = "0" * 64
 # The log format: entries authenticated by HMAC-SHA256 under the registry key. Registries made
 # before it have no registry_meta table: their log is an unkeyed hash chain.
@@ -76,8 +61,13 @@ ROW_FIELDS = (
     "revoked_at",
     "issued_at",
 )
-ROW_COLUMNS = ", ".join(ROW_FIELDS)
+# Columns added by migration 0002. An entry written before it holds a snapshot without them: it
+# vouches for a row whose institution is the registry's legacy institution and the rest empty.
+NEW_FIELDS = ("institution", "operator", "revoked_by", "replaces", "replaced_by")
+LEGACY_FIELD_SET = set(ROW_FIELDS)
+ROW_FIELDS = ROW_FIELDS + NEW_FIELDS
 ROW_FIELD_SET = set(ROW_FIELDS)
+ROW_COLUMNS = ", ".join(ROW_FIELDS)
 ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
 AUDIT_HINT = "jalankan `aturan registry audit`"
 OLD_FORMAT = (
@@ -115,7 +105,25 @@ class Walk:
         return self.problems + ([f"... dan {rest} entri lain tidak sah"] if rest > 0 else [])
 
 
-NUMBER_FIELDS = ("seq", "year", "code")
+NUMBER_FIELDS = ("seq", "year", "code", "institution")
+INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
+DEFAULT_INSTITUTION = "LAN"
+
+
+def check_institution(code, *, file: str | None = None) -> str:
+    """An institution's code: capitals, digits and hyphens, at most 20; it appears in numbers."""
+    if not isinstance(code, str) or not INSTITUTION_CODE.fullmatch(code):
+        raise AturanError(
+            f"kode institusi {code!r} tidak valid: huruf kapital, angka atau tanda hubung, paling "
+            "banyak 20 karakter, mis. LAN atau BPSDM-JABAR",
+            file=file,
+            field="institution.code",
+        )
+    return code
+
+
+def format_fields(number_format: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(number_format) if name}
 
 
 def check_number_format(
@@ -144,7 +152,7 @@ def check_number_format(
         raise AturanError(
             f"format penomoran {number_format!r} memuat penanda tidak dikenal: "
             f"{', '.join('{' + n + '}' for n in unknown)}; yang dikenal: {{seq}}, {{year}}, "
-            f"{{code}}",
+            f"{{code}}, {{institution}}",
             file=file,
             field=field,
         )
@@ -158,7 +166,7 @@ def check_number_format(
             field=field,
         )
     try:
-        number_format.format(seq=1, year=2026, code="X")
+        number_format.format(seq=1, year=2026, code="X", institution="LAN")
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
         raise AturanError(
             f"format penomoran {number_format!r} tidak dapat dipakai ({exc})",
@@ -167,7 +175,7 @@ def check_number_format(
         ) from None
 
 
-DAMAGE = (sqlite3.DatabaseError, IndexError)  # IndexError: a column a row no longer has
+SHAPE_ERRORS = (IndexError, KeyError)  # a column a row no longer has
 
 
 def damaged(exc: Exception) -> str:
@@ -182,10 +190,9 @@ def _damage_is_a_message(method):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except DAMAGE as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise AturanError(damaged(exc), file=str(self.path)) from None
+        except self.damage as exc:
+            self._rollback()
+            raise AturanError(damaged(exc), file=self.label) from None
 
     return wrapper
 
@@ -199,89 +206,83 @@ class Registry:
         *,
         key: bytes,
         create: bool = True,
+        institution: str = DEFAULT_INSTITUTION,
     ):
-        """Open the registry at `path` with the registry key; with `create=False` (reading
-        commands) a missing file is an error, never a new empty registry. A file that is not an
-        aturan registry is refused."""
+        """Open the registry at `path` (a SQLite file, or a `postgresql://` URL) with the registry
+        key, as `institution`; with `create=False` (reading commands) a missing registry is an
+        error, never a new empty one. A database that is not an aturan registry is refused; one
+        made by an older version is migrated forward."""
         check_number_format(number_format)
+        check_institution(institution)
         if not isinstance(key, bytes) or len(key) != KEY_BYTES:
             raise AturanError(f"kunci registri harus {KEY_BYTES} bita")
-        self.path = Path(path)
+        self.path = path if is_url(path) else Path(path)
         self.key = key
         self.number_format = number_format
         self.codes = codes
-        self._chain_version: int | None = None  # PRAGMA data_version when the chain was checked
+        self.institution = institution
+        self._chain_version: object = None  # the backend's change marker when last checked
         self._chain_ok = False
-        if self.path.is_dir():
-            raise AturanError("registri harus berupa berkas, bukan folder", file=str(self.path))
-        if not create and not self.path.is_file():
-            raise AturanError(
-                "registri tidak ditemukan; periksa --registry atau $ATURAN_REGISTRY "
-                "(registri dibuat oleh `aturan issue`)",
-                file=str(self.path),
-            )
+        self.db = connect(self.path, create)
+        self.label = self.db.label
+        self.damage = self.db.damage + SHAPE_ERRORS
         try:
             self._open(create)
-        except sqlite3.DatabaseError as exc:
-            raise AturanError(
-                f"bukan berkas registri SQLite yang dapat dibaca ({exc})", file=str(self.path)
-            ) from None
+        except self.db.damage as exc:
+            self.db.rollback()
+            raise AturanError(self.db.unreadable(exc), file=self.label) from None
         except OSError as exc:
             raise AturanError(
-                f"registri tidak dapat dibuka ({exc.strerror or exc})", file=str(self.path)
+                f"registri tidak dapat dibuka ({exc.strerror or exc})", file=self.label
             ) from None
 
     def _open(self, create: bool) -> None:
-        if create:
-            ensure_folder(self.path.parent)
-        mode = "rwc" if create else "rw"
-        self.db = sqlite3.connect(
-            f"{self.path.resolve().as_uri()}?mode={mode}",
-            uri=True,
-            isolation_level=None,
-            timeout=30,
-        )
-        self.db.row_factory = sqlite3.Row
-        # The check and the creation in one write transaction: a second process starting at the
-        # same moment sees either no tables or all of them, never a half-made registry.
-        self.db.execute("BEGIN IMMEDIATE" if create else "BEGIN")  # readers take no write lock
+        """Check the schema in a read transaction; when it is missing (`create`) or older, make
+        or migrate it in a write transaction, checked again under its lock: a second process
+        starting at the same moment sees either no tables or all of them, never a half-made
+        registry."""
+        self.db.begin_read()
         try:
-            tables = {
-                r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            ours = {"counters", "documents", "audit_log"}
-            if not ours <= tables and (tables or not create):
-                raise AturanError(
-                    "berkas SQLite ini bukan registri aturan (tabel documents/audit_log tidak ada)",
-                    file=str(self.path),
-                )
-            if create and not tables:  # a new registry: its log is keyed from the first entry
-                for statement in filter(str.strip, SCHEMA.split(";")):
-                    self.db.execute(statement)
-                self.db.executemany(
-                    "INSERT INTO registry_meta (name, value) VALUES (?, ?)",
-                    [("log_format", LOG_FORMAT), ("key_id", key_id(self.key))],
-                )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self._journal_mode()
-
-    def _journal_mode(self) -> None:
-        """WAL with synchronous=NORMAL: a killed process never loses or tears a committed
-        transaction. Switching to WAL needs the database to itself for a moment: retried while
-        another process writes."""
-        deadline = time.monotonic() + 30
-        while True:
+            pending = self._pending(create)
+        finally:
+            self.db.rollback()
+        if pending:
+            self.db.begin_write()
             try:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.db.execute("PRAGMA synchronous=NORMAL")
+                if self._pending(create):
+                    self._migrate()
+                self.db.commit()
+            except BaseException:
+                self.db.rollback()
+                raise
+        self.db.prepare()
+
+    def _pending(self, create: bool) -> bool:
+        tables = self.db.tables()
+        version = current_version(self.db, tables)
+        if version == 0 and (tables - {"schema_version"} or not create):
+            raise AturanError(
+                "basis data ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                file=self.label,
+            )
+        refuse_newer(version, self.db.dialect, self.label)
+        return version < latest(self.db.dialect)
+
+    def _migrate(self) -> None:
+        version = current_version(self.db, self.db.tables())
+        apply_pending(self.db, version, self.institution, now_iso())
+        if version == 0:  # a new registry: its log is keyed from the first entry
+            self.db.executemany(
+                "INSERT INTO registry_meta (name, value) VALUES (?, ?)",
+                [("log_format", LOG_FORMAT), ("key_id", key_id(self.key))],
+            )
+
+    def read_only(self) -> None:
+        """No statement on this connection may write (the verification server)."""
+        self.db.read_only()
+
+    def close(self) -> None:
+        self.db.close()
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -289,48 +290,45 @@ class Registry:
     def _write(self) -> Iterator[None]:
         """One write transaction, refused on a registry this key cannot extend. A constraint the
         registry's own state breaks (a damaged registry) is a message, never a traceback."""
-        self.db.execute("BEGIN IMMEDIATE")
+        self.db.begin_write()
         try:
             self._check_writable()
             yield
-            self.db.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
+            self.db.commit()
+        except self.db.integrity as exc:
             self._rollback()
             raise AturanError(
                 f"registri tidak konsisten ({exc}); tidak ada yang ditulis dan tidak ada nomor "
                 f"yang diambil; {AUDIT_HINT}",
-                file=str(self.path),
+                file=self.label,
             ) from None
         except BaseException:
             self._rollback()
             raise
         finally:
-            self._chain_version = None  # our own writes do not change PRAGMA data_version
+            self._chain_version = None  # SQLite's data_version ignores our own writes
 
     def _rollback(self) -> None:
-        if self.db.in_transaction:
-            self.db.execute("ROLLBACK")
+        self.db.rollback()
 
     def _check_writable(self) -> None:
         meta = self._meta()
         if meta.get("log_format") != LOG_FORMAT:
-            raise AturanError(f"{OLD_FORMAT}; tidak ada yang ditulis", file=str(self.path))
+            raise AturanError(f"{OLD_FORMAT}; tidak ada yang ditulis", file=self.label)
         if not same(meta.get("key_id"), key_id(self.key)):
             raise AturanError(
                 "kunci registri ini bukan kunci yang membuat registri (atau penanda kuncinya "
                 f"diubah); tidak ada yang ditulis; periksa registry.key_file/key_env, lalu "
                 f"{AUDIT_HINT}",
-                file=str(self.path),
+                file=self.label,
             )
 
     def _meta(self) -> dict:
-        try:
-            return {
-                r["name"]: r["value"]
-                for r in self.db.execute("SELECT name, value FROM registry_meta")
-            }
-        except sqlite3.OperationalError:  # no registry_meta: a registry of the old format
+        if "registry_meta" not in self.db.tables():  # a registry of the old format
             return {}
+        return {
+            r["name"]: r["value"] for r in self.db.execute("SELECT name, value FROM registry_meta")
+        }
 
     @_damage_is_a_message
     def issue(
@@ -351,22 +349,28 @@ class Registry:
         next."""
         with self._write():
             row = self.db.execute(
-                "SELECT number, content_hash FROM documents WHERE nip=? AND doc_type=? AND "
-                "event_key=?",
+                "SELECT number, content_hash, institution FROM documents WHERE nip=? AND "
+                "doc_type=? AND event_key=?",
                 (nip, doc_type, event_key),
             ).fetchone()
             if row:
+                self._same_institution(row)
                 return Issued(row["number"], doc_type, row["content_hash"], False)
+            self._check_shared_format()
             seq = self._next_seq(doc_type, year)
             number = self.number_format.format(
-                seq=seq, year=year, code=self.codes.get(doc_type, doc_type.upper())
+                seq=seq,
+                year=year,
+                code=self.codes.get(doc_type, doc_type.upper()),
+                institution=self.institution,
             )
             self.db.execute(
-                "INSERT INTO documents (number, doc_type, year, seq, nip, name, event_key, "
-                "decision_id, rules_version, content_hash, doc_date, issued_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (number, institution, doc_type, year, seq, nip, name, "
+                "event_key, decision_id, rules_version, content_hash, doc_date, issued_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     number,
+                    self.institution,
                     doc_type,
                     year,
                     seq,
@@ -383,28 +387,58 @@ class Registry:
             self._append("issue", number, now)
         return Issued(number, doc_type, content_hash, True)
 
+    def _same_institution(self, row: dict) -> None:
+        if row["institution"] != self.institution:
+            raise AturanError(
+                f"dokumen ini sudah diterbitkan oleh institusi {row['institution']} dengan nomor "
+                f"{row['number']}; institusi {self.institution} tidak menerbitkannya lagi"
+            )
+
+    def _check_shared_format(self) -> None:
+        """Numbers of two institutions sharing a registry differ only through {institution}: a
+        format without it is refused once another institution has issued here."""
+        if "institution" in format_fields(self.number_format):
+            return
+        other = self.db.execute(
+            "SELECT institution FROM documents WHERE institution <> ? LIMIT 1",
+            (self.institution,),
+        ).fetchone()
+        if other:
+            raise AturanError(
+                f"registri ini juga memuat dokumen institusi {other['institution']}: format "
+                f"penomoran {self.number_format!r} harus memuat {{institution}} agar nomor antar "
+                "institusi tidak bertabrakan, mis. '{seq:04d}/{code}/{institution}/{year}'; "
+                "tidak ada nomor yang diambil",
+                file=self.label,
+                field="numbering.format",
+            )
+
     def _next_seq(self, doc_type: str, year: int) -> int:
-        """The next number of this type and year. A counter below the highest number issued (a
-        counter rolled back) would hand out a number twice: refused, and no number is taken."""
+        """The next number of this institution, type and year. A counter below the highest
+        number issued (a counter rolled back) would hand out a number twice: refused, and no
+        number is taken."""
+        where = (self.institution, doc_type, year)
         row = self.db.execute(
-            "SELECT last_seq FROM counters WHERE doc_type=? AND year=?", (doc_type, year)
+            "SELECT last_seq FROM counters WHERE institution=? AND doc_type=? AND year=?", where
         ).fetchone()
         highest = self.db.execute(
-            "SELECT MAX(seq) FROM documents WHERE doc_type=? AND year=?", (doc_type, year)
-        ).fetchone()[0]
+            "SELECT MAX(seq) AS hi FROM documents WHERE institution=? AND doc_type=? AND year=?",
+            where,
+        ).fetchone()["hi"]
         last = row["last_seq"] if row else 0
         if not isinstance(last, int) or (highest is not None and last < highest):
             raise AturanError(
-                f"registri tidak konsisten: penghitung {doc_type} {year} ({last}) lebih kecil "
+                f"registri tidak konsisten: penghitung {doc_type} {year} {self.institution} "
+                f"({last}) lebih kecil "
                 f"dari nomor terakhir yang terbit ({highest}); tidak ada nomor yang diambil; "
                 f"{AUDIT_HINT}",
-                file=str(self.path),
+                file=self.label,
             )
         seq = last + 1
         self.db.execute(
-            "INSERT INTO counters (doc_type, year, last_seq) VALUES (?,?,?) "
-            "ON CONFLICT (doc_type, year) DO UPDATE SET last_seq=excluded.last_seq",
-            (doc_type, year, seq),
+            "INSERT INTO counters (institution, doc_type, year, last_seq) VALUES (?,?,?,?) "
+            "ON CONFLICT (institution, doc_type, year) DO UPDATE SET last_seq=excluded.last_seq",
+            (*where, seq),
         )
         return seq
 
@@ -459,8 +493,8 @@ class Registry:
         row = self._row(number)
         assert row is not None  # called inside the transaction that wrote the row
         counter = self.db.execute(
-            "SELECT last_seq FROM counters WHERE doc_type=? AND year=?",
-            (row["doc_type"], row["year"]),
+            "SELECT last_seq FROM counters WHERE institution=? AND doc_type=? AND year=?",
+            (row["institution"], row["doc_type"], row["year"]),
         ).fetchone()
         payload = canonical(
             {
@@ -485,7 +519,7 @@ class Registry:
         row = self.db.execute(
             f"SELECT {ROW_COLUMNS} FROM documents WHERE number=?", (number,)
         ).fetchone()
-        return dict(row) if row else None
+        return row
 
     @_damage_is_a_message
     def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
@@ -512,7 +546,7 @@ class Registry:
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
         """One read transaction: everything read inside it is from one moment."""
-        self.db.execute("BEGIN")
+        self.db.begin_read()
         try:
             yield
         finally:
@@ -531,23 +565,29 @@ class Registry:
                 "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", (number,)
             ).fetchone()
             body = self._entry_body(entry)[0] if entry else None
-            return row if body is not None and body["row"] == row else None
+            if body is None:
+                return None
+            return row if vouched(body["row"], self._legacy()) == row else None
+
+    def _legacy(self) -> str | None:
+        return self._meta().get("legacy_institution")
 
     def _keyed(self) -> bool:
         meta = self._meta()
         return meta.get("log_format") == LOG_FORMAT and same(meta.get("key_id"), key_id(self.key))
 
     def _chain_intact(self) -> bool:
-        """Every entry's MAC and link, checked again only when another connection has written
-        since (PRAGMA data_version) or this one has."""
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        """Every entry's MAC and link, checked again only when the log may have changed since
+        (SQLite: another connection wrote, PRAGMA data_version; PostgreSQL: a digest of the log
+        computed by the server) or this connection wrote."""
+        version = self.db.change_marker()
         if self._chain_version != version:
             walk = self._walk()
             self._chain_ok = not walk.problems and walk.forged == 0
             self._chain_version = version
         return self._chain_ok
 
-    def _entry_body(self, entry: sqlite3.Row) -> tuple[dict | None, str | None]:
+    def _entry_body(self, entry: dict) -> tuple[dict | None, str | None]:
         """The entry's authenticated content, or why it has none."""
         where = f"entri {entry['id']}"
         if not same(
@@ -568,7 +608,7 @@ class Registry:
     def _walk(self) -> Walk:
         """Every entry in order: its link to the one before and its MAC; the latest authentic
         snapshot of each document and the latest counter of each (type, year)."""
-        walk, prev = Walk(), GENESIS
+        walk, prev, legacy = Walk(), GENESIS, self._legacy()
         for entry in self.db.execute("SELECT * FROM audit_log ORDER BY id"):
             if entry["prev_hash"] != prev:
                 walk.problems.append(
@@ -582,7 +622,8 @@ class Registry:
                 continue
             row = body["row"]
             walk.latest[body["number"]] = (entry["id"], row)
-            walk.counters[(row["doc_type"], row["year"])] = body["counter"]
+            row = vouched(row, legacy)
+            walk.counters[(row["institution"], row["doc_type"], row["year"])] = body["counter"]
         return walk
 
     # --- auditing ------------------------------------------------------------------------------
@@ -594,7 +635,8 @@ class Registry:
         try:
             with self._snapshot():
                 return self._problems(head)
-        except DAMAGE as exc:
+        except self.damage as exc:
+            self._rollback()
             return [damaged(exc)]
 
     def _problems(self, head: dict | None) -> list[str]:
@@ -630,9 +672,9 @@ class Registry:
         return [wrong_key] + (summary if none else walk.all_problems())
 
     def _row_problems(self, latest: dict) -> list[str]:
-        problems, latest = [], dict(latest)
+        problems, latest, legacy = [], dict(latest), self._legacy()
         for row in self.db.execute(
-            f"SELECT {ROW_COLUMNS} FROM documents ORDER BY doc_type, year, seq"
+            f"SELECT {ROW_COLUMNS} FROM documents ORDER BY institution, doc_type, year, seq"
         ):
             found = latest.pop(row["number"], None)
             if found is None:
@@ -642,6 +684,7 @@ class Registry:
                 )
                 continue
             entry_id, snapshot = found
+            snapshot = vouched(snapshot, legacy)
             changed = [name for name in ROW_FIELDS if row[name] != snapshot.get(name)]
             if changed:
                 problems.append(
@@ -656,50 +699,38 @@ class Registry:
         return problems
 
     def gaps(self) -> list[str]:
-        """Numbers missing in any (type, year) sequence: each must run 1..n."""
+        """Numbers missing in any (institution, type, year) sequence: each must run 1..n."""
         out = []
         for row in self.db.execute(
-            "SELECT doc_type, year, COUNT(*) n, MIN(seq) lo, MAX(seq) hi FROM documents "
-            "GROUP BY doc_type, year"
+            "SELECT institution, doc_type, year, COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi "
+            "FROM documents GROUP BY institution, doc_type, year"
         ):
             if row["lo"] != 1 or row["n"] != row["hi"]:
                 out.append(
-                    f"penomoran {row['doc_type']} {row['year']}: {row['n']} dokumen, nomor "
-                    f"{row['lo']} s.d. {row['hi']} (ada celah)"
+                    f"penomoran {row['doc_type']} {row['year']} {row['institution']}: "
+                    f"{row['n']} dokumen, nomor {row['lo']} s.d. {row['hi']} (ada celah)"
                 )
         return out
 
     def _counter_problems(self, logged: dict) -> list[str]:
-        """Each counter equals the highest number of its (type, year) and the value the log last
-        recorded for it: a counter rolled back or deleted is reported."""
+        """Each counter equals the highest number of its (institution, type, year) and the value
+        the log last recorded for it: a counter rolled back or deleted is reported."""
         counters = {
-            (r["doc_type"], r["year"]): r["last_seq"]
-            for r in self.db.execute("SELECT doc_type, year, last_seq FROM counters")
+            (r["institution"], r["doc_type"], r["year"]): r["last_seq"]
+            for r in self.db.execute("SELECT institution, doc_type, year, last_seq FROM counters")
         }
         highest = {
-            (r["doc_type"], r["year"]): r["hi"]
+            (r["institution"], r["doc_type"], r["year"]): r["hi"]
             for r in self.db.execute(
-                "SELECT doc_type, year, MAX(seq) hi FROM documents GROUP BY doc_type, year"
+                "SELECT institution, doc_type, year, MAX(seq) AS hi FROM documents "
+                "GROUP BY institution, doc_type, year"
             )
         }
         problems = []
-        for doc_type, year in sorted({*counters, *highest, *logged}, key=str):
-            counter = counters.get((doc_type, year))
-            top, last = highest.get((doc_type, year), 0), logged.get((doc_type, year))
-            what = f"penghitung {doc_type} {year}"
-            if counter is None:
-                problems.append(f"{what} tidak ada, padahal nomor terakhir {top} (dihapus)")
-                continue
-            if counter != top:
-                problems.append(
-                    f"{what} bernilai {counter}, nomor terakhir yang terbit {top} (penghitung "
-                    "diubah atau dimundurkan)"
-                )
-            if last is not None and counter != last:
-                problems.append(
-                    f"{what} bernilai {counter}, log audit terakhir mencatat {last} (penghitung "
-                    "diubah atau dimundurkan)"
-                )
+        for where in sorted({*counters, *highest, *logged}, key=str):
+            problems += _counter_problem(
+                where, counters.get(where), highest.get(where, 0), logged.get(where)
+            )
         return problems
 
     # --- the chain head ------------------------------------------------------------------------
@@ -715,12 +746,12 @@ class Registry:
                 raise AturanError(
                     f"registri tidak utuh ({len(problems)} masalah): kepala rantai tidak "
                     f"diekspor; {AUDIT_HINT}",
-                    file=str(self.path),
+                    file=self.label,
                 )
             last = self.db.execute(
                 "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
             ).fetchone()
-            count = self.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+            count = self._entry_count()
         head = {
             "registry": "aturan",
             "entries": count,
@@ -729,6 +760,9 @@ class Registry:
             "at": now,
         }
         return {**head, "mac": head_mac(self.key, head)}
+
+    def _entry_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) AS n FROM audit_log").fetchone()["n"]
 
     def _head_problems(self, head: dict) -> list[str]:
         where = f"kepala rantai (entri {head['last_id']}, diekspor {head['at']})"
@@ -739,7 +773,7 @@ class Registry:
         entry = self.db.execute(
             "SELECT hash FROM audit_log WHERE id=?", (head["last_id"],)
         ).fetchone()
-        count = self.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+        count = self._entry_count()
         if entry is None or not same(entry["hash"], head["last_mac"]):
             return [
                 f"{where}: entri itu tidak ada lagi di log atau telah diganti: entri terakhir "
@@ -788,12 +822,39 @@ def load_head(path: Path) -> dict:
     return {name: head[name] for name in HEAD_FIELDS}
 
 
+def vouched(snapshot: dict, legacy: str | None) -> dict:
+    """The row an entry's snapshot vouches for: one written before migration 0002 vouches for the
+    new columns at their migrated values (the legacy institution, the rest empty)."""
+    if set(snapshot) == ROW_FIELD_SET:
+        return snapshot
+    return {**snapshot, **dict.fromkeys(NEW_FIELDS), "institution": legacy}
+
+
+def _counter_problem(where: tuple, counter, top: int, last) -> list[str]:
+    institution, doc_type, year = where
+    what = f"penghitung {doc_type} {year} {institution}"
+    if counter is None:
+        return [f"{what} tidak ada, padahal nomor terakhir {top} (dihapus)"]
+    problems = []
+    if counter != top:
+        problems.append(
+            f"{what} bernilai {counter}, nomor terakhir yang terbit {top} (penghitung "
+            "diubah atau dimundurkan)"
+        )
+    if last is not None and counter != last:
+        problems.append(
+            f"{what} bernilai {counter}, log audit terakhir mencatat {last} (penghitung "
+            "diubah atau dimundurkan)"
+        )
+    return problems
+
+
 def _well_formed(body) -> bool:
     return (
         isinstance(body, dict)
         and set(body) == ENTRY_FIELDS
         and isinstance(body["row"], dict)
-        and set(body["row"]) == ROW_FIELD_SET
+        and set(body["row"]) in (ROW_FIELD_SET, LEGACY_FIELD_SET)
     )
 
 

@@ -43,6 +43,7 @@ class Settings:
     codes: dict
     verification_note: str
     verification_base_url: str = ""
+    institution: str = "LAN"  # the issuing institution's code: its own numbering in the registry
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -57,9 +58,25 @@ class Settings:
                 dict(data["numbering"].get("codes") or {}),
                 str(data.get("verification_note", "")).replace("{base_url}", url),
                 url,
+                institution_code(data, path),
             )
         except (KeyError, TypeError) as exc:
             raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
+
+
+def institution_code(data: dict, path: Path) -> str:
+    """`institution.code`: the issuing institution's short code (LAN when the section is absent,
+    as in configurations made before institutions)."""
+    from aturan.documents.registry import DEFAULT_INSTITUTION, check_institution
+
+    section = data.get("institution", {"code": DEFAULT_INSTITUTION})
+    if not isinstance(section, dict):
+        raise AturanError(
+            "isian institution harus berupa pemetaan (code, name)",
+            file=str(path),
+            field="institution",
+        )
+    return check_institution(section.get("code"), file=str(path))
 
 
 def base_url(data: dict, path: Path) -> str:

@@ -1,6 +1,7 @@
 """`aturan serve`: the public verification page and a JSON API (decide, explain, verify).
 
-Read-only: every request opens the registry with writes refused (SQLite `query_only`), and no route
+Read-only: every request opens the registry with writes refused (SQLite `query_only`, PostgreSQL
+`default_transaction_read_only`), and no route
 issues, revokes or records anything; issuing stays with the command line.
 """
 
@@ -23,6 +24,7 @@ from aturan.cases import case_from_data, in_range, range_message
 from aturan.decide import Decider, Decision
 from aturan.decide import explain as explain_text
 from aturan.documents import Registry, Trust, document_titles, open_registry, signing_config
+from aturan.documents.storage import registry_target
 from aturan.errors import AturanError, InputError
 from aturan.law import load_rulebook
 from aturan.project import project_root
@@ -73,10 +75,10 @@ class Server:
     """What every request shares: where the registry and the configuration are, the institution's
     settings, and one decider per (model, assessment) choice."""
 
-    def __init__(self, registry_path: Path, config_path: Path | None):
-        self.registry_path, self.config_path = Path(registry_path), config_path
-        store, self.settings = open_registry(registry_path, config_path)  # fail at start
-        store.db.close()
+    def __init__(self, registry_path: Path | str, config_path: Path | None):
+        self.registry_path, self.config_path = registry_target(registry_path), config_path
+        store, self.settings = open_registry(self.registry_path, config_path)  # fail at start
+        store.close()
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
         self.rulebook = load_rulebook(project_root())
         self.titles = document_titles(self.rulebook)
@@ -88,10 +90,10 @@ class Server:
         """The registry for one request, opened so that no statement can write to it."""
         store, _ = open_registry(self.registry_path, self.config_path)
         try:
-            store.db.execute("PRAGMA query_only=ON")
+            store.read_only()
             yield store
         finally:
-            store.db.close()
+            store.close()
 
     def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
         if not in_range(body.as_of):
@@ -114,7 +116,7 @@ def _in_case(field: str | None) -> str:
 
 
 def create_app(
-    registry_path: Path,
+    registry_path: Path | str,
     config_path: Path | None = None,
     *,
     max_upload_mb: float = 10,

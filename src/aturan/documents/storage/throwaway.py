@@ -1,0 +1,135 @@
+"""A throwaway PostgreSQL cluster for the tests and the benchmark: made in a temporary folder,
+started on a free port, removed afterwards. The server refuses to run as root, so as root the
+cluster belongs to an unprivileged system user (created when missing)."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+USER = "aturan-pg"
+MISSING = (
+    "PostgreSQL tidak ditemukan (initdb/pg_ctl tidak ada di PATH maupun "
+    "/usr/lib/postgresql/*/bin); jalankan `make setup-db` (paket Debian postgresql)"
+)
+
+
+def server_bin() -> Path:
+    """The folder holding initdb and pg_ctl: on PATH, else Debian's newest version."""
+    found = shutil.which("initdb")
+    if found and shutil.which("pg_ctl"):
+        return Path(found).parent
+    versions = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
+    )
+    if not versions:
+        raise RuntimeError(MISSING)
+    return Path(versions[-1]).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _run_as() -> tuple[list[str], int | None, int | None]:
+    """The command prefix, uid and gid to run the server with: ourselves, or as root a system
+    user."""
+    if os.geteuid() != 0:
+        return [], None, None
+    try:
+        entry = pwd.getpwnam(USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER],
+            check=True,
+        )
+        entry = pwd.getpwnam(USER)
+    prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups"]
+    return prefix, entry.pw_uid, entry.pw_gid
+
+
+@contextmanager
+def cluster() -> Iterator[str]:
+    """Yield the URL of a superuser database `postgres` on a new cluster; stopped and removed on
+    leaving, also after a failure."""
+    bin_dir = server_bin()
+    prefix, uid, gid = _run_as()
+    base = Path(tempfile.mkdtemp(prefix="aturan-pg-"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    if uid is not None:
+        os.chmod(base, 0o755)
+        os.chown(base, uid, gid)
+        os.chown(sock, uid, gid)
+    port = free_port()
+    started = False
+    try:
+        _quiet(
+            prefix
+            + [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        )
+        options = (
+            f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=60 -c shared_buffers=32MB"
+        )
+        _quiet(
+            prefix
+            + [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(base / "log"),
+                "-w",
+                "start",
+            ]
+        )
+        started = True
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        if started:
+            _quiet(prefix + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _quiet(command: list[str]) -> None:
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} gagal:\n{result.stdout}{result.stderr}")
+
+
+def new_database(admin_url: str, name: str, template: str | None = None) -> str:
+    """A new, empty database (or a copy of `template`) on the cluster; its URL."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as db:
+        if template:
+            db.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s",
+                (template,),
+            )
+        db.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return admin_url.rsplit("/", 1)[0] + "/" + name
