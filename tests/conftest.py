@@ -1,3 +1,4 @@
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -94,3 +95,45 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name in LIBREOFFICE_FILES or item.originalname in LIBREOFFICE_TESTS:
             item.add_marker(pytest.mark.libreoffice)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for this session (its superuser database's URL), stopped and
+    removed at the end. Missing PostgreSQL fails the tests that need it: CI installs it
+    (`make setup-db`)."""
+    from aturan.documents.storage.throwaway import cluster
+
+    try:
+        context = cluster()
+        url = context.__enter__()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield url
+    finally:
+        context.__exit__(None, None, None)
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def new_database(postgres):
+    """new_database(template=None): the URL of a new database on the session's cluster (a copy of
+    `template`, a database name, when given)."""
+    from aturan.documents.storage.throwaway import new_database as make
+
+    return lambda template=None: make(postgres, f"t{next(_databases)}", template)
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def registry_url(request, tmp_path):
+    """Where a new registry goes, once per backend: a SQLite file, or an empty PostgreSQL
+    database's URL."""
+    if request.param == "sqlite":
+        return tmp_path / "registri.sqlite"
+    return request.getfixturevalue("new_database")()

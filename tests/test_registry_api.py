@@ -11,9 +11,10 @@ NOW = "2026-07-01T08:00:00+00:00"
 
 
 @pytest.fixture
-def registry(tmp_path, registry_key):
-    """A new registry under the project's key (conftest), so the CLI can open it too."""
-    return Registry(tmp_path / "registri.sqlite", FORMAT, CODES, key=registry_key, create=True)
+def registry(registry_url, registry_key):
+    """A new registry under the project's key (conftest), so the CLI can open it too; once on
+    SQLite and once on PostgreSQL."""
+    return Registry(registry_url, FORMAT, CODES, key=registry_key, create=True)
 
 
 def issue(registry, nip="198503152010011001", doc_type="sttp", key="pka:2026-06-30", **extra):

@@ -4,15 +4,20 @@ whose row was altered."""
 
 import hashlib
 import hmac
+import itertools
 import json
 import secrets
 import sqlite3
 
+import psycopg
 import pytest
 import yaml
 from conftest import ROOT
+from psycopg.rows import dict_row
 
 from aturan.documents import Registry, Settings, status_of
+from aturan.documents.storage import is_url
+from aturan.documents.storage.throwaway import new_database
 from aturan.documents.registry_key import canonical
 
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
@@ -20,47 +25,74 @@ ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 GENESIS = "0" * 64
 
 
-@pytest.fixture(scope="module")
-def issued(tmp_path_factory):
-    """The sample cohort issued once as DOCX (no LibreOffice needed), through the real CLI."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def issued(request, tmp_path_factory):
+    """The sample cohort issued once as DOCX (no LibreOffice needed), through the real CLI, into a
+    SQLite file or a PostgreSQL database: (output folder, registry)."""
     from click.testing import CliRunner
 
     from aturan.cli import main
 
     out = tmp_path_factory.mktemp("tamper")
+    target = out / "reg.sqlite"
+    if request.param == "postgresql":
+        target = new_database(request.getfixturevalue("postgres"), f"issued{next(_names)}")
     result = CliRunner().invoke(
         main,
-        ["issue", str(COHORT), "--out", str(out), "--registry", str(out / "reg.sqlite")] + ISSUE,
+        ["issue", str(COHORT), "--out", str(out), "--registry", str(target)] + ISSUE,
         env={"ATURAN_ROOT": str(ROOT)},
     )
     assert result.exit_code == 0, result.output
-    return out
+    return out, target
+
+
+_names = itertools.count(1)
 
 
 @pytest.fixture
-def registry(issued, tmp_path):
+def registry(issued, tmp_path, request):
     """A private copy of the issued registry, to tamper with."""
+    source = issued[1]
+    if is_url(source):
+        admin = request.getfixturevalue("postgres")
+        return new_database(admin, f"copy{next(_names)}", template=source.rsplit("/", 1)[1])
     copy = tmp_path / "reg.sqlite"
-    with sqlite3.connect(issued / "reg.sqlite") as source, sqlite3.connect(copy) as target:
-        source.backup(target)
+    with sqlite3.connect(source) as original, sqlite3.connect(copy) as target:
+        original.backup(target)
     return copy
 
 
+def connect(target):
+    """A raw connection to the registry, as an attacker with write access has: no key."""
+    if is_url(target):
+        return psycopg.connect(target, row_factory=dict_row)
+    db = sqlite3.connect(target)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def sql_of(target, statement):
+    return statement.replace("?", "%s") if is_url(target) else statement
+
+
 def attack(path, *statements):
-    """Write to the file as an attacker would: plain SQL, no key."""
-    db = sqlite3.connect(path)
+    """Write to the registry as an attacker would: plain SQL, no key."""
+    db = connect(path)
     for statement, *args in statements:
-        db.execute(statement, *args)
+        db.execute(sql_of(path, statement), *args)
     db.commit()
     db.close()
 
 
 def rows(path, sql, *args):
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    found = [dict(r) for r in db.execute(sql, args)]
+    db = connect(path)
+    found = [dict(r) for r in db.execute(sql_of(path, sql), args)]
     db.close()
     return found
+
+
+def postgres(path) -> bool:
+    return is_url(path)
 
 
 def document(path, doc_type):
@@ -92,7 +124,14 @@ def standing(path, number):
 
 def open_registry(path, key):
     settings = Settings.load(ROOT / "config" / "institution.yaml")
-    return Registry(path, settings.number_format, settings.codes, key=key, create=False)
+    return Registry(
+        path,
+        settings.number_format,
+        settings.codes,
+        key=key,
+        create=False,
+        institution=settings.institution,
+    )
 
 
 def test_an_untouched_registry_audits_intact_with_and_without_its_head(aturan, registry, tmp_path):
@@ -212,7 +251,13 @@ def test_the_last_document_deleted_with_its_entries_is_caught_by_the_head(
             "UPDATE counters SET last_seq=last_seq-1 WHERE doc_type=? AND year=?",
             (row["doc_type"], row["year"]),
         ),
-        ("UPDATE sqlite_sequence SET seq=(SELECT MAX(id) FROM audit_log) WHERE name='audit_log'",),
+        (
+            "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), "
+            "(SELECT MAX(id) FROM audit_log))"
+            if postgres(registry)
+            else "UPDATE sqlite_sequence SET seq=(SELECT MAX(id) FROM audit_log) "
+            "WHERE name='audit_log'",
+        ),
     )
     assert_detected(audit(aturan, registry, "--head", head), "kepala rantai", "dihapus")
 
@@ -355,7 +400,7 @@ def test_a_constraint_the_registry_breaks_is_a_message_not_a_traceback(aturan, r
         "issue", joko_again(tmp_path), "--out", tmp_path / "o", "--registry", registry, *ISSUE
     )
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
-    assert "registri tidak konsisten" in result.stderr and "UNIQUE" in result.stderr
+    assert "registri tidak konsisten" in result.stderr and "UNIQUE" in result.stderr.upper()
     assert rows(registry, "SELECT * FROM counters") == before, "no number was taken"
 
 
@@ -436,7 +481,7 @@ def test_a_missing_or_malformed_key_is_one_message(
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path):
+def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path, registry_url):
     """Processes racing to create and fill one registry still leave one intact chain."""
     import os
     import subprocess
@@ -444,7 +489,7 @@ def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path):
 
     from aturan.lab import generate, write_cohort
 
-    registry = tmp_path / "reg.sqlite"
+    registry = registry_url
     env = dict(os.environ, ATURAN_ROOT=str(ROOT), PYTHONPATH=str(ROOT / "src"))
     runs = []
     for seed in (1, 2, 3):
