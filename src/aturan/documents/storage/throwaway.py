@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 USER = "aturan-pg"
+PASSWORD = "aturan-uji"  # the throwaway superuser's: connections over TCP need a password
 MISSING = (
     "PostgreSQL tidak ditemukan (initdb/pg_ctl tidak ada di PATH maupun "
     "/usr/lib/postgresql/*/bin); jalankan `make setup-db` (paket Debian postgresql)"
@@ -59,9 +60,10 @@ def _run_as() -> tuple[list[str], int | None, int | None]:
 
 
 @contextmanager
-def cluster() -> Iterator[str]:
-    """Yield the URL of a superuser database `postgres` on a new cluster; stopped and removed on
-    leaving, also after a failure."""
+def cluster(durable: bool = False) -> Iterator[str]:
+    """Yield the URL of the superuser database `postgres` on a new cluster (TCP on 127.0.0.1, a
+    password required); stopped and removed on leaving, also after a failure. Not `durable`
+    (tests): no fsync; durable (the benchmark): PostgreSQL's defaults, fsync on every commit."""
     bin_dir = server_bin()
     prefix, uid, gid = _run_as()
     base = Path(tempfile.mkdtemp(prefix="aturan-pg-"))
@@ -74,24 +76,16 @@ def cluster() -> Iterator[str]:
     port = free_port()
     started = False
     try:
-        _quiet(
-            prefix
-            + [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ]
-        )
+        password = base / "password"
+        password.write_text(PASSWORD + "\n")
+        if uid is not None:
+            os.chown(password, uid, gid)
+        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8"]
+        auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password}"]
+        _quiet(prefix + initdb + auth + ["--no-sync"])
         options = (
-            f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c max_connections=60 -c shared_buffers=32MB"
+            f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=60"
+            + ("" if durable else " -c fsync=off -c synchronous_commit=off")
         )
         _quiet(
             prefix
@@ -108,7 +102,7 @@ def cluster() -> Iterator[str]:
             ]
         )
         started = True
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        yield f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port}/postgres"
     finally:
         if started:
             _quiet(prefix + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])

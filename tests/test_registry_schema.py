@@ -1,0 +1,163 @@
+"""The registry's schema, kept by versioned migrations, and institutions sharing one registry:
+each numbers its own documents, and any number in the registry verifies, whoever issued it."""
+
+import shutil
+import sqlite3
+
+import pytest
+from conftest import ROOT
+
+from aturan.documents import Registry, status_of
+from aturan.documents.storage.migrate import latest
+from aturan.errors import AturanError
+
+CODES = {"sttp": "STTP", "undangan_uji": "UND"}
+PLAIN = "{seq:04d}/{code}/PKASN/{year}"
+SHARED = "{seq:04d}/{code}/{institution}/{year}"
+NOW = "2026-07-01T08:00:00+00:00"
+# A registry made by aturan before versioned migrations (commit d06769b): three documents, a
+# fingerprint and a revocation, its log keyed under this test key.
+V1_REGISTRY = ROOT / "tests" / "data" / "registry-v1.sqlite"
+V1_KEY = bytes.fromhex("11" * 32)
+
+
+def issue(registry, nip="198503152010011001", doc_type="sttp", key="pka:1", **extra):
+    fields = {
+        "doc_type": doc_type,
+        "nip": nip,
+        "name": "Budi Santoso",
+        "event_key": key,
+        "decision_id": "d1",
+        "rules_version": "v1",
+        "content_hash": "hash-1",
+        "year": 2026,
+        "doc_date": "2026-07-01",
+        "now": NOW,
+    }
+    return registry.issue(**(fields | extra))
+
+
+@pytest.fixture
+def v1(tmp_path):
+    copy = tmp_path / "lama.sqlite"
+    shutil.copy(V1_REGISTRY, copy)
+    return copy
+
+
+def versions(path):
+    with sqlite3.connect(path) as db:
+        return [r[0] for r in db.execute("SELECT version FROM schema_version ORDER BY version")]
+
+
+def test_a_registry_of_the_previous_version_is_migrated_on_open_and_audits_intact(v1):
+    store = Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+
+    assert versions(v1) == list(range(1, latest("sqlite") + 1))
+    assert store.audit() == []
+    row = store.authentic_row("0001/STTP/PKASN/2026")
+    assert row["institution"] == "LAN" and row["operator"] is None
+    assert store.authentic_row("0002/STTP/PKASN/2026")["status"] == "revoked"
+    assert status_of("0002/STTP/PKASN/2026", store).status == "dicabut"
+    assert issue(store, nip="199202022016032003").number == "0003/STTP/PKASN/2026"
+    assert store.audit() == []
+
+
+def test_a_migrated_registry_reopens_without_migrating_again(v1):
+    Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+    again = Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+    assert versions(v1) == list(range(1, latest("sqlite") + 1)) and again.audit() == []
+
+
+def test_a_legacy_rows_institution_changed_after_migration_is_detected(v1):
+    store = Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+    with sqlite3.connect(v1) as db:
+        db.execute("UPDATE documents SET institution='BPSDM' WHERE seq=1 AND doc_type='sttp'")
+
+    assert any("isian institution" in p for p in store.audit())
+    assert store.authentic_row("0001/STTP/PKASN/2026") is None
+
+
+def test_a_new_registry_has_the_whole_schema(registry_url, registry_key):
+    store = Registry(registry_url, PLAIN, CODES, key=registry_key)
+    tables = store.db.tables()
+    assert {"documents", "counters", "audit_log", "schema_version"} <= tables
+    assert {"decision_records", "coaching_groups"} <= tables
+    columns = set(store.db.execute("SELECT * FROM documents WHERE 1=0").description or [])
+    names = {getattr(c, "name", None) or c[0] for c in columns}
+    assert {"institution", "operator", "revoked_by", "replaces", "replaced_by"} <= names
+
+
+def test_a_registry_of_a_newer_version_is_refused(registry_url, registry_key):
+    store = Registry(registry_url, PLAIN, CODES, key=registry_key)
+    store.db.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, ?)", (NOW,))
+    store.close()
+    with pytest.raises(AturanError, match="lebih baru dari versi aturan ini"):
+        Registry(registry_url, PLAIN, CODES, key=registry_key, create=False)
+
+
+def two_institutions(target, key, number_format=SHARED):
+    return (
+        Registry(target, number_format, CODES, key=key, institution="LAN"),
+        Registry(target, number_format, CODES, key=key, institution="BPSDM-JABAR"),
+    )
+
+
+def test_each_institution_numbers_its_own_documents(registry_url, registry_key):
+    lan, bpsdm = two_institutions(registry_url, registry_key)
+    numbers = [
+        issue(lan, nip="1").number,
+        issue(bpsdm, nip="2").number,
+        issue(bpsdm, nip="3").number,
+        issue(lan, nip="4").number,
+    ]
+    assert numbers == [
+        "0001/STTP/LAN/2026",
+        "0001/STTP/BPSDM-JABAR/2026",
+        "0002/STTP/BPSDM-JABAR/2026",
+        "0002/STTP/LAN/2026",
+    ]
+    assert lan.audit() == [] and bpsdm.audit() == []
+
+
+def test_verification_answers_for_any_institutions_number(registry_url, registry_key):
+    lan, bpsdm = two_institutions(registry_url, registry_key)
+    theirs = issue(bpsdm, nip="2").number
+    bpsdm.record_fingerprints(theirs, None, "f" * 64, NOW)
+    assert status_of(theirs, lan).status == "sah"
+    assert lan.authentic_row(theirs)["institution"] == "BPSDM-JABAR"
+
+
+def test_a_format_without_institution_is_refused_once_another_institution_issued(
+    registry_url, registry_key
+):
+    lan, bpsdm = two_institutions(registry_url, registry_key, PLAIN)
+    issue(lan, nip="1")
+    with pytest.raises(AturanError, match=r"harus memuat \{institution\}") as refused:
+        issue(bpsdm, nip="2")
+    assert "tidak ada nomor yang diambil" in str(refused.value)
+    assert [r["number"] for r in lan.list()] == ["0001/STTP/PKASN/2026"]
+    assert lan.audit() == []
+
+
+def test_another_institutions_document_for_the_same_event_is_not_issued_again(
+    registry_url, registry_key
+):
+    lan, bpsdm = two_institutions(registry_url, registry_key)
+    issue(lan)
+    with pytest.raises(AturanError, match="sudah diterbitkan oleh institusi LAN"):
+        issue(bpsdm)
+
+
+@pytest.mark.parametrize("code", ["lan", "", "A" * 21, "LAN/X", 7])
+def test_a_bad_institution_code_is_refused(tmp_path, registry_key, code):
+    with pytest.raises(AturanError, match="kode institusi"):
+        Registry(tmp_path / "r.sqlite", SHARED, CODES, key=registry_key, institution=code)
+    assert not (tmp_path / "r.sqlite").exists()
+
+
+def test_a_format_may_name_the_institution():
+    from aturan.documents import check_number_format
+
+    check_number_format(SHARED)
+    with pytest.raises(AturanError, match="tidak dikenal"):
+        check_number_format("{seq}/{code}/{instansi}")
