@@ -161,3 +161,34 @@ def test_a_format_may_name_the_institution():
     check_number_format(SHARED)
     with pytest.raises(AturanError, match="tidak dikenal"):
         check_number_format("{seq}/{code}/{instansi}")
+
+
+def test_bad_postgresql_addresses_are_one_message_each(aturan, postgres):
+    wrong_password = postgres.replace(":aturan-uji@", ":salah@")
+    missing_database = postgres.rsplit("/", 1)[0] + "/tidak_ada"
+    cases = [
+        ("postgresql://a b@@:x/", "alamat tidak valid"),
+        ("postgresql://aturan@127.0.0.1:1/registri", "server tidak menerima sambungan"),
+        (wrong_password, "sandi atau pengguna salah"),
+        (missing_database, "tidak ada"),
+    ]
+    for url, message in cases:
+        result = aturan("registry", "list", "--registry", url)
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "salah@" not in result.stderr, "the password is never shown"
+
+
+def test_the_environment_selects_a_postgresql_registry(aturan, new_database, monkeypatch):
+    url = new_database()
+    store = Registry(
+        url,
+        PLAIN,
+        CODES,
+        key=bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip()),
+    )
+    issue(store)
+    monkeypatch.setenv("ATURAN_REGISTRY", url)
+    result = aturan("registry", "audit")
+    assert result.exit_code == 0 and "utuh" in result.output, result.stderr

@@ -16,9 +16,9 @@ from conftest import ROOT
 from psycopg.rows import dict_row
 
 from aturan.documents import Registry, Settings, status_of
+from aturan.documents.registry_key import canonical
 from aturan.documents.storage import is_url
 from aturan.documents.storage.throwaway import new_database
-from aturan.documents.registry_key import canonical
 
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]

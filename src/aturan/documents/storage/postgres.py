@@ -21,6 +21,29 @@ LOG_DIGEST = (
 )
 
 
+# What the server or the driver says, told in Indonesian; the original follows in brackets.
+REASONS = (
+    ("password authentication failed", "sandi atau pengguna salah"),
+    ("no password supplied", "sandi diperlukan"),
+    ("does not exist", "basis data atau pengguna tidak ada"),
+    ("connection refused", "server tidak menerima sambungan (tidak berjalan, atau port salah)"),
+    ("could not translate host name", "nama host tidak dikenal"),
+    ("failed to resolve host", "nama host tidak dikenal"),
+    ("timeout", "waktu sambungan habis"),
+    ("invalid", "alamat tidak valid"),
+    ("missing", "alamat tidak valid"),
+    ("unexpected", "alamat tidak valid"),
+)
+
+
+def why(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    for fragment, meaning in REASONS:
+        if fragment in text.lower():
+            return f"{meaning} ({text})"
+    return text
+
+
 def without_password(url: str) -> str:
     return re.sub(r"^(\w+://[^:/@]*):[^@]*@", r"\1:***@", url)
 
@@ -37,10 +60,9 @@ class PostgresBackend:
                 url, autocommit=True, row_factory=dict_row, connect_timeout=10
             )
         except psycopg.Error as exc:
-            reason = " ".join(str(exc).split()) or type(exc).__name__
             raise AturanError(
-                f"registri PostgreSQL tidak dapat dihubungi ({reason}); periksa alamat, pengguna, "
-                "sandi dan basis datanya di --registry atau $ATURAN_REGISTRY",
+                f"registri PostgreSQL tidak dapat dihubungi: {why(exc)}; periksa alamat, "
+                "pengguna, sandi dan basis datanya di --registry atau $ATURAN_REGISTRY",
                 file=self.label,
             ) from None
 

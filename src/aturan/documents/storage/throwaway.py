@@ -83,9 +83,8 @@ def cluster(durable: bool = False) -> Iterator[str]:
         initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8"]
         auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password}"]
         _quiet(prefix + initdb + auth + ["--no-sync"])
-        options = (
-            f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=60"
-            + ("" if durable else " -c fsync=off -c synchronous_commit=off")
+        options = f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=60" + (
+            "" if durable else " -c fsync=off -c synchronous_commit=off"
         )
         _quiet(
             prefix
