@@ -1,0 +1,77 @@
+"""Many processes of two institutions issuing into one PostgreSQL registry at once, also killed
+with SIGKILL at random moments and rerun: no duplicate number, no gap in any institution's
+sequence, each (participant, type, event) issued once, and the audit intact."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import psycopg
+from conftest import ROOT
+from registry_worker import CODES, FORMAT
+
+from aturan.documents import Registry
+
+WORKERS = [("LAN", "a"), ("LAN", "b"), ("BPSDM-JABAR", "a"), ("BPSDM-JABAR", "b")]
+EACH = 200
+KEY = "22" * 32
+
+
+def start(url, institution, worker):
+    env = dict(
+        os.environ,
+        ATURAN_REGISTRY_KEY=KEY,
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+    )
+    script = str(ROOT / "tests" / "registry_worker.py")
+    return subprocess.Popen(
+        [sys.executable, script, url, institution, worker, str(EACH)],
+        env=env,
+        stderr=subprocess.PIPE,
+    )
+
+
+def assert_consistent(url):
+    with psycopg.connect(url) as db:
+        documents = db.execute("SELECT number, institution, seq, nip FROM documents").fetchall()
+        events = db.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT nip, doc_type, event_key FROM documents) e"
+        ).fetchone()[0]
+    assert len(documents) == len(WORKERS) * EACH == events, "each (NIP, type, event) once"
+    assert len({number for number, *_ in documents}) == len(documents), "no duplicate number"
+    for institution in {i for i, _ in WORKERS}:
+        seqs = sorted(seq for _, inst, seq, _ in documents if inst == institution)
+        assert seqs == list(range(1, 2 * EACH + 1)), f"no gap in {institution}'s numbering"
+    registry = Registry(url, FORMAT, CODES, key=bytes.fromhex(KEY), create=False)
+    assert registry.audit() == []
+
+
+def test_four_processes_of_two_institutions_number_without_gaps_or_duplicates(new_database):
+    url = new_database()
+    runs = [start(url, institution, worker) for institution, worker in WORKERS]
+    for run in runs:
+        assert run.wait(timeout=120) == 0, run.stderr.read().decode()
+    assert_consistent(url)
+
+
+def test_workers_killed_at_random_and_rerun_leave_no_gap_or_duplicate(new_database):
+    url = new_database()
+    rng, kills, rounds, pending = random.Random(12), 0, 0, list(WORKERS)
+    while pending:
+        runs = {spec: start(url, *spec) for spec in pending}
+        rounds += 1
+        for _ in range(2 if rounds <= 3 else 0):  # two volleys in each of the first 3 rounds
+            time.sleep(rng.uniform(0.7, 1.8))
+            for run in runs.values():
+                if run.poll() is None and rng.random() < 0.5:
+                    run.send_signal(signal.SIGKILL)
+                    kills += 1
+        pending = [spec for spec, run in runs.items() if run.wait(timeout=120) != 0]
+        assert all(runs[spec].returncode == -signal.SIGKILL for spec in pending), [
+            runs[spec].stderr.read().decode() for spec in pending
+        ]
+    assert kills > 0, "at least one worker was killed mid-run"
+    assert_consistent(url)
