@@ -255,6 +255,7 @@ class Registry:
             except BaseException:
                 self.db.rollback()
                 raise
+        self._has_meta = self.db.has_table("registry_meta")  # the old format has none
         self.db.prepare()
 
     def _pending(self, create: bool) -> bool:
@@ -324,7 +325,7 @@ class Registry:
             )
 
     def _meta(self) -> dict:
-        if "registry_meta" not in self.db.tables():  # a registry of the old format
+        if not self._has_meta:  # a registry of the old format
             return {}
         return {
             r["name"]: r["value"] for r in self.db.execute("SELECT name, value FROM registry_meta")
@@ -418,14 +419,15 @@ class Registry:
         number issued (a counter rolled back) would hand out a number twice: refused, and no
         number is taken."""
         where = (self.institution, doc_type, year)
-        row = self.db.execute(
-            "SELECT last_seq FROM counters WHERE institution=? AND doc_type=? AND year=?", where
+        match = "institution=? AND doc_type=? AND year=?"
+        found = self.db.execute(
+            f"SELECT (SELECT COUNT(*) FROM counters WHERE {match}) AS counters, "
+            f"(SELECT last_seq FROM counters WHERE {match}) AS last_seq, "
+            f"(SELECT MAX(seq) FROM documents WHERE {match}) AS highest",
+            where * 3,
         ).fetchone()
-        highest = self.db.execute(
-            "SELECT MAX(seq) AS hi FROM documents WHERE institution=? AND doc_type=? AND year=?",
-            where,
-        ).fetchone()["hi"]
-        last = row["last_seq"] if row else 0
+        highest = found["highest"]
+        last = found["last_seq"] if found["counters"] else 0
         if not isinstance(last, int) or (highest is not None and last < highest):
             raise AturanError(
                 f"registri tidak konsisten: penghitung {doc_type} {year} {self.institution} "
@@ -490,23 +492,19 @@ class Registry:
     def _append(self, action: str, number: str, now: str) -> None:
         """The audit entry for a change just made to `number`: the whole row after it and its
         type's counter, chained to the previous entry and authenticated with the key."""
-        row = self._row(number)
-        assert row is not None  # called inside the transaction that wrote the row
-        counter = self.db.execute(
-            "SELECT last_seq FROM counters WHERE institution=? AND doc_type=? AND year=?",
-            (row["institution"], row["doc_type"], row["year"]),
+        row = self.db.execute(
+            f"SELECT {ROW_COLUMNS}, (SELECT last_seq FROM counters c WHERE "
+            "c.institution=d.institution AND c.doc_type=d.doc_type AND c.year=d.year) AS "
+            "counter_value, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS last_mac "
+            "FROM documents d WHERE number=?",
+            (number,),
         ).fetchone()
+        assert row is not None  # called inside the transaction that wrote the row
+        counter, last = row.pop("counter_value"), row.pop("last_mac")
         payload = canonical(
-            {
-                "action": action,
-                "at": now,
-                "number": number,
-                "row": row,
-                "counter": counter["last_seq"] if counter else None,
-            }
+            {"action": action, "at": now, "number": number, "row": row, "counter": counter}
         )
-        last = self.db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        prev = last["hash"] if last else GENESIS
+        prev = last or GENESIS
         self.db.execute(
             "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES "
             "(?,?,?,?,?,?)",

@@ -78,8 +78,7 @@ class PostgresBackend:
             cursor.executemany(_placeholders(sql), rows)
 
     def begin_write(self) -> None:
-        self.db.execute("BEGIN")
-        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        self.db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # one round trip
 
     def begin_read(self) -> None:
         self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -99,6 +98,9 @@ class PostgresBackend:
                 "WHERE table_schema = current_schema()"
             )
         }
+
+    def has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT to_regclass(%s) AS t", (name,)).fetchone()["t"] is not None
 
     def change_marker(self):
         """A digest of every audit entry, so any change to the log, by anyone, changes it."""

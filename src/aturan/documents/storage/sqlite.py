@@ -75,6 +75,12 @@ class SqliteBackend:
             r["name"] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")
         }
 
+    def has_table(self, name: str) -> bool:
+        found = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+        ).fetchone()
+        return found is not None
+
     def change_marker(self):
         """Changes whenever another connection commits a write (not for this one's own)."""
         return self.db.execute("PRAGMA data_version").fetchone()["data_version"]
