@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast lint setup setup-pdf setup-web check golden bench clean
+.PHONY: demo test test-fast lint setup setup-pdf setup-web setup-db check golden bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ setup-web:
 	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 	    --no-install-recommends chromium zbar-tools )
 
+# The registry tests start a throwaway PostgreSQL cluster of their own: Debian's server binaries
+# (initdb, pg_ctl, under /usr/lib/postgresql/*/bin), installed only when missing. The service the
+# package starts is not used; as root the tests run the cluster as the system user aturan-pg.
+setup-db:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends postgresql )
+
 demo: setup setup-pdf
 	$(BIN)/aturan rules check
 	$(BIN)/aturan explain samples/budi-petahana-administrator.yaml --as-of 2026-02-01
@@ -55,19 +63,20 @@ lint: setup
 	$(BIN)/yamllint rules regulations golden
 	$(BIN)/mypy --strict src/aturan/law src/aturan/decide
 
-test: setup setup-pdf setup-web lint
+test: setup setup-pdf setup-web setup-db lint
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
 	$(BIN)/python -m pytest -q
 
-test-fast: setup lint
+test-fast: setup setup-db lint
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
 	$(BIN)/python -m pytest -q -m "not libreoffice"
 
-bench: setup setup-pdf
+bench: setup setup-pdf setup-db
 	$(BIN)/python bench/bench_decide.py
 	$(BIN)/python bench/bench_documents.py
+	$(BIN)/python bench/bench_registry.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache  # keys/ is kept: documents signed with it stay verifiable
