@@ -192,3 +192,26 @@ def test_the_environment_selects_a_postgresql_registry(aturan, new_database, mon
     monkeypatch.setenv("ATURAN_REGISTRY", url)
     result = aturan("registry", "audit")
     assert result.exit_code == 0 and "utuh" in result.output, result.stderr
+
+
+def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
+    new_database, registry_key
+):
+    from fastapi.testclient import TestClient
+
+    from aturan.web import create_app
+    from aturan.web.app import Server
+
+    url = new_database()
+    store = Registry(url, PLAIN, CODES, key=registry_key)
+    content = "ab" * 32
+    number = issue(store, content_hash=content).number
+    store.record_fingerprints(number, None, "f" * 64, NOW)
+    client = TestClient(create_app(url, rate_limit="1000/minute"))
+    page = client.get("/verifikasi", params={"n": number, "c": content[:16]})
+    assert page.status_code == 200 and 'id="status">SAH<' in page.text
+    store.revoke(number, "salah cetak", NOW)
+    page = client.get("/verifikasi", params={"n": number, "c": content[:16]})
+    assert 'id="status">DICABUT<' in page.text
+    with Server(url, None).registry() as reader, pytest.raises(Exception, match="read-only"):
+        reader.db.execute("DELETE FROM audit_log")

@@ -400,9 +400,8 @@ class Registry:
         format without it is refused once another institution has issued here."""
         if "institution" in format_fields(self.number_format):
             return
-        other = self.db.execute(
-            "SELECT institution FROM documents WHERE institution <> ? LIMIT 1",
-            (self.institution,),
+        other = self.db.execute(  # counters: a few rows, one per institution, type and year
+            "SELECT institution FROM counters WHERE institution <> ? LIMIT 1", (self.institution,)
         ).fetchone()
         if other:
             raise AturanError(
@@ -537,7 +536,7 @@ class Registry:
         sql = (
             "SELECT * FROM documents"
             + (" WHERE doc_type=?" if doc_type else "")
-            + " ORDER BY doc_type, year, seq"
+            + " ORDER BY doc_type, year, institution, seq"
         )
         return [dict(r) for r in self.db.execute(sql, (doc_type,) if doc_type else ())]
 
