@@ -215,3 +215,28 @@ def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
     assert 'id="status">DICABUT<' in page.text
     with Server(url, None).registry() as reader, pytest.raises(Exception, match="read-only"):
         reader.db.execute("DELETE FROM audit_log")
+
+
+def test_a_postgresql_registry_busy_or_gone_is_one_message(
+    new_database, postgres, registry_key, monkeypatch
+):
+    import psycopg
+
+    from aturan.documents.storage import postgres as backend
+
+    monkeypatch.setattr(backend, "TIMEOUT", 1)
+    url = new_database()
+    store = Registry(url, PLAIN, CODES, key=registry_key)
+    with psycopg.connect(url, autocommit=True) as holder:
+        holder.execute(f"BEGIN; SELECT pg_advisory_xact_lock({backend.WRITE_LOCK})")
+        with pytest.raises(AturanError, match="sedang dipakai proses lain lebih dari 1 detik"):
+            issue(store)
+        holder.execute("ROLLBACK")
+    assert issue(store).created and store.audit() == []
+    with psycopg.connect(postgres, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=%s",
+            (url.rsplit("/", 1)[1],),
+        )
+    with pytest.raises(AturanError, match="sambungan ke registri PostgreSQL terputus"):
+        issue(store, nip="199001012015031002")

@@ -192,7 +192,7 @@ def _damage_is_a_message(method):
             return method(self, *args, **kwargs)
         except self.damage as exc:
             self._rollback()
-            raise AturanError(damaged(exc), file=self.label) from None
+            raise AturanError(self.db.unavailable(exc) or damaged(exc), file=self.label) from None
 
     return wrapper
 
@@ -261,7 +261,14 @@ class Registry:
     def _pending(self, create: bool) -> bool:
         tables = self.db.tables()
         version = current_version(self.db, tables)
-        if version == 0 and (tables - {"schema_version"} or not create):
+        if version == 0 and not create:
+            raise AturanError(
+                "belum ada registri di sini (registri dibuat oleh `aturan issue`)"
+                if not tables
+                else "basis data ini bukan registri aturan (tabel documents/audit_log tidak ada)",
+                file=self.label,
+            )
+        if version == 0 and tables - {"schema_version"}:
             raise AturanError(
                 "basis data ini bukan registri aturan (tabel documents/audit_log tidak ada)",
                 file=self.label,
@@ -634,7 +641,7 @@ class Registry:
                 return self._problems(head)
         except self.damage as exc:
             self._rollback()
-            return [damaged(exc)]
+            return [self.db.unavailable(exc) or damaged(exc)]
 
     def _problems(self, head: dict | None) -> list[str]:
         meta = self._meta()

@@ -14,6 +14,7 @@ from psycopg.rows import dict_row
 
 from aturan.errors import AturanError
 
+TIMEOUT = 30  # seconds a writer waits for the lock
 WRITE_LOCK = 0x61747572616E  # "aturan": one lock for every write to a registry database
 LOG_DIGEST = (
     "SELECT COUNT(*) AS n, md5(string_agg(concat_ws('|', id, at, action, number, prev_hash, "
@@ -59,6 +60,7 @@ class PostgresBackend:
             self.db = psycopg.connect(
                 url, autocommit=True, row_factory=dict_row, connect_timeout=10
             )
+            self.db.execute(f"SET lock_timeout = '{TIMEOUT}s'")  # as long as SQLite waits
         except psycopg.Error as exc:
             raise AturanError(
                 f"registri PostgreSQL tidak dapat dihubungi: {why(exc)}; periksa alamat, "
@@ -69,6 +71,18 @@ class PostgresBackend:
     @staticmethod
     def unreadable(exc: Exception) -> str:
         return f"basis data PostgreSQL tidak dapat dibaca sebagai registri ({exc})"
+
+    def unavailable(self, exc: Exception) -> str | None:
+        """The server gone or the registry busy, as opposed to damaged; None when it is not
+        that."""
+        if isinstance(exc, psycopg.errors.LockNotAvailable):
+            return f"registri sedang dipakai proses lain lebih dari {TIMEOUT} detik; coba lagi"
+        if self.db.closed or self.db.broken:
+            return (
+                f"sambungan ke registri PostgreSQL terputus: {why(exc)}; transaksi yang belum "
+                "selesai dibatalkan oleh server; jalankan lagi perintahnya (penerbitan idempoten)"
+            )
+        return None
 
     def execute(self, sql: str, params: tuple | list = ()):
         return self.db.execute(_placeholders(sql), params or None)
@@ -87,6 +101,8 @@ class PostgresBackend:
         self.db.execute("COMMIT")
 
     def rollback(self) -> None:
+        if self.db.closed or self.db.broken:
+            return  # the server has ended the transaction with the connection
         if self.db.info.transaction_status != TransactionStatus.IDLE:
             self.db.execute("ROLLBACK")
 

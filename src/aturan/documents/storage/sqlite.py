@@ -10,6 +10,8 @@ from pathlib import Path
 from aturan.errors import AturanError
 from aturan.files import ensure_folder
 
+TIMEOUT = 30  # seconds a writer waits for another's transaction
+
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
@@ -37,7 +39,7 @@ class SqliteBackend:
                 f"{path.resolve().as_uri()}?mode={'rwc' if create else 'rw'}",
                 uri=True,
                 isolation_level=None,
-                timeout=30,
+                timeout=TIMEOUT,
             )
         except sqlite3.DatabaseError as exc:
             raise AturanError(self.unreadable(exc), file=self.label) from None
@@ -50,6 +52,13 @@ class SqliteBackend:
     @staticmethod
     def unreadable(exc: Exception) -> str:
         return f"bukan berkas registri SQLite yang dapat dibaca ({exc})"
+
+    @staticmethod
+    def unavailable(exc: Exception) -> str | None:
+        """The registry busy, as opposed to damaged; None when it is not that."""
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return f"registri sedang dipakai proses lain lebih dari {TIMEOUT} detik; coba lagi"
+        return None
 
     def execute(self, sql: str, params: tuple | list = ()):
         return self.db.execute(sql, params)
