@@ -50,11 +50,12 @@ def _run_as() -> tuple[list[str], int | None, int | None]:
     try:
         entry = pwd.getpwnam(USER)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER],
-            check=True,
-        )
-        entry = pwd.getpwnam(USER)
+        useradd = ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER]
+        made = subprocess.run(useradd, capture_output=True, text=True)
+        try:
+            entry = pwd.getpwnam(USER)  # also when another process made it meanwhile
+        except KeyError:
+            raise RuntimeError(f"pengguna sistem {USER} tidak dapat dibuat: {made.stderr}") from None
     prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups"]
     return prefix, entry.pw_uid, entry.pw_gid
 
