@@ -55,7 +55,8 @@ def _run_as() -> tuple[list[str], int | None, int | None]:
         try:
             entry = pwd.getpwnam(USER)  # also when another process made it meanwhile
         except KeyError:
-            raise RuntimeError(f"pengguna sistem {USER} tidak dapat dibuat: {made.stderr}") from None
+            message = f"pengguna sistem {USER} tidak dapat dibuat: {made.stderr}"
+            raise RuntimeError(message) from None
     prefix = ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups"]
     return prefix, entry.pw_uid, entry.pw_gid
 
