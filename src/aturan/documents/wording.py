@@ -1,0 +1,86 @@
+"""How documents write things in Indonesian: dates, numbers spelt out, quotes in whole sentences,
+the addressee's title, program and stage names. Dates and numbers go through Babel's `id` locale,
+words through num2words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from num2words import num2words
+
+LOCALE = "id"
+
+# Stage names as a letter prints them (the decision's stage ids are internal).
+STAGES = {"mandiri": "pembelajaran mandiri", "elearning": "e-learning", "klasikal": "klasikal"}
+
+# The program names documents print: spelt out alike for all four (PKN I/II as PKA and PKP).
+PROGRAM_NAMES = {
+    "pkn_1": "Pelatihan Kepemimpinan Nasional Tingkat I",
+    "pkn_2": "Pelatihan Kepemimpinan Nasional Tingkat II",
+    "pka": "Pelatihan Kepemimpinan Administrator",
+    "pkp": "Pelatihan Kepemimpinan Pengawas",
+}
+
+# The position a certificate names: "KOMPETEN untuk jabatan <this>".
+POSITION_NAMES = {
+    "jpt_utama": "Pimpinan Tinggi Utama",
+    "jpt_madya": "Pimpinan Tinggi Madya",
+    "jpt_pratama": "Pimpinan Tinggi Pratama",
+    "administrator": "Administrator",
+    "pengawas": "Pengawas",
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[A-Z0-9\"“(])")
+
+
+def date_text(value) -> str:
+    """A date as Indonesian write it (27 November 2026); "-" when there is none."""
+    if not value:
+        return "-"
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return format_date(date, "d MMMM y", locale=LOCALE)
+
+
+def number_text(value: int) -> str:
+    """A number as letters write it: 60 (enam puluh)."""
+    return f"{format_decimal(value, locale=LOCALE)} ({num2words(int(value), lang=LOCALE)})"
+
+
+def decimal_text(value: float) -> str:
+    return format_decimal(value, locale=LOCALE)
+
+
+def rupiah(value: float) -> str:
+    return format_currency(value, "IDR", locale=LOCALE)
+
+
+def whole_sentences(text: str, limit: int = 400) -> str:
+    """The clause's text when it is short enough, else its leading whole sentences up to `limit`
+    characters; "" when even the first sentence is longer (the citation then stands alone). A
+    quote is never cut inside a sentence."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for sentence in _SENTENCE_END.split(text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept if kept.endswith((".", "?", "!")) else ""
+
+
+def addressee_title(agency: str, titles: list[dict], default: str) -> str:
+    """The title of the agency's Pejabat Pembina Kepegawaian, from the configured map: the first
+    entry whose word occurs in the agency's name as a whole word gives its title followed by the
+    rest of the name after that word ("Pemerintah Kabupaten Sleman" -> "Bupati Sleman");
+    otherwise the default, with {agency}."""
+    for entry in titles:
+        word = str(entry.get("word", ""))
+        found = re.search(rf"\b{re.escape(word)}\b\s+(.+)$", agency) if word else None
+        if found:
+            return f"{entry['title']} {found.group(1).strip()}"
+    return default.replace("{agency}", agency)
