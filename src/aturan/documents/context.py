@@ -8,9 +8,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from aturan.decide import Decision, Subject
-from aturan.errors import AturanError
 from aturan.documents.wording import POSITION_NAMES, STAGES, date_text, number_text
+from aturan.errors import AturanError
 from aturan.vocabulary import COMPETENCIES, TIERS, label
+
 
 def indonesian_date(value) -> str:
     """A date as Indonesian write it: 27 November 2026 (Babel, `id` locale)."""

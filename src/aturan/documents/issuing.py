@@ -55,6 +55,9 @@ class IssueReport:
 Progress = Callable[[str, int, int], None]
 
 
+MANIFEST_COLUMNS = ["nomor", "jenis", "nip", "nama", "berkas_docx", "berkas_pdf", "status"]
+
+
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
@@ -107,7 +110,7 @@ class Issuer:
         rows.sort(key=lambda pair: (pair[0]["type"], pair[0]["number"]))
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["nomor", "jenis", "nip", "nama", "berkas_docx", "berkas_pdf", "status"])
+            writer.writerow(MANIFEST_COLUMNS)
             for entry, status in rows:
                 writer.writerow(
                     [

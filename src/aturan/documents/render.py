@@ -24,13 +24,13 @@ from docxtpl import DocxTemplate, InlineImage
 from aturan.cases import Case
 from aturan.decide import Decision
 from aturan.documents.context import indonesian_date, specific_context
+from aturan.documents.types import document_type
 from aturan.documents.wording import (
     PROGRAM_NAMES,
     addressee_title,
     number_text,
     whole_sentences,
 )
-from aturan.documents.types import document_type
 from aturan.errors import AturanError
 from aturan.files import load_yaml
 from aturan.law import ParamSet, Rulebook
@@ -64,10 +64,29 @@ class Settings:
                 dict(data["numbering"].get("codes") or {}),
                 str(data.get("verification_note", "")).replace("{base_url}", url),
                 url,
-                dict(data.get("addressee") or {}),
+                _addressee(data, path),
             )
         except (KeyError, TypeError) as exc:
             raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
+
+
+def _addressee(data: dict, path: Path) -> dict:
+    """The PPK title map (`addressee` in the configuration): a list of {word, title} and a
+    default with {agency}."""
+    section = data.get("addressee") or {}
+    titles = section.get("ppk_titles") if isinstance(section, dict) else None
+    good = isinstance(titles, list | type(None)) and all(
+        isinstance(e, dict) and isinstance(e.get("word"), str) and isinstance(e.get("title"), str)
+        for e in titles or []
+    )
+    if not good or not isinstance(section.get("default", ""), str):
+        raise AturanError(
+            "isian 'addressee' harus berisi ppk_titles: daftar {word: ..., title: ...} dan "
+            "default: teks dengan {agency}",
+            file=str(path),
+            field="addressee",
+        )
+    return dict(section)
 
 
 def base_url(data: dict, path: Path) -> str:

@@ -1,6 +1,6 @@
 """How documents write things in Indonesian: dates, numbers spelt out, quotes in whole sentences,
-the addressee's title, program and stage names. Dates and numbers go through Babel's `id` locale,
-words through num2words."""
+the addressee's title, program and stage names. Dates and numbers go through Babel's `id`
+locale, words through num2words."""
 
 from __future__ import annotations
 
@@ -11,10 +11,23 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from num2words import num2words
 
+from aturan.law import whole_sentences
+from aturan.vocabulary import STAGES
+
+__all__ = [
+    "POSITION_NAMES",
+    "PROGRAM_NAMES",
+    "STAGES",
+    "addressee_title",
+    "date_text",
+    "decimal_text",
+    "number_text",
+    "rupiah",
+    "whole_sentences",
+]
+
 LOCALE = "id"
 
-# Stage names as a letter prints them (the decision's stage ids are internal).
-STAGES = {"mandiri": "pembelajaran mandiri", "elearning": "e-learning", "klasikal": "klasikal"}
 
 # The program names documents print: spelt out alike for all four (PKN I/II as PKA and PKP).
 PROGRAM_NAMES = {
@@ -32,8 +45,6 @@ POSITION_NAMES = {
     "administrator": "Administrator",
     "pengawas": "Pengawas",
 }
-
-_SENTENCE_END = re.compile(r"(?<=[.;:?!])\s+(?=[A-Z0-9\"“(])")
 
 
 def date_text(value) -> str:
@@ -57,30 +68,19 @@ def rupiah(value: float) -> str:
     return format_currency(value, "IDR", locale=LOCALE)
 
 
-def whole_sentences(text: str, limit: int = 400) -> str:
-    """The clause's text when it is short enough, else its leading whole sentences up to `limit`
-    characters; "" when even the first sentence is longer (the citation then stands alone). A
-    quote is never cut inside a sentence."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    kept = ""
-    for sentence in _SENTENCE_END.split(text):
-        candidate = f"{kept} {sentence}".strip()
-        if len(candidate) > limit:
-            break
-        kept = candidate
-    return kept if kept.endswith((".", "?", "!")) else ""
-
-
 def addressee_title(agency: str, titles: list[dict], default: str) -> str:
     """The title of the agency's Pejabat Pembina Kepegawaian, from the configured map: the first
-    entry whose word occurs in the agency's name as a whole word gives its title followed by the
-    rest of the name after that word ("Pemerintah Kabupaten Sleman" -> "Bupati Sleman");
+    entry whose word occurs in the agency's name as a whole word gives its title, followed by the
+    name after that word up to the next configured word ("Pemerintah Kabupaten Sleman" -> "Bupati
+    Sleman", "Kantor Wilayah Kementerian Agama Provinsi Jawa Barat" -> "Menteri Agama");
     otherwise the default, with {agency}."""
+    words = [str(entry.get("word", "")) for entry in titles if entry.get("word")]
     for entry in titles:
         word = str(entry.get("word", ""))
         found = re.search(rf"\b{re.escape(word)}\b\s+(.+)$", agency) if word else None
         if found:
-            return f"{entry['title']} {found.group(1).strip()}"
+            rest = found.group(1)
+            for other in words:
+                rest = re.split(rf"\s+\b{re.escape(other)}\b", rest)[0]
+            return f"{entry['title']} {rest.strip()}"
     return default.replace("{agency}", agency)
