@@ -70,7 +70,7 @@ def test_hours_are_not_read_as_a_number_of_subjects(aturan):
 def test_quotes_are_whole_sentences(aturan, rulebook, flag):
     """Each quote is a clause's whole text, or its leading sentences ending at a sentence end."""
     text = _explain(aturan, ROOT / "samples" / SAMPLES[0], "--as-of", "2026-02-01", *flag)
-    quotes = re.findall(r'^\s+"(.+?)"$', text.replace('\n      ', ' '), re.M)
+    quotes = re.findall(r'^\s+"(.+?)"$', text.replace("\n      ", " "), re.M)
     texts = [c.text for i in rulebook.corpus.instruments.values() for c in i.clauses]
     assert quotes
     for quote in quotes:

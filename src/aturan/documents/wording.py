@@ -72,12 +72,14 @@ def addressee_title(agency: str, titles: list[dict], default: str) -> str:
     """The title of the agency's Pejabat Pembina Kepegawaian, from the configured map: the first
     entry whose word occurs in the agency's name as a whole word gives its title, followed by the
     name after that word up to the next configured word ("Pemerintah Kabupaten Sleman" -> "Bupati
-    Sleman", "Kantor Wilayah Kementerian Agama Provinsi Jawa Barat" -> "Menteri Agama");
-    otherwise the default, with {agency}."""
+    Sleman", "Kantor Wilayah Kementerian Agama Provinsi Jawa Barat" -> "Menteri Agama"); an
+    entry with an empty title, or none found, gives the default, with {agency}."""
     words = [str(entry.get("word", "")) for entry in titles if entry.get("word")]
     for entry in titles:
         word = str(entry.get("word", ""))
         found = re.search(rf"\b{re.escape(word)}\b\s+(.+)$", agency) if word else None
+        if found and not entry.get("title"):
+            break
         if found:
             rest = found.group(1)
             for other in words:
