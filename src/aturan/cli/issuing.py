@@ -10,6 +10,7 @@ import click
 
 from aturan.cases import (
     clean,
+    write_template,
 )
 from aturan.cli.app import main
 from aturan.cli.options import (
@@ -155,6 +156,30 @@ class StageProgress:
             click.echo(f"{label}: mulai, {total}", err=True)
         elif done == total:
             click.echo(f"{label}: selesai, {done}/{total}", err=True)
+
+
+@main.command("kohort-template")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Berkas XLSX yang ditulis, mis. kohort.xlsx.",
+)
+@user_errors
+def cohort_template(out_path):
+    """Tulis templat kohort XLSX untuk operator: judul kolom berbahasa Indonesia, daftar pilihan
+    (validasi data) untuk kolom berpilihan, NIP sebagai teks, dan lembar Petunjuk."""
+    if out_path.suffix.lower() != ".xlsx":
+        raise AturanError("templat kohort harus berakhiran .xlsx", file=str(out_path))
+    try:
+        with atomic_path(out_path) as tmp:
+            write_template(tmp)
+    except OSError as exc:
+        raise AturanError(
+            f"templat tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
+        ) from None
+    click.echo(f"Templat kohort ditulis ke {clean(str(out_path))}")
 
 
 @main.group()
