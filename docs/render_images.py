@@ -25,8 +25,9 @@ DPI = "55"
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="aturan-img-") as scratch:
         out = Path(scratch)
+        cohort = ROOT / "samples" / "kohort-dokumen.yaml"
         command = [
-            sys.executable, "-m", "aturan.cli", "issue", str(ROOT / "samples" / "kohort-dokumen.yaml"),
+            sys.executable, "-m", "aturan.cli", "issue", str(cohort),
             "--out", str(out), "--registry", str(out / "reg.sqlite"), "--pdf",
             "--as-of", "2027-01-10", "--issue-date", "2027-01-11",
         ]  # fmt: skip
