@@ -85,9 +85,11 @@ def _design(decision: Decision) -> dict:
         "waived_subjects": [_subject(e) for e in design.waived],
         "cluster": {"name": design.cluster.name, "description": ""} if design.cluster else None,
         "coaching": {
-            "group": coaching.group or "ditetapkan saat penetapan kelompok angkatan",
+            # the group's id names the program by its key (KC-PKN_2-01): printed without "_"
+            "group": (coaching.group or "").replace("_", "")
+            or "ditetapkan saat penetapan kelompok angkatan",
             "focus": [label(COMPETENCIES, k) for k in coaching.focus],
-            "size": coaching.group_size or "",
+            "size": number_text(coaching.group_size) if coaching.group_size else "",
         }
         if coaching
         else None,
