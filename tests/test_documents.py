@@ -757,3 +757,17 @@ def test_a_rerun_lists_reissued_documents_in_its_manifest(aturan, tmp_path):
     with open(out / "manifest.csv", encoding="utf-8") as handle:
         statuses = {m["status"] for m in csv.DictReader(handle)}
     assert statuses == {"terbit ulang"}
+
+
+def test_the_design_letter_spells_out_the_coaching_group(aturan, tmp_path):
+    out = tmp_path / "out"
+    result = aturan(
+        "issue", COHORT, "--model", "generic", "--out", out, "--registry", out / "reg.sqlite",
+        *ISSUE,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = [r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "desain_pelatihan"]
+    for row in rows:
+        text = _docx_text(_file(out, row))
+        assert re.search(r"jumlah anggota \d+ \([a-z ]+\) orang", text), text
+        assert not re.search(r"\b\w+_\w+\b", text), row["number"]
