@@ -771,3 +771,18 @@ def test_the_design_letter_spells_out_the_coaching_group(aturan, tmp_path):
         text = _docx_text(_file(out, row))
         assert re.search(r"jumlah anggota \d+ \([a-z ]+\) orang", text), text
         assert not re.search(r"\b\w+_\w+\b", text), row["number"]
+
+
+def test_a_broken_addressee_map_is_one_message_naming_the_field(aturan, tmp_path):
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())
+    config["addressee"] = {"ppk_titles": ["Bupati"], "default": "PPK {agency}"}
+    config["registry"]["key_file"] = str(ROOT / "keys" / "registry.key")
+    path = tmp_path / "institution.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = aturan(
+        "issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--config", path, *ISSUE
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "addressee" in result.stderr and str(path) in result.stderr
