@@ -733,7 +733,7 @@ def build_desain_pelatihan():
         small = 10
         TAG(doc, "{%p if required_subjects %}")
         P(doc, R("Mata pelatihan yang wajib diikuti", b=True), before=6, after=4, keep_next=True)
-        t = table(doc, 5, [Cm(0.9), Cm(3.0), Cm(4.6), Cm(2.5), Cm(5.0)], grid=True)
+        t = table(doc, 5, [Cm(1.1), Cm(3.0), Cm(4.4), Cm(3.0), Cm(4.5)], grid=True)
         header_row(t, ["No.", "Agenda", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
         loop_rows(
             t,
@@ -753,7 +753,7 @@ def build_desain_pelatihan():
 
         TAG(doc, "{%p if waived_subjects %}")
         P(doc, R("Mata pelatihan yang dibebaskan", b=True), before=6, after=4, keep_next=True)
-        t = table(doc, 4, [Cm(0.9), Cm(6.0), Cm(3.6), Cm(5.5)], grid=True)
+        t = table(doc, 4, [Cm(1.1), Cm(5.8), Cm(3.6), Cm(5.5)], grid=True)
         header_row(t, ["No.", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
         loop_rows(
             t,
