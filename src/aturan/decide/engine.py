@@ -240,7 +240,9 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
             continue
         reads[kind] = set()
         for prop, test in (conditions or {}).items():
-            reads[kind].add(_contains_property(prop, test["contains"]) if _is_contains(test) else prop)
+            reads[kind].add(
+                _contains_property(prop, test["contains"]) if _is_contains(test) else prop
+            )
             for value in test.values() if isinstance(test, dict) else [test]:
                 if isinstance(value, dict) and "fact" in value:
                     reads[kind].add(value["fact"])

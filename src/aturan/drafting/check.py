@@ -69,7 +69,9 @@ def check_reform(book: Rulebook, reformed: Rulebook) -> tuple[list[Finding], lis
     its changes as a drafter reads them."""
     known = {str(f) for f in check_rulebook(book)}
     findings = [f for f in check_rulebook(reformed) if str(f) not in known]
-    return findings, [_change_line(book, reformed, cause) for cause in reform_causes(book, reformed)]
+    return findings, [
+        _change_line(book, reformed, cause) for cause in reform_causes(book, reformed)
+    ]
 
 
 def _change_line(book: Rulebook, reformed: Rulebook, cause: Cause) -> str:

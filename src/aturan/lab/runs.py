@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from aturan.cases import CohortRow, row_error
 from aturan.decide import Decider, Decision
 from aturan.errors import AturanError, InputError
+from aturan.vocabulary import MODEL_SHORT
 
 ROW_FIELDS = [
     "nip",
@@ -115,6 +116,7 @@ class Tally:
     training: int = 0  # participants counted in the cost
     programs: Counter = field(default_factory=Counter)  # program -> participants decided
     program_cost_by_jp: Counter = field(default_factory=Counter)
+    program_training: Counter = field(default_factory=Counter)  # program -> participants training
 
     def add(self, decision: Decision, unit_cost: dict) -> None:
         design = decision.design
@@ -134,6 +136,7 @@ class Tally:
             self.jp_total += design.jp.total or 0
         if trains(decision):
             self.training += 1
+            self.program_training[decision.program] += 1
             cost = float(unit_cost.get(decision.program, 0))
             total = design.jp.total or 0
             share = (
@@ -214,7 +217,9 @@ COMPARE_ROWS = [
     ("Termasuk sasaran", lambda t, g: t.in_scope),
     ("Perlu asesmen awal", lambda t, g: t.initial_assessment),
     ("Desain ditetapkan", lambda t, g: t.with_design),
-    ("Klaster A / B / C", lambda t, g: " / ".join(str(t.clusters.get(k, 0)) for k in "ABC")),
+    ("Klaster A", lambda t, g: t.clusters.get("A", 0)),
+    ("Klaster B", lambda t, g: t.clusters.get("B", 0)),
+    ("Klaster C", lambda t, g: t.clusters.get("C", 0)),
     ("Mata pelatihan dibebaskan (total)", lambda t, g: t.subjects_waived),
     (
         "Mata pelatihan dibebaskan per peserta berdesain",
@@ -246,6 +251,10 @@ def compare_table(
     for program in programs:
         name = PROGRAM_SHORT[program]
         rows.append(
+            [f"Peserta yang berlatih, {name}"]
+            + [t.program_training.get(program, 0) for t in tallies.values()]
+        )
+        rows.append(
             [f"Biaya menurut JP, {name} (Rp)"]
             + [round(t.program_cost_by_jp.get(program, 0)) for t in tallies.values()]
         )
@@ -263,34 +272,63 @@ def compare_table(
     return rows
 
 
+CHART_PANELS = (
+    (
+        "JP dibebaskan per peserta berdesain",
+        lambda t, g: _per(t.jp_waived, t.with_design, 1),
+        False,
+    ),
+    ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g)), False),
+    ("Biaya menurut JP (Rp)", lambda t, g: t.cost_by_jp, True),
+)
+
+
 def compare_chart(
-    tallies: dict[str, Tally], path, size_max: int, definition: str = "same_focus_competencies"
+    series: dict[str, dict[str, Tally]],
+    path,
+    grouping: tuple[int, str],
+    title: str,
 ) -> None:
-    """A PNG a drafter can paste into a memo: JP waived, coaching groups and cost by model."""
+    """A PNG a drafter can paste into a memo: per model (Indonesian names), JP waived, coaching
+    groups and cost, one bar per series (aturan berlaku, reformasi) with its value written on it
+    in the id locale; the title names the reform, the date and the cohort."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    models = list(tallies)
-    figure, axes = plt.subplots(1, 3, figsize=(12, 4))
-    panels = [
-        (
-            "JP dibebaskan per peserta berdesain",
-            [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()],
-        ),
-        ("Kelompok coaching", [len(t.group_sizes(size_max, definition)) for t in tallies.values()]),
-        ("Biaya menurut JP (miliar Rp)", [t.cost_by_jp / 1e9 for t in tallies.values()]),
-    ]
-    for axis, (title, values) in zip(axes, panels):
-        axis.bar(models, values, color=["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"])
-        axis.set_title(title)
-        axis.tick_params(axis="x", labelrotation=20)
-    decided = next(iter(tallies.values())).decided
-    figure.suptitle(f"Perbandingan empat model integrasi ({decided} peserta)")
+    from aturan.lab.numbers import number
+
+    models = list(next(iter(series.values())))
+    names = [MODEL_SHORT[m].replace(" ", "\n", 1) for m in models]
+    figure, axes = plt.subplots(1, 3, figsize=(14, 5))
+    colours = ["#1f4e79", "#c55a11"]
+    width = 0.8 / len(series)
+    for axis, (label, measure, money) in zip(axes, CHART_PANELS):
+        for index, (name, tallies) in enumerate(series.items()):
+            values = [measure(tallies[m], grouping) for m in models]
+            places = [x + (index - (len(series) - 1) / 2) * width for x in range(len(models))]
+            bars = axis.bar(places, values, width, label=name, color=colours[index % 2])
+            shown = [_chart_money(v) if money else number(v, 1) for v in values]
+            axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
+        axis.set_title(label.replace(" (Rp)", " (miliar Rp)") if money else label, fontsize=10)
+        axis.set_xticks(range(len(models)), names, fontsize=8)
+        axis.margins(y=0.15)
+        axis.set_yticks([])
+        for side in ("top", "right", "left"):
+            axis.spines[side].set_visible(False)
+    if len(series) > 1:
+        axes[0].legend(fontsize=8, loc="upper left")
+    figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(figure)
+
+
+def _chart_money(value: float) -> str:
+    from aturan.lab.numbers import number
+
+    return number(value / 1e9, 2)
 
 
 @dataclass
@@ -298,39 +336,46 @@ class Change:
     nip: str
     name: str
     fields: dict  # field -> (baseline, reform)
+    items: dict  # list -> (added, removed): subjects by name, documents by type
     rules_only_baseline: list
     rules_only_reform: list
-    params: dict  # parameter id -> {"baseline": (value, citations), "reform": (value, citations)}
+    causes: list  # labels of the reform's changes that alone reproduce this change
 
 
-def _change(
-    before: Decision, after: Decision, baseline: Decider, reform: Decider, as_of: dt.date
-) -> Change | None:
-    old, new = summary_row(before), summary_row(after)
-    fields = {k: (old[k], new[k]) for k in old if k != "name" and old[k] != new[k]}
-    if not fields:
+LISTS = {
+    "subjects_waived": lambda d: [f"{s.name} ({s.subject})" for s in d.design.waived],
+    "subjects_required": lambda d: [f"{s.name} ({s.subject})" for s in d.design.required],
+    "documents": lambda d: [doc.type for doc in d.documents],
+}
+
+
+def _outcome(decision: Decision) -> dict:
+    """What a reform can change for one participant: the summary line, its lists item by item."""
+    row = {k: v for k, v in summary_row(decision).items() if k not in LISTS and k != "name"}
+    return row | {name: sorted(items(decision)) for name, items in LISTS.items()}
+
+
+def _change(before: Decision, after: Decision, causes: list) -> Change | None:
+    old, new = _outcome(before), _outcome(after)
+    if old == new:
         return None
+    fields = {k: (old[k], new[k]) for k in old if k not in LISTS and old[k] != new[k]}
+    items = {
+        k: ([x for x in new[k] if x not in old[k]], [x for x in old[k] if x not in new[k]])
+        for k in LISTS
+        if old[k] != new[k]
+    }
     fired_before = {s["rule"] for s in before.trace}
     fired_after = {s["rule"] for s in after.trace}
-    used = {pid for d in (before, after) for s in d.trace for pid in s.get("params", {})}
-    params = {}
-    for pid in sorted(used):
-        a, b = _param_use(baseline, pid, as_of), _param_use(reform, pid, as_of)
-        if a != b:
-            params[pid] = {"baseline": a, "reform": b}
     return Change(
         before.nip,
         before.name,
         fields,
+        items,
         sorted(fired_before - fired_after),
         sorted(fired_after - fired_before),
-        params,
+        causes,
     )
-
-
-def _param_use(decider: Decider, pid: str, as_of: dt.date):
-    resolved = decider.params_on(as_of).resolved(pid)
-    return resolved.value, tuple(decider.rulebook.citation(cid) for cid in resolved.reference)
 
 
 # ---- parallel runs: workers decide, the parent reads the cohort in order, memory stays flat
@@ -389,21 +434,30 @@ def _batch_chunk(chunk, as_of):
 
 
 def _diff_chunk(chunk, as_of):
+    """Baseline and reform for every row; for a changed row, each of the reform's changes alone
+    (`cause:<label>` deciders): those that reproduce the reform's outcome are its causes."""
+    from aturan.cases import Case
+
     deciders = _WORKER["deciders"]
     out = []
-    for row, result in _decide_all(chunk, as_of, True):
-        if isinstance(result, str):
-            out.append((row, result))
-        else:
-            change = _change(
-                result["baseline"],
-                result["reform"],
-                deciders["baseline"],
-                deciders["reform"],
-                as_of,
-            )
-            if change:
-                out.append((row, change))
+    for row, data, source in chunk:
+        case = Case(data, source)
+        try:
+            before = deciders["baseline"].decide(case, as_of, trace=True)
+            after = deciders["reform"].decide(case, as_of, trace=True)
+            if _outcome(before) == _outcome(after):
+                continue
+            target = _outcome(after)
+            causes = [
+                name.removeprefix("cause:")
+                for name, decider in deciders.items()
+                if name.startswith("cause:") and _outcome(decider.decide(case, as_of)) == target
+            ]
+            out.append((row, _change(before, after, causes)))
+        except InputError as exc:
+            out.append((row, str(row_error(exc, source, row, data))))
+        except AturanError as exc:
+            out.append((row, str(exc)))
     return out
 
 
@@ -465,17 +519,22 @@ def in_workers(
 
 def compare_parallel(
     rows: Iterable[CohortRow],
-    book,
+    books: dict,
     models,
     assessment,
     as_of: dt.date,
     workers: int,
     on_chunk: Callable[[int], None] = lambda n: None,
 ) -> tuple[dict[str, Tally], list]:
-    """The same participants through every model: one Tally per model."""
-    tallies = {model: Tally() for model in models}
+    """The same participants through every model of every rulebook (label -> book): one Tally per
+    `label|model`."""
+    specs = {
+        f"{label}|{model}": (book, model, assessment)
+        for label, book in books.items()
+        for model in models
+    }
+    tallies = {name: Tally() for name in specs}
     failures: list = []
-    specs = {model: (book, model, assessment) for model in models}
     for chunk_tallies, chunk_failures in in_workers(
         rows, specs, _compare_chunk, as_of, workers, failures, on_chunk
     ):
@@ -517,10 +576,22 @@ def diff_parallel(
     failures: list,
     on_chunk: Callable[[int], None] = lambda n: None,
 ) -> Iterator[Change]:
+    from aturan.law import reform_causes, with_cause
+
     specs = {"baseline": (book, model, assessment), "reform": (reformed_book, model, assessment)}
+    causes = reform_causes(book, reformed_book)
+    if len(causes) > 1:  # with one change, it is the cause of every change
+        for cause in causes:
+            specs[f"cause:{cause.label}"] = (
+                with_cause(book, reformed_book, cause),
+                model,
+                assessment,
+            )
     for chunk in in_workers(rows, specs, _diff_chunk, as_of, workers, failures, on_chunk):
         for row, result in chunk:
             if isinstance(result, str):
                 failures.append((row, result))
-            else:
-                yield result
+                continue
+            if len(causes) == 1:
+                result.causes = [causes[0].label]
+            yield result

@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 
 from aturan.law.params import Parameter
 
@@ -106,14 +106,17 @@ def _message(param: Parameter, error: jsonschema.ValidationError) -> str:
     kind = error.validator
     if kind == "type":
         expected = error.validator_value
-        names = [TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
-        return f"{shown} harus berupa {' atau '.join(names)}"
+        names = [
+            TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])
+        ]
+        return f"{shown} harus berupa {' atau '.join(str(n) for n in names)}"
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         schema = error.schema if isinstance(error.schema, dict) else {}
         low, high = schema.get("minimum", "-"), schema.get("maximum", "-")
         return f"{shown} di luar rentang yang diizinkan ({low}..{high})"
     if kind == "enum":
-        return f"{shown} bukan pilihan yang dikenal; pilihan: {', '.join(map(str, error.validator_value))}"
+        choices = ", ".join(map(str, error.validator_value))
+        return f"{shown} bukan pilihan yang dikenal; pilihan: {choices}"
     if kind == "required":
         return f"tabel tanpa kunci wajib: {error.message.split(' is a required')[0]}"
     if kind == "additionalProperties":
@@ -129,7 +132,9 @@ def constraint_problems(
     for rule in constraints:
         high, low = parameters.get(rule.greater), parameters.get(rule.than)
         if high is None or low is None:
-            out.append((rule, dt.date.min, f"batasan '{rule.id}' menyebut parameter yang tidak ada"))
+            out.append(
+                (rule, dt.date.min, f"batasan '{rule.id}' menyebut parameter yang tidak ada")
+            )
             continue
         for day in sorted({v.start for v in high.values + low.values}):
             a, b = high.at(day), low.at(day)

@@ -21,18 +21,17 @@ A reform file (YAML):
 from __future__ import annotations
 
 import copy
-import difflib
 import dataclasses
-from dataclasses import dataclass
 import datetime as dt
+import difflib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import json
-from functools import lru_cache
-from importlib import resources
-
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import yaml
 
 from aturan.errors import RulebookError
@@ -86,17 +85,15 @@ EDITS = {"patch", "add", "remove"}
 
 
 def _edit_list(items: list[Any], add: object, remove: object) -> list[Any]:
-    for name, given in (("add", add), ("remove", remove)):
-        if not isinstance(given, list):
-            raise ValueError(f"{{{name}: ...}} harus berupa daftar")
-    missing = [x for x in remove if x not in items]  # type: ignore[union-attr]
+    if not isinstance(add, list) or not isinstance(remove, list):
+        raise ValueError("{add: ...} dan {remove: ...} masing-masing harus berupa daftar")
+    missing = [x for x in remove if x not in items]
     if missing:
         raise ValueError(f"tidak dapat menghapus {missing}: tidak ada dalam daftar")
-    present = [x for x in add if x in items]  # type: ignore[union-attr]
+    present = [x for x in add if x in items]
     if present:
         raise ValueError(f"tidak dapat menambah {present}: sudah ada dalam daftar")
-    kept = [x for x in items if x not in remove]  # type: ignore[operator]
-    return kept + list(add)  # type: ignore[call-overload]
+    return [x for x in items if x not in remove] + add
 
 
 def _merge(base: object, patch: object) -> object:
@@ -138,7 +135,8 @@ def apply_params(book: Rulebook, pairs: list[str] | tuple[str, ...]) -> Rulebook
     if not entries:
         return book
     try:
-        return reform_from_data(book, {"parameters": entries}, "--param", "param")
+        name = "--param " + " ".join(pairs)
+        return reform_from_data(book, {"name": name, "parameters": entries}, "--param", "param")
     except RulebookError as exc:
         index = int(exc.field.split("[")[1].split("]")[0]) if exc.field and "[" in exc.field else 0
         exc.field = str(entries[min(index, len(entries) - 1)]["id"])
@@ -185,6 +183,8 @@ def reform_from_data(book: Rulebook, data: Any, source: str, label: str) -> Rule
     if problems:
         raise problems[0]
     changed.version = f"{book.version}+{label}"
+    names = [book.reform_name, str(data.get("name") or label)]
+    changed.reform_name = " + ".join(n for n in names if n)
     return changed
 
 
@@ -218,7 +218,7 @@ def _shape_message(error: jsonschema.ValidationError) -> str:
     kind = error.validator
     if kind == "additionalProperties":
         unknown = _unexpected(error)
-        known = sorted(error.schema.get("properties", {}))  # type: ignore[union-attr]
+        known = sorted(error.schema.get("properties", {}))
         close = difflib.get_close_matches(unknown[0], known, n=1) if unknown else []
         hint = f"; maksud Anda '{close[0]}'?" if close else ""
         return f"isian tidak dikenal: {', '.join(unknown)}{hint} (yang dikenal: {', '.join(known)})"
@@ -239,7 +239,7 @@ def _shape_message(error: jsonschema.ValidationError) -> str:
 def _unexpected(error: jsonschema.ValidationError) -> list[str]:
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
         return []
-    known = error.schema.get("properties", {})  # type: ignore[union-attr]
+    known = error.schema.get("properties", {})
     return [str(k) for k in error.instance if k not in known]
 
 
@@ -275,16 +275,12 @@ def _line_at(data: object, path: list[Any]) -> int | None:
 
 
 def _broken_constraints(book: Rulebook, source: str, data: dict[str, Any]) -> list[RulebookError]:
-    entries = {
-        raw.get("id"): raw for raw in data.get("parameters") or [] if isinstance(raw, dict)
-    }
+    entries = {raw.get("id"): raw for raw in data.get("parameters") or [] if isinstance(raw, dict)}
     out = []
     for rule, _day, message in constraint_problems(book.parameters, book.constraints):
         raw = entries.get(rule.greater) or entries.get(rule.than)
         if raw is not None:
-            out.append(
-                RulebookError(message, file=source, field=str(raw["id"]), line=line_of(raw))
-            )
+            out.append(RulebookError(message, file=source, field=str(raw["id"]), line=line_of(raw)))
     return out
 
 
@@ -292,7 +288,7 @@ def _override_parameter(
     book: Rulebook, path: Path, raw: Any, problems: list[RulebookError], index: int = 0
 ) -> None:
     pid = raw["id"]
-    where = {"file": str(path), "field": f"parameters[{index}].value"}
+    file, field = str(path), f"parameters[{index}].value"
     if pid not in book.parameters:
         known = ", ".join(sorted(book.parameters))
         raise RulebookError(
@@ -318,10 +314,12 @@ def _override_parameter(
     try:
         value = patched(current.value, new.values[0].value)
     except ValueError as exc:
-        raise RulebookError(f"parameter '{pid}': {exc}", **where, line=line_of(raw, "value"))
+        message = f"parameter '{pid}': {exc}"
+        raise RulebookError(message, file=file, field=field, line=line_of(raw, "value")) from None
     wrong = value_problems(param, value)
     if wrong:
-        raise RulebookError(f"parameter '{pid}': {wrong[0]}", **where, line=line_of(raw, "value"))
+        message = f"parameter '{pid}': {wrong[0]}"
+        raise RulebookError(message, file=file, field=field, line=line_of(raw, "value"))
     param.values = [v for v in param.values if v.start < start] + [
         dataclasses.replace(new.values[0], value=value)
     ]

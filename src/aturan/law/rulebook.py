@@ -100,6 +100,7 @@ class Rulebook:
     document_types: dict[str, DocumentType] = field(default_factory=dict)
     # between parameters, declared in rules/parameters/*.yaml (law/constraints.py)
     constraints: list[Constraint] = field(default_factory=list)
+    reform_name: str = ""  # the reform applied (its `name`, or the --param pairs); "" for none
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -344,8 +345,10 @@ def _check_when(path: Path, raw: Any, problems: list[RulebookError]) -> None:
             )
             continue
         for name, test in (conditions or {}).items():
-            if isinstance(test, dict) and "contains" in test and (
-                set(test) != {"contains"} or not isinstance(test["contains"], (str, int))
+            if (
+                isinstance(test, dict)
+                and "contains" in test
+                and (set(test) != {"contains"} or not isinstance(test["contains"], (str, int)))
             ):
                 problems.append(
                     RulebookError(
