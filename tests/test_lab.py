@@ -52,8 +52,8 @@ def test_compare_prints_four_models_and_writes_csv_and_chart(aturan, tmp_path):
         "compare", cohort, "--out", tmp_path / "cmp", "--as-of", "2026-03-01", "--workers", "2"
     )
     assert result.exit_code == 0, result.stderr
-    for model in ("flexible", "cluster", "a-la-carte", "generic"):
-        assert model in result.output
+    for model in ("I Fleksibel", "II Klaster", "III À la carte", "IV Generik"):
+        assert f"Alternatif {model}" in result.output
     with open(tmp_path / "cmp" / "perbandingan.csv", encoding="utf-8") as handle:
         table = {row[0]: row[1:] for row in csv.reader(handle)}
     assert table["ukuran"] == ["flexible", "cluster", "a-la-carte", "generic"]
@@ -77,15 +77,15 @@ def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citati
     assert "peserta berubah" in result.output
     changed = int(result.output.split(" peserta berubah")[0].split()[-1])
     assert changed > 0
-    assert "prior_assessment_valid: True -> False" in result.output
+    assert "hasil asesmen sebelumnya berlaku: ya -> tidak" in result.output
+    assert "    sebab: parameter assessment.validity_years\n" in result.output
+    # the summary per cause names the new value and the draft clause it cites
     assert (
-        "parameter assessment.validity_years: 3 (Perban BKN 26/2019 Pasal 29 ayat (4)"
-        in result.output
+        "sebab: parameter assessment.validity_years sejak 2027-01-01: 3 -> 2 (Rancangan Peraturan "
+        "LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf)): "
+        f"{changed} peserta" in result.output
     )
-    assert (
-        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat "
-        "(2) (draf))" in result.output
-    )
+    assert "True" not in result.output and "None" not in result.output
 
 
 def test_reform_before_its_effective_date_changes_nothing(aturan, tmp_path):
@@ -166,28 +166,61 @@ def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_th
 ):
     # A reform that only shortens the validity of assessment reports moves participants from "design
     # set" to "waiting for an initial assessment": they still train, so the full cost must not move.
+    # One run with --reform sets the law in force and the reform side by side, with the difference.
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
     _one_year_later(cohort)
-    base_out, base = _compare(aturan, cohort, tmp_path / "base", "--as-of", "2027-01-15")
-    _, reform = _compare(
-        aturan, cohort, tmp_path / "reform", "--as-of", "2027-01-15", "--reform", REFORM
+    out, table = _compare(
+        aturan, cohort, tmp_path / "cmp", "--as-of", "2027-01-15", "--reform", REFORM
     )
-    assert int(reform["Perlu asesmen awal"][0]) > int(base["Perlu asesmen awal"][0])
-    assert int(reform["Desain ditetapkan"][0]) < int(base["Desain ditetapkan"][0])
-    assert reform["Biaya penuh (Rp)"] == base["Biaya penuh (Rp)"]
-    assert (
-        reform["Peserta yang berlatih (dasar biaya)"] == base["Peserta yang berlatih (dasar biaya)"]
-    )
-    # those waiting for an assessment have no waiver yet, so the cost by JP can only rise
-    for model in range(4):
-        assert int(reform["Biaya menurut JP diikuti (Rp)"][model]) >= int(
-            base["Biaya menurut JP diikuti (Rp)"][model]
+    models = ("flexible", "cluster", "a-la-carte", "generic")
+    assert table["ukuran"] == [
+        f"{m}:{p}" for m in models for p in ("berlaku", "reformasi", "selisih")
+    ]
+
+    def value(measure, model, part):
+        return float(
+            table[measure][
+                models.index(model) * 3 + ("berlaku", "reformasi", "selisih").index(part)
+            ]
         )
+
+    for model in models:
+        waiting = [
+            value("Perlu asesmen awal", model, p) for p in ("berlaku", "reformasi", "selisih")
+        ]
+        assert waiting[1] > waiting[0] and waiting[2] == waiting[1] - waiting[0]
+        assert value("Desain ditetapkan", model, "reformasi") < value(
+            "Desain ditetapkan", model, "berlaku"
+        )
+        assert value("Biaya penuh (Rp)", model, "selisih") == 0
+        assert value("Peserta yang berlatih (dasar biaya)", model, "selisih") == 0
+        # those waiting for an assessment have no waiver yet, so the cost by JP can only rise
+        assert value("Biaya menurut JP diikuti (Rp)", model, "selisih") >= 0
+    assert "setiap peserta yang berlatih" in out.output and "menunggu asesmen awal" in out.output
+    # the heading names the reform, the date and the cohort; four side-by-side tables follow
     assert (
-        "setiap peserta yang berlatih" in base_out.output
-        and "menunggu asesmen awal" in base_out.output
+        "Perbandingan model: reformasi \u201cMasa berlaku hasil asesmen 2 tahun\u201d dibanding aturan "
+        "berlaku; per 15 Januari 2027; kohort kohort.csv (300 peserta)" in out.output
     )
+    assert out.output.count("Aturan berlaku") == 4 and out.output.count("Selisih") == 4
+    heading = next(iter(table))
+    assert "Masa berlaku hasil asesmen 2 tahun" in heading and "15 Januari 2027" in heading
+
+
+def test_compare_numbers_are_written_the_indonesian_way(aturan, tmp_path):
+    """3.000 beside 4.34 reads as 434 to an Indonesian: every number is Babel's id locale."""
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
+    out, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
+    assert not re.search(
+        r"\b\d+\.\d{1,2}\b(?!\d)", out.output.split("Biaya dihitung")[0].replace("2026", "")
+    )
+    per_design = float(table["Mata pelatihan dibebaskan per peserta berdesain"][0])
+    assert per_design != int(per_design)  # a fraction, so the check below means something
+    assert f"{per_design:.2f}".rstrip("0").replace(".", ",") in out.output
+    full = int(table["Biaya penuh (Rp)"][0])
+    assert "Rp " + f"{full:,}".replace(",", ".") in out.output
 
 
 def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_path):
@@ -284,3 +317,33 @@ def _one_year_later(cohort):
         re.sub(r",(\d{4})-(\d\d)-(\d\d)", later, cohort.read_text(encoding="utf-8")),
         encoding="utf-8",
     )
+
+
+def test_compare_chart_names_the_reform_the_date_the_cohort_and_labels_its_bars(tmp_path):
+    """Every text drawn on the chart: Indonesian model names, the heading, values in the id
+    locale on the bars, and a legend telling the law in force from the reform."""
+    from aturan.lab import compare_chart
+    from aturan.lab.runs import Tally
+
+    def tally(waived, cost):
+        return Tally(decided=3, with_design=2, jp_waived=waived, cost_by_jp=cost)
+
+    series = {
+        "Aturan berlaku": {
+            m: tally(9, 1_250_000_000) for m in ("flexible", "cluster", "a-la-carte", "generic")
+        },
+        "Reformasi": {
+            m: tally(3, 2_500_000_000) for m in ("flexible", "cluster", "a-la-carte", "generic")
+        },
+    }
+    heading = (
+        "Perbandingan model: reformasi \u201cX\u201d; per 1 Maret 2026; kohort k.csv (3 peserta)"
+    )
+    texts = compare_chart(series, tmp_path / "c.png", (10, "same_focus_competencies"), heading)
+    assert heading in texts
+    assert any(t.startswith("Alternatif I\nFleksibel") for t in texts)
+    assert "Alternatif IV\nGenerik" in texts
+    assert "4,5" in texts and "1,5" in texts  # JP per participant with a design, decimal comma
+    assert "1,25" in texts and "2,5" in texts  # billions of rupiah
+    assert "Aturan berlaku" in texts and "Reformasi" in texts
+    assert Image.open(tmp_path / "c.png").size[0] > 800

@@ -10,10 +10,10 @@ from aturan.documents import CONTEXTS
 from aturan.errors import AturanError
 from aturan.law import (
     LAW_STATUSES,
-    Cause,
     ParamSet,
     Rulebook,
     constraint_problems,
+    describe_cause,
     reform_causes,
     value_problems,
 )
@@ -70,45 +70,8 @@ def check_reform(book: Rulebook, reformed: Rulebook) -> tuple[list[Finding], lis
     known = {str(f) for f in check_rulebook(book)}
     findings = [f for f in check_rulebook(reformed) if str(f) not in known]
     return findings, [
-        _change_line(book, reformed, cause) for cause in reform_causes(book, reformed)
+        describe_cause(book, reformed, cause) for cause in reform_causes(book, reformed)
     ]
-
-
-def _change_line(book: Rulebook, reformed: Rulebook, cause: Cause) -> str:
-    if cause.kind != "parameter":
-        return cause.label
-    old = {v.start: v.value for v in book.parameters[cause.id].values}
-    new = [v for v in reformed.parameters[cause.id].values if old.get(v.start) != v.value]
-    return "; ".join(
-        f"parameter {cause.id} sejak {v.start.isoformat()}: "
-        + _change_text(_value_on(book, cause.id, v.start), v.value)
-        for v in new
-    )
-
-
-def _value_on(book: Rulebook, pid: str, day) -> object:
-    value = book.parameters[pid].at(day)
-    return value.value if value else None
-
-
-def _change_text(old: object, new: object) -> str:
-    if isinstance(old, list) and isinstance(new, list):
-        added = [x for x in new if x not in old]
-        removed = [x for x in old if x not in new]
-        parts = [f"ditambah {', '.join(map(str, added))}"] if added else []
-        parts += [f"dihapus {', '.join(map(str, removed))}"] if removed else []
-        return "; ".join(parts) or "urutan berubah"
-    return f"{_short(old)} -> {_short(new)}"
-
-
-def _short(value: object, limit: int = 120) -> str:
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        text = f"{len(value)} butir"
-    elif isinstance(value, bool):
-        text = "ya" if value else "tidak"
-    else:
-        text = str(dict(value) if isinstance(value, dict) else value)
-    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 def _finding(error: AturanError, level: str = "error") -> Finding:

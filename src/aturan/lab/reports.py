@@ -24,7 +24,7 @@ from aturan.lab.runs import (
     safe_row,
     write_batch,
 )
-from aturan.law import Rulebook
+from aturan.law import Rulebook, describe_cause, reform_causes
 from aturan.vocabulary import MODEL_SHORT, MODELS
 
 Advance = Callable[[int], None]
@@ -169,17 +169,22 @@ def _difference(before, after):
 
 
 def _write_compare_csv(writer, tables, models, heading: str) -> None:
-    """Data for a spreadsheet: plain numbers (dot decimal, no thousands separator), one line per
-    measure and model; the heading names the reform, the date and the cohort."""
+    """Data for a spreadsheet: plain numbers (dot decimal, no thousands separator), so any locale
+    reads them; one line per measure, one column per model (with a reform: per model, the law in
+    force, the reform and the difference). The first line names the reform, the date and the
+    cohort."""
     writer.writerow(safe_row([heading]))
-    labels = list(tables)
-    header = ["ukuran", "model", *[label.lower() for label in labels]]
-    writer.writerow(header + (["selisih"] if len(labels) > 1 else []))
-    for row_index, row in enumerate(tables[labels[0]]):
-        for index, model in enumerate(models, 1):
-            values = [tables[label][row_index][index] for label in labels]
-            extra = [_difference(*values)] if len(values) > 1 else []
-            writer.writerow(safe_row([row[0], MODEL_SHORT[model], *values, *extra]))
+    if len(tables) == 1:
+        writer.writerow(["ukuran", *models])
+        writer.writerows(safe_row(row) for row in tables[BASELINE])
+        return
+    parts = ("berlaku", "reformasi", "selisih")
+    writer.writerow(["ukuran", *[f"{model}:{part}" for model in models for part in parts]])
+    for base, new in zip(tables[BASELINE], tables[REFORMED]):
+        values = []
+        for index in range(1, len(models) + 1):
+            values += [base[index], new[index], _difference(base[index], new[index])]
+        writer.writerow(safe_row([base[0], *values]))
 
 
 def run_diff(
@@ -206,8 +211,11 @@ def run_diff(
             show(change_text(item))
             if sink:
                 sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
+    described = {c.label: describe_cause(book, reformed, c) for c in reform_causes(book, reformed)}
     rows = [("peserta berubah", changed)]
-    rows += [(f"sebab: {cause}", count) for cause, count in causes.most_common()]
+    rows += [
+        (f"sebab: {described.get(cause, cause)}", count) for cause, count in causes.most_common()
+    ]
     rows += [(f"isian: {name}", count) for name, count in fields.most_common()]
     return Outcome(rows=rows, failures=failures)
 

@@ -288,7 +288,7 @@ def compare_chart(
     path,
     grouping: tuple[int, str],
     title: str,
-) -> None:
+) -> list[str]:
     """A PNG a drafter can paste into a memo: per model (Indonesian names), JP waived, coaching
     groups and cost, one bar per series (aturan berlaku, reformasi) with its value written on it
     in the id locale; the title names the reform, the date and the cohort."""
@@ -300,7 +300,7 @@ def compare_chart(
     from aturan.lab.numbers import number
 
     models = list(next(iter(series.values())))
-    names = [MODEL_SHORT[m].replace(" ", "\n", 1) for m in models]
+    names = [_two_lines(MODEL_SHORT[m]) for m in models]
     figure, axes = plt.subplots(1, 3, figsize=(14, 5))
     colours = ["#1f4e79", "#c55a11"]
     width = 0.8 / len(series)
@@ -322,7 +322,15 @@ def compare_chart(
     figure.suptitle(title, fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110, metadata={"Software": None})
+    texts = [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
     plt.close(figure)
+    return texts
+
+
+def _two_lines(name: str) -> str:
+    """'Alternatif III À la carte' -> 'Alternatif III' over 'À la carte'."""
+    words = name.split(" ")
+    return " ".join(words[:2]) + "\n" + " ".join(words[2:])
 
 
 def _chart_money(value: float) -> str:

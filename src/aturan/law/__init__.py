@@ -9,6 +9,7 @@ from aturan.law.reform import (
     Cause,
     apply_params,
     apply_reform,
+    describe_cause,
     override_parameters,
     reform_causes,
     with_cause,
@@ -30,6 +31,7 @@ __all__ = [
     "Cause",
     "reform_causes",
     "with_cause",
+    "describe_cause",
     "override_parameters",
     "interpretations",
 ]

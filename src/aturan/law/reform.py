@@ -404,3 +404,47 @@ def with_cause(book: Rulebook, reformed: Rulebook, cause: Cause) -> Rulebook:
         alone.rules = [r for r in book.rules if r.id != cause.id] + [rule]
     alone.version = f"{book.version}+{cause.kind}:{cause.id}"
     return alone
+
+
+def describe_cause(book: Rulebook, reformed: Rulebook, cause: Cause) -> str:
+    """A change as a drafter reads it: each new dated value against the value it replaces, with
+    the clauses it cites; lists by the items added and removed."""
+    if cause.kind != "parameter":
+        return cause.label
+    old = {v.start: v.value for v in book.parameters[cause.id].values}
+    new = [v for v in reformed.parameters[cause.id].values if old.get(v.start) != v.value]
+    return "; ".join(
+        f"parameter {cause.id} sejak {v.start.isoformat()}: "
+        + _change_text(_value_on(book, cause.id, v.start), v.value)
+        + _cited(reformed, v.reference)
+        for v in new
+    )
+
+
+def _value_on(book: Rulebook, pid: str, day: dt.date) -> object:
+    value = book.parameters[pid].at(day)
+    return value.value if value else None
+
+
+def _change_text(old: object, new: object) -> str:
+    if isinstance(old, list) and isinstance(new, list):
+        added = [x for x in new if x not in old]
+        removed = [x for x in old if x not in new]
+        parts = [f"ditambah {', '.join(map(str, added))}"] if added else []
+        parts += [f"dihapus {', '.join(map(str, removed))}"] if removed else []
+        return "; ".join(parts) or "urutan berubah"
+    return f"{_short(old)} -> {_short(new)}"
+
+
+def _short(value: object, limit: int = 120) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        text = f"{len(value)} butir"
+    elif isinstance(value, bool):
+        text = "ya" if value else "tidak"
+    else:
+        text = str(dict(value) if isinstance(value, dict) else value)
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def _cited(book: Rulebook, reference: tuple[str, ...]) -> str:
+    return f" ({'; '.join(book.citation(c) for c in reference)})" if reference else ""
