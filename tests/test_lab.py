@@ -200,8 +200,8 @@ def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_th
     assert "setiap peserta yang berlatih" in out.output and "menunggu asesmen awal" in out.output
     # the heading names the reform, the date and the cohort; four side-by-side tables follow
     assert (
-        "Perbandingan model: reformasi \u201cMasa berlaku hasil asesmen 2 tahun\u201d dibanding aturan "
-        "berlaku; per 15 Januari 2027; kohort kohort.csv (300 peserta)" in out.output
+        "Perbandingan model: reformasi \u201cMasa berlaku hasil asesmen 2 tahun\u201d dibanding "
+        "aturan berlaku; per 15 Januari 2027; kohort kohort.csv (300 peserta)" in out.output
     )
     assert out.output.count("Aturan berlaku") == 4 and out.output.count("Selisih") == 4
     heading = next(iter(table))

@@ -14,6 +14,7 @@ from aturan.law import (
     Rulebook,
     constraint_problems,
     describe_cause,
+    key_problems,
     reform_causes,
     value_problems,
 )
@@ -50,7 +51,8 @@ def _parameter_values(book: Rulebook) -> list[Finding]:
     out = []
     for param in book.parameters.values():
         for value in param.values:
-            for message in value_problems(param, value.value):
+            found = value_problems(param, value.value)
+            for message in found + key_problems(param, value.value, book.parameters):
                 out.append(
                     Finding(
                         "error",

@@ -1,7 +1,7 @@
 """The law as data: the regulations' clauses, dated parameters, the rulebook of rules and formulas,
 reforms applied as data, and the interpretive choices."""
 
-from aturan.law.constraints import constraint_problems, value_problems
+from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES
 from aturan.law.interpretations import interpretations
 from aturan.law.params import ParamSet
@@ -19,6 +19,7 @@ from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rule
 __all__ = [
     "constraint_problems",
     "value_problems",
+    "key_problems",
     "LAW_STATUSES",
     "DocumentType",
     "Formula",

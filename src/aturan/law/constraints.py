@@ -16,6 +16,7 @@ parameters, checked on every date any of them changes:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,22 @@ def _message(param: Parameter, error: jsonschema.ValidationError) -> str:
     if kind == "additionalProperties":
         return f"kunci tabel tidak dikenal: {error.message.split('(')[-1].rstrip(')')}"
     return f"{shown} tidak sesuai ketentuan parameter '{param.id}' ({kind})"
+
+
+def key_problems(param: Parameter, value: object, parameters: dict[str, Parameter]) -> list[str]:
+    """`x-items-of: <parameter>` in a schema: each item of the list must be a key of that
+    parameter's table (the never-waivable subjects are subjects of the curriculum)."""
+    source = param.schema.get("x-items-of")
+    table = parameters.get(str(source)) if source else None
+    if table is None or not isinstance(value, list):
+        return []
+    known = {str(k) for v in table.values if isinstance(v.value, dict) for k in v.value}
+    unknown = [str(x) for x in value if str(x) not in known]
+    if not unknown:
+        return []
+    hints = [difflib.get_close_matches(x, sorted(known), n=1) for x in unknown]
+    shown = [f"{x} (maksud Anda {h[0]}?)" if h else x for x, h in zip(unknown, hints)]
+    return [f"butir tidak dikenal di {source}: {', '.join(shown)}"]
 
 
 def constraint_problems(

@@ -36,7 +36,7 @@ import yaml
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
-from aturan.law.constraints import constraint_problems, value_problems
+from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import Clause
 from aturan.law.params import DatedValue
 from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
@@ -280,7 +280,11 @@ def _broken_constraints(book: Rulebook, source: str, data: dict[str, Any]) -> li
     for rule, _day, message in constraint_problems(book.parameters, book.constraints):
         raw = entries.get(rule.greater) or entries.get(rule.than)
         if raw is not None:
-            out.append(RulebookError(message, file=source, field=str(raw["id"]), line=line_of(raw)))
+            out.append(
+                RulebookError(
+                    message, file=source, field=str(raw["id"]), line=line_of(raw, "value")
+                )
+            )
     return out
 
 
@@ -316,7 +320,7 @@ def _override_parameter(
     except ValueError as exc:
         message = f"parameter '{pid}': {exc}"
         raise RulebookError(message, file=file, field=field, line=line_of(raw, "value")) from None
-    wrong = value_problems(param, value)
+    wrong = value_problems(param, value) + key_problems(param, value, book.parameters)
     if wrong:
         message = f"parameter '{pid}': {wrong[0]}"
         raise RulebookError(message, file=file, field=field, line=line_of(raw, "value"))
