@@ -347,3 +347,50 @@ def test_compare_chart_names_the_reform_the_date_the_cohort_and_labels_its_bars(
     assert "1,25" in texts and "2,5" in texts  # billions of rupiah
     assert "Aturan berlaku" in texts and "Reformasi" in texts
     assert Image.open(tmp_path / "c.png").size[0] > 800
+
+
+def test_diff_names_the_one_change_that_alone_reproduces_each_participants_change(aturan, tmp_path):
+    """A reform with two changes: each changed participant is attributed to the change that,
+    applied alone, gives the same outcome; subjects are named, not counted; the run ends with a
+    summary per cause."""
+    reform = tmp_path / "dua-perubahan.yaml"
+    reform.write_text(
+        "name: Dua perubahan\n"
+        "new_clauses:\n"
+        "  - {id: 'rancangan:pasal-1', citation: Rancangan Pasal 1 (draf), text: Contoh.}\n"
+        "parameters:\n"
+        "  - {id: assessment.validity_years, from: 2026-01-01, value: 2,"
+        " reference: ['rancangan:pasal-1']}\n"
+        "  - {id: curriculum.never_waivable_subjects, from: 2026-01-01,"
+        " value: {remove: [pka.wawasan_kebangsaan_kepemimpinan_pancasila_dan_integritas]},"
+        " reference: ['rancangan:pasal-1']}\n",
+        encoding="utf-8",
+    )
+    result = aturan("diff", COHORT, "--reform", reform, "--as-of", "2026-06-30", "--workers", "2")
+    blocks = result.output.split("\n\n")[0].split("\n1")  # one block per participant (NIP 19...)
+    causes = [line.strip() for line in result.output.splitlines() if line.startswith("    sebab:")]
+    assert len(causes) == 5
+    assert set(causes) == {
+        "sebab: parameter assessment.validity_years",
+        "sebab: parameter curriculum.never_waivable_subjects",
+    }
+    wawasan = next(b for b in blocks if "Wawasan Kebangsaan" in b)
+    assert "sebab: parameter curriculum.never_waivable_subjects" in wawasan
+    assert "validity_years" not in wawasan
+    assert (
+        "mata pelatihan dibebaskan, ditambah: Wawasan Kebangsaan Kepemimpinan Pancasila & "
+        "Integritas (pka.wawasan_kebangsaan_kepemimpinan_pancasila_dan_integritas)" in wawasan
+    )
+    summary = result.output.split("Ringkasan per sebab:")[1]
+    assert "sebab: parameter assessment.validity_years sejak 2026-01-01: 3 -> 2" in summary
+    assert "4 peserta" in summary and "1 peserta" in summary
+    assert "True" not in result.output and "None" not in result.output
+
+
+def test_diff_with_param_alone(aturan):
+    result = aturan("diff", COHORT, "--param", "jpm.selection.ms_min=70", "--as-of", "2026-06-30")
+    assert "    kategori: MMS -> MS\n    sebab: parameter jpm.selection.ms_min" in result.output
+    assert (
+        "sebab: parameter jpm.selection.ms_min untuk semua tanggal: 80 -> 70 (Praktik penilaian "
+        "kompetensi (kategori seleksi)): 1 peserta" in result.output
+    )

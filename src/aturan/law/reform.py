@@ -418,15 +418,21 @@ def describe_cause(book: Rulebook, reformed: Rulebook, cause: Cause) -> str:
     old = {v.start: v.value for v in book.parameters[cause.id].values}
     new = [v for v in reformed.parameters[cause.id].values if old.get(v.start) != v.value]
     return "; ".join(
-        f"parameter {cause.id} sejak {v.start.isoformat()}: "
+        f"parameter {cause.id} {_since(v.start)}: "
         + _change_text(_value_on(book, cause.id, v.start), v.value)
         + _cited(reformed, v.reference)
         for v in new
     )
 
 
+def _since(day: dt.date) -> str:
+    return "untuk semua tanggal" if day <= PARAM_FROM else f"sejak {day.isoformat()}"
+
+
 def _value_on(book: Rulebook, pid: str, day: dt.date) -> object:
-    value = book.parameters[pid].at(day)
+    """The baseline value a new value replaces: the one in force on its date, or the earliest."""
+    param = book.parameters[pid]
+    value = param.at(day) or (param.values[0] if param.values else None)
     return value.value if value else None
 
 
