@@ -1,6 +1,7 @@
 """The policy lab through the real CLI: batch, compare, diff, reforms, the traceability matrix."""
 
 import csv
+import html
 import json
 import re
 
@@ -138,12 +139,47 @@ def test_trace_matrix_lists_every_clause_with_rules_and_golden_cases(aturan, tmp
     assert result.exit_code == 0
     markdown = (tmp_path / "trace-matrix.md").read_text(encoding="utf-8")
     page = (tmp_path / "trace-matrix.html").read_text(encoding="utf-8")
-    for clause in load_rulebook(ROOT).corpus.clauses:
+    book = load_rulebook(ROOT)
+    for clause in book.corpus.clauses:
         assert f"`{clause}`" in markdown and clause in page
     row = next(
         line for line in markdown.splitlines() if "`perban-bkn-26-2019:masa-berlaku-hasil`" in line
     )
     assert "asesmen.kedaluwarsa" in row and "0 kasus" not in row
+    # rules with their titles, and the clause's own text and an Indonesian status in the page
+    assert (
+        "aturan asesmen.kedaluwarsa: Laporan hasil asesmen sebelumnya sudah melewati masa "
+        "berlakunya (" in row
+    )
+    assert "sumber sekunder" in row
+    clause = book.corpus.clause("perban-bkn-26-2019:masa-berlaku-hasil")
+    assert clause.text and html.escape(clause.text) in page
+    assert "<b>Laporan hasil asesmen sebelumnya sudah melewati masa berlakunya</b>" in page
+
+
+def _cases(markdown, clause, item):
+    row = next(line for line in markdown.splitlines() if f"`{clause}`" in line)
+    return int(re.search(re.escape(item) + r": .*?\((\d+) kasus", row).group(1))
+
+
+def test_trace_matrix_counts_a_formula_only_where_its_result_decided(aturan, tmp_path):
+    """A formula runs on every case; it counts only where a rule that fired read its result, and
+    a parameter counts where a rule or a counted formula used it (not 0, not every case)."""
+    aturan("trace-matrix", "--out", tmp_path)
+    markdown = (tmp_path / "trace-matrix.md").read_text(encoding="utf-8")
+    total = int(aturan("test").output.split(" lulus")[0].split()[-1])
+    expiry = _cases(
+        markdown, "perban-bkn-26-2019:masa-berlaku-hasil", "formula asesmen.masa-berlaku"
+    )
+    assert 0 < expiry < total
+    # the coaching focus is read by no rule: it goes straight into the decision, and says so
+    focus = next(
+        line for line in markdown.splitlines() if "`paper-lan-2023:iv-a-4-b-coaching-fokus`" in line
+    )
+    assert "hasilnya langsung masuk keputusan" in focus
+    threshold = _cases(markdown, "praktik-asesmen:jpm-seleksi", "parameter jpm.selection.mms_min")
+    ms = _cases(markdown, "praktik-asesmen:jpm-seleksi", "parameter jpm.selection.ms_min")
+    assert 0 < threshold < ms
 
 
 def test_sample_cohorts_are_valid_and_repeatable(aturan, tmp_path):
