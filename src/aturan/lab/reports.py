@@ -120,7 +120,10 @@ def run_compare(
     series = {label: {m: tallies[f"{label}|{m}"] for m in models} for label in books}
     law = Decider(book).params_on(as_of)
     grouping = (int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"]))
-    tables = {label: compare_table(per_model, *grouping) for label, per_model in series.items()}
+    titles = {name: kind.title for name, kind in book.document_types.items()}
+    tables = {
+        label: compare_table(per_model, *grouping, titles) for label, per_model in series.items()
+    }
     decided = next(iter(tallies.values())).decided
     heading = compare_heading(reformed, as_of, cohort, decided)
     outcome = Outcome(
@@ -220,7 +223,7 @@ def run_diff(
     return Outcome(rows=rows, failures=failures)
 
 
-NO_SINGLE_CAUSE = "gabungan beberapa perubahan (tidak satu pun sendirian menghasilkannya)"
+NO_SINGLE_CAUSE = "tidak ada perubahan yang sendirian mengubah hasil (hanya bersama-sama)"
 
 FIELD_LABELS = {
     "nip": "NIP",

@@ -241,7 +241,10 @@ COMPARE_ROWS = [
 
 
 def compare_table(
-    tallies: dict[str, Tally], size_max: int, definition: str = "same_focus_competencies"
+    tallies: dict[str, Tally],
+    size_max: int,
+    definition: str = "same_focus_competencies",
+    titles: dict[str, str] | None = None,
 ) -> list[list]:
     """Rows of (measure, value per model): also the CSV. Cost rows per program follow the totals."""
     grouping = (size_max, definition)
@@ -265,8 +268,9 @@ def compare_table(
                 for t in tallies.values()
             ]
         )
+    names = titles or {}
     rows += [
-        [f"Dokumen: {kind}"] + [t.documents.get(kind, 0) for t in tallies.values()]
+        [f"Dokumen: {names.get(kind, kind)}"] + [t.documents.get(kind, 0) for t in tallies.values()]
         for kind in document_types
     ]
     return rows
@@ -434,6 +438,25 @@ def _compare_chunk(chunk, as_of):
     return tallies, failures
 
 
+def _causes(deciders, case, as_of, before: Decision, after: Decision) -> list[str]:
+    """The reform's changes that alone give the reform's outcome; when none does, the changes that
+    alone change anything, marked as acting together."""
+    base, target = _outcome(before), _outcome(after)
+    alone = {
+        name.removeprefix("cause:"): _outcome(decider.decide(case, as_of))
+        for name, decider in deciders.items()
+        if name.startswith("cause:")
+    }
+    exact = [label for label, outcome in alone.items() if outcome == target]
+    if exact:
+        return exact
+    moving = [label for label, outcome in alone.items() if outcome != base]
+    return [JOINT + " + ".join(moving)] if moving else []
+
+
+JOINT = "gabungan: "
+
+
 def _batch_chunk(chunk, as_of):
     return [
         (row, result if isinstance(result, str) else result["main"])
@@ -455,13 +478,7 @@ def _diff_chunk(chunk, as_of):
             after = deciders["reform"].decide(case, as_of, trace=True)
             if _outcome(before) == _outcome(after):
                 continue
-            target = _outcome(after)
-            causes = [
-                name.removeprefix("cause:")
-                for name, decider in deciders.items()
-                if name.startswith("cause:") and _outcome(decider.decide(case, as_of)) == target
-            ]
-            out.append((row, _change(before, after, causes)))
+            out.append((row, _change(before, after, _causes(deciders, case, as_of, before, after))))
         except InputError as exc:
             out.append((row, str(row_error(exc, source, row, data))))
         except AturanError as exc:
