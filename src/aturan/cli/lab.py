@@ -205,5 +205,6 @@ def sample(size, seed, out_file):
     """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
     from aturan.lab import generate, write_cohort
 
+    ensure_folder(out_file.parent)  # a missing folder is made, as for --out elsewhere
     count = write_cohort(generate(size, seed), out_file)
     click.echo(f"{count} peserta sintetis ditulis ke {out_file}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -321,10 +322,10 @@ def compare_chart(
         axis.set_yticks([])
         for side in ("top", "right", "left"):
             axis.spines[side].set_visible(False)
-    if len(series) > 1:
-        axes[0].legend(fontsize=8, loc="upper left")
-    figure.suptitle(title, fontsize=11)
-    figure.tight_layout()
+    if len(series) > 1:  # below the panels, clear of the bars and their labels
+        figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9)
+    figure.suptitle(textwrap.fill(title, 120), fontsize=11)
+    figure.tight_layout(rect=(0, 0.06 if len(series) > 1 else 0, 1, 1))
     figure.savefig(path, dpi=110, metadata={"Software": None})
     texts = [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
     plt.close(figure)
