@@ -172,3 +172,13 @@ def test_contains_with_more_than_one_value_is_refused_by_rules_check(tmp_path):
     }
     _rule(tmp_path / "r.yaml", raw, problems)
     assert problems and "'contains'" in problems[0].message
+
+
+@pytest.mark.parametrize("command", ["batch", "compare", "diff"])
+def test_param_is_checked_on_every_lab_command(aturan, tmp_path, command):
+    cohort = ROOT / "samples" / "cohort-contoh.csv"
+    result = aturan(
+        command, cohort, "--out", tmp_path / "out", "--param", "coaching.group_size_max=0"
+    )
+    refused(result, "--param", "nilai 0 di luar rentang yang diizinkan (1..100)")
+    assert not (tmp_path / "out").exists()

@@ -38,9 +38,10 @@ from aturan.vocabulary import MODEL_SHORT
 @MODEL
 @ASSESSMENT
 @REFORM
+@PARAM
 @WORKERS
 @user_errors
-def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
+def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, workers):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv,
     kelompok-coaching.csv."""
     with progress_bar("Memutuskan") as progress:
@@ -48,7 +49,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
         outcome = run_batch(
             cohort,
             out_dir,
-            rulebook(reform_path),
+            rulebook(reform_path, param_pairs),
             model,
             assessment,
             as_of,
