@@ -171,7 +171,7 @@ def test_contains_with_more_than_one_value_is_refused_by_rules_check(tmp_path):
         "then": {"y": 1},
     }
     _rule(tmp_path / "r.yaml", raw, problems)
-    assert problems and "'contains'" in problems[0].message
+    assert problems and "satu nilai teks" in problems[0].message
 
 
 @pytest.mark.parametrize("command", ["batch", "compare", "diff"])
