@@ -103,7 +103,7 @@ def _plain(value: object) -> object:
 
 def _message(param: Parameter, error: jsonschema.ValidationError) -> str:
     where = "".join(f"[{k}]" for k in error.absolute_path)
-    shown = f"nilai {error.instance!r}" + (f" pada {where}" if where else "")
+    shown = f"nilai {brief(error.instance)}" + (f" pada {where}" if where else "")
     kind = error.validator
     if kind == "type":
         expected = error.validator_value
@@ -139,6 +139,12 @@ def key_problems(param: Parameter, value: object, parameters: dict[str, Paramete
     hints = [difflib.get_close_matches(x, sorted(known), n=1) for x in unknown]
     shown = [f"{x} (maksud Anda {h[0]}?)" if h else x for x, h in zip(unknown, hints)]
     return [f"butir tidak dikenal di {source}: {', '.join(shown)}"]
+
+
+def brief(value: object, limit: int = 80) -> str:
+    """A value as a message shows it: its repr, cut after `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 def constraint_problems(

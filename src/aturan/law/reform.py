@@ -36,7 +36,7 @@ import yaml
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
-from aturan.law.constraints import constraint_problems, key_problems, value_problems
+from aturan.law.constraints import brief, constraint_problems, key_problems, value_problems
 from aturan.law.corpus import Clause
 from aturan.law.params import DatedValue
 from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
@@ -124,9 +124,9 @@ def apply_params(book: Rulebook, pairs: list[str] | tuple[str, ...]) -> Rulebook
             raise RulebookError(f"parameter '{pid}' tidak dikenal", file="--param", field=pid)
         try:
             value = yaml.safe_load(text) if text.strip() else ""
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError):
             raise RulebookError(
-                f"nilai '{text}' bukan YAML yang sah", file="--param", field=pid
+                f"nilai {brief(text)} bukan YAML yang sah", file="--param", field=pid
             ) from None
         current = book.parameters[pid].values[-1]
         entries.append(
