@@ -18,6 +18,7 @@ from aturan.cli.options import (
     clean_lines,
     progress_bar,
     project_root,
+    reformed,
     report_failures,
     rulebook,
     user_errors,
@@ -96,7 +97,7 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, worker
     """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG. Dengan
     --reform atau --param: aturan berlaku dan reformasi berdampingan, dengan selisihnya."""
     book = rulebook()
-    reformed = rulebook(reform_path, param_pairs) if reform_path or param_pairs else None
+    changed = reformed(book, reform_path, param_pairs) if reform_path or param_pairs else None
     with progress_bar("Membandingkan") as progress:
         task = progress.add_task("", total=None)
         outcome = run_compare(
@@ -107,10 +108,10 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, worker
             as_of,
             workers,
             lambda n: progress.advance(task, n),
-            reformed,
+            changed,
         )
     click.echo(outcome.title)
-    if reformed is None:
+    if changed is None:
         _print_table(("Ukuran", *MODEL_SHORT.values()), outcome.rows, None, 150)
     for model, rows in outcome.tables.items():
         header = ("Ukuran", "Aturan berlaku", "Reformasi", "Selisih")
@@ -150,7 +151,7 @@ def diff(cohort, reform_path, param_pairs, as_of, model, assessment, out_file, w
     outcome = run_diff(
         cohort,
         book,
-        rulebook(reform_path, param_pairs),
+        reformed(book, reform_path, param_pairs),
         model,
         assessment,
         as_of,

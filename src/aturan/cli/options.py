@@ -86,7 +86,11 @@ PARAM = click.option(
 
 
 def rulebook(reform_path: Path | None = None, param_pairs: tuple[str, ...] = ()):
-    book = load_rulebook(project_root())
+    return reformed(load_rulebook(project_root()), reform_path, param_pairs)
+
+
+def reformed(book, reform_path: Path | None = None, param_pairs: tuple[str, ...] = ()):
+    """The rulebook with the reform file, then the --param values, applied (each checked)."""
     book = apply_reform(book, reform_path) if reform_path else book
     return apply_params(book, param_pairs)
 

@@ -1,21 +1,23 @@
 """Reforms: small overrides of the rulebook, applied as data before compilation (the OpenFisca
 idea).
 
-A reform file (YAML):
+A reform file (YAML), checked against schemas/reform.schema.json before anything is applied:
 
     name: Masa berlaku asesmen 2 tahun
-    cites: [...]                      # optional: clauses of the drafter's draft, listed in
-                                      # `new_clauses`
     new_clauses:                      # the draft articles the changes cite
       - {id: rancangan:pasal-5, citation: Rancangan PerLAN ... Pasal 5, text: ...,
          read_at: draf, status: unconfirmed}
     parameters:
       - id: assessment.validity_years
         from: 2026-01-01
-        value: 2
-        reference: [rancangan:pasal-5]
+        value: 2                      # or {add: [...]} / {remove: [...]} for a list,
+        reference: [rancangan:pasal-5] #    {patch: {...}} for a table
     disable_rules: [rule.id, ...]
     rules: [ ...new or replacing rules, same format as rules/ ... ]
+
+Each value is then checked against its parameter's schema and the constraints between parameters
+(constraints.py). `--param id=value` is a reform of one value, built in memory (apply_params).
+A reform's changes can be taken one at a time (reform_causes, with_cause): diff's causes.
 """
 
 from __future__ import annotations
