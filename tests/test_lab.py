@@ -1,6 +1,7 @@
 """The policy lab through the real CLI: batch, compare, diff, reforms, the traceability matrix."""
 
 import csv
+import html
 import json
 import re
 
@@ -52,8 +53,8 @@ def test_compare_prints_four_models_and_writes_csv_and_chart(aturan, tmp_path):
         "compare", cohort, "--out", tmp_path / "cmp", "--as-of", "2026-03-01", "--workers", "2"
     )
     assert result.exit_code == 0, result.stderr
-    for model in ("flexible", "cluster", "a-la-carte", "generic"):
-        assert model in result.output
+    for model in ("I Fleksibel", "II Klaster", "III À la carte", "IV Generik"):
+        assert f"Alternatif {model}" in result.output
     with open(tmp_path / "cmp" / "perbandingan.csv", encoding="utf-8") as handle:
         table = {row[0]: row[1:] for row in csv.reader(handle)}
     assert table["ukuran"] == ["flexible", "cluster", "a-la-carte", "generic"]
@@ -77,15 +78,15 @@ def test_diff_with_a_two_year_validity_reform_names_participants_and_both_citati
     assert "peserta berubah" in result.output
     changed = int(result.output.split(" peserta berubah")[0].split()[-1])
     assert changed > 0
-    assert "prior_assessment_valid: True -> False" in result.output
+    assert "hasil asesmen sebelumnya berlaku: ya -> tidak" in result.output
+    assert "    sebab: parameter assessment.validity_years\n" in result.output
+    # the summary per cause names the new value and the draft clause it cites
     assert (
-        "parameter assessment.validity_years: 3 (Perban BKN 26/2019 Pasal 29 ayat (4)"
-        in result.output
+        "sebab: parameter assessment.validity_years sejak 2027-01-01: 3 -> 2 (Rancangan Peraturan "
+        "LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat (2) (draf)): "
+        f"{changed} peserta" in result.output
     )
-    assert (
-        "-> 2 (Rancangan Peraturan LAN tentang Pelatihan Kepemimpinan Terintegrasi, Pasal 12 ayat "
-        "(2) (draf))" in result.output
-    )
+    assert "True" not in result.output and "None" not in result.output
 
 
 def test_reform_before_its_effective_date_changes_nothing(aturan, tmp_path):
@@ -138,12 +139,47 @@ def test_trace_matrix_lists_every_clause_with_rules_and_golden_cases(aturan, tmp
     assert result.exit_code == 0
     markdown = (tmp_path / "trace-matrix.md").read_text(encoding="utf-8")
     page = (tmp_path / "trace-matrix.html").read_text(encoding="utf-8")
-    for clause in load_rulebook(ROOT).corpus.clauses:
+    book = load_rulebook(ROOT)
+    for clause in book.corpus.clauses:
         assert f"`{clause}`" in markdown and clause in page
     row = next(
         line for line in markdown.splitlines() if "`perban-bkn-26-2019:masa-berlaku-hasil`" in line
     )
     assert "asesmen.kedaluwarsa" in row and "0 kasus" not in row
+    # rules with their titles, and the clause's own text and an Indonesian status in the page
+    assert (
+        "aturan asesmen.kedaluwarsa: Laporan hasil asesmen sebelumnya sudah melewati masa "
+        "berlakunya (" in row
+    )
+    assert "sumber sekunder" in row
+    clause = book.corpus.clause("perban-bkn-26-2019:masa-berlaku-hasil")
+    assert clause.text and html.escape(clause.text) in page
+    assert "<b>Laporan hasil asesmen sebelumnya sudah melewati masa berlakunya</b>" in page
+
+
+def _cases(markdown, clause, item):
+    row = next(line for line in markdown.splitlines() if f"`{clause}`" in line)
+    return int(re.search(re.escape(item) + r": .*?\((\d+) kasus", row).group(1))
+
+
+def test_trace_matrix_counts_a_formula_only_where_its_result_decided(aturan, tmp_path):
+    """A formula runs on every case; it counts only where a rule that fired read its result, and
+    a parameter counts where a rule or a counted formula used it (not 0, not every case)."""
+    aturan("trace-matrix", "--out", tmp_path)
+    markdown = (tmp_path / "trace-matrix.md").read_text(encoding="utf-8")
+    total = int(aturan("test").output.split(" lulus")[0].split()[-1])
+    expiry = _cases(
+        markdown, "perban-bkn-26-2019:masa-berlaku-hasil", "formula asesmen.masa-berlaku"
+    )
+    assert 0 < expiry < total
+    # the coaching focus is read by no rule: it goes straight into the decision, and says so
+    focus = next(
+        line for line in markdown.splitlines() if "`paper-lan-2023:iv-a-4-b-coaching-fokus`" in line
+    )
+    assert "hasilnya langsung masuk keputusan" in focus
+    threshold = _cases(markdown, "praktik-asesmen:jpm-seleksi", "parameter jpm.selection.mms_min")
+    ms = _cases(markdown, "praktik-asesmen:jpm-seleksi", "parameter jpm.selection.ms_min")
+    assert 0 < threshold < ms
 
 
 def test_sample_cohorts_are_valid_and_repeatable(aturan, tmp_path):
@@ -166,28 +202,61 @@ def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_th
 ):
     # A reform that only shortens the validity of assessment reports moves participants from "design
     # set" to "waiting for an initial assessment": they still train, so the full cost must not move.
+    # One run with --reform sets the law in force and the reform side by side, with the difference.
     cohort = tmp_path / "kohort.csv"
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
     _one_year_later(cohort)
-    base_out, base = _compare(aturan, cohort, tmp_path / "base", "--as-of", "2027-01-15")
-    _, reform = _compare(
-        aturan, cohort, tmp_path / "reform", "--as-of", "2027-01-15", "--reform", REFORM
+    out, table = _compare(
+        aturan, cohort, tmp_path / "cmp", "--as-of", "2027-01-15", "--reform", REFORM
     )
-    assert int(reform["Perlu asesmen awal"][0]) > int(base["Perlu asesmen awal"][0])
-    assert int(reform["Desain ditetapkan"][0]) < int(base["Desain ditetapkan"][0])
-    assert reform["Biaya penuh (Rp)"] == base["Biaya penuh (Rp)"]
-    assert (
-        reform["Peserta yang berlatih (dasar biaya)"] == base["Peserta yang berlatih (dasar biaya)"]
-    )
-    # those waiting for an assessment have no waiver yet, so the cost by JP can only rise
-    for model in range(4):
-        assert int(reform["Biaya menurut JP diikuti (Rp)"][model]) >= int(
-            base["Biaya menurut JP diikuti (Rp)"][model]
+    models = ("flexible", "cluster", "a-la-carte", "generic")
+    assert table["ukuran"] == [
+        f"{m}:{p}" for m in models for p in ("berlaku", "reformasi", "selisih")
+    ]
+
+    def value(measure, model, part):
+        return float(
+            table[measure][
+                models.index(model) * 3 + ("berlaku", "reformasi", "selisih").index(part)
+            ]
         )
+
+    for model in models:
+        waiting = [
+            value("Perlu asesmen awal", model, p) for p in ("berlaku", "reformasi", "selisih")
+        ]
+        assert waiting[1] > waiting[0] and waiting[2] == waiting[1] - waiting[0]
+        assert value("Desain ditetapkan", model, "reformasi") < value(
+            "Desain ditetapkan", model, "berlaku"
+        )
+        assert value("Biaya penuh (Rp)", model, "selisih") == 0
+        assert value("Peserta yang berlatih (dasar biaya)", model, "selisih") == 0
+        # those waiting for an assessment have no waiver yet, so the cost by JP can only rise
+        assert value("Biaya menurut JP diikuti (Rp)", model, "selisih") >= 0
+    assert "setiap peserta yang berlatih" in out.output and "menunggu asesmen awal" in out.output
+    # the heading names the reform, the date and the cohort; four side-by-side tables follow
     assert (
-        "setiap peserta yang berlatih" in base_out.output
-        and "menunggu asesmen awal" in base_out.output
+        "Perbandingan model: reformasi \u201cMasa berlaku hasil asesmen 2 tahun\u201d dibanding "
+        "aturan berlaku; per 15 Januari 2027; kohort kohort.csv (300 peserta)" in out.output
     )
+    assert out.output.count("Aturan berlaku") == 4 and out.output.count("Selisih") == 4
+    heading = next(iter(table))
+    assert "Masa berlaku hasil asesmen 2 tahun" in heading and "15 Januari 2027" in heading
+
+
+def test_compare_numbers_are_written_the_indonesian_way(aturan, tmp_path):
+    """3.000 beside 4.34 reads as 434 to an Indonesian: every number is Babel's id locale."""
+    cohort = tmp_path / "kohort.csv"
+    aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
+    out, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
+    assert not re.search(
+        r"\b\d+\.\d{1,2}\b(?!\d)", out.output.split("Biaya dihitung")[0].replace("2026", "")
+    )
+    per_design = float(table["Mata pelatihan dibebaskan per peserta berdesain"][0])
+    assert per_design != int(per_design)  # a fraction, so the check below means something
+    assert f"{per_design:.2f}".rstrip("0").replace(".", ",") in out.output
+    full = int(table["Biaya penuh (Rp)"][0])
+    assert "Rp " + f"{full:,}".replace(",", ".") in out.output
 
 
 def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_path):
@@ -283,4 +352,81 @@ def _one_year_later(cohort):
     cohort.write_text(
         re.sub(r",(\d{4})-(\d\d)-(\d\d)", later, cohort.read_text(encoding="utf-8")),
         encoding="utf-8",
+    )
+
+
+def test_compare_chart_names_the_reform_the_date_the_cohort_and_labels_its_bars(tmp_path):
+    """Every text drawn on the chart: Indonesian model names, the heading, values in the id
+    locale on the bars, and a legend telling the law in force from the reform."""
+    from aturan.lab import compare_chart
+    from aturan.lab.runs import Tally
+
+    def tally(waived, cost):
+        return Tally(decided=3, with_design=2, jp_waived=waived, cost_by_jp=cost)
+
+    series = {
+        "Aturan berlaku": {
+            m: tally(9, 1_250_000_000) for m in ("flexible", "cluster", "a-la-carte", "generic")
+        },
+        "Reformasi": {
+            m: tally(3, 2_500_000_000) for m in ("flexible", "cluster", "a-la-carte", "generic")
+        },
+    }
+    heading = (
+        "Perbandingan model: reformasi \u201cX\u201d; per 1 Maret 2026; kohort k.csv (3 peserta)"
+    )
+    texts = compare_chart(series, tmp_path / "c.png", (10, "same_focus_competencies"), heading)
+    assert heading in texts  # short enough for one line
+    assert any(t.startswith("Alternatif I\nFleksibel") for t in texts)
+    assert "Alternatif IV\nGenerik" in texts
+    assert "4,5" in texts and "1,5" in texts  # JP per participant with a design, decimal comma
+    assert "1,25" in texts and "2,5" in texts  # billions of rupiah
+    assert "Aturan berlaku" in texts and "Reformasi" in texts
+    assert Image.open(tmp_path / "c.png").size[0] > 800
+
+
+def test_diff_names_the_one_change_that_alone_reproduces_each_participants_change(aturan, tmp_path):
+    """A reform with two changes: each changed participant is attributed to the change that,
+    applied alone, gives the same outcome; subjects are named, not counted; the run ends with a
+    summary per cause."""
+    reform = tmp_path / "dua-perubahan.yaml"
+    reform.write_text(
+        "name: Dua perubahan\n"
+        "new_clauses:\n"
+        "  - {id: 'rancangan:pasal-1', citation: Rancangan Pasal 1 (draf), text: Contoh.}\n"
+        "parameters:\n"
+        "  - {id: assessment.validity_years, from: 2026-01-01, value: 2,"
+        " reference: ['rancangan:pasal-1']}\n"
+        "  - {id: curriculum.never_waivable_subjects, from: 2026-01-01,"
+        " value: {remove: [pka.wawasan_kebangsaan_kepemimpinan_pancasila_dan_integritas]},"
+        " reference: ['rancangan:pasal-1']}\n",
+        encoding="utf-8",
+    )
+    result = aturan("diff", COHORT, "--reform", reform, "--as-of", "2026-06-30", "--workers", "2")
+    blocks = result.output.split("\n\n")[0].split("\n1")  # one block per participant (NIP 19...)
+    causes = [line.strip() for line in result.output.splitlines() if line.startswith("    sebab:")]
+    assert len(causes) == 5
+    assert set(causes) == {
+        "sebab: parameter assessment.validity_years",
+        "sebab: parameter curriculum.never_waivable_subjects",
+    }
+    wawasan = next(b for b in blocks if "Wawasan Kebangsaan" in b)
+    assert "sebab: parameter curriculum.never_waivable_subjects" in wawasan
+    assert "validity_years" not in wawasan
+    assert (
+        "mata pelatihan dibebaskan, ditambah: Wawasan Kebangsaan Kepemimpinan Pancasila & "
+        "Integritas (pka.wawasan_kebangsaan_kepemimpinan_pancasila_dan_integritas)" in wawasan
+    )
+    summary = result.output.split("Ringkasan per sebab:")[1]
+    assert "sebab: parameter assessment.validity_years sejak 2026-01-01: 3 -> 2" in summary
+    assert "4 peserta" in summary and "1 peserta" in summary
+    assert "True" not in result.output and "None" not in result.output
+
+
+def test_diff_with_param_alone(aturan):
+    result = aturan("diff", COHORT, "--param", "jpm.selection.ms_min=70", "--as-of", "2026-06-30")
+    assert "    kategori: MMS -> MS\n    sebab: parameter jpm.selection.ms_min" in result.output
+    assert (
+        "sebab: parameter jpm.selection.ms_min untuk semua tanggal: 80 -> 70 (Praktik penilaian "
+        "kompetensi (kategori seleksi)): 1 peserta" in result.output
     )

@@ -52,6 +52,13 @@ def label(table: dict, key, lang: str = "id") -> str:
 # The paper's four models (Alternatif I-IV) and the two options of the post-training assessment;
 # rules select them with `params: {integration.model: ...}`, documents name them in render.py.
 MODELS = ("flexible", "cluster", "a-la-carte", "generic")
+# The short names tables and charts show (documents use the long ones, documents/context.py).
+MODEL_SHORT = {
+    "flexible": "Alternatif I Fleksibel",
+    "cluster": "Alternatif II Klaster",
+    "a-la-carte": "Alternatif III À la carte",
+    "generic": "Alternatif IV Generik",
+}
 ASSESSMENT_OPTIONS = ("integrated", "separate")
 
 # The models as readers name them (Indonesian, English).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -27,15 +28,41 @@ def rules():
 
 
 @rules.command("check")
+@click.option(
+    "--reform",
+    "reform_path",
+    type=click.Path(path_type=Path),
+    help="Periksa satu berkas reformasi saja (terhadap aturan berlaku).",
+)
 @user_errors
-def rules_check():
-    """Periksa rules/ dan regulations/: skema, id ganda, kutipan, referensi parameter."""
+def rules_check(reform_path):
+    """Periksa rules/ dan regulations/: skema, id ganda, kutipan, referensi parameter, nilai dan
+    batasan antarparameter; dengan --reform, satu berkas reformasi."""
     root = project_root()
     book = load_rulebook(root)
+    if reform_path:
+        _check_reform(book, reform_path)
     findings = check_rulebook(book) + check_templates(root / "templates" / "docx", book)
     for finding in findings:
         click.echo(str(finding), err=finding.level == "error")
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     click.echo(f"{errors} galat, {warnings} peringatan.")
+    sys.exit(1 if errors else 0)
+
+
+def _check_reform(book, reform_path) -> None:
+    """A reform on its own: refused with one message (exit 2), or its changes listed and what it
+    adds to the baseline's findings (exit 1 when that is an error)."""
+    from aturan.drafting import check_reform
+    from aturan.law import apply_reform
+
+    findings, changes = check_reform(book, apply_reform(book, reform_path))
+    click.echo(f"Reformasi {reform_path}: {len(changes)} perubahan.")
+    for line in changes:
+        click.echo(f"  - {line}")
+    for finding in findings:
+        click.echo(str(finding), err=finding.level == "error")
+    errors = sum(f.level == "error" for f in findings)
+    click.echo(f"{errors} galat, {len(findings) - errors} peringatan.")
     sys.exit(1 if errors else 0)

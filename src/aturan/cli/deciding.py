@@ -17,6 +17,7 @@ from aturan.cli.options import (
     AS_OF,
     ASSESSMENT,
     MODEL,
+    PARAM,
     REFORM,
     decider,
     interpretations_text,
@@ -36,11 +37,12 @@ from aturan.law import load_rulebook
 @MODEL
 @ASSESSMENT
 @REFORM
+@PARAM
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @user_errors
-def decide(case_file, as_of, model, assessment, reform_path, fmt):
+def decide(case_file, as_of, model, assessment, reform_path, param_pairs, fmt):
     """Putuskan satu kasus peserta (YAML atau JSON)."""
-    runner = decider(model, assessment, reform_path)
+    runner = decider(model, assessment, reform_path, param_pairs)
     decision = runner.decide(load_case(case_file), as_of)
     if fmt == "json":
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))

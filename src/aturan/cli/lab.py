@@ -12,20 +12,22 @@ from aturan.cli.options import (
     AS_OF,
     ASSESSMENT,
     MODEL,
+    PARAM,
     REFORM,
     WORKERS,
     clean_lines,
     progress_bar,
     project_root,
+    reformed,
     report_failures,
     rulebook,
     user_errors,
 )
 from aturan.decide import Decider
 from aturan.files import ensure_folder, write_text
-from aturan.lab import COST_BASIS, run_batch, run_compare, run_diff
-from aturan.law import apply_reform, load_rulebook
-from aturan.vocabulary import MODELS
+from aturan.lab import COST_BASIS, cell, plain_label, run_batch, run_compare, run_diff, signed
+from aturan.law import load_rulebook
+from aturan.vocabulary import MODEL_SHORT
 
 
 @main.command()
@@ -37,9 +39,10 @@ from aturan.vocabulary import MODELS
 @MODEL
 @ASSESSMENT
 @REFORM
+@PARAM
 @WORKERS
 @user_errors
-def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
+def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, workers):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv,
     kelompok-coaching.csv."""
     with progress_bar("Memutuskan") as progress:
@@ -47,7 +50,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
         outcome = run_batch(
             cohort,
             out_dir,
-            rulebook(reform_path),
+            rulebook(reform_path, param_pairs),
             model,
             assessment,
             as_of,
@@ -60,13 +63,18 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, workers):
     sys.exit(2 if outcome.failures else 0)
 
 
-def _print_table(header, rows, title=None, width=None) -> None:
+def _print_table(header, rows, title=None, width=None, differences: bool = False) -> None:
+    """Numbers and rupiah in the id locale (Babel); a last column of differences gets its sign."""
     from rich.console import Console
     from rich.table import Table
 
     table = Table(*header, title=title)
-    for row in rows:
-        table.add_row(*[f"{v:,}".replace(",", ".") if isinstance(v, int) else str(v) for v in row])
+    for label, *values in rows:
+        money = label.endswith(" (Rp)")
+        shown = [cell(label, v) for v in values]
+        if differences:
+            shown[-1] = signed(values[-1], money)
+        table.add_row(plain_label(label), *shown)
     Console(width=width).print(table)
 
 
@@ -82,24 +90,32 @@ def _print_table(header, rows, title=None, width=None) -> None:
 @AS_OF
 @ASSESSMENT
 @REFORM
+@PARAM
 @WORKERS
 @user_errors
-def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
-    """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG."""
+def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, workers):
+    """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG. Dengan
+    --reform atau --param: aturan berlaku dan reformasi berdampingan, dengan selisihnya."""
+    book = rulebook()
+    changed = reformed(book, reform_path, param_pairs) if reform_path or param_pairs else None
     with progress_bar("Membandingkan") as progress:
         task = progress.add_task("", total=None)
         outcome = run_compare(
             cohort,
             out_dir,
-            rulebook(reform_path),
+            book,
             assessment,
             as_of,
             workers,
             lambda n: progress.advance(task, n),
+            changed,
         )
-    _print_table(
-        ("Ukuran", *MODELS), outcome.rows, f"Perbandingan model per {as_of.isoformat()}", 140
-    )
+    click.echo(outcome.title)
+    if changed is None:
+        _print_table(("Ukuran", *MODEL_SHORT.values()), outcome.rows, None, 150)
+    for model, rows in outcome.tables.items():
+        header = ("Ukuran", "Aturan berlaku", "Reformasi", "Selisih")
+        _print_table(header, rows, MODEL_SHORT[model], 120, differences=True)
     click.echo(COST_BASIS)
     report_failures(outcome.failures)
     click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
@@ -112,9 +128,9 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
     "--reform",
     "reform_path",
     type=click.Path(path_type=Path),
-    required=True,
-    help="Berkas reformasi (YAML).",
+    help="Berkas reformasi (YAML); atau --param, atau keduanya.",
 )
+@PARAM
 @AS_OF
 @MODEL
 @ASSESSMENT
@@ -126,14 +142,16 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, workers):
 )
 @WORKERS
 @user_errors
-def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
-    """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan karena
-    aturan/parameter mana."""
+def diff(cohort, reform_path, param_pairs, as_of, model, assessment, out_file, workers):
+    """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan perubahan reformasi
+    mana yang sendirian menghasilkannya."""
+    if not reform_path and not param_pairs:
+        raise click.UsageError("beri --reform BERKAS atau --param ID=NILAI")
     book = load_rulebook(project_root())
     outcome = run_diff(
         cohort,
         book,
-        apply_reform(book, reform_path),
+        reformed(book, reform_path, param_pairs),
         model,
         assessment,
         as_of,
@@ -142,9 +160,9 @@ def diff(cohort, reform_path, as_of, model, assessment, out_file, workers):
         lambda text: click.echo(clean_lines(text)),
     )
     (_, changed), *counts = outcome.rows
-    click.echo(f"\n{changed} peserta berubah.")
+    click.echo(f"\n{changed} peserta berubah. Ringkasan per sebab:")
     for label, count in counts:
-        click.echo(f"  {label}: {count}")
+        click.echo(f"  {label}: {count} peserta")
     report_failures(outcome.failures)
     sys.exit(2 if outcome.failures else 0)
 
@@ -189,5 +207,6 @@ def sample(size, seed, out_file):
     """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
     from aturan.lab import generate, write_cohort
 
+    ensure_folder(out_file.parent)  # a missing folder is made, as for --out elsewhere
     count = write_cohort(generate(size, seed), out_file)
     click.echo(f"{count} peserta sintetis ditulis ke {out_file}")

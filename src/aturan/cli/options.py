@@ -18,7 +18,7 @@ from aturan.documents import open_registry, signing_config  # noqa: F401  (re-ex
 from aturan.documents.storage import registry_target
 from aturan.errors import AturanError, InputError
 from aturan.files import load_data
-from aturan.law import apply_reform, load_rulebook
+from aturan.law import apply_params, apply_reform, load_rulebook
 from aturan.project import config_file, project_root  # noqa: F401  (re-exported)
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
@@ -76,15 +76,33 @@ REFORM = click.option(
 )
 
 
-def rulebook(reform_path: Path | None = None):
-    book = load_rulebook(project_root())
-    return apply_reform(book, reform_path) if reform_path else book
+PARAM = click.option(
+    "--param",
+    "param_pairs",
+    multiple=True,
+    metavar="ID=NILAI",
+    help="Coba nilai lain sebuah parameter tanpa berkas reformasi (nilai dalam YAML: 2, 85.5, "
+    "true, '{add: [a]}'); dapat diulang; diperiksa seperti reformasi.",
+)
+
+
+def rulebook(reform_path: Path | None = None, param_pairs: tuple[str, ...] = ()):
+    return reformed(load_rulebook(project_root()), reform_path, param_pairs)
+
+
+def reformed(book, reform_path: Path | None = None, param_pairs: tuple[str, ...] = ()):
+    """The rulebook with the reform file, then the --param values, applied (each checked)."""
+    book = apply_reform(book, reform_path) if reform_path else book
+    return apply_params(book, param_pairs)
 
 
 def decider(
-    model: str | None = None, assessment: str | None = None, reform_path: Path | None = None
+    model: str | None = None,
+    assessment: str | None = None,
+    reform_path: Path | None = None,
+    param_pairs: tuple[str, ...] = (),
 ) -> Decider:
-    return Decider(rulebook(reform_path), model=model, assessment=assessment)
+    return Decider(rulebook(reform_path, param_pairs), model=model, assessment=assessment)
 
 
 REGISTRY = click.option(

@@ -167,10 +167,31 @@ class Engine:
         return json.dumps(self._ruleset_json(), default=str)
 
 
+# `{contains: x}` on a list fact (a subject's competencies) is asserted as a yes/no property of
+# its own, `<list>__has__<x>`: the library's own array operators are not used.
+CONTAINS = "__has__"
+
+
+def _is_contains(test: object) -> bool:
+    return isinstance(test, dict) and set(test) == {"contains"}
+
+
+def _contains_property(prop: str, needle: object) -> str:
+    return f"{prop}{CONTAINS}{needle}"
+
+
+def _property(values: JSON, prop: str) -> object:
+    base, has, needle = prop.partition(CONTAINS)
+    if not has:
+        return values.get(prop)
+    items = values.get(base)
+    return isinstance(items, list) and any(str(item) == needle for item in items)
+
+
 def _fact(sid: str, kind: str, stage: int, values: JSON, props: Iterable[str]) -> JSON:
     fact: JSON = {"sid": sid, "kind": kind, "stage": stage}
     for prop in props:
-        value = values.get(prop)
+        value = _property(values, prop)
         if value is not None:
             fact[prop] = _scalar(prop, value)
     return fact
@@ -219,7 +240,9 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
             continue
         reads[kind] = set()
         for prop, test in (conditions or {}).items():
-            reads[kind].add(prop)
+            reads[kind].add(
+                _contains_property(prop, test["contains"]) if _is_contains(test) else prop
+            )
             for value in test.values() if isinstance(test, dict) else [test]:
                 if isinstance(value, dict) and "fact" in value:
                     reads[kind].add(value["fact"])
@@ -333,6 +356,8 @@ def _durable_conditions(compiled: _Compiled, kind: str) -> JSON:
 
 
 def _tests(prop: str, test: Any, params: JSON) -> list[JSON]:
+    if _is_contains(test):
+        return [{_contains_property(prop, test["contains"]): True}]
     if not isinstance(test, dict) or set(test) & {"param", "fact"}:
         return [{prop: _operand(test, params)}]
     out = []

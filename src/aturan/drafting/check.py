@@ -8,7 +8,16 @@ from dataclasses import dataclass
 from aturan.decide import IMPLEMENTATIONS, Engine
 from aturan.documents import CONTEXTS
 from aturan.errors import AturanError
-from aturan.law import LAW_STATUSES, ParamSet, Rulebook
+from aturan.law import (
+    LAW_STATUSES,
+    ParamSet,
+    Rulebook,
+    constraint_problems,
+    describe_cause,
+    key_problems,
+    reform_causes,
+    value_problems,
+)
 
 
 @dataclass
@@ -32,7 +41,39 @@ def check_rulebook(book: Rulebook) -> list[Finding]:
     findings += _compiles(book)
     findings += _uncited_clauses(book)
     findings += _honest_statuses(book)
+    findings += _parameter_values(book)
     return findings
+
+
+def _parameter_values(book: Rulebook) -> list[Finding]:
+    """Every dated value against its parameter's schema, and the constraints between
+    parameters."""
+    out = []
+    for param in book.parameters.values():
+        for value in param.values:
+            found = value_problems(param, value.value)
+            for message in found + key_problems(param, value.value, book.parameters):
+                out.append(
+                    Finding(
+                        "error",
+                        f"parameter '{param.id}' (sejak {value.start}): {message}",
+                        param.file,
+                        param.line,
+                    )
+                )
+    for rule, _day, message in constraint_problems(book.parameters, book.constraints):
+        out.append(Finding("error", message, rule.file, rule.line))
+    return out
+
+
+def check_reform(book: Rulebook, reformed: Rulebook) -> tuple[list[Finding], list[str]]:
+    """What `rules check --reform` reports: the findings the reform adds to the baseline's, and
+    its changes as a drafter reads them."""
+    known = {str(f) for f in check_rulebook(book)}
+    findings = [f for f in check_rulebook(reformed) if str(f) not in known]
+    return findings, [
+        describe_cause(book, reformed, cause) for cause in reform_causes(book, reformed)
+    ]
 
 
 def _finding(error: AturanError, level: str = "error") -> Finding:

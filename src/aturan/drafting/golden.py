@@ -40,6 +40,8 @@ class GoldenResult:
     name: str
     failures: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
+    # rule or formula id -> parameters its steps used in this case (the trace matrix reads it)
+    used: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -203,6 +205,8 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
         result.failures.append(f"uji tanpa isian {exc}")
         return result
     result.fired = [step["rule"] for step in decision.trace]
+    for step in decision.trace:
+        result.used.setdefault(step["rule"], set()).update(step.get("params") or {})
     written = decision.to_json()  # expectations are paths in the decision's JSON
     for dotted, expected in (test.get("expect") or {}).items():
         failure = compare(lookup(written, dotted), expected)

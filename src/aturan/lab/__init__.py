@@ -1,5 +1,6 @@
 """The policy lab: batch, compare and diff over cohorts in parallel; synthetic cohorts."""
 
+from aturan.lab.numbers import cell, day, number, plain_label, signed
 from aturan.lab.reports import Outcome, change_text, run_batch, run_compare, run_diff
 from aturan.lab.runs import (
     COST_BASIS,
@@ -23,6 +24,11 @@ from aturan.lab.sample import (
 from aturan.vocabulary import MODELS
 
 __all__ = [
+    "cell",
+    "day",
+    "number",
+    "plain_label",
+    "signed",
     "Outcome",
     "change_text",
     "run_batch",

@@ -24,8 +24,8 @@ from aturan.lab.runs import (
     safe_row,
     write_batch,
 )
-from aturan.law import Rulebook
-from aturan.vocabulary import MODELS
+from aturan.law import Rulebook, describe_cause, reform_causes
+from aturan.vocabulary import MODEL_SHORT, MODELS
 
 Advance = Callable[[int], None]
 
@@ -37,6 +37,8 @@ class Outcome:
     rows: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    title: str = ""
+    tables: dict = field(default_factory=dict)  # model -> rows (measure, baseline, reform, diff)
 
 
 def run_batch(
@@ -94,6 +96,9 @@ def run_batch(
     return outcome
 
 
+BASELINE, REFORMED = "Aturan berlaku", "Reformasi"
+
+
 def run_compare(
     cohort: Path,
     out_dir: Path,
@@ -102,26 +107,87 @@ def run_compare(
     as_of: dt.date,
     workers: int,
     advance: Advance,
+    reformed: Rulebook | None = None,
+    models: tuple[str, ...] = MODELS,
 ) -> Outcome:
-    """The four models on the same participants: perbandingan.csv and perbandingan.png."""
+    """The four models on the same participants, under the law in force and, with a reform, under
+    the reform too: perbandingan.csv (one line per measure and model: values and difference) and
+    perbandingan.png. Every table and the chart name the reform, the date and the cohort."""
+    books = {BASELINE: book} | ({REFORMED: reformed} if reformed else {})
     tallies, failures = compare_parallel(
-        read_cohort(cohort), book, MODELS, assessment, as_of, workers, on_chunk=advance
+        read_cohort(cohort), books, models, assessment, as_of, workers, on_chunk=advance
     )
+    series = {label: {m: tallies[f"{label}|{m}"] for m in models} for label in books}
     law = Decider(book).params_on(as_of)
-    size, definition = int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"])
+    grouping = (int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"]))
+    titles = {name: kind.title for name, kind in book.document_types.items()}
+    tables = {
+        label: compare_table(per_model, *grouping, titles) for label, per_model in series.items()
+    }
+    decided = next(iter(tallies.values())).decided
+    heading = compare_heading(reformed, as_of, cohort, decided)
     outcome = Outcome(
-        rows=compare_table(tallies, size, definition),
+        rows=tables[BASELINE],
         failures=failures,
         files=[out_dir / "perbandingan.csv", out_dir / "perbandingan.png"],
+        title=heading,
+        tables=_side_by_side(tables, models) if reformed else {},
     )
     ensure_folder(out_dir)
     with atomic_open(outcome.files[0], "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["ukuran", *MODELS])
-        writer.writerows(safe_row(row) for row in outcome.rows)
+        _write_compare_csv(csv.writer(handle), tables, models, heading)
     with atomic_path(outcome.files[1]) as tmp:
-        compare_chart(tallies, tmp, size, definition)
+        compare_chart(series, tmp, grouping, heading)
     return outcome
+
+
+def compare_heading(reformed: Rulebook | None, as_of: dt.date, cohort: Path, decided: int) -> str:
+    from aturan.lab.numbers import day, number
+
+    what = (
+        f"reformasi \u201c{reformed.reform_name}\u201d dibanding aturan berlaku"
+        if reformed
+        else ("aturan berlaku (tanpa reformasi)")
+    )
+    people = f"{number(decided)} peserta"
+    return f"Perbandingan model: {what}; per {day(as_of)}; kohort {cohort.name} ({people})"
+
+
+def _side_by_side(tables: dict[str, list[list]], models) -> dict[str, list[list]]:
+    """Per model: measure, value under the law in force, under the reform, and the difference."""
+    out = {}
+    for index, model in enumerate(models, 1):
+        out[model] = [
+            [base[0], base[index], new[index], _difference(base[index], new[index])]
+            for base, new in zip(tables[BASELINE], tables[REFORMED])
+        ]
+    return out
+
+
+def _difference(before, after):
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (before, after))
+    if numbers:
+        return round(after - before, 2)
+    return "sama" if before == after else "berubah"
+
+
+def _write_compare_csv(writer, tables, models, heading: str) -> None:
+    """Data for a spreadsheet: plain numbers (dot decimal, no thousands separator), so any locale
+    reads them; one line per measure, one column per model (with a reform: per model, the law in
+    force, the reform and the difference). The first line names the reform, the date and the
+    cohort."""
+    writer.writerow(safe_row([heading]))
+    if len(tables) == 1:
+        writer.writerow(["ukuran", *models])
+        writer.writerows(safe_row(row) for row in tables[BASELINE])
+        return
+    parts = ("berlaku", "reformasi", "selisih")
+    writer.writerow(["ukuran", *[f"{model}:{part}" for model in models for part in parts]])
+    for base, new in zip(tables[BASELINE], tables[REFORMED]):
+        values = []
+        for index in range(1, len(models) + 1):
+            values += [base[index], new[index], _difference(base[index], new[index])]
+        writer.writerow(safe_row([base[0], *values]))
 
 
 def run_diff(
@@ -135,37 +201,87 @@ def run_diff(
     out_file: Path | None,
     show: Callable[[str], None],
 ) -> Outcome:
-    """Each changed participant shown as it comes; the rows count changes per field and rule."""
-    fields, rules, failures, changed = Counter(), Counter(), [], 0
+    """Each changed participant shown as it comes, with its cause; the rows count the changed
+    participants per cause, then per field."""
+    fields, causes, failures, changed = Counter(), Counter(), [], 0
     with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
         for item in diff_parallel(
             read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures
         ):
             changed += 1
-            fields.update(item.fields.keys())
-            rules.update(item.rules_only_baseline + item.rules_only_reform)
+            fields.update(FIELD_LABELS.get(k, k) for k in [*item.fields, *item.items])
+            causes[" + ".join(item.causes) if item.causes else NO_SINGLE_CAUSE] += 1
             show(change_text(item))
             if sink:
                 sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
+    described = {c.label: describe_cause(book, reformed, c) for c in reform_causes(book, reformed)}
     rows = [("peserta berubah", changed)]
-    rows += [(f"isian {name}", count) for name, count in fields.most_common()]
-    rows += [(f"aturan {rule_id}", count) for rule_id, count in rules.most_common()]
+    rows += [
+        (f"sebab: {described.get(cause, cause)}", count) for cause, count in causes.most_common()
+    ]
+    rows += [(f"isian: {name}", count) for name, count in fields.most_common()]
     return Outcome(rows=rows, failures=failures)
 
 
+NO_SINGLE_CAUSE = "tidak ada perubahan yang sendirian mengubah hasil (hanya bersama-sama)"
+
+FIELD_LABELS = {
+    "nip": "NIP",
+    "program": "program",
+    "in_scope": "termasuk sasaran",
+    "scope_basis": "dasar sasaran",
+    "prior_assessment_valid": "hasil asesmen sebelumnya berlaku",
+    "initial_assessment_required": "perlu asesmen awal",
+    "jpm": "JPM",
+    "category": "kategori",
+    "meets_skj": "memenuhi SKJ",
+    "model": "model",
+    "design_status": "status desain",
+    "cluster": "klaster",
+    "jp_waived": "JP dibebaskan",
+    "coaching_focus": "fokus coaching",
+    "state": "keadaan",
+    "next_action": "langkah berikutnya",
+    "next_from": "mulai",
+    "next_until": "sampai",
+    "subjects_waived": "mata pelatihan dibebaskan",
+    "subjects_required": "mata pelatihan wajib diikuti",
+    "documents": "dokumen",
+}
+
+
+def value_text(value) -> str:
+    """A value as a drafter reads it: ya/tidak, '-' for none, the model's name, numbers in the id
+    locale, codes with spaces."""
+    from aturan.lab.numbers import number
+
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, (int, float)):
+        return number(value)
+    if value in MODEL_SHORT:
+        return MODEL_SHORT[value]
+    return str(value).replace("_", " ")
+
+
+LIST_SHOWN = 5  # items of one list shown per participant; --out keeps them all
+
+
 def change_text(item) -> str:
-    lines = [
-        f"{item.nip} {item.name}: "
-        + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in item.fields.items())
+    lines = [f"{item.nip} {item.name}:"]
+    lines += [
+        f"    {FIELD_LABELS.get(k, k)}: {value_text(a)} -> {value_text(b)}"
+        for k, (a, b) in item.fields.items()
     ]
-    if item.rules_only_baseline or item.rules_only_reform:
-        lines.append(
-            f"    aturan hanya di dasar: {', '.join(item.rules_only_baseline) or '-'}; "
-            f"hanya di reformasi: {', '.join(item.rules_only_reform) or '-'}"
-        )
-    for pid, values in item.params.items():
-        lines.append(
-            f"    parameter {pid}: {values['baseline'][0]} ({'; '.join(values['baseline'][1])}) -> "
-            f"{values['reform'][0]} ({'; '.join(values['reform'][1])})"
-        )
+    for key, (added, removed) in item.items.items():
+        label = FIELD_LABELS.get(key, key)
+        for verb, names in (("ditambah", added), ("dihapus", removed)):
+            shown = names if len(names) <= LIST_SHOWN + 1 else names[:LIST_SHOWN]
+            lines += [f"    {label}, {verb}: {x}" for x in shown]
+            if len(shown) < len(names):
+                lines.append(f"    {label}, {verb}: ... dan {len(names) - len(shown)} lagi")
+    cause = "; ".join(item.causes) if item.causes else NO_SINGLE_CAUSE
+    lines.append(f"    sebab: {cause}")
     return "\n".join(lines)

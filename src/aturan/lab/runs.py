@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from aturan.cases import CohortRow, row_error
 from aturan.decide import Decider, Decision
 from aturan.errors import AturanError, InputError
+from aturan.vocabulary import MODEL_SHORT
 
 ROW_FIELDS = [
     "nip",
@@ -115,6 +117,7 @@ class Tally:
     training: int = 0  # participants counted in the cost
     programs: Counter = field(default_factory=Counter)  # program -> participants decided
     program_cost_by_jp: Counter = field(default_factory=Counter)
+    program_training: Counter = field(default_factory=Counter)  # program -> participants training
 
     def add(self, decision: Decision, unit_cost: dict) -> None:
         design = decision.design
@@ -134,6 +137,7 @@ class Tally:
             self.jp_total += design.jp.total or 0
         if trains(decision):
             self.training += 1
+            self.program_training[decision.program] += 1
             cost = float(unit_cost.get(decision.program, 0))
             total = design.jp.total or 0
             share = (
@@ -214,7 +218,9 @@ COMPARE_ROWS = [
     ("Termasuk sasaran", lambda t, g: t.in_scope),
     ("Perlu asesmen awal", lambda t, g: t.initial_assessment),
     ("Desain ditetapkan", lambda t, g: t.with_design),
-    ("Klaster A / B / C", lambda t, g: " / ".join(str(t.clusters.get(k, 0)) for k in "ABC")),
+    ("Klaster A", lambda t, g: t.clusters.get("A", 0)),
+    ("Klaster B", lambda t, g: t.clusters.get("B", 0)),
+    ("Klaster C", lambda t, g: t.clusters.get("C", 0)),
     ("Mata pelatihan dibebaskan (total)", lambda t, g: t.subjects_waived),
     (
         "Mata pelatihan dibebaskan per peserta berdesain",
@@ -236,7 +242,10 @@ COMPARE_ROWS = [
 
 
 def compare_table(
-    tallies: dict[str, Tally], size_max: int, definition: str = "same_focus_competencies"
+    tallies: dict[str, Tally],
+    size_max: int,
+    definition: str = "same_focus_competencies",
+    titles: dict[str, str] | None = None,
 ) -> list[list]:
     """Rows of (measure, value per model): also the CSV. Cost rows per program follow the totals."""
     grouping = (size_max, definition)
@@ -245,6 +254,10 @@ def compare_table(
     rows = [[label] + [fn(t, grouping) for t in tallies.values()] for label, fn in COMPARE_ROWS]
     for program in programs:
         name = PROGRAM_SHORT[program]
+        rows.append(
+            [f"Peserta yang berlatih, {name}"]
+            + [t.program_training.get(program, 0) for t in tallies.values()]
+        )
         rows.append(
             [f"Biaya menurut JP, {name} (Rp)"]
             + [round(t.program_cost_by_jp.get(program, 0)) for t in tallies.values()]
@@ -256,41 +269,79 @@ def compare_table(
                 for t in tallies.values()
             ]
         )
+    names = titles or {}
     rows += [
-        [f"Dokumen: {kind}"] + [t.documents.get(kind, 0) for t in tallies.values()]
+        [f"Dokumen: {names.get(kind, kind)}"] + [t.documents.get(kind, 0) for t in tallies.values()]
         for kind in document_types
     ]
     return rows
 
 
+CHART_PANELS = (
+    (
+        "JP dibebaskan per peserta berdesain",
+        lambda t, g: _per(t.jp_waived, t.with_design, 1),
+        False,
+    ),
+    ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g)), False),
+    ("Biaya menurut JP (Rp)", lambda t, g: t.cost_by_jp, True),
+)
+
+
 def compare_chart(
-    tallies: dict[str, Tally], path, size_max: int, definition: str = "same_focus_competencies"
-) -> None:
-    """A PNG a drafter can paste into a memo: JP waived, coaching groups and cost by model."""
+    series: dict[str, dict[str, Tally]],
+    path,
+    grouping: tuple[int, str],
+    title: str,
+) -> list[str]:
+    """A PNG a drafter can paste into a memo: per model (Indonesian names), JP waived, coaching
+    groups and cost, one bar per series (aturan berlaku, reformasi) with its value written on it
+    in the id locale; the title names the reform, the date and the cohort."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    models = list(tallies)
-    figure, axes = plt.subplots(1, 3, figsize=(12, 4))
-    panels = [
-        (
-            "JP dibebaskan per peserta berdesain",
-            [t.jp_waived / t.with_design if t.with_design else 0 for t in tallies.values()],
-        ),
-        ("Kelompok coaching", [len(t.group_sizes(size_max, definition)) for t in tallies.values()]),
-        ("Biaya menurut JP (miliar Rp)", [t.cost_by_jp / 1e9 for t in tallies.values()]),
-    ]
-    for axis, (title, values) in zip(axes, panels):
-        axis.bar(models, values, color=["#1f4e79", "#2e75b6", "#9dc3e6", "#c55a11"])
-        axis.set_title(title)
-        axis.tick_params(axis="x", labelrotation=20)
-    decided = next(iter(tallies.values())).decided
-    figure.suptitle(f"Perbandingan empat model integrasi ({decided} peserta)")
-    figure.tight_layout()
+    from aturan.lab.numbers import number
+
+    models = list(next(iter(series.values())))
+    names = [_two_lines(MODEL_SHORT[m]) for m in models]
+    figure, axes = plt.subplots(1, 3, figsize=(14, 5))
+    colours = ["#1f4e79", "#c55a11"]
+    width = 0.8 / len(series)
+    for axis, (label, measure, money) in zip(axes, CHART_PANELS):
+        for index, (name, tallies) in enumerate(series.items()):
+            values = [measure(tallies[m], grouping) for m in models]
+            places = [x + (index - (len(series) - 1) / 2) * width for x in range(len(models))]
+            bars = axis.bar(places, values, width, label=name, color=colours[index % 2])
+            shown = [_chart_money(v) if money else number(v, 1) for v in values]
+            axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
+        axis.set_title(label.replace(" (Rp)", " (miliar Rp)") if money else label, fontsize=10)
+        axis.set_xticks(range(len(models)), names, fontsize=8)
+        axis.margins(y=0.15)
+        axis.set_yticks([])
+        for side in ("top", "right", "left"):
+            axis.spines[side].set_visible(False)
+    if len(series) > 1:  # below the panels, clear of the bars and their labels
+        figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9)
+    figure.suptitle(textwrap.fill(title, 120), fontsize=11)
+    figure.tight_layout(rect=(0, 0.06 if len(series) > 1 else 0, 1, 1))
     figure.savefig(path, dpi=110, metadata={"Software": None})
+    texts = [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
     plt.close(figure)
+    return texts
+
+
+def _two_lines(name: str) -> str:
+    """'Alternatif III À la carte' -> 'Alternatif III' over 'À la carte'."""
+    words = name.split(" ")
+    return " ".join(words[:2]) + "\n" + " ".join(words[2:])
+
+
+def _chart_money(value: float) -> str:
+    from aturan.lab.numbers import number
+
+    return number(value / 1e9, 2)
 
 
 @dataclass
@@ -298,39 +349,46 @@ class Change:
     nip: str
     name: str
     fields: dict  # field -> (baseline, reform)
+    items: dict  # list -> (added, removed): subjects by name, documents by type
     rules_only_baseline: list
     rules_only_reform: list
-    params: dict  # parameter id -> {"baseline": (value, citations), "reform": (value, citations)}
+    causes: list  # labels of the reform's changes that alone reproduce this change
 
 
-def _change(
-    before: Decision, after: Decision, baseline: Decider, reform: Decider, as_of: dt.date
-) -> Change | None:
-    old, new = summary_row(before), summary_row(after)
-    fields = {k: (old[k], new[k]) for k in old if k != "name" and old[k] != new[k]}
-    if not fields:
+LISTS = {
+    "subjects_waived": lambda d: [f"{s.name} ({s.subject})" for s in d.design.waived],
+    "subjects_required": lambda d: [f"{s.name} ({s.subject})" for s in d.design.required],
+    "documents": lambda d: [doc.type for doc in d.documents],
+}
+
+
+def _outcome(decision: Decision) -> dict:
+    """What a reform can change for one participant: the summary line, its lists item by item."""
+    row = {k: v for k, v in summary_row(decision).items() if k not in LISTS and k != "name"}
+    return row | {name: sorted(items(decision)) for name, items in LISTS.items()}
+
+
+def _change(before: Decision, after: Decision, causes: list) -> Change | None:
+    old, new = _outcome(before), _outcome(after)
+    if old == new:
         return None
+    fields = {k: (old[k], new[k]) for k in old if k not in LISTS and old[k] != new[k]}
+    items = {
+        k: ([x for x in new[k] if x not in old[k]], [x for x in old[k] if x not in new[k]])
+        for k in LISTS
+        if old[k] != new[k]
+    }
     fired_before = {s["rule"] for s in before.trace}
     fired_after = {s["rule"] for s in after.trace}
-    used = {pid for d in (before, after) for s in d.trace for pid in s.get("params", {})}
-    params = {}
-    for pid in sorted(used):
-        a, b = _param_use(baseline, pid, as_of), _param_use(reform, pid, as_of)
-        if a != b:
-            params[pid] = {"baseline": a, "reform": b}
     return Change(
         before.nip,
         before.name,
         fields,
+        items,
         sorted(fired_before - fired_after),
         sorted(fired_after - fired_before),
-        params,
+        causes,
     )
-
-
-def _param_use(decider: Decider, pid: str, as_of: dt.date):
-    resolved = decider.params_on(as_of).resolved(pid)
-    return resolved.value, tuple(decider.rulebook.citation(cid) for cid in resolved.reference)
 
 
 # ---- parallel runs: workers decide, the parent reads the cohort in order, memory stays flat
@@ -381,6 +439,25 @@ def _compare_chunk(chunk, as_of):
     return tallies, failures
 
 
+def _causes(deciders, case, as_of, before: Decision, after: Decision) -> list[str]:
+    """The reform's changes that alone give the reform's outcome; when none does, the changes that
+    alone change anything, marked as acting together."""
+    base, target = _outcome(before), _outcome(after)
+    alone = {
+        name.removeprefix("cause:"): _outcome(decider.decide(case, as_of))
+        for name, decider in deciders.items()
+        if name.startswith("cause:")
+    }
+    exact = [label for label, outcome in alone.items() if outcome == target]
+    if exact:
+        return exact
+    moving = [label for label, outcome in alone.items() if outcome != base]
+    return [JOINT + " + ".join(moving)] if moving else []
+
+
+JOINT = "gabungan: "
+
+
 def _batch_chunk(chunk, as_of):
     return [
         (row, result if isinstance(result, str) else result["main"])
@@ -389,21 +466,24 @@ def _batch_chunk(chunk, as_of):
 
 
 def _diff_chunk(chunk, as_of):
+    """Baseline and reform for every row; for a changed row, each of the reform's changes alone
+    (`cause:<label>` deciders): those that reproduce the reform's outcome are its causes."""
+    from aturan.cases import Case
+
     deciders = _WORKER["deciders"]
     out = []
-    for row, result in _decide_all(chunk, as_of, True):
-        if isinstance(result, str):
-            out.append((row, result))
-        else:
-            change = _change(
-                result["baseline"],
-                result["reform"],
-                deciders["baseline"],
-                deciders["reform"],
-                as_of,
-            )
-            if change:
-                out.append((row, change))
+    for row, data, source in chunk:
+        case = Case(data, source)
+        try:
+            before = deciders["baseline"].decide(case, as_of, trace=True)
+            after = deciders["reform"].decide(case, as_of, trace=True)
+            if _outcome(before) == _outcome(after):
+                continue
+            out.append((row, _change(before, after, _causes(deciders, case, as_of, before, after))))
+        except InputError as exc:
+            out.append((row, str(row_error(exc, source, row, data))))
+        except AturanError as exc:
+            out.append((row, str(exc)))
     return out
 
 
@@ -465,17 +545,22 @@ def in_workers(
 
 def compare_parallel(
     rows: Iterable[CohortRow],
-    book,
+    books: dict,
     models,
     assessment,
     as_of: dt.date,
     workers: int,
     on_chunk: Callable[[int], None] = lambda n: None,
 ) -> tuple[dict[str, Tally], list]:
-    """The same participants through every model: one Tally per model."""
-    tallies = {model: Tally() for model in models}
+    """The same participants through every model of every rulebook (label -> book): one Tally per
+    `label|model`."""
+    specs = {
+        f"{label}|{model}": (book, model, assessment)
+        for label, book in books.items()
+        for model in models
+    }
+    tallies = {name: Tally() for name in specs}
     failures: list = []
-    specs = {model: (book, model, assessment) for model in models}
     for chunk_tallies, chunk_failures in in_workers(
         rows, specs, _compare_chunk, as_of, workers, failures, on_chunk
     ):
@@ -517,10 +602,22 @@ def diff_parallel(
     failures: list,
     on_chunk: Callable[[int], None] = lambda n: None,
 ) -> Iterator[Change]:
+    from aturan.law import reform_causes, with_cause
+
     specs = {"baseline": (book, model, assessment), "reform": (reformed_book, model, assessment)}
+    causes = reform_causes(book, reformed_book)
+    if len(causes) > 1:  # with one change, it is the cause of every change
+        for cause in causes:
+            specs[f"cause:{cause.label}"] = (
+                with_cause(book, reformed_book, cause),
+                model,
+                assessment,
+            )
     for chunk in in_workers(rows, specs, _diff_chunk, as_of, workers, failures, on_chunk):
         for row, result in chunk:
             if isinstance(result, str):
                 failures.append((row, result))
-            else:
-                yield result
+                continue
+            if len(causes) == 1:
+                result.causes = [causes[0].label]
+            yield result

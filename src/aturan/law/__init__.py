@@ -1,14 +1,26 @@
 """The law as data: the regulations' clauses, dated parameters, the rulebook of rules and formulas,
 reforms applied as data, and the interpretive choices."""
 
+from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES
 from aturan.law.interpretations import interpretations
 from aturan.law.params import ParamSet
 from aturan.law.quotes import whole_sentences
-from aturan.law.reform import apply_reform, override_parameters
+from aturan.law.reform import (
+    Cause,
+    apply_params,
+    apply_reform,
+    describe_cause,
+    override_parameters,
+    reform_causes,
+    with_cause,
+)
 from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
 
 __all__ = [
+    "constraint_problems",
+    "value_problems",
+    "key_problems",
     "LAW_STATUSES",
     "DocumentType",
     "Formula",
@@ -17,6 +29,11 @@ __all__ = [
     "Rulebook",
     "load_rulebook",
     "apply_reform",
+    "apply_params",
+    "Cause",
+    "reform_causes",
+    "with_cause",
+    "describe_cause",
     "override_parameters",
     "interpretations",
     "whole_sentences",

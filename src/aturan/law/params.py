@@ -48,6 +48,7 @@ class Parameter:
     question: str = ""
     alternatives: list[Any] = field(default_factory=list)
     title_en: str = ""
+    schema: dict[str, Any] = field(default_factory=dict)  # JSON Schema of a value (constraints.py)
 
     def at(self, date: dt.date) -> DatedValue | None:
         current = None

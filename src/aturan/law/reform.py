@@ -1,21 +1,23 @@
 """Reforms: small overrides of the rulebook, applied as data before compilation (the OpenFisca
 idea).
 
-A reform file (YAML):
+A reform file (YAML), checked against schemas/reform.schema.json before anything is applied:
 
     name: Masa berlaku asesmen 2 tahun
-    cites: [...]                      # optional: clauses of the drafter's draft, listed in
-                                      # `new_clauses`
     new_clauses:                      # the draft articles the changes cite
       - {id: rancangan:pasal-5, citation: Rancangan PerLAN ... Pasal 5, text: ...,
          read_at: draf, status: unconfirmed}
     parameters:
       - id: assessment.validity_years
         from: 2026-01-01
-        value: 2
-        reference: [rancangan:pasal-5]
+        value: 2                      # or {add: [...]} / {remove: [...]} for a list,
+        reference: [rancangan:pasal-5] #    {patch: {...}} for a table
     disable_rules: [rule.id, ...]
     rules: [ ...new or replacing rules, same format as rules/ ... ]
+
+Each value is then checked against its parameter's schema and the constraints between parameters
+(constraints.py). `--param id=value` is a reform of one value, built in memory (apply_params).
+A reform's changes can be taken one at a time (reform_causes, with_cause): diff's causes.
 """
 
 from __future__ import annotations
@@ -23,11 +25,20 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import difflib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
+import yaml
+
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
+from aturan.law.constraints import brief, constraint_problems, key_problems, value_problems
 from aturan.law.corpus import Clause
 from aturan.law.params import DatedValue
 from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
@@ -54,10 +65,37 @@ def override_parameters(
 
 
 def patched(current: object, change: object) -> object:
-    """`{patch: {...}}` changes only the named entries of a table-valued parameter (deep merge)."""
-    if not (isinstance(change, dict) and set(change) == {"patch"}):
+    """A reform's value against the value in force: `{patch: {...}}` changes only the named
+    entries of a table (deep merge), `{add: [...]}` and `{remove: [...]}` change a list item by
+    item; anything else replaces the value. Raises ValueError (in Indonesian) when the change does
+    not fit the value: a patch on a list would silently replace it, so it is refused."""
+    if not isinstance(change, dict) or not set(change) or not set(change) <= EDITS:
         return change
-    return _merge(copy.deepcopy(current), change["patch"])
+    if "patch" in change:
+        if set(change) != {"patch"} or not isinstance(current, dict):
+            raise ValueError(
+                "{patch: ...} hanya untuk tabel (mapping); untuk daftar gunakan "
+                "{add: [...]} atau {remove: [...]}"
+            )
+        return _merge(copy.deepcopy(current), change["patch"])
+    if not isinstance(current, list):
+        raise ValueError("{add: ...} dan {remove: ...} hanya untuk parameter berupa daftar")
+    return _edit_list(list(current), change.get("add") or [], change.get("remove") or [])
+
+
+EDITS = {"patch", "add", "remove"}
+
+
+def _edit_list(items: list[Any], add: object, remove: object) -> list[Any]:
+    if not isinstance(add, list) or not isinstance(remove, list):
+        raise ValueError("{add: ...} dan {remove: ...} masing-masing harus berupa daftar")
+    missing = [x for x in remove if x not in items]
+    if missing:
+        raise ValueError(f"tidak dapat menghapus {missing}: tidak ada dalam daftar")
+    present = [x for x in add if x in items]
+    if present:
+        raise ValueError(f"tidak dapat menambah {present}: sudah ada dalam daftar")
+    return [x for x in items if x not in remove] + add
 
 
 def _merge(base: object, patch: object) -> object:
@@ -69,10 +107,51 @@ def _merge(base: object, patch: object) -> object:
 
 
 def apply_reform(book: Rulebook, path: Path) -> Rulebook:
-    data = load_yaml(path, RulebookError)
+    """The rulebook with the reform file applied; a bad reform raises RulebookError naming the
+    file, the field and the line."""
+    return reform_from_data(book, load_yaml(path, RulebookError), str(path), Path(path).stem)
+
+
+def apply_params(book: Rulebook, pairs: list[str] | tuple[str, ...]) -> Rulebook:
+    """`--param id=value` (value in YAML: 2, 85.5, true, "[a, b]", "{add: [x]}"): an alternative
+    tried without a file, from 1900-01-01, keeping each parameter's references; checked exactly as
+    a reform's values."""
+    entries = []
+    for pair in pairs:
+        pid, sep, text = pair.partition("=")
+        pid = pid.strip()
+        if not sep or not pid:
+            raise RulebookError(f"'{pair}' bukan bentuk id=nilai", file="--param", field=pair)
+        if pid not in book.parameters:
+            raise RulebookError(f"parameter '{pid}' tidak dikenal", file="--param", field=pid)
+        try:
+            value = yaml.safe_load(text) if text.strip() else ""
+        except (yaml.YAMLError, RecursionError):
+            raise RulebookError(
+                f"nilai {brief(text)} bukan YAML yang sah", file="--param", field=pid
+            ) from None
+        current = book.parameters[pid].values[-1]
+        entries.append(
+            {"id": pid, "from": PARAM_FROM, "value": value, "reference": list(current.reference)}
+        )
+    if not entries:
+        return book
+    try:
+        name = "--param " + " ".join(pairs)
+        return reform_from_data(book, {"name": name, "parameters": entries}, "--param", "param")
+    except RulebookError as exc:
+        index = int(exc.field.split("[")[1].split("]")[0]) if exc.field and "[" in exc.field else 0
+        exc.field = str(entries[min(index, len(entries) - 1)]["id"])
+        raise
+
+
+PARAM_FROM = dt.date(1900, 1, 1)
+
+
+def reform_from_data(book: Rulebook, data: Any, source: str, label: str) -> Rulebook:
     if not isinstance(data, dict):
-        raise RulebookError("reformasi harus berupa mapping YAML", file=str(path))
-    _check_shape(data, path)
+        raise RulebookError("reformasi harus berupa mapping YAML", file=source)
+    _check_shape(data, source)
     changed = copy.copy(book)
     changed.corpus = copy.copy(book.corpus)
     changed.corpus.clauses = dict(book.corpus.clauses)
@@ -87,87 +166,143 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
             str(raw.get("read_at", "draf")),
             str(raw.get("status", "unconfirmed")),
             "reform",
-            str(path),
+            source,
             line_of(raw) or 0,
         )
-    for raw in data.get("parameters") or []:
-        _override_parameter(changed, path, raw, problems)
+    for index, raw in enumerate(data.get("parameters") or []):
+        _override_parameter(changed, Path(source), raw, problems, index)
     for rule_id in data.get("disable_rules") or []:
-        _disable(changed, path, data, rule_id)
+        _disable(changed, Path(source), data, rule_id)
     for raw in data.get("rules") or []:
         rule_id = raw.get("id") if isinstance(raw, dict) else None
         replaced = book.rule(rule_id) if isinstance(rule_id, str) else None
-        rule = _rule(path, raw, problems, replaced.phase if replaced else "design")
+        rule = _rule(Path(source), raw, problems, replaced.phase if replaced else "design")
         if rule:
             rule.origin = "reform"
             changed.rules = [r for r in changed.rules if r.id != rule.id] + [rule]
-    problems += _unresolved(changed, path, data)
+    problems += _unresolved(changed, Path(source), data)
+    problems += _broken_constraints(changed, source, data)
     if problems:
         raise problems[0]
-    changed.version = f"{book.version}+{Path(path).stem}"
+    changed.version = f"{book.version}+{label}"
+    names = [book.reform_name, str(data.get("name") or label)]
+    changed.reform_name = " + ".join(n for n in names if n)
     return changed
 
 
-REFORM_KEYS = {
-    "name": str,
-    "description": str,
-    "note": str,
-    "new_clauses": list,
-    "parameters": list,
-    "disable_rules": list,
-    "rules": list,
-}
+def _check_shape(data: dict[str, Any], source: str) -> None:
+    """The reform file against schemas/reform.schema.json, before anything is applied: the first
+    error (the shallowest) names its field and line."""
+    errors = sorted(
+        _reform_validator().iter_errors(_plain(data)),
+        key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
+    )
+    if errors:
+        error = errors[0]
+        path = list(error.absolute_path) + _unexpected(error)[:1]
+        raise RulebookError(
+            _shape_message(error),
+            file=source,
+            field=_dotted(path) or None,
+            line=_line_at(data, path),
+        )
 
 
-def _check_shape(data: dict[str, Any], path: Path) -> None:
-    """Known top-level keys of the right kind, and clauses and parameters as mappings, before
-    anything is applied."""
-    for key, value in data.items():
-        kind = REFORM_KEYS.get(key)
-        if kind is None:
-            raise RulebookError(
-                f"isian reformasi tidak dikenal: {key!r}; yang dikenal: {', '.join(REFORM_KEYS)}",
-                file=str(path),
-                field=str(key),
-                line=line_of(data, key),
-            )
-        if value is not None and not isinstance(value, kind):
-            raise RulebookError(
-                f"isian '{key}' harus berupa {'daftar' if kind is list else 'teks'}",
-                file=str(path),
-                field=str(key),
-                line=line_of(data, key),
-            )
-    for section, needed in (
-        ("new_clauses", ("id", "citation")),
-        ("parameters", ("id",)),
-        ("rules", ("id",)),
-    ):
-        for index, raw in enumerate(data.get(section) or []):
-            if not isinstance(raw, dict) or any(not isinstance(raw.get(k), str) for k in needed):
-                raise RulebookError(
-                    f"setiap entri '{section}' harus berupa mapping dengan isian teks "
-                    f"{', '.join(needed)}",
-                    file=str(path),
-                    field=f"{section}[{index}]",
-                    line=line_of(raw) or line_of(data, section),
+@lru_cache(maxsize=1)
+def _reform_validator() -> jsonschema.Draft202012Validator:
+    text = resources.files("aturan").joinpath("schemas/reform.schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(
+        json.loads(text), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _shape_message(error: jsonschema.ValidationError) -> str:
+    kind = error.validator
+    if kind == "additionalProperties":
+        unknown = _unexpected(error)
+        known = sorted(error.schema.get("properties", {}))
+        close = difflib.get_close_matches(unknown[0], known, n=1) if unknown else []
+        hint = f"; maksud Anda '{close[0]}'?" if close else ""
+        return f"isian tidak dikenal: {', '.join(unknown)}{hint} (yang dikenal: {', '.join(known)})"
+    if kind == "required":
+        return f"isian wajib tidak ada: {error.message.split(' is a required')[0]}"
+    if kind == "type":
+        names = {"array": "daftar", "object": "mapping", "string": "teks"}
+        return f"harus berupa {names.get(str(error.validator_value), error.validator_value)}"
+    if kind == "format":
+        return f"{error.instance!r} bukan tanggal ISO (YYYY-MM-DD)"
+    if kind == "enum":
+        return f"nilai {error.instance!r} tidak dikenal; pilihan: {error.validator_value}"
+    if kind == "pattern":
+        return f"{error.instance!r} harus berbentuk instrumen:klausul"
+    return f"nilai {error.instance!r} tidak sesuai skema reformasi ({kind})"
+
+
+def _unexpected(error: jsonschema.ValidationError) -> list[str]:
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    known = error.schema.get("properties", {})
+    return [str(k) for k in error.instance if k not in known]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _dotted(path: list[Any]) -> str:
+    out = ""
+    for key in path:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def _line_at(data: object, path: list[Any]) -> int | None:
+    node, line = data, line_of(data)
+    for key in path:
+        if isinstance(node, dict) and key in node:
+            line = line_of(node, key) or line
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+            line = line_of(node) or line
+        else:
+            break
+    return line
+
+
+def _broken_constraints(book: Rulebook, source: str, data: dict[str, Any]) -> list[RulebookError]:
+    entries = {raw.get("id"): raw for raw in data.get("parameters") or [] if isinstance(raw, dict)}
+    out = []
+    for rule, _day, message in constraint_problems(book.parameters, book.constraints):
+        raw = entries.get(rule.greater) or entries.get(rule.than)
+        if raw is not None:
+            out.append(
+                RulebookError(
+                    message, file=source, field=str(raw["id"]), line=line_of(raw, "value")
                 )
-    for index, rule_id in enumerate(data.get("disable_rules") or []):
-        if not isinstance(rule_id, str):
-            raise RulebookError(
-                "setiap entri 'disable_rules' harus berupa id aturan (teks)",
-                file=str(path),
-                field=f"disable_rules[{index}]",
-                line=line_of(data, "disable_rules"),
             )
+    return out
 
 
 def _override_parameter(
-    book: Rulebook, path: Path, raw: Any, problems: list[RulebookError]
+    book: Rulebook, path: Path, raw: Any, problems: list[RulebookError], index: int = 0
 ) -> None:
-    pid = raw.get("id") if isinstance(raw, dict) else None
+    pid = raw["id"]
+    file, field = str(path), f"parameters[{index}].value"
     if pid not in book.parameters:
-        raise RulebookError(f"parameter '{pid}' tidak dikenal", file=str(path), line=line_of(raw))
+        known = ", ".join(sorted(book.parameters))
+        raise RulebookError(
+            f"parameter '{pid}' tidak dikenal; yang dikenal: {known}",
+            file=str(path),
+            field=f"parameters[{index}].id",
+            line=line_of(raw, "id"),
+        )
     shaped = {
         "id": pid,
         "title": book.parameters[pid].title,
@@ -177,15 +312,24 @@ def _override_parameter(
         ],
     }
     new = parameter_from_yaml(path, shaped, problems)
-    if new and new.values:
-        param = copy.copy(book.parameters[pid])
-        start = new.values[0].start
-        current = param.at(start) or param.values[-1]
-        new.values = [
-            dataclasses.replace(v, value=patched(current.value, v.value)) for v in new.values
-        ]
-        param.values = [v for v in param.values if v.start < start] + new.values
-        book.parameters[pid] = param
+    if not (new and new.values):
+        return
+    param = copy.copy(book.parameters[pid])
+    start = new.values[0].start
+    current = param.at(start) or param.values[0]
+    try:
+        value = patched(current.value, new.values[0].value)
+    except ValueError as exc:
+        message = f"parameter '{pid}': {exc}"
+        raise RulebookError(message, file=file, field=field, line=line_of(raw, "value")) from None
+    wrong = value_problems(param, value) + key_problems(param, value, book.parameters)
+    if wrong:
+        message = f"parameter '{pid}': {wrong[0]}"
+        raise RulebookError(message, file=file, field=field, line=line_of(raw, "value"))
+    param.values = [v for v in param.values if v.start < start] + [
+        dataclasses.replace(new.values[0], value=value)
+    ]
+    book.parameters[pid] = param
 
 
 def _disable(book: Rulebook, path: Path, data: dict[str, Any], rule_id: str) -> None:
@@ -224,3 +368,95 @@ def _unresolved(book: Rulebook, path: Path, data: dict[str, Any]) -> list[Rulebo
                     )
                 )
     return problems
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One change a reform makes: a parameter's dated values, or a rule added, replaced or
+    disabled. `diff` applies each alone to find which one a participant's change comes from."""
+
+    kind: str  # "parameter" or "aturan"
+    id: str
+    label: str  # what a drafter reads
+
+
+def reform_causes(book: Rulebook, reformed: Rulebook) -> list[Cause]:
+    """Every change between the baseline and the reformed rulebook, parameters first."""
+    out = [
+        Cause("parameter", pid, f"parameter {pid}")
+        for pid, param in sorted(reformed.parameters.items())
+        if book.parameters.get(pid) is None or book.parameters[pid].values != param.values
+    ]
+    before = {rule.id: rule for rule in book.rules}
+    for rule in reformed.rules:
+        old = before.get(rule.id)
+        if old is None:
+            out.append(Cause("aturan", rule.id, f"aturan baru {rule.id}"))
+        elif not rule.enabled and old.enabled:
+            out.append(Cause("aturan", rule.id, f"aturan {rule.id} dinonaktifkan"))
+        elif rule is not old:
+            out.append(Cause("aturan", rule.id, f"aturan {rule.id} diganti"))
+    return out
+
+
+def with_cause(book: Rulebook, reformed: Rulebook, cause: Cause) -> Rulebook:
+    """The baseline with this one change of the reform (and the reform's draft clauses)."""
+    alone = copy.copy(book)
+    alone.corpus = reformed.corpus
+    if cause.kind == "parameter":
+        alone.parameters = dict(book.parameters) | {cause.id: reformed.parameters[cause.id]}
+    else:
+        rule = next(r for r in reformed.rules if r.id == cause.id)
+        alone.rules = [r for r in book.rules if r.id != cause.id] + [rule]
+    alone.version = f"{book.version}+{cause.kind}:{cause.id}"
+    return alone
+
+
+def describe_cause(book: Rulebook, reformed: Rulebook, cause: Cause) -> str:
+    """A change as a drafter reads it: each new dated value against the value it replaces, with
+    the clauses it cites; lists by the items added and removed."""
+    if cause.kind != "parameter":
+        return cause.label
+    old = {v.start: v.value for v in book.parameters[cause.id].values}
+    new = [v for v in reformed.parameters[cause.id].values if old.get(v.start) != v.value]
+    return "; ".join(
+        f"parameter {cause.id} {_since(v.start)}: "
+        + _change_text(_value_on(book, cause.id, v.start), v.value)
+        + _cited(reformed, v.reference)
+        for v in new
+    )
+
+
+def _since(day: dt.date) -> str:
+    return "untuk semua tanggal" if day <= PARAM_FROM else f"sejak {day.isoformat()}"
+
+
+def _value_on(book: Rulebook, pid: str, day: dt.date) -> object:
+    """The baseline value a new value replaces: the one in force on its date, or the earliest."""
+    param = book.parameters[pid]
+    value = param.at(day) or (param.values[0] if param.values else None)
+    return value.value if value else None
+
+
+def _change_text(old: object, new: object) -> str:
+    if isinstance(old, list) and isinstance(new, list):
+        added = [x for x in new if x not in old]
+        removed = [x for x in old if x not in new]
+        parts = [f"ditambah {', '.join(map(str, added))}"] if added else []
+        parts += [f"dihapus {', '.join(map(str, removed))}"] if removed else []
+        return "; ".join(parts) or "urutan berubah"
+    return f"{_short(old)} -> {_short(new)}"
+
+
+def _short(value: object, limit: int = 120) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        text = f"{len(value)} butir"
+    elif isinstance(value, bool):
+        text = "ya" if value else "tidak"
+    else:
+        text = str(dict(value) if isinstance(value, dict) else value)
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def _cited(book: Rulebook, reference: tuple[str, ...]) -> str:
+    return f" ({'; '.join(book.citation(c) for c in reference)})" if reference else ""

@@ -19,6 +19,7 @@ from typing import Any
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
+from aturan.law.constraints import Constraint
 from aturan.law.corpus import Corpus, load_corpus
 from aturan.law.params import VALUE_STATUSES, DatedValue, Parameter
 
@@ -26,7 +27,7 @@ FACT_KINDS = ("participant", "competency", "subject")
 # A history is judged step by step: the "design" phase on the date the design is set, the
 # "lifecycle" phase on each event's date and on the decision date (see decision.py).
 PHASES = ("design", "lifecycle")
-OPERATORS = {"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "present"}
+OPERATORS = {"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "present", "contains"}
 # What may tell two documents of one type apart (see DocumentType.event).
 EVENT_PARTS = ("attests", "until", "model", "recommendations")
 
@@ -97,6 +98,9 @@ class Rulebook:
     annexes: dict[str, Any] = field(default_factory=dict)
     # in the order a participant's history calls for them, which is the order decisions list them
     document_types: dict[str, DocumentType] = field(default_factory=dict)
+    # between parameters, declared in rules/parameters/*.yaml (law/constraints.py)
+    constraints: list[Constraint] = field(default_factory=list)
+    reform_name: str = ""  # the reform applied (its `name`, or the --param pairs); "" for none
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -138,6 +142,8 @@ def load_rulebook(root: Path) -> Rulebook:
             _add(book, parameter_from_yaml(path, raw, book.problems))
         for raw in data.get("document_types") or []:
             _add_document_type(book, _document_type(path, raw, book.problems))
+        for raw in data.get("constraints") or []:
+            _add_constraint(book, path, raw)
     _check_document_calls(book)
     book.version = rules_version(root)
     return book
@@ -167,6 +173,21 @@ def _add(book: Rulebook, item: Rule | Formula | Parameter | None) -> None:
         book.rules.append(item)
     else:
         book.formulas.append(item)
+
+
+def _add_constraint(book: Rulebook, path: Path, raw: Any) -> None:
+    if not _require(path, raw, ("id", "greater", "than", "message"), book.problems, "batasan"):
+        return
+    book.constraints.append(
+        Constraint(
+            str(raw["id"]),
+            str(raw["greater"]),
+            str(raw["than"]),
+            str(raw["message"]),
+            str(path),
+            line_of(raw) or 0,
+        )
+    )
 
 
 def _add_document_type(book: Rulebook, item: DocumentType | None) -> None:
@@ -324,6 +345,19 @@ def _check_when(path: Path, raw: Any, problems: list[RulebookError]) -> None:
             )
             continue
         for name, test in (conditions or {}).items():
+            if (
+                isinstance(test, dict)
+                and "contains" in test
+                and (set(test) != {"contains"} or not isinstance(test["contains"], (str, int)))
+            ):
+                problems.append(
+                    RulebookError(
+                        f"'contains' pada '{name}' berdiri sendiri dan berisi satu nilai teks "
+                        "(mis. {contains: integritas})",
+                        file=str(path),
+                        line=line_of(conditions, name),
+                    )
+                )
             if isinstance(test, dict) and not set(test) <= OPERATORS | {"param", "fact"}:
                 problems.append(
                     RulebookError(
@@ -376,6 +410,7 @@ def parameter_from_yaml(path: Path, raw: Any, problems: list[RulebookError]) -> 
         str(raw.get("question", "")),
         list(raw.get("alternatives") or []),
         str(raw.get("title_en", "")),
+        dict(raw["schema"]) if isinstance(raw.get("schema"), dict) else {},
     )
 
 
