@@ -73,6 +73,10 @@ test-fast: setup setup-db lint
 	$(BIN)/aturan test golden/
 	$(BIN)/python -m pytest -q -m "not libreoffice"
 
+docs-img: setup setup-pdf
+	$(BIN)/aturan keys init
+	$(BIN)/python docs/render_images.py
+
 bench: setup setup-pdf setup-db
 	$(BIN)/python bench/bench_decide.py
 	$(BIN)/python bench/bench_documents.py

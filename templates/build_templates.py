@@ -438,7 +438,7 @@ def legal_basis_letter(doc):
         doc,
         R("{{ loop.index }}."),
         R("\t"),
-        R("{{ lb.citation }} — {{ lb.text }}"),
+        R("{{ lb.citation }}{% if lb.text %} — {{ lb.text }}{% endif %}"),
         size=10,
         align=JUSTIFY,
         left=Cm(0.75),
@@ -449,15 +449,20 @@ def legal_basis_letter(doc):
     TAG(doc, "{%p endif %}")
 
 
-def closing(
-    doc,
-    text="Demikian disampaikan. Atas perhatian dan kerja sama Bapak/Ibu, "
-    "kami ucapkan terima kasih.",
-):
-    body(doc, text, before=6)
+CLOSING = (
+    "Demikian disampaikan. Atas perhatian dan kerja sama Bapak/Ibu, kami ucapkan terima kasih."
+)
 
 
-def signature(doc, with_date=False, size=None, gap=60):
+def closing(doc, text=CLOSING):
+    """The closing sentence, kept on the page of the signature (keep-with-next, unsplit)."""
+    para = body(doc, text, before=6, keep_next=True)
+    para.paragraph_format.keep_together = True
+
+
+def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False):
+    """The signature block: its lines keep together (keep-with-next), and with the Tembusan that
+    follows in a letter, so it never stands alone on a page."""
     if with_date:
         P(
             doc,
@@ -488,6 +493,7 @@ def signature(doc, with_date=False, size=None, gap=60):
         R("{% if signatory.nip %}NIP {{ signatory.nip }}{% endif %}"),
         left=SIGN_INDENT,
         size=size,
+        keep_next=keep_with_copies,
     )
 
 
@@ -495,22 +501,72 @@ def copies(doc):
     TAG(doc, "{%p if copies %}")
     P(doc, "Tembusan:", before=18, size=11, keep_next=True)
     TAG(doc, "{%p for c in copies %}")
-    P(doc, R("{{ loop.index }}."), R("\t"), R("{{ c }}"), size=11, left=Cm(0.6), first=Cm(-0.6))
+    P(
+        doc,
+        R("{{ loop.index }}."),
+        R("\t"),
+        R("{{ c }}"),
+        size=11,
+        left=Cm(0.6),
+        first=Cm(-0.6),
+        keep_next=True,
+    )
     TAG(doc, "{%p endfor %}")
     TAG(doc, "{%p endif %}")
 
 
-def letter(title, build_body):
+def page_numbers(doc):
+    """Page numbers in the footer from the second page on (a one-page letter shows none): the
+    first page has its own, empty footer (w:titlePg), the others a centred PAGE field."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    para = section.footer.paragraphs[0]
+    para.alignment = CENTER
+    run = para.add_run()
+    run.font.size = Pt(10)
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown = OxmlElement("w:t")
+    shown.text = "2"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instr, separate, shown, end):
+        run._r.append(element)
+
+
+def letter(title, build_body, closing_text=CLOSING):
+    """A letter (Peraturan ANRI 5/2021): letterhead, Nomor/Sifat/Lampiran/Hal, addressee, body,
+    legal basis, the closing sentence kept with the signature, the signature kept with Tembusan,
+    page numbers from page two."""
     doc = new_document(title, body_size=12)
+    page_numbers(doc)
     kop(doc)
     meta_block(doc)
     addressee(doc)
     build_body(doc)
     legal_basis_letter(doc)
-    signature(doc)
-    copies(doc)
+    closing_block(doc, closing_text)
     end_paragraph(doc)
     return doc
+
+
+def closing_block(doc, closing_text):
+    """The closing sentence, the signature and Tembusan in one borderless row that cannot split
+    (w:cantSplit): they move to the next page together, never leaving the signature or Tembusan
+    alone. LibreOffice ignores a keep-with-next chain at a page end; it honours an unsplittable
+    row. The paragraphs also carry keep-with-next, for editors that honour it."""
+    block = table(doc, 1, [TEXT_WIDTH])
+    r = row(block)
+    cant_split(r)
+    cell = r.cells[0]
+    closing(cell, closing_text)
+    signature(cell, keep_with_copies=True)
+    copies(cell)
 
 
 # --------------------------------------------------------------------------
@@ -575,6 +631,11 @@ def cert_footer(doc):
 
 
 TRAINING_NAME = "{{ training.program_name }}, {{ training.batch }}"
+# JP only where sourced (the context gives jp_text only then); otherwise no hours are stated
+JP_CLAUSE = (
+    "{% if training.jp_text %} dengan beban belajar {{ training.jp_text }} jam pelajaran (JP)"
+    "{% elif training.waived_any %} sesuai desain pelatihan yang ditetapkan baginya{% endif %}"
+)
 TRAINING_SENTENCE = (
     "{{ training.program_name }}, {{ training.batch }} yang "
     "diselenggarakan oleh {{ training.institution }} pada tanggal "
@@ -592,7 +653,8 @@ def build_sttp():
         doc,
         "telah mengikuti ",
         R(TRAINING_SENTENCE),
-        R(" dengan beban belajar {{ training.jp_total }} jam pelajaran (JP), dan dinyatakan "),
+        R(JP_CLAUSE),
+        ", dan dinyatakan ",
         R("LULUS", b=True),
         ".",
     )
@@ -610,7 +672,7 @@ def build_sertifikat_kompetensi():
         R("{{ competence.assessment_date_text }}"),
         " dan dinyatakan ",
         R("KOMPETEN", b=True),
-        " untuk ",
+        " untuk jabatan ",
         R("{{ competence.tier_name }}", b=True),
         " pada ",
         R("Level {{ competence.level }}", b=True),
@@ -646,17 +708,10 @@ def build_sertifikat_keikutsertaan():
         doc,
         "atas keikutsertaannya dalam ",
         R(TRAINING_SENTENCE),
-        R(" dengan beban belajar {{ training.jp_total }} jam pelajaran (JP)."),
+        R(JP_CLAUSE),
+        ".",
     )
-    cert_text(
-        doc,
-        R(
-            "Sertifikat ini merupakan bukti keikutsertaan dan bukan merupakan "
-            "pernyataan kelulusan.",
-            i=True,
-            size=11,
-        ),
-    )
+    cert_text(doc, R("{{ participation.statement }}", i=True, size=11))
     cert_footer(doc)
     end_paragraph(doc)
     return doc
@@ -678,7 +733,7 @@ def build_desain_pelatihan():
         small = 10
         TAG(doc, "{%p if required_subjects %}")
         P(doc, R("Mata pelatihan yang wajib diikuti", b=True), before=6, after=4, keep_next=True)
-        t = table(doc, 5, [Cm(0.9), Cm(3.0), Cm(4.6), Cm(2.5), Cm(5.0)], grid=True)
+        t = table(doc, 5, [Cm(1.1), Cm(3.0), Cm(4.4), Cm(3.0), Cm(4.5)], grid=True)
         header_row(t, ["No.", "Agenda", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
         loop_rows(
             t,
@@ -698,8 +753,8 @@ def build_desain_pelatihan():
 
         TAG(doc, "{%p if waived_subjects %}")
         P(doc, R("Mata pelatihan yang dibebaskan", b=True), before=6, after=4, keep_next=True)
-        t = table(doc, 5, [Cm(0.9), Cm(4.3), Cm(2.3), Cm(4.5), Cm(4.0)], grid=True)
-        header_row(t, ["No.", "Mata Pelatihan", "Tahap", "Alasan", "Dasar Aturan"], size=small)
+        t = table(doc, 4, [Cm(1.1), Cm(5.8), Cm(3.6), Cm(5.5)], grid=True)
+        header_row(t, ["No.", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
         loop_rows(
             t,
             "for s in waived_subjects",
@@ -708,10 +763,9 @@ def build_desain_pelatihan():
                 R("{{ s.name }}"),
                 R("{{ s.stages if s.stages is string else s.stages|join(', ') }}"),
                 R("{{ s.reason }}"),
-                R("{{ s.rule }}"),
             ],
             size=small,
-            align=[CENTER, LEFT, CENTER, LEFT, LEFT],
+            align=[CENTER, LEFT, CENTER, LEFT],
         )
         P(doc, "", after=6)
         TAG(doc, "{%p endif %}")
@@ -743,14 +797,12 @@ def build_desain_pelatihan():
         TAG(doc, "{%p endif %}")
         TAG(doc, "{%p endif %}")
 
-        body(
-            doc,
-            "Desain pelatihan ini menjadi acuan penyelenggaraan pembelajaran bagi peserta "
-            "yang bersangkutan. Demikian untuk dilaksanakan sebagaimana mestinya.",
-            before=8,
-        )
-
-    return letter("Surat Penetapan Desain Pelatihan Peserta", content)
+    return letter(
+        "Surat Penetapan Desain Pelatihan Peserta",
+        content,
+        "Desain pelatihan ini menjadi acuan penyelenggaraan pembelajaran bagi peserta "
+        "yang bersangkutan. Demikian untuk dilaksanakan sebagaimana mestinya.",
+    )
 
 
 def _cell_list(cell, var, size):
@@ -865,7 +917,6 @@ def build_rekomendasi_pengembangan():
             before=6,
         )
         TAG(doc, "{%p endif %}")
-        closing(doc)
 
     return letter("Surat Rekomendasi Pengembangan Kompetensi", content)
 
@@ -892,7 +943,6 @@ def build_penundaan_kelulusan():
             "dinyatakan memenuhi syarat.",
             before=4,
         )
-        closing(doc)
 
     return letter("Surat Pemberitahuan Penundaan Kelulusan", content)
 
@@ -946,7 +996,6 @@ def build_undangan_uji():
             "bersangkutan.",
             before=4,
         )
-        closing(doc)
 
     return letter("Undangan Uji Kompetensi", content)
 
@@ -988,7 +1037,6 @@ def build_permintaan_asesmen_awal():
             ".",
             before=6,
         )
-        closing(doc)
 
     return letter("Surat Permintaan Asesmen Awal", content)
 

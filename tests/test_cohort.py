@@ -184,8 +184,8 @@ def test_csv_cohort_reports_three_bad_rows_and_keeps_going(tmp_path):
     rows = list(read_cohort(path))
     check_main_cohort(rows, path)
     assert (
-        "32 sel" in errors_of(rows)[TRUNCATED].message
-        and "39 kolom" in errors_of(rows)[TRUNCATED].message
+        "33 sel" in errors_of(rows)[TRUNCATED].message
+        and "40 kolom" in errors_of(rows)[TRUNCATED].message
     )
 
 
@@ -243,7 +243,7 @@ BAD_CELLS = {
     "successor_without_projection": ({"role": "successor"}, "projected_tier", "suksesor"),
     "empty_name": ({"name": " "}, "name", "wajib"),
     "nip_gender": ({"nip": "198503152010013001"}, "nip", "jenis kelamin"),
-    "nip_scientific": ({"nip": "1.98503E+17"}, "nip", "notasi ilmiah"),
+    "nip_scientific": ({"nip": "1.98503E+17"}, "nip", "tersimpan sebagai angka (1.98503E+17)"),
     "certificate_without_date": (
         {"certificate_type": "sttp"},
         "certificate_date",
@@ -294,7 +294,11 @@ def test_nip_as_a_number_in_a_spreadsheet_is_refused(tmp_path):
     workbook.save(path)
     rows = list(read_cohort(path))
     assert rows[0].error is None
-    assert rows[1].error.column == "nip" and "teks 18 angka" in rows[1].error.message
+    assert rows[1].error.column == "nip"
+    assert "NIP tersimpan sebagai angka (1.98503152010011E+17) dan kehilangan digit" in (
+        rows[1].error.message
+    )
+    assert "format kolom NIP sebagai teks" in rows[1].error.message
 
 
 def test_file_level_problems_raise(tmp_path):
@@ -303,7 +307,7 @@ def test_file_level_problems_raise(tmp_path):
     with pytest.raises(InputError, match="tidak ditemukan"):
         read_cohort(tmp_path / "tidak-ada.csv")
     header = list(COLUMNS[:-1]) + ["kepemimpinan"]
-    with pytest.raises(InputError, match="kolom tidak dikenal: kepemimpinan") as caught:
+    with pytest.raises(InputError, match="kolom tidak dikenal: 'kepemimpinan'") as caught:
         list(read_cohort(write_csv(tmp_path / "a.csv", [header])))
     assert "post_jpm" not in str(caught.value)  # post_jpm is optional
     with pytest.raises(InputError, match="kolom wajib tidak ada: program"):

@@ -6,7 +6,7 @@ from conftest import ROOT
 
 from aturan.cases import load_case
 from aturan.decide import Decider
-from aturan.law import load_rulebook
+from aturan.law import load_rulebook, whole_sentences
 
 BUDI = ROOT / "samples" / "budi-petahana-administrator.yaml"
 
@@ -31,14 +31,16 @@ def test_every_fired_rule_names_a_clause_and_explain_quotes_it(aturan, rulebook)
         aturan("decide", BUDI, "--as-of", "2026-02-01", "--format", "json").output
     )
     book = rulebook
-    text = aturan("explain", BUDI, "--as-of", "2026-02-01").output
+    # every step is in the detail (--rinci); the summary names only the decisive rules
+    text = aturan("explain", BUDI, "--as-of", "2026-02-01", "--rinci").output
     for step in decision["trace"]:
         assert step["cites"], step["rule"]
         for cite in step["cites"]:
             clause = book.corpus.clause(cite["id"])
             assert clause is not None
             assert cite["citation"] in text
-            assert clause.text[:40] in " ".join(text.split())
+            if whole_sentences(clause.text):  # else the citation stands alone
+                assert clause.text[:40] in " ".join(text.split())
 
 
 def test_explain_in_english_on_request(aturan):

@@ -1,6 +1,7 @@
 """Issuing documents: every type, reproducible, idempotent, crash-safe, auditable, verifiable."""
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -58,6 +59,7 @@ def issued(tmp_path_factory):
         env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
     )
     assert result.returncode == 0, result.stderr
+    (out / "stderr.txt").write_text(result.stderr, encoding="utf-8")
     return out
 
 
@@ -87,7 +89,8 @@ def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
     letter = issued / (rows["penundaan_kelulusan"]["number"].replace("/", "-") + ".docx")
     text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
     assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in text
-    assert "Asumsi" in text  # the remedial deadline is an assumption and says so
+    # the remedial deadline is the project's assumption: never a letter's legal basis
+    assert "Asumsi" not in text and "tidak diketahui" not in text
 
 
 def test_numbering_has_no_gap_and_the_audit_chain_holds(issued, aturan):
@@ -393,7 +396,7 @@ def test_recommendation_letter_states_the_decisions_development_days_and_retest_
     assert result.exit_code == 0, result.stderr
     rows = {r["doc_type"]: r for r in registry_rows(out / "reg.sqlite")}
     letter = _docx_text(_file(out, rows["rekomendasi_pengembangan"]))
-    assert "selama 30 hari kalender" in letter and "60 hari kalender" not in letter
+    assert "selama 30 (tiga puluh) hari kalender" in letter and "60 hari kalender" not in letter
     retest = indonesian_date(life["next_step"]["from"])
     assert f"paling cepat pada tanggal {retest}" in letter
     assert f"sampai dengan {indonesian_date(life['development']['until'])}" in letter
@@ -617,3 +620,169 @@ def test_a_participation_certificate_holder_is_invited_from_decision_date_withou
     row = next(r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "undangan_uji")
     text = _docx_text(_file(out, row))
     assert "dapat dilaksanakan mulai tanggal 1 Juli 2025" in text and "rentang waktu" not in text
+
+
+# --- documents a secretariat would sign (issue 13, item 7) and the run's manifest (item 8) ---
+
+
+def _all_texts(out):
+    rows = registry_rows(out / "reg.sqlite")
+    return {r["number"]: (r, _docx_text(_file(out, r))) for r in rows}
+
+
+def test_documents_print_no_internal_ids_placeholders_or_cut_quotes(issued):
+    for number, (_row, text) in _all_texts(issued).items():
+        assert not re.search(r"\b[a-z]+(_[a-z]+)+\b", text), (number, text)
+        for word in ("fleksibel.", "elearning", "diselenggarakan oleh -", "...", "Asumsi aturan"):
+            # "[...]" is the corpus's own mark of an elision inside a clause; a cut is "..."
+            assert word not in text.replace("[...]", ""), (number, word)
+        assert "PKN Tingkat" not in text, number
+
+
+def test_jp_is_not_printed_while_the_hours_are_placeholders(issued):
+    """Every JP of curriculum.subjects is an assumption: no certificate states hours as fact, and
+    the STTP of a participant with waived subjects says it followed their design."""
+    for number, (_row, text) in _all_texts(issued).items():
+        assert "jam pelajaran" not in text and "290" not in text, number
+    sttp = next(
+        t
+        for r, t in _all_texts(issued).values()
+        if r["nip"] == "198503152010011001" and r["doc_type"] == "sttp"
+    )
+    assert "sesuai desain pelatihan yang ditetapkan baginya" in sttp
+
+
+def test_the_addressee_is_the_agencys_ppk_by_title(issued):
+    texts = {(r["nip"], r["doc_type"]): t for r, t in _all_texts(issued).values()}
+    assert "Yth. Bupati Contoh" in texts[("198503152010011001", "desain_pelatihan")]
+    assert "Yth. Wali Kota Contoh" in texts[("198807172012122004", "penundaan_kelulusan")]
+
+
+def test_addressee_titles_come_from_the_configured_map():
+    from aturan.documents.wording import addressee_title
+
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())["addressee"]
+    cases = {
+        "Sekretariat Daerah Kabupaten Sleman": "Bupati Sleman",
+        "Pemerintah Kota Bandung": "Wali Kota Bandung",
+        "Pemerintah Provinsi Jawa Barat": "Gubernur Jawa Barat",
+        "Kantor Wilayah Kementerian Agama Provinsi Jawa Barat": "Menteri Agama",
+        "Badan Pusat Statistik": "Pejabat Pembina Kepegawaian Badan Pusat Statistik",
+        "Kantor Wilayah Contoh Provinsi Jawa Barat": (
+            "Pejabat Pembina Kepegawaian Kantor Wilayah Contoh Provinsi Jawa Barat"
+        ),
+    }
+    for agency, title in cases.items():
+        assert addressee_title(agency, config["ppk_titles"], config["default"]) == title
+
+
+def test_certificates_are_worded_as_official_ones(issued):
+    texts = {r["doc_type"]: t for r, t in _all_texts(issued).values()}
+    assert "KOMPETEN untuk jabatan Administrator pada Level 3" in texts["sertifikat_kompetensi"]
+    participation = texts["sertifikat_keikutsertaan"]
+    assert "Pelatihan Kepemimpinan Nasional Tingkat II" in participation
+    # the holder passed the training and missed SKJ: it says exactly that, not "not a pass"
+    assert "bukan merupakan pernyataan kelulusan" not in participation
+    assert "bukan sertifikat kompetensi manajerial" in participation
+    assert "belum memenuhi standar kompetensi jabatan manajerial" in participation
+    sttp = next(t for r, t in _all_texts(issued).values() if r["doc_type"] == "sttp")
+    assert "diselenggarakan oleh Puslatbang PKASN LAN" in sttp
+
+
+def test_quotes_in_letters_are_whole_sentences_or_the_citation_alone(issued, rulebook):
+    texts = [c.text for i in rulebook.corpus.instruments.values() for c in i.clauses]
+    for _number, (_row, text) in _all_texts(issued).items():
+        for quote in re.findall(r"^\d+\.\t[^\n]+? — (.+)$", text, re.M):
+            whole = quote in texts
+            assert whole or (quote[-1] in ".?!" and any(t.startswith(quote) for t in texts)), quote
+
+
+def _pdf_pages(path):
+    return [page.extract_text() for page in PdfReader(str(path)).pages]
+
+
+def test_the_signature_never_stands_alone_and_tembusan_stays_with_it(issued):
+    letters = [
+        r
+        for r in registry_rows(issued / "reg.sqlite")
+        if r["doc_type"] not in {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
+    ]
+    assert any(
+        len(_pdf_pages(issued / (r["number"].replace("/", "-") + ".pdf"))) > 1 for r in letters
+    )
+    for row in letters:
+        pages = _pdf_pages(issued / (row["number"].replace("/", "-") + ".pdf"))
+        signed = [p for p in pages if "Nama Pejabat Penandatangan" in p]
+        assert len(signed) == 1, row["number"]
+        assert "Demikian" in signed[0] and "Tembusan" in signed[0], row["number"]
+        assert "Kepala Badan Kepegawaian Negara" in signed[0], row["number"]
+        for number, page in enumerate(pages[1:], 2):
+            assert re.search(rf"(^|\n)\s*{number}\s*$", page), (row["number"], number)
+        assert not re.search(r"(^|\n)\s*1\s*$", pages[0]), row["number"]
+
+
+def test_every_issue_writes_a_manifest_and_reports_each_stage(issued):
+    import csv
+
+    rows = registry_rows(issued / "reg.sqlite")
+    with open(issued / "manifest.csv", encoding="utf-8") as handle:
+        manifest = list(csv.DictReader(handle))
+    assert {m["nomor"] for m in manifest} == {r["number"] for r in rows}
+    for entry in manifest:
+        row = next(r for r in rows if r["number"] == entry["nomor"])
+        assert (entry["jenis"], entry["nip"], entry["nama"]) == (
+            row["doc_type"],
+            row["nip"],
+            row["name"],
+        )
+        assert (issued / entry["berkas_docx"]).exists() and (issued / entry["berkas_pdf"]).exists()
+        assert entry["status"] == "baru"
+    log = (issued / "stderr.txt").read_text(encoding="utf-8")
+    for line in (
+        "Membuat DOCX (peserta): selesai, 5/5",
+        f"Mengonversi ke PDF (LibreOffice): selesai, {len(rows)}/{len(rows)}",
+        f"Menandatangani PDF: selesai, {len(rows)}/{len(rows)}",
+    ):
+        assert line in log
+
+
+def test_a_rerun_lists_reissued_documents_in_its_manifest(aturan, tmp_path):
+    import csv
+
+    out = tmp_path / "out"
+    args = ["issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE]
+    assert aturan(*args).exit_code == 0
+    result = aturan(*args)
+    assert result.exit_code == 0 and "Manifes:" in result.output
+    with open(out / "manifest.csv", encoding="utf-8") as handle:
+        statuses = {m["status"] for m in csv.DictReader(handle)}
+    assert statuses == {"terbit ulang"}
+
+
+def test_the_design_letter_spells_out_the_coaching_group(aturan, tmp_path):
+    out = tmp_path / "out"
+    result = aturan(
+        "issue", COHORT, "--model", "generic", "--out", out, "--registry", out / "reg.sqlite",
+        *ISSUE,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    rows = [r for r in registry_rows(out / "reg.sqlite") if r["doc_type"] == "desain_pelatihan"]
+    for row in rows:
+        text = _docx_text(_file(out, row))
+        assert re.search(r"jumlah anggota \d+ \([a-z ]+\) orang", text), text
+        assert not re.search(r"\b\w+_\w+\b", text), row["number"]
+
+
+def test_a_broken_addressee_map_is_one_message_naming_the_field(aturan, tmp_path):
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())
+    config["addressee"] = {"ppk_titles": ["Bupati"], "default": "PPK {agency}"}
+    config["registry"]["key_file"] = str(ROOT / "keys" / "registry.key")
+    path = tmp_path / "institution.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = aturan(
+        "issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--config", path, *ISSUE
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "addressee" in result.stderr and str(path) in result.stderr

@@ -30,3 +30,10 @@ def _stable(text: str) -> str:
     return "\n".join(
         line for line in text.splitlines() if not line.startswith(("Versi aturan", "Rules version"))
     )
+
+
+def test_explain_in_detail(aturan, snapshot):
+    """--rinci: every step, with its facts and parameters (tables by their size only)."""
+    result = aturan("explain", ROOT / "samples" / SAMPLES[0], "--as-of", "2026-02-01", "--rinci")
+    assert result.exit_code == 0
+    assert _stable(result.output) == snapshot

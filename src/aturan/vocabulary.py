@@ -25,8 +25,8 @@ TIERS = {
 }
 
 PROGRAMS = {
-    "pkn_1": ("PKN Tingkat I", "National Leadership Training I"),
-    "pkn_2": ("PKN Tingkat II", "National Leadership Training II"),
+    "pkn_1": ("Pelatihan Kepemimpinan Nasional Tingkat I", "National Leadership Training I"),
+    "pkn_2": ("Pelatihan Kepemimpinan Nasional Tingkat II", "National Leadership Training II"),
     "pka": ("Pelatihan Kepemimpinan Administrator", "Administrator Leadership Training"),
     "pkp": ("Pelatihan Kepemimpinan Pengawas", "Supervisor Leadership Training"),
 }
@@ -53,3 +53,14 @@ def label(table: dict, key, lang: str = "id") -> str:
 # rules select them with `params: {integration.model: ...}`, documents name them in render.py.
 MODELS = ("flexible", "cluster", "a-la-carte", "generic")
 ASSESSMENT_OPTIONS = ("integrated", "separate")
+
+# The models as readers name them (Indonesian, English).
+MODEL_LABELS = {
+    "flexible": ("Alternatif I Fleksibel", "Alternative I Flexible"),
+    "cluster": ("Alternatif II Klasterisasi", "Alternative II Cluster"),
+    "a-la-carte": ("Alternatif III Semi Fleksibel (à la carte)", "Alternative III A-la-carte"),
+    "generic": ("Alternatif IV Generik plus treatment variatif", "Alternative IV Generic"),
+}
+
+# Training stages as readers name them.
+STAGES = {"mandiri": "pembelajaran mandiri", "elearning": "e-learning", "klasikal": "klasikal"}

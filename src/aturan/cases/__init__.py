@@ -23,6 +23,7 @@ from aturan.cases.plausible import (
     name_too_long,
     range_message,
 )
+from aturan.cases.template import write_template
 
 __all__ = [
     "Case",
@@ -46,4 +47,5 @@ __all__ = [
     "name_limits",
     "name_too_long",
     "range_message",
+    "write_template",
 ]

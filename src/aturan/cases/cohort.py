@@ -25,6 +25,12 @@ from pathlib import Path
 from zlib import error as zlib_error
 
 from aturan.cases.case import Case, case_from_data
+from aturan.cases.columns import (
+    canonical_column,
+    canonical_value,
+    header_suggestion,
+    value_problem,
+)
 from aturan.cases.nip import parse_nip
 from aturan.errors import InputError
 from aturan.files import LineDict, check_zip, load_json, load_yaml
@@ -64,7 +70,9 @@ LIFECYCLE_COLUMNS = (
     *POST_LEVEL_COLUMNS,
     "post_jpm",
 )
-COLUMNS = CORE_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
+# Optional: the training's organiser, printed on its documents ("diselenggarakan oleh ...").
+TRAINING_COLUMNS = ("training_institution",)
+COLUMNS = CORE_COLUMNS + TRAINING_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
 """Every column a cohort table may have, in the order `write_cohort` writes them."""
 
 # An optional group present in the header must bring the columns that make it usable.
@@ -298,7 +306,7 @@ def _tabular(
         raise InputError(
             "berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1
         )
-    header = _header(source, first[1])
+    header, written = _header(source, first[1])
     width = len(first[1])
     seen: dict[str, int] = {}
     for row, values in records:
@@ -333,18 +341,27 @@ def _tabular(
                 ),
             )
             continue
-        yield _table_row(source, row, dict(zip(header, values)), seen)
+        yield _table_row(source, row, dict(zip(header, values)), seen, written)
 
 
-def _header(source: str, values: list) -> list[str]:
-    header = [(_text(value) or "").lower() for value in values]
-    while header and not header[-1]:
-        header.pop()
+def _header(source: str, values: list) -> tuple[list[str], dict[str, str]]:
+    """The canonical column of each header cell (Indonesian aliases accepted, any case and
+    spacing), and the header as written for each, so messages name the column the operator
+    wrote."""
+    names = [_text(value) or "" for value in values]
+    while names and not names[-1]:
+        names.pop()
+    header = [canonical_column(name) or name.lower() if name else "" for name in names]
+    written = {column: name for column, name in zip(header, names) if column}
     problems = []
     blank = [str(i + 1) for i, name in enumerate(header) if not name]
     if blank:
         problems.append(f"kolom ke-{', '.join(blank)} tidak bernama")
-    unknown = [name for name in header if name and name not in COLUMNS]
+    unknown = [
+        f"'{name}'{header_suggestion(name)}"
+        for name, column in zip(names, header)
+        if column and column not in COLUMNS
+    ]
     if unknown:
         problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
     doubled = sorted({name for name in header if name and header.count(name) > 1})
@@ -364,7 +381,7 @@ def _header(source: str, values: list) -> list[str]:
             file=source,
             row=1,
         )
-    return header
+    return header, written
 
 
 class _CellError(Exception):
@@ -374,7 +391,9 @@ class _CellError(Exception):
         self.message = message
 
 
-def _table_row(source: str, row: int, cells: dict, seen: dict[str, int]) -> CohortRow:
+def _table_row(
+    source: str, row: int, cells: dict, seen: dict[str, int], written: dict[str, str]
+) -> CohortRow:
     try:
         _refuse_uncomputed(cells)
         nip = _nip(cells.get("nip"))
@@ -383,15 +402,15 @@ def _table_row(source: str, row: int, cells: dict, seen: dict[str, int]) -> Coho
         seen[nip] = row
         raw, events = _case_dict(nip, cells)
     except _CellError as exc:
-        return CohortRow(
-            row, None, CohortError(exc.message, file=source, row=row, column=exc.column)
-        )
+        column = written.get(exc.column, exc.column)
+        return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column))
     data = LineDict(raw)
     data.line, data.key_lines = row, {}  # so later errors about this case point at its row
     try:
         case = case_from_data(data, source)
     except InputError as exc:
         column = _column_of(exc.field, events)
+        column = written.get(column, column) if column else None
         return CohortRow(
             row,
             None,
@@ -422,16 +441,16 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
     def text(column):
         return _text(cells.get(column))
 
-    def word(column):  # vocabulary keys: trimmed and lower-cased
+    def word(column):  # vocabulary keys: Indonesian spellings accepted, else a did-you-mean
         value = _text(cells.get(column))
-        return value.lower() if value else None
+        return _vocabulary(column, value) if value else None
 
     raw: dict = {"nip": nip, "name": _required(cells, "name")}
-    position = {"tier": _required(cells, "position_tier").lower()}
+    position = {"tier": _vocabulary("position_tier", _required(cells, "position_tier"))}
     _put(position, "title", text("position_title"))
     _put(position, "agency", text("agency"))
     raw["position"] = position
-    raw["role"] = _required(cells, "role").lower()
+    raw["role"] = _vocabulary("role", _required(cells, "role"))
     projected = word("projected_tier")
     if projected:
         raw["projected_position"] = {"tier": projected}
@@ -441,19 +460,20 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
             "kosong; wajib diisi untuk suksesor (role successor): "
             "jenjang jabatan yang dipersiapkan",
         )
-    raw["program"] = _required(cells, "program").lower()
+    raw["program"] = _vocabulary("program", _required(cells, "program"))
 
     start, end = _date(cells, "training_start"), _date(cells, "training_end")
-    batch = text("batch")
-    if start or end or batch:
+    batch, institution = text("batch"), text("training_institution")
+    if start or end or batch or institution:
         _needed(
             cells,
             ("training_start", "training_end"),
-            ("training_start", "training_end", "batch"),
+            ("training_start", "training_end", "batch", "training_institution"),
             "pelatihan memerlukan tanggal mulai dan selesai",
         )
         raw["training"] = {"start": start, "end": end}
         _put(raw["training"], "batch", batch)
+        _put(raw["training"], "institution", institution)
 
     assessment_date = _date(cells, "assessment_date")
     _needed(
@@ -522,6 +542,15 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
     return raw, kinds
 
 
+def _vocabulary(column: str, value: str) -> str:
+    """The vocabulary key for a cell of an enumerated column, or the cell's error with a
+    suggestion (`adminstrator` -> administrator)."""
+    key = canonical_value(column, value)
+    if key is None:
+        raise _CellError(column, value_problem(column, value))
+    return key
+
+
 def _put(mapping: dict, key: str, value) -> None:
     if value is not None:
         mapping[key] = value
@@ -574,25 +603,28 @@ def _text(value) -> str | None:
 
 
 _NIP_SCIENTIFIC = re.compile(r"\d+([.,]\d+)?[eE]\+?\d+")
+_NIP_AS_NUMBER = (
+    "NIP tersimpan sebagai angka ({shown}) dan kehilangan digit: program lembar kerja hanya "
+    "menyimpan 15 digit angka; format kolom NIP sebagai teks dan isi ulang NIP 18 angka"
+)
+
+
+def _as_spreadsheet_shows(value: int | float) -> str:
+    """A number as the spreadsheet showed it to the operator: 15 significant digits, in
+    scientific notation when long (1.98503152010011E+17), never a digit the operator never typed."""
+    if isinstance(value, int) and abs(value) < 10**15:
+        return str(value)
+    return f"{float(value):.15G}"
 
 
 def _nip(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise _CellError(
-            "nip",
-            f"NIP harus berupa teks 18 angka, bukan angka {_text(value)}: lembar kerja hanya "
-            "menyimpan 15 digit angka sehingga digit akhir NIP dapat berubah; "
-            "format kolom nip sebagai Teks",
-        )
+        raise _CellError("nip", _NIP_AS_NUMBER.format(shown=_as_spreadsheet_shows(value)))
     text = re.sub(r"\s+", "", _text(value) or "")
     if not text:
         raise _CellError("nip", "kosong; kolom ini wajib diisi (NIP 18 angka)")
     if _NIP_SCIENTIFIC.fullmatch(text):
-        raise _CellError(
-            "nip",
-            f"nilai '{text}' adalah NIP yang sudah diubah menjadi notasi ilmiah oleh "
-            "program lembar kerja; format kolom nip sebagai Teks dan isi ulang",
-        )
+        raise _CellError("nip", _NIP_AS_NUMBER.format(shown=text))
     try:
         parse_nip(text)
     except ValueError as exc:

@@ -55,11 +55,16 @@ def decide(case_file, as_of, model, assessment, reform_path, fmt):
 @ASSESSMENT
 @REFORM
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Bahasa penjelasan.")
+@click.option(
+    "--rinci", "detail", is_flag=True, help="Semua langkah, dengan fakta dan parameternya."
+)
 @user_errors
-def explain(case_file, as_of, model, assessment, reform_path, lang):
-    """Jelaskan keputusan langkah demi langkah, mengutip pasalnya."""
+def explain(case_file, as_of, model, assessment, reform_path, lang, detail):
+    """Jelaskan keputusan: ringkasan dan langkah yang menentukan, masing-masing mengutip pasalnya
+    dalam kalimat utuh; --rinci untuk semua langkah."""
     runner = decider(model, assessment, reform_path)
-    click.echo(explain_text(runner.decide(load_case(case_file), as_of), runner.rulebook, lang))
+    decision = runner.decide(load_case(case_file), as_of)
+    click.echo(explain_text(decision, runner.rulebook, lang, detail))
 
 
 @main.command("test")

@@ -12,6 +12,7 @@ import click
 
 from aturan.cases import (
     clean,
+    write_template,
 )
 from aturan.cli.app import main
 from aturan.cli.options import (
@@ -78,8 +79,6 @@ def issue(
     Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau
     sejak tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan
     status 2."""
-    from rich.progress import Progress
-
     runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
     operator = operator_name(operator, config_path)
@@ -105,9 +104,8 @@ def issue(
         ),
         operator,
     )
-    with Progress(transient=True) as progress:
-        task = progress.add_task("Menerbitkan", total=len(decisions))
-        report = issuer.issue(decisions, issue_date, pdf, progress=lambda: progress.advance(task))
+    with StageProgress() as progress:
+        report = issuer.issue(decisions, issue_date, pdf, progress=progress)
     click.echo(
         f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar "
         f"(nomor yang sama), {len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), "
@@ -135,7 +133,74 @@ def issue(
         click.echo(f"galat: {clean(str(refusal))}", err=True)
     if report.bundle:
         click.echo(f"Bundel cetak: {report.bundle}")
+    if report.manifest:
+        click.echo(f"Manifes: {report.manifest}")
     sys.exit(2 if report.refused or bad else 0)
+
+
+STAGES = {
+    "docx": "Membuat DOCX (peserta)",
+    "pdf": "Mengonversi ke PDF (LibreOffice)",
+    "sign": "Menandatangani PDF",
+}
+
+
+class StageProgress:
+    """Progress over the whole issue run, one stage after another (DOCX, PDF conversion,
+    signing): a bar per stage on a terminal; on anything else (a log, a pipe) one plain line when a
+    stage starts and one when it ends, on stderr."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> StageProgress:
+        if self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        label = STAGES.get(stage, stage)
+        if self.bar is not None:
+            if stage not in self.tasks:
+                self.tasks[stage] = self.bar.add_task(label, total=total)
+            self.bar.update(self.tasks[stage], completed=done, total=total)
+        elif done == 0:
+            click.echo(f"{label}: mulai, {total}", err=True)
+        elif done == total:
+            click.echo(f"{label}: selesai, {done}/{total}", err=True)
+
+
+@main.command("kohort-template")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Berkas XLSX yang ditulis, mis. kohort.xlsx.",
+)
+@user_errors
+def cohort_template(out_path):
+    """Tulis templat kohort XLSX untuk operator: judul kolom berbahasa Indonesia, daftar pilihan
+    (validasi data) untuk kolom berpilihan, NIP sebagai teks, dan lembar Petunjuk."""
+    if out_path.suffix.lower() != ".xlsx":
+        raise AturanError("templat kohort harus berakhiran .xlsx", file=str(out_path))
+    try:
+        with atomic_path(out_path) as tmp:
+            write_template(tmp)
+    except OSError as exc:
+        raise AturanError(
+            f"templat tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
+        ) from None
+    click.echo(f"Templat kohort ditulis ke {clean(str(out_path))}")
 
 
 @main.group()

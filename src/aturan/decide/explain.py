@@ -7,8 +7,8 @@ import textwrap
 from typing import Any
 
 from aturan.decide.value import Decision, Design
-from aturan.law import Rulebook
-from aturan.vocabulary import COMPETENCIES, PROGRAMS, TIERS, label
+from aturan.law import Rulebook, whole_sentences
+from aturan.vocabulary import COMPETENCIES, MODEL_LABELS, PROGRAMS, STAGES, TIERS, label
 
 # A trace step is a JSON-like mapping; Text is one language's labels.
 JSON = dict[str, Any]
@@ -70,6 +70,16 @@ TEXT: dict[str, Text] = {
         "rejected": "ditolak",
         "of": "dari",
         "since": "sejak",
+        "decisive": "Langkah yang menentukan (rincian semua langkah: --rinci)",
+        "times": "kali",
+        "reformed_head": "Parameter yang diubah reformasi, dengan rancangan pasalnya",
+        "jp_line": (
+            "Jam pelajaran (JP): {required} JP diikuti, {waived} JP dibebaskan, dari {total} JP"
+        ),
+        "jp_placeholder": "angka JP sementara, belum bersumber",
+        "table_value": "tabel, {n} entri",
+        "internal": "nama internal",
+        "see_above": "dikutip di atas",
     },
     "en": {
         "title": "Decision for {name} (NIP {nip}) as of {as_of}",
@@ -126,11 +136,21 @@ TEXT: dict[str, Text] = {
         "rejected": "rejected",
         "of": "of",
         "since": "since",
+        "decisive": "Decisive steps (every step: --rinci)",
+        "times": "times",
+        "reformed_head": "Parameters changed by the reform, with their draft articles",
+        "jp_line": "Hours (JP): {required} JP followed, {waived} JP waived, of {total} JP",
+        "jp_placeholder": "placeholder hours, not yet sourced",
+        "table_value": "table, {n} entries",
+        "internal": "internal name",
+        "see_above": "quoted above",
     },
 }
 
 
-def explain(decision: Decision, book: Rulebook, lang: str = "id") -> str:
+def explain(decision: Decision, book: Rulebook, lang: str = "id", detail: bool = False) -> str:
+    """The summary (outcome, design, lifecycle, and the decisive rules each quoting its articles in
+    whole sentences); with `detail`, every step with its facts and parameters as well."""
     t = TEXT[lang]
     lines = [
         t["title"].format(name=decision.name, nip=decision.nip, as_of=decision.as_of),
@@ -147,18 +167,108 @@ def explain(decision: Decision, book: Rulebook, lang: str = "id") -> str:
                 f"  {label(COMPETENCIES, key, lang):<34} {level} / {standard[key]}"
                 f"   gap {gaps[key]}"
             )
-    lines += [""] + _design(decision.design, t)
-    lines += [""] + _lifecycle(decision, t)
-    lines += ["", t["steps"]]
-    for number, step in enumerate(decision.trace, 1):
-        lines += _step(number, step, book, t, lang)
+    lines += [""] + _design(decision.design, t, lang)
+    lines += [""] + _lifecycle(decision, t, book)
+    quoted: set[str] = set()
+    if detail:
+        lines += ["", t["steps"]]
+        for number, step in enumerate(decision.trace, 1):
+            lines += _step(number, step, book, t, lang, quoted)
+    else:
+        lines += ["", t["decisive"]]
+        lines += _decisive(decision, book, t, lang, quoted)
     return "\n".join(lines) + "\n"
 
 
-def _design(design: Design, t: Text) -> list[str]:
+def _decisive(
+    decision: Decision, book: Rulebook, t: Text, lang: str, quoted: set[str]
+) -> list[str]:
+    """The rules that fired and were not overridden, once each (with how many times
+    they fired), in the order they first fired; each quotes its clauses, and a reformed parameter
+    it read quotes the reform's draft article."""
+    order: dict[str, list[JSON]] = {}
+    for step in decision.trace:
+        if step["kind"] != "formula" and not step.get("overridden"):
+            order.setdefault(step["rule"], []).append(step)
+    out = []
+    for number, steps in enumerate(order.values(), 1):
+        step = steps[0]
+        times = f" ({len(steps)} {t['times']})" if len(steps) > 1 else ""
+        out.append(f"{number}. {_title(step, book, lang)}{times}")
+        out += _quotes(step["cites"], book, t, quoted)
+    return out + _reformed(decision, book, t, quoted)
+
+
+def _reformed(decision: Decision, book: Rulebook, t: Text, quoted: set[str]) -> list[str]:
+    """Every reformed parameter the decision read (by a rule or a formula), with the reform's
+    draft article quoted."""
+    seen: dict[str, JSON] = {}
+    for step in decision.trace:
+        for pid, use in (step.get("params") or {}).items():
+            if use.get("status") == "reform":
+                seen.setdefault(pid, use)
+    if not seen:
+        return []
+    out = ["", t["reformed_head"]]
+    for pid, use in seen.items():
+        out.append(f"- {pid} = {_value(use['value'], t)} ({t['since']} {use['from']})")
+        cites = [{"id": r, "citation": book.citation(r)} for r in use["reference"]]
+        out += _quotes(cites, book, t, quoted)
+    return out
+
+
+def _title(step: JSON, book: Rulebook, lang: str) -> str:
+    title = str(step["title"])
+    item = book.rule(step["rule"]) or next((f for f in book.formulas if f.id == step["rule"]), None)
+    if lang == "en" and item is not None and item.title_en:
+        title = item.title_en
+    return title
+
+
+def _quotes(cites: list[JSON], book: Rulebook, t: Text, quoted: set[str]) -> list[str]:
+    """Each clause quoted in whole sentences the first time; after that, or when even its first
+    sentence is too long, its citation alone."""
+    out = []
+    for cite in cites:
+        clause = book.corpus.clause(cite["id"])
+        note = (
+            f" [{t['status_' + clause.status]}]"
+            if clause and clause.status in ("unconfirmed", "secondary")
+            else ""
+        )
+        if clause and cite["id"] in quoted:
+            out.append(f"   - {cite['citation']}{note} ({t['see_above']})")
+            continue
+        out.append(f"   - {cite['citation']}{note}")
+        text = whole_sentences(clause.text) if clause else ""
+        if text:
+            quoted.add(cite["id"])
+            out += textwrap.wrap(
+                f'"{text}"', width=96, initial_indent="     ", subsequent_indent="      "
+            )
+    return out
+
+
+def _value(value: object, t: Text) -> str:
+    """A parameter's value as a reader sees it: scalars as they are, tables by their size (their
+    content, with the drafters' English notes, is in rules/parameters/)."""
+    if isinstance(value, dict | list | tuple):
+        return f"({t['table_value'].format(n=len(value))})"
+    if isinstance(value, bool):
+        return t["yes"] if value else t["no"]
+    return str(value)
+
+
+def _words(code: object, t: Text) -> str:
+    """A state or action code read as words (menunggu_pelatihan -> menunggu pelatihan)."""
+    return t["none"] if not code else str(code).replace("_", " ")
+
+
+def _design(design: Design, t: Text, lang: str) -> list[str]:
     out = [
         t["design"],
-        f"  {t['model']}: {design.model}; {t['status']}: {design.status or t['none']}"
+        f"  {t['model']}: {label(MODEL_LABELS, design.model, lang)}; "
+        f"{t['status']}: {_words(design.status, t)}"
         + (f"; {t['full']}" if design.full_participant and design.waived else ""),
     ]
     if design.cluster:
@@ -166,14 +276,16 @@ def _design(design: Design, t: Text) -> list[str]:
     if design.required or design.waived:
         jp = design.jp
         out.append(
-            f"  {t['jp']}: {jp.required} {t['required'].lower()}, "
-            f"{jp.waived} {t['waived'].lower()}, {t['of']} {jp.total}"
+            "  "
+            + t["jp_line"].format(required=jp.required, waived=jp.waived, total=jp.total)
+            + f" ({t['jp_placeholder']})"
         )
     for label_key, entries in (("required", design.required), ("waived", design.waived)):
         if entries:
             out.append(f"  {t[label_key]}:")
             out += [
-                f"    - {e.name} [{', '.join(e.stages)}; {e.jp} JP] ({e.reason}; {e.rule})"
+                f"    - {e.name} [{', '.join(STAGES.get(x, x) for x in e.stages)}; {e.jp} JP] "
+                f"({_words(e.reason, t)})"
                 for e in entries
             ]
     if design.coaching:
@@ -183,7 +295,7 @@ def _design(design: Design, t: Text) -> list[str]:
     return out
 
 
-def _lifecycle(decision: Decision, t: Text) -> list[str]:
+def _lifecycle(decision: Decision, t: Text, book: Rulebook) -> list[str]:
     life = decision.lifecycle
     step = life.next_step
     dates = " ".join(
@@ -196,8 +308,8 @@ def _lifecycle(decision: Decision, t: Text) -> list[str]:
     )
     out = [
         t["lifecycle"],
-        f"  {t['state']}: {life.state or t['none']}",
-        f"  {t['next']}: {step.action or t['none']} {dates}".rstrip(),
+        f"  {t['state']}: {_words(life.state, t)}",
+        f"  {t['next']}: {_words(step.action, t)} {dates}".rstrip(),
     ]
     if life.window.opens and life.assessment_option == "separate":
         out.append(f"  {t['window']}: {life.window.opens} .. {life.window.closes}")
@@ -205,16 +317,21 @@ def _lifecycle(decision: Decision, t: Text) -> list[str]:
         verdict = t["counted"] if attempt.valid else f"{t['rejected']} ({attempt.reason})"
         out.append(
             f"  {t['attempts'] if attempt is life.attempts[0] else ' ' * len(t['attempts'])}: "
-            f"{attempt.date} {attempt.kind}: {verdict}"
+            f"{attempt.date} {_words(attempt.kind, t)}: {verdict}"
         )
     if life.certificate_expires_on:
         out.append(f"  {t['expires_cert']} {life.certificate_expires_on}")
     if decision.documents:
         out.append(
             f"  {t['documents']}: "
-            + ", ".join(f"{d.type} ({', '.join(d.rules)})" for d in decision.documents)
+            + ", ".join(_document_title(book, d.type) for d in decision.documents)
         )
     return out
+
+
+def _document_title(book: Rulebook, doc_type: str) -> str:
+    kind = book.document_types.get(doc_type)
+    return kind.title if kind else doc_type
 
 
 def _yn(value: object, t: Text) -> str:
@@ -225,11 +342,11 @@ def _summary(d: Decision, t: Text, lang: str) -> list[tuple[str, str]]:
     prior = d.prior_assessment
     prior_text = t["valid"] if prior.valid else t["invalid"]
     if prior.reason:
-        prior_text += f" ({prior.reason})"
+        prior_text += f" ({_words(prior.reason, t)})"
     if prior.expires_on:
         prior_text += f"; {t['expires']} {prior.expires_on}"
     rows = [
-        (t["in_scope"], f"{_yn(d.in_scope, t)} ({t['basis']}: {d.scope_basis or t['none']})"),
+        (t["in_scope"], f"{_yn(d.in_scope, t)} ({t['basis']}: {_words(d.scope_basis, t)})"),
         (t["program"], label(PROGRAMS, d.program, lang)),
         (
             t["target"],
@@ -238,55 +355,46 @@ def _summary(d: Decision, t: Text, lang: str) -> list[tuple[str, str]]:
         ),
         (t["prior"], prior_text),
         (t["initial"], _yn(d.initial_assessment_required, t)),
-        (t["jpm"], f"{d.jpm} % ({d.jpm_source})" if d.jpm is not None else t["none"]),
+        (t["jpm"], _jpm(d, t, lang)),
         (t["category"], d.category or t["none"]),
         (t["meets"], _yn(d.meets_skj, t)),
     ]
     return rows
 
 
-def _step(number: int, step: JSON, book: Rulebook, t: Text, lang: str) -> list[str]:
+def _jpm(d: Decision, t: Text, lang: str) -> str:
+    if d.jpm is None:
+        return t["none"]
+    shown = f"{d.jpm:.2f}".replace(".", ",") if lang == "id" else f"{d.jpm:.2f}"
+    return f"{shown} % ({_words(d.jpm_source, t)})"
+
+
+def _step(
+    number: int, step: JSON, book: Rulebook, t: Text, lang: str, quoted: set[str]
+) -> list[str]:
     kind = t["formula"] if step["kind"] == "formula" else t["rule"]
-    title = step["title"]
-    item = book.rule(step["rule"]) or next((f for f in book.formulas if f.id == step["rule"]), None)
-    if lang == "en" and item is not None and item.title_en:
-        title = item.title_en
+    title = _title(step, book, lang)
     when = (
         f" [{t['attempt']} {step['attempt']}]"
         if step.get("attempt")
         else (f" [{t['judged_on']} {step['on']}]" if step.get("on") else "")
     )
-    out = [f"{number}. {kind} {step['rule']}{when}: {title}"]
+    out = [f"{number}. {kind}{when}: {title} ({t['internal']}: {step['rule']})"]
     if step.get("facts"):
-        out.append(f"   {t['facts']}: " + ", ".join(f"{k}={v}" for k, v in step["facts"].items()))
+        out.append(f"   {t['facts']}: " + _pairs(step["facts"], t))
     if step.get("concludes"):
-        out.append(
-            f"   {t['concludes']}: " + ", ".join(f"{k}={v}" for k, v in step["concludes"].items())
-        )
+        out.append(f"   {t['concludes']}: " + _pairs(step["concludes"], t))
     for pid, use in (step.get("params") or {}).items():
         out.append(
-            f"   {t['param']} {pid} = {use['value']} ({t['since']} {use['from']}; {use['status']}; "
-            f"{', '.join(book.citation(r) for r in use['reference'])})"
+            f"   {t['param']} {pid} = {_value(use['value'], t)} ({t['since']} {use['from']}; "
+            f"{use['status']}; {', '.join(book.citation(r) for r in use['reference'])})"
         )
     if step.get("overridden"):
         out.append(f"   ({t['overridden']}: {', '.join(step['overridden'])})")
-    for cite in step["cites"]:
-        clause = book.corpus.clause(cite["id"])
-        note = (
-            f" [{t['status_' + clause.status]}]"
-            if clause and clause.status in ("unconfirmed", "secondary")
-            else ""
-        )
-        out.append(f"   - {cite['citation']}{note}")
-        if clause:
-            out += textwrap.wrap(
-                f'"{_excerpt(clause.text)}"',
-                width=96,
-                initial_indent="     ",
-                subsequent_indent="      ",
-            )
-    return out
+    return out + _quotes(step["cites"], book, t, quoted)
 
 
-def _excerpt(text: str, limit: int = 420) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " ..."
+def _pairs(values: JSON, t: Text) -> str:
+    return ", ".join(
+        f"{k}={_value(v, t) if v is not None else t['none']}" for k, v in values.items()
+    )

@@ -8,31 +8,14 @@ import datetime as dt
 from collections.abc import Callable
 
 from aturan.decide import Decision, Subject
+from aturan.documents.wording import POSITION_NAMES, STAGES, date_text, number_text
 from aturan.errors import AturanError
 from aturan.vocabulary import COMPETENCIES, TIERS, label
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
 
 def indonesian_date(value) -> str:
-    """A date as Indonesian write it: 27 November 2026."""
-    if not value:
-        return "-"
-    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    """A date as Indonesian write it: 27 November 2026 (Babel, `id` locale)."""
+    return date_text(value)
 
 
 MODEL_NAMES = {
@@ -74,7 +57,9 @@ def _competence(decision: Decision) -> dict:
     assert result is not None, "a competency certificate is only called for with a result"
     return {
         "competence": {
-            "tier_name": label(TIERS, decision.target.tier),
+            "tier_name": POSITION_NAMES.get(
+                decision.target.tier, label(TIERS, decision.target.tier)
+            ),
             "level": result.standard_level,
             "valid_until_text": indonesian_date(_day_before(life.certificate_expires_on)),
             "assessment_date_text": indonesian_date(result.date),
@@ -97,12 +82,14 @@ def _design(decision: Decision) -> dict:
     return {
         "design": {"model_name": name, "model_description": description},
         "required_subjects": [_subject(e) for e in design.required],
-        "waived_subjects": [dict(_subject(e), rule=e.rule) for e in design.waived],
+        "waived_subjects": [_subject(e) for e in design.waived],
         "cluster": {"name": design.cluster.name, "description": ""} if design.cluster else None,
         "coaching": {
-            "group": coaching.group or "ditetapkan saat penetapan kelompok angkatan",
+            # the group's id names the program by its key (KC-PKN_2-01): printed without "_"
+            "group": (coaching.group or "").replace("_", "")
+            or "ditetapkan saat penetapan kelompok angkatan",
             "focus": [label(COMPETENCIES, k) for k in coaching.focus],
-            "size": coaching.group_size or "",
+            "size": number_text(coaching.group_size) if coaching.group_size else "",
         }
         if coaching
         else None,
@@ -113,7 +100,7 @@ def _subject(entry: Subject) -> dict:
     return {
         "agenda": entry.agenda,
         "name": entry.name,
-        "stages": ", ".join(entry.stages),
+        "stages": ", ".join(STAGES.get(stage, stage) for stage in entry.stages),
         "reason": REASONS.get(entry.reason, entry.reason),
     }
 
@@ -130,7 +117,7 @@ def _recommendation(decision: Decision) -> dict:
             "next_level": False,
             "gaps": [_gap(row, row["level"]) for row in development.ksa],
             "development": {
-                "period_days": development.days,
+                "period_days": number_text(development.days),
                 "counting_text": COUNTING.get(development.counting, development.counting),
                 "start_text": indonesian_date(development.start),
                 "end_text": indonesian_date(development.until),
@@ -203,6 +190,28 @@ def _initial(decision: Decision) -> dict:
     }
 
 
+def _participation(decision: Decision) -> dict:
+    """Why this is a participation certificate and not a competency certificate, from the decision:
+    the rules call for it when the training was passed and the post-training assessment did not
+    meet the standard (Makalah Kebijakan LAN 2023, Bab IV.A.1.d.2)); a holder who did not pass is
+    told it is not a pass statement."""
+    life = decision.lifecycle
+    first = next((a for a in life.attempts if a.valid), None)
+    if life.training_passed:
+        when = f" tanggal {indonesian_date(first.date)}" if first else ""
+        statement = (
+            "Sertifikat ini merupakan pengakuan telah mengikuti pelatihan dan bukan sertifikat "
+            f"kompetensi manajerial, karena hasil uji kompetensi pasca pelatihan{when} belum "
+            "memenuhi standar kompetensi jabatan manajerial sesuai level pelatihan."
+        )
+    else:
+        statement = (
+            "Sertifikat ini merupakan bukti keikutsertaan dan bukan merupakan pernyataan "
+            "kelulusan, karena peserta belum dinyatakan lulus evaluasi akhir pelatihan."
+        )
+    return {"participation": {"statement": statement}}
+
+
 def _day_before(day: dt.date | None) -> dt.date | None:
     """The last day something holds, from the first day it no longer does (as the decision dates
     it)."""
@@ -216,6 +225,7 @@ CONTEXTS: dict[str, Callable[[Decision], dict]] = {
     "deferral": _deferral,
     "invitation": _invitation,
     "initial_assessment": _initial,
+    "participation": _participation,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
@@ -43,10 +44,23 @@ class IssueReport:
         default_factory=list
     )  # reissued, but the signed PDF differs from the one recorded: earlier copies now DIUBAH
     bundle: Path | None = None
+    manifest: Path | None = None
 
     @property
     def all(self) -> list[dict]:
         return self.issued + self.reissued
+
+
+# Progress: (stage, done, total), stages "docx", "pdf", "sign"; called at each stage's start
+# (done 0) and as work completes.
+Progress = Callable[[str, int, int], None]
+
+
+MANIFEST_COLUMNS = ["nomor", "jenis", "nip", "nama", "berkas_docx", "berkas_pdf", "status"]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
 
 
 class Issuer:
@@ -71,20 +85,49 @@ class Issuer:
         items: Iterable[tuple[Case, Decision]],
         issue_date: dt.date,
         pdf: bool,
-        progress: Callable[[], None] = lambda: None,
+        progress: Progress = _no_progress,
     ) -> IssueReport:
+        """Number and render each document the decisions call for, then (with `pdf`) convert,
+        stamp and sign them; write the manifest. `progress` hears every stage."""
         if pdf:
             pdfs.soffice()  # fail before any number is taken
             if self.signer is None:
                 raise AturanError("PDF hanya diterbitkan bertanda tangan: kunci tidak dimuat")
         report = IssueReport()
-        for case, decision in items:
+        items = list(items)
+        progress("docx", 0, len(items))
+        for done, (case, decision) in enumerate(items, 1):
             for called in decision.documents:
-                self._issue_one(case, decision, called.type, issue_date, report)
-            progress()
+                self._issue_one(case, decision, called.type, issue_date, report, decision.name)
+            progress("docx", done, len(items))
         if pdf and report.all:
-            self._to_pdf(report)
+            self._to_pdf(report, progress)
+        report.manifest = self._manifest(report)
         return report
+
+    def _manifest(self, report: IssueReport) -> Path:
+        """`manifest.csv` in the output folder: one row per document of this run, whom it is for
+        and which file holds it; status `baru` (newly numbered) or `terbit ulang` (already
+        registered: same number). Documents left unchanged or refused have no file and no row."""
+        path = self.out_dir / "manifest.csv"
+        rows = [(e, "baru") for e in report.issued] + [(e, "terbit ulang") for e in report.reissued]
+        rows.sort(key=lambda pair: (pair[0]["type"], pair[0]["number"]))
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(MANIFEST_COLUMNS)
+            for entry, status in rows:
+                writer.writerow(
+                    [
+                        entry["number"],
+                        entry["type"],
+                        entry["nip"],
+                        _cell(entry["name"]),
+                        entry["docx"].name,
+                        entry["pdf"].name if entry.get("pdf") else "",
+                        status,
+                    ]
+                )
+        return path
 
     def _issue_one(
         self,
@@ -93,6 +136,7 @@ class Issuer:
         doc_type: str,
         issue_date: dt.date,
         report: IssueReport,
+        name: str,
     ) -> None:
         kind = document_type(self.book, doc_type)
         key = event_key(kind, decision)
@@ -123,6 +167,7 @@ class Issuer:
             "number": issued.number,
             "type": doc_type,
             "nip": decision.nip,
+            "name": name,
             "content_hash": digest,
             "decision_id": decision.decision_id,
             "rules_version": decision.rules_version,
@@ -150,13 +195,20 @@ class Issuer:
         self.registry.record_fingerprints(issued.number, fingerprint, None)
         (report.issued if issued.created else report.reissued).append(entry)
 
-    def _to_pdf(self, report: IssueReport) -> None:
+    def _to_pdf(self, report: IssueReport, progress: Progress) -> None:
         entries = report.all
-        converted = pdfs.convert(
-            [e["docx"] for e in entries],
-            self.out_dir,
-            finish=lambda index, pdf: self._stamp_and_sign(entries[index], pdf),
-        )
+        signed = []
+
+        def finish(index: int, pdf: Path) -> None:
+            if not signed:
+                progress("pdf", len(entries), len(entries))
+                progress("sign", 0, len(entries))
+            self._stamp_and_sign(entries[index], pdf)
+            signed.append(index)
+            progress("sign", len(signed), len(entries))
+
+        progress("pdf", 0, len(entries))
+        converted = pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
         for entry, path in zip(entries, converted):
             entry["pdf"] = path
             recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
@@ -258,6 +310,11 @@ def _regrouped(decision: Decision, chosen: dict[str, str]) -> Decision:
         design=replace(decision.design, coaching=replace(coaching, group=group)),
         trace=trace,
     )
+
+
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula (=, +, -, @)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _file_stem(number: str) -> str:

@@ -615,7 +615,7 @@ class Registry:
                 (self.institution, program, year),
             ).fetchone()
             seq = (row["hi"] or 0) + 1
-            group_id = f"KC-{self.institution}-{program.upper()}-{year}-{seq:03d}"
+            group_id = f"KC-{self.institution}-{program.upper().replace('_', '')}-{year}-{seq:03d}"
             self.db.execute(
                 "INSERT INTO coaching_groups (institution, program, year, seq, group_id, "
                 "created_at) VALUES (?,?,?,?,?,?)",

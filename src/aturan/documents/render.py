@@ -12,7 +12,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -25,10 +25,16 @@ from aturan.cases import Case
 from aturan.decide import Decision
 from aturan.documents.context import indonesian_date, specific_context
 from aturan.documents.types import document_type
+from aturan.documents.wording import (
+    PROGRAM_NAMES,
+    addressee_title,
+    number_text,
+    whole_sentences,
+)
 from aturan.errors import AturanError
 from aturan.files import load_yaml
-from aturan.law import Rulebook
-from aturan.vocabulary import PROGRAMS, TIERS, label
+from aturan.law import ParamSet, Rulebook
+from aturan.vocabulary import TIERS, label
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DOS_EPOCH = bytes([0, 0, 0x21, 0])  # 00:00:00, 1 January 1980 as DOS time and date
@@ -44,6 +50,7 @@ class Settings:
     verification_note: str
     verification_base_url: str = ""
     institution: str = "LAN"  # the issuing institution's code: its own numbering in the registry
+    addressee: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -59,6 +66,7 @@ class Settings:
                 str(data.get("verification_note", "")).replace("{base_url}", url),
                 url,
                 institution_code(data, path),
+                _addressee(data, path),
             )
         except (KeyError, TypeError) as exc:
             raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
@@ -77,6 +85,25 @@ def institution_code(data: dict, path: Path) -> str:
             field="institution",
         )
     return check_institution(section.get("code"), file=str(path))
+
+
+def _addressee(data: dict, path: Path) -> dict:
+    """The PPK title map (`addressee` in the configuration): a list of {word, title} and a
+    default with {agency}."""
+    section = data.get("addressee") or {}
+    titles = section.get("ppk_titles") if isinstance(section, dict) else None
+    good = isinstance(titles, list | type(None)) and all(
+        isinstance(e, dict) and isinstance(e.get("word"), str) and isinstance(e.get("title"), str)
+        for e in titles or []
+    )
+    if not good or not isinstance(section.get("default", ""), str):
+        raise AturanError(
+            "isian 'addressee' harus berisi ppk_titles: daftar {word: ..., title: ...} dan "
+            "default: teks dengan {agency}",
+            file=str(path),
+            field="addressee",
+        )
+    return dict(section)
 
 
 def base_url(data: dict, path: Path) -> str:
@@ -123,20 +150,23 @@ def build_context(
             "subject": kind.title,
             "title": kind.title,
         },
-        "recipient": _recipient(case),
+        "recipient": _recipient(case, settings),
         "participant": _participant(decision, case),
         "legal_basis": _legal_basis(decision.document(doc_type).cites, book),
-        "training": _training(decision, case),
+        "training": _training(decision, case, book, settings),
     }
     context.update(specific_context(kind.context, decision))
     return _clean(context)
 
 
-def _recipient(case: Case) -> dict:
+def _recipient(case: Case, settings: Settings) -> dict:
+    """The PPK of the participant's agency, by title (config `addressee`)."""
     agency = (case.data.get("position") or {}).get("agency") or "Instansi Pengirim"
+    config = settings.addressee
+    default = str(config.get("default") or "Pejabat Pembina Kepegawaian {agency}")
     return {
         "name": "",
-        "position": f"Pejabat Pembina Kepegawaian {agency}",
+        "position": addressee_title(agency, list(config.get("ppk_titles") or []), default),
         "agency": "",
         "address": "",
     }
@@ -149,34 +179,59 @@ def _participant(decision: Decision, case: Case) -> dict:
         "nip": decision.nip,
         "position_title": position.get("title") or label(TIERS, position.get("tier")),
         "agency": position.get("agency") or "-",
-        "program_name": label(PROGRAMS, decision.program),
+        "program_name": PROGRAM_NAMES.get(decision.program, str(decision.program)),
         "batch": (case.data.get("training") or {}).get("batch") or "-",
     }
 
 
-def _training(decision: Decision, case: Case) -> dict:
+def _training(decision: Decision, case: Case, book: Rulebook, settings: Settings) -> dict:
+    """The training as the case gives it; the organiser is the configured institution when the case
+    names none. JP is printed only when every hour the participant followed is sourced (its
+    `jp_status` in curriculum.subjects is confirmed): placeholder hours are never stated as fact."""
     training = case.data.get("training") or {}
+    jp = _followed_jp(decision, book)
     return {
-        "program_name": label(PROGRAMS, decision.program),
+        "program_name": PROGRAM_NAMES.get(decision.program, str(decision.program)),
         "batch": training.get("batch") or "-",
         "start_text": indonesian_date(training.get("start")),
         "end_text": indonesian_date(training.get("end")),
-        "institution": training.get("institution") or "-",
-        "jp_total": decision.design.jp.total or "-",
+        "institution": training.get("institution") or settings.org.get("name") or "-",
+        "jp_text": number_text(jp) if jp else "",
+        "waived_any": bool(decision.design.waived),
     }
 
 
+def _followed_jp(decision: Decision, book: Rulebook) -> int | None:
+    """The hours of the subjects the decision says were followed, when all of them are sourced;
+    None otherwise (placeholders, or no design)."""
+    design = decision.design
+    if not design.required:
+        return None
+    subjects = ParamSet(book.parameters, decision.as_of).get("curriculum.subjects") or {}
+    sourced = all(
+        (subjects.get(entry.subject) or {}).get("jp_status") == "confirmed"
+        for entry in design.required
+    )
+    return design.jp.required if sourced else None
+
+
+# A letter's legal basis is law or the paper, never the project's own assumptions or practice.
+CITABLE_INSTRUMENTS = {"in_force", "repealed", "proposal"}
+CITABLE_CLAUSES = {"confirmed", "secondary"}
+
+
 def _legal_basis(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict]:
+    """The clauses the deciding rules cite that are law or the paper (confirmed, or read through a
+    secondary source), each quoted in whole sentences or by its citation alone."""
     out = []
     for cid in clause_ids:
         clause = book.corpus.clause(cid)
-        if clause:
-            text = (
-                clause.text
-                if len(clause.text) <= 300
-                else clause.text[:300].rsplit(" ", 1)[0] + " ..."
-            )
-            out.append({"citation": clause.citation, "text": text})
+        if clause is None or clause.status not in CITABLE_CLAUSES:
+            continue
+        instrument = book.corpus.instruments.get(clause.instrument)
+        if instrument is None or instrument.status not in CITABLE_INSTRUMENTS:
+            continue
+        out.append({"citation": clause.citation, "text": whole_sentences(clause.text)})
     return out
 
 
