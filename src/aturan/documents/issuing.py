@@ -178,6 +178,7 @@ class Issuer:
             report.changed.append(entry)
             return
         context["doc"]["number"] = issued.number
+        context["doc"]["replaces"] = issued.replaces  # "Menggantikan dokumen nomor ..."
         context["verification"] = {
             "hash_short": digest[:16],
             "note": self.settings.verification_note,

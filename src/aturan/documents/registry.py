@@ -367,13 +367,13 @@ class Registry:
         (version, text), stored with the document and authenticated by its issue entry."""
         with self._write():
             row = self.db.execute(
-                "SELECT number, content_hash, institution FROM documents WHERE nip=? AND "
-                "doc_type=? AND event_key=? AND status='issued'",
+                "SELECT number, content_hash, institution, replaces FROM documents WHERE nip=? "
+                "AND doc_type=? AND event_key=? AND status='issued'",
                 (nip, doc_type, event_key),
             ).fetchone()
             if row:
                 self._same_institution(row)
-                return Issued(row["number"], doc_type, row["content_hash"], False)
+                return Issued(row["number"], doc_type, row["content_hash"], False, row["replaces"])
             replaced = self.db.execute(
                 "SELECT number, institution FROM documents WHERE nip=? AND doc_type=? AND "
                 "event_key=? AND status='revoked' AND replaced_by IS NULL ORDER BY issued_at "
