@@ -135,6 +135,14 @@ def test_an_altered_record_is_detected_by_the_audit(aturan, registry_url, tmp_pa
         ),
     )
     assert_detected(audit(aturan, registry_url), f"catatan keputusan {number}", "diubah")
+    for command in ("replay", ("registry", "show")):  # trust fails closed
+        result = aturan(
+            *((command,) if isinstance(command, str) else command),
+            number,
+            "--registry",
+            registry_url,
+        )
+        assert result.exit_code == 2 and "tidak terautentikasi" in result.stderr, result.stderr
 
 
 def test_revoke_then_issue_again_gives_a_replacement(aturan, registry_url, tmp_path):
@@ -176,11 +184,36 @@ def test_revoke_then_issue_again_gives_a_replacement(aturan, registry_url, tmp_p
     )
     shown = aturan("registry", "show", old, "--registry", registry_url).output
     assert '"revoked_by": "Budi Pengawas"' in shown
+    page = web_verdict(registry_url, old)
+    assert (
+        page["status"] == "dicabut"
+        and f"diganti dengan dokumen nomor {new['number']}" in (page["message"])
+    )
     assert audit(aturan, registry_url).exit_code == 0
     # issuing once more changes nothing: the replacement is the document in force
     third = issue(aturan, fixed, out, registry_url)
     assert "0 dokumen baru" in third.output
     assert len(numbers(aturan, registry_url, "--type", "sttp")) == 4
+
+
+def web_verdict(registry, number):
+    """What the public verification API answers for a number with its verification code."""
+    from fastapi.testclient import TestClient
+
+    from aturan.web.app import create_app
+
+    code = rows(registry, "SELECT content_hash FROM documents WHERE number=?", number)[0]
+    client = TestClient(create_app(registry, rate_limit="1000/minute"))
+    return client.get("/api/verify", params={"n": number, "c": code["content_hash"][:16]}).json()
+
+
+def test_issuing_again_keeps_the_record(aturan, tmp_path):
+    registry = tmp_path / "r.sqlite"
+    issue(aturan, COHORT, tmp_path / "dok", registry)
+    before = rows(registry, "SELECT * FROM decision_records ORDER BY number")
+    issue(aturan, COHORT, tmp_path / "dok", registry, "--operator", "lain")
+    assert rows(registry, "SELECT * FROM decision_records ORDER BY number") == before
+    assert len(before) == 15
 
 
 def test_the_operator_is_authenticated(aturan, registry_url, tmp_path):

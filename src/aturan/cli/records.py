@@ -110,6 +110,12 @@ def load_record(store, number: str) -> dict:
             if known
             else f"nomor dokumen '{clean(number)}' tidak terdaftar"
         )
+    if store.authentic_record(number) is None:
+        raise AturanError(
+            f"catatan keputusan dokumen {clean(number)} tidak terautentikasi oleh kunci registri "
+            "(diubah tanpa otorisasi, atau registri dibuka dengan kunci lain); jalankan "
+            "`aturan registry audit`"
+        )
     return parse_record(stored["record"], number)
 
 

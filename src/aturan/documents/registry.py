@@ -649,6 +649,24 @@ class Registry:
                 return None
             return row if vouched(body["row"], self._legacy()) == row else None
 
+    @_damage_is_a_message
+    def authentic_record(self, number: str) -> dict | None:
+        """The document's decision record {record, version}, only if its issue entry
+        authenticates it (under this key, in an intact chain); anything else is None."""
+        with self._snapshot():
+            stored = self.decision_record(number)
+            if stored is None or not self._keyed() or not self._chain_intact():
+                return None
+            entry = self.db.execute(
+                "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id DESC "
+                "LIMIT 1",
+                (number,),
+            ).fetchone()
+            body = self._entry_body(entry)[0] if entry else None
+            logged = body.get("record") if body else None
+            actual = record_hash(str(stored["version"]), str(stored["record"]))
+            return stored if logged and same(logged, actual) else None
+
     def _legacy(self) -> str | None:
         return self._meta().get("legacy_institution")
 
