@@ -374,14 +374,7 @@ class Registry:
             if row:
                 self._same_institution(row)
                 return Issued(row["number"], doc_type, row["content_hash"], False, row["replaces"])
-            replaced = self.db.execute(
-                "SELECT number, institution FROM documents WHERE nip=? AND doc_type=? AND "
-                "event_key=? AND status='revoked' AND replaced_by IS NULL ORDER BY issued_at "
-                "DESC, seq DESC LIMIT 1",
-                (nip, doc_type, event_key),
-            ).fetchone()
-            if replaced:
-                self._same_institution(replaced)
+            replaced = self._revoked_unreplaced(nip, doc_type, event_key)
             self._check_shared_format()
             seq = self._next_seq(doc_type, year)
             number = self.number_format.format(
@@ -409,19 +402,29 @@ class Registry:
                     doc_date,
                     now,
                     operator,
-                    replaced["number"] if replaced else None,
+                    replaced,
                 ),
             )
             self._append("issue", number, now, self._store_record(number, record))
             if replaced:
-                self.db.execute(
-                    "UPDATE documents SET replaced_by=? WHERE number=?",
-                    (number, replaced["number"]),
-                )
-                self._append("replace", replaced["number"], now)
-        return Issued(
-            number, doc_type, content_hash, True, replaced["number"] if replaced else None
-        )
+                self._mark_replaced(replaced, number, now)
+        return Issued(number, doc_type, content_hash, True, replaced)
+
+    def _revoked_unreplaced(self, nip: str, doc_type: str, event_key: str) -> str | None:
+        """The latest revoked document of this event not yet replaced: a new one replaces it."""
+        row = self.db.execute(
+            "SELECT number, institution FROM documents WHERE nip=? AND doc_type=? AND "
+            "event_key=? AND status='revoked' AND replaced_by IS NULL ORDER BY issued_at "
+            "DESC, seq DESC LIMIT 1",
+            (nip, doc_type, event_key),
+        ).fetchone()
+        if row:
+            self._same_institution(row)
+        return row["number"] if row else None
+
+    def _mark_replaced(self, old: str, new: str, now: str) -> None:
+        self.db.execute("UPDATE documents SET replaced_by=? WHERE number=?", (new, old))
+        self._append("replace", old, now)
 
     def _store_record(self, number: str, record: tuple[str, str] | None) -> str | None:
         if record is None:
