@@ -366,6 +366,10 @@ def meta_block(doc):
         P(r.cells[0], label)
         P(r.cells[1], ":")
         P(r.cells[2], R(expr))
+        if idx == 0:  # a replacement names the revoked document it replaces
+            TAG(r.cells[2], "{%p if doc.replaces %}")
+            P(r.cells[2], R("Menggantikan dokumen nomor {{ doc.replaces }}", size=8))
+            TAG(r.cells[2], "{%p endif %}")
         if idx == 0:
             P(r.cells[3], R("{{ org.city }}, {{ doc.date_text }}"), align=RIGHT)
         else:
@@ -587,6 +591,9 @@ def cert_head(doc, default_title):
         after=4,
     )
     P(doc, R("Nomor: {{ doc.number }}", size=12), align=CENTER, after=12)
+    TAG(doc, "{%p if doc.replaces %}")
+    P(doc, R("Menggantikan dokumen nomor {{ doc.replaces }}", size=8), align=CENTER, after=6)
+    TAG(doc, "{%p endif %}")
     P(doc, R("diberikan kepada:", i=True), align=CENTER, after=8)
     P(doc, R("{{ participant.name }}", b=True, size=18), align=CENTER, after=6)
     identity(

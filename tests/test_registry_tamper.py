@@ -245,6 +245,7 @@ def test_the_last_document_deleted_with_its_entries_is_caught_by_the_head(
     # a careful attacker: the row, its entries, its counter step and the id sequence, all undone
     attack(
         registry,
+        ("DELETE FROM decision_records WHERE number=?", (last,)),
         ("DELETE FROM documents WHERE number=?", (last,)),
         ("DELETE FROM audit_log WHERE number=?", (last,)),
         (
@@ -264,7 +265,11 @@ def test_the_last_document_deleted_with_its_entries_is_caught_by_the_head(
 
 def test_a_document_deleted_but_its_entries_kept_is_detected(aturan, registry):
     number = document(registry, "sttp")["number"]
-    attack(registry, ("DELETE FROM documents WHERE number=?", (number,)))
+    attack(
+        registry,
+        ("DELETE FROM decision_records WHERE number=?", (number,)),
+        ("DELETE FROM documents WHERE number=?", (number,)),
+    )
     assert_detected(audit(aturan, registry), number, "tidak ada di registri")
 
 

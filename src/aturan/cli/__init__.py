@@ -3,7 +3,14 @@
 `main` is the entry point (`aturan = "aturan.cli:main"`); importing the command modules registers
 their commands on it. Errors a user can cause become one message and exit status 2 (options.py)."""
 
-from aturan.cli import deciding, issuing, keys, lab, serving  # noqa: F401  (registers the commands)
+from aturan.cli import (  # noqa: F401  (registers the commands)
+    deciding,
+    issuing,
+    keys,
+    lab,
+    records,
+    serving,
+)
 from aturan.cli.app import main
 
 __all__ = ["main"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from pathlib import Path
@@ -29,8 +31,11 @@ from aturan.cli.options import (
     signing_config,
     user_errors,
 )
+from aturan.cli.records import OPERATOR, load_record, operator_name, recorder
 from aturan.documents import Issuer, Trust, decide_for_issue, load_head, load_signer, now_iso
 from aturan.documents import verify as verify_file
+from aturan.documents.issuing import registry_groups
+from aturan.documents.record import summary
 from aturan.errors import AturanError
 from aturan.files import atomic_path
 
@@ -54,6 +59,7 @@ from aturan.files import atomic_path
 @REFORM
 @REGISTRY
 @CONFIG
+@OPERATOR
 @user_errors
 def issue(
     source,
@@ -66,6 +72,7 @@ def issue(
     reform_path,
     registry_path,
     config_path,
+    operator,
 ):
     """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
 
@@ -74,17 +81,28 @@ def issue(
     status 2."""
     runner = decider(model, assessment, reform_path)
     cases, bad = load_participants(source)
+    operator = operator_name(operator, config_path)
     # the key is loaded before the registry is opened: a missing key or passphrase takes no number
     signer = load_signer(signing_config(config_path)) if pdf else None
     registry, settings = open_registry(
         registry_path, config_path, create=True, book=runner.rulebook
     )
     decisions, refused = decide_for_issue(runner, cases, as_of, str(source))
+    decisions = registry_groups(decisions, registry, runner.rulebook, issue_date.year)
     bad += refused
     for error in bad:
         click.echo(f"galat: {clean(error)}", err=True)
     issuer = Issuer(
-        runner.rulebook, settings, registry, project_root() / "templates" / "docx", out_dir, signer
+        runner.rulebook,
+        settings,
+        registry,
+        project_root() / "templates" / "docx",
+        out_dir,
+        signer,
+        recorder(
+            runner, as_of, {"model": model, "assessment": assessment}, reform_path, config_path
+        ),
+        operator,
     )
     with StageProgress() as progress:
         report = issuer.issue(decisions, issue_date, pdf, progress=progress)
@@ -94,6 +112,9 @@ def issue(
         f"{len(bad)} baris ditolak, "
         f"{len(report.refused)} dokumen ditolak karena tanggal terbit."
     )
+    for entry in report.issued:
+        if entry["replaces"]:
+            click.echo(f"{entry['number']}: Menggantikan dokumen nomor {entry['replaces']}")
     for entry in report.changed:
         click.echo(
             f"perhatian: {entry['number']} ({entry['type']}, NIP {entry['nip']}) "
@@ -191,26 +212,112 @@ def registry():
 STATUS_SHOWN = {"issued": "terbit", "revoked": "dicabut"}
 
 
+def parse_optional_date(ctx, param, value):
+    return parse_date(ctx, param, value) if value is not None else None
+
+
+LIST_COLUMNS = {
+    "number": "Nomor",
+    "doc_type": "Jenis",
+    "nip": "NIP",
+    "name": "Nama",
+    "doc_date": "Tanggal",
+    "status": "Status",
+    "institution": "Institusi",
+    "operator": "Operator",
+    "replaces": "Menggantikan",
+    "replaced_by": "Diganti oleh",
+}
+
+
 @registry.command("list")
 @click.option("--type", "doc_type", help="Hanya jenis dokumen ini.")
+@click.option("--nip", help="Hanya NIP ini.")
+@click.option("--name", help="Nama memuat teks ini (huruf besar/kecil sama).")
+@click.option("--from", "date_from", callback=parse_optional_date, help="Tanggal dokumen sejak.")
+@click.option("--to", "date_to", callback=parse_optional_date, help="Tanggal dokumen sampai.")
+@click.option(
+    "--status", type=click.Choice(["terbit", "dicabut"]), help="Hanya dokumen berstatus ini."
+)
+@click.option("--institution", help="Hanya dokumen institusi ini (kode).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tabel", "csv", "json"]),
+    default="tabel",
+    show_default=True,
+)
+@click.option("--out", "out_path", type=click.Path(path_type=Path), help="Tulis ke berkas ini.")
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_list(doc_type, registry_path, config_path):
-    """Daftar dokumen yang sudah diterbitkan."""
+def registry_list(
+    doc_type,
+    nip,
+    name,
+    date_from,
+    date_to,
+    status,
+    institution,
+    fmt,
+    out_path,
+    registry_path,
+    config_path,
+):
+    """Daftar dokumen yang sudah diterbitkan, dengan saringan; ekspor CSV atau JSON."""
+    store, _ = open_registry(registry_path, config_path)
+    rows = store.list(
+        doc_type,
+        nip=nip,
+        name=name,
+        date_from=date_from and date_from.isoformat(),
+        date_to=date_to and date_to.isoformat(),
+        status={v: k for k, v in STATUS_SHOWN.items()}.get(status),
+        institution=institution,
+    )
+    shown = [  # text from the registry is shown without control or bidi characters
+        {
+            k: STATUS_SHOWN.get(r[k], clean(r[k])) if k == "status" else clean(r[k] or "")
+            for k in LIST_COLUMNS
+        }
+        for r in rows
+    ]
+    text = listing_text(shown, fmt)
+    if out_path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with atomic_path(out_path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AturanError(
+            f"daftar tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
+        ) from None
+    click.echo(f"{len(shown)} dokumen ditulis ke {clean(str(out_path))}")
+
+
+def listing_text(rows: list[dict], fmt: str) -> str:
+    """The listing as CSV, JSON or a table whose numbers are never cut."""
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(LIST_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
     from rich.console import Console
     from rich.table import Table
 
-    store, _ = open_registry(registry_path, config_path)
-    table = Table("Nomor", "Jenis", "NIP", "Nama", "Tanggal", "Status")
-    for row in store.list(
-        doc_type
-    ):  # text from the registry is shown without control or bidi characters
-        table.add_row(
-            *(clean(row[k]) for k in ("number", "doc_type", "nip", "name", "doc_date")),
-            STATUS_SHOWN.get(row["status"], clean(row["status"])),
-        )
-    Console().print(table)
+    table = Table(*LIST_COLUMNS.values())
+    for column in table.columns:
+        column.overflow = "fold"
+    table.columns[0].no_wrap = True
+    for row in rows:
+        table.add_row(*(str(row[k]) for k in LIST_COLUMNS))
+    console = Console(file=io.StringIO(), width=max(200, Console().width))
+    console.print(table)
+    return console.file.getvalue()
 
 
 @registry.command("show")
@@ -225,6 +332,12 @@ def registry_show(number, registry_path, config_path):
     if row is None:
         raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
     click.echo(clean_lines(json.dumps(row, ensure_ascii=False, indent=2)))
+    if store.decision_record(number) is None:
+        click.echo("Catatan keputusan: tidak ada (diterbitkan sebelum catatan keputusan ada).")
+        return
+    click.echo("Catatan keputusan:")
+    for line in summary(load_record(store, number)):
+        click.echo(clean(f"  {line}"))
 
 
 @registry.command("revoke")
@@ -232,11 +345,14 @@ def registry_show(number, registry_path, config_path):
 @click.option("--reason", required=True, help="Alasan pencabutan (dicatat di log audit).")
 @REGISTRY
 @CONFIG
+@OPERATOR
 @user_errors
-def registry_revoke(number, reason, registry_path, config_path):
-    """Cabut dokumen, dengan alasan."""
+def registry_revoke(number, reason, registry_path, config_path, operator):
+    """Cabut dokumen, dengan alasan. Menerbitkan lagi (`aturan issue`) setelahnya memberi dokumen
+    pengganti bernomor baru yang merujuk nomor ini."""
+    operator = operator_name(operator, config_path)
     store, _ = open_registry(registry_path, config_path)
-    store.revoke(number, reason, now_iso())
+    store.revoke(number, reason, now_iso(), operator)
     click.echo(f"Dokumen {clean(number)} dicabut: {clean(reason)}")
 
 

@@ -131,3 +131,19 @@ def _in_group(
         design=replace(decision.design, coaching=grouped),
         trace=decision.trace + (step,),
     )
+
+
+def place_in_group(
+    decision: Decision,
+    group_id: str,
+    size: int,
+    citation: Callable[[str], str] = str,
+    definition: str = "same_focus_competencies",
+) -> Decision:
+    """The decision placed in a coaching group already known (a replay of a recorded decision):
+    what assign_coaching_groups gives a member of that group."""
+    coaching = decision.design.coaching
+    if coaching is None:
+        return decision
+    signature = gap_key(coaching.signature, definition)
+    return _in_group(decision, coaching, group_id, signature, size, citation, definition)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aturan.documents.pdf as pdfs
@@ -71,9 +72,12 @@ class Issuer:
         templates: Path,
         out_dir: Path,
         signer=None,  # a pyHanko signer (documents.signing.load_signer); needed for PDFs
+        recorder: Callable[[Case, Decision], tuple[str, str]] | None = None,  # (version, record)
+        operator: str | None = None,
     ):
         self.book, self.settings, self.registry = book, settings, registry
         self.templates, self.out_dir, self.signer = templates, out_dir, signer
+        self.recorder, self.operator = recorder, operator
         ensure_folder(out_dir)
 
     def issue(
@@ -156,6 +160,8 @@ class Issuer:
             year=date.year,
             doc_date=date.isoformat(),
             now=now_iso(),
+            record=self.recorder(case, decision) if self.recorder else None,
+            operator=self.operator,
         )
         entry = {
             "number": issued.number,
@@ -166,11 +172,13 @@ class Issuer:
             "decision_id": decision.decision_id,
             "rules_version": decision.rules_version,
             "date": date,
+            "replaces": issued.replaces,
         }
         if not issued.created and issued.content_hash != digest:
             report.changed.append(entry)
             return
         context["doc"]["number"] = issued.number
+        context["doc"]["replaces"] = issued.replaces  # "Menggantikan dokumen nomor ..."
         context["verification"] = {
             "hash_short": digest[:16],
             "note": self.settings.verification_note,
@@ -254,6 +262,55 @@ def date_problem(decision: Decision, kind: DocumentType, date: dt.date) -> Issue
             field="--issue-date",
         )
     return None
+
+
+def registry_groups(decisions: list, registry: Registry, book: Rulebook, year: int) -> list:
+    """The cohort rule's provisional coaching group ids (KC-PKA-01) replaced by ids from the
+    registry, never given twice across runs or institutions. A group one of whose members already
+    holds a document in force recorded with a registry id keeps that id (issuing again changes
+    nothing)."""
+    members: dict[str, list] = {}
+    for _case, decision in decisions:
+        coaching = decision.design.coaching
+        if coaching and coaching.group:
+            members.setdefault(coaching.group, []).append(decision)
+    chosen = {
+        group: _recorded_group(registry, book, group_decisions)
+        or registry.new_coaching_group(group_decisions[0].program or "-", year, now_iso())
+        for group, group_decisions in members.items()
+    }
+    return [(case, _regrouped(decision, chosen)) for case, decision in decisions]
+
+
+def _recorded_group(registry: Registry, book: Rulebook, decisions: list[Decision]) -> str | None:
+    for decision in decisions:
+        for called in decision.documents:
+            key = event_key(document_type(book, called.type), decision)
+            found = registry.find(decision.nip, called.type, key)
+            stored = found and registry.decision_record(found["number"])
+            group = stored and ((json.loads(stored["record"]).get("cohort") or {}).get("group"))
+            if group and group.startswith(f"KC-{registry.institution}-"):
+                return str(group)
+    return None
+
+
+def _regrouped(decision: Decision, chosen: dict[str, str]) -> Decision:
+    coaching = decision.design.coaching
+    if not coaching or coaching.group not in chosen:
+        return decision
+    group = chosen[coaching.group]
+    trace = tuple(
+        {**step, "facts": {**step["facts"], "group": group}}
+        if step.get("kind") == "cohort_rule"
+        and step.get("facts", {}).get("group") == coaching.group
+        else step
+        for step in decision.trace
+    )
+    return replace(
+        decision,
+        design=replace(decision.design, coaching=replace(coaching, group=group)),
+        trace=trace,
+    )
 
 
 def _cell(text: str) -> str:

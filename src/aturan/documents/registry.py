@@ -26,6 +26,7 @@ from functools import wraps
 from pathlib import Path
 
 from aturan.cases import forbidden_char
+from aturan.documents.record import record_hash
 from aturan.documents.registry_key import (
     KEY_BYTES,
     canonical,
@@ -69,6 +70,8 @@ ROW_FIELDS = ROW_FIELDS + NEW_FIELDS
 ROW_FIELD_SET = set(ROW_FIELDS)
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
 ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
+# An issue entry also holds the hash of the document's decision record (decision_records).
+RECORD_ENTRY_FIELDS = ENTRY_FIELDS | {"record"}
 AUDIT_HINT = "jalankan `aturan registry audit`"
 OLD_FORMAT = (
     "log audit berformat lama tanpa kunci (dibuat oleh versi aturan sebelumnya): isinya tidak "
@@ -83,6 +86,7 @@ class Issued:
     doc_type: str
     content_hash: str
     created: bool
+    replaces: str | None = None
 
 
 @dataclass
@@ -92,6 +96,7 @@ class Walk:
     problems: list[str] = field(default_factory=list)
     latest: dict = field(default_factory=dict)  # number -> (entry id, row snapshot)
     counters: dict = field(default_factory=dict)  # (doc_type, year) -> counter value
+    records: dict = field(default_factory=dict)  # number -> (entry id, decision record hash)
     forged: int = 0
 
     def bad_entry(self, message: str) -> None:
@@ -105,6 +110,7 @@ class Walk:
         return self.problems + ([f"... dan {rest} entri lain tidak sah"] if rest > 0 else [])
 
 
+LIST_EXACT = ("nip", "status", "institution")
 NUMBER_FIELDS = ("seq", "year", "code", "institution")
 INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
 DEFAULT_INSTITUTION = "LAN"
@@ -352,18 +358,23 @@ class Registry:
         year: int,
         doc_date: str,
         now: str,
+        record: tuple[str, str] | None = None,
+        operator: str | None = None,
     ) -> Issued:
-        """The document's number: the existing one for this (participant, type, event), else the
-        next."""
+        """The document's number: the one in force for this (participant, type, event), else the
+        next. A new number for an event whose document was revoked replaces it (`replaces` on
+        the new row, `replaced_by` on the old, both in the log). `record` is the decision record
+        (version, text), stored with the document and authenticated by its issue entry."""
         with self._write():
             row = self.db.execute(
-                "SELECT number, content_hash, institution FROM documents WHERE nip=? AND "
-                "doc_type=? AND event_key=?",
+                "SELECT number, content_hash, institution, replaces FROM documents WHERE nip=? "
+                "AND doc_type=? AND event_key=? AND status='issued'",
                 (nip, doc_type, event_key),
             ).fetchone()
             if row:
                 self._same_institution(row)
-                return Issued(row["number"], doc_type, row["content_hash"], False)
+                return Issued(row["number"], doc_type, row["content_hash"], False, row["replaces"])
+            replaced = self._revoked_unreplaced(nip, doc_type, event_key)
             self._check_shared_format()
             seq = self._next_seq(doc_type, year)
             number = self.number_format.format(
@@ -374,8 +385,8 @@ class Registry:
             )
             self.db.execute(
                 "INSERT INTO documents (number, institution, doc_type, year, seq, nip, name, "
-                "event_key, decision_id, rules_version, content_hash, doc_date, issued_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "event_key, decision_id, rules_version, content_hash, doc_date, issued_at, "
+                "operator, replaces) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     number,
                     self.institution,
@@ -390,10 +401,48 @@ class Registry:
                     content_hash,
                     doc_date,
                     now,
+                    operator,
+                    replaced,
                 ),
             )
-            self._append("issue", number, now)
-        return Issued(number, doc_type, content_hash, True)
+            self._append("issue", number, now, self._store_record(number, record))
+            if replaced:
+                self._mark_replaced(replaced, number, now)
+        return Issued(number, doc_type, content_hash, True, replaced)
+
+    def _revoked_unreplaced(self, nip: str, doc_type: str, event_key: str) -> str | None:
+        """The latest revoked document of this event not yet replaced: a new one replaces it."""
+        row = self.db.execute(
+            "SELECT number, institution FROM documents WHERE nip=? AND doc_type=? AND "
+            "event_key=? AND status='revoked' AND replaced_by IS NULL ORDER BY issued_at "
+            "DESC, seq DESC LIMIT 1",
+            (nip, doc_type, event_key),
+        ).fetchone()
+        if row:
+            self._same_institution(row)
+        return row["number"] if row else None
+
+    def _mark_replaced(self, old: str, new: str, now: str) -> None:
+        self.db.execute("UPDATE documents SET replaced_by=? WHERE number=?", (new, old))
+        self._append("replace", old, now)
+
+    def _store_record(self, number: str, record: tuple[str, str] | None) -> str | None:
+        if record is None:
+            return None
+        version, text = record
+        self.db.execute(
+            "INSERT INTO decision_records (number, record, version) VALUES (?,?,?)",
+            (number, text, version),
+        )
+        return record_hash(version, text)
+
+    @_damage_is_a_message
+    def decision_record(self, number: str) -> dict | None:
+        """The document's decision record as stored: {record (text), version}, or None."""
+        row = self.db.execute(
+            "SELECT record, version FROM decision_records WHERE number=?", (number,)
+        ).fetchone()
+        return dict(row) if row else None
 
     def _same_institution(self, row: dict) -> None:
         if row["institution"] != self.institution:
@@ -472,7 +521,7 @@ class Registry:
                 self._append("fingerprint", number, now or now_iso())
 
     @_damage_is_a_message
-    def revoke(self, number: str, reason: str, now: str) -> None:
+    def revoke(self, number: str, reason: str, now: str, operator: str | None = None) -> None:
         if not reason.strip():
             raise AturanError("alasan pencabutan wajib diisi (--reason)")
         bad = forbidden_char(reason)
@@ -489,13 +538,13 @@ class Registry:
             if row["status"] == "revoked":
                 raise AturanError(f"dokumen '{number}' sudah dicabut")
             self.db.execute(
-                "UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=? WHERE "
-                "number=?",
-                (reason, now, number),
+                "UPDATE documents SET status='revoked', revoked_reason=?, revoked_at=?, "
+                "revoked_by=? WHERE number=?",
+                (reason, now, operator, number),
             )
             self._append("revoke", number, now)
 
-    def _append(self, action: str, number: str, now: str) -> None:
+    def _append(self, action: str, number: str, now: str, record: str | None = None) -> None:
         """The audit entry for a change just made to `number`: the whole row after it and its
         type's counter, chained to the previous entry and authenticated with the key."""
         row = self.db.execute(
@@ -507,9 +556,8 @@ class Registry:
         ).fetchone()
         assert row is not None  # called inside the transaction that wrote the row
         counter, last = row.pop("counter_value"), row.pop("last_mac")
-        payload = canonical(
-            {"action": action, "at": now, "number": number, "row": row, "counter": counter}
-        )
+        body = {"action": action, "at": now, "number": number, "row": row, "counter": counter}
+        payload = canonical({**body, "record": record} if record else body)
         prev = last or GENESIS
         self.db.execute(
             "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES "
@@ -527,8 +575,10 @@ class Registry:
 
     @_damage_is_a_message
     def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
+        """The document in force (not revoked) for this participant, type and event."""
         row = self.db.execute(
-            "SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=?",
+            "SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=? AND "
+            "status='issued'",
             (nip, doc_type, event_key),
         ).fetchone()
         return dict(row) if row else None
@@ -539,13 +589,42 @@ class Registry:
         return dict(row) if row else None
 
     @_damage_is_a_message
-    def list(self, doc_type: str | None = None) -> list[dict]:
+    def list(self, doc_type: str | None = None, **filters) -> list[dict]:
+        """Documents, optionally only those matching every filter: nip, name (a substring, any
+        case), doc_type, date_from/date_to (the document's date, ISO), status, institution."""
+        exact = {"doc_type": doc_type, **{k: filters.get(k) for k in LIST_EXACT}}
+        where = [(f"{column}=?", value) for column, value in exact.items() if value]
+        if filters.get("date_from"):
+            where.append(("doc_date>=?", filters["date_from"]))
+        if filters.get("date_to"):
+            where.append(("doc_date<=?", filters["date_to"]))
         sql = (
             "SELECT * FROM documents"
-            + (" WHERE doc_type=?" if doc_type else "")
+            + (" WHERE " + " AND ".join(clause for clause, _ in where) if where else "")
             + " ORDER BY doc_type, year, institution, seq"
         )
-        return [dict(r) for r in self.db.execute(sql, (doc_type,) if doc_type else ())]
+        rows = [dict(r) for r in self.db.execute(sql, tuple(value for _, value in where))]
+        needle = (filters.get("name") or "").casefold()
+        return [r for r in rows if needle in str(r["name"]).casefold()]
+
+    @_damage_is_a_message
+    def new_coaching_group(self, program: str, year: int, now: str) -> str:
+        """A coaching group id never given before: the next of this institution, program and
+        year, e.g. KC-LAN-PKA-2027-001."""
+        with self._write():
+            row = self.db.execute(
+                "SELECT MAX(seq) AS hi FROM coaching_groups WHERE institution=? AND program=? "
+                "AND year=?",
+                (self.institution, program, year),
+            ).fetchone()
+            seq = (row["hi"] or 0) + 1
+            group_id = f"KC-{self.institution}-{program.upper().replace('_', '')}-{year}-{seq:03d}"
+            self.db.execute(
+                "INSERT INTO coaching_groups (institution, program, year, seq, group_id, "
+                "created_at) VALUES (?,?,?,?,?,?)",
+                (self.institution, program, year, seq, group_id, now),
+            )
+        return group_id
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -572,6 +651,24 @@ class Registry:
             if body is None:
                 return None
             return row if vouched(body["row"], self._legacy()) == row else None
+
+    @_damage_is_a_message
+    def authentic_record(self, number: str) -> dict | None:
+        """The document's decision record {record, version}, only if its issue entry
+        authenticates it (under this key, in an intact chain); anything else is None."""
+        with self._snapshot():
+            stored = self.decision_record(number)
+            if stored is None or not self._keyed() or not self._chain_intact():
+                return None
+            entry = self.db.execute(
+                "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id DESC "
+                "LIMIT 1",
+                (number,),
+            ).fetchone()
+            body = self._entry_body(entry)[0] if entry else None
+            logged = body.get("record") if body else None
+            actual = record_hash(str(stored["version"]), str(stored["record"]))
+            return stored if logged and same(logged, actual) else None
 
     def _legacy(self) -> str | None:
         return self._meta().get("legacy_institution")
@@ -626,6 +723,8 @@ class Registry:
                 continue
             row = body["row"]
             walk.latest[body["number"]] = (entry["id"], row)
+            if "record" in body:
+                walk.records[body["number"]] = (entry["id"], body["record"])
             row = vouched(row, legacy)
             walk.counters[(row["institution"], row["doc_type"], row["year"])] = body["counter"]
         return walk
@@ -650,7 +749,7 @@ class Registry:
         walk = self._walk()
         problems = self._entry_problems(walk, same(meta.get("key_id"), key_id(self.key)))
         if walk.latest or not walk.forged:
-            problems += self._row_problems(walk.latest)
+            problems += self._row_problems(walk.latest) + self._record_problems(walk.records)
         problems += self.gaps() + self._counter_problems(walk.counters)
         return problems + (self._head_problems(head) if head is not None else [])
 
@@ -699,6 +798,30 @@ class Registry:
             problems.append(
                 f"dokumen {number}: tercatat di log audit (entri {entry_id}) tetapi tidak ada di "
                 "registri (dihapus)"
+            )
+        return problems
+
+    def _record_problems(self, logged: dict) -> list[str]:
+        """Each decision record against the hash its document's issue entry authenticated."""
+        problems, logged = [], dict(logged)
+        for row in self.db.execute(
+            "SELECT number, record, version FROM decision_records ORDER BY number"
+        ):
+            found = logged.pop(row["number"], None)
+            if found is None:
+                problems.append(
+                    f"catatan keputusan {row['number']}: tidak ada entri log audit "
+                    "terautentikasi untuknya (dimasukkan tanpa kunci)"
+                )
+            elif not same(record_hash(str(row["version"]), str(row["record"])), found[1]):
+                problems.append(
+                    f"catatan keputusan {row['number']}: berbeda dari yang diautentikasi entri "
+                    f"log audit {found[0]}: diubah tanpa otorisasi"
+                )
+        for number, (entry_id, _) in sorted(logged.items(), key=lambda item: item[1][0]):
+            problems.append(
+                f"catatan keputusan {number}: tercatat di log audit (entri {entry_id}) tetapi "
+                "tidak ada di registri (dihapus)"
             )
         return problems
 
@@ -856,7 +979,8 @@ def _counter_problem(where: tuple, counter, top: int, last) -> list[str]:
 def _well_formed(body) -> bool:
     return (
         isinstance(body, dict)
-        and set(body) == ENTRY_FIELDS
+        and set(body) in (ENTRY_FIELDS, RECORD_ENTRY_FIELDS)
+        and isinstance(body.get("record", ""), str)
         and isinstance(body["row"], dict)
         and set(body["row"]) in (ROW_FIELD_SET, LEGACY_FIELD_SET)
     )

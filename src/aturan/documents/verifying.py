@@ -208,9 +208,15 @@ def _revoked(number: str, row: dict) -> Verdict:
     return Verdict(
         "dicabut",
         number,
-        f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}",
+        f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}"
+        + replacement_note(row),
         row,
     )
+
+
+def replacement_note(row: dict) -> str:
+    """A revoked document replaced by a new one names it."""
+    return f"; diganti dengan dokumen nomor {row['replaced_by']}" if row.get("replaced_by") else ""
 
 
 def _genuine(number: str, row: dict, opening: str) -> Verdict:

@@ -21,6 +21,7 @@ from aturan.documents import (
     status_of,
     verify_pdf_bytes,
 )
+from aturan.documents.verifying import replacement_note
 from aturan.errors import AturanError
 
 CODE_LENGTH = 16
@@ -103,7 +104,7 @@ def _status(number: str, registry: Registry) -> Verdict:
             "dicabut",
             number,
             f"Dokumen ini telah dicabut pada {indonesian_date(row['revoked_at'][:10])}: "
-            f"{row['revoked_reason']}",
+            f"{row['revoked_reason']}" + replacement_note(row),
         )
     if verdict.status == "sah":
         return Verdict("sah", number, "Dokumen ini terdaftar dan berlaku.")

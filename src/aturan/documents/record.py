@@ -1,0 +1,172 @@
+"""Decision records: what an issued document was decided from, so an auditor can decide it again.
+
+The version pins everything that can change an outcome, one content hash per part:
+
+- rules: rules/**/*.yaml, regulations: regulations/**/*.yaml (together what `rules_version`
+  hashes, which the decision itself carries and `decision_id` is made of);
+- code: the Python files of the aturan package that is running (not the project folder's src/:
+  the code that decided is the code that was imported);
+- templates: every file under the project's templates/;
+- config: the institution configuration file actually used.
+
+The full version lives in the record and the registry, never in the decision JSON: golden cases
+and explanation snapshots stay stable when only code or templates change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from aturan.documents.registry_key import canonical
+from aturan.errors import AturanError
+
+VERSION_PARTS = ("rules", "regulations", "code", "templates", "config")
+PART_SHOWN = {
+    "rules": "aturan (rules/)",
+    "regulations": "regulasi (regulations/)",
+    "code": "kode program",
+    "templates": "templat (templates/)",
+    "config": "konfigurasi institusi",
+}
+
+
+def _tree_hash(files: Iterable[Path], base: Path) -> str:
+    """Sorted relative paths and bytes: the same files with the same content give the same hash."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: p.relative_to(base).as_posix()):
+        if not path.is_file():
+            continue
+        digest.update(path.relative_to(base).as_posix().encode() + b"\x00")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def code_root() -> Path:
+    """The running aturan package's folder (aturan/documents/record.py is in it)."""
+    return Path(__file__).resolve().parents[1]
+
+
+def version_parts(root: Path, config: Path, code: Path | None = None) -> dict[str, str]:
+    """The content hash of each part that can change an outcome (see the module's text)."""
+    root, code = Path(root), code or code_root()
+    config_hash = hashlib.sha256(config.read_bytes()).hexdigest()[:16] if config.is_file() else ""
+    return {
+        "rules": _tree_hash((root / "rules").rglob("*.yaml"), root),
+        "regulations": _tree_hash((root / "regulations").rglob("*.yaml"), root),
+        "code": _tree_hash((p for p in code.rglob("*.py") if "__pycache__" not in p.parts), code),
+        "templates": _tree_hash((root / "templates").rglob("*"), root),
+        "config": config_hash,
+    }
+
+
+def full_version(parts: dict[str, str]) -> str:
+    """One version for all parts."""
+    return hashlib.sha256(canonical(parts).encode()).hexdigest()[:16]
+
+
+def reform_entry(path: Path | None) -> dict | None:
+    """The reform's whole content (not only its name), so a replay applies the same reform."""
+    if path is None:
+        return None
+    data = Path(path).read_bytes()
+    return {
+        "name": Path(path).name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "content": data.decode("utf-8"),
+    }
+
+
+def make_record(
+    *,
+    case_data: dict,
+    decision_json: dict,
+    as_of: dt.date,
+    options: dict,
+    resolved: dict,
+    reform: dict | None,
+    parts: dict[str, str],
+) -> dict:
+    """The record of one decision: the case as read, the choices it was decided under, the
+    decision it gave (cohort rule included) and the version."""
+    coaching = ((decision_json.get("design") or {}).get("coaching")) or {}
+    return {
+        "case": case_data,
+        "as_of": as_of.isoformat(),
+        "options": options,  # --model/--assessment as given (None: the parameter's value)
+        "model": resolved.get("integration.model"),
+        "assessment": resolved.get("integration.assessment_option"),
+        "reform": reform,
+        "overrides": {k: v for k, v in options.items() if v is not None},
+        "cohort": {"group": coaching.get("group"), "size": coaching.get("group_size")}
+        if coaching.get("group")
+        else None,
+        "decision": decision_json,
+        "decision_id": decision_json["decision_id"],
+        "rules_version": decision_json["rules_version"],
+        "version": {"id": full_version(parts), "parts": parts},
+    }
+
+
+def record_text(record: dict) -> str:
+    return canonical(record)
+
+
+def record_hash(version: str, text: str) -> str:
+    """What the audit log authenticates of a record: its version column and its text."""
+    return hashlib.sha256(version.encode() + b"\x00" + text.encode("utf-8")).hexdigest()
+
+
+def parse_record(text: str, number: str) -> dict:
+    try:
+        record = json.loads(text)
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or not {"case", "as_of", "decision", "version"} <= set(record):
+        raise AturanError(f"catatan keputusan dokumen {number} rusak atau tidak berbentuk catatan")
+    return record
+
+
+def version_differences(recorded: dict, current: dict) -> list[str]:
+    """The parts whose hash differs between the record and now."""
+    return [part for part in VERSION_PARTS if recorded.get(part) != current.get(part)]
+
+
+def json_differences(old, new, path: str = "") -> list[str]:
+    """Dotted paths of the fields that differ between two decision JSONs."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for key in sorted(set(old) | set(new), key=str):
+            where = f"{path}.{key}" if path else str(key)
+            out += json_differences(old.get(key), new.get(key), where)
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        out = []
+        for index, (a, b) in enumerate(zip(old, new)):
+            out += json_differences(a, b, f"{path}[{index}]")
+        return out
+    return [] if old == new else [path or "(seluruh keputusan)"]
+
+
+def summary(record: dict) -> list[str]:
+    """`registry show`: the record in a few lines."""
+    case = record.get("case") or {}
+    reform = record.get("reform")
+    version = record.get("version") or {}
+    lines = [
+        f"Kasus: NIP {case.get('nip')} ({case.get('name')})",
+        f"Tanggal keputusan (as-of): {record.get('as_of')}",
+        f"Model: {record.get('model')}; opsi penilaian: {record.get('assessment')}",
+        "Reformasi: "
+        + (f"{reform['name']} (sha256 {reform['sha256'][:16]})" if reform else "tidak ada"),
+        f"Kelompok coaching: {(record.get('cohort') or {}).get('group') or '-'}",
+        f"decision_id: {record.get('decision_id')}; rules_version: {record.get('rules_version')}",
+        f"Versi: {version.get('id')}",
+    ]
+    lines += [
+        f"  {PART_SHOWN[part]}: {(version.get('parts') or {}).get(part)}" for part in VERSION_PARTS
+    ]
+    return lines
