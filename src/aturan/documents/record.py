@@ -57,10 +57,18 @@ def version_parts(root: Path, config: Path, code: Path | None = None) -> dict[st
     return {
         "rules": _tree_hash((root / "rules").rglob("*.yaml"), root),
         "regulations": _tree_hash((root / "regulations").rglob("*.yaml"), root),
-        "code": _tree_hash((p for p in code.rglob("*.py") if "__pycache__" not in p.parts), code),
-        "templates": _tree_hash((root / "templates").rglob("*"), root),
+        "code": _tree_hash(_code_files(code), code),
+        "templates": _tree_hash(
+            (p for p in (root / "templates").rglob("*") if "__pycache__" not in p.parts), root
+        ),
         "config": config_hash,
     }
+
+
+def _code_files(code: Path) -> Iterable[Path]:
+    """The package's Python code and the JSON Schemas it validates input with (both decide)."""
+    for pattern in ("*.py", "*.json"):
+        yield from (p for p in code.rglob(pattern) if "__pycache__" not in p.parts)
 
 
 def full_version(parts: dict[str, str]) -> str:
