@@ -4,7 +4,10 @@ through the real CLI, on SQLite and on PostgreSQL where the registry is involved
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -354,3 +357,39 @@ def bundle_text(path):
     return subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+
+
+def test_a_formula_changed_in_the_code_is_named_by_replay(aturan, tmp_path):
+    """An auditor's check: one line of formulas.py changed (an assessment's expiry one day
+    later), and replay, run by that code, names the program code and the decision's difference."""
+    src = tmp_path / "src"
+    shutil.copytree(
+        ROOT / "src" / "aturan", src / "aturan", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    formulas = src / "aturan" / "decide" / "formulas.py"
+    line = '    expires = add_years(assessed, int(ctx.params["assessment.validity_years"]))\n'
+    text = formulas.read_text(encoding="utf-8")
+    assert line in text
+    formulas.write_text(
+        text.replace(line, line.replace("))\n", ")) + dt.timedelta(days=1)\n")), encoding="utf-8"
+    )
+    registry = tmp_path / "r.sqlite"
+    issue(aturan, COHORT, tmp_path / "dok", registry)
+    number = listing(aturan, registry, "--type", "sertifikat_kompetensi")[0]["number"]
+    replay = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from aturan.cli import main; main()",
+            "replay",
+            number,
+            "--registry",
+            str(registry),
+        ],
+        env={**os.environ, "PYTHONPATH": str(src), "ATURAN_ROOT": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "Versi berbeda dari saat terbit: kode program" in replay.stdout, replay.stderr
+    assert replay.returncode == 1 and "BERBEDA" in replay.stdout, replay.stdout
