@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 from conftest import ROOT
+from test_registry_api import NOW, issue
 
 from aturan.documents import Registry, status_of
 from aturan.documents.storage.migrate import latest
@@ -14,27 +15,10 @@ from aturan.errors import AturanError
 CODES = {"sttp": "STTP", "undangan_uji": "UND"}
 PLAIN = "{seq:04d}/{code}/PKASN/{year}"
 SHARED = "{seq:04d}/{code}/{institution}/{year}"
-NOW = "2026-07-01T08:00:00+00:00"
 # A registry made by aturan before versioned migrations (commit d06769b): three documents, a
 # fingerprint and a revocation, its log keyed under this test key.
 V1_REGISTRY = ROOT / "tests" / "data" / "registry-v1.sqlite"
 V1_KEY = bytes.fromhex("11" * 32)
-
-
-def issue(registry, nip="198503152010011001", doc_type="sttp", key="pka:1", **extra):
-    fields = {
-        "doc_type": doc_type,
-        "nip": nip,
-        "name": "Budi Santoso",
-        "event_key": key,
-        "decision_id": "d1",
-        "rules_version": "v1",
-        "content_hash": "hash-1",
-        "year": 2026,
-        "doc_date": "2026-07-01",
-        "now": NOW,
-    }
-    return registry.issue(**(fields | extra))
 
 
 @pytest.fixture

@@ -282,18 +282,23 @@ def registry_list(
         }
         for r in rows
     ]
-    text = listing_text(shown, fmt)
+    if _write_or_echo(listing_text(shown, fmt), out_path, "daftar"):
+        click.echo(f"{len(shown)} dokumen ditulis ke {clean(str(out_path))}")
+
+
+def _write_or_echo(text: str, out_path: Path | None, what: str) -> bool:
+    """The text to stdout, or atomically to `out_path` (True when written to the file)."""
     if out_path is None:
         click.echo(text, nl=False)
-        return
+        return False
     try:
         with atomic_path(out_path) as tmp:
             tmp.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise AturanError(
-            f"daftar tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
+            f"{what} tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
         ) from None
-    click.echo(f"{len(shown)} dokumen ditulis ke {clean(str(out_path))}")
+    return True
 
 
 def listing_text(rows: list[dict], fmt: str) -> str:
@@ -395,17 +400,8 @@ def registry_head(out_path, registry_path, config_path):
     """Ekspor kepala rantai bertanda tangan (HMAC), untuk disimpan di luar registri."""
     store, _ = open_registry(registry_path, config_path)
     text = json.dumps(store.head(now_iso()), indent=2) + "\n"
-    if out_path is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        with atomic_path(out_path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise AturanError(
-            f"kepala rantai tidak dapat ditulis ({exc.strerror or exc})", file=str(out_path)
-        ) from None
-    click.echo(f"Kepala rantai ditulis ke {clean(str(out_path))}")
+    if _write_or_echo(text, out_path, "kepala rantai"):
+        click.echo(f"Kepala rantai ditulis ke {clean(str(out_path))}")
 
 
 @main.command()
