@@ -49,7 +49,8 @@ def main(n_compare: int, n_stream: int) -> dict:
     workers = os.cpu_count() or 1
 
     start = time.perf_counter()
-    tallies, failures = compare_parallel(read_cohort(cohort), book, MODELS, None, AS_OF, workers)
+    books = {"base": book}  # one rulebook: the law in force
+    tallies, failures = compare_parallel(read_cohort(cohort), books, MODELS, None, AS_OF, workers)
     compare_seconds = time.perf_counter() - start
     raw_seconds = _raw_events(book, n_compare * len(MODELS))
 

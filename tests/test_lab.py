@@ -430,3 +430,17 @@ def test_diff_with_param_alone(aturan):
         "sebab: parameter jpm.selection.ms_min untuk semua tanggal: 80 -> 70 (Praktik penilaian "
         "kompetensi (kategori seleksi)): 1 peserta" in result.output
     )
+
+
+def test_json_lines_hold_what_json_dumps_would_write(decider):
+    """batch writes its JSON lines with orjson: compact, one line each, the same content."""
+    import datetime as dt
+
+    from aturan.cases import case_from_data
+    from aturan.lab import generate, json_line
+
+    for raw in generate(30, seed=11):
+        value = decider.decide(case_from_data(raw), dt.date(2028, 12, 31)).to_json()
+        line = json_line(value)
+        assert line.endswith("\n") and line.count("\n") == 1
+        assert json.loads(line) == json.loads(json.dumps(value, ensure_ascii=False, default=str))

@@ -3,10 +3,17 @@ clearly."""
 
 import datetime as dt
 
+import fastjsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aturan.cases import case_from_data, forbidden_char, has_letter
+from aturan.cases import (
+    case_from_data,
+    case_validator,
+    compiled_case_check,
+    forbidden_char,
+    has_letter,
+)
 from aturan.errors import AturanError
 from aturan.vocabulary import COMPETENCIES
 
@@ -89,3 +96,37 @@ def test_mutated_cases_are_decided_or_refused_with_a_clear_error(decider, data, 
         decider.decide(case_from_data(data, "mutasi.yaml"), AS_OF)
     except AturanError as exc:
         assert str(exc).startswith("mutasi.yaml")
+
+
+def _compiled_accepts(data) -> bool:
+    try:
+        compiled_case_check()(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+odd_values = st.one_of(
+    mutations,
+    st.sampled_from(["2023-02-30", "2023-1-01", "2023-01-01\n", "successor", "lulus", 150, 151]),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=cases, draw=st.data())
+def test_compiled_validation_agrees_with_the_schema(data, draw):
+    """The compiled check (the fast path) accepts exactly what the schema accepts."""
+    path = draw.draw(
+        st.sampled_from([("name",), ("role",), ("position", "tier"), ("program",), ("x",), None])
+    )
+    if path:
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = draw.draw(odd_values)
+    if data["assessments"] and draw.draw(st.booleans()):
+        data["assessments"][0][draw.draw(st.sampled_from(["date", "jpm", "levels"]))] = draw.draw(
+            odd_values
+        )
+    assert _compiled_accepts(data) == case_validator().is_valid(data)

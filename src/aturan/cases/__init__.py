@@ -1,7 +1,14 @@
 """Participants as input: the case schema, NIP, plausibility, cohort files. Every bad input is
 refused here."""
 
-from aturan.cases.case import Case, case_from_data, check_against_date, load_case
+from aturan.cases.case import (
+    Case,
+    case_from_data,
+    case_validator,
+    check_against_date,
+    compiled_case_check,
+    load_case,
+)
 from aturan.cases.cohort import (
     COLUMNS,
     CORE_COLUMNS,
@@ -28,6 +35,8 @@ from aturan.cases.template import write_template
 __all__ = [
     "Case",
     "case_from_data",
+    "case_validator",
+    "compiled_case_check",
     "check_against_date",
     "load_case",
     "COLUMNS",

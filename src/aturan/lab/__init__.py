@@ -9,6 +9,7 @@ from aturan.lab.runs import (
     compare_table,
     decisions_parallel,
     diff_parallel,
+    json_line,
     safe_row,
     write_batch,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "decisions_parallel",
     "diff_parallel",
     "safe_row",
+    "json_line",
     "write_batch",
     "ALUMNI_2018_2021",
     "PROGRAM_TIER",

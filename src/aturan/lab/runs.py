@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import orjson
+
 from aturan.cases import CohortRow, row_error
 from aturan.decide import Decider, Decision
 from aturan.errors import AturanError, InputError
@@ -189,13 +191,28 @@ def safe_row(values):
     return [safe_cell(v) for v in values]
 
 
+# dates, datetimes and dataclasses go through `default=str`, as json.dumps writes them
+JSON_LINE_OPTIONS = (
+    orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def json_line(value) -> str:
+    """One JSON line, written by orjson (compact separators, same content as json.dumps); a value
+    orjson refuses (an integer beyond 64 bits, a key that is not a string) falls back to json."""
+    try:
+        return orjson.dumps(value, default=str, option=JSON_LINE_OPTIONS).decode("utf-8")
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, default=str) + "\n"
+
+
 def write_batch(decisions: Iterable[Decision], jsonl, table, unit_cost: dict) -> BatchResult:
     """Decisions as JSON lines (full, with trace) and CSV (one summary line), streamed."""
     result = BatchResult(Tally())
     writer = csv.DictWriter(table, fieldnames=ROW_FIELDS)
     writer.writeheader()
     for decision in decisions:
-        jsonl.write(json.dumps(decision.to_json(), ensure_ascii=False, default=str) + "\n")
+        jsonl.write(json_line(decision.to_json()))
         writer.writerow({k: safe_cell(v) for k, v in summary_row(decision).items()})
         result.tally.add(decision, unit_cost)
         if decision.design.coaching:
@@ -444,7 +461,7 @@ def _causes(deciders, case, as_of, before: Decision, after: Decision) -> list[st
     alone change anything, marked as acting together."""
     base, target = _outcome(before), _outcome(after)
     alone = {
-        name.removeprefix("cause:"): _outcome(decider.decide(case, as_of))
+        name.removeprefix("cause:"): _outcome(decider.decide(case, as_of, trace=False))
         for name, decider in deciders.items()
         if name.startswith("cause:")
     }
@@ -475,10 +492,12 @@ def _diff_chunk(chunk, as_of):
     for row, data, source in chunk:
         case = Case(data, source)
         try:
+            before = deciders["baseline"].decide(case, as_of, trace=False)
+            after = deciders["reform"].decide(case, as_of, trace=False)
+            if _outcome(before) == _outcome(after):
+                continue  # most rows: no trace needed; a changed row is decided again with it
             before = deciders["baseline"].decide(case, as_of, trace=True)
             after = deciders["reform"].decide(case, as_of, trace=True)
-            if _outcome(before) == _outcome(after):
-                continue
             out.append((row, _change(before, after, _causes(deciders, case, as_of, before, after))))
         except InputError as exc:
             out.append((row, str(row_error(exc, source, row, data))))
