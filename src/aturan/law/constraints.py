@@ -88,14 +88,15 @@ def _table(value: dict[Any, Any]) -> dict[str, Any]:
 def value_problems(param: Parameter, value: object) -> list[str]:
     """Indonesian messages for a value the parameter does not accept; empty when it does."""
     validator = jsonschema.Draft202012Validator(value_schema(param))
-    return [_message(param, e) for e in validator.iter_errors(_plain(value))]
+    return [_message(param, e) for e in validator.iter_errors(plain(value))]
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
+    """YAML data as JSON Schema sees it: string keys, dates as ISO text."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -38,7 +38,13 @@ import yaml
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
-from aturan.law.constraints import brief, constraint_problems, key_problems, value_problems
+from aturan.law.constraints import (
+    brief,
+    constraint_problems,
+    key_problems,
+    plain,
+    value_problems,
+)
 from aturan.law.corpus import Clause
 from aturan.law.params import DatedValue
 from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
@@ -194,7 +200,7 @@ def _check_shape(data: dict[str, Any], source: str) -> None:
     """The reform file against schemas/reform.schema.json, before anything is applied: the first
     error (the shallowest) names its field and line."""
     errors = sorted(
-        _reform_validator().iter_errors(_plain(data)),
+        _reform_validator().iter_errors(plain(data)),
         key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))),
     )
     if errors:
@@ -243,16 +249,6 @@ def _unexpected(error: jsonschema.ValidationError) -> list[str]:
         return []
     known = error.schema.get("properties", {})
     return [str(k) for k in error.instance if k not in known]
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
 
 
 def _dotted(path: list[Any]) -> str:
