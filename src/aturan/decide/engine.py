@@ -11,17 +11,24 @@ This is the only module that imports durable_rules. What it hides:
 - "no rule matched" (MessageNotHandledException) just means no rule fired;
 - exceptions raised inside actions are swallowed by the library, so actions only
   record the match; everything else happens here, after the library returns;
-- the library's background dispatch threads are not started (evaluation is synchronous).
+- the library's background dispatch threads are not started (evaluation is synchronous);
+- what a stage matches depends only on its compiled rules and the facts asserted in it (every
+  condition tests the stage), so matches are remembered per (stage ruleset, facts): the same
+  participant under another model, or under a reform that leaves a stage alone, asks the library
+  once (`MatchCache`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.errors import RulebookError
@@ -47,6 +54,12 @@ class Firing:
     # properties a higher-priority rule set instead
     overridden: list[str] = field(default_factory=list)
 
+    def fresh(self) -> Firing:
+        """A copy with nothing overridden yet (a remembered firing is reused, never changed)."""
+        return Firing(
+            self.rule, self.stage, self.matched, self.conclusions, self.appended, self.params
+        )
+
 
 @dataclass
 class _Compiled:
@@ -54,6 +67,38 @@ class _Compiled:
     stage: int
     reads: dict[str, set[str]]  # kind -> set of properties read
     params: JSON
+
+
+class MatchCache:
+    """What each stage ruleset fired for each set of facts, oldest forgotten first.
+
+    Shared by every engine in a process: engines whose stage compiles to the same rules with the
+    same parameter values (the four models' common stages, a reform's untouched stages) share
+    entries. Entries are firings before `_apply`; each use gets fresh copies."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._entries: dict[tuple[str, bytes], list[Firing]] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[str, bytes]) -> list[Firing] | None:
+        found = self._entries.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: tuple[str, bytes], firings: list[Firing]) -> None:
+        if len(self._entries) >= self.size:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = firings
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+FIRINGS = MatchCache()
 
 
 class _QuietHost(Host):  # type: ignore[misc]  # durable_rules ships no type information
@@ -64,8 +109,15 @@ class _QuietHost(Host):  # type: ignore[misc]  # durable_rules ships no type inf
 class Engine:
     """The rules in force on one date (one ParamSet), compiled once, evaluated many times."""
 
-    def __init__(self, rules: list[Rule], params: ParamSet, name: str = "aturan"):
+    def __init__(
+        self,
+        rules: list[Rule],
+        params: ParamSet,
+        name: str = "aturan",
+        cache: MatchCache | None = FIRINGS,
+    ):
         self.params = params
+        self.cache = cache
         self.compiled = [
             c for c in (_compile_conditions(r, params) for r in rules) if c is not None
         ]
@@ -82,6 +134,8 @@ class Engine:
                         "pecah aturannya"
                     )
         self._matches: list[tuple[int, dict[str, JSON]]] = []
+        self._opened = False
+        self._signatures = self._stage_signatures()
         self._name = name
         self._host = _QuietHost()
         self._host.set_rulesets({name: self._definition()})
@@ -101,6 +155,26 @@ class Engine:
             for index, c in enumerate(self.compiled)
         }
 
+    def _stage_signatures(self) -> dict[int, str]:
+        """Per stage, a digest of everything its firings depend on besides the facts: each rule
+        as written, its compiled conditions and the values of the parameters it reads."""
+        rules = self._ruleset_json()
+        signatures = {}
+        for stage in self.stages:
+            own = [
+                [
+                    dataclasses.asdict(c.rule),
+                    rules[f"r{index}"],
+                    c.params,
+                    {pid: self.params.get(pid) for pid in _param_refs(c.rule.then)},
+                ]
+                for index, c in enumerate(self.compiled)
+                if c.stage == stage
+            ]
+            text = json.dumps(own, sort_keys=True, default=str).encode()
+            signatures[stage] = hashlib.sha256(text).hexdigest()
+        return signatures
+
     def _recorder(self, index: int) -> Callable[[Any], None]:
         def record(c: Any) -> None:  # c: durable_rules' closure (untyped)
             self._matches.append((index, {alias: dict(fact) for alias, fact in c._m.items()}))
@@ -117,17 +191,29 @@ class Engine:
         known = dict(participant)
         sid = str(next(_SESSIONS))
         firings: list[Firing] = []
+        self._opened = False
         try:
             for stage in self.stages:
-                self._matches = []
-                for fact in self._stage_facts(sid, stage, known, items):
-                    self._assert(fact)
-                stage_firings = [self._firing(index, matched) for index, matched in self._matches]
+                facts = self._stage_facts(sid, stage, known, items)
+                stage_firings = self._stage_firings(stage, facts)
                 _apply(stage_firings, known)
                 firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
         finally:
-            self._host.delete_state(self._name, sid)
+            if self._opened:  # every stage came from the cache: the library never saw the sid
+                self._host.delete_state(self._name, sid)
         return firings
+
+    def _stage_firings(self, stage: int, facts: list[JSON]) -> list[Firing]:
+        key = (self._signatures[stage], _facts_key(facts)) if self.cache else None
+        remembered = self.cache.get(key) if self.cache and key else None
+        if remembered is None:
+            self._matches, self._opened = [], True
+            for fact in facts:
+                self._assert(fact)
+            remembered = [self._firing(index, matched) for index, matched in self._matches]
+            if self.cache and key:
+                self.cache.put(key, remembered)
+        return [firing.fresh() for firing in remembered]
 
     def _assert(self, fact: JSON) -> None:
         """One fact at a time: in a batch, one unmatched fact makes the library raise before it runs
@@ -197,6 +283,15 @@ def _fact(sid: str, kind: str, stage: int, values: JSON, props: Iterable[str]) -
     return fact
 
 
+def _facts_key(facts: list[JSON]) -> bytes:
+    """The facts of one stage without their session id: what the stage's matches depend on."""
+    return orjson.dumps(
+        [{k: v for k, v in fact.items() if k != "sid"} for fact in facts],
+        option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
+        default=str,
+    )
+
+
 def _scalar(prop: str, value: object) -> object:
     """The library's JSON parser rejects exponent notation (1e-05), and after that rejection the
     session is left corrupt and a later call can crash the process. Floats are therefore rounded to
@@ -256,6 +351,16 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
             f"aturan '{rule.id}' tidak punya syarat atas fakta", file=rule.file, line=rule.line
         )
     return _Compiled(rule, 0, reads, used)
+
+
+def _param_refs(value: object) -> list[str]:
+    if isinstance(value, dict) and "param" in value:
+        return [value["param"]]
+    if isinstance(value, dict):
+        return [ref for v in value.values() for ref in _param_refs(v)]
+    if isinstance(value, list):
+        return [ref for v in value for ref in _param_refs(v)]
+    return []
 
 
 def _fact_refs(value: object) -> list[str]:
