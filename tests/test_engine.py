@@ -6,6 +6,7 @@ import itertools
 import pytest
 
 from aturan.decide import Engine
+from aturan.decide.engine import FIRINGS
 from aturan.errors import RulebookError
 from aturan.law import ParamSet, Rule
 from aturan.law.params import DatedValue, Parameter
@@ -18,12 +19,12 @@ def rule(rule_id, when, then, priority=0):
     return Rule(rule_id, rule_id, ["uji:pasal-1"], when, then, priority, "uji.yaml", 1)
 
 
-def engine(*rules, params=None):
+def engine(*rules, params=None, cache=FIRINGS):
     parameters = {
         pid: Parameter(pid, pid, [DatedValue(DAY, value, ("uji:pasal-1",), "confirmed")], "p", 1)
         for pid, value in (params or {}).items()
     }
-    return Engine(list(rules), ParamSet(parameters, DAY), name=f"uji{next(_NAMES)}")
+    return Engine(list(rules), ParamSet(parameters, DAY), name=f"uji{next(_NAMES)}", cache=cache)
 
 
 def fired(firings):
@@ -102,3 +103,38 @@ def test_a_rule_using_a_parameter_without_a_value_is_refused_at_compilation():
 
     with pytest.raises(RulebookError, match="parameter 'tidak.ada'"):
         engine(rule("lulus", when, {"ok": True}))
+
+
+def test_a_remembered_stage_gives_the_same_firings_and_a_fresh_overridden_list():
+    rules = engine(
+        rule("umum", {"participant": {"score": {"gte": 70}}}, {"grade": "baik"}, priority=10),
+        rule("istimewa", {"participant": {"score": {"gte": 90}}}, {"grade": "istimewa"}, 20),
+    )
+    first = rules.evaluate({"score": 95})
+    again = rules.evaluate({"score": 95})
+
+    assert [(f.rule.id, f.conclusions, f.overridden) for f in again] == [
+        (f.rule.id, f.conclusions, f.overridden) for f in first
+    ]
+    assert again[1].overridden == ["grade"] and again[1].overridden is not first[1].overridden
+
+
+def test_engines_share_a_stage_only_when_its_rules_and_parameter_values_are_the_same():
+    def graded(level):
+        passing = {"participant": {"score": {"gte": {"param": "batas"}}}}
+        return engine(rule("lulus", passing, {"passed": True}), params={"batas": level})
+
+    assert fired(graded(70).evaluate({"score": 75})) == ["lulus"]
+    assert fired(graded(80).evaluate({"score": 75})) == []  # same facts, another threshold
+    assert fired(graded(70).evaluate({"score": 75})) == ["lulus"]
+
+
+@pytest.mark.parametrize("cache", [FIRINGS, None], ids=["remembered", "not-remembered"])
+def test_a_participant_no_rule_matches_leaves_no_session_behind(cache):
+    rules = engine(
+        rule("lulus", {"participant": {"score": {"gte": 70}}}, {"passed": True}), cache=cache
+    )
+
+    for score in range(1100):  # more than the library's 1024 live sessions per ruleset
+        assert rules.evaluate({"score": score % 50}) == []
+    assert fired(rules.evaluate({"score": 70})) == ["lulus"]

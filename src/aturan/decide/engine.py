@@ -37,6 +37,7 @@ from aturan.law import ParamSet, Rule
 MAX_FACT_PROPERTIES = 32
 RESERVED_PROPERTIES = ("sid", "id", "kind", "stage")
 _SESSIONS = itertools.count(1)
+_PRIMER = "aturan_primer"
 
 # Facts, conclusions and the ruleset are JSON-like values (they come from YAML and go to
 # durable_rules as JSON).
@@ -139,12 +140,20 @@ class Engine:
         self._name = name
         self._host = _QuietHost()
         self._host.set_rulesets({name: self._definition()})
+        self._prime()
 
     def _definition(self) -> JSON:
         definition = self._ruleset_json()
         for index, name in enumerate(definition):
             definition[name]["run"] = self._recorder(index)
+        definition[_PRIMER] = {"all": [{"m": {"kind": _PRIMER}}], "run": lambda c: None}
         return definition
+
+    def _prime(self) -> None:
+        """The library crashes the process when it deletes a session of a ruleset that has never
+        handled a fact; one handled fact, at once deleted, sets the ruleset up."""
+        self._host.assert_fact(self._name, {"sid": _PRIMER, "kind": _PRIMER})
+        self._host.delete_state(self._name, _PRIMER)
 
     def _ruleset_json(self) -> JSON:
         return {
@@ -199,7 +208,7 @@ class Engine:
                 _apply(stage_firings, known)
                 firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
         finally:
-            if self._opened:  # every stage came from the cache: the library never saw the sid
+            if self._opened:  # every stage remembered: the library never saw this sid
                 self._host.delete_state(self._name, sid)
         return firings
 
