@@ -2,11 +2,13 @@
 
 Three numbers, same cases, same machine, same run:
 - aturan: everything a user gets from `decide`: schema validation, NIP checks, formulas,
-  every rule stage (profile, design under the default model, lifecycle), the full trace;
+  every rule stage (profile, design under the default model, lifecycle), the full trace; once
+  as shipped (a stage already seen with the same facts is remembered, engine.FIRINGS, starting
+  empty) and once with nothing remembered;
 - raw, same facts: aturan's compiled rulesets (the design phase and the lifecycle phase) loaded
   into a bare durable_rules Host, and exactly the facts aturan asserts for each case (every
-  step of the history, all stages, item facts included) asserted into fresh sessions with no-op
-  actions: the library's own share of the work;
+  step of the history, all stages, item facts included, recorded with nothing remembered)
+  asserted into fresh sessions with no-op actions: the library's own share of the work;
 - raw, one event: the same ruleset, one participant fact per case (the issue's literal
   baseline; it does only the first stage of the inference).
 
@@ -25,6 +27,7 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 
 from aturan.cases import case_from_data
 from aturan.decide import Decider
+from aturan.decide.engine import FIRINGS
 from aturan.lab import generate
 from aturan.law import load_rulebook
 
@@ -42,26 +45,38 @@ def main(n: int) -> dict:
     raw_cases = list(generate(n, seed=7))
     engines = [decider.law_on(AS_OF, phase)[0] for phase in ("design", "lifecycle")]
 
-    start = time.perf_counter()
-    for raw in raw_cases:
-        decider.decide(case_from_data(raw), AS_OF)
-    aturan_seconds = time.perf_counter() - start
-
+    for engine in engines:
+        engine.cache = None
+    unremembered_seconds = _decide_all(decider, raw_cases)
     recorded = [_recorded_facts(decider, engine, raw_cases) for engine in engines]
+    for engine in engines:
+        engine.cache = FIRINGS
+    FIRINGS.clear()
+    aturan_seconds = _decide_all(decider, raw_cases)
+
     same_seconds = sum(_raw_run(engine, sessions) for engine, sessions in zip(engines, recorded))
     sessions = recorded[0]
     first_seconds = _raw_run(engines[0], [[facts[0]] for facts in sessions if facts])
     result = {
         "cases": n,
         "aturan_per_s": round(n / aturan_seconds),
+        "aturan_nothing_remembered_per_s": round(n / unremembered_seconds),
         "raw_same_facts_per_s": round(n / same_seconds),
         "raw_one_event_per_s": round(n / first_seconds),
         "ratio_vs_same_facts": round(aturan_seconds / same_seconds, 2),
+        "ratio_nothing_remembered": round(unremembered_seconds / same_seconds, 2),
         "ratio_vs_one_event": round(aturan_seconds / first_seconds, 2),
         "facts_per_case": round(sum(len(f) for sessions in recorded for f in sessions) / n, 1),
     }
     print(json.dumps(result))
     return result
+
+
+def _decide_all(decider, raw_cases) -> float:
+    start = time.perf_counter()
+    for raw in raw_cases:
+        decider.decide(case_from_data(raw), AS_OF)
+    return time.perf_counter() - start
 
 
 def _recorded_facts(decider, engine, raw_cases) -> list[list[dict]]:

@@ -5,9 +5,11 @@
    aturan's compiled ruleset, one fresh session each;
 2. batch streaming of N participants (default 300,000): the peak resident memory of the
    `aturan batch` process, read from `/usr/bin/time -v` (or getrusage when it is absent);
-3. diff with a one-parameter reform over the 66,209, against one batch of the same cohort.
+3. diff with a one-parameter reform over the 66,209, against one batch of the same cohort;
+4. the same batch run under that reform (`batch --reform`), against the batch under the law in
+   force: what a drafter pays for trying a change.
 
-Usage: python bench/bench_lab.py [N_COMPARE] [N_STREAM]
+Usage: python bench/bench_lab.py [N_COMPARE] [N_STREAM]   (N_STREAM 0 skips the streaming run)
 """
 
 from __future__ import annotations
@@ -54,16 +56,17 @@ def main(n_compare: int, n_stream: int) -> dict:
     compare_seconds = time.perf_counter() - start
     raw_seconds = _raw_events(book, n_compare * len(MODELS))
 
-    batch_seconds = _timed(
-        ATURAN + ["batch", str(cohort), "--out", str(work / "batch"), "--as-of", str(AS_OF)]
-    )
+    reform = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
+    batch = ATURAN + ["batch", str(cohort), "--out", str(work / "batch"), "--as-of", str(AS_OF)]
+    batch_seconds = _timed(batch)
+    reform_seconds = _timed(batch + ["--reform", str(reform)])
     diff_seconds = _timed(
         ATURAN
         + [
             "diff",
             str(cohort),
             "--reform",
-            str(ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"),
+            str(reform),
             "--as-of",
             str(AS_OF),
             "--out",
@@ -72,10 +75,12 @@ def main(n_compare: int, n_stream: int) -> dict:
     )
 
     stream = work / "stream.csv"
-    write_cohort(generate(n_stream, seed=300), stream)
-    peak_mb, stream_seconds = _peak_memory(
-        ATURAN + ["batch", str(stream), "--out", str(work / "stream"), "--as-of", str(AS_OF)]
-    )
+    peak_mb = stream_seconds = 0.0
+    if n_stream:
+        write_cohort(generate(n_stream, seed=300), stream)
+        peak_mb, stream_seconds = _peak_memory(
+            ATURAN + ["batch", str(stream), "--out", str(work / "stream"), "--as-of", str(AS_OF)]
+        )
     shutil.rmtree(work)
     result = {
         "compare_participants": n_compare,
@@ -85,6 +90,8 @@ def main(n_compare: int, n_stream: int) -> dict:
         "raw_durable_rules_events": n_compare * len(MODELS),
         "raw_durable_rules_seconds": round(raw_seconds, 1),
         "batch_seconds": round(batch_seconds, 1),
+        "reform_batch_seconds": round(reform_seconds, 1),
+        "reform_over_batch": round(reform_seconds / batch_seconds, 2),
         "diff_seconds": round(diff_seconds, 1),
         "diff_over_batch": round(diff_seconds / batch_seconds, 2),
         "stream_participants": n_stream,
@@ -128,7 +135,11 @@ def _raw_events(book, n: int) -> float:
 
 def _timed(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT)))
+    done = subprocess.run(
+        command, capture_output=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT)), text=True
+    )
+    if done.returncode not in (0, 2):  # 2: some rows refused, the others decided
+        raise SystemExit(f"{' '.join(command[3:5])} failed: {done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 

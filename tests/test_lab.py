@@ -5,6 +5,7 @@ import html
 import json
 import re
 
+import jsonschema
 from conftest import ROOT
 from PIL import Image
 
@@ -27,6 +28,33 @@ def test_batch_decides_every_good_row_and_reports_each_bad_one_by_row(aturan, tm
     assert len(decided) == len(good) == 17
     lines = (tmp_path / "keputusan.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 17 and all(json.loads(line)["trace"] for line in lines)
+
+
+def _decisions(folder):
+    lines = (folder / "keputusan.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_batch_writes_a_compact_trace_unless_the_full_one_is_asked_for(aturan, tmp_path):
+    schema = json.loads((ROOT / "src/aturan/schemas/decision.schema.json").read_text())
+    for args, folder in (((), "ringkas"), (("--full-trace",), "lengkap")):
+        result = aturan("batch", COHORT, "--out", tmp_path / folder, "--as-of", "2027-06-30", *args)
+        assert result.exit_code == 2, result.stderr  # the sample's bad rows
+    compact, full = _decisions(tmp_path / "ringkas"), _decisions(tmp_path / "lengkap")
+
+    for short, long in zip(compact, full):
+        jsonschema.validate(short, schema)
+        jsonschema.validate(long, schema)
+        assert [s["rule"] for s in short["trace"]] == [s["rule"] for s in long["trace"]]
+        assert all("cites" in s and "facts" in s for s in long["trace"])
+        assert not any("cites" in s or "facts" in s for s in short["trace"])
+        rules = [s for s in short["trace"] if s["kind"] == "rule"]
+        assert [s["concludes"] for s in rules] == [
+            s["concludes"] for s in long["trace"] if s["kind"] == "rule"
+        ]
+        assert {k: v for k, v in short.items() if k != "trace"} == {
+            k: v for k, v in long.items() if k != "trace"
+        }
 
 
 def test_batch_writes_coaching_groups_for_the_generic_model(aturan, tmp_path):

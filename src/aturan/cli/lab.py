@@ -41,10 +41,16 @@ from aturan.vocabulary import MODEL_SHORT
 @REFORM
 @PARAM
 @WORKERS
+@click.option(
+    "--full-trace",
+    is_flag=True,
+    help="Jejak lengkap di keputusan.jsonl (pasal, fakta, parameter tiap langkah). Bawaan: jejak "
+    "ringkas (rumus dan aturan yang berlaku, dengan kesimpulan aturan).",
+)
 @user_errors
-def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, workers):
+def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, workers, full_trace):
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv,
-    kelompok-coaching.csv."""
+    kelompok-coaching.csv. Jejak lengkap satu peserta: `aturan explain` atau --full-trace."""
     with progress_bar("Memutuskan") as progress:
         task = progress.add_task("", total=None)
         outcome = run_batch(
@@ -56,6 +62,7 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, w
             as_of,
             workers,
             lambda n: progress.advance(task, n),
+            full_trace,
         )
     report_failures(outcome.failures)
     _print_table(("Ringkasan", "Jumlah"), outcome.rows)

@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from aturan.cases import Case, check_against_date
 from aturan.decide.engine import Engine, Firing
@@ -58,6 +58,9 @@ CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj
 # A decision, its trace steps and the facts and conclusions behind them are JSON-like mappings
 # (the decision's shape is schemas/decision.schema.json).
 JSON = dict[str, Any]
+# How much of the trace a decision carries: every step with its clauses, facts and parameters;
+# only which formula and rule acted (and what each rule concluded), for cohort files; or none.
+TraceDetail = Literal["full", "compact", "none"]
 # What makes two dates share one compiled engine: phase, the law in force, the rules in force.
 EngineKey = tuple[str, tuple[tuple[str, dt.date], ...], tuple[str, ...]]
 
@@ -113,15 +116,18 @@ class Decider:
             return start
         return as_of
 
-    def decide(self, case: Case, as_of: dt.date, trace: bool = True) -> Decision:
+    def decide(self, case: Case, as_of: dt.date, trace: bool | TraceDetail = True) -> Decision:
         """The decision for one case; `trace=False` leaves the trace empty (for cohort
-        statistics)."""
+        statistics), `trace="compact"` names the steps without their clauses, facts and
+        parameters (for cohort files)."""
+        detail = _detail(trace)
         check_against_date(case, as_of)
         design_on = self.design_date(case, as_of)
-        design = self._evaluate("design", case, design_on, min(as_of, design_on), trace=trace)
+        design = self._evaluate("design", case, design_on, min(as_of, design_on), detail=detail)
         inputs = {k: v for k, v in design.conclusions.items() if not isinstance(v, (list, dict))}
-        attempts, attempt_steps = self._judge_attempts(case, as_of, inputs, trace)
-        life = self._evaluate("lifecycle", case, as_of, as_of, inputs, tuple(attempts), trace=trace)
+        attempts, attempt_steps = self._judge_attempts(case, as_of, inputs, detail)
+        history = tuple(attempts)
+        life = self._evaluate("lifecycle", case, as_of, as_of, inputs, history, detail=detail)
         conclusions = dict(design.conclusions)
         for name, value in life.conclusions.items():
             both = isinstance(value, list) and isinstance(conclusions.get(name), list)
@@ -142,7 +148,7 @@ class Decider:
         inputs: JSON | None = None,
         history: tuple[JudgedAttempt, ...] = (),
         candidate: JSON | None = None,
-        trace: bool = True,
+        detail: TraceDetail = "full",
     ) -> Evaluation:
         engine, params = self.law_on(on, phase)
         ctx = Context(
@@ -157,7 +163,7 @@ class Decider:
         )
         ctx.facts.update(inputs or {})
         measured = [
-            self._measure(f, ctx, trace)
+            self._measure(f, ctx, detail)
             for f in self.rulebook.formulas
             if f.phase in (phase, "both")
         ]
@@ -178,12 +184,12 @@ class Decider:
                 listed = items_ if isinstance(items_, list) else [items_]
                 conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in listed]
         steps = [s for s in measured if s] + (
-            [self._rule_step(f, params) for f in firings] if trace else []
+            [self._rule_step(f, params, detail) for f in firings] if detail != "none" else []
         )
         return Evaluation(ctx, conclusions, steps)
 
     def _judge_attempts(
-        self, case: Case, as_of: dt.date, inputs: JSON, trace: bool
+        self, case: Case, as_of: dt.date, inputs: JSON, trace: TraceDetail
     ) -> tuple[list[JudgedAttempt], list[JSON]]:
         """Each post-training assessment judged on its own date, given those judged before it."""
 
@@ -205,11 +211,13 @@ class Decider:
             ]
         return judged, steps
 
-    def _measure(self, formula: Formula, ctx: Context, trace: bool) -> JSON | None:
+    def _measure(self, formula: Formula, ctx: Context, trace: TraceDetail) -> JSON | None:
         given = IMPLEMENTATIONS[formula.id](ctx) or {}
         ctx.facts.update(given)
-        if not trace:
+        if trace == "none":
             return None
+        if trace == "compact":
+            return {"kind": "formula", "rule": formula.id}
         return {
             "kind": "formula",
             "rule": formula.id,
@@ -219,7 +227,10 @@ class Decider:
             "params": {pid: _param_use(ctx.params, pid) for pid in formula.params},
         }
 
-    def _rule_step(self, firing: Firing, params: ParamSet) -> JSON:
+    def _rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
+        concludes = {k: _show(k, v) for k, v in firing.conclusions.items()}
+        if trace == "compact":
+            return {"kind": "rule", "rule": firing.rule.id, "concludes": concludes}
         facts: JSON = {}
         for alias, values in firing.matched.items():
             for k, v in values.items():
@@ -232,7 +243,7 @@ class Decider:
             "priority": firing.rule.priority,
             "cites": self._cites(firing.rule.cites),
             "facts": facts,
-            "concludes": {k: _show(k, v) for k, v in firing.conclusions.items()},
+            "concludes": concludes,
             "params": {pid: _param_use(params, pid) for pid in firing.params},
         }
         if firing.appended:
@@ -477,6 +488,14 @@ class Decider:
         return ksa
 
 
+def _detail(trace: bool | TraceDetail) -> TraceDetail:
+    if trace is True:
+        return "full"
+    if trace is False:
+        return "none"
+    return trace
+
+
 def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:
     """What the rules concluded on the assessment's date; an assessment no rule accepts does not
     count."""
@@ -539,10 +558,21 @@ def _ksa_row(ksa: JSON, key: str, level: int | None) -> JSON:
 
 
 def decision_id(case: Case, as_of: dt.date, version: str) -> str:
-    payload = json.dumps(
-        [case.data, as_of.isoformat(), version], sort_keys=True, ensure_ascii=False
-    )
+    # the text json.dumps gives the list [case.data, as_of, version], the case written once even
+    # when the same case is decided under several models in a row
+    payload = f"[{_case_json(case)}, {json.dumps(as_of.isoformat())}, {json.dumps(version)}]"
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+_LAST_CASE: list[tuple[Case, str]] = []
+
+
+def _case_json(case: Case) -> str:
+    if _LAST_CASE and _LAST_CASE[0][0] is case:
+        return _LAST_CASE[0][1]
+    text = json.dumps(case.data, sort_keys=True, ensure_ascii=False)
+    _LAST_CASE[:] = [(case, text)]
+    return text
 
 
 def _iso(value: int | None) -> str | None:

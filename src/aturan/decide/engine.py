@@ -126,6 +126,10 @@ class Engine:
         self.stages = sorted({c.stage for c in self.compiled})
         self._reads = {s: _stage_reads(self.compiled, s) for s in self.stages}
         self._gates = {s: _item_gates(self.compiled, s) for s in self.stages}
+        self._plans = {
+            s: {kind: _plan(props) for kind, props in reads.items()}
+            for s, reads in self._reads.items()
+        }
         for stage, reads in self._reads.items():
             for kind, props in reads.items():
                 if len(props) + len(RESERVED_PROPERTIES) > MAX_FACT_PROPERTIES:
@@ -235,11 +239,11 @@ class Engine:
     def _stage_facts(
         self, sid: str, stage: int, known: JSON, items: dict[str, list[JSON]]
     ) -> list[JSON]:
-        reads = self._reads[stage]
-        facts = [_fact(sid, "participant", stage, known, reads.get("participant", ()))]
-        for kind, props in reads.items():
+        plans = self._plans[stage]
+        facts = [_fact(sid, "participant", stage, known, plans.get("participant", ((), ())))]
+        for kind, plan in plans.items():
             if kind != "participant" and _gate_open(self._gates[stage].get(kind), known):
-                facts.extend(_fact(sid, kind, stage, item, props) for item in items.get(kind, ()))
+                facts.extend(_fact(sid, kind, stage, item, plan) for item in items.get(kind, ()))
         return facts
 
     def _firing(self, index: int, matched: dict[str, JSON]) -> Firing:
@@ -275,20 +279,28 @@ def _contains_property(prop: str, needle: object) -> str:
     return f"{prop}{CONTAINS}{needle}"
 
 
-def _property(values: JSON, prop: str) -> object:
-    base, has, needle = prop.partition(CONTAINS)
-    if not has:
-        return values.get(prop)
-    items = values.get(base)
-    return isinstance(items, list) and any(str(item) == needle for item in items)
+# What a stage asserts of one kind of fact: its plain properties, and its `contains` properties
+# as (property, list, needle).
+Plan = tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]
 
 
-def _fact(sid: str, kind: str, stage: int, values: JSON, props: Iterable[str]) -> JSON:
+def _plan(props: Iterable[str]) -> Plan:
+    split = [(prop, *prop.partition(CONTAINS)) for prop in sorted(props)]
+    plain = tuple(prop for prop, _, has, _ in split if not has)
+    contains = tuple((prop, base, needle) for prop, base, has, needle in split if has)
+    return plain, contains
+
+
+def _fact(sid: str, kind: str, stage: int, values: JSON, plan: Plan) -> JSON:
     fact: JSON = {"sid": sid, "kind": kind, "stage": stage}
-    for prop in props:
-        value = _property(values, prop)
+    plain, contains = plan
+    for prop in plain:
+        value = values.get(prop)
         if value is not None:
             fact[prop] = _scalar(prop, value)
+    for prop, base, needle in contains:
+        items = values.get(base)
+        fact[prop] = isinstance(items, list) and any(str(item) == needle for item in items)
     return fact
 
 

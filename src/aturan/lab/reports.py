@@ -50,8 +50,10 @@ def run_batch(
     as_of: dt.date,
     workers: int,
     advance: Advance,
+    full_trace: bool = False,
 ) -> Outcome:
-    """keputusan.jsonl, keputusan.csv and kelompok-coaching.csv for one cohort."""
+    """keputusan.jsonl (each decision with a compact trace, or the full one), keputusan.csv and
+    kelompok-coaching.csv for one cohort."""
     params = Decider(book, model=model, assessment=assessment).params_on(as_of)
     outcome = Outcome(
         files=[out_dir / n for n in ("keputusan.jsonl", "keputusan.csv", "kelompok-coaching.csv")]
@@ -70,6 +72,7 @@ def run_batch(
             workers,
             outcome.failures,
             on_chunk=advance,
+            trace="full" if full_trace else "compact",
         )
         result = write_batch(decisions, jsonl, table, params.get("cost.unit_per_participant") or {})
     groups = coaching_groups(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import textwrap
 from collections import Counter, defaultdict
@@ -475,10 +476,10 @@ def _causes(deciders, case, as_of, before: Decision, after: Decision) -> list[st
 JOINT = "gabungan: "
 
 
-def _batch_chunk(chunk, as_of):
+def _batch_chunk(chunk, as_of, trace="compact"):
     return [
         (row, result if isinstance(result, str) else result["main"])
-        for row, result in _decide_all(chunk, as_of, True)
+        for row, result in _decide_all(chunk, as_of, trace)
     ]
 
 
@@ -496,8 +497,8 @@ def _diff_chunk(chunk, as_of):
             after = deciders["reform"].decide(case, as_of, trace=False)
             if _outcome(before) == _outcome(after):
                 continue  # most rows: no trace needed; a changed row is decided again with it
-            before = deciders["baseline"].decide(case, as_of, trace=True)
-            after = deciders["reform"].decide(case, as_of, trace=True)
+            before = deciders["baseline"].decide(case, as_of, trace="compact")
+            after = deciders["reform"].decide(case, as_of, trace="compact")
             out.append((row, _change(before, after, _causes(deciders, case, as_of, before, after))))
         except InputError as exc:
             out.append((row, str(row_error(exc, source, row, data))))
@@ -598,10 +599,13 @@ def decisions_parallel(
     workers: int,
     failures: list,
     on_chunk: Callable[[int], None] = lambda n: None,
-) -> Iterator[dict]:
-    """Decisions in cohort order; rows that fail are appended to `failures`."""
+    trace: str = "compact",
+) -> Iterator[Decision]:
+    """Decisions in cohort order, with a compact trace unless `trace="full"`; rows that fail are
+    appended to `failures`."""
+    task = functools.partial(_batch_chunk, trace=trace)
     for chunk in in_workers(
-        rows, {"main": (book, model, assessment)}, _batch_chunk, as_of, workers, failures, on_chunk
+        rows, {"main": (book, model, assessment)}, task, as_of, workers, failures, on_chunk
     ):
         for row, result in chunk:
             if isinstance(result, str):
