@@ -177,12 +177,16 @@ class Decider:
         )
         firings = engine.evaluate(ctx.facts, items)
         conclusions = dict(ctx.facts)
+        own: set[str] = set()
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
             conclusions.update(firing.conclusions)
             conclusions.update({f"{prop}_rule": firing.rule.id for prop in firing.conclusions})
             for name, items_ in firing.appended.items():
                 listed = items_ if isinstance(items_, list) else [items_]
-                conclusions[name] = conclusions.get(name, []) + [(i, firing) for i in listed]
+                if name not in own:  # a list of this step's own, never one of the facts'
+                    own.add(name)
+                    conclusions[name] = list(conclusions.get(name) or [])
+                conclusions[name].extend((i, firing) for i in listed)
         steps = [s for s in measured if s] + (
             [self._rule_step(f, params, detail) for f in firings] if detail != "none" else []
         )

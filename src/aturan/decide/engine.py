@@ -330,6 +330,7 @@ def _apply(firings: list[Firing], known: JSON) -> None:
     """Lower priority first, so a higher-priority rule (an exception, in Catala's sense) has the
     last word."""
     setter: dict[str, Firing] = {}
+    appended: dict[str, list[Any]] = {}
     for firing in sorted(firings, key=lambda f: f.rule.priority):
         for prop, value in firing.conclusions.items():
             if prop in setter and setter[prop] is not firing:
@@ -337,10 +338,11 @@ def _apply(firings: list[Firing], known: JSON) -> None:
             setter[prop] = firing
             known[prop] = value
         for name, items in firing.appended.items():
-            known[name] = list(known.get(name) or []) + [
+            appended.setdefault(name, list(known.get(name) or [])).extend(
                 dict(i, rule=firing.rule.id) if isinstance(i, dict) else i
                 for i in (items if isinstance(items, list) else [items])
-            ]
+            )
+    known.update(appended)
 
 
 def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
