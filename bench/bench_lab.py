@@ -52,7 +52,9 @@ def main(n_compare: int, n_stream: int) -> dict:
 
     start = time.perf_counter()
     books = {"base": book}  # one rulebook: the law in force
-    tallies, failures = compare_parallel(read_cohort(cohort), books, MODELS, None, AS_OF, workers)
+    tallies, failures = compare_parallel(
+        read_cohort(cohort, defer=True), books, MODELS, None, AS_OF, workers
+    )
     compare_seconds = time.perf_counter() - start
     raw_seconds = _raw_events(book, n_compare * len(MODELS))
 

@@ -93,10 +93,31 @@ class CohortRow:
     row: int  # 1-based row (CSV/XLSX, header = 1), line (YAML) or position in the list (JSON)
     case: Case | None
     error: InputError | None
+    # with read_cohort(..., defer=True): a table row read, its NIP checked, the rest still to check
+    unchecked: UncheckedRow | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass
+class UncheckedRow:
+    """A table row whose cells are read but not yet turned into a case and validated: the work
+    worker processes do, so the process reading the file only reads."""
+
+    source: str
+    row: int
+    nip: str
+    cells: dict
+    written: dict[str, str]  # canonical column -> the header as written
+
+    def check(self) -> CohortRow:
+        try:
+            raw, events = _case_dict(self.nip, self.cells)
+        except _CellError as exc:
+            return _cell_failure(self.source, self.row, exc, self.written)
+        return _validated(self.source, self.row, raw, events, self.written)
 
 
 class CohortError(InputError):
@@ -135,11 +156,12 @@ class CohortError(InputError):
         return ", ".join(parts)
 
 
-def read_cohort(path: Path | str) -> Iterator[CohortRow]:
+def read_cohort(path: Path | str, defer: bool = False) -> Iterator[CohortRow]:
     """Yield one CohortRow per participant of a .csv, .xlsx, .yaml/.yml or .json cohort.
 
     The extension and the file's existence are checked at once; everything else
-    is read lazily, row by row, as the iterator is consumed.
+    is read lazily, row by row, as the iterator is consumed. With `defer`, a table row comes
+    with its NIP checked (also for repeats) and the rest left `unchecked`, for a worker to check.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -154,9 +176,9 @@ def read_cohort(path: Path | str) -> Iterator[CohortRow]:
     if not path.is_file():
         raise InputError("berkas tidak ditemukan", file=str(path))
     if suffix == ".csv":
-        return _tabular(path, _csv_records(path), exact_width=True)
+        return _tabular(path, _csv_records(path), exact_width=True, defer=defer)
     if suffix == ".xlsx":
-        return _tabular(path, _xlsx_records(path), exact_width=False)
+        return _tabular(path, _xlsx_records(path), exact_width=False, defer=defer)
     return _listed(path)
 
 
@@ -298,7 +320,7 @@ def _xlsx_values(cells, formula_cells) -> list:
 
 
 def _tabular(
-    path: Path, records: Iterator[tuple[int, list]], exact_width: bool
+    path: Path, records: Iterator[tuple[int, list]], exact_width: bool, defer: bool = False
 ) -> Iterator[CohortRow]:
     source = str(path)
     first = next(records, None)
@@ -341,7 +363,7 @@ def _tabular(
                 ),
             )
             continue
-        yield _table_row(source, row, dict(zip(header, values)), seen, written)
+        yield _table_row(source, row, dict(zip(header, values)), seen, written, defer)
 
 
 def _header(source: str, values: list) -> tuple[list[str], dict[str, str]]:
@@ -392,7 +414,7 @@ class _CellError(Exception):
 
 
 def _table_row(
-    source: str, row: int, cells: dict, seen: dict[str, int], written: dict[str, str]
+    source: str, row: int, cells: dict, seen: dict[str, int], written: dict[str, str], defer: bool
 ) -> CohortRow:
     try:
         _refuse_uncomputed(cells)
@@ -400,10 +422,20 @@ def _table_row(
         if nip in seen:
             raise _CellError("nip", f"NIP {nip} sudah muncul di baris {seen[nip]}")
         seen[nip] = row
-        raw, events = _case_dict(nip, cells)
     except _CellError as exc:
-        column = written.get(exc.column, exc.column)
-        return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column))
+        return _cell_failure(source, row, exc, written)
+    unchecked = UncheckedRow(source, row, nip, cells, written)
+    return CohortRow(row, None, None, unchecked) if defer else unchecked.check()
+
+
+def _cell_failure(source: str, row: int, exc: _CellError, written: dict[str, str]) -> CohortRow:
+    column = written.get(exc.column, exc.column)
+    return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column))
+
+
+def _validated(
+    source: str, row: int, raw: dict, events: list[str], written: dict[str, str]
+) -> CohortRow:
     data = LineDict(raw)
     data.line, data.key_lines = row, {}  # so later errors about this case point at its row
     try:

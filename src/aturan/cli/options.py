@@ -143,7 +143,8 @@ def progress_bar(label: str):
 
 
 def report_failures(failures) -> None:
-    for _row, message in failures:
+    """Row by row, whichever process found the fault (reading, checking or deciding)."""
+    for _row, message in sorted(failures, key=lambda failure: failure[0] or 0):
         click.echo(f"galat: {clean(message)}", err=True)
 
 

@@ -64,7 +64,7 @@ def run_batch(
         atomic_open(outcome.files[1], "w", encoding="utf-8", newline="") as table,
     ):
         decisions = decisions_parallel(
-            read_cohort(cohort),
+            read_cohort(cohort, defer=True),
             book,
             model,
             assessment,
@@ -118,7 +118,7 @@ def run_compare(
     perbandingan.png. Every table and the chart name the reform, the date and the cohort."""
     books = {BASELINE: book} | ({REFORMED: reformed} if reformed else {})
     tallies, failures = compare_parallel(
-        read_cohort(cohort), books, models, assessment, as_of, workers, on_chunk=advance
+        read_cohort(cohort, defer=True), books, models, assessment, as_of, workers, on_chunk=advance
     )
     series = {label: {m: tallies[f"{label}|{m}"] for m in models} for label in books}
     law = Decider(book).params_on(as_of)
@@ -209,7 +209,14 @@ def run_diff(
     fields, causes, failures, changed = Counter(), Counter(), [], 0
     with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
         for item in diff_parallel(
-            read_cohort(cohort), book, reformed, model, assessment, as_of, workers, failures
+            read_cohort(cohort, defer=True),
+            book,
+            reformed,
+            model,
+            assessment,
+            as_of,
+            workers,
+            failures,
         ):
             changed += 1
             fields.update(FIELD_LABELS.get(k, k) for k in [*item.fields, *item.items])

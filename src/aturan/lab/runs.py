@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from aturan.cases import CohortRow, row_error
+from aturan.cases.cohort import UncheckedRow
 from aturan.decide import Decider, Decision
 from aturan.errors import AturanError, InputError
 from aturan.vocabulary import MODEL_SHORT
@@ -422,11 +423,28 @@ def _init_worker(specs: dict) -> None:
     }
 
 
-def _decide_all(chunk, as_of, trace):
+def _cases(chunk):
+    """(row, case, data, source) per row of a chunk, or (row, message, None, None) for a row whose
+    cells the worker found bad."""
     from aturan.cases import Case
 
-    for row, data, source in chunk:
-        case = Case(data, source)
+    for row, entry in chunk:
+        if not isinstance(entry, UncheckedRow):
+            data, source = entry
+            yield row, Case(data, source), data, source
+            continue
+        checked = entry.check()
+        if checked.case is None:
+            yield row, str(checked.error), None, None
+        else:
+            yield row, checked.case, checked.case.data, checked.case.source
+
+
+def _decide_all(chunk, as_of, trace):
+    for row, case, data, source in _cases(chunk):
+        if isinstance(case, str):
+            yield row, case
+            continue
         try:
             yield (
                 row,
@@ -486,12 +504,12 @@ def _batch_chunk(chunk, as_of, trace="compact"):
 def _diff_chunk(chunk, as_of):
     """Baseline and reform for every row; for a changed row, each of the reform's changes alone
     (`cause:<label>` deciders): those that reproduce the reform's outcome are its causes."""
-    from aturan.cases import Case
-
     deciders = _WORKER["deciders"]
     out = []
-    for row, data, source in chunk:
-        case = Case(data, source)
+    for row, case, data, source in _cases(chunk):
+        if isinstance(case, str):
+            out.append((row, case))
+            continue
         try:
             before = deciders["baseline"].decide(case, as_of, trace=False)
             after = deciders["reform"].decide(case, as_of, trace=False)
@@ -508,7 +526,8 @@ def _diff_chunk(chunk, as_of):
 
 
 def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Iterator[list]:
-    """Good rows in picklable chunks (row number, case data, source); bad rows go to failures.
+    """Good rows in picklable chunks of (row number, (case data, source) or the unchecked row);
+    bad rows go to failures.
 
     A file that turns out unreadable after some rows were read (e.g. a line that is not UTF-8)
     ends the reading with a failure; the rows read before it are still decided and written."""
@@ -527,7 +546,8 @@ def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Ite
         if not row.ok:
             failures.append((row.row, str(row.error)))
             continue
-        chunk.append((row.row, row.case.data, row.case.source))
+        entry = row.unchecked or (row.case.data, row.case.source)
+        chunk.append((row.row, entry))
         if len(chunk) == size:
             yield chunk
             chunk = []
