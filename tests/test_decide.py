@@ -1,11 +1,13 @@
+import datetime as dt
 import json
 from importlib import resources
 
 import jsonschema
 from conftest import ROOT
 
-from aturan.cases import load_case
+from aturan.cases import case_from_data, load_case
 from aturan.decide import Decider
+from aturan.lab import generate
 from aturan.law import load_rulebook, whole_sentences
 
 BUDI = ROOT / "samples" / "budi-petahana-administrator.yaml"
@@ -107,3 +109,15 @@ def test_tiny_reported_jpm_is_decided_not_crashed():
 
         decision = decider.decide(case_from_data(data), _date())
         assert decision.category == ("MS" if jpm > 100 else "KMS")
+
+
+def test_remembered_stages_change_no_decision_and_no_trace(rulebook):
+    """The engine remembers what a stage fired for the same facts (shared by the four models and
+    across participants); deciding without that memory gives the same decisions, trace included."""
+    for model in ("flexible", "cluster", "a-la-carte", "generic"):
+        remembering = Decider(rulebook, model=model)
+        fresh = Decider(rulebook, model=model, remember=False)
+        for raw in generate(60, seed=23):
+            case = case_from_data(raw)
+            for as_of in (dt.date(2027, 6, 30), dt.date(2028, 12, 31)):
+                assert remembering.decide(case, as_of) == fresh.decide(case, as_of)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from aturan.cases import Case, check_against_date
-from aturan.decide.engine import Engine, Firing
+from aturan.decide.engine import FIRINGS, Engine, Firing
 from aturan.decide.formulas import (
     DATE_FACTS,
     IMPLEMENTATIONS,
@@ -77,7 +77,13 @@ class Evaluation:
 class Decider:
     """Decides cases under one rulebook; compiles the rules in force on each date once."""
 
-    def __init__(self, rulebook: Rulebook, model: str | None = None, assessment: str | None = None):
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        model: str | None = None,
+        assessment: str | None = None,
+        remember: bool = True,
+    ):
         if rulebook.problems:
             raise rulebook.problems[0]
         choices = {"integration.model": model, "integration.assessment_option": assessment}
@@ -86,6 +92,7 @@ class Decider:
             override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
         )
         self._engines: dict[EngineKey, Engine] = {}
+        self._cache = FIRINGS if remember else None  # stages already seen (engine.MatchCache)
         self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
         self._params: dict[dt.date, ParamSet] = {}
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
@@ -106,7 +113,8 @@ class Decider:
             rules = [r for r in self.rulebook.rules if r.in_force(as_of) and r.phase == phase]
             key = (phase, params.key(), tuple(r.id for r in rules))
             if key not in self._engines:
-                self._engines[key] = Engine(rules, params, name=f"aturan{len(self._engines)}")
+                name = f"aturan{len(self._engines)}"
+                self._engines[key] = Engine(rules, params, name=name, cache=self._cache)
             self._by_date[(phase, as_of)] = (self._engines[key], params)
         return self._by_date[(phase, as_of)]
 

@@ -71,7 +71,7 @@ class _Compiled:
 
 
 class MatchCache:
-    """What each stage ruleset fired for each set of facts, oldest forgotten first.
+    """What each stage ruleset fired for each set of facts, least recently used forgotten first.
 
     Shared by every engine in a process: engines whose stage compiles to the same rules with the
     same parameter values (the four models' common stages, a reform's untouched stages) share
@@ -83,11 +83,12 @@ class MatchCache:
         self.hits = self.misses = 0
 
     def get(self, key: tuple[str, bytes]) -> list[Firing] | None:
-        found = self._entries.get(key)
+        found = self._entries.pop(key, None)
         if found is None:
             self.misses += 1
         else:
             self.hits += 1
+            self._entries[key] = found  # the most recently used is forgotten last
         return found
 
     def put(self, key: tuple[str, bytes], firings: list[Firing]) -> None:
@@ -141,6 +142,7 @@ class Engine:
         self._matches: list[tuple[int, dict[str, JSON]]] = []
         self._opened = False
         self._signatures = self._stage_signatures()
+        self._joins = {s: _join_reads(self.compiled, s) for s in self.stages}
         self._name = name
         self._host = _QuietHost()
         self._host.set_rulesets({name: self._definition()})
@@ -217,16 +219,43 @@ class Engine:
         return firings
 
     def _stage_firings(self, stage: int, facts: list[JSON]) -> list[Firing]:
-        key = (self._signatures[stage], _facts_key(facts)) if self.cache else None
-        remembered = self.cache.get(key) if self.cache and key else None
-        if remembered is None:
-            self._matches, self._opened = [], True
-            for fact in facts:
-                self._assert(fact)
-            remembered = [self._firing(index, matched) for index, matched in self._matches]
-            if self.cache and key:
-                self.cache.put(key, remembered)
-        return [firing.fresh() for firing in remembered]
+        """The stage's firings, fact by fact: asserting the participant fires the rules reading
+        only the participant, asserting an item fires the rules joining it. Each fact's firings
+        are remembered, an item's under the few participant properties its rules read (so the
+        same subject under the same conditions is asked once across participants)."""
+        if not self.cache:
+            return [f for per_fact in self._run(facts) for f in per_fact]
+        keys = self._keys(stage, facts)
+        remembered = [self.cache.get(key) for key in keys]
+        if any(firings is None for firings in remembered):
+            remembered = list(self._run(facts, by_fact=len(keys) == len(facts)))
+            for key, firings in zip(keys, remembered):
+                self.cache.put(key, firings)
+        return [firing.fresh() for firings in remembered for firing in firings or ()]
+
+    def _run(self, facts: list[JSON], by_fact: bool = True) -> list[list[Firing]]:
+        """Assert the facts into the library; the firings each fact caused (or all of them)."""
+        self._opened = True
+        per_fact = []
+        for fact in facts:
+            self._matches = []
+            self._assert(fact)
+            per_fact.append([self._firing(index, matched) for index, matched in self._matches])
+        return per_fact if by_fact else [[f for firings in per_fact for f in firings]]
+
+    def _keys(self, stage: int, facts: list[JSON]) -> list[tuple[str, bytes]]:
+        """One key per fact; or one for the whole stage when an item's firings could depend on
+        another item (a rule joining two kinds of item, or one item asserted twice)."""
+        signature, joins = self._signatures[stage], self._joins[stage]
+        items = facts[1:]
+        if joins is None or len({_facts_key([item]) for item in items}) < len(items):
+            return [(signature, _facts_key(facts))]
+        participant = facts[0]
+        keys = [(signature, _facts_key([participant]))]
+        for item in items:
+            seen = {prop: participant.get(prop) for prop in joins[item["kind"]]}
+            keys.append((signature, _facts_key([seen, item])))
+        return keys
 
     def _assert(self, fact: JSON) -> None:
         """One fact at a time: in a batch, one unmatched fact makes the library raise before it runs
@@ -465,6 +494,19 @@ def _gate_open(gate: list[JSON] | None, known: JSON) -> bool:
     return any(
         all(known.get(prop) == value for prop, value in equalities.items()) for equalities in gate
     )
+
+
+def _join_reads(compiled: list[_Compiled], stage: int) -> dict[str, tuple[str, ...]] | None:
+    """Per item kind, the participant properties the stage's rules joining that kind read; None
+    when a rule of the stage joins two kinds of item (an item's firings then depend on others)."""
+    joins: dict[str, set[str]] = {}
+    for c in (c for c in compiled if c.stage == stage):
+        kinds = [kind for kind in c.reads if kind != "participant"]
+        if len(kinds) > 1:
+            return None
+        for kind in kinds:
+            joins.setdefault(kind, set()).update(c.reads.get("participant", ()))
+    return {kind: tuple(sorted(props)) for kind, props in joins.items()}
 
 
 def _stage_reads(compiled: list[_Compiled], stage: int) -> dict[str, set[str]]:
