@@ -226,12 +226,13 @@ class Engine:
         if not self.cache:
             return [f for per_fact in self._run(facts) for f in per_fact]
         keys = self._keys(stage, facts)
-        remembered = [self.cache.get(key) for key in keys]
-        if any(firings is None for firings in remembered):
-            remembered = list(self._run(facts, by_fact=len(keys) == len(facts)))
+        found = [self.cache.get(key) for key in keys]
+        remembered = [firings for firings in found if firings is not None]
+        if len(remembered) < len(keys):
+            remembered = self._run(facts, by_fact=len(keys) == len(facts))
             for key, firings in zip(keys, remembered):
                 self.cache.put(key, firings)
-        return [firing.fresh() for firings in remembered for firing in firings or ()]
+        return [firing.fresh() for firings in remembered for firing in firings]
 
     def _run(self, facts: list[JSON], by_fact: bool = True) -> list[list[Firing]]:
         """Assert the facts into the library; the firings each fact caused (or all of them)."""
