@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -93,6 +94,8 @@ class Decider:
         )
         self._engines: dict[EngineKey, Engine] = {}
         self._cache = FIRINGS if remember else None  # stages already seen (engine.MatchCache)
+        self._citations: dict[tuple[str, ...], list[dict[str, str]]] = {}
+        self._uses: dict[tuple[int, tuple[str, ...]], JSON] = {}
         self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
         self._params: dict[dt.date, ParamSet] = {}
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
@@ -236,7 +239,7 @@ class Decider:
             "title": formula.title,
             "cites": self._cites(formula.cites),
             "facts": {k: _show(k, v) for k, v in given.items()},
-            "params": {pid: _param_use(ctx.params, pid) for pid in formula.params},
+            "params": self._param_uses(ctx.params, formula.params),
         }
 
     def _rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
@@ -256,7 +259,7 @@ class Decider:
             "cites": self._cites(firing.rule.cites),
             "facts": facts,
             "concludes": concludes,
-            "params": {pid: _param_use(params, pid) for pid in firing.params},
+            "params": self._param_uses(params, firing.params),
         }
         if firing.appended:
             step["appends"] = firing.appended
@@ -264,8 +267,21 @@ class Decider:
             step["overridden"] = sorted(set(firing.overridden))
         return step
 
+    # A trace's citations and parameter uses are the same for every decision under the same law:
+    # built once and shared (a trace is read and serialised, never changed).
     def _cites(self, clause_ids: list[str]) -> list[dict[str, str]]:
-        return [{"id": cid, "citation": self.rulebook.citation(cid)} for cid in clause_ids]
+        key = tuple(clause_ids)
+        if key not in self._citations:
+            self._citations[key] = [
+                {"id": cid, "citation": self.rulebook.citation(cid)} for cid in clause_ids
+            ]
+        return self._citations[key]
+
+    def _param_uses(self, params: ParamSet, pids: Iterable[str]) -> JSON:
+        key = (id(params), tuple(pids))  # ParamSets live as long as the Decider (params_on)
+        if key not in self._uses:
+            self._uses[key] = {pid: _param_use(params, pid) for pid in key[1]}
+        return self._uses[key]
 
     def _decision(
         self,
