@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -146,19 +145,49 @@ def _timed(command: list[str]) -> float:
 
 
 def _peak_memory(command: list[str]) -> tuple[float, float]:
-    """Peak resident set size (MB) of the command and its worker processes."""
+    """Peak memory (MB) of the command with its worker processes together: the largest sum, over
+    samples every 0.2 s, of each process's proportional set size (PSS: pages shared between the
+    parent and its forked workers counted once, not once per process)."""
     env = dict(os.environ, ATURAN_ROOT=str(ROOT))
     start = time.perf_counter()
-    if Path("/usr/bin/time").exists():
-        done = subprocess.run(
-            ["/usr/bin/time", "-v", *command], capture_output=True, text=True, env=env
-        )
+    with tempfile.TemporaryFile() as errors:  # a pipe left unread would stall a chatty command
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
+            time.sleep(0.2)
         seconds = time.perf_counter() - start
-        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-        return round(int(match.group(1)) / 1024, 1), seconds
-    subprocess.run(command, capture_output=True, env=env)
-    seconds = time.perf_counter() - start
-    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1), seconds
+        if process.returncode not in (0, 2):
+            errors.seek(0)
+            raise SystemExit(f"batch failed: {errors.read().decode()[-2000:]}")
+    return round(peak / 1024, 1), seconds
+
+
+def _tree(root: int) -> list[int]:
+    """The process and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0  # the process ended between listing and reading
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
 
 
 if __name__ == "__main__":
