@@ -222,27 +222,35 @@ class Engine:
         """The stage's firings, fact by fact: asserting the participant fires the rules reading
         only the participant, asserting an item fires the rules joining it. Each fact's firings
         are remembered, an item's under the few participant properties its rules read (so the
-        same subject under the same conditions is asked once across participants)."""
+        same subject under the same conditions is asked once across participants); only the
+        facts not remembered are asserted, after the participant they join."""
         if not self.cache:
-            return [f for per_fact in self._run(facts) for f in per_fact]
+            return [firing for firings in self._run(facts) for firing in firings]
         keys = self._keys(stage, facts)
         found = [self.cache.get(key) for key in keys]
-        remembered = [firings for firings in found if firings is not None]
-        if len(remembered) < len(keys):
-            remembered = self._run(facts, by_fact=len(keys) == len(facts))
-            for key, firings in zip(keys, remembered):
-                self.cache.put(key, firings)
-        return [firing.fresh() for firings in remembered for firing in firings]
+        if len(keys) < len(facts):  # one key for the whole stage
+            if found[0] is None:
+                whole = [firing for firings in self._run(facts) for firing in firings]
+                self.cache.put(keys[0], whole)
+                found = [whole]
+        elif any(firings is None for firings in found):
+            missing = [i for i, firings in enumerate(found) if i and firings is None]
+            asserted = self._run([facts[0]] + [facts[i] for i in missing])
+            for i, firings in zip([0, *missing], asserted):
+                if found[i] is None:
+                    found[i] = firings
+                    self.cache.put(keys[i], firings)
+        return [firing.fresh() for firings in found for firing in firings or ()]
 
-    def _run(self, facts: list[JSON], by_fact: bool = True) -> list[list[Firing]]:
-        """Assert the facts into the library; the firings each fact caused (or all of them)."""
+    def _run(self, facts: list[JSON]) -> list[list[Firing]]:
+        """Assert the facts into the library, in order; the firings each one caused."""
         self._opened = True
         per_fact = []
         for fact in facts:
             self._matches = []
             self._assert(fact)
             per_fact.append([self._firing(index, matched) for index, matched in self._matches])
-        return per_fact if by_fact else [[f for firings in per_fact for f in firings]]
+        return per_fact
 
     def _keys(self, stage: int, facts: list[JSON]) -> list[tuple[str, bytes]]:
         """One key per fact; or one for the whole stage when an item's firings could depend on
