@@ -198,18 +198,7 @@ class Issuer:
 
     def _to_pdf(self, report: IssueReport, progress: Progress) -> None:
         entries = report.all
-        signed = []
-
-        def finish(index: int, pdf: Path) -> None:
-            if not signed:
-                progress("pdf", len(entries), len(entries))
-                progress("sign", 0, len(entries))
-            self._stamp_and_sign(entries[index], pdf)
-            signed.append(index)
-            progress("sign", len(signed), len(entries))
-
-        progress("pdf", 0, len(entries))
-        converted = pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
+        converted = self.signed_pdfs(entries, progress)
         for entry, path in zip(entries, converted):
             entry["pdf"] = path
             recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
@@ -218,6 +207,24 @@ class Issuer:
             self.registry.record_fingerprints(entry["number"], None, entry["pdf_fingerprint"])
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
+
+    def signed_pdfs(self, entries: list[dict], progress: Progress = _no_progress) -> list[Path]:
+        """The PDF step of `issue` (bench/bench_documents.py times this very step): the entries'
+        DOCX files converted, stamped and signed into PDFs in the output folder, each entry given
+        its `pdf_fingerprint`. Each PDF is stamped and signed as soon as it is converted, while
+        LibreOffice converts the next ones, so both stages advance together."""
+        finished = 0
+
+        def finish(index: int, pdf: Path) -> None:
+            nonlocal finished
+            progress("pdf", finished + 1, len(entries))
+            self._stamp_and_sign(entries[index], pdf)
+            finished += 1
+            progress("sign", finished, len(entries))
+
+        progress("pdf", 0, len(entries))
+        progress("sign", 0, len(entries))
+        return pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
 
     def _stamp_and_sign(self, entry: dict, pdf: Path) -> None:
         """In convert's private folder, so another run writing the same file never interferes."""

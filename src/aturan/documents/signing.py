@@ -334,7 +334,25 @@ def _fixed_time_classes():
         def init_signing_session(self, pdf_out, existing_fields_only=False):
             session = super().init_signing_session(pdf_out, existing_fields_only)
             session.system_time = self.signing_time
+            session.estimate_signature_container_size = self._remembered(session)
             return session
+
+        def _remembered(self, session):
+            """pyHanko sizes the signature's space by signing a dummy digest first (a quarter
+            of the signing time). The size depends on the signer and the signing time only, not
+            on the document, so it is computed once per signer and time: the same bytes."""
+            estimate = session.estimate_signature_container_size
+            sizes = self.signer.__dict__.setdefault("_aturan_reserved", {})
+
+            async def remembered(validation_info, tight=False):
+                if validation_info is not None:
+                    return await estimate(validation_info, tight=tight)
+                key = (self.signing_time, tight)
+                if key not in sizes:
+                    sizes[key] = await estimate(validation_info, tight=tight)
+                return sizes[key]
+
+            return remembered
 
     return Writer, Signer
 
