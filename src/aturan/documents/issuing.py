@@ -21,10 +21,10 @@ from aturan.documents.render import (
     render_docx,
     verification_url,
 )
-from aturan.documents.signing import sign_pdf
+from aturan.documents.signing import signed
 from aturan.documents.types import document_type, event_key
 from aturan.errors import AturanError, InputError, IssueDateError
-from aturan.files import atomic_path, ensure_folder
+from aturan.files import atomic_open, atomic_path, ensure_folder
 from aturan.law import DocumentType, Rulebook
 
 
@@ -227,9 +227,10 @@ class Issuer:
         return pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
 
     def _stamp_and_sign(self, entry: dict, pdf: Path) -> None:
-        """In convert's private folder, so another run writing the same file never interferes."""
-        pdfs.stamp(
-            pdf,
+        """In convert's private folder, so another run writing the same file never interferes.
+        Stamped and signed in memory: the file is written once."""
+        data = pdfs.stamped(
+            pdf.read_bytes(),
             title=entry["number"],
             subject=entry["type"],
             number=entry["number"],
@@ -238,8 +239,13 @@ class Issuer:
             content_hash=entry["content_hash"],
             issue_date=entry["date"],
         )
-        sign_pdf(pdf, self.signer, entry["date"], self._signatory())
-        entry["pdf_fingerprint"] = pdfs.fingerprint(pdf.read_bytes())
+        try:
+            data = signed(data, self.signer, entry["date"], self._signatory())
+        except AturanError as exc:
+            raise AturanError(exc.message, file=str(entry["docx"].with_suffix(".pdf"))) from None
+        with atomic_open(pdf, "wb") as handle:
+            handle.write(data)
+        entry["pdf_fingerprint"] = pdfs.fingerprint(data)
 
     def _signatory(self) -> dict:
         return {**self.settings.signatory, "city": self.settings.org.get("city")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import io
 import json
 import os
 import queue
@@ -279,8 +280,15 @@ def _profile(worker: int) -> Path:
     return base / f"worker-{worker}"
 
 
-def stamp(
-    pdf: Path,
+def stamp(pdf: Path, **identity) -> None:
+    """`stamped` on a PDF file, in place."""
+    data = stamped(pdf.read_bytes(), **identity)
+    with atomic_open(pdf, "wb") as handle:
+        handle.write(data)
+
+
+def stamped(
+    data: bytes,
     *,
     title: str,
     subject: str,
@@ -289,10 +297,10 @@ def stamp(
     rules_version: str,
     content_hash: str,
     issue_date: dt.date,
-) -> None:
-    """Write the document's identity into the PDF and fix its dates and file identifier (which
-    LibreOffice draws at random), so reruns give the same bytes."""
-    writer = PdfWriter(clone_from=str(pdf))
+) -> bytes:
+    """The PDF with the document's identity written in and its dates and file identifier (which
+    LibreOffice draws at random) fixed, so reruns give the same bytes."""
+    writer = PdfWriter(clone_from=io.BytesIO(data))
     identifier = ByteStringObject(hashlib.sha256(f"{number}|{content_hash}".encode()).digest()[:16])
     writer._ID = ArrayObject([identifier, identifier])
     when = f"D:{issue_date:%Y%m%d}000000Z"
@@ -311,8 +319,9 @@ def stamp(
             "/AturanContentHash": content_hash,
         }
     )
-    with atomic_open(pdf, "wb") as handle:
-        writer.write(handle)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def fingerprint(data: bytes) -> str:

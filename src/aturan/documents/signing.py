@@ -265,10 +265,19 @@ def _key_signer_class():
 
 def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
     """Sign the PDF in place (PAdES baseline B), the visible signature in its signature block."""
+    try:
+        data = signed(path.read_bytes(), signer, date, signatory)
+    except AturanError as exc:
+        raise AturanError(exc.message, file=str(path)) from None
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+
+
+def signed(data: bytes, signer, date: dt.date, signatory: dict) -> bytes:
+    """The PDF signed (PAdES baseline B), the visible signature in its signature block."""
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
-    data = path.read_bytes()
     page, box = signature_box(data, signatory)
     when = dt.datetime.combine(date, dt.time(), WIB)
     writer_class, signer_class = _fixed_time_classes()
@@ -292,13 +301,9 @@ def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
         signing_time=when,
     )
     try:
-        out = pdf_signer.sign_pdf(writer_class(data, when))
+        return pdf_signer.sign_pdf(writer_class(data, when)).getvalue()
     except Exception as exc:  # pyHanko raises many types for a PDF it cannot sign
-        raise AturanError(
-            f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})", file=str(path)
-        ) from None
-    with atomic_open(path, "wb") as handle:
-        handle.write(out.getvalue())
+        raise AturanError(f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})") from None
 
 
 @cache
