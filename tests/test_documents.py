@@ -788,3 +788,82 @@ def test_a_broken_addressee_map_is_one_message_naming_the_field(aturan, tmp_path
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     assert "addressee" in result.stderr and str(path) in result.stderr
+
+
+def _libreoffice_processes_using(folder: Path) -> list[str]:
+    """Command lines of running processes that mention `folder` (a test's own profile folder)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(folder) in cmdline:
+            found.append(cmdline)
+    return found
+
+
+def _stamped(pdf_file: Path) -> bytes:
+    import datetime as dt
+
+    from aturan.documents import pdf
+
+    pdf.stamp(
+        pdf_file,
+        title="t",
+        subject="s",
+        number="0001/X/2027",
+        decision_id="d",
+        rules_version="r",
+        content_hash="h",
+        issue_date=dt.date(2027, 1, 11),
+    )
+    return pdf_file.read_bytes()
+
+
+def test_pdfs_are_the_same_with_a_kept_libreoffice_or_one_soffice_per_batch(
+    issued, tmp_path, monkeypatch
+):
+    """Where LibreOffice's Python bridge (python3-uno) is missing, plain soffice batches convert
+    instead: the stamped PDFs are the same bytes either way, so fingerprints do not depend on it."""
+    from aturan.documents import pdf
+
+    docx_files = sorted(issued.glob("*.docx"))[:3]
+    kept, batches = tmp_path / "kept", tmp_path / "batches"
+    kept.mkdir(), batches.mkdir()
+    assert pdf._uno_python(None), "this machine has python3-uno (make setup-pdf)"
+    converted = pdf.convert(docx_files, kept, workers=2)
+    monkeypatch.setenv("ATURAN_UNO_PYTHON", "")  # as if python3-uno were not installed
+    assert pdf._uno_python("") is None
+    plain = pdf.convert(docx_files, batches, workers=2)
+    assert (
+        [p.name for p in converted]
+        == [p.name for p in plain]
+        == [f.stem + ".pdf" for f in docx_files]
+    )
+    for one, other in zip(converted, plain):
+        assert _stamped(one) == _stamped(other)
+
+
+def test_an_error_while_signing_stops_libreoffice_and_leaves_no_pdf(issued, tmp_path, monkeypatch):
+    from aturan.documents import pdf
+    from aturan.errors import AturanError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # profiles of this test only
+    docx_files = sorted(issued.glob("*.docx"))[:6]
+    out = tmp_path / "out"
+    out.mkdir()
+    finished = []
+
+    def finish(index, pdf_file):
+        finished.append(index)
+        if len(finished) == 2:
+            raise AturanError("PDF tidak dapat ditandatangani")
+
+    with pytest.raises(AturanError, match="ditandatangani"):
+        pdf.convert(docx_files, out, workers=2, finish=finish)
+    assert len(finished) == 2, "the workers stop converting once signing failed"
+    assert not list(out.iterdir()), "no PDF and no private folder is left"
+    assert not _libreoffice_processes_using(tmp_path / "cache")
+    assert len(pdf.convert(docx_files, out, workers=2)) == 6, "the next run works"
+    assert not _libreoffice_processes_using(tmp_path / "cache")

@@ -21,10 +21,10 @@ from aturan.documents.render import (
     render_docx,
     verification_url,
 )
-from aturan.documents.signing import sign_pdf
+from aturan.documents.signing import signed
 from aturan.documents.types import document_type, event_key
 from aturan.errors import AturanError, InputError, IssueDateError
-from aturan.files import atomic_path, ensure_folder
+from aturan.files import atomic_open, atomic_path, ensure_folder
 from aturan.law import DocumentType, Rulebook
 
 
@@ -198,18 +198,7 @@ class Issuer:
 
     def _to_pdf(self, report: IssueReport, progress: Progress) -> None:
         entries = report.all
-        signed = []
-
-        def finish(index: int, pdf: Path) -> None:
-            if not signed:
-                progress("pdf", len(entries), len(entries))
-                progress("sign", 0, len(entries))
-            self._stamp_and_sign(entries[index], pdf)
-            signed.append(index)
-            progress("sign", len(signed), len(entries))
-
-        progress("pdf", 0, len(entries))
-        converted = pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
+        converted = self.signed_pdfs(entries, progress)
         for entry, path in zip(entries, converted):
             entry["pdf"] = path
             recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
@@ -219,10 +208,29 @@ class Issuer:
         report.bundle = self.out_dir / "bundel-cetak.pdf"
         pdfs.bundle(converted, report.bundle)
 
+    def signed_pdfs(self, entries: list[dict], progress: Progress = _no_progress) -> list[Path]:
+        """The PDF step of `issue` (bench/bench_documents.py times this very step): the entries'
+        DOCX files converted, stamped and signed into PDFs in the output folder, each entry given
+        its `pdf_fingerprint`. Each PDF is stamped and signed as soon as it is converted, while
+        LibreOffice converts the next ones, so both stages advance together."""
+        finished = 0
+
+        def finish(index: int, pdf: Path) -> None:
+            nonlocal finished
+            progress("pdf", finished + 1, len(entries))
+            self._stamp_and_sign(entries[index], pdf)
+            finished += 1
+            progress("sign", finished, len(entries))
+
+        progress("pdf", 0, len(entries))
+        progress("sign", 0, len(entries))
+        return pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
+
     def _stamp_and_sign(self, entry: dict, pdf: Path) -> None:
-        """In convert's private folder, so another run writing the same file never interferes."""
-        pdfs.stamp(
-            pdf,
+        """In convert's private folder, so another run writing the same file never interferes.
+        Stamped and signed in memory: the file is written once."""
+        data = pdfs.stamped(
+            pdf.read_bytes(),
             title=entry["number"],
             subject=entry["type"],
             number=entry["number"],
@@ -231,8 +239,13 @@ class Issuer:
             content_hash=entry["content_hash"],
             issue_date=entry["date"],
         )
-        sign_pdf(pdf, self.signer, entry["date"], self._signatory())
-        entry["pdf_fingerprint"] = pdfs.fingerprint(pdf.read_bytes())
+        try:
+            data = signed(data, self.signer, entry["date"], self._signatory())
+        except AturanError as exc:
+            raise AturanError(exc.message, file=str(entry["docx"].with_suffix(".pdf"))) from None
+        with atomic_open(pdf, "wb") as handle:
+            handle.write(data)
+        entry["pdf_fingerprint"] = pdfs.fingerprint(data)
 
     def _signatory(self) -> dict:
         return {**self.settings.signatory, "city": self.settings.org.get("city")}

@@ -1,17 +1,24 @@
-"""PDF through LibreOffice headless, in parallel batches; pypdf for metadata and print bundles."""
+"""PDF through LibreOffice headless, one kept alive per worker; pypdf for metadata and bundles."""
 
 from __future__ import annotations
 
 import datetime as dt
 import fcntl
 import hashlib
+import io
+import json
 import os
+import queue
 import shutil
+import signal
 import subprocess
 import tempfile
-from collections.abc import Callable
+import threading
+import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager, suppress
+from functools import cache
 from pathlib import Path
 
 from pypdf import PdfWriter
@@ -41,47 +48,202 @@ def convert(
     attempts: int = 3,
     finish: Callable[[int, Path], None] | None = None,
 ) -> list[Path]:
-    """Convert DOCX files to PDF with one LibreOffice profile per worker, as many workers as cores.
+    """Convert DOCX files to PDF with one LibreOffice per worker, as many workers as cores.
 
-    LibreOffice occasionally skips a file of a long batch without an error; those are
-    converted again (up to `attempts` rounds) before giving up with their names.
+    Each worker keeps its LibreOffice alive for all its files (through the UNO API, see
+    uno_worker.py) or, where Python's `uno` is missing, runs soffice over batches of files.
+    `finish(index, pdf)` (stamping, signing) runs in this thread on each PDF as soon as it is
+    converted, while the workers convert the next ones.
 
-    LibreOffice writes into a private folder inside `out_dir`; each PDF is then renamed into
-    `out_dir`. So two runs converting into one folder never read or write each other's files,
-    and a symlink planted at a PDF's name is replaced, never written through. `finish(index,
-    pdf)` (stamping, signing) runs on each PDF in the private folder, before it is renamed."""
+    LibreOffice occasionally skips a file without an error; those are converted again (up to
+    `attempts` rounds) before giving up with their names.
+
+    LibreOffice writes into a private folder inside `out_dir`; the PDFs are renamed into
+    `out_dir` once all are finished. So two runs converting into one folder never read or write
+    each other's files, and a symlink planted at a PDF's name is replaced, never written
+    through."""
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".aturan-pdf-") as scratch:
         scratch = Path(scratch)
-        pending, errors = list(docx_files), []
+        pending, errors = list(enumerate(docx_files)), []
         for _ in range(attempts):
-            errors = _run_workers(soffice(), pending, scratch, workers)
-            pending = [f for f in pending if not (scratch / (f.stem + ".pdf")).exists()]
+            errors = _convert_round(soffice(), pending, scratch, workers, finish)
+            pending = [(i, f) for i, f in pending if not (scratch / pdfs[i].name).exists()]
             if not pending:
-                for index, pdf in enumerate(pdfs):
-                    if finish:
-                        finish(index, scratch / pdf.name)
+                for pdf in pdfs:
                     os.replace(scratch / pdf.name, pdf)
                 return pdfs
-    names = ", ".join(f.name for f in pending[:5])
+    names = ", ".join(f.name for _, f in pending[:5])
     raise AturanError(
         f"LibreOffice gagal mengonversi {len(pending)} berkas: {names} {' '.join(errors)[:300]}"
     )
 
 
 MAX_FILES_PER_CALL = 200  # soffice silently converts only the first ~247 files it is given
+FILES_PER_CALL = 50  # without UNO: batches small enough to sign one while the next converts
+
+Job = tuple[int, Path]  # (index in convert's list, DOCX file)
 
 
-def _run_workers(binary: str, files: list[Path], out_dir: Path, workers: int | None) -> list[str]:
-    workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
-    chunks = [files[i::workers] for i in range(workers)]
+def _convert_round(
+    binary: str,
+    jobs: list[Job],
+    out_dir: Path,
+    workers: int | None,
+    finish: Callable[[int, Path], None] | None,
+) -> list[str]:
+    """One round over `jobs`, split across workers; `finish` runs here on each converted PDF. On
+    an error in `finish`, the workers stop after their current file or batch."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    chunks = [jobs[i::workers] for i in range(workers)]
+    converted: queue.Queue[tuple[int, Path] | None] = queue.Queue()
+    stop = threading.Event()
     with ExitStack() as stack:
         profiles = [stack.enter_context(_locked_profile()) for _ in chunks]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(
-                lambda job: _worker(binary, job[0], job[1], out_dir), zip(profiles, chunks)
-            )
-            return [error for errors in results for error in errors]
+            futures = [
+                pool.submit(_worker, binary, profile, chunk, out_dir, converted, stop)
+                for profile, chunk in zip(profiles, chunks)
+            ]
+            try:
+                _finish_each(converted, workers, finish)
+            finally:
+                stop.set()
+            return [error for future in futures for error in future.result()]
+
+
+def _finish_each(converted: queue.Queue, workers: int, finish) -> None:
+    """Run `finish` on each PDF the workers put on `converted`, until each worker says it is done
+    (None)."""
+    running = workers
+    while running:
+        item = converted.get()
+        if item is None:
+            running -= 1
+        elif finish:
+            finish(*item)
+
+
+def _worker(
+    binary: str, profile: Path, jobs: list[Job], out_dir: Path, converted: queue.Queue, stop
+) -> list[str]:
+    try:
+        with _kept_office(binary, profile) as office:
+            if office is not None:
+                return _convert_each(office, jobs, out_dir, converted, stop)
+        return _convert_batches(binary, profile, jobs, out_dir, converted, stop)
+    finally:
+        converted.put(None)
+
+
+def _convert_each(
+    office: subprocess.Popen, jobs: list[Job], out_dir: Path, converted: queue.Queue, stop
+) -> list[str]:
+    """One file at a time through a kept LibreOffice (uno_worker.py's protocol)."""
+    errors = []
+    for index, docx in jobs:
+        if stop.is_set():
+            break
+        pdf = out_dir / (docx.stem + ".pdf")
+        try:
+            office.stdin.write(json.dumps([str(docx), str(pdf)]) + "\n")
+            office.stdin.flush()
+            reply = office.stdout.readline().strip()
+        except OSError:
+            reply = ""
+        if not reply:  # LibreOffice is gone: the files left are retried in the next round
+            return [*errors, "LibreOffice berhenti di tengah konversi"]
+        if reply == "ok" and pdf.exists():
+            converted.put((index, pdf))
+        elif reply != "ok":
+            errors.append(reply)
+    return errors
+
+
+def _convert_batches(
+    binary: str, profile: Path, jobs: list[Job], out_dir: Path, converted: queue.Queue, stop
+) -> list[str]:
+    """Without UNO: soffice over batches of files, a process each."""
+    errors = []
+    for start in range(0, len(jobs), FILES_PER_CALL):
+        if stop.is_set():
+            break
+        batch = jobs[start : start + FILES_PER_CALL]
+        done = subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                *(str(docx) for _, docx in batch),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        if done.returncode:
+            errors.append(done.stderr.decode(errors="replace"))
+        for index, docx in batch:
+            pdf = out_dir / (docx.stem + ".pdf")
+            if pdf.exists():
+                converted.put((index, pdf))
+    return errors
+
+
+@contextmanager
+def _kept_office(binary: str, profile: Path) -> Iterator[subprocess.Popen | None]:
+    """A LibreOffice kept alive for this worker (uno_worker.py, in its own process group), or
+    None when no Python with `uno` is found or LibreOffice does not answer. Always stopped: at the
+    end of its input it closes LibreOffice; if it does not, the whole group is killed."""
+    python = _uno_python(os.environ.get("ATURAN_UNO_PYTHON"))
+    if python is None:
+        yield None
+        return
+    office = subprocess.Popen(
+        [python, "-I", str(UNO_WORKER), binary, profile.as_uri(), f"aturan-{uuid.uuid4().hex}"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield office if office.stdout.readline().strip() == "ready" else None
+    finally:
+        _stop(office)
+
+
+UNO_WORKER = Path(__file__).with_name("uno_worker.py")
+
+
+def _stop(office: subprocess.Popen) -> None:
+    with suppress(OSError):
+        office.stdin.close()
+    try:
+        office.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(office.pid, signal.SIGKILL)  # still unreaped, so the group is still ours
+        office.wait()
+    office.stdout.close()
+
+
+@cache
+def _uno_python(configured: str | None) -> str | None:
+    """A Python that can import LibreOffice's `uno` (Debian's python3-uno is for /usr/bin/python3):
+    ATURAN_UNO_PYTHON if set (empty: never use UNO), else /usr/bin/python3 or python3."""
+    if configured is not None:
+        candidates = [configured] if configured else []
+    else:
+        candidates = ["/usr/bin/python3", shutil.which("python3") or ""]
+    for python in filter(None, candidates):
+        with suppress(OSError, subprocess.TimeoutExpired):
+            check = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=60)
+            if check.returncode == 0:
+                return python
+    return None
 
 
 class _locked_profile:
@@ -108,30 +270,6 @@ class _locked_profile:
         self.handle.close()
 
 
-def _worker(binary: str, profile: Path, files: list[Path], out_dir: Path) -> list[str]:
-    errors = []
-    for start in range(0, len(files), MAX_FILES_PER_CALL):
-        batch = files[start : start + MAX_FILES_PER_CALL]
-        done = subprocess.run(
-            [
-                binary,
-                f"-env:UserInstallation={profile.as_uri()}",
-                "--headless",
-                "--norestore",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                *map(str, batch),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        if done.returncode:
-            errors.append(done.stderr.decode(errors="replace"))
-    return errors
-
-
 def _profile(worker: int) -> Path:
     """One LibreOffice profile per worker, kept between runs: two instances never share one,
     and later batches skip the seconds a fresh profile costs."""
@@ -142,8 +280,15 @@ def _profile(worker: int) -> Path:
     return base / f"worker-{worker}"
 
 
-def stamp(
-    pdf: Path,
+def stamp(pdf: Path, **identity) -> None:
+    """`stamped` on a PDF file, in place."""
+    data = stamped(pdf.read_bytes(), **identity)
+    with atomic_open(pdf, "wb") as handle:
+        handle.write(data)
+
+
+def stamped(
+    data: bytes,
     *,
     title: str,
     subject: str,
@@ -152,10 +297,10 @@ def stamp(
     rules_version: str,
     content_hash: str,
     issue_date: dt.date,
-) -> None:
-    """Write the document's identity into the PDF and fix its dates and file identifier (which
-    LibreOffice draws at random), so reruns give the same bytes."""
-    writer = PdfWriter(clone_from=str(pdf))
+) -> bytes:
+    """The PDF with the document's identity written in and its dates and file identifier (which
+    LibreOffice draws at random) fixed, so reruns give the same bytes."""
+    writer = PdfWriter(clone_from=io.BytesIO(data))
     identifier = ByteStringObject(hashlib.sha256(f"{number}|{content_hash}".encode()).digest()[:16])
     writer._ID = ArrayObject([identifier, identifier])
     when = f"D:{issue_date:%Y%m%d}000000Z"
@@ -174,8 +319,9 @@ def stamp(
             "/AturanContentHash": content_hash,
         }
     )
-    with atomic_open(pdf, "wb") as handle:
-        writer.write(handle)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def fingerprint(data: bytes) -> str:

@@ -265,10 +265,19 @@ def _key_signer_class():
 
 def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
     """Sign the PDF in place (PAdES baseline B), the visible signature in its signature block."""
+    try:
+        data = signed(path.read_bytes(), signer, date, signatory)
+    except AturanError as exc:
+        raise AturanError(exc.message, file=str(path)) from None
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+
+
+def signed(data: bytes, signer, date: dt.date, signatory: dict) -> bytes:
+    """The PDF signed (PAdES baseline B), the visible signature in its signature block."""
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
-    data = path.read_bytes()
     page, box = signature_box(data, signatory)
     when = dt.datetime.combine(date, dt.time(), WIB)
     writer_class, signer_class = _fixed_time_classes()
@@ -292,13 +301,9 @@ def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
         signing_time=when,
     )
     try:
-        out = pdf_signer.sign_pdf(writer_class(data, when))
+        return pdf_signer.sign_pdf(writer_class(data, when)).getvalue()
     except Exception as exc:  # pyHanko raises many types for a PDF it cannot sign
-        raise AturanError(
-            f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})", file=str(path)
-        ) from None
-    with atomic_open(path, "wb") as handle:
-        handle.write(out.getvalue())
+        raise AturanError(f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})") from None
 
 
 @cache
@@ -334,7 +339,25 @@ def _fixed_time_classes():
         def init_signing_session(self, pdf_out, existing_fields_only=False):
             session = super().init_signing_session(pdf_out, existing_fields_only)
             session.system_time = self.signing_time
+            session.estimate_signature_container_size = self._remembered(session)
             return session
+
+        def _remembered(self, session):
+            """pyHanko sizes the signature's space by signing a dummy digest first (a quarter
+            of the signing time). The size depends on the signer and the signing time only, not
+            on the document, so it is computed once per signer and time: the same bytes."""
+            estimate = session.estimate_signature_container_size
+            sizes = self.signer.__dict__.setdefault("_aturan_reserved", {})
+
+            async def remembered(validation_info, tight=False):
+                if validation_info is not None:
+                    return await estimate(validation_info, tight=tight)
+                key = (self.signing_time, tight)
+                if key not in sizes:
+                    sizes[key] = await estimate(validation_info, tight=tight)
+                return sizes[key]
+
+            return remembered
 
     return Writer, Signer
 
