@@ -181,7 +181,7 @@ class Engine:
                     dataclasses.asdict(c.rule),
                     rules[f"r{index}"],
                     c.params,
-                    {pid: self.params.get(pid) for pid in _param_refs(c.rule.then)},
+                    {pid: self.params.get(pid) for pid in _refs(c.rule.then, "param")},
                 ]
                 for index, c in enumerate(self.compiled)
                 if c.stage == stage
@@ -404,7 +404,7 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
                     reads[kind].add(value["fact"])
                 if isinstance(value, dict) and "param" in value:
                     used[value["param"]] = _param(params, value["param"], rule)
-    for ref in _fact_refs(rule.then):
+    for ref in _refs(rule.then, "fact"):
         alias, _, prop = ref.rpartition(".")
         reads.setdefault(alias or "participant", set()).add(prop)
     if not reads:
@@ -414,23 +414,14 @@ def _compile_conditions(rule: Rule, params: ParamSet) -> _Compiled | None:
     return _Compiled(rule, 0, reads, used)
 
 
-def _param_refs(value: object) -> list[str]:
-    if isinstance(value, dict) and "param" in value:
-        return [value["param"]]
+def _refs(value: object, kind: str) -> list[str]:
+    """Every `{fact: ...}` (kind "fact") or `{param: ...}` (kind "param") named in a conclusion."""
+    if isinstance(value, dict) and kind in value:
+        return [value[kind]]
     if isinstance(value, dict):
-        return [ref for v in value.values() for ref in _param_refs(v)]
+        return [ref for v in value.values() for ref in _refs(v, kind)]
     if isinstance(value, list):
-        return [ref for v in value for ref in _param_refs(v)]
-    return []
-
-
-def _fact_refs(value: object) -> list[str]:
-    if isinstance(value, dict) and "fact" in value:
-        return [value["fact"]]
-    if isinstance(value, dict):
-        return [ref for v in value.values() for ref in _fact_refs(v)]
-    if isinstance(value, list):
-        return [ref for v in value for ref in _fact_refs(v)]
+        return [ref for v in value for ref in _refs(v, kind)]
     return []
 
 
