@@ -140,7 +140,7 @@ class Engine:
                         "pecah aturannya"
                     )
         self._matches: list[tuple[int, dict[str, JSON]]] = []
-        self._opened = False
+        self._opened, self._sid = False, ""
         self._signatures = self._stage_signatures()
         self._joins = {s: _join_reads(self.compiled, s) for s in self.stages}
         self._name = name
@@ -204,12 +204,12 @@ class Engine:
             return []
         items = items or {}
         known = dict(participant)
-        sid = str(next(_SESSIONS))
+        sid = self._sid = str(next(_SESSIONS))
         firings: list[Firing] = []
         self._opened = False
         try:
             for stage in self.stages:
-                facts = self._stage_facts(sid, stage, known, items)
+                facts = self._stage_facts(stage, known, items)
                 stage_firings = self._stage_firings(stage, facts)
                 _apply(stage_firings, known)
                 firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
@@ -248,7 +248,7 @@ class Engine:
         per_fact = []
         for fact in facts:
             self._matches = []
-            self._assert(fact)
+            self._assert(dict(fact, sid=self._sid))
             per_fact.append([self._firing(index, matched) for index, matched in self._matches])
         return per_fact
 
@@ -274,14 +274,13 @@ class Engine:
         except (MessageNotHandledException, MessageObservedException):
             pass
 
-    def _stage_facts(
-        self, sid: str, stage: int, known: JSON, items: dict[str, list[JSON]]
-    ) -> list[JSON]:
+    def _stage_facts(self, stage: int, known: JSON, items: dict[str, list[JSON]]) -> list[JSON]:
+        """What the stage asserts, without the session id (added when a fact is asserted)."""
         plans = self._plans[stage]
-        facts = [_fact(sid, "participant", stage, known, plans.get("participant", ((), ())))]
+        facts = [_fact("participant", stage, known, plans.get("participant", ((), ())))]
         for kind, plan in plans.items():
             if kind != "participant" and _gate_open(self._gates[stage].get(kind), known):
-                facts.extend(_fact(sid, kind, stage, item, plan) for item in items.get(kind, ()))
+                facts.extend(_fact(kind, stage, item, plan) for item in items.get(kind, ()))
         return facts
 
     def _firing(self, index: int, matched: dict[str, JSON]) -> Firing:
@@ -329,8 +328,8 @@ def _plan(props: Iterable[str]) -> Plan:
     return plain, contains
 
 
-def _fact(sid: str, kind: str, stage: int, values: JSON, plan: Plan) -> JSON:
-    fact: JSON = {"sid": sid, "kind": kind, "stage": stage}
+def _fact(kind: str, stage: int, values: JSON, plan: Plan) -> JSON:
+    fact: JSON = {"kind": kind, "stage": stage}
     plain, contains = plan
     for prop in plain:
         value = values.get(prop)
@@ -343,9 +342,9 @@ def _fact(sid: str, kind: str, stage: int, values: JSON, plan: Plan) -> JSON:
 
 
 def _facts_key(facts: list[JSON]) -> bytes:
-    """The facts of one stage without their session id: what the stage's matches depend on."""
+    """The facts of one stage (without their session id): what the stage's firings depend on."""
     return orjson.dumps(
-        [{k: v for k, v in fact.items() if k != "sid"} for fact in facts],
+        facts,
         option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS,
         default=str,
     )
