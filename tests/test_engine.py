@@ -138,3 +138,13 @@ def test_a_participant_no_rule_matches_leaves_no_session_behind(cache):
     for score in range(1100):  # more than the library's 1024 live sessions per ruleset
         assert rules.evaluate({"score": score % 50}) == []
     assert fired(rules.evaluate({"score": 70})) == ["lulus"]
+
+
+def test_a_later_stage_sees_a_list_an_earlier_rule_appended_to():
+    rules = engine(
+        rule("lulus", {"participant": {"score": {"gte": 70}}}, {"append": {"documents": "sttp"}}),
+        rule("berdokumen", {"participant": {"documents": {"contains": "sttp"}}}, {"issued": True}),
+    )
+
+    assert fired(rules.evaluate({"score": 80})) == ["lulus", "berdokumen"]
+    assert fired(rules.evaluate({"score": 10})) == []

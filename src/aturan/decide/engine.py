@@ -143,6 +143,12 @@ class Engine:
         self._opened, self._sid = False, ""
         self._signatures = self._stage_signatures()
         self._joins = {s: _join_reads(self.compiled, s) for s in self.stages}
+        # the participant properties some rule reads: only those need keeping up to date
+        self._read = {
+            prop.partition(CONTAINS)[0]
+            for c in self.compiled
+            for prop in c.reads.get("participant", ())
+        }
         self._name = name
         self._host = _QuietHost()
         self._host.set_rulesets({name: self._definition()})
@@ -211,7 +217,7 @@ class Engine:
             for stage in self.stages:
                 facts = self._stage_facts(stage, known, items)
                 stage_firings = self._stage_firings(stage, facts)
-                _apply(stage_firings, known)
+                _apply(stage_firings, known, self._read)
                 firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
         finally:
             if self._opened:  # every stage remembered: the library never saw this sid
@@ -363,9 +369,9 @@ def _scalar(prop: str, value: object) -> object:
     return value
 
 
-def _apply(firings: list[Firing], known: JSON) -> None:
+def _apply(firings: list[Firing], known: JSON, read: set[str]) -> None:
     """Lower priority first, so a higher-priority rule (an exception, in Catala's sense) has the
-    last word."""
+    last word. Appended lists are kept in `known` only when a rule reads them."""
     setter: dict[str, Firing] = {}
     appended: dict[str, list[Any]] = {}
     for firing in sorted(firings, key=lambda f: f.rule.priority):
@@ -375,10 +381,11 @@ def _apply(firings: list[Firing], known: JSON) -> None:
             setter[prop] = firing
             known[prop] = value
         for name, items in firing.appended.items():
-            appended.setdefault(name, list(known.get(name) or [])).extend(
-                dict(i, rule=firing.rule.id) if isinstance(i, dict) else i
-                for i in (items if isinstance(items, list) else [items])
-            )
+            if name in read:
+                appended.setdefault(name, list(known.get(name) or [])).extend(
+                    dict(i, rule=firing.rule.id) if isinstance(i, dict) else i
+                    for i in (items if isinstance(items, list) else [items])
+                )
     known.update(appended)
 
 
@@ -451,7 +458,7 @@ def _assign_stages(compiled: list[_Compiled]) -> None:
             deps = [
                 p.stage
                 for prop in c.reads.get("participant", ())
-                for p in producers.get(prop, [])
+                for p in producers.get(prop.partition(CONTAINS)[0], [])  # a list's `contains`
                 if p is not c
             ]
             stage = 1 + max(deps, default=0)
