@@ -867,3 +867,34 @@ def test_an_error_while_signing_stops_libreoffice_and_leaves_no_pdf(issued, tmp_
     assert not _libreoffice_processes_using(tmp_path / "cache")
     assert len(pdf.convert(docx_files, out, workers=2)) == 6, "the next run works"
     assert not _libreoffice_processes_using(tmp_path / "cache")
+
+
+HANGING_OFFICE = """#!/bin/sh
+# Stands in for a Python with LibreOffice's uno: answers the import check, says it is ready, then
+# never answers a conversion (as a LibreOffice stuck on one document).
+[ "$1" = "-c" ] && exit 0
+echo ready
+sleep 600
+"""
+
+
+def test_a_libreoffice_that_stops_answering_is_stopped_and_the_run_fails_naming_the_file(
+    issued, tmp_path, monkeypatch
+):
+    from aturan.documents import pdf
+    from aturan.errors import AturanError
+
+    hanging = tmp_path / "hanging-python"
+    hanging.write_text(HANGING_OFFICE)
+    hanging.chmod(0o755)
+    monkeypatch.setenv("ATURAN_UNO_PYTHON", str(hanging))
+    monkeypatch.setattr(pdf, "SECONDS_PER_DOCUMENT", 1)
+    docx = sorted(issued.glob("*.docx"))[:1]
+    out = tmp_path / "out"
+    out.mkdir()
+
+    expected = f"{re.escape(docx[0].name)}.*tidak menjawab dalam 1 detik"
+    with pytest.raises(AturanError, match=expected):
+        pdf.convert(docx, out, workers=1, attempts=2)
+    assert not list(out.iterdir())
+    assert not _libreoffice_processes_using(hanging), "the stuck stand-in is stopped"

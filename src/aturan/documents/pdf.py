@@ -9,6 +9,7 @@ import io
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -148,7 +149,10 @@ def _convert_each(
         try:
             office.stdin.write(json.dumps([str(docx), str(pdf)]) + "\n")
             office.stdin.flush()
-            reply = office.stdout.readline().strip()
+            reply = _reply(office)
+        except TimeoutError:  # (an OSError too) a document hangs LibreOffice: stop it, retry
+            os.killpg(office.pid, signal.SIGKILL)
+            return [*errors, f"LibreOffice tidak menjawab dalam {SECONDS_PER_DOCUMENT} detik"]
         except OSError:
             reply = ""
         if not reply:  # LibreOffice is gone: the files left are retried in the next round
@@ -158,6 +162,18 @@ def _convert_each(
         elif reply != "ok":
             errors.append(reply)
     return errors
+
+
+SECONDS_PER_DOCUMENT = 120  # far above the 0.1-0.2 s a document takes, even on a loaded machine
+
+
+def _reply(office: subprocess.Popen) -> str:
+    """uno_worker.py's one-line answer, or TimeoutError after SECONDS_PER_DOCUMENT (one request at a
+    time, so nothing is ever left in the pipe's buffer between answers)."""
+    ready, _, _ = select.select([office.stdout], [], [], SECONDS_PER_DOCUMENT)
+    if not ready:
+        raise TimeoutError
+    return str(office.stdout.readline()).strip()
 
 
 def _convert_batches(
