@@ -82,7 +82,7 @@ def _decide_all(decider, raw_cases) -> float:
 def _recorded_facts(decider, engine, raw_cases) -> list[list[dict]]:
     sessions, current = [], []
     original = engine._assert
-    engine._assert = lambda fact: (current.append(dict(fact)), original(fact))
+    engine._assert = lambda fact: (current.append(dict(fact)), original(fact))[1]
     for raw in raw_cases:
         current = []
         decider.decide(case_from_data(raw), AS_OF)

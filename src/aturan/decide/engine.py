@@ -8,10 +8,11 @@ This is the only module that imports durable_rules. What it hides:
   facts (subjects, competencies) only when the participant can still match a rule joining them;
 - each evaluation gets a fresh session that is always deleted (the library allows
   1024 live sessions per ruleset);
-- "no rule matched" (MessageNotHandledException) just means no rule fired;
-- exceptions raised inside actions are swallowed by the library, so actions only
-  record the match; everything else happens here, after the library returns;
-- the library's background dispatch threads are not started (evaluation is synchronous);
+- the library's C core is driven directly (`_Ruleset`), not through its Python `Host`: a rule's
+  action only records the match, so the Host's per-action machinery (a closure object, the
+  session state serialised and parsed back around every action, a background dispatch thread,
+  an exception object built for "no rule matched") does nothing aturan needs and used to cost
+  more than the matching itself;
 - what a stage matches depends only on its compiled rules and the facts asserted in it (every
   condition tests the stage), so matches are remembered per (stage ruleset, facts): the same
   participant under another model, or under a reform that leaves a stage alone, asks the library
@@ -24,12 +25,12 @@ import dataclasses
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import durable_rules_engine
 import orjson
-from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.errors import RulebookError
 from aturan.law import ParamSet, Rule
@@ -103,9 +104,38 @@ class MatchCache:
 FIRINGS = MatchCache()
 
 
-class _QuietHost(Host):  # type: ignore[misc]  # durable_rules ships no type information
-    def _run(self) -> None:
-        """No background dispatch threads: every action runs inside assert_facts."""
+# What the library's C core answers to an asserted fact (durable_rules 2.0.28, rules.h).
+_NOT_HANDLED, _OBSERVED, _DEFERRED = 1, 2, 3
+
+
+class _Ruleset:
+    """One compiled ruleset in the library's C core, used the way durable_rules' own `Host` uses
+    it (durable/engine.py: `Ruleset.assert_fact`, `do_actions`, `_flush_actions`) minus what an
+    action that only records its match does not need: the session state is never changed, so
+    it is not written back (`update_state`) before the next action starts."""
+
+    def __init__(self, name: str, definition: JSON):
+        text = json.dumps(definition, ensure_ascii=False)
+        self._handle = durable_rules_engine.create_ruleset(name, text)
+
+    def assert_fact(self, fact: JSON) -> list[tuple[str, dict[str, JSON]]]:
+        """The rules the fact fired, in the library's order: (rule name, alias -> fact)."""
+        text = json.dumps(fact, ensure_ascii=False)
+        code, state = durable_rules_engine.assert_fact(self._handle, text)
+        if code in (_NOT_HANDLED, _OBSERVED):  # no rule matched, or the same fact again
+            return []
+        if code == _DEFERRED:
+            state = 0  # as the Host does
+        fired: list[tuple[str, dict[str, JSON]]] = []
+        started = durable_rules_engine.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            fired.extend(json.loads(message).items())
+            message = durable_rules_engine.complete_and_start_action(self._handle, state)
+        return fired
+
+    def delete_session(self, sid: str) -> None:
+        durable_rules_engine.delete_state(self._handle, sid)
 
 
 class Engine:
@@ -139,7 +169,6 @@ class Engine:
                         f"melebihi batas {MAX_FACT_PROPERTIES - len(RESERVED_PROPERTIES)}; "
                         "pecah aturannya"
                     )
-        self._matches: list[tuple[int, dict[str, JSON]]] = []
         self._opened, self._sid = False, ""
         self._signatures = self._stage_signatures()
         self._joins = {s: _join_reads(self.compiled, s) for s in self.stages}
@@ -149,23 +178,16 @@ class Engine:
             for c in self.compiled
             for prop in c.reads.get("participant", ())
         }
-        self._name = name
-        self._host = _QuietHost()
-        self._host.set_rulesets({name: self._definition()})
-        self._prime()
-
-    def _definition(self) -> JSON:
         definition = self._ruleset_json()
-        for index, name in enumerate(definition):
-            definition[name]["run"] = self._recorder(index)
-        definition[_PRIMER] = {"all": [{"m": {"kind": _PRIMER}}], "run": lambda c: None}
-        return definition
+        definition[_PRIMER] = {"all": [{"m": {"kind": _PRIMER}}]}
+        self._library = _Ruleset(name, definition)
+        self._prime()
 
     def _prime(self) -> None:
         """The library crashes the process when it deletes a session of a ruleset that has never
         handled a fact; one handled fact, at once deleted, sets the ruleset up."""
-        self._host.assert_fact(self._name, {"sid": _PRIMER, "kind": _PRIMER})
-        self._host.delete_state(self._name, _PRIMER)
+        self._library.assert_fact({"sid": _PRIMER, "kind": _PRIMER})
+        self._library.delete_session(_PRIMER)
 
     def _ruleset_json(self) -> JSON:
         return {
@@ -196,12 +218,6 @@ class Engine:
             signatures[stage] = hashlib.sha256(text).hexdigest()
         return signatures
 
-    def _recorder(self, index: int) -> Callable[[Any], None]:
-        def record(c: Any) -> None:  # c: durable_rules' closure (untyped)
-            self._matches.append((index, {alias: dict(fact) for alias, fact in c._m.items()}))
-
-        return record
-
     def evaluate(
         self, participant: JSON, items: dict[str, list[JSON]] | None = None
     ) -> list[Firing]:
@@ -221,7 +237,7 @@ class Engine:
                 firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
         finally:
             if self._opened:  # every stage remembered: the library never saw this sid
-                self._host.delete_state(self._name, sid)
+                self._library.delete_session(sid)
         return firings
 
     def _stage_firings(self, stage: int, facts: list[JSON]) -> list[Firing]:
@@ -251,12 +267,10 @@ class Engine:
     def _run(self, facts: list[JSON]) -> list[list[Firing]]:
         """Assert the facts into the library, in order; the firings each one caused."""
         self._opened = True
-        per_fact = []
-        for fact in facts:
-            self._matches = []
-            self._assert(dict(fact, sid=self._sid))
-            per_fact.append([self._firing(index, matched) for index, matched in self._matches])
-        return per_fact
+        return [
+            [self._firing(int(rule[1:]), matched) for rule, matched in self._assert(fact)]
+            for fact in facts
+        ]
 
     def _keys(self, stage: int, facts: list[JSON]) -> list[tuple[str, bytes]]:
         """One key per fact; or one for the whole stage when an item's firings could depend on
@@ -272,13 +286,9 @@ class Engine:
             keys.append((signature, _facts_key([seen, item])))
         return keys
 
-    def _assert(self, fact: JSON) -> None:
-        """One fact at a time: in a batch, one unmatched fact makes the library raise before it runs
-        the actions the other facts matched."""
-        try:
-            self._host.assert_fact(self._name, fact)
-        except (MessageNotHandledException, MessageObservedException):
-            pass
+    def _assert(self, fact: JSON) -> list[tuple[str, dict[str, JSON]]]:
+        """One fact at a time, so each fact's firings are known apart (to be remembered apart)."""
+        return self._library.assert_fact(dict(fact, sid=self._sid))
 
     def _stage_facts(self, stage: int, known: JSON, items: dict[str, list[JSON]]) -> list[JSON]:
         """What the stage asserts, without the session id (added when a fact is asserted)."""
