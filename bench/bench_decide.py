@@ -9,6 +9,9 @@ Three numbers, same cases, same machine, same run:
   into a bare durable_rules Host, and exactly the facts aturan asserts for each case (every
   step of the history, all stages, item facts included, recorded with nothing remembered)
   asserted into fresh sessions with no-op actions: the library's own share of the work;
+- raw C core, same facts: the same facts asserted through the library's C binding
+  (`durable_rules_engine`), as aturan's engine does, with the Host's Python layer left out: the
+  floor under any caller of the library (the issue's target is against the Host, above);
 - raw, one event: the same ruleset, one participant fact per case (the issue's literal
   baseline; it does only the first stage of the inference).
 
@@ -23,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+import durable_rules_engine
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.cases import case_from_data
@@ -55,6 +59,7 @@ def main(n: int) -> dict:
     aturan_seconds = _decide_all(decider, raw_cases)
 
     same_seconds = sum(_raw_run(engine, sessions) for engine, sessions in zip(engines, recorded))
+    core_seconds = sum(_core_run(engine, sessions) for engine, sessions in zip(engines, recorded))
     sessions = recorded[0]
     first_seconds = _raw_run(engines[0], [[facts[0]] for facts in sessions if facts])
     result = {
@@ -62,9 +67,11 @@ def main(n: int) -> dict:
         "aturan_per_s": round(n / aturan_seconds),
         "aturan_nothing_remembered_per_s": round(n / unremembered_seconds),
         "raw_same_facts_per_s": round(n / same_seconds),
+        "raw_core_same_facts_per_s": round(n / core_seconds),
         "raw_one_event_per_s": round(n / first_seconds),
         "ratio_vs_same_facts": round(aturan_seconds / same_seconds, 2),
         "ratio_nothing_remembered": round(unremembered_seconds / same_seconds, 2),
+        "ratio_vs_core_same_facts": round(aturan_seconds / core_seconds, 2),
         "ratio_vs_one_event": round(aturan_seconds / first_seconds, 2),
         "facts_per_case": round(sum(len(f) for sessions in recorded for f in sessions) / n, 1),
     }
@@ -106,6 +113,26 @@ def _raw_run(engine, sessions: list[list[dict]]) -> float:
             except (MessageNotHandledException, MessageObservedException):
                 pass
         host.delete_state("raw", sid)
+    return time.perf_counter() - start
+
+
+def _core_run(engine, sessions: list[list[dict]]) -> float:
+    """The same facts through the C binding: assert, then take each action the fact started."""
+    handle = durable_rules_engine.create_ruleset(f"core{id(engine)}", engine.definition_json())
+    start = time.perf_counter()
+    for index, facts in enumerate(sessions):
+        sid = f"core{index}"
+        for fact in facts:
+            code, state = durable_rules_engine.assert_fact(handle, json.dumps(dict(fact, sid=sid)))
+            if code in (1, 2):  # not handled, already observed
+                continue
+            started = durable_rules_engine.start_action_for_state(handle, state)
+            message = started[1] if started else None
+            while message:
+                json.loads(message)
+                message = durable_rules_engine.complete_and_start_action(handle, state)
+        if facts:
+            durable_rules_engine.delete_state(handle, sid)
     return time.perf_counter() - start
 
 

@@ -14,6 +14,7 @@ once and then rendered, explained, issued, compared or diffed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -55,6 +56,7 @@ from aturan.law import Formula, ParamSet, Rulebook, override_parameters
 from aturan.vocabulary import COMPETENCIES
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
+CANDIDATE_FORMULA = "asesmen-pasca.kandidat"
 
 # A decision, its trace steps and the facts and conclusions behind them are JSON-like mappings
 # (the decision's shape is schemas/decision.schema.json).
@@ -98,6 +100,7 @@ class Decider:
         self._uses: dict[tuple[int, tuple[str, ...]], JSON] = {}
         self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
         self._params: dict[dt.date, ParamSet] = {}
+        self._token = object()  # this Decider, in keys of memos that outlive it (Firing.memo)
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
         if missing:
             raise RulebookError(f"formula tanpa implementasi di formulas.py: {', '.join(missing)}")
@@ -174,9 +177,7 @@ class Decider:
         )
         ctx.facts.update(inputs or {})
         measured = [
-            self._measure(f, ctx, detail)
-            for f in self.rulebook.formulas
-            if f.phase in (phase, "both")
+            (f, self._measure(f, ctx)) for f in self.rulebook.formulas if f.phase in (phase, "both")
         ]
         items = (
             {
@@ -198,9 +199,10 @@ class Decider:
                     own.add(name)
                     conclusions[name] = list(conclusions.get(name) or [])
                 conclusions[name].extend((i, firing) for i in listed)
-        steps = [s for s in measured if s] + (
-            [self._rule_step(f, params, detail) for f in firings] if detail != "none" else []
-        )
+        if candidate is not None:  # an attempt's trace keeps only what judged the attempt
+            measured = [(f, given) for f, given in measured if f.id == CANDIDATE_FORMULA]
+            firings = [f for f in firings if any(k in CANDIDATE_CONCLUSIONS for k in f.conclusions)]
+        steps = [] if detail == "none" else self._steps(measured, firings, params, detail)
         return Evaluation(ctx, conclusions, steps)
 
     def _judge_attempts(
@@ -219,18 +221,28 @@ class Decider:
                 "lifecycle", case, day, day, inputs, tuple(judged), candidate, trace
             )
             judged.append(_judged(candidate, step))
-            steps += [
-                dict(s, on=day.isoformat(), attempt=day.isoformat())
-                for s in step.steps
-                if _about_candidate(s)
-            ]
+            steps += [dict(s, on=day.isoformat(), attempt=day.isoformat()) for s in step.steps]
         return judged, steps
 
-    def _measure(self, formula: Formula, ctx: Context, trace: TraceDetail) -> JSON | None:
-        given = IMPLEMENTATIONS[formula.id](ctx) or {}
+    def _measure(self, formula: Formula, ctx: Context) -> JSON:
+        given: JSON = IMPLEMENTATIONS[formula.id](ctx) or {}
         ctx.facts.update(given)
-        if trace == "none":
-            return None
+        return given
+
+    def _steps(
+        self,
+        measured: list[tuple[Formula, JSON]],
+        firings: list[Firing],
+        params: ParamSet,
+        detail: TraceDetail,
+    ) -> list[JSON]:
+        return [self._formula_step(f, given, params, detail) for f, given in measured] + [
+            self._rule_step(f, params, detail) for f in firings
+        ]
+
+    def _formula_step(
+        self, formula: Formula, given: JSON, params: ParamSet, trace: TraceDetail
+    ) -> JSON:
         if trace == "compact":
             return {"kind": "formula", "rule": formula.id}
         return {
@@ -239,10 +251,22 @@ class Decider:
             "title": formula.title,
             "cites": self._cites(formula.cites),
             "facts": {k: _show(k, v) for k, v in given.items()},
-            "params": self._param_uses(ctx.params, formula.params),
+            "params": self._param_uses(params, formula.params),
         }
 
     def _rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
+        """A remembered firing reused by many decisions gets its step built once (`Firing.memo`,
+        keyed by what else the step depends on; the key holds the ParamSet and this Decider's
+        token, so neither identity can be reused while the entry lives)."""
+        if firing.overridden:
+            return self._new_rule_step(firing, params, trace)
+        key = (self._token, params, trace)
+        if key not in firing.memo:
+            firing.memo[key] = self._new_rule_step(firing, params, trace)
+        step: JSON = firing.memo[key]
+        return step
+
+    def _new_rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
         concludes = {k: _show(k, v) for k, v in firing.conclusions.items()}
         if trace == "compact":
             return {"kind": "rule", "rule": firing.rule.id, "concludes": concludes}
@@ -544,13 +568,6 @@ def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:
     )
 
 
-def _about_candidate(step: JSON) -> bool:
-    if step["kind"] == "formula":
-        rule_id: str = step["rule"]
-        return rule_id == "asesmen-pasca.kandidat"
-    return any(k in CANDIDATE_CONCLUSIONS for k in step.get("concludes", {}))
-
-
 def _subject_entry(item: JSON, firing: Firing | str, subjects: dict[str, JSON]) -> Subject:
     subject = subjects[item["subject"]]
     stages = {
@@ -603,6 +620,7 @@ def _case_json(case: Case) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def _iso(value: int | None) -> str | None:
     day = from_ymd(value)
     return day.isoformat() if day else None

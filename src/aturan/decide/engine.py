@@ -55,11 +55,19 @@ class Firing:
     params: JSON  # parameter id -> value used by the rule's conditions
     # properties a higher-priority rule set instead
     overridden: list[str] = field(default_factory=list)
+    # what callers derive from the firing alone (its trace step), shared by all its copies
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def fresh(self) -> Firing:
         """A copy with nothing overridden yet (a remembered firing is reused, never changed)."""
         return Firing(
-            self.rule, self.stage, self.matched, self.conclusions, self.appended, self.params
+            self.rule,
+            self.stage,
+            self.matched,
+            self.conclusions,
+            self.appended,
+            self.params,
+            memo=self.memo,
         )
 
 
@@ -130,7 +138,7 @@ class _Ruleset:
         started = durable_rules_engine.start_action_for_state(self._handle, state)
         message = started[1] if started else None
         while message:
-            fired.extend(json.loads(message).items())
+            fired.extend(orjson.loads(message).items())
             message = durable_rules_engine.complete_and_start_action(self._handle, state)
         return fired
 
@@ -154,6 +162,9 @@ class Engine:
             c for c in (_compile_conditions(r, params) for r in rules) if c is not None
         ]
         _assign_stages(self.compiled)
+        self._shown = [
+            {kind: sorted(props) for kind, props in c.reads.items()} for c in self.compiled
+        ]
         self.stages = sorted({c.stage for c in self.compiled})
         self._reads = {s: _stage_reads(self.compiled, s) for s in self.stages}
         self._gates = {s: _item_gates(self.compiled, s) for s in self.stages}
@@ -301,10 +312,8 @@ class Engine:
 
     def _firing(self, index: int, matched: dict[str, JSON]) -> Firing:
         compiled = self.compiled[index]
-        facts = {
-            alias: {k: fact.get(k) for k in sorted(compiled.reads[alias])}
-            for alias, fact in matched.items()
-        }
+        shown = self._shown[index]
+        facts = {alias: {k: fact.get(k) for k in shown[alias]} for alias, fact in matched.items()}
         then = compiled.rule.then
         conclusions = {
             k: _resolve(v, matched, self.params) for k, v in then.items() if k != "append"
