@@ -8,7 +8,7 @@ from conftest import ROOT
 from aturan.cases import case_from_data, load_case
 from aturan.decide import Decider
 from aturan.lab import generate
-from aturan.law import load_rulebook, whole_sentences
+from aturan.law import load_rulebook, override_parameters, whole_sentences
 
 BUDI = ROOT / "samples" / "budi-petahana-administrator.yaml"
 
@@ -121,3 +121,24 @@ def test_remembered_stages_change_no_decision_and_no_trace(rulebook):
             case = case_from_data(raw)
             for as_of in (dt.date(2027, 6, 30), dt.date(2028, 12, 31)):
                 assert remembering.decide(case, as_of) == fresh.decide(case, as_of)
+
+
+def test_formulas_measured_once_per_case_only_under_the_same_law(rulebook):
+    """`compare` decides one participant under the four models, and a reform, in a row; the
+    formulas' results are reused from one to the next only where every parameter they read has
+    the same value (a shorter validity period changes the expiry dates the formulas give)."""
+    shorter = override_parameters(rulebook, {"assessment.validity_years": 1}, label="uji")
+    books = [(rulebook, m) for m in ("flexible", "cluster", "a-la-carte", "generic")]
+    books.append((shorter, "flexible"))
+    remembering = [Decider(book, model=model) for book, model in books]
+    fresh = [Decider(book, model=model, remember=False) for book, model in books]
+    as_of = dt.date(2028, 12, 31)
+    expiries = set()
+    for raw in generate(40, seed=5):
+        case = case_from_data(raw)
+        decided = [decider.decide(case, as_of) for decider in remembering]
+        assert decided == [decider.decide(case, as_of) for decider in fresh]
+        expiries.add(
+            (decided[0].prior_assessment.expires_on, decided[-1].prior_assessment.expires_on)
+        )
+    assert any(ours and ours != reformed for ours, reformed in expiries)

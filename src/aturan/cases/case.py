@@ -20,6 +20,9 @@ from aturan.files import LineDict, load_data
 
 @dataclass
 class Case:
+    """A participant's history as read and checked. Read-only once built: deciding remembers
+    work per case object (decide/passes.py, the decision id), so a changed case is a new Case."""
+
     data: dict
     source: str = "<case>"
     raw: object = None  # the loaded YAML (with line numbers), for error locations

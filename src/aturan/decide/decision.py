@@ -31,6 +31,7 @@ from aturan.decide.formulas import (
     from_ymd,
     post_training_candidates,
 )
+from aturan.decide.passes import PASSES, Pass, Step
 from aturan.decide.value import (
     Attempt,
     Cluster,
@@ -52,7 +53,7 @@ from aturan.decide.value import (
     Window,
 )
 from aturan.errors import RulebookError
-from aturan.law import Formula, ParamSet, Rulebook, override_parameters
+from aturan.law import Formula, ParamSet, Rulebook, noting_reads, override_parameters
 from aturan.vocabulary import COMPETENCIES
 
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
@@ -96,6 +97,7 @@ class Decider:
         )
         self._engines: dict[EngineKey, Engine] = {}
         self._cache = FIRINGS if remember else None  # stages already seen (engine.MatchCache)
+        self._passes = PASSES if remember else None  # formulas already measured (passes.py)
         self._citations: dict[tuple[str, ...], list[dict[str, str]]] = {}
         self._uses: dict[tuple[int, tuple[str, ...]], JSON] = {}
         self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
@@ -175,10 +177,17 @@ class Decider:
             candidate=candidate,
             params_on=self.params_on,
         )
-        ctx.facts.update(inputs or {})
-        measured = [
-            (f, self._measure(f, ctx)) for f in self.rulebook.formulas if f.phase in (phase, "both")
-        ]
+        step = Step(
+            phase,
+            on,
+            cutoff,
+            inputs or {},
+            history,
+            candidate,
+            self.rulebook.formulas,
+            self.rulebook.annexes,
+        )
+        measured = self._formula_pass(ctx, step)
         items = (
             {
                 "competency": ctx.extra.get("competencies", []),
@@ -223,6 +232,24 @@ class Decider:
             judged.append(_judged(candidate, step))
             steps += [dict(s, on=day.isoformat(), attempt=day.isoformat()) for s in step.steps]
         return judged, steps
+
+    def _formula_pass(self, ctx: Context, step: Step) -> list[tuple[Formula, JSON]]:
+        """The step's formulas in order, each on the facts the ones before it gave; a pass
+        already measured for this case under the same law is reused (passes.py)."""
+        found = self._passes.find(ctx.case, step, self.params_on) if self._passes else None
+        if found is None:
+            ctx.facts.update(step.inputs)
+            with noting_reads() as reads:
+                measured = [
+                    (f, self._measure(f, ctx))
+                    for f in step.formulas
+                    if f.phase in (step.phase, "both")
+                ]
+            found = Pass(dict(ctx.facts), dict(ctx.extra), measured)
+            if self._passes:
+                self._passes.keep(ctx.case, step, reads, found)
+        ctx.facts, ctx.extra = dict(found.facts), dict(found.extra)
+        return found.measured
 
     def _measure(self, formula: Formula, ctx: Context) -> JSON:
         given: JSON = IMPLEMENTATIONS[formula.id](ctx) or {}

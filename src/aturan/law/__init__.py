@@ -4,7 +4,7 @@ reforms applied as data, and the interpretive choices."""
 from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES
 from aturan.law.interpretations import interpretations
-from aturan.law.params import ParamSet
+from aturan.law.params import MISSING, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
 from aturan.law.reform import (
     Cause,
@@ -24,7 +24,9 @@ __all__ = [
     "LAW_STATUSES",
     "DocumentType",
     "Formula",
+    "MISSING",
     "ParamSet",
+    "noting_reads",
     "Rule",
     "Rulebook",
     "load_rulebook",

@@ -7,6 +7,8 @@ on a date is the latest value whose `from` is on or before it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +71,23 @@ class Resolved:
     status: str
 
 
+# What a piece of work read, while it is being noted (`noting_reads`): (date, id) -> the value,
+# or MISSING. Lets a caller reuse a result under other parameters whose values it never read.
+MISSING = object()
+_NOTES: list[dict[tuple[dt.date, str], Any]] = []
+
+
+@contextmanager
+def noting_reads() -> Iterator[dict[tuple[dt.date, str], Any]]:
+    """Every parameter read through any ParamSet in the block, by its date and id."""
+    notes: dict[tuple[dt.date, str], Any] = {}
+    _NOTES.append(notes)
+    try:
+        yield notes
+    finally:
+        _NOTES.pop()
+
+
 class ParamSet:
     """The parameter values in force on one date."""
 
@@ -87,15 +106,17 @@ class ParamSet:
 
     def get(self, pid: str, default: Any = None) -> Any:
         found = self._resolved.get(pid)
+        if _NOTES:
+            _NOTES[-1][(self.date, pid)] = found.value if found else MISSING
         return found.value if found else default
 
     def resolved(self, pid: str) -> Resolved:
-        try:
-            return self._resolved[pid]
-        except KeyError:
-            raise KeyError(
-                f"parameter '{pid}' has no value in force on {self.date.isoformat()}"
-            ) from None
+        found = self._resolved.get(pid)
+        if _NOTES:
+            _NOTES[-1][(self.date, pid)] = found.value if found else MISSING
+        if found is None:
+            raise KeyError(f"parameter '{pid}' has no value in force on {self.date.isoformat()}")
+        return found
 
     def key(self) -> tuple[tuple[str, dt.date], ...]:
         """Identifies the law in force: two dates with the same key compile to the same ruleset."""
