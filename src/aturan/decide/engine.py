@@ -60,15 +60,10 @@ class Firing:
 
     def fresh(self) -> Firing:
         """A copy with nothing overridden yet (a remembered firing is reused, never changed)."""
-        return Firing(
-            self.rule,
-            self.stage,
-            self.matched,
-            self.conclusions,
-            self.appended,
-            self.params,
-            memo=self.memo,
-        )
+        copy = object.__new__(Firing)
+        copy.__dict__.update(self.__dict__)  # memo included: shared by every copy
+        copy.overridden = []
+        return copy
 
 
 @dataclass
@@ -112,6 +107,13 @@ class MatchCache:
 FIRINGS = MatchCache()
 
 
+def _json_text(value: JSON) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a lone surrogate
+        return json.dumps(value, ensure_ascii=False)
+
+
 # What the library's C core answers to an asserted fact (durable_rules 2.0.28, rules.h).
 _NOT_HANDLED, _OBSERVED, _DEFERRED = 1, 2, 3
 
@@ -128,8 +130,7 @@ class _Ruleset:
 
     def assert_fact(self, fact: JSON) -> list[tuple[str, dict[str, JSON]]]:
         """The rules the fact fired, in the library's order: (rule name, alias -> fact)."""
-        text = json.dumps(fact, ensure_ascii=False)
-        code, state = durable_rules_engine.assert_fact(self._handle, text)
+        code, state = durable_rules_engine.assert_fact(self._handle, _json_text(fact))
         if code in (_NOT_HANDLED, _OBSERVED):  # no rule matched, or the same fact again
             return []
         if code == _DEFERRED:
@@ -244,8 +245,9 @@ class Engine:
             for stage in self.stages:
                 facts = self._stage_facts(stage, known, items)
                 stage_firings = self._stage_firings(stage, facts)
-                _apply(stage_firings, known, self._read)
-                firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
+                if stage_firings:
+                    _apply(stage_firings, known, self._read)
+                    firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
         finally:
             if self._opened:  # every stage remembered: the library never saw this sid
                 self._library.delete_session(sid)
@@ -359,7 +361,7 @@ def _fact(kind: str, stage: int, values: JSON, plan: Plan) -> JSON:
     for prop in plain:
         value = values.get(prop)
         if value is not None:
-            fact[prop] = _scalar(prop, value)
+            fact[prop] = _scalar(prop, value) if isinstance(value, float) else value
     for prop, base, needle in contains:
         items = values.get(base)
         fact[prop] = isinstance(items, list) and any(str(item) == needle for item in items)
@@ -378,7 +380,8 @@ def _facts_key(facts: list[JSON]) -> bytes:
 def _scalar(prop: str, value: object) -> object:
     """The library's JSON parser rejects exponent notation (1e-05), and after that rejection the
     session is left corrupt and a later call can crash the process. Floats are therefore rounded to
-    4 decimals, which Python always writes without an exponent in the range facts can take."""
+    4 decimals, which neither orjson nor Python's json writes with an exponent in the range facts
+    can take."""
     if isinstance(value, float):
         if not abs(value) < 1e15:
             raise RulebookError(
