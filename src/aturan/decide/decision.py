@@ -31,7 +31,7 @@ from aturan.decide.formulas import (
     from_ymd,
     post_training_candidates,
 )
-from aturan.decide.passes import PASSES, Pass, Step
+from aturan.decide.passes import PASSES, NotingFacts, Pass, Step
 from aturan.decide.value import (
     Attempt,
     Cluster,
@@ -235,25 +235,25 @@ class Decider:
 
     def _formula_pass(self, ctx: Context, step: Step) -> list[tuple[Formula, JSON]]:
         """The step's formulas in order, each on the facts the ones before it gave; a pass
-        already measured for this case under the same law is reused (passes.py)."""
+        already measured for this case with the same facts and law is reused (passes.py)."""
         found = self._passes.find(ctx.case, step, self.params_on) if self._passes else None
         if found is None:
-            ctx.facts.update(step.inputs)
-            with noting_reads() as reads:
+            facts = ctx.facts = NotingFacts(step.inputs)
+            with noting_reads() as params:
                 measured = [
-                    (f, self._measure(f, ctx))
+                    (f, self._measure(f, ctx, facts))
                     for f in step.formulas
                     if f.phase in (step.phase, "both")
                 ]
-            found = Pass(dict(ctx.facts), dict(ctx.extra), measured)
+            found = Pass(measured, dict(ctx.extra))
             if self._passes:
-                self._passes.keep(ctx.case, step, reads, found)
-        ctx.facts, ctx.extra = dict(found.facts), dict(found.extra)
+                self._passes.keep(ctx.case, step, facts.reads, params, found)
+        ctx.facts, ctx.extra = found.facts(step.inputs), dict(found.extra)
         return found.measured
 
-    def _measure(self, formula: Formula, ctx: Context) -> JSON:
+    def _measure(self, formula: Formula, ctx: Context, facts: NotingFacts) -> JSON:
         given: JSON = IMPLEMENTATIONS[formula.id](ctx) or {}
-        ctx.facts.update(given)
+        facts.gave(given)
         return given
 
     def _steps(
