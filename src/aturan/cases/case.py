@@ -137,6 +137,8 @@ def case_from_data(raw, source: str = "<case>") -> Case:
 
 def _plain(value):
     """Dates from YAML become ISO strings, so YAML and JSON cases validate the same way."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -148,6 +150,9 @@ def _plain(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return value
+
+
+_PLAIN = {str, int, float, bool, type(None)}
 
 
 def _dotted(path) -> str:

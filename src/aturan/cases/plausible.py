@@ -63,37 +63,40 @@ def range_message(value) -> str:
 
 
 def problems(data, path=()):
-    """Yield (field path, message) for every implausible value in loaded case data."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from problems(value, (*path, key))
-        return
-    if isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from problems(value, (*path, index))
-        return
-    if isinstance(data, float) and not math.isfinite(data):
-        yield path, f"nilai {data} tidak diizinkan; angka harus terhingga"
-    elif isinstance(data, str):
-        bad = forbidden_char(data)
-        if bad:
-            yield (
-                path,
-                f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah "
-                "teks)",
+    """Yield (field path, message) for every implausible value in loaded case data, in document
+    order. A walk with a stack, not recursion: it runs on every case read."""
+    stack = [(path, data)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*here, key), value) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(
+                ((*here, index), value) for index, value in reversed(list(enumerate(node)))
             )
-        elif path and path[-1] in _DATE_KEYS and _ISO.fullmatch(data):
-            try:
-                date = dt.date.fromisoformat(data)
-            except ValueError:
-                return  # the schema's format check names it
-            if not in_range(date):
-                yield path, range_message(data)
-        elif path == ("name",) and not has_letter(data):
-            yield (
-                path,
-                "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta",
-            )
+        elif isinstance(node, str):
+            problem = _text_problem(here, node)
+            if problem:
+                yield here, problem
+        elif isinstance(node, float) and not math.isfinite(node):
+            yield here, f"nilai {node} tidak diizinkan; angka harus terhingga"
+
+
+def _text_problem(path, text: str) -> str | None:
+    bad = forbidden_char(text)
+    if bad:
+        return (
+            f"berisi karakter {bad} yang tidak diizinkan (karakter kendali atau pengatur arah teks)"
+        )
+    if path and path[-1] in _DATE_KEYS and _ISO.fullmatch(text):
+        try:
+            date = dt.date.fromisoformat(text)
+        except ValueError:
+            return None  # the schema's format check names it
+        return None if in_range(date) else range_message(text)
+    if path == ("name",) and not has_letter(text):
+        return "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta"
+    return None
 
 
 @lru_cache(maxsize=1)
