@@ -1,10 +1,10 @@
 """Decisions per second over generated cases, next to raw durable_rules in the same run.
 
-Three numbers, same cases, same machine, same run:
+Five numbers, same cases, same machine, same run:
 - aturan: everything a user gets from `decide`: schema validation, NIP checks, formulas,
   every rule stage (profile, design under the default model, lifecycle), the full trace; once
-  as shipped (a stage already seen with the same facts is remembered, engine.FIRINGS, starting
-  empty) and once with nothing remembered;
+  as shipped (stages and formula passes already seen are remembered, engine.FIRINGS and
+  passes.PASSES, both starting empty) and once with nothing remembered;
 - raw, same facts: aturan's compiled rulesets (the design phase and the lifecycle phase) loaded
   into a bare durable_rules Host, and exactly the facts aturan asserts for each case (every
   step of the history, all stages, item facts included, recorded with nothing remembered)
@@ -14,6 +14,9 @@ Three numbers, same cases, same machine, same run:
   floor under any caller of the library (the issue's target is against the Host, above);
 - raw, one event: the same ruleset, one participant fact per case (the issue's literal
   baseline; it does only the first stage of the inference).
+
+Each is timed REPEATS times, interleaved, and the best run of each is kept (as `timeit` does: what
+slows a run down on a shared machine is never the code under test).
 
 Usage: python bench/bench_decide.py [N]   (default 10000)
 """
@@ -32,11 +35,13 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 from aturan.cases import case_from_data
 from aturan.decide import Decider
 from aturan.decide.engine import FIRINGS
+from aturan.decide.passes import PASSES
 from aturan.lab import generate
 from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2028, 12, 31)  # after every generated event
+REPEATS = 3
 
 
 class BareHost(Host):
@@ -44,24 +49,31 @@ class BareHost(Host):
         pass
 
 
-def main(n: int) -> dict:
-    decider = Decider(load_rulebook(ROOT))
+def main(n: int, repeats: int = REPEATS) -> dict:
+    book = load_rulebook(ROOT)
+    shipped, plain = Decider(book), Decider(book, remember=False)
     raw_cases = list(generate(n, seed=7))
-    engines = [decider.law_on(AS_OF, phase)[0] for phase in ("design", "lifecycle")]
-
-    for engine in engines:
-        engine.cache = None
-    unremembered_seconds = _decide_all(decider, raw_cases)
-    recorded = [_recorded_facts(decider, engine, raw_cases) for engine in engines]
-    for engine in engines:
-        engine.cache = FIRINGS
-    FIRINGS.clear()
-    aturan_seconds = _decide_all(decider, raw_cases)
-
-    same_seconds = sum(_raw_run(engine, sessions) for engine, sessions in zip(engines, recorded))
-    core_seconds = sum(_core_run(engine, sessions) for engine, sessions in zip(engines, recorded))
+    engines = [plain.law_on(AS_OF, phase)[0] for phase in ("design", "lifecycle")]
+    recorded = [_recorded_facts(plain, engine, raw_cases) for engine in engines]
     sessions = recorded[0]
-    first_seconds = _raw_run(engines[0], [[facts[0]] for facts in sessions if facts])
+    firsts = [[facts[0]] for facts in sessions if facts]
+
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeats):  # interleaved, the best of each kept: the machine's noise is one-sided
+        FIRINGS.clear()
+        PASSES.clear()
+        timed = {
+            "aturan": _decide_all(shipped, raw_cases),
+            "unremembered": _decide_all(plain, raw_cases),
+            "same": sum(_raw_run(engine, facts) for engine, facts in zip(engines, recorded)),
+            "core": sum(_core_run(engine, facts) for engine, facts in zip(engines, recorded)),
+            "first": _raw_run(engines[0], firsts),
+        }
+        for name, seconds in timed.items():
+            runs.setdefault(name, []).append(seconds)
+    best = {name: min(seconds) for name, seconds in runs.items()}
+    aturan_seconds, unremembered_seconds = best["aturan"], best["unremembered"]
+    same_seconds, core_seconds, first_seconds = best["same"], best["core"], best["first"]
     result = {
         "cases": n,
         "aturan_per_s": round(n / aturan_seconds),
@@ -73,6 +85,7 @@ def main(n: int) -> dict:
         "ratio_nothing_remembered": round(unremembered_seconds / same_seconds, 2),
         "ratio_vs_core_same_facts": round(aturan_seconds / core_seconds, 2),
         "ratio_vs_one_event": round(aturan_seconds / first_seconds, 2),
+        "repeats": repeats,
         "facts_per_case": round(sum(len(f) for sessions in recorded for f in sessions) / n, 1),
     }
     print(json.dumps(result))

@@ -382,12 +382,13 @@ class Decider:
     def _design(self, ctx: Context, c: JSON) -> Design:
         subjects = {s["id"]: s for s in ctx.extra.get("subjects") or []}
         order = list(subjects)
+        position = {sid: index for index, sid in enumerate(order)}
         required = sorted(
             (
                 _subject_entry(item, firing, subjects)
                 for item, firing in c.get("required_subjects", [])
             ),
-            key=lambda e: order.index(e.subject),
+            key=lambda e: position[e.subject],
         )
         if c.get("all_subjects_required"):
             rule_id = c["all_subjects_required_rule"]
@@ -404,7 +405,7 @@ class Decider:
                 _subject_entry(item, firing, subjects)
                 for item, firing in c.get("waived_subjects", [])
             ),
-            key=lambda e: order.index(e.subject),
+            key=lambda e: position[e.subject],
         )
         return Design(
             model=ctx.params["integration.model"],
@@ -597,11 +598,15 @@ def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:
 
 def _subject_entry(item: JSON, firing: Firing | str, subjects: dict[str, JSON]) -> Subject:
     subject = subjects[item["subject"]]
-    stages = {
-        "semua": subject["stages"],
-        "mandiri": ["mandiri"],
-        "selain_mandiri": [s for s in subject["stages"] if s != "mandiri"],
-    }[item["scope"]]
+    scope = item["scope"]
+    if scope == "semua":
+        stages = subject["stages"]
+    elif scope == "mandiri":
+        stages = ["mandiri"]
+    elif scope == "selain_mandiri":
+        stages = [s for s in subject["stages"] if s != "mandiri"]
+    else:
+        raise KeyError(scope)
     return Subject(
         subject=subject["id"],
         name=subject["name"],
