@@ -81,7 +81,7 @@ class MatchCache:
     same parameter values (the four models' common stages, a reform's untouched stages) share
     entries. Entries are firings before `_apply`; each use gets fresh copies."""
 
-    def __init__(self, size: int = 1024):  # about 10 MB; a fourfold size gains 3 points of hits
+    def __init__(self, size: int = 4096):  # about 40 MB; 1,024 entries made compare 3% slower
         self.size = size
         self._entries: dict[tuple[str, bytes], list[Firing]] = {}
         self.hits = self.misses = 0

@@ -305,30 +305,47 @@ def curriculum_subjects(ctx: Context) -> JSON:
     """The program's subjects, each with whether every competency it serves is already met."""
     program = ctx.annexes["kurikulum"]["programs"][ctx.facts["program"]]
     catalogue = ctx.params["curriculum.subjects"]
-    never = set(ctx.params["curriculum.never_waivable_subjects"])
+    never = ctx.params["curriculum.never_waivable_subjects"]
     met = {row["key"]: row["met"] for row in ctx.extra.get("competencies") or []}
-    subjects = []
-    for agenda in program["agendas"]:
-        for subject in agenda["subjects"]:
-            info = catalogue[subject["id"]]
-            subjects.append(
-                {
-                    "id": subject["id"],
-                    "name": subject["name"],
-                    "agenda": agenda["name"],
-                    "stages": list(info["stages"]),
-                    "jp": dict(info["jp"]),
-                    "competencies": list(info["competencies"]),
-                    "never_waivable": subject["id"] in never,
-                    "in_mandiri": "mandiri" in info["stages"],
-                    "all_met": bool(met) and all(met.get(c, False) for c in info["competencies"]),
-                }
-            )
+    subjects = [
+        dict(subject, all_met=bool(met) and all(met.get(c, False) for c in subject["competencies"]))
+        for subject in _program_subjects(program, catalogue, never)
+    ]
     ctx.extra["subjects"] = subjects
     return {
         "subject_count": len(subjects),
         "jp_total": sum(sum(s["jp"].values()) for s in subjects),
     }
+
+
+# The subjects of a program under one catalogue, without what depends on the participant: the
+# same for everyone in a cohort, so built once. Keyed by the objects' identities, each entry
+# holding the objects themselves (so no identity is reused while the entry lives).
+_SUBJECTS: dict[tuple[int, int, int], tuple[object, object, object, list[JSON]]] = {}
+
+
+def _program_subjects(program: JSON, catalogue: JSON, never: list[str]) -> list[JSON]:
+    key = (id(program), id(catalogue), id(never))
+    found = _SUBJECTS.get(key)
+    if found is None:
+        if len(_SUBJECTS) >= 64:
+            _SUBJECTS.clear()
+        built = [
+            {
+                "id": subject["id"],
+                "name": subject["name"],
+                "agenda": agenda["name"],
+                "stages": list(catalogue[subject["id"]]["stages"]),
+                "jp": dict(catalogue[subject["id"]]["jp"]),
+                "competencies": list(catalogue[subject["id"]]["competencies"]),
+                "never_waivable": subject["id"] in never,
+                "in_mandiri": "mandiri" in catalogue[subject["id"]]["stages"],
+            }
+            for agenda in program["agendas"]
+            for subject in agenda["subjects"]
+        ]
+        found = _SUBJECTS[key] = (program, catalogue, never, built)
+    return found[3]
 
 
 @formula("kompetensi.rumpun-terlemah")
