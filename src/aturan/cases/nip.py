@@ -13,6 +13,7 @@ retirement age for administrators is 58); and, checked against the decision date
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 AGE_MIN, AGE_MAX = 18, 58
@@ -30,6 +31,11 @@ def parse_nip(text: str) -> Nip:
     """Parse a NIP; raises ValueError with an Indonesian explanation of what is wrong."""
     if not (isinstance(text, str) and len(text) == 18 and text.isascii() and text.isdigit()):
         raise ValueError(f"NIP harus tepat 18 angka 0-9 (ASCII), bukan {text!r}")
+    return _parse_digits(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a participant's NIP is parsed once per model decided
+def _parse_digits(text: str) -> Nip:
     try:
         birth = dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:

@@ -100,6 +100,7 @@ class Decider:
         self._passes = PASSES if remember else None  # formulas already measured (passes.py)
         self._citations: dict[tuple[str, ...], list[dict[str, str]]] = {}
         self._uses: dict[tuple[int, tuple[str, ...]], JSON] = {}
+        self._formula_heads: dict[tuple[int, str], tuple[JSON, JSON]] = {}
         self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
         self._params: dict[dt.date, ParamSet] = {}
         self._token = object()  # this Decider, in keys of memos that outlive it (Firing.memo)
@@ -148,9 +149,10 @@ class Decider:
         for name, value in life.conclusions.items():
             both = isinstance(value, list) and isinstance(conclusions.get(name), list)
             conclusions[name] = conclusions[name] + value if both else value
-        steps = [
-            dict(s, on=design_on.isoformat()) if design_on != as_of else s for s in design.steps
-        ]
+        steps = design.steps
+        if design_on != as_of:
+            on = design_on.isoformat()
+            steps = [dict(s, on=on) for s in steps]
         return self._decision(
             case, as_of, design.ctx, conclusions, attempts, steps + attempt_steps + life.steps
         )
@@ -272,14 +274,22 @@ class Decider:
     ) -> JSON:
         if trace == "compact":
             return {"kind": "formula", "rule": formula.id}
-        return {
-            "kind": "formula",
-            "rule": formula.id,
-            "title": formula.title,
-            "cites": self._cites(formula.cites),
-            "facts": {k: _show(k, v) for k, v in given.items()},
-            "params": self._param_uses(params, formula.params),
-        }
+        key = (id(params), formula.id)  # ParamSets live as long as the Decider (params_on)
+        if key not in self._formula_heads:
+            self._formula_heads[key] = (
+                {
+                    "kind": "formula",
+                    "rule": formula.id,
+                    "title": formula.title,
+                    "cites": self._cites(formula.cites),
+                },
+                self._param_uses(params, formula.params),
+            )
+        head, uses = self._formula_heads[key]
+        step = dict(head)
+        step["facts"] = {k: _show(k, v) for k, v in given.items()}
+        step["params"] = uses
+        return step
 
     def _rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
         """A remembered firing reused by many decisions gets its step built once (`Firing.memo`,

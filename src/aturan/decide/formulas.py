@@ -570,10 +570,9 @@ def post_training_candidates(
 
 
 def _events(ctx: Context, kind: str) -> list[JSON]:
+    known = ctx.known_until.isoformat()  # ISO dates (the schema's format) sort as the days do
     return [
-        e
-        for e in ctx.case.data.get("events") or []
-        if e["type"] == kind and dt.date.fromisoformat(e["date"]) <= ctx.known_until
+        e for e in ctx.case.data.get("events") or [] if e["type"] == kind and e["date"] <= known
     ]
 
 
