@@ -115,8 +115,8 @@ def test_remembered_stages_change_no_decision_and_no_trace(rulebook):
     """The engine remembers what a stage fired for the same facts (shared by the four models and
     across participants); deciding without that memory gives the same decisions, trace included."""
     for model in ("flexible", "cluster", "a-la-carte", "generic"):
-        remembering = Decider(rulebook, model=model)
-        fresh = Decider(rulebook, model=model, remember=False)
+        remembering = Decider(rulebook, model=model, remember=True)
+        fresh = Decider(rulebook, model=model)
         for raw in generate(60, seed=23):
             case = case_from_data(raw)
             for as_of in (dt.date(2027, 6, 30), dt.date(2028, 12, 31)):
@@ -130,8 +130,8 @@ def test_formulas_measured_once_per_case_only_under_the_same_law(rulebook):
     shorter = override_parameters(rulebook, {"assessment.validity_years": 1}, label="uji")
     books = [(rulebook, m) for m in ("flexible", "cluster", "a-la-carte", "generic")]
     books.append((shorter, "flexible"))
-    remembering = [Decider(book, model=model) for book, model in books]
-    fresh = [Decider(book, model=model, remember=False) for book, model in books]
+    remembering = [Decider(book, model=model, remember=True) for book, model in books]
+    fresh = [Decider(book, model=model) for book, model in books]
     as_of = dt.date(2028, 12, 31)
     expiries = set()
     for raw in generate(40, seed=5):

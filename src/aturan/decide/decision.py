@@ -31,7 +31,7 @@ from aturan.decide.formulas import (
     from_ymd,
     post_training_candidates,
 )
-from aturan.decide.passes import PASSES, NotingFacts, Pass, Step
+from aturan.decide.passes import PASSES, Facts, NotingFacts, Pass, Step
 from aturan.decide.value import (
     Attempt,
     Cluster,
@@ -79,14 +79,19 @@ class Evaluation:
 
 
 class Decider:
-    """Decides cases under one rulebook; compiles the rules in force on each date once."""
+    """Decides cases under one rulebook; compiles the rules in force on each date once.
+
+    `remember=True` is for runs that decide each participant under several laws in a row (the
+    lab's `compare` and `diff`): what a stage of rules fired (engine.FIRINGS) and what a step's
+    formulas gave (passes.PASSES) are remembered and reused by the next law where they cannot
+    differ. Deciding under one law, remembering costs more than it saves (bench_decide.py)."""
 
     def __init__(
         self,
         rulebook: Rulebook,
         model: str | None = None,
         assessment: str | None = None,
-        remember: bool = True,
+        remember: bool = False,
     ):
         if rulebook.problems:
             raise rulebook.problems[0]
@@ -236,24 +241,24 @@ class Decider:
         return judged, steps
 
     def _formula_pass(self, ctx: Context, step: Step) -> list[tuple[Formula, JSON]]:
-        """The step's formulas in order, each on the facts the ones before it gave; a pass
-        already measured for this case with the same facts and law is reused (passes.py)."""
-        found = self._passes.find(ctx.case, step, self.params_on) if self._passes else None
+        """The step's formulas in order, each on the facts the ones before it gave; remembering,
+        a pass already measured for this case with the same facts and law is reused."""
+        if self._passes is None:
+            facts = ctx.facts = Facts(step.inputs)
+            return [(f, self._measure(f, ctx, facts)) for f in step.formulas if step.runs(f)]
+        found = self._passes.find(ctx.case, step, self.params_on)
         if found is None:
             facts = ctx.facts = NotingFacts(step.inputs)
             with noting_reads() as params:
                 measured = [
-                    (f, self._measure(f, ctx, facts))
-                    for f in step.formulas
-                    if f.phase in (step.phase, "both")
+                    (f, self._measure(f, ctx, facts)) for f in step.formulas if step.runs(f)
                 ]
             found = Pass(measured, dict(ctx.extra))
-            if self._passes:
-                self._passes.keep(ctx.case, step, facts.reads, params, found)
+            self._passes.keep(ctx.case, step, facts.reads, params, found)
         ctx.facts, ctx.extra = found.facts(step.inputs), dict(found.extra)
         return found.measured
 
-    def _measure(self, formula: Formula, ctx: Context, facts: NotingFacts) -> JSON:
+    def _measure(self, formula: Formula, ctx: Context, facts: Facts) -> JSON:
         given: JSON = IMPLEMENTATIONS[formula.id](ctx) or {}
         facts.gave(given)
         return given

@@ -55,6 +55,9 @@ class Step:
     formulas: list[Formula]
     annexes: JSON
 
+    def runs(self, formula: Formula) -> bool:
+        return formula.phase in (self.phase, "both")
+
     def same(self, other: Step) -> bool:
         return (
             self.formulas is other.formulas
@@ -71,8 +74,15 @@ class Step:
         return all(_same(self.inputs.get(key, MISSING), value) for key, value in reads.items())
 
 
-class NotingFacts(dict[str, Any]):
-    """The facts during a pass: notes each fact a formula reads before any formula gave it."""
+class Facts(dict[str, Any]):
+    """The facts during a pass: those given to it, then each formula's."""
+
+    def gave(self, given: JSON) -> None:
+        self.update(given)
+
+
+class NotingFacts(Facts):
+    """The facts during a pass that notes each fact a formula reads before any formula gave it."""
 
     def __init__(self, inputs: JSON):
         super().__init__(inputs)

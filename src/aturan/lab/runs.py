@@ -422,8 +422,9 @@ def _init_worker(specs: dict) -> None:
     The rulebook and what it compiles to live as long as the worker: moved out of the garbage
     collector's sight (gc.freeze), and collections made rarer, since a decision's garbage is
     short-lived and rarely cyclic (a few percent of a worker's time otherwise)."""
+    several = len(specs) > 1  # each participant decided under several laws in a row: remember
     _WORKER["deciders"] = {
-        name: Decider(book, model=model, assessment=assessment)
+        name: Decider(book, model=model, assessment=assessment, remember=several)
         for name, (book, model, assessment) in specs.items()
     }
     gc.freeze()
