@@ -2,8 +2,8 @@
 
 This is the only module that imports durable_rules. What it hides:
 - rules are compiled from their YAML data into durable_rules' JSON ruleset form;
-- rules that read another rule's conclusion run in a later *stage*: each stage is
-  one `assert_facts` of the participant fact (plus item facts) into the same session;
+- rules that read another rule's conclusion run in a later *stage*: each stage asserts the
+  participant fact, then its item facts, one at a time into the same session;
 - a fact holds at most 32 properties, so each stage asserts only what its rules read, and item
   facts (subjects, competencies) only when the participant can still match a rule joining them;
 - each evaluation gets a fresh session that is always deleted (the library allows
@@ -14,9 +14,9 @@ This is the only module that imports durable_rules. What it hides:
   an exception object built for "no rule matched") does nothing aturan needs and used to cost
   more than the matching itself;
 - what a stage matches depends only on its compiled rules and the facts asserted in it (every
-  condition tests the stage), so matches are remembered per (stage ruleset, facts): the same
-  participant under another model, or under a reform that leaves a stage alone, asks the library
-  once (`MatchCache`).
+  condition tests the stage), so, when the caller asks (`cache`, the lab's runs under several
+  laws), matches are remembered per (stage ruleset, facts): the same participant under another
+  model, or under a reform that leaves a stage alone, asks the library once (`MatchCache`).
 """
 
 from __future__ import annotations
