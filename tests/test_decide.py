@@ -4,6 +4,7 @@ from importlib import resources
 
 import jsonschema
 from conftest import ROOT
+from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.cases import case_from_data, load_case
 from aturan.decide import Decider
@@ -142,3 +143,49 @@ def test_formulas_measured_once_per_case_only_under_the_same_law(rulebook):
             (decided[0].prior_assessment.expires_on, decided[-1].prior_assessment.expires_on)
         )
     assert any(ours and ours != reformed for ours, reformed in expiries)
+
+
+class _QuietHost(Host):
+    def _run(self):  # no background dispatch thread: actions run inside assert_fact
+        pass
+
+
+def test_the_engine_fires_what_durable_rules_own_host_fires(rulebook):
+    """aturan drives durable_rules' C core directly (engine._Ruleset), not through the library's
+    Python Host; fact by fact, the Host fires the same rules on the same matched facts, in the
+    same order, for every step of generated histories."""
+    decider = Decider(rulebook)
+    as_of = dt.date(2028, 12, 31)
+    compared = 0
+    for phase in ("design", "lifecycle"):
+        engine = decider.law_on(as_of, phase)[0]
+        recorded = []
+        definition = json.loads(engine.definition_json())
+        for name, compiled in definition.items():
+            compiled["run"] = _recorder(name, recorded)
+        host = _QuietHost()
+        host.set_rulesets({"host": definition})
+        ours_of = engine._assert
+
+        def both(fact, ours_of=ours_of, recorded=recorded, host=host, engine=engine):
+            ours = ours_of(fact)
+            recorded.clear()
+            try:
+                host.assert_fact("host", dict(fact, sid=engine._sid))
+            except (MessageNotHandledException, MessageObservedException):
+                pass
+            assert ours == recorded
+            return ours
+
+        engine._assert = both
+        try:
+            for raw in generate(40, seed=11):
+                decided = decider.decide(case_from_data(raw), as_of)
+                compared += sum(step["kind"] == "rule" for step in decided.trace)
+        finally:
+            engine._assert = ours_of
+    assert compared > 500
+
+
+def _recorder(name, recorded):
+    return lambda c: recorded.append((name, {alias: dict(fact) for alias, fact in c._m.items()}))
