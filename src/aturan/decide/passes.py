@@ -121,6 +121,24 @@ class NotingFacts(Facts):
         self.reads[EVERY_FACT] = True
         return dict.values(self)
 
+    # the other ways to read that a formula could take: counted as reading every fact, so a pass
+    # that uses them is reused only with the very same facts (never wrongly)
+    def copy(self) -> dict[str, Any]:
+        self.reads[EVERY_FACT] = True
+        return dict(dict.items(self))
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self.reads[EVERY_FACT] = True
+        return dict.setdefault(self, key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.reads[EVERY_FACT] = True
+        return dict.pop(self, key, *default)
+
+    def __len__(self) -> int:
+        self.reads[EVERY_FACT] = True
+        return dict.__len__(self)
+
     def gave(self, given: JSON) -> None:
         self.given.update(given)
         dict.update(self, given)
