@@ -420,6 +420,35 @@ def test_resigned_with_another_key_in_place_of_the_signature(
     assert "dipercaya" in result.output
 
 
+def test_a_signer_signs_byte_for_byte_as_pyhanko_alone(issued, certificate, tmp_path, monkeypatch):
+    """A signer builds the signed attributes once and gives each document its own digest in them
+    (documents/signing.py): the signatures are the same bytes as when pyHanko builds everything
+    for every document, after the signer has signed other documents and on other dates."""
+    import datetime as dt
+
+    from pyhanko.sign.signers import SimpleSigner
+
+    from aturan.documents import SigningConfig, load_signer
+    from aturan.documents.signing import signed
+
+    row, other = certificate
+    page = unsigned_copy(pdf_of(issued, row), tmp_path / "a.pdf").read_bytes()
+    other_page = unsigned_copy(other, tmp_path / "b.pdf").read_bytes()
+    config = SigningConfig.load(ROOT / "config" / "institution.yaml")
+    signatory = {"name": "Nama Pejabat Penandatangan (contoh)", "position": "Kepala Pusat"}
+    days = [dt.date(2027, 1, 11), dt.date(2027, 3, 1)]
+    remembering = load_signer(config)
+    for day in days:
+        signed(other_page, remembering, day, signatory)
+    kept = [signed(page, remembering, day, signatory) for day in days]
+    # for each date, the signature's attributes and those of pyHanko's dry run that sizes it
+    assert len(remembering._aturan_attributes) == 2 * len(days)
+    monkeypatch.setattr(type(remembering), "signed_attrs", SimpleSigner.signed_attrs)
+    built = [signed(page, load_signer(config), day, signatory) for day in days]
+    assert kept == built
+    assert kept[0] != kept[1]
+
+
 def test_a_second_signature_by_another_key_added(aturan, issued, certificate, other_key, tmp_path):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
