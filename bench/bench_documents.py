@@ -7,8 +7,10 @@
   signed with pyHanko as soon as it is converted), against raw `soffice --convert-to pdf` on the
   same files in one process at a time (in calls of at most 200 files: soffice silently drops files
   beyond ~247 per call), as installed and again with the allocator aturan gives its workers.
-  Signing uses a throwaway demo key made for the run. The three are run REPEATS times,
-  interleaved, and each one's best run is kept.
+  Also two raw soffice side by side with that allocator, each on half the files: what two
+  LibreOffice processes give on this machine without aturan's work. Signing uses a throwaway demo
+  key made for the run. The four are run REPEATS times, interleaved, and each one's best run is
+  kept.
 
 Usage: python bench/bench_documents.py [N]   (default 500 documents)
 """
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,9 +90,10 @@ def main(target: int) -> dict:
     docx_files = [e["docx"] for e in report.all]
     issuer.signer = _throwaway_signer(work)
     issuer.signed_pdfs(report.all[:2])  # warm aturan's worker profiles (and pyHanko) the same way
-    _raw_soffice(docx_files[:1], work / "warm", work / "rawprofile", {})  # warm the raw profile
+    for profile in ("rawprofile", "rawprofile2"):  # warm the raw profiles
+        _raw_soffice(docx_files[:1], work / "warm", work / profile, {})
     load_before = os.getloadavg()
-    aturan_pdf, raw_pdf, raw_jemalloc = [], [], []
+    aturan_pdf, raw_pdf, raw_jemalloc, raw_pair = [], [], [], []
     for _ in range(REPEATS):  # interleaved, each side's best kept: noise only ever slows a run
         cpu, start = _cpu_seconds(), time.perf_counter()
         issuer.signed_pdfs(report.all)
@@ -98,8 +102,9 @@ def main(target: int) -> dict:
         raw_jemalloc.append(
             _raw_soffice(docx_files, work / "rawpdf", work / "rawprofile", _jemalloc_preload())
         )
+        raw_pair.append(_raw_soffice_pair(docx_files, work, _jemalloc_preload()))
     (pdf_seconds, pdf_cpu), (raw_pdf_seconds, raw_cpu) = min(aturan_pdf), min(raw_pdf)
-    raw_jemalloc_seconds = min(raw_jemalloc)[0]
+    raw_jemalloc_seconds, raw_pair_seconds = min(raw_jemalloc)[0], min(raw_pair)
     raw_pdfs = len(list((work / "rawpdf").glob("*.pdf")))
     shutil.rmtree(work)
 
@@ -118,6 +123,12 @@ def main(target: int) -> dict:
         "pdf_runs_s": [round(t, 1) for t, _ in aturan_pdf],
         "raw_soffice_runs_s": [round(t, 1) for t, _ in raw_pdf],
         "raw_soffice_jemalloc_runs_s": [round(t, 1) for t, _ in raw_jemalloc],
+        # two raw soffice side by side, each on half the files, with that allocator: what two
+        # LibreOffice processes give on this machine's cores, without any of aturan's work
+        "two_raw_soffice_jemalloc_per_s": round(n / raw_pair_seconds, 1),
+        "two_raw_soffice_jemalloc_speedup_vs_raw_jemalloc": round(
+            raw_jemalloc_seconds / raw_pair_seconds, 2
+        ),
         "raw_soffice_pdfs_written": raw_pdfs,
         # CPU seconds per document (this process and the LibreOffice processes it waited for):
         # the work each side does, whatever else shares the machine
@@ -152,6 +163,19 @@ def _raw_soffice(docx_files: list[Path], out: Path, profile: Path, preload: dict
             env={**os.environ, **preload},
         )
     return time.perf_counter() - start, _cpu_seconds() - cpu
+
+
+def _raw_soffice_pair(docx_files: list[Path], work: Path, preload: dict) -> float:
+    """Seconds for two raw soffice processes side by side, each converting half the files."""
+    halves = [(docx_files[0::2], "rawprofile"), (docx_files[1::2], "rawprofile2")]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [
+            pool.submit(_raw_soffice, files, work / "rawpair", work / profile, preload)
+            for files, profile in halves
+        ]:
+            future.result()
+    return time.perf_counter() - start
 
 
 def _jemalloc_preload() -> dict:

@@ -94,18 +94,21 @@ def _convert_round(
     workers: int | None,
     finish: Callable[[int, Path], None] | None,
 ) -> list[str]:
-    """One round over `jobs`, split across workers; `finish` runs here on each converted PDF. On
-    an error in `finish`, the workers stop after their current file or batch."""
+    """One round over `jobs`, shared by the workers: each takes the next file when it is free, so
+    none is left idle while another still has a queue. `finish` runs here on each converted PDF.
+    On an error in `finish`, the workers stop after their current file or batch."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    chunks = [jobs[i::workers] for i in range(workers)]
+    todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
     converted: queue.Queue[tuple[int, Path] | None] = queue.Queue()
     stop = threading.Event()
     with ExitStack() as stack:
-        profiles = [stack.enter_context(_locked_profile()) for _ in chunks]
+        profiles = [stack.enter_context(_locked_profile()) for _ in range(workers)]
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [
-                pool.submit(_worker, binary, profile, chunk, out_dir, converted, stop)
-                for profile, chunk in zip(profiles, chunks)
+                pool.submit(_worker, binary, profile, todo, out_dir, converted, stop)
+                for profile in profiles
             ]
             try:
                 _finish_each(converted, workers, finish)
@@ -127,25 +130,36 @@ def _finish_each(converted: queue.Queue, workers: int, finish) -> None:
 
 
 def _worker(
-    binary: str, profile: Path, jobs: list[Job], out_dir: Path, converted: queue.Queue, stop
+    binary: str, profile: Path, todo: queue.SimpleQueue, out_dir: Path, converted: queue.Queue, stop
 ) -> list[str]:
     try:
         with _kept_office(binary, profile) as office:
             if office is not None:
-                return _convert_each(office, jobs, out_dir, converted, stop)
-        return _convert_batches(binary, profile, jobs, out_dir, converted, stop)
+                return _convert_each(office, todo, out_dir, converted, stop)
+        return _convert_batches(binary, profile, todo, out_dir, converted, stop)
     finally:
         converted.put(None)
 
 
-def _convert_each(
-    office: subprocess.Popen, jobs: list[Job], out_dir: Path, converted: queue.Queue, stop
-) -> list[str]:
-    """One file at a time through a kept LibreOffice (uno_worker.py's protocol)."""
-    errors = []
-    for index, docx in jobs:
-        if stop.is_set():
+def _take(todo: queue.SimpleQueue, count: int, stop) -> list[Job]:
+    """Up to `count` jobs not yet taken by any worker (none once the round is stopped)."""
+    taken: list[Job] = []
+    while len(taken) < count and not stop.is_set():
+        try:
+            taken.append(todo.get_nowait())
+        except queue.Empty:
             break
+    return taken
+
+
+def _convert_each(
+    office: subprocess.Popen, todo: queue.SimpleQueue, out_dir: Path, converted: queue.Queue, stop
+) -> list[str]:
+    """One file at a time through a kept LibreOffice (uno_worker.py's protocol). A file taken when
+    LibreOffice stops or hangs is left for the next round."""
+    errors = []
+    while taken := _take(todo, 1, stop):
+        index, docx = taken[0]
         pdf = out_dir / (docx.stem + ".pdf")
         try:
             office.stdin.write(json.dumps([str(docx), str(pdf)]) + "\n")
@@ -178,14 +192,11 @@ def _reply(office: subprocess.Popen) -> str:
 
 
 def _convert_batches(
-    binary: str, profile: Path, jobs: list[Job], out_dir: Path, converted: queue.Queue, stop
+    binary: str, profile: Path, todo: queue.SimpleQueue, out_dir: Path, converted: queue.Queue, stop
 ) -> list[str]:
     """Without UNO: soffice over batches of files, a process each."""
     errors = []
-    for start in range(0, len(jobs), FILES_PER_CALL):
-        if stop.is_set():
-            break
-        batch = jobs[start : start + FILES_PER_CALL]
+    while batch := _take(todo, FILES_PER_CALL, stop):
         done = subprocess.run(
             [
                 binary,
