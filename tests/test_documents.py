@@ -115,6 +115,26 @@ def test_same_case_rules_and_date_give_byte_identical_docx(aturan, tmp_path):
         assert first.read_bytes() == second.read_bytes(), first.name
 
 
+def test_zip_signature_bytes_inside_a_docx_entry_are_left_alone():
+    """Making a DOCX reproducible zeroes each entry's time where the zip's directory puts its
+    headers. The same four bytes inside an entry's data (which compressed data can hold by chance)
+    are content, and the entry still reads back whole."""
+    import io
+    import zipfile
+
+    from aturan.documents.render import _normalised_zip
+
+    content = b"<w:t>PK\x03\x04 PK\x01\x02</w:t>" * 3
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(zipfile.ZipInfo("word/document.xml", (2026, 11, 28, 10, 0, 0)), content)
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", (2026, 11, 28, 10, 0, 2)), b"<x/>")
+    normalised = zipfile.ZipFile(io.BytesIO(_normalised_zip(buffer.getvalue())))
+    assert normalised.testzip() is None
+    assert normalised.read("word/document.xml") == content
+    assert {info.date_time for info in normalised.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
 def test_issuing_again_returns_the_same_numbers(aturan, tmp_path):
     args = ["issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE]
     first = aturan(*args)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -294,15 +295,26 @@ def _normalised_zip(data: bytes) -> bytes:
     directory).
 
     python-docx stamps entries with the current time; its entry order and zlib output are
-    already deterministic, so patching the time fields avoids decompressing and recompressing."""
+    already deterministic, so patching the time fields avoids decompressing and recompressing.
+    Each header is found where the archive's directory says it is, never by searching for its
+    signature: compressed data can contain those four bytes by chance (about once in a few
+    hundred thousand documents), and patching there would corrupt the document."""
     blob = bytearray(data)
-    for signature, offset in ((b"PK\x03\x04", 10), (b"PK\x01\x02", 12)):
-        start = blob.find(signature)
-        while start != -1:
-            blob[start + offset : start + offset + 4] = _DOS_EPOCH
-            start = blob.find(signature, start + 4)
-    zipfile.ZipFile(io.BytesIO(bytes(blob))).testzip()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries, position = archive.infolist(), archive.start_dir
+    for info in entries:
+        _zero_time(blob, info.header_offset, b"PK\x03\x04", 10)
+    for _ in entries:
+        _zero_time(blob, position, b"PK\x01\x02", 12)
+        name, extra, comment = struct.unpack_from("<HHH", blob, position + 28)
+        position += 46 + name + extra + comment
     return bytes(blob)
+
+
+def _zero_time(blob: bytearray, offset: int, signature: bytes, field_offset: int) -> None:
+    if blob[offset : offset + 4] != signature:
+        raise AturanError("DOCX tidak dapat dinormalkan: struktur zip tidak dikenali")
+    blob[offset + field_offset : offset + field_offset + 4] = _DOS_EPOCH
 
 
 def body_hash(docx_bytes: bytes) -> str:
