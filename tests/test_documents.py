@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import docx
@@ -812,15 +814,18 @@ def test_a_broken_addressee_map_is_one_message_naming_the_field(aturan, tmp_path
 
 def _libreoffice_processes_using(folder: Path) -> list[str]:
     """Command lines of running processes that mention `folder` (a test's own profile folder)."""
-    found = []
+    return [cmdline for _, cmdline in _processes_mentioning(folder)]
+
+
+def _processes_mentioning(folder: Path) -> Iterator[tuple[Path, str]]:
+    """(its /proc folder, its command line) for each running process that mentions `folder`."""
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
         if str(folder) in cmdline:
-            found.append(cmdline)
-    return found
+            yield proc, cmdline
 
 
 def _stamped(pdf_file: Path) -> bytes:
@@ -896,13 +901,10 @@ def test_libreoffice_runs_with_jemalloc_and_writes_the_same_pdfs_as_with_glibcs_
 def _preloads_of_libreoffice_using(folder: Path) -> set[bool]:
     """For each running soffice.bin with a profile under `folder`: whether jemalloc is loaded."""
     found = set()
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            if "soffice.bin" in cmdline and str(folder) in cmdline:
+    for proc, cmdline in _processes_mentioning(folder):
+        if "soffice.bin" in cmdline:
+            with suppress(OSError):  # the process ended meanwhile
                 found.add("libjemalloc" in (proc / "maps").read_text())
-        except OSError:
-            continue
     return found
 
 
