@@ -451,6 +451,34 @@ def legal_basis_letter(doc):
     )
     TAG(doc, "{%p endfor %}")
     TAG(doc, "{%p endif %}")
+    policy_references_letter(doc)
+
+
+PROPOSAL_NOTE = (
+    "Makalah Kebijakan LAN 2023 adalah usulan kebijakan yang belum mengikat; dikutip sebagai "
+    "rujukan, bukan sebagai dasar hukum."
+)
+
+
+def policy_references_letter(doc):
+    """The 2023 paper's clauses, under their own heading and labelled a proposal: never law."""
+    TAG(doc, "{%p if policy_references %}")
+    P(doc, R("Rujukan kebijakan (usulan):", b=True), before=6, after=0, size=11, keep_next=True)
+    P(doc, R(PROPOSAL_NOTE, i=True), size=9, after=2, keep_next=True)
+    TAG(doc, "{%p for pr in policy_references %}")
+    P(
+        doc,
+        R("{{ loop.index }}."),
+        R("\t"),
+        R("{{ pr.citation }}{% if pr.text %} — {{ pr.text }}{% endif %}"),
+        size=10,
+        align=JUSTIFY,
+        left=Cm(0.75),
+        first=Cm(-0.75),
+        after=2,
+    )
+    TAG(doc, "{%p endfor %}")
+    TAG(doc, "{%p endif %}")
 
 
 CLOSING = (
@@ -631,10 +659,30 @@ def cert_footer(doc):
     )
     TAG(doc, "{%p endfor %}")
     TAG(doc, "{%p endif %}")
+    policy_references_certificate(doc)
     # QR placeholder, bottom left, verification hash under it
     P(doc, R("{% if qr %}{{ qr }}{% endif %}"), align=LEFT, before=10)
     P(doc, R("Kode verifikasi: {{ verification.hash_short }}", size=9), align=LEFT)
     P(doc, R("{{ verification.note }}", size=8, i=True), align=LEFT)
+
+
+def policy_references_certificate(doc):
+    """The 2023 paper's clauses by citation, under their own heading: a proposal, not law."""
+    TAG(doc, "{%p if policy_references %}")
+    P(doc, R("Rujukan kebijakan (usulan):", b=True), size=8, before=4, after=1, keep_next=True)
+    TAG(doc, "{%p for pr in policy_references %}")
+    P(
+        doc,
+        R("{{ loop.index }}."),
+        R("\t"),
+        R("{{ pr.citation }}"),
+        size=8,
+        align=JUSTIFY,
+        left=Cm(0.5),
+        first=Cm(-0.5),
+    )
+    TAG(doc, "{%p endfor %}")
+    TAG(doc, "{%p endif %}")
 
 
 TRAINING_NAME = "{{ training.program_name }}, {{ training.batch }}"

@@ -90,9 +90,49 @@ def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
     rows = {r["doc_type"]: r for r in registry_rows(issued / "reg.sqlite")}
     letter = issued / (rows["penundaan_kelulusan"]["number"].replace("/", "-") + ".docx")
     text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
-    assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in text
+    assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in _section(text, POLICY, "Demikian")
     # the remedial deadline is the project's assumption: never a letter's legal basis
     assert "Asumsi" not in text and "tidak diketahui" not in text
+
+
+LAW, POLICY = "Dasar hukum:", "Rujukan kebijakan (usulan):"
+CERTIFICATES = {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
+
+
+def _section(text: str, heading: str, *ends: str) -> str:
+    """The text under a heading up to the first of `ends` ("" when the heading is absent)."""
+    start = text.find(heading)
+    if start < 0:
+        return ""
+    body = text[start + len(heading) :]
+    stops = [body.find(end) for end in ends if end in body]
+    return body[: min(stops)] if stops else body
+
+
+def _pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_dasar_hukum_lists_only_binding_law_and_the_paper_is_labelled_a_proposal(issued):
+    """The 2023 paper is a policy proposal, not law: on every printed document it appears under
+    its own heading, never under "Dasar hukum"."""
+    for row in registry_rows(issued / "reg.sqlite"):
+        text = " ".join(_pdf_text(issued / (row["number"].replace("/", "-") + ".pdf")).split())
+        end = "Kode verifikasi" if row["doc_type"] in CERTIFICATES else "Demikian"
+        law = _section(text, LAW, POLICY, end)
+        assert "Makalah" not in law and "usulan" not in law, (row["number"], law)
+        policy = _section(text, POLICY, end)
+        assert "Makalah Kebijakan LAN 2023, Bab IV" in policy, (row["number"], text)
+
+
+def test_a_competency_certificate_cites_only_the_clauses_that_decided_it(issued):
+    """Meeting the SKJ decides the certificate; the talent pool (Bab IV.B angka 5) does not."""
+    row = next(
+        r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi"
+    )
+    text = " ".join(_pdf_text(issued / (row["number"].replace("/", "-") + ".pdf")).split())
+    assert "Bab IV.A.1.d.1)" in _section(text, POLICY, "Kode verifikasi")
+    assert "IV.B" not in text and "Talent" not in text
 
 
 def test_numbering_has_no_gap_and_the_audit_chain_holds(issued, aturan):

@@ -1,7 +1,8 @@
 """Official documents: the context each template receives, rendered to DOCX by docxtpl.
 
 Documents never re-decide: every value comes from the decision (and the case it was
-made from); the legal basis printed is exactly the clauses the deciding rules cite.
+made from); the legal basis printed is exactly the clauses the deciding rules cite, binding law
+under "Dasar hukum" and the 2023 paper under "Rujukan kebijakan (usulan)".
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ def build_context(
         "recipient": _recipient(case, settings),
         "participant": _participant(decision, case),
         "legal_basis": _legal_basis(decision.document(doc_type).cites, book),
+        "policy_references": _policy_references(decision.document(doc_type).cites, book),
         "training": _training(decision, case, book, settings),
     }
     context.update(specific_context(kind.context, decision))
@@ -216,21 +218,33 @@ def _followed_jp(decision: Decision, book: Rulebook) -> int | None:
     return design.jp.required if sourced else None
 
 
-# A letter's legal basis is law or the paper, never the project's own assumptions or practice.
-CITABLE_INSTRUMENTS = {"in_force", "repealed", "proposal"}
+# A document's "Dasar hukum" is binding law only: a regulation in force, read in its own text or
+# through a secondary source. The 2023 paper, a proposal, is printed under its own heading; the
+# project's assumptions and observed practice are never printed (they stay in `explain`).
+BINDING_INSTRUMENTS = {"in_force"}
+PROPOSAL_INSTRUMENTS = {"proposal"}
 CITABLE_CLAUSES = {"confirmed", "secondary"}
 
 
 def _legal_basis(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict]:
-    """The clauses the deciding rules cite that are law or the paper (confirmed, or read through a
-    secondary source), each quoted in whole sentences or by its citation alone."""
+    """The binding clauses the deciding rules cite, each quoted in whole sentences or by its
+    citation alone."""
+    return _quoted(clause_ids, book, BINDING_INSTRUMENTS)
+
+
+def _policy_references(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict]:
+    """The paper's clauses the deciding rules cite: a policy proposal, not law."""
+    return _quoted(clause_ids, book, PROPOSAL_INSTRUMENTS)
+
+
+def _quoted(clause_ids: tuple[str, ...], book: Rulebook, instruments: set[str]) -> list[dict]:
     out = []
     for cid in clause_ids:
         clause = book.corpus.clause(cid)
         if clause is None or clause.status not in CITABLE_CLAUSES:
             continue
         instrument = book.corpus.instruments.get(clause.instrument)
-        if instrument is None or instrument.status not in CITABLE_INSTRUMENTS:
+        if instrument is None or instrument.status not in instruments:
             continue
         out.append({"citation": clause.citation, "text": whole_sentences(clause.text)})
     return out

@@ -3,6 +3,7 @@ line."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from aturan.decide import IMPLEMENTATIONS, Engine
@@ -41,8 +42,29 @@ def check_rulebook(book: Rulebook) -> list[Finding]:
     findings += _compiles(book)
     findings += _uncited_clauses(book)
     findings += _honest_statuses(book)
+    findings += _openable_sources(book)
     findings += _parameter_values(book)
     return findings
+
+
+# A place an auditor cannot open: a file on the machine that wrote the clause.
+_LOCAL_FILE = re.compile(r"^(/|~|file:|[A-Za-z]:\\)|(^|/)\.\./")
+
+
+def _openable_sources(book: Rulebook) -> list[Finding]:
+    """`read_at` says where a clause was read: the paper's lines (paper:N), a public address, or a
+    drafter's reform; never a local file no auditor can open."""
+    return [
+        Finding(
+            "error",
+            f"klausul '{clause.id}' dibaca di {clause.read_at}, berkas yang tidak dapat dibuka "
+            "pemeriksa: tulis baris makalah (paper:N) atau alamat publiknya",
+            clause.file,
+            clause.line,
+        )
+        for clause in book.corpus.clauses.values()
+        if _LOCAL_FILE.search(clause.read_at.strip())
+    ]
 
 
 def _parameter_values(book: Rulebook) -> list[Finding]:

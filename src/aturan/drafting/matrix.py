@@ -18,15 +18,8 @@ from pathlib import Path
 
 from aturan.decide import Decider
 from aturan.drafting.golden import GoldenResult, golden_files, run_golden
-from aturan.law import Formula, Rule, Rulebook
+from aturan.law import Formula, Rule, Rulebook, status_words
 
-STATUS_LABELS = {
-    "confirmed": "terkonfirmasi (dibaca pada regulasinya)",
-    "secondary": "sumber sekunder",
-    "unconfirmed": "belum terkonfirmasi",
-    "proposal": "usulan makalah",
-    "assumption": "asumsi",
-}
 DIRECT = "hasilnya langsung masuk keputusan"
 SHOWN_CASES = 12
 
@@ -98,7 +91,10 @@ def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dic
     for param in book.parameters.values():
         item = Citing("parameter", param.id, param.title, cases.where_parameter(param.id, counted))
         _cite(citing, {c for v in param.values for c in v.reference}, item)
-    rows = [_row(clause, citing.get(clause.id, [])) for clause in book.corpus.clauses.values()]
+    rows = [
+        _row(clause, citing.get(clause.id, []), _instrument_status(book, clause))
+        for clause in book.corpus.clauses.values()
+    ]
     return sorted(rows, key=lambda r: (bool(r["rules"]), not r["untested_rules"], r["clause"]))
 
 
@@ -128,7 +124,12 @@ def _fact_refs(value: object) -> list[str]:
     return []
 
 
-def _row(clause, items: list[Citing]) -> dict:
+def _instrument_status(book: Rulebook, clause) -> str:
+    instrument = book.corpus.instruments.get(clause.instrument)
+    return instrument.status if instrument else ""
+
+
+def _row(clause, items: list[Citing], instrument_status: str) -> dict:
     rules = [i for i in items if i.kind == "aturan"]
     reason = (
         f"diterapkan di luar aturan: {clause.implemented_in}"
@@ -140,7 +141,7 @@ def _row(clause, items: list[Citing]) -> dict:
         "citation": clause.citation,
         "text": clause.text,
         "status": clause.status,
-        "status_label": STATUS_LABELS.get(clause.status, clause.status),
+        "status_label": status_words(clause, instrument_status),
         "reason": reason,
         "instrument": clause.instrument,
         "rules": [i.id for i in items],  # everything citing it: rules, formulas, parameters

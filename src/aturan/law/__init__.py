@@ -2,7 +2,7 @@
 reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems
-from aturan.law.corpus import LAW_STATUSES
+from aturan.law.corpus import LAW_STATUSES, status_words
 from aturan.law.interpretations import interpretations
 from aturan.law.params import MISSING, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
@@ -39,4 +39,5 @@ __all__ = [
     "override_parameters",
     "interpretations",
     "whole_sentences",
+    "status_words",
 ]

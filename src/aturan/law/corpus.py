@@ -24,6 +24,8 @@ INSTRUMENT_STATUSES = {"in_force", "proposal", "practice", "assumption", "repeal
 CLAUSE_STATUSES = {"confirmed", "secondary", "unconfirmed"}
 # Instruments whose clauses are law (read in a regulation) rather than the paper, practice or ours.
 LAW_STATUSES = {"in_force", "repealed"}
+# Where a practice was read in writing; read anywhere else (the paper's silence), it is ours.
+_WRITTEN = ("http://", "https://")
 INSTRUMENT_FIELDS = ("id", "type", "short", "title", "status", "clauses")
 CLAUSE_FIELDS = ("id", "citation", "text", "read_at", "status")
 
@@ -64,6 +66,22 @@ class Corpus:
 
     def clause(self, clause_id: str) -> Clause | None:
         return self.clauses.get(clause_id)
+
+
+def status_words(clause: Clause, instrument_status: str) -> str:
+    """The status of a clause in the words of the domain, in Indonesian: confirmed only when read in
+    the regulation itself; the paper's own clauses are stated in the paper, a proposal; practice is
+    practice only with a written source, else an assumption."""
+    if instrument_status in LAW_STATUSES:
+        return {
+            "confirmed": "terkonfirmasi (dibaca pada peraturannya)",
+            "secondary": "sumber sekunder (teks peraturan belum dibaca)",
+        }.get(clause.status, "pasal belum dikonfirmasi")
+    if instrument_status == "proposal":
+        return "dinyatakan dalam makalah (usulan)"
+    if instrument_status == "practice" and clause.read_at.startswith(_WRITTEN):
+        return "praktik"
+    return "asumsi"
 
 
 def load_corpus(directory: Path) -> Corpus:
