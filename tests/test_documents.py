@@ -126,13 +126,15 @@ def test_dasar_hukum_lists_only_binding_law_and_the_paper_is_labelled_a_proposal
 
 
 def test_a_competency_certificate_cites_only_the_clauses_that_decided_it(issued):
-    """Meeting the SKJ decides the certificate; the talent pool (Bab IV.B angka 5) does not."""
+    """Meeting the SKJ decides the certificate; the talent pool (Bab IV.B angka 5) does not, nor
+    does the paper's clause on the other post-training option (the sample's is the separate one)."""
     row = next(
         r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi"
     )
     text = " ".join(_pdf_text(issued / (row["number"].replace("/", "-") + ".pdf")).split())
     assert "Bab IV.A.1.d.1)" in _section(text, POLICY, "Kode verifikasi")
     assert "IV.B" not in text and "Talent" not in text
+    assert "Bab IV.A.1.c.2)" in text and "Bab IV.A.1.c.1)" not in text
 
 
 def test_numbering_has_no_gap_and_the_audit_chain_holds(issued, aturan):

@@ -142,3 +142,39 @@ def test_without_binding_law_the_dasar_hukum_heading_is_left_out(aturan, tmp_pat
     letter = _text(files["PNT"])
     assert "Dasar hukum" not in letter
     assert "Rujukan kebijakan (usulan):" in letter
+
+
+def test_a_document_cites_the_papers_clauses_for_its_own_assessment_option(aturan, tmp_path):
+    """The paper gives the outputs of each post-training option in its own clause (IV.A.1.c.1) for
+    the integrated option, IV.A.1.c.2) for the separate one): a participant's documents cite the
+    option that decided them, never the other."""
+    separate = _case(tmp_path, BUDI_NIP)
+    integrated = tmp_path / "terpadu.yaml"  # the final evaluation is the assessment, and meets SKJ
+    budi = yaml.safe_load(separate.read_text(encoding="utf-8"))
+    budi["events"] = [{**budi["events"][0], "levels": budi["events"][1]["levels"]}]
+    integrated.write_text(yaml.safe_dump(budi, allow_unicode=True), encoding="utf-8")
+    other = {"separate": "Bab IV.A.1.c.1)", "integrated": "Bab IV.A.1.c.2)"}
+    for option, foreign in other.items():
+        out, case = tmp_path / option, separate if option == "separate" else integrated
+        result = aturan(
+            "issue", case, "--out", out, "--registry", out / "reg.sqlite",
+            "--as-of", "2027-01-10", "--issue-date", "2027-01-11", "--assessment", option,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        files = {p.name.split("-")[1]: p for p in out.glob("*.docx")}
+        assert "SKM" in files and "REK" in files, sorted(files)
+        for kind in ("SKM", "REK"):
+            text = _text(files[kind])
+            assert "Bab IV.A.1.d.1)" in text, (option, kind)
+            assert foreign not in text, (option, kind, text[text.index("Rujukan") :])
+
+
+def test_rules_check_refuses_a_clause_condition_on_an_unknown_option(aturan, project_copy):
+    path = project_copy / "regulations" / "paper-lan-2023.yaml"
+    text = path.read_text(encoding="utf-8")
+    good = "applies_when: {integration.assessment_option: separate}"
+    path.write_text(text.replace(good, good.replace("separate", "terpisah"), 1), encoding="utf-8")
+    result = aturan("rules", "check", root=project_copy)
+    assert result.exit_code == 1
+    assert "paper-lan-2023:iv-a-1-c-2-terpisah-sttp" in result.stderr
+    assert "'terpisah'" in result.stderr and "integrated, separate" in result.stderr

@@ -389,7 +389,7 @@ class Decider:
             meets_skj=c.get("meets_skj"),
             design=self._design(ctx, c),
             lifecycle=self._lifecycle(ctx, c, attempts),
-            documents=self._documents(c),
+            documents=self._documents(c, ctx.params),
             trace=tuple(trace),
             decision_id=decision_id(case, as_of, self.rulebook.version),
         )
@@ -464,23 +464,30 @@ class Decider:
             ksa=tuple(_ksa_row(self._ksa(), key, level) for key in focus),
         )
 
-    def _documents(self, c: JSON) -> tuple[DocumentIntent, ...]:
+    def _documents(self, c: JSON, params: ParamSet) -> tuple[DocumentIntent, ...]:
         """The documents called for, each with the date of the event it attests (`attests`) and the
-        date from which it no longer holds (`until`), as the rules calling for it give them."""
+        date from which it no longer holds (`until`), as the rules calling for it give them. A
+        document cites the clauses of the rules that called for it that speak under the decision's
+        parameters (a clause on the other post-training option does not decide it)."""
         documents: dict[str, DocumentIntent] = {}
         for item, firing in c.get("documents", []):
             kind = item["type"]
             entry = documents.get(kind) or DocumentIntent(kind, (), (), None, None)
             attests, until = from_ymd(item.get("attests")), from_ymd(item.get("until"))
+            cites = [cid for cid in firing.rule.cites if self._speaks(cid, params)]
             documents[kind] = DocumentIntent(
                 kind,
                 entry.rules + (firing.rule.id,),
-                entry.cites + tuple(cite for cite in firing.rule.cites if cite not in entry.cites),
+                entry.cites + tuple(cite for cite in cites if cite not in entry.cites),
                 max(filter(None, [entry.attests, attests]), default=None),
                 min(filter(None, [entry.until, until]), default=None),
             )
         order = list(self.rulebook.document_types)
         return tuple(sorted(documents.values(), key=lambda d: order.index(d.type)))
+
+    def _speaks(self, clause_id: str, params: ParamSet) -> bool:
+        clause = self.rulebook.corpus.clause(clause_id)
+        return clause is None or clause.applies(params.get)
 
     def _lifecycle(self, ctx: Context, c: JSON, attempts: list[JudgedAttempt]) -> Lifecycle:
         latest = attempts[-1] if attempts else None

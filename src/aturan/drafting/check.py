@@ -43,8 +43,29 @@ def check_rulebook(book: Rulebook) -> list[Finding]:
     findings += _uncited_clauses(book)
     findings += _honest_statuses(book)
     findings += _openable_sources(book)
+    findings += _clause_conditions(book)
     findings += _parameter_values(book)
     return findings
+
+
+def _clause_conditions(book: Rulebook) -> list[Finding]:
+    """A clause's `applies_when` names a parameter and one of its alternatives."""
+    out = []
+    for clause in book.corpus.clauses.values():
+        for pid, value in clause.applies_when:
+            param = book.parameters.get(pid)
+            known = [str(a).split(":", 1)[0].strip() for a in param.alternatives] if param else []
+            if param is None or (known and value not in known):
+                out.append(
+                    Finding(
+                        "error",
+                        f"klausul '{clause.id}': applies_when {pid} = {value!r} bukan parameter "
+                        f"atau alternatifnya yang dikenal ({', '.join(known) or '-'})",
+                        clause.file,
+                        clause.line,
+                    )
+                )
+    return out
 
 
 # A place an auditor cannot open: a file on the machine that wrote the clause.

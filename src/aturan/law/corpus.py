@@ -6,6 +6,7 @@ id, a lawyer's citation, the text, and where the text was read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,12 @@ class Clause:
     implemented_in: str = (
         ""  # where it is implemented when not as a rule (input validation, vocabulary)
     )
+    # parameter values under which the clause speaks at all (the paper's text for one
+    # post-training option): a document decided under other values does not cite it
+    applies_when: tuple[tuple[str, str], ...] = ()
+
+    def applies(self, value_of: Callable[[str], object]) -> bool:
+        return all(value_of(pid) == value for pid, value in self.applies_when)
 
 
 @dataclass
@@ -193,4 +200,24 @@ def _clause(
         str(raw.get("note") or ""),
         str(raw.get("unformalized") or ""),
         str(raw.get("implemented_in") or ""),
+        _applies_when(path, raw, problems),
     )
+
+
+def _applies_when(
+    path: Path, raw: dict[str, Any], problems: list[RulebookError]
+) -> tuple[tuple[str, str], ...]:
+    conditions = raw.get("applies_when") or {}
+    if not isinstance(conditions, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in conditions.items()
+    ):
+        problems.append(
+            RulebookError(
+                "applies_when harus berupa pemetaan parameter: nilai, "
+                "mis. {integration.assessment_option: separate}",
+                file=str(path),
+                line=line_of(raw, "applies_when"),
+            )
+        )
+        return ()
+    return tuple(sorted(conditions.items()))
