@@ -383,7 +383,7 @@ class Decider:
             standard={r["key"]: r["standard"] for r in rows} or None,
             levels={r["key"]: r["level"] for r in rows} if measured else None,
             gaps={r["key"]: r["gap"] for r in rows} if measured else None,
-            jpm=c.get("measured_jpm") if measured else None,
+            jpm=ctx.extra.get("jpm_shown") if measured else None,
             jpm_source=ctx.extra.get("jpm_source") if measured else None,
             category=c.get("category"),
             meets_skj=c.get("meets_skj"),
@@ -605,7 +605,7 @@ def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:
         valid,
         reason,
         meets,
-        c.get("candidate_jpm"),
+        extra.get("candidate_jpm_shown", c.get("candidate_jpm")),
         from_ymd(c.get("candidate_cert_expires_on")) if meets else None,
         extra.get("candidate_development") if valid and not meets else None,
     )

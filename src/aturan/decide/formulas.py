@@ -234,7 +234,16 @@ def job_person_match(ctx: Context) -> JSON:
         return {}
     jpm, source = measure_jpm(ctx, assessment, report_tier(ctx, assessment))
     ctx.extra["jpm_source"] = source
+    ctx.extra["jpm_shown"] = shown_jpm(jpm, source)
     return {"measured_jpm": jpm}
+
+
+def shown_jpm(jpm: float | None, source: str) -> float | None:
+    """The JPM a decision shows: a reported one as reported, a computed one to two decimals. The
+    rules always compare the exact value (`measured_jpm`, `candidate_jpm`): 79.996 is below 80."""
+    if jpm is None or source == "laporan":
+        return jpm
+    return round(jpm, 2)
 
 
 def report_tier(ctx: Context, assessment: JSON) -> str | None:
@@ -255,14 +264,14 @@ def measure_jpm(
     a report serves targets of the same level)."""
     standard = ctx.facts.get("standard_level")
     if assessment.get("jpm") is not None and standard_tier == ctx.facts.get("target_tier"):
-        return round(float(assessment["jpm"]), 2), "laporan"
+        return float(assessment["jpm"]), "laporan"
     if standard is None:
         return None, "tidak_ada_standar"
     levels = assessment.get("levels") or {}
     capped = bool(ctx.params["jpm.cap_per_competency"])
     achieved = sum(min(levels[k], standard) if capped else levels[k] for k in COMPETENCIES)
     source = "dihitung" if assessment.get("jpm") is None else "dihitung_standar_berbeda"
-    return round(100.0 * achieved / (standard * len(COMPETENCIES)), 2), source
+    return 100.0 * achieved / (standard * len(COMPETENCIES)), source
 
 
 @formula("kompetensi.fokus-coaching")
@@ -488,6 +497,7 @@ def post_assessment_candidate(ctx: Context) -> JSON:
             ctx, candidate, candidate.get("standard_tier") or ctx.facts.get("target_tier")
         )
         ctx.extra["candidate_jpm_source"] = source
+        ctx.extra["candidate_jpm_shown"] = shown_jpm(jpm, source)
         facts |= {
             "candidate_unmet_count": sum(1 for k in COMPETENCIES if levels[k] < standard),
             "candidate_jpm": jpm,
