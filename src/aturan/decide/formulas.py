@@ -316,9 +316,7 @@ def competency_evidence(ctx: Context) -> JSON:
             continue
         issued = dt.date.fromisoformat(item["date"])
         ends = add_years(issued, years, str(ctx.params["validity.leap_day"]))
-        if issued <= ctx.as_of < ends and ranks.get(
-            item["tier"], 0
-        ) >= ranks.get(target, 99):
+        if issued <= ctx.as_of < ends and ranks.get(item["tier"], 0) >= ranks.get(target, 99):
             return {"holds_evidence": True}
     if ctx.params["scope.competence_evidence"] == "certificate_or_assessment":
         rows, expires = ctx.extra.get("competencies") or [], ctx.facts.get("assessment_expires_on")

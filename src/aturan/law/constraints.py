@@ -60,10 +60,8 @@ NOT_IMPLEMENTED = "belum diimplementasikan"
 
 
 def not_implemented(param: Parameter) -> set[str]:
-    """The codes of alternatives documented for the drafters but not built (marked in their text)."""
-    return {
-        str(a).split(":")[0].strip() for a in param.alternatives if NOT_IMPLEMENTED in str(a)
-    }
+    """The codes of alternatives documented for the drafters but not built (so marked)."""
+    return {str(a).split(":")[0].strip() for a in param.alternatives if NOT_IMPLEMENTED in str(a)}
 
 
 def _inferred(value: object) -> dict[str, Any]:
