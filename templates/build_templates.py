@@ -872,6 +872,21 @@ def _cell_list(cell, var, size):
     P(cell, R("{%p endif %}"), size=size)
 
 
+def _top_level_paragraph(doc):
+    """Competencies already at the top level: named, with no target above them (issue 21)."""
+    TAG(doc, "{%p if at_top %}")
+    body(
+        doc,
+        "Kompetensi berikut telah mencapai level tertinggi (level {{ top_level }}), sehingga "
+        "tidak ada level sasaran di atasnya; pengembangannya diarahkan pada tantangan dan "
+        "penugasan baru: ",
+        R("{{ at_top|join(', ') }}"),
+        ".",
+        before=4,
+    )
+    TAG(doc, "{%p endif %}")
+
+
 def build_rekomendasi_pengembangan():
     def content(doc):
         body(
@@ -893,7 +908,7 @@ def build_rekomendasi_pengembangan():
         TAG(doc, "{%p if gaps %}")
         P(
             doc,
-            "Kompetensi yang disarankan untuk dikembangkan ke level berikutnya:",
+            "Kompetensi yang disarankan untuk dikembangkan ke level di atas capaiannya:",
             after=2,
             keep_next=True,
         )
@@ -914,6 +929,7 @@ def build_rekomendasi_pengembangan():
         )
         TAG(doc, "{%p endfor %}")
         TAG(doc, "{%p endif %}")
+        _top_level_paragraph(doc)
         body(
             doc,
             "Pengembangan tersebut dapat dilaksanakan melalui penugasan, pembelajaran "

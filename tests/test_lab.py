@@ -200,11 +200,18 @@ def test_trace_matrix_counts_a_formula_only_where_its_result_decided(aturan, tmp
         markdown, "perban-bkn-26-2019:masa-berlaku-hasil", "formula asesmen.masa-berlaku"
     )
     assert 0 < expiry < total
-    # the coaching focus is read by no rule: it goes straight into the decision, and says so
-    focus = next(
-        line for line in markdown.splitlines() if "`paper-lan-2023:iv-a-4-b-coaching-fokus`" in line
+    # the subject list is read by no rule: it goes straight into the decision, and says so
+    subjects = next(
+        line
+        for line in markdown.splitlines()
+        if "`kep-ka-lan-1-k1-pdp07-2023:struktur-kurikulum`" in line
     )
-    assert "hasilnya langsung masuk keputusan" in focus
+    assert "hasilnya langsung masuk keputusan" in subjects
+    # the coaching focus decides whether coaching is given (issue 21): counted where it did
+    focus = _cases(
+        markdown, "paper-lan-2023:iv-a-4-b-coaching-fokus", "formula kompetensi.fokus-coaching"
+    )
+    assert 0 < focus < total
     threshold = _cases(markdown, "praktik-asesmen:jpm-seleksi", "parameter jpm.selection.mms_min")
     ms = _cases(markdown, "praktik-asesmen:jpm-seleksi", "parameter jpm.selection.ms_min")
     assert 0 < threshold < ms

@@ -179,6 +179,8 @@ def interpretations_text(items: list[dict], as_of: dt.date) -> str:
             f"{item['status']})",
             f"   Dasar: {'; '.join(item['citations'])}",
         ]
+        if item.get("read_at"):
+            lines.append(f"   Dibaca di: {'; '.join(item['read_at'])}")
         lines += [f"   - alternatif: {alternative}" for alternative in item["alternatives"]]
         lines += [f"   Berkas: {item['file']}", ""]
     return "\n".join(lines)

@@ -56,6 +56,9 @@ from aturan.errors import RulebookError
 from aturan.law import Formula, ParamSet, Rulebook, noting_reads, override_parameters
 from aturan.vocabulary import COMPETENCIES
 
+# The highest level of a managerial competency (levels 1 to 5, PermenPANRB 38/2017 as the paper's
+# Bab II.E states it): a competency there has no next level.
+TOP_LEVEL = 5
 CANDIDATE_CONCLUSIONS = ("attempt_valid", "attempt_reason", "candidate_meets_skj")
 CANDIDATE_FORMULA = "asesmen-pasca.kandidat"
 
@@ -383,7 +386,7 @@ class Decider:
             standard={r["key"]: r["standard"] for r in rows} or None,
             levels={r["key"]: r["level"] for r in rows} if measured else None,
             gaps={r["key"]: r["gap"] for r in rows} if measured else None,
-            jpm=c.get("measured_jpm") if measured else None,
+            jpm=ctx.extra.get("jpm_shown") if measured else None,
             jpm_source=ctx.extra.get("jpm_source") if measured else None,
             category=c.get("category"),
             meets_skj=c.get("meets_skj"),
@@ -572,18 +575,17 @@ class Decider:
         )
 
     def _next_level(self, result: JudgedAttempt | None, c: JSON) -> NextLevel | None:
-        """The next level a participant meeting SKJ develops toward, with its KSA rows."""
-        standard = c.get("standard_level")
-        if result is None or not result.meets_skj or standard is None:
+        """The level above the one each competency reached ("ke level diatasnya", paper:520), with
+        its KSA rows; a competency at the top level has no level above it: no target, no KSA."""
+        if result is None or not result.meets_skj or c.get("standard_level") is None:
             return None
-        level = min(standard + 1, 5)
-        return NextLevel(
-            level=level,
-            ksa=tuple(
-                dict(_ksa_row(self._ksa(), key, level), achieved=result.levels.get(key))
-                for key in COMPETENCIES
-            ),
-        )
+        rows = []
+        for key in COMPETENCIES:
+            achieved = result.levels.get(key)
+            top = achieved is not None and achieved >= TOP_LEVEL
+            target = None if top or achieved is None else achieved + 1
+            rows.append(dict(_ksa_row(self._ksa(), key, target), achieved=achieved, top=top))
+        return NextLevel(top_level=TOP_LEVEL, ksa=tuple(rows))
 
     def _ksa(self) -> JSON:
         ksa: JSON = self.rulebook.annexes.get("ksa-matrix", {}).get("competencies", {})
@@ -612,7 +614,7 @@ def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:
         valid,
         reason,
         meets,
-        c.get("candidate_jpm"),
+        extra.get("candidate_jpm_shown", c.get("candidate_jpm")),
         from_ymd(c.get("candidate_cert_expires_on")) if meets else None,
         extra.get("candidate_development") if valid and not meets else None,
     )

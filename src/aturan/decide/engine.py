@@ -22,9 +22,11 @@ This is the only module that imports durable_rules. What it hides:
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,10 +110,19 @@ FIRINGS = MatchCache()
 
 
 def _json_text(value: JSON) -> str:
+    """A fact as the library reads it; a Decimal (a float too small for plain `repr`, see
+    `_scalar`) is written in plain decimals."""
     try:
-        return orjson.dumps(value).decode()
+        return orjson.dumps(value, default=_plain_decimal).decode()
     except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a lone surrogate
-        return json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False, default=lambda d: f"\ue000{d:f}\ue000")
+        return re.sub('"\ue000([^\ue000]*)\ue000"', r"\1", text)
+
+
+def _plain_decimal(value: object) -> orjson.Fragment:
+    if isinstance(value, decimal.Decimal):
+        return orjson.Fragment(f"{value:f}")
+    raise TypeError(type(value).__name__)
 
 
 # What the library's C core answers to an asserted fact (durable_rules 2.0.28, rules.h).
@@ -379,15 +390,18 @@ def _facts_key(facts: list[JSON]) -> bytes:
 
 def _scalar(prop: str, value: object) -> object:
     """The library's JSON parser rejects exponent notation (1e-05), and after that rejection the
-    session is left corrupt and a later call can crash the process. Floats are therefore rounded to
-    4 decimals, which neither orjson nor Python's json writes with an exponent in the range facts
-    can take."""
+    session is left corrupt and a later call can crash the process. A float is therefore handed
+    over whole, in plain decimals when its shortest form has an exponent: never rounded, so a JPM
+    of 79.99996 stays below a cut-off of 80."""
     if isinstance(value, float):
         if not abs(value) < 1e15:
             raise RulebookError(
                 f"nilai fakta '{prop}' = {value!r} di luar rentang yang dapat diproses mesin aturan"
             )
-        return round(value, 4) + 0.0
+        text = repr(value)
+        if "e" in text:
+            return decimal.Decimal(text)
+        return value + 0.0
     return value
 
 

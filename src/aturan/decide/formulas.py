@@ -121,12 +121,25 @@ def from_ymd(value: int | None) -> dt.date | None:
     return dt.date(value // 10000, value // 100 % 100, value % 100) if value else None
 
 
-def add_years(date: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February falls on 1 March (a full term has then elapsed)."""
+def add_years(date: dt.date, years: int, leap_day: str = "1_maret") -> dt.date:
+    """The same day `years` later; 29 February falls on 1 March (a full term has then elapsed), or
+    on 28 February under `validity.leap_day` = 28_februari (the month's last day)."""
     try:
         return date.replace(year=date.year + years)
     except ValueError:
+        if leap_day == "28_februari":
+            return dt.date(date.year + years, 2, 28)
         return dt.date(date.year + years, 3, 1)
+
+
+def validity_end(ctx: Context, start: dt.date, years_param: str, start_param: str) -> dt.date:
+    """The first day a term of years no longer holds: from the event's date, or the day after it
+    (`assessment.validity_start`), by the leap-day rule in force (`validity.leap_day`)."""
+    rule = ctx.params[start_param]
+    if rule == "as_report":  # certificate.validity_start: as an assessment report
+        rule = ctx.params["assessment.validity_start"]
+    first = start + dt.timedelta(days=1) if rule == "day_after_assessment" else start
+    return add_years(first, int(ctx.params[years_param]), str(ctx.params["validity.leap_day"]))
 
 
 def add_months(date: dt.date, months: int) -> dt.date:
@@ -197,7 +210,7 @@ def assessment_expiry(ctx: Context) -> JSON:
         return {}
     assessed = from_ymd(ctx.facts["assessment_date"])
     assert assessed is not None  # asesmen.terakhir gives assessment_date with has_assessment
-    expires = add_years(assessed, int(ctx.params["assessment.validity_years"]))
+    expires = validity_end(ctx, assessed, "assessment.validity_years", "assessment.validity_start")
     return {"assessment_expires_on": ymd(expires)}
 
 
@@ -234,7 +247,16 @@ def job_person_match(ctx: Context) -> JSON:
         return {}
     jpm, source = measure_jpm(ctx, assessment, report_tier(ctx, assessment))
     ctx.extra["jpm_source"] = source
+    ctx.extra["jpm_shown"] = shown_jpm(jpm, source)
     return {"measured_jpm": jpm}
+
+
+def shown_jpm(jpm: float | None, source: str) -> float | None:
+    """The JPM a decision shows: a reported one as reported, a computed one to two decimals. The
+    rules always compare the exact value (`measured_jpm`, `candidate_jpm`): 79.996 is below 80."""
+    if jpm is None or source == "laporan":
+        return jpm
+    return round(jpm, 2)
 
 
 def report_tier(ctx: Context, assessment: JSON) -> str | None:
@@ -255,26 +277,30 @@ def measure_jpm(
     a report serves targets of the same level)."""
     standard = ctx.facts.get("standard_level")
     if assessment.get("jpm") is not None and standard_tier == ctx.facts.get("target_tier"):
-        return round(float(assessment["jpm"]), 2), "laporan"
+        return float(assessment["jpm"]), "laporan"
     if standard is None:
         return None, "tidak_ada_standar"
     levels = assessment.get("levels") or {}
     capped = bool(ctx.params["jpm.cap_per_competency"])
     achieved = sum(min(levels[k], standard) if capped else levels[k] for k in COMPETENCIES)
     source = "dihitung" if assessment.get("jpm") is None else "dihitung_standar_berbeda"
-    return round(100.0 * achieved / (standard * len(COMPETENCIES)), 2), source
+    return 100.0 * achieved / (standard * len(COMPETENCIES)), source
 
 
 @formula("kompetensi.fokus-coaching")
 def coaching_focus(ctx: Context) -> JSON:
-    """The competencies coaching focuses on: those with a high gap, or, when no gap is high, the
-    highest gaps, so no participant with a gap is left without a focus."""
+    """The competencies coaching focuses on: those with a gap of at least `gap.high_min`; when no
+    gap is that high, the highest gaps, or none (`coaching.without_high_gap`)."""
     rows = ctx.extra.get("competencies") or []
     top = max((r["gap"] for r in rows), default=0)
-    threshold = min(int(ctx.params["gap.high_min"]), top)
+    high = int(ctx.params["gap.high_min"])
+    fallback = ctx.params["coaching.without_high_gap"] == "kesenjangan_tertinggi"
+    threshold = high if top >= high else (top if fallback and top > 0 else None)
     for row in rows:
-        row["focus"] = top > 0 and row["gap"] >= threshold
-    return {"focus_min_gap": threshold} if top > 0 else {}
+        row["focus"] = threshold is not None and row["gap"] >= threshold
+    if threshold is None:
+        return {"has_coaching_focus": False} if rows else {}
+    return {"focus_min_gap": threshold, "has_coaching_focus": True}
 
 
 @formula("profil.bukti-kompetensi")
@@ -289,9 +315,8 @@ def competency_evidence(ctx: Context) -> JSON:
         if item["type"] != "sertifikat_kompetensi_manajerial" or not item.get("tier"):
             continue
         issued = dt.date.fromisoformat(item["date"])
-        if issued <= ctx.as_of < add_years(issued, years) and ranks.get(
-            item["tier"], 0
-        ) >= ranks.get(target, 99):
+        ends = add_years(issued, years, str(ctx.params["validity.leap_day"]))
+        if issued <= ctx.as_of < ends and ranks.get(item["tier"], 0) >= ranks.get(target, 99):
             return {"holds_evidence": True}
     if ctx.params["scope.competence_evidence"] == "certificate_or_assessment":
         rows, expires = ctx.extra.get("competencies") or [], ctx.facts.get("assessment_expires_on")
@@ -419,10 +444,13 @@ def final_evaluation(ctx: Context) -> JSON:
 
 @formula("asesmen-pasca.jendela")
 def assessment_window(ctx: Context) -> JSON:
-    """The 3-12 month window, under the law in force when the training ended."""
+    """The 3-12 month window, under the law in force when the training ended, from the scheduled
+    end, or from the day the training was passed when later (`post_assessment.window_from`)."""
     end = ctx.case.date("training", "end")
     if not end:
         return {}
+    if ctx.param_on("post_assessment.window_from", end) == "passed_on":
+        end = max([end, *_passed_days(ctx)])
     return {
         "window_opens": ymd(
             add_months(end, int(ctx.param_on("post_assessment.window_min_months", end)))
@@ -431,6 +459,16 @@ def assessment_window(ctx: Context) -> JSON:
             add_months(end, int(ctx.param_on("post_assessment.window_max_months", end)))
         ),
     }
+
+
+def _passed_days(ctx: Context) -> list[dt.date]:
+    """The day of a passed final evaluation or remedial, as known on this step's date."""
+    return [
+        dt.date.fromisoformat(e["date"])
+        for kind in ("final_evaluation", "remedial")
+        for e in _events(ctx, kind)
+        if e.get("result") == "lulus"
+    ]
 
 
 @formula("asesmen-pasca.riwayat")
@@ -488,6 +526,7 @@ def post_assessment_candidate(ctx: Context) -> JSON:
             ctx, candidate, candidate.get("standard_tier") or ctx.facts.get("target_tier")
         )
         ctx.extra["candidate_jpm_source"] = source
+        ctx.extra["candidate_jpm_shown"] = shown_jpm(jpm, source)
         facts |= {
             "candidate_unmet_count": sum(1 for k in COMPETENCIES if levels[k] < standard),
             "candidate_jpm": jpm,
@@ -495,7 +534,7 @@ def post_assessment_candidate(ctx: Context) -> JSON:
     development = development_period(ctx, day)
     facts |= {
         "candidate_cert_expires_on": ymd(
-            add_years(day, int(ctx.params["certificate.validity_years"]))
+            validity_end(ctx, day, "certificate.validity_years", "certificate.validity_start")
         ),
         "candidate_retest_from": ymd(development["retest_from"]),
         "candidate_development_until": ymd(development["until"]),

@@ -162,8 +162,8 @@ class Development:
 
 @dataclass(frozen=True)
 class NextLevel:
-    level: int
-    ksa: tuple[JSON, ...]
+    top_level: int  # the highest level; a row at it has `top` true and no target `level`
+    ksa: tuple[JSON, ...]  # per competency: `achieved`, the target `level` above it, `top`
 
 
 @dataclass(frozen=True)

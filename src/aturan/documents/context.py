@@ -110,7 +110,9 @@ COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
 
 def _recommendation(decision: Decision) -> dict:
     """Workplace development (a not-met result) or next-level feedback (a met one), as the decision
-    gives them: the period, its counting, the re-test date, the target level and the KSA rows."""
+    gives them: the period, its counting, the re-test date, the KSA rows and, for next-level
+    feedback, each competency's own target above the level it reached; the competencies already
+    at the top level are named apart, with no target."""
     development, next_level = decision.lifecycle.development, decision.lifecycle.next_level
     if development:
         return {
@@ -124,9 +126,12 @@ def _recommendation(decision: Decision) -> dict:
                 "retest_earliest_text": indonesian_date(development.retest_from),
             },
         }
+    rows = next_level.ksa if next_level else ()
     return {
         "next_level": True,
-        "gaps": [_gap(row, next_level.level) for row in next_level.ksa] if next_level else [],
+        "gaps": [_gap(row, row["level"]) for row in rows if not row.get("top")],
+        "top_level": next_level.top_level if next_level else None,
+        "at_top": [label(COMPETENCIES, row["competency"]) for row in rows if row.get("top")],
         "development": {},
     }
 

@@ -52,8 +52,16 @@ def value_schema(param: Parameter) -> dict[str, Any]:
     schema = _inferred(first)
     choices = [str(a).split(":")[0].strip() for a in param.alternatives]
     if isinstance(first, str) and param.interpretive and str(first) in choices:
-        schema["enum"] = choices
+        schema["enum"] = [c for c in choices if c not in not_implemented(param)]
     return schema
+
+
+NOT_IMPLEMENTED = "belum diimplementasikan"
+
+
+def not_implemented(param: Parameter) -> set[str]:
+    """The codes of alternatives documented for the drafters but not built (so marked)."""
+    return {str(a).split(":")[0].strip() for a in param.alternatives if NOT_IMPLEMENTED in str(a)}
 
 
 def _inferred(value: object) -> dict[str, Any]:
@@ -87,6 +95,10 @@ def _table(value: dict[Any, Any]) -> dict[str, Any]:
 
 def value_problems(param: Parameter, value: object) -> list[str]:
     """Indonesian messages for a value the parameter does not accept; empty when it does."""
+    if isinstance(value, str) and value in not_implemented(param):
+        return [
+            f"pilihan {value!r} tercantum sebagai alternatif tetapi {NOT_IMPLEMENTED} oleh mesin"
+        ]
     validator = jsonschema.Draft202012Validator(value_schema(param))
     return [_message(param, e) for e in validator.iter_errors(plain(value))]
 

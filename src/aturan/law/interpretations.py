@@ -24,6 +24,7 @@ def interpretations(book: Rulebook, as_of: dt.date) -> list[dict[str, Any]]:
                 "since": current.start.isoformat() if current else None,
                 "status": current.status if current else None,
                 "citations": [book.citation(cid) for cid in (current.reference if current else ())],
+                "read_at": _read_at(book, current.reference if current else ()),
                 "alternatives": list(param.alternatives),
                 "file": f"{_relative(book, param.file)}:{param.line}",
             }
@@ -36,3 +37,10 @@ def _relative(book: Rulebook, path: str) -> str:
         return str(Path(path).resolve().relative_to(book.root.resolve()))
     except ValueError:
         return path
+
+
+def _read_at(book: Rulebook, clause_ids: tuple[str, ...]) -> list[str]:
+    """Where the cited clauses were read (paper lines, `paper:NNN`): the text that leaves the choice
+    open."""
+    found = (book.corpus.clause(cid) for cid in clause_ids)
+    return list(dict.fromkeys(c.read_at for c in found if c is not None and c.read_at))
