@@ -90,3 +90,14 @@ def test_a_reformed_parameter_quotes_the_draft_article(aturan, tmp_path):
     assert "paling lama 2 (dua) tahun sejak tanggal penilaian." in text
     plain = _explain(aturan, case, "--as-of", "2027-02-01")
     assert "Parameter yang diubah reformasi" not in plain
+
+
+def test_a_reported_jpm_just_below_a_cut_off_is_printed_as_reported_beside_its_category(
+    aturan, tmp_path
+):
+    case = tmp_path / "kasus.yaml"
+    case.write_text(CASE + "    jpm: 79.996\n", encoding="utf-8")
+    text = _explain(aturan, case, "--as-of", "2027-02-01")
+    assert "JPM: 79,996 % (laporan)" in text
+    assert "Kategori: MMS" in text
+    assert "80,00 %" not in text

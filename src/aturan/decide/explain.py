@@ -365,7 +365,9 @@ def _summary(d: Decision, t: Text, lang: str) -> list[tuple[str, str]]:
 def _jpm(d: Decision, t: Text, lang: str) -> str:
     if d.jpm is None:
         return t["none"]
-    shown = f"{d.jpm:.2f}".replace(".", ",") if lang == "id" else f"{d.jpm:.2f}"
+    # a reported JPM is printed as reported (79.996 rounded to "80,00" would contradict its MMS)
+    shown = f"{d.jpm:g}" if d.jpm_source == "laporan" else f"{d.jpm:.2f}"
+    shown = shown.replace(".", ",") if lang == "id" else shown
     return f"{shown} % ({_words(d.jpm_source, t)})"
 
 
