@@ -298,7 +298,7 @@ def test_missing_libreoffice_fails_before_any_number_is_taken(tmp_path):
 
 HOSTILE = (
     "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 6
-)  # within the 100-character limit
+)  # within the 120-character limit
 
 
 def test_hostile_names_render_literally_in_docx_and_pdf(aturan, tmp_path):
