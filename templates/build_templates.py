@@ -623,7 +623,7 @@ def cert_head(doc, default_title):
     P(doc, R("Menggantikan dokumen nomor {{ doc.replaces }}", size=8), align=CENTER, after=6)
     TAG(doc, "{%p endif %}")
     P(doc, R("diberikan kepada:", i=True), align=CENTER, after=8)
-    P(doc, R("{{ participant.name }}", b=True, size=18), align=CENTER, after=6)
+    cert_name(doc)
     identity(
         doc,
         [
@@ -635,6 +635,23 @@ def cert_head(doc, default_title):
         value_bold_first=False,
     )
     P(doc, "", after=8)
+
+
+# The certificate's name line: 18 pt for a name that fits one line, smaller for a longer one, so
+# that any name the case schema accepts (120 characters) is printed in full and the certificate
+# stays on one page (measured with LibreOffice on names in capitals, the widest real names).
+CERT_NAME_SIZES = ((40, 18), (50, 14), (80, 11), (None, 10))
+
+
+def cert_name(doc):
+    for index, (longest, size) in enumerate(CERT_NAME_SIZES):
+        if longest is None:
+            TAG(doc, "{%p else %}")
+        else:
+            keyword = "if" if index == 0 else "elif"
+            TAG(doc, f"{{%p {keyword} participant.name|length <= {longest} %}}")
+        P(doc, R("{{ participant.name }}", b=True, size=size), align=CENTER, after=6)
+    TAG(doc, "{%p endif %}")
 
 
 def cert_text(doc, *runs):

@@ -82,7 +82,7 @@ def project_copy(tmp_path):
 
 
 # Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
-LIBREOFFICE_TESTS = {"test_names_at_the_limits_keep_every_certificate_on_one_page"}
+LIBREOFFICE_TESTS = {"test_long_names_are_issued_in_full_on_every_document_without_a_page_more"}
 LIBREOFFICE_FILES = {
     "test_documents.py",
     "test_forgery.py",

@@ -340,7 +340,7 @@ def test_missing_libreoffice_fails_before_any_number_is_taken(tmp_path):
 
 HOSTILE = (
     "Ñoño 李 Đặng & <Rekan> \"Ko\" 'x' {{ nama }} {% if x %} " + "Panjang" * 6
-)  # within the 100-character limit
+)  # within the 120-character limit
 
 
 def test_hostile_names_render_literally_in_docx_and_pdf(aturan, tmp_path):
@@ -703,6 +703,27 @@ def test_documents_print_no_internal_ids_placeholders_or_cut_quotes(issued):
             # "[...]" is the corpus's own mark of an elision inside a clause; a cut is "..."
             assert word not in text.replace("[...]", ""), (number, word)
         assert "PKN Tingkat" not in text, number
+
+
+def test_the_recommendation_pdf_prints_ksa_items_whole_and_the_description_for_a_damaged_one(
+    issued, rulebook
+):
+    """Sari misses Komunikasi level 4, whose last interpersonal item the paper cuts mid-word
+    (Lampiran I line 1079): the PDF prints the level's description in its place, never the
+    fragment, and no KSA item in it ends in an ellipsis."""
+    row = next(
+        r
+        for r in registry_rows(issued / "reg.sqlite")
+        if r["doc_type"] == "rekomendasi_pengembangan" and r["nip"] == "197911222005012003"
+    )
+    pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+    lines = [line.strip() for page in pdf.pages for line in page.extract_text().splitlines()]
+    text = " ".join(" ".join(lines).split())
+    level4 = rulebook.annexes["ksa-matrix"]["competencies"]["komunikasi"]["levels"][4]
+    assert "…" not in text and not [line for line in lines if line.endswith("...")]
+    assert not re.search(r"mempertaha(?!n)", text)
+    assert f"Mengacu pada uraian kompetensi: {level4['description']}" in text
+    assert "Lampiran I baris 1079 tidak terbaca utuh" in text
 
 
 def test_jp_is_not_printed_while_the_hours_are_placeholders(issued):

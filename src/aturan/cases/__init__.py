@@ -26,8 +26,6 @@ from aturan.cases.plausible import (
     forbidden_char,
     has_letter,
     in_range,
-    name_limits,
-    name_too_long,
     range_message,
 )
 from aturan.cases.template import write_template
@@ -53,8 +51,6 @@ __all__ = [
     "forbidden_char",
     "has_letter",
     "in_range",
-    "name_limits",
-    "name_too_long",
     "range_message",
     "write_template",
 ]

@@ -182,6 +182,11 @@ def _schema_message(error) -> str:
         return f"nilai {error.instance!r} harus bertipe {error.validator_value}"
     if validator == "format":
         return f"nilai {error.instance!r} bukan tanggal ISO yang valid (YYYY-MM-DD)"
+    if validator == "maxLength":
+        limit = error.validator_value
+        return f"teks {len(error.instance)} karakter melebihi batas {limit} karakter"
+    if validator == "minLength":
+        return "teks kosong; isi nilainya"
     return error.message
 
 

@@ -10,18 +10,17 @@ in the README (section "Bad input") and the schema's descriptions.
   controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069): a right-to-left override
   makes "Budi Santoso" print as something else on a certificate, in the registry and on a terminal.
 - A name has at least one letter: blank names and names of only spaces or invisible characters
-  (zero-width space, joiners, word joiner, BOM) are refused.
+  (zero-width space, joiners, word joiner, BOM) are refused. Its length (at most 120 characters)
+  is the schema's `maxLength`; every document prints a plausible name in full, so no document
+  type has a limit of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 import unicodedata
-from functools import lru_cache
-from importlib import resources
 
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
@@ -96,27 +95,4 @@ def _text_problem(path, text: str) -> str | None:
         return None if in_range(date) else range_message(text)
     if path == ("name",) and not has_letter(text):
         return "nama kosong atau hanya berisi spasi/karakter tak terlihat; isi nama peserta"
-    return None
-
-
-@lru_cache(maxsize=1)
-def name_limits() -> dict[str, int]:
-    """Longest name per document type that keeps the document's page count (case.schema.json)."""
-    schema = json.loads(
-        resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8")
-    )
-    name = schema["properties"]["name"]
-    return {"*": name["maxLength"], **name.get("x-max-length-by-document", {})}
-
-
-def name_too_long(name: str, doc_types) -> str | None:
-    """Why `name` cannot be printed on one of `doc_types` without adding a page, or None."""
-    limits = name_limits()
-    for doc_type in doc_types:
-        limit = limits.get(doc_type, limits["*"])
-        if len(name) > limit:
-            return (
-                f"nama {len(name)} karakter melebihi batas {limit} karakter untuk dokumen "
-                f"{doc_type} (agar dokumen tidak bertambah halaman); singkat gelar atau nama"
-            )
     return None

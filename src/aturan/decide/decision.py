@@ -644,8 +644,17 @@ def _subject_entry(item: JSON, firing: Firing | str, subjects: dict[str, JSON]) 
 
 
 def _ksa_row(ksa: JSON, key: str, level: int | None) -> JSON:
-    entry = (ksa.get(key) or {}).get("levels", {}).get(level) or {}
+    """A competency's Lampiran I entry at `level`: its whole items, the items the paper leaves
+    unreadable (`damaged`, by row field and paper line) and the text documents print in their
+    place (`stand_in`: the level's description, or the competency's definition when that is
+    damaged too)."""
+    competency = ksa.get(key) or {}
+    entry = competency.get("levels", {}).get(level) or {}
     skill = entry.get("skill") or {}
+    damaged = [
+        {"field": d["field"].replace(".", "_"), "read_at": d["read_at"], "visible": d["visible"]}
+        for d in entry.get("damaged", [])
+    ]
     return {
         "competency": key,
         "level": level,
@@ -655,6 +664,10 @@ def _ksa_row(ksa: JSON, key: str, level: int | None) -> JSON:
         "skill_interpersonal": skill.get("interpersonal", []),
         "attitude": entry.get("attitude", []),
         "learning_models": entry.get("learning_models", []),
+        "damaged": damaged,
+        "stand_in": (entry.get("description") or competency.get("definition") or None)
+        if damaged
+        else None,
     }
 
 

@@ -143,12 +143,30 @@ def _gap(row: dict, target) -> dict:
         "level": "-" if achieved is None else achieved,
         "standard": target,
         "gap": row.get("gap", "-"),
-        "knowledge": row["knowledge"],
-        "skill_personal": row["skill_personal"],
-        "skill_interpersonal": row["skill_interpersonal"],
-        "attitude": row["attitude"],
-        "learning_models": row["learning_models"],
+        **{field: _printed_items(row, field) for field in KSA_LISTS},
     }
+
+
+KSA_LISTS = ("knowledge", "skill_personal", "skill_interpersonal", "attitude", "learning_models")
+
+
+def _printed_items(row: dict, field: str) -> list[str]:
+    """A KSA list as printed: its whole items, then, when the paper leaves some of them unreadable,
+    one line with the competency's description and the damaged lines of Lampiran I in their place
+    (the fragment itself is never printed)."""
+    lines = sorted(
+        {d["read_at"].removeprefix("paper:") for d in row.get("damaged", []) if d["field"] == field}
+    )
+    if not lines:
+        return list(row[field])
+    where = f"butir pada Lampiran I baris {', '.join(lines)} tidak terbaca utuh"
+    stand_in = row.get("stand_in")
+    return [
+        *row[field],
+        f"Mengacu pada uraian kompetensi: {stand_in} ({where})"
+        if stand_in
+        else f"{where[0].upper()}{where[1:]}.",
+    ]
 
 
 def _deferral(decision: Decision) -> dict:

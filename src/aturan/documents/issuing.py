@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import aturan.documents.pdf as pdfs
-from aturan.cases import Case, name_too_long, row_error
+from aturan.cases import Case, row_error
 from aturan.decide import Decision, assign_coaching_groups
 from aturan.documents.context import indonesian_date
 from aturan.documents.registry import Registry, now_iso
@@ -337,17 +337,12 @@ def _file_stem(number: str) -> str:
 
 def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[list, list[str]]:
     """Decide every participant to issue for, each on its own: a participant who cannot be
-    decided, or whose name does not fit a document they would get, is reported by row and never
-    stops the others. The cohort rule (coaching groups) is applied to the decisions, as in batch,
-    compare and golden."""
+    decided is reported by row and never stops the others. The cohort rule (coaching groups) is
+    applied to the decisions, as in batch, compare and golden."""
     decisions, refused = [], []
     for row, case in cases:
         try:
-            decision = runner.decide(case, as_of)
-            too_long = name_too_long(case.data["name"], [d.type for d in decision.documents])
-            if too_long:
-                raise InputError(too_long, file=case.source, field="name", line=case.line(["name"]))
-            decisions.append((case, decision))
+            decisions.append((case, runner.decide(case, as_of)))
         except InputError as exc:
             if row is None:
                 raise
