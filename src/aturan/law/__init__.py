@@ -3,6 +3,7 @@ reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES
+from aturan.law.facts import append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
 from aturan.law.params import MISSING, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
@@ -18,6 +19,10 @@ from aturan.law.reform import (
 from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
 
 __all__ = [
+    "append_lists",
+    "conflict_problems",
+    "facts",
+    "rule_problems",
     "constraint_problems",
     "value_problems",
     "key_problems",

@@ -46,6 +46,7 @@ from aturan.law.constraints import (
     value_problems,
 )
 from aturan.law.corpus import Clause
+from aturan.law.facts import conflict_problems, rule_problems
 from aturan.law.params import DatedValue
 from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
 
@@ -179,6 +180,7 @@ def reform_from_data(book: Rulebook, data: Any, source: str, label: str) -> Rule
         _override_parameter(changed, Path(source), raw, problems, index)
     for rule_id in data.get("disable_rules") or []:
         _disable(changed, Path(source), data, rule_id)
+    added = []
     for raw in data.get("rules") or []:
         rule_id = raw.get("id") if isinstance(raw, dict) else None
         replaced = book.rule(rule_id) if isinstance(rule_id, str) else None
@@ -186,6 +188,11 @@ def reform_from_data(book: Rulebook, data: Any, source: str, label: str) -> Rule
         if rule:
             rule.origin = "reform"
             changed.rules = [r for r in changed.rules if r.id != rule.id] + [rule]
+            added.append(rule)
+    for rule in added:
+        problems += rule_problems(rule, changed.parameters)
+    if added and not problems:
+        problems += conflict_problems(changed.rules, changed.parameters, new=added)
     problems += _unresolved(changed, Path(source), data)
     problems += _broken_constraints(changed, source, data)
     if problems:
