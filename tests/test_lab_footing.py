@@ -88,7 +88,8 @@ rules:
     priority: 20
     when:
       params: {integration.model: cluster, cluster.basis: category}
-      participant: {design_status: ditetapkan, category: {in: [MS, Optimal]}, measured_jpm: {lt: 90}}
+      participant:
+        {design_status: ditetapkan, category: {in: [MS, Optimal]}, measured_jpm: {lt: 90}}
     then: {cluster: B}
 """,
         encoding="utf-8",
