@@ -499,12 +499,22 @@ def _decide_all(chunk, as_of, trace, span: Span | None = None):
                 name: d.decide(case, as_of, trace=trace) for name, d in _WORKER["deciders"].items()
             }
             if span is not None:
-                span.add(case, _WORKER["deciders"].values(), as_of)
+                span.add(case, _one_per_law(_WORKER["deciders"]), as_of)
             yield row, decisions
         except InputError as exc:
             yield row, str(row_error(exc, source, row, data))
         except AturanError as exc:
             yield row, str(exc)
+
+
+def _one_per_law(deciders: dict) -> list:
+    """One decider per rulebook (`label|model` names): the models of one law share the dates
+    their steps are judged on (the design date and the assessment option do not depend on the
+    model)."""
+    seen: dict = {}
+    for name, decider in deciders.items():
+        seen.setdefault(name.split("|")[0], decider)
+    return list(seen.values())
 
 
 def _compare_chunk(chunk, as_of):
