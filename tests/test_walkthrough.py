@@ -33,7 +33,8 @@ def squeeze(text):
 
 def test_the_walkthrough_has_every_step_a_drafter_takes():
     commands = " ".join(body for body, _, _ in steps(DOC.read_text(encoding="utf-8")))
-    for step in ("rules check --reform", "compare", "diff", "explain", "--param"):
+    steps_taken = ("rules check --reform", "compare", "diff", "explain", "--param")
+    for step in (*steps_taken, "rules reference", "--model cluster"):
         assert f"aturan {step}" in commands or step in commands
 
 

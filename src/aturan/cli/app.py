@@ -66,3 +66,25 @@ def _check_reform(book, reform_path) -> None:
     errors = sum(f.level == "error" for f in findings)
     click.echo(f"{errors} galat, {len(findings) - errors} peringatan.")
     sys.exit(1 if errors else 0)
+
+
+@rules.command("reference")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    help="Tulis ke berkas (mis. docs/rules-reference.md) alih-alih ke layar.",
+)
+@user_errors
+def rules_reference_command(out_file):
+    """Referensi penulis aturan: fakta, nilai, operator dan parameter yang boleh dipakai sebuah
+    aturan, dari skema fakta dan rules/ (docs/rules-reference.md)."""
+    from aturan.drafting.reference import rules_reference
+    from aturan.files import write_text
+
+    text = rules_reference(load_rulebook(project_root()))
+    if out_file:
+        write_text(out_file, text)
+        click.echo(f"Referensi ditulis ke {out_file}")
+    else:
+        click.echo(text, nl=False)

@@ -118,12 +118,15 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, worker
             changed,
         )
     click.echo(outcome.title)
+    click.echo("\n".join(outcome.footing))
     if changed is None:
         _print_table(("Ukuran", *MODEL_SHORT.values()), outcome.rows, None, 150)
     for model, rows in outcome.tables.items():
         header = ("Ukuran", "Aturan berlaku", "Reformasi", "Selisih")
         _print_table(header, rows, MODEL_SHORT[model], 120, differences=True)
     click.echo(COST_BASIS)
+    for line in outcome.unchanged:
+        click.echo(line)
     report_failures(outcome.failures)
     click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
     sys.exit(2 if outcome.failures else 0)
@@ -167,9 +170,12 @@ def diff(cohort, reform_path, param_pairs, as_of, model, assessment, out_file, w
         lambda text: click.echo(clean_lines(text)),
     )
     (_, changed), *counts = outcome.rows
+    click.echo("\n" + "\n".join(outcome.footing))
     click.echo(f"\n{changed} peserta berubah. Ringkasan per sebab:")
     for label, count in counts:
         click.echo(f"  {label}: {count} peserta")
+    for line in outcome.unchanged:
+        click.echo(line)
     report_failures(outcome.failures)
     sys.exit(2 if outcome.failures else 0)
 
@@ -209,11 +215,40 @@ def trace_matrix(out_dir):
     required=True,
     help=".csv, .yaml atau .json",
 )
+@click.option(
+    "--tahun",
+    "years",
+    callback=lambda ctx, param, value: _years(value),
+    default="2026",
+    show_default=True,
+    help="Tahun pelatihan: satu tahun (2027) atau rentang (2026-2028).",
+)
 @user_errors
-def sample(size, seed, out_file):
+def sample(size, seed, out_file, years):
     """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
     from aturan.lab import generate, write_cohort
 
     ensure_folder(out_file.parent)  # a missing folder is made, as for --out elsewhere
-    count = write_cohort(generate(size, seed), out_file)
+    count = write_cohort(generate(size, seed, years), out_file)
+    span = str(years[0]) if years[0] == years[1] else f"{years[0]}-{years[1]}"
     click.echo(f"{count} peserta sintetis ditulis ke {out_file}")
+    click.echo(f"Tahun pelatihan: {span} (ubah dengan --tahun).")
+
+
+YEAR_MIN, YEAR_MAX = 2024, 2099  # after the paper (December 2023), within the plausible dates
+
+
+def _years(text: str) -> tuple[int, int]:
+    first, sep, last = text.strip().partition("-")
+    try:
+        years = (int(first), int(last) if sep else int(first))
+    except ValueError:
+        raise click.BadParameter(
+            f"'{text}' bukan tahun (2027) atau rentang tahun (2026-2028)", param_hint="--tahun"
+        ) from None
+    if not YEAR_MIN <= years[0] <= years[1] <= YEAR_MAX:
+        raise click.BadParameter(
+            f"'{text}': tahun harus antara {YEAR_MIN} dan {YEAR_MAX}, yang awal lebih dulu",
+            param_hint="--tahun",
+        )
+    return years

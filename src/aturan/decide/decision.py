@@ -141,6 +141,18 @@ class Decider:
             return start
         return as_of
 
+    def step_dates(self, case: Case, as_of: dt.date) -> dict[str, set[dt.date]]:
+        """The dates a decision judges each phase's steps on: the design on its date, the
+        lifecycle on each post-training assessment's date and on `as_of` (what `decide`
+        evaluates, found without evaluating it)."""
+
+        def option_on(day: dt.date) -> object:
+            return self.params_on(day).get("integration.assessment_option")
+
+        candidates = post_training_candidates(case, as_of, option_on)
+        lifecycle = {dt.date.fromisoformat(c["date"]) for c in candidates} | {as_of}
+        return {"design": {self.design_date(case, as_of)}, "lifecycle": lifecycle}
+
     def decide(self, case: Case, as_of: dt.date, trace: bool | TraceDetail = True) -> Decision:
         """The decision for one case; `trace=False` leaves the trace empty (for cohort
         statistics), `trace="compact"` names the steps without their clauses, facts and

@@ -13,10 +13,12 @@ from aturan.law import (
     LAW_STATUSES,
     ParamSet,
     Rulebook,
+    conflict_problems,
     constraint_problems,
     describe_cause,
     key_problems,
     reform_causes,
+    rule_problems,
     value_problems,
 )
 
@@ -45,6 +47,7 @@ def check_rulebook(book: Rulebook) -> list[Finding]:
     findings += _openable_sources(book)
     findings += _clause_conditions(book)
     findings += _parameter_values(book)
+    findings += _rule_vocabulary(book)
     return findings
 
 
@@ -86,6 +89,13 @@ def _openable_sources(book: Rulebook) -> list[Finding]:
         for clause in book.corpus.clauses.values()
         if _LOCAL_FILE.search(clause.read_at.strip())
     ]
+
+
+def _rule_vocabulary(book: Rulebook) -> list[Finding]:
+    """Every rule's facts, operators, values and parameters against the fact schema; rules of
+    equal priority concluding one fact differently (law/facts.py)."""
+    problems = [p for rule in book.rules for p in rule_problems(rule, book.parameters)]
+    return [_finding(p) for p in problems + conflict_problems(book.rules, book.parameters)]
 
 
 def _parameter_values(book: Rulebook) -> list[Finding]:
@@ -166,31 +176,7 @@ def _parameter_references(book: Rulebook) -> list[Finding]:
                         formula.line,
                     )
                 )
-    for rule in book.rules:
-        for pid in _params_in(rule.when) | _params_in(rule.then):
-            if pid not in book.parameters:
-                out.append(
-                    Finding(
-                        "error",
-                        f"aturan '{rule.id}' memakai parameter '{pid}' yang tidak didefinisikan",
-                        rule.file,
-                        rule.line,
-                    )
-                )
     return out
-
-
-def _params_in(node) -> set[str]:
-    if isinstance(node, dict):
-        found = {str(node["param"])} if "param" in node else set()
-        if "params" in node and isinstance(node["params"], dict):
-            found |= set(node["params"])
-        for value in node.values():
-            found |= _params_in(value)
-        return found
-    if isinstance(node, list):
-        return set().union(*(_params_in(v) for v in node)) if node else set()
-    return set()
 
 
 def _formula_implementations(book: Rulebook) -> list[Finding]:

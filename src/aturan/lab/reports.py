@@ -16,6 +16,7 @@ from aturan.cases import read_cohort
 from aturan.decide import Decider, coaching_groups
 from aturan.files import atomic_open, atomic_path, ensure_folder
 from aturan.lab.runs import (
+    Span,
     compare_chart,
     compare_parallel,
     compare_table,
@@ -24,7 +25,15 @@ from aturan.lab.runs import (
     safe_row,
     write_batch,
 )
-from aturan.law import Rulebook, describe_cause, reform_causes
+from aturan.law import (
+    Rulebook,
+    cause_periods,
+    cause_phases,
+    describe_cause,
+    in_periods,
+    merged,
+    reform_causes,
+)
 from aturan.vocabulary import MODEL_SHORT, MODELS
 
 Advance = Callable[[int], None]
@@ -39,6 +48,8 @@ class Outcome:
     files: list[Path] = field(default_factory=list)
     title: str = ""
     tables: dict = field(default_factory=dict)  # model -> rows (measure, baseline, reform, diff)
+    footing: list[str] = field(default_factory=list)  # model(s), dates, cohort, reform's dates
+    unchanged: list[str] = field(default_factory=list)  # why nothing changed, when it can tell
 
 
 def run_batch(
@@ -117,8 +128,16 @@ def run_compare(
     the reform too: perbandingan.csv (one line per measure and model: values and difference) and
     perbandingan.png. Every table and the chart name the reform, the date and the cohort."""
     books = {BASELINE: book} | ({REFORMED: reformed} if reformed else {})
+    span = Span()
     tallies, failures = compare_parallel(
-        read_cohort(cohort, defer=True), books, models, assessment, as_of, workers, on_chunk=advance
+        read_cohort(cohort, defer=True),
+        books,
+        models,
+        assessment,
+        as_of,
+        workers,
+        on_chunk=advance,
+        span=span,
     )
     series = {label: {m: tallies[f"{label}|{m}"] for m in models} for label in books}
     law = Decider(book).params_on(as_of)
@@ -136,6 +155,14 @@ def run_compare(
         title=heading,
         tables=_side_by_side(tables, models) if reformed else {},
     )
+    used = (
+        f"keempat model ({', '.join(models)})"
+        if len(models) > 1
+        else _model_used(book, None, as_of)
+    )
+    outcome.footing = footing(book, reformed, used, as_of, span, decided)
+    if reformed and tables[BASELINE] == tables[REFORMED]:
+        outcome.unchanged = why_unchanged(book, reformed, as_of, span)
     ensure_folder(out_dir)
     with atomic_open(outcome.files[0], "w", encoding="utf-8", newline="") as handle:
         _write_compare_csv(csv.writer(handle), tables, models, heading)
@@ -206,7 +233,7 @@ def run_diff(
 ) -> Outcome:
     """Each changed participant shown as it comes, with its cause; the rows count the changed
     participants per cause, then per field."""
-    fields, causes, failures, changed = Counter(), Counter(), [], 0
+    fields, causes, failures, changed, span = Counter(), Counter(), [], 0, Span()
     with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
         for item in diff_parallel(
             read_cohort(cohort, defer=True),
@@ -217,6 +244,7 @@ def run_diff(
             as_of,
             workers,
             failures,
+            span=span,
         ):
             changed += 1
             fields.update(FIELD_LABELS.get(k, k) for k in [*item.fields, *item.items])
@@ -230,7 +258,129 @@ def run_diff(
         (f"sebab: {described.get(cause, cause)}", count) for cause, count in causes.most_common()
     ]
     rows += [(f"isian: {name}", count) for name, count in fields.most_common()]
-    return Outcome(rows=rows, failures=failures)
+    outcome = Outcome(rows=rows, failures=failures)
+    decided = span.decided
+    outcome.footing = footing(book, reformed, _model_used(book, model, as_of), as_of, span, decided)
+    outcome.unchanged = [] if changed else why_unchanged(book, reformed, as_of, span)
+    outcome.unchanged += _other_model(reformed, book, model or _default_model(book, as_of))
+    return outcome
+
+
+def _default_model(book: Rulebook, as_of: dt.date) -> str:
+    return str(Decider(book).params_on(as_of).get("integration.model"))
+
+
+def _model_used(book: Rulebook, model: str | None, as_of: dt.date) -> str:
+    if model:
+        return f"{MODEL_SHORT[model]} (--model {model})"
+    default = _default_model(book, as_of)
+    return f"{MODEL_SHORT.get(default, default)} (bawaan: parameter integration.model)"
+
+
+def footing(
+    book: Rulebook,
+    reformed: Rulebook | None,
+    models: str,
+    as_of: dt.date,
+    span: Span,
+    decided: int,
+) -> list[str]:
+    """What a comparison rests on: the model(s), the decision date, the cohort's training dates,
+    and the dates on which the reform changes the law."""
+    from aturan.lab.numbers import day, number
+
+    lines = [f"Model: {models}", f"Tanggal keputusan (--as-of): {day(as_of)}"]
+    cohort = f"Kohort: {number(decided)} peserta"
+    if span.first_start and span.last_start:
+        cohort += f"; pelatihan mulai {day(span.first_start)} s.d. {day(span.last_start)}"
+    if span.first_end and span.last_end:
+        cohort += f", selesai {day(span.first_end)} s.d. {day(span.last_end)}"
+    lines.append(cohort)
+    if reformed is not None:
+        parts = [
+            f"{_periods_text(cause_periods(book, reformed, cause))} ({cause.label})"
+            for cause in reform_causes(book, reformed)
+        ]
+        lines.append("Reformasi berlaku: " + ("; ".join(parts) or "tidak mengubah apa pun"))
+    return lines
+
+
+def _periods_text(periods) -> str:
+    from aturan.lab.numbers import day
+
+    def one(start: dt.date, end: dt.date | None) -> str:
+        since = start > EARLIEST
+        if end is None:
+            return f"sejak {day(start)}" if since else "untuk semua tanggal"
+        until = f"sampai sebelum {day(end)}"
+        return f"{day(start)} {until}" if since else until
+
+    return ", ".join(one(*p) for p in periods) or "tidak pada tanggal mana pun"
+
+
+EARLIEST = dt.date(1900, 1, 1)  # --param values hold from here: for every date a case can have
+
+
+PHASE_WORDS = {
+    "design": "desain setiap peserta dinilai pada tanggal desainnya",
+    "lifecycle": "siklus dinilai pada tanggal setiap asesmen pasca pelatihan dan pada --as-of",
+}
+
+
+def why_unchanged(book: Rulebook, reformed: Rulebook, as_of: dt.date, span: Span) -> list[str]:
+    """When no participant has a step judged on a date the reform changes, in a phase the reform
+    can change (design, lifecycle: law/reform.cause_phases), that is why nothing changed: said
+    plainly, with the way to see the reform's effect. Empty when some step falls in the reform."""
+    from aturan.lab.numbers import day
+
+    causes = reform_causes(book, reformed)
+    phases = sorted({p for c in causes for p in cause_phases(reformed, c)})
+    periods = merged([p for c in causes for p in cause_periods(book, reformed, c)])
+    judged = sorted(d for phase in phases for d in span.judged.get(phase, ()))
+    if not periods or not judged or any(in_periods(d, periods) for d in judged):
+        return []
+    how = "; ".join(PHASE_WORDS[p] for p in phases)
+    steps = " dan ".join(PHASE_NAMES[p] for p in phases)
+    text = (
+        "Tidak ada yang berubah karena tanggal reformasi tidak mengenai tanggal keputusan "
+        f"peserta mana pun: reformasi mengubah langkah {steps}; "
+        f"{how}: {day(judged[0])} s.d. {day(judged[-1])}, di luar masa berlaku reformasi "
+        f"({_periods_text(periods)})."
+    )
+    first = periods[0][0]
+    if first <= EARLIEST:
+        return [text]
+    hint = (
+        "Untuk melihat dampaknya, pakai kohort yang berlatih dalam masa reformasi, mis. "
+        f"`aturan sample --tahun {first.year} --out kohort-{first.year}.csv`, dan --as-of "
+        "sesudah pelatihannya."
+    )
+    return [text, hint]
+
+
+PHASE_NAMES = {"design": "desain", "lifecycle": "siklus"}
+
+
+def _other_model(reformed: Rulebook, book: Rulebook, model: str) -> list[str]:
+    """A reform whose rules all apply under other models than the one used."""
+    rules = [
+        r
+        for c in reform_causes(book, reformed)
+        if c.kind == "aturan" and (r := reformed.rule(c.id))
+    ]
+    wanted = set()
+    for rule in rules:
+        condition = (rule.when.get("params") or {}).get("integration.model")
+        if condition is None:
+            return []
+        wanted |= set(condition["in"] if isinstance(condition, dict) else [condition])
+    if not rules or model in wanted:
+        return []
+    names = ", ".join(sorted(wanted))
+    return [
+        f"Catatan: aturan reformasi hanya untuk model {names}, sedangkan yang dipakai model "
+        f"{model}: jalankan dengan --model {sorted(wanted)[0]}."
+    ]
 
 
 NO_SINGLE_CAUSE = "tidak ada perubahan yang sendirian mengubah hasil (hanya bersama-sama)"

@@ -179,6 +179,47 @@ class BatchResult:
     coaching_members: dict = field(default_factory=lambda: defaultdict(list))
 
 
+@dataclass
+class Span:
+    """The dates a run's participants are judged on besides the decision date (each one's design
+    date and post-training assessments' dates, under each law), and their training dates: what
+    `compare` and `diff` print as their footing, and what tells whether a reform's dates reach
+    anyone (reports.footing)."""
+
+    judged: dict = field(default_factory=lambda: {"design": set(), "lifecycle": set()})
+    decided: int = 0
+    first_start: dt.date | None = None
+    last_start: dt.date | None = None
+    first_end: dt.date | None = None
+    last_end: dt.date | None = None
+
+    def add(self, case, deciders, as_of: dt.date) -> None:
+        self.decided += 1
+        start, end = case.date("training", "start"), case.date("training", "end")
+        if start:
+            self.first_start = min(self.first_start or start, start)
+            self.last_start = max(self.last_start or start, start)
+        if end:
+            self.first_end = min(self.first_end or end, end)
+            self.last_end = max(self.last_end or end, end)
+        for decider in deciders:
+            for phase, days in decider.step_dates(case, as_of).items():
+                self.judged[phase] |= days
+
+    def merge(self, other: Span) -> None:
+        for phase, days in other.judged.items():
+            self.judged[phase] |= days
+        self.decided += other.decided
+        for name, pick in (
+            ("first_start", min),
+            ("last_start", max),
+            ("first_end", min),
+            ("last_end", max),
+        ):
+            values = [v for v in (getattr(self, name), getattr(other, name)) if v]
+            setattr(self, name, pick(values) if values else None)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -448,23 +489,32 @@ def _cases(chunk):
             yield row, checked.case, checked.case.data, checked.case.source
 
 
-def _decide_all(chunk, as_of, trace):
+def _decide_all(chunk, as_of, trace, span: Span | None = None):
     for row, case, data, source in _cases(chunk):
         if isinstance(case, str):
             yield row, case
             continue
         try:
-            yield (
-                row,
-                {
-                    name: d.decide(case, as_of, trace=trace)
-                    for name, d in _WORKER["deciders"].items()
-                },
-            )
+            decisions = {
+                name: d.decide(case, as_of, trace=trace) for name, d in _WORKER["deciders"].items()
+            }
+            if span is not None:
+                span.add(case, _one_per_law(_WORKER["deciders"]), as_of)
+            yield row, decisions
         except InputError as exc:
             yield row, str(row_error(exc, source, row, data))
         except AturanError as exc:
             yield row, str(exc)
+
+
+def _one_per_law(deciders: dict) -> list:
+    """One decider per rulebook (`label|model` names): the models of one law share the dates
+    their steps are judged on (the design date and the assessment option do not depend on the
+    model)."""
+    seen: dict = {}
+    for name, decider in deciders.items():
+        seen.setdefault(name.split("|")[0], decider)
+    return list(seen.values())
 
 
 def _compare_chunk(chunk, as_of):
@@ -473,14 +523,14 @@ def _compare_chunk(chunk, as_of):
         m: d.params_on(as_of).get("cost.unit_per_participant", {}) or {}
         for m, d in deciders.items()
     }
-    tallies, failures = {name: Tally() for name in deciders}, []
-    for row, decisions in _decide_all(chunk, as_of, trace=False):
+    tallies, failures, span = {name: Tally() for name in deciders}, [], Span()
+    for row, decisions in _decide_all(chunk, as_of, trace=False, span=span):
         if isinstance(decisions, str):
             failures.append((row, decisions))
             continue
         for name, decision in decisions.items():
             tallies[name].add(decision, costs[name])
-    return tallies, failures
+    return tallies, failures, span
 
 
 def _causes(deciders, case, as_of, before: Decision, after: Decision) -> list[str]:
@@ -513,7 +563,8 @@ def _diff_chunk(chunk, as_of):
     """Baseline and reform for every row; for a changed row, each of the reform's changes alone
     (`cause:<label>` deciders): those that reproduce the reform's outcome are its causes."""
     deciders = _WORKER["deciders"]
-    out = []
+    out, span = [], Span()
+    laws = (deciders["baseline"], deciders["reform"])
     for row, case, data, source in _cases(chunk):
         if isinstance(case, str):
             out.append((row, case))
@@ -521,6 +572,7 @@ def _diff_chunk(chunk, as_of):
         try:
             before = deciders["baseline"].decide(case, as_of, trace=False)
             after = deciders["reform"].decide(case, as_of, trace=False)
+            span.add(case, laws, as_of)
             if _outcome(before) == _outcome(after):
                 continue  # most rows: no trace needed; a changed row is decided again with it
             before = deciders["baseline"].decide(case, as_of, trace="compact")
@@ -530,7 +582,7 @@ def _diff_chunk(chunk, as_of):
             out.append((row, str(row_error(exc, source, row, data))))
         except AturanError as exc:
             out.append((row, str(exc)))
-    return out
+    return out, span
 
 
 def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Iterator[list]:
@@ -599,9 +651,10 @@ def compare_parallel(
     as_of: dt.date,
     workers: int,
     on_chunk: Callable[[int], None] = lambda n: None,
+    span: Span | None = None,
 ) -> tuple[dict[str, Tally], list]:
     """The same participants through every model of every rulebook (label -> book): one Tally per
-    `label|model`."""
+    `label|model`; the participants' dates are merged into `span` when one is given."""
     specs = {
         f"{label}|{model}": (book, model, assessment)
         for label, book in books.items()
@@ -609,12 +662,14 @@ def compare_parallel(
     }
     tallies = {name: Tally() for name in specs}
     failures: list = []
-    for chunk_tallies, chunk_failures in in_workers(
+    for chunk_tallies, chunk_failures, chunk_span in in_workers(
         rows, specs, _compare_chunk, as_of, workers, failures, on_chunk
     ):
         for model, tally in chunk_tallies.items():
             tallies[model].merge(tally)
         failures.extend(chunk_failures)
+        if span is not None:
+            span.merge(chunk_span)
     return tallies, failures
 
 
@@ -652,6 +707,7 @@ def diff_parallel(
     workers: int,
     failures: list,
     on_chunk: Callable[[int], None] = lambda n: None,
+    span: Span | None = None,
 ) -> Iterator[Change]:
     from aturan.law import reform_causes, with_cause
 
@@ -664,7 +720,11 @@ def diff_parallel(
                 model,
                 assessment,
             )
-    for chunk in in_workers(rows, specs, _diff_chunk, as_of, workers, failures, on_chunk):
+    for chunk, chunk_span in in_workers(
+        rows, specs, _diff_chunk, as_of, workers, failures, on_chunk
+    ):
+        if span is not None:
+            span.merge(chunk_span)
         for row, result in chunk:
             if isinstance(result, str):
                 failures.append((row, result))

@@ -1,6 +1,6 @@
 """Synthetic cohorts: clearly made-up participants for demos, tests and benchmarks.
 
-`generate(size, seed)` yields case dicts that validate against the case schema.
+`generate(size, seed, years)` yields case dicts that validate against the case schema.
 Nothing here describes a real person: names are random pairs from short lists
 of common Indonesian names, agencies are "... Contoh <n>", NIPs are made up.
 
@@ -9,11 +9,12 @@ Shape of a cohort (all approximate, drawn at random):
   PKN I 514 : PKN II 5.983 : PKA 20.838 : PKP 38.874;
 - 83% incumbents in the program's tier, 15% successors one tier below it
   (projected to the program's tier), 2% in a tier the program is not for;
-- 70% with one assessment 1-5 years before 2026-06-30 (so some are older than
-  the 3-year validity), 40% seleksi / 60% pemetaan, levels around the standard
-  level of the program's tier, 30% with a reported JPM; 30% without assessment;
-- training in 2026 (start Monday between February and September, 3-5 months),
-  participants of one batch ("PKA Angkatan 7") share its dates;
+- 70% with one assessment 1-5 years before 30 June of the training year (so some are
+  older than the 3-year validity), 40% seleksi / 60% pemetaan, levels around the
+  standard level of the program's tier, 30% with a reported JPM; 30% without assessment;
+- training in 2026, or in the `years` asked for (`aturan sample --tahun 2027`, or a range
+  `2026-2028`: batch 1 in the first year, batch 2 in the next, and so on): start Monday
+  between February and September, 3-5 months; participants of one batch share its dates;
 - 80% with a final evaluation at the end of training (92% lulus); half of those
   who pass get a post-training assessment 2-14 months later, mostly improved;
 - 10% of PKN/PKA participants hold an STTP of the program below.
@@ -209,8 +210,12 @@ _NIP_SPACE = _BIRTH_DAYS * 999  # (birth date, serial 001-999) pairs
 _LAST_APPOINTMENT = 2025 * 12 + 11  # December 2025, as months since year 0
 
 
-def generate(size: int, seed: int) -> Iterator[dict]:
-    """Yield `size` synthetic case dicts, deterministic for (size, seed)."""
+YEARS = (2026, 2026)  # the training years when none are asked for
+
+
+def generate(size: int, seed: int, years: tuple[int, int] = YEARS) -> Iterator[dict]:
+    """Yield `size` synthetic case dicts, deterministic for (size, seed, years); trainings start
+    in the years from years[0] to years[1]."""
     if not 0 <= size <= _NIP_SPACE:
         raise ValueError(f"size must be between 0 and {_NIP_SPACE}")
     rng = random.Random(seed)
@@ -231,11 +236,13 @@ def generate(size: int, seed: int) -> Iterator[dict]:
     for index in range(size):
         program = rng.choices(programs, cum_weights=weights)[0]
         yield _participant(
-            rng, seed, (offset + index * step) % _NIP_SPACE, program, batches[program]
+            rng, seed, (offset + index * step) % _NIP_SPACE, program, batches[program], years
         )
 
 
-def _participant(rng: random.Random, seed: int, nip_slot: int, program: str, batches: int) -> dict:
+def _participant(
+    rng: random.Random, seed: int, nip_slot: int, program: str, batches: int, years: tuple[int, int]
+) -> dict:
     nip, gender = _nip(rng, nip_slot)
     first = rng.choice(MALE_NAMES if gender == "1" else FEMALE_NAMES)
     name = f"{first} {rng.choice(FAMILY_NAMES)}"
@@ -257,7 +264,7 @@ def _participant(rng: random.Random, seed: int, nip_slot: int, program: str, bat
     case["program"] = program
 
     batch = rng.randint(1, batches)
-    start, end = _batch_dates(seed, program, batch)
+    start, end = _batch_dates(seed, program, batch, years)
     case["training"] = {
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -269,7 +276,10 @@ def _participant(rng: random.Random, seed: int, nip_slot: int, program: str, bat
     if rng.random() < 0.70:
         levels = _levels_around(rng, standard)
         assessment = {
-            "date": (AS_OF - dt.timedelta(days=rng.randint(365, 5 * 365))).isoformat(),
+            "date": (
+                dt.date(start.year, AS_OF.month, AS_OF.day)
+                - dt.timedelta(days=rng.randint(365, 5 * 365))
+            ).isoformat(),
             "purpose": "seleksi" if rng.random() < 0.40 else "pemetaan",
             "institution": rng.choice(INSTITUTIONS).format(n=rng.randint(1, 40)),
             "levels": levels,
@@ -333,13 +343,22 @@ def _position(rng: random.Random, tier: str) -> dict:
     }
 
 
-def _batch_dates(seed: int, program: str, batch: int) -> tuple[dt.date, dt.date]:
-    """One batch, one schedule: a Monday start from February to September 2026, 3-5 months long."""
+def _batch_dates(
+    seed: int, program: str, batch: int, years: tuple[int, int] = YEARS
+) -> tuple[dt.date, dt.date]:
+    """One batch, one schedule: a Monday start from February to September of its year (the
+    batches take the years in turn), 3-5 months long."""
     rng = random.Random(f"{seed}:{program}:{batch}")
-    first, last = dt.date(2026, 2, 2), dt.date(2026, 9, 28)  # both Mondays
+    year = years[0] + (batch - 1) % (years[1] - years[0] + 1)  # the batches take turns
+    first = _first_monday(dt.date(year, 2, 1))
+    last = _first_monday(dt.date(year, 9, 24))  # the last Monday of September at the latest
     start = first + dt.timedelta(weeks=rng.randint(0, (last - first).days // 7))
     end = start + dt.timedelta(weeks=rng.randint(13, 21), days=4)  # a Friday
     return start, end
+
+
+def _first_monday(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=-day.weekday() % 7)
 
 
 def _levels_around(rng: random.Random, standard: int) -> dict:

@@ -3,14 +3,20 @@ reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES, status_words
+from aturan.law.facts import append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
 from aturan.law.params import MISSING, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
 from aturan.law.reform import (
     Cause,
+    Period,
     apply_params,
     apply_reform,
+    cause_periods,
+    cause_phases,
     describe_cause,
+    in_periods,
+    merged,
     override_parameters,
     reform_causes,
     with_cause,
@@ -18,6 +24,10 @@ from aturan.law.reform import (
 from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
 
 __all__ = [
+    "append_lists",
+    "conflict_problems",
+    "facts",
+    "rule_problems",
     "constraint_problems",
     "value_problems",
     "key_problems",
@@ -33,6 +43,11 @@ __all__ = [
     "apply_reform",
     "apply_params",
     "Cause",
+    "Period",
+    "cause_periods",
+    "cause_phases",
+    "in_periods",
+    "merged",
     "reform_causes",
     "with_cause",
     "describe_cause",

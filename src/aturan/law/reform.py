@@ -46,8 +46,9 @@ from aturan.law.constraints import (
     value_problems,
 )
 from aturan.law.corpus import Clause
+from aturan.law.facts import conflict_problems, rule_problems
 from aturan.law.params import DatedValue
-from aturan.law.rulebook import Rulebook, _rule, parameter_from_yaml
+from aturan.law.rulebook import PHASES, Rulebook, _rule, parameter_from_yaml
 
 
 def override_parameters(
@@ -179,6 +180,7 @@ def reform_from_data(book: Rulebook, data: Any, source: str, label: str) -> Rule
         _override_parameter(changed, Path(source), raw, problems, index)
     for rule_id in data.get("disable_rules") or []:
         _disable(changed, Path(source), data, rule_id)
+    added = []
     for raw in data.get("rules") or []:
         rule_id = raw.get("id") if isinstance(raw, dict) else None
         replaced = book.rule(rule_id) if isinstance(rule_id, str) else None
@@ -186,6 +188,11 @@ def reform_from_data(book: Rulebook, data: Any, source: str, label: str) -> Rule
         if rule:
             rule.origin = "reform"
             changed.rules = [r for r in changed.rules if r.id != rule.id] + [rule]
+            added.append(rule)
+    for rule in added:
+        problems += rule_problems(rule, changed.parameters)
+    if added and not problems:
+        problems += conflict_problems(changed.rules, changed.parameters, new=added)
     problems += _unresolved(changed, Path(source), data)
     problems += _broken_constraints(changed, source, data)
     if problems:
@@ -393,6 +400,74 @@ def reform_causes(book: Rulebook, reformed: Rulebook) -> list[Cause]:
         elif rule is not old:
             out.append(Cause("aturan", rule.id, f"aturan {rule.id} diganti"))
     return out
+
+
+# A stretch of dates: from `start` (inclusive) until `end` (exclusive; None: no end).
+Period = tuple[dt.date, dt.date | None]
+
+
+def cause_periods(book: Rulebook, reformed: Rulebook, cause: Cause) -> list[Period]:
+    """The dates on which this change makes the law differ from the baseline."""
+    if cause.kind == "parameter":
+        return _parameter_periods(book, reformed, cause.id)
+    old, new = book.rule(cause.id), reformed.rule(cause.id)
+    rules = [r for r in (old, new) if r is not None and r.enabled]
+    return merged([(r.start or dt.date.min, r.end) for r in rules])
+
+
+def cause_phases(reformed: Rulebook, cause: Cause) -> set[str]:
+    """The phases (design, lifecycle) whose steps this change can alter: a rule's own phase; for
+    a parameter, the phases of the formulas declaring it and of the rules naming it (both, when
+    none does)."""
+    if cause.kind != "parameter":
+        rule = reformed.rule(cause.id)
+        return {rule.phase} if rule else set(PHASES)
+    found: set[str] = set()
+    for formula in reformed.formulas:
+        if cause.id in formula.params:
+            found |= set(PHASES) if formula.phase == "both" else {formula.phase}
+    for rule in reformed.rules:
+        if cause.id in _named_params(rule.when) | _named_params(rule.then):
+            found.add(rule.phase)
+    return found or set(PHASES)
+
+
+def _named_params(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {str(node["param"])} if "param" in node else set()
+        if isinstance(node.get("params"), dict):
+            found |= {str(k) for k in node["params"]}
+        return found.union(*(_named_params(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_named_params(v) for v in node))
+    return set()
+
+
+def _parameter_periods(book: Rulebook, reformed: Rulebook, pid: str) -> list[Period]:
+    old, new = book.parameters.get(pid), reformed.parameters[pid]
+    days = sorted({v.start for v in new.values} | ({v.start for v in old.values} if old else set()))
+    out: list[Period] = []
+    for index, day in enumerate(days):
+        before, after = (old.at(day) if old else None), new.at(day)
+        if (before.value if before else None) != (after.value if after else None):
+            out.append((day, days[index + 1] if index + 1 < len(days) else None))
+    return merged(out)
+
+
+def merged(periods: list[Period]) -> list[Period]:
+    """Overlapping or touching periods joined, in order."""
+    out: list[Period] = []
+    for start, end in sorted(periods, key=lambda p: p[0]):
+        if out and (out[-1][1] is None or start <= out[-1][1]):
+            last_end = out[-1][1]
+            out[-1] = (out[-1][0], None if end is None or last_end is None else max(end, last_end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def in_periods(day: dt.date, periods: list[Period]) -> bool:
+    return any(start <= day and (end is None or day < end) for start, end in periods)
 
 
 def with_cause(book: Rulebook, reformed: Rulebook, cause: Cause) -> Rulebook:

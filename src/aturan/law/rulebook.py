@@ -21,6 +21,7 @@ from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
 from aturan.law.constraints import Constraint
 from aturan.law.corpus import Corpus, load_corpus
+from aturan.law.names import suggest
 from aturan.law.params import VALUE_STATUSES, DatedValue, Parameter
 
 FACT_KINDS = ("participant", "competency", "subject")
@@ -337,8 +338,9 @@ def _check_when(path: Path, raw: Any, problems: list[RulebookError]) -> None:
         if kind not in FACT_KINDS:
             problems.append(
                 RulebookError(
-                    f"jenis fakta '{kind}' tidak dikenal; harus salah satu dari "
-                    f"{list(FACT_KINDS)} atau 'params'",
+                    f"jenis fakta '{kind}' tidak dikenal"
+                    f"{suggest(str(kind), [*FACT_KINDS, 'params'])} (harus salah satu dari "
+                    f"{list(FACT_KINDS)} atau 'params')",
                     file=str(path),
                     line=line_of(when, kind),
                 )
@@ -359,9 +361,11 @@ def _check_when(path: Path, raw: Any, problems: list[RulebookError]) -> None:
                     )
                 )
             if isinstance(test, dict) and not set(test) <= OPERATORS | {"param", "fact"}:
+                unknown = sorted(map(str, set(test) - OPERATORS))
                 problems.append(
                     RulebookError(
-                        f"operator {sorted(set(test) - OPERATORS)} tidak dikenal pada '{name}'; "
+                        f"operator {unknown} tidak dikenal pada '{name}'"
+                        f"{suggest(unknown[0], sorted(OPERATORS))}; "
                         f"yang dikenal: {sorted(OPERATORS)}",
                         file=str(path),
                         line=line_of(conditions, name),
