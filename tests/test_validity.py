@@ -7,7 +7,6 @@ page, and SAH on its last day. The browser test is in tests/test_browser.py."""
 
 import datetime as dt
 import json
-import shutil
 import sqlite3
 import subprocess
 from urllib.parse import parse_qs, urlsplit
@@ -62,8 +61,10 @@ def row_of(registry, number):
 
 
 def copy_registry(issued, tmp_path):
+    """A private copy to change, through SQLite's backup (the WAL's committed pages included)."""
     copy = tmp_path / "reg.sqlite"
-    shutil.copy(issued / "reg.sqlite", copy)
+    with sqlite3.connect(issued / "reg.sqlite") as original, sqlite3.connect(copy) as target:
+        original.backup(target)
     return copy
 
 
