@@ -492,14 +492,14 @@ def closing(doc, text=CLOSING):
     para.paragraph_format.keep_together = True
 
 
-def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False):
+def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False, left=SIGN_INDENT):
     """The signature block: its lines keep together (keep-with-next), and with the Tembusan that
     follows in a letter, so it never stands alone on a page."""
     if with_date:
         P(
             doc,
             R("{{ org.city }}, {{ doc.date_text }}"),
-            left=SIGN_INDENT,
+            left=left,
             before=12,
             keep_next=True,
             size=size,
@@ -507,7 +507,7 @@ def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False):
     P(
         doc,
         R("{{ signatory.position }},"),
-        left=SIGN_INDENT,
+        left=left,
         before=0 if with_date else 12,
         keep_next=True,
         size=size,
@@ -515,7 +515,7 @@ def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False):
     P(
         doc,
         R("{{ signatory.name }}", b=True),
-        left=SIGN_INDENT,
+        left=left,
         before=gap,
         keep_next=True,
         size=size,
@@ -523,7 +523,7 @@ def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False):
     P(
         doc,
         R("{% if signatory.nip %}NIP {{ signatory.nip }}{% endif %}"),
-        left=SIGN_INDENT,
+        left=left,
         size=size,
         keep_next=keep_with_copies,
     )
@@ -597,8 +597,23 @@ def closing_block(doc, closing_text):
     cant_split(r)
     cell = r.cells[0]
     closing(cell, closing_text)
-    signature(cell, keep_with_copies=True)
+    signed_beside_verification(cell)
     copies(cell)
+
+
+def signed_beside_verification(cell):
+    """A letter checked from paper: its QR code, number and verification code in the empty space
+    left of the signature (a letter's layout has room there), so the letter grows no longer."""
+    t = table(cell, 2, [SIGN_INDENT - Cm(0.2), TEXT_WIDTH - SIGN_INDENT])
+    r = row(t)
+    cant_split(r)
+    left, right = r.cells
+    P(left, R("{% if qr %}{{ qr }}{% endif %}"), align=LEFT, before=12, keep_next=True)
+    P(left, R("Nomor: {{ doc.number }}", size=8), keep_next=True)
+    P(left, R("Kode verifikasi: {{ verification.hash_short }}", size=8), keep_next=True)
+    P(left, R("{{ verification.note }}", size=7, i=True), keep_next=True)
+    signature(right, keep_with_copies=True, left=Cm(0))
+    P(cell, R("", size=1), keep_next=True)  # a cell ends with a paragraph
 
 
 # --------------------------------------------------------------------------

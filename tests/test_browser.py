@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -77,20 +78,35 @@ def site(tmp_path_factory):
         *("--as-of", "2027-01-10", "--issue-date", "2027-01-11", "--pdf"),
         *("--out", folder / "dokumen", "--registry", registry, "--config", config_path),
     )
+    with serving(port, registry, config_path) as base:
+        yield {"base": base, "folder": folder, "registry": registry, "config": config_path}
+
+
+@contextmanager
+def serving(port: int, registry: Path, config: Path, **env):
+    """`aturan serve` on the port, stopped on leaving; `env` adds to its environment."""
     server = subprocess.Popen(
         [sys.executable, "-m", "aturan.cli", "serve", "--port", str(port)]
-        + ["--registry", str(registry), "--config", str(config_path)],
-        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
+        + ["--registry", str(registry), "--config", str(config)],
+        env=dict(os.environ, ATURAN_ROOT=str(ROOT), **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, server)
-        yield {"base": base, "folder": folder, "registry": registry, "config": config_path}
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def a_year_after_expiry(site):
+    """The same registry served with its clock a year past the competency certificate's expiry
+    (ATURAN_CLOCK: the test clock of `verify` and `serve`)."""
+    with serving(free_port(), site["registry"], site["config"], ATURAN_CLOCK="2030-10-15") as base:
+        yield base
 
 
 def wait_until_up(base: str, server: subprocess.Popen) -> None:
@@ -169,10 +185,23 @@ def test_the_qr_page_shows_sah_and_uploads_are_judged_in_a_real_browser(site, br
     assert "Bu** Sa*****" not in browser.content()  # nothing about a holder for a forgery
 
 
-def decode_qr(pdf: Path, folder: Path) -> str:
-    """The QR code of a certificate, read from its first page rendered at 200 dpi."""
+def decode_qr(pdf: Path, folder: Path, page: int = 1) -> str:
+    """The QR code of a document, read from one page (a certificate's first, a letter's last)
+    rendered at 200 dpi."""
+    number = str(page)
     subprocess.run(
-        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(pdf), str(folder / "hal")],
+        [
+            "pdftoppm",
+            "-r",
+            "200",
+            "-png",
+            "-f",
+            number,
+            "-l",
+            number,
+            str(pdf),
+            str(folder / "hal"),
+        ],
         check=True,
         timeout=120,
     )
@@ -197,3 +226,31 @@ def test_the_qr_decoded_from_the_page_image_opens_that_documents_page(
     assert verdict(browser) == "SAH"
     shown = browser.locator("dl").inner_text()
     assert number in shown and CERTIFICATES[code] in shown
+
+
+def test_a_certificate_a_year_past_its_expiry_shows_kedaluwarsa_in_a_real_browser(
+    site, browser, a_year_after_expiry
+):
+    number = "0001/SKM/PKASN/2027"
+    url = run_cli(
+        "serve", "--print-url", number, "--registry", site["registry"], "--config", site["config"]
+    ).strip()
+    browser.goto(url.replace(site["base"], a_year_after_expiry))
+    assert verdict(browser) == "KEDALUWARSA"
+    shown = browser.locator("dl").inner_text()
+    assert "Berlaku sampai dengan" in shown and "14 Oktober 2029" in shown
+    assert "berlaku sampai dengan 14 Oktober 2029" in browser.locator("#pesan").inner_text()
+    assert upload(browser, a_year_after_expiry, pdf_of(site, number)) == "KEDALUWARSA"
+
+    browser.goto(url)  # today the certificate is in force, and the page says until when
+    assert "14 Oktober 2029" in browser.locator("dl").inner_text()
+
+
+def test_a_letters_qr_read_from_its_last_page_opens_a_sah_page(site, browser, tmp_path):
+    number = "0001/UND/PKASN/2027"
+    pdf = pdf_of(site, number)
+    url = decode_qr(pdf, tmp_path, page=len(PdfReader(str(pdf)).pages))
+    assert parse_qs(urlsplit(url).query)["n"] == [number]
+    browser.goto(url)
+    assert verdict(browser) == "SAH"
+    assert "Undangan Uji Kompetensi" in browser.locator("dl").inner_text()

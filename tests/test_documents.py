@@ -403,8 +403,14 @@ def test_document_text_and_structure_snapshot(issued, snapshot, doc_type):
     row = next(r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == doc_type)
     document = docx.Document(str(issued / (row["number"].replace("/", "-") + ".docx")))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
-    tables = [[[cell.text for cell in r.cells] for r in t.rows] for t in document.tables]
+    tables = [[[_cell_text(cell) for cell in r.cells] for r in t.rows] for t in document.tables]
     assert {"paragraphs": paragraphs, "tables": tables} == snapshot
+
+
+def _cell_text(cell):
+    """A cell's text with that of the tables inside it (a letter's signature and QR block)."""
+    nested = [_cell_text(c) for t in cell.tables for r in t.rows for c in r.cells]
+    return "\n".join([cell.text, *nested])
 
 
 # --- documents print the decision; --issue-date is checked (issue 8, items 9 and 10) ---
@@ -430,7 +436,7 @@ def _decision(aturan, case, as_of, *extra):
 
 def _docx_text(path):
     document = docx.Document(str(path))
-    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    cells = [_cell_text(c) for t in document.tables for r in t.rows for c in r.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 

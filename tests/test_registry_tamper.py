@@ -543,3 +543,18 @@ def test_a_registry_whose_tables_were_altered_is_a_message_not_a_traceback(
         result = aturan(*args, "--registry", registry)
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.stderr
         assert "strukturnya diubah" in result.stderr
+
+
+def test_a_certificates_validity_extended_behind_the_registry_is_caught(
+    aturan, registry, registry_key
+):
+    """The last day in force (`valid_until`) is authenticated like every other column: extending
+    an expired competency certificate's validity by SQL is DIUBAH, never SAH."""
+    number = document(registry, "sertifikat_kompetensi")["number"]
+    assert open_registry(registry, registry_key).authentic_row(number)["valid_until"] == (
+        "2029-10-14"
+    )
+    attack(registry, ("UPDATE documents SET valid_until='2099-12-31' WHERE number=?", (number,)))
+    assert_detected(audit(aturan, registry), number, "valid_until")
+    assert open_registry(registry, registry_key).authentic_row(number) is None
+    assert standing(registry, number).status == "diubah"

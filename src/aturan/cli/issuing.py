@@ -22,6 +22,7 @@ from aturan.cli.options import (
     MODEL,
     REFORM,
     REGISTRY,
+    check_day,
     clean_lines,
     decider,
     load_participants,
@@ -410,10 +411,12 @@ def registry_head(out_path, registry_path, config_path):
 @CONFIG
 @user_errors
 def verify(file, registry_path, config_path):
-    """Periksa keaslian PDF bertanda tangan terhadap registri (SAH hanya bila semuanya terbukti;
-    DOCX adalah salinan yang dapat disunting dan tidak pernah SAH)."""
+    """Periksa keaslian PDF bertanda tangan terhadap registri (SAH hanya bila semuanya terbukti
+    dan dokumen masih berlaku hari ini; KEDALUWARSA bila asli tetapi masa berlakunya telah
+    berakhir; DOCX adalah salinan yang dapat disunting dan tidak pernah SAH)."""
+    on = check_day()
     store, _ = open_registry(registry_path, config_path)
-    verdict = verify_file(file, store, Trust.load(signing_config(config_path)))
+    verdict = verify_file(file, store, Trust.load(signing_config(config_path)), on)
     click.echo(
         clean(
             f"{verdict.status.upper()}: {verdict.message}"

@@ -52,6 +52,30 @@ def parse_date(ctx, param, value):
     return date
 
 
+CLOCK_ENV = "ATURAN_CLOCK"
+
+
+def check_day() -> dt.date | None:
+    """The day `verify` and `serve` judge a document on, when the environment variable
+    ATURAN_CLOCK sets it (YYYY-MM-DD): meant only for tests and demonstrations, and announced on
+    standard error whenever it is used. None (unset): today."""
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise AturanError(
+            f"{CLOCK_ENV}={value!r} bukan tanggal ISO (YYYY-MM-DD)", field=CLOCK_ENV
+        ) from None
+    click.echo(
+        f"PERHATIAN: tanggal pemeriksaan diatur oleh {CLOCK_ENV} menjadi {day.isoformat()} "
+        "(hanya untuk pengujian), bukan hari ini.",
+        err=True,
+    )
+    return day
+
+
 AS_OF = click.option(
     "--as-of", callback=parse_date, help="Tanggal keputusan (YYYY-MM-DD); bawaan: hari ini."
 )

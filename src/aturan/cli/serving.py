@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from aturan.cli.app import main
-from aturan.cli.options import CONFIG, REGISTRY, open_registry, user_errors
+from aturan.cli.options import CONFIG, REGISTRY, check_day, open_registry, user_errors
 from aturan.documents import verification_url
 from aturan.errors import AturanError
 
@@ -43,8 +43,13 @@ def serve(host, port, max_upload_mb, rate_limit, number, registry_path, config_p
 
     from aturan.web import create_app
 
+    on = check_day()
     app = create_app(
-        registry_path, config_path, max_upload_mb=max_upload_mb, rate_limit=_rate(rate_limit)
+        registry_path,
+        config_path,
+        max_upload_mb=max_upload_mb,
+        rate_limit=_rate(rate_limit),
+        clock=(lambda: on) if on else None,
     )
     click.echo(f"Halaman verifikasi: http://{host}:{port}/verifikasi (Ctrl+C untuk berhenti)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -9,7 +9,7 @@ from aturan.documents.registry_key import load_registry_key
 from aturan.documents.render import Settings, verification_url
 from aturan.documents.signing import SigningConfig, Trust, init_keys, load_signer, sign_pdf
 from aturan.documents.types import document_titles, numbering_codes
-from aturan.documents.verifying import Verdict, status_of, verify, verify_pdf_bytes
+from aturan.documents.verifying import Verdict, status_of, today, verify, verify_pdf_bytes
 
 __all__ = [
     "CONTEXTS",
@@ -22,6 +22,7 @@ __all__ = [
     "verify",
     "verify_pdf_bytes",
     "status_of",
+    "today",
     "Verdict",
     "verification_url",
     "Registry",

@@ -22,7 +22,7 @@ from aturan.documents.render import (
     verification_url,
 )
 from aturan.documents.signing import signed
-from aturan.documents.types import document_type, event_key
+from aturan.documents.types import document_type, event_key, last_day_in_force
 from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_open, atomic_path, ensure_folder
 from aturan.law import DocumentType, Rulebook
@@ -149,6 +149,7 @@ class Issuer:
                 return
         context = build_context(doc_type, decision, case, self.book, self.settings, "", date)
         digest = content_hash(doc_type, context)
+        in_force = last_day_in_force(kind, decision)
         issued = self.registry.issue(
             doc_type=doc_type,
             nip=decision.nip,
@@ -162,6 +163,7 @@ class Issuer:
             now=now_iso(),
             record=self.recorder(case, decision) if self.recorder else None,
             operator=self.operator,
+            valid_until=in_force.isoformat() if in_force else None,
         )
         entry = {
             "number": issued.number,
@@ -184,11 +186,8 @@ class Issuer:
             "note": self.settings.verification_note,
         }
         entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
-        qr = (
-            verification_url(self.settings.verification_base_url, issued.number, digest)
-            if kind.certificate
-            else None
-        )
+        # every document carries its verification address; its template places the QR
+        qr = verification_url(self.settings.verification_base_url, issued.number, digest)
         with atomic_path(
             entry["docx"]
         ) as tmp:  # never half-written, never through a planted symlink

@@ -67,7 +67,13 @@ ROW_FIELDS = (
 NEW_FIELDS = ("institution", "operator", "revoked_by", "replaces", "replaced_by")
 LEGACY_FIELD_SET = set(ROW_FIELDS)
 ROW_FIELDS = ROW_FIELDS + NEW_FIELDS
+# The column added by migration 0004: the last day the document is in force (None: no end). An
+# entry written before it vouches for the row with it empty (`vouched`).
+VALIDITY_FIELDS = ("valid_until",)
+INSTITUTION_FIELD_SET = set(ROW_FIELDS)
+ROW_FIELDS = ROW_FIELDS + VALIDITY_FIELDS
 ROW_FIELD_SET = set(ROW_FIELDS)
+SNAPSHOT_FIELD_SETS = (ROW_FIELD_SET, INSTITUTION_FIELD_SET, LEGACY_FIELD_SET)
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
 ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
 # An issue entry also holds the hash of the document's decision record (decision_records).
@@ -360,11 +366,13 @@ class Registry:
         now: str,
         record: tuple[str, str] | None = None,
         operator: str | None = None,
+        valid_until: str | None = None,
     ) -> Issued:
         """The document's number: the one in force for this (participant, type, event), else the
         next. A new number for an event whose document was revoked replaces it (`replaces` on
         the new row, `replaced_by` on the old, both in the log). `record` is the decision record
-        (version, text), stored with the document and authenticated by its issue entry."""
+        (version, text), stored with the document and authenticated by its issue entry;
+        `valid_until` the last day the document is in force (ISO date), None when it has no end."""
         with self._write():
             row = self.db.execute(
                 "SELECT number, content_hash, institution, replaces FROM documents WHERE nip=? "
@@ -386,7 +394,7 @@ class Registry:
             self.db.execute(
                 "INSERT INTO documents (number, institution, doc_type, year, seq, nip, name, "
                 "event_key, decision_id, rules_version, content_hash, doc_date, issued_at, "
-                "operator, replaces) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "operator, replaces, valid_until) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     number,
                     self.institution,
@@ -403,6 +411,7 @@ class Registry:
                     now,
                     operator,
                     replaced,
+                    valid_until,
                 ),
             )
             self._append("issue", number, now, self._store_record(number, record))
@@ -639,7 +648,9 @@ class Registry:
     def authentic_row(self, number: str) -> dict | None:
         """The document's row, only if it is what the key last authenticated: the log is of the
         keyed format under this key, its chain is intact, and the row equals the snapshot in its
-        latest entry. Anything else is None: trust fails closed."""
+        latest entry. Anything else is None: trust fails closed. The row also says whether its
+        validity was recorded when it was issued (`validity_recorded`: its issue entry was written
+        after migration 0004); when not, `valid_until` is empty because it is unknown."""
         with self._snapshot():
             row = self._row(number)
             if row is None or not self._keyed() or not self._chain_intact():
@@ -648,9 +659,14 @@ class Registry:
                 "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", (number,)
             ).fetchone()
             body = self._entry_body(entry)[0] if entry else None
-            if body is None:
+            if body is None or vouched(body["row"], self._legacy()) != row:
                 return None
-            return row if vouched(body["row"], self._legacy()) == row else None
+            issue = self.db.execute(
+                "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id LIMIT 1",
+                (number,),
+            ).fetchone()
+            issued = self._entry_body(issue)[0] if issue else None
+            return {**row, "validity_recorded": bool(issued and validity_recorded(issued["row"]))}
 
     @_damage_is_a_message
     def authentic_record(self, number: str) -> dict | None:
@@ -951,10 +967,23 @@ def load_head(path: Path) -> dict:
 
 def vouched(snapshot: dict, legacy: str | None) -> dict:
     """The row an entry's snapshot vouches for: one written before migration 0002 vouches for the
-    new columns at their migrated values (the legacy institution, the rest empty)."""
-    if set(snapshot) == ROW_FIELD_SET:
+    new columns at their migrated values (the legacy institution, the rest empty); one written
+    before migration 0004 for an empty validity."""
+    fields = set(snapshot)
+    if fields == ROW_FIELD_SET:
         return snapshot
-    return {**snapshot, **dict.fromkeys(NEW_FIELDS), "institution": legacy}
+    if fields == INSTITUTION_FIELD_SET:
+        return {**snapshot, **dict.fromkeys(VALIDITY_FIELDS)}
+    return {
+        **snapshot,
+        **dict.fromkeys(NEW_FIELDS + VALIDITY_FIELDS),
+        "institution": legacy,
+    }
+
+
+def validity_recorded(snapshot: dict) -> bool:
+    """Whether the entry was written after the registry began recording validity (0004)."""
+    return set(snapshot) == ROW_FIELD_SET
 
 
 def _counter_problem(where: tuple, counter, top: int, last) -> list[str]:
@@ -982,7 +1011,7 @@ def _well_formed(body) -> bool:
         and set(body) in (ENTRY_FIELDS, RECORD_ENTRY_FIELDS)
         and isinstance(body.get("record", ""), str)
         and isinstance(body["row"], dict)
-        and set(body["row"]) in (ROW_FIELD_SET, LEGACY_FIELD_SET)
+        and set(body["row"]) in SNAPSHOT_FIELD_SETS
     )
 
 

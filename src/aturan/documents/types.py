@@ -3,6 +3,8 @@ looking one up, the event a document is about, and the numbering codes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from aturan.decide import Decision
 from aturan.errors import AturanError
 from aturan.law import DocumentType, Rulebook
@@ -30,6 +32,17 @@ def event_key(kind: DocumentType, decision: Decision) -> str:
     }
     parts = [values[part]() for part in kind.event]
     return ":".join([decision.program or "-"] + [str(p) for p in parts])
+
+
+def last_day_in_force(kind: DocumentType, decision: Decision) -> dt.date | None:
+    """The last day a document of this type is in force, as the decision dates it: the day before
+    its intent's `until` (the first day it no longer holds) for a type that `expires`; None for a
+    document without an end of validity. The document prints this day ("berlaku sampai dengan")
+    and the registry records it."""
+    until = decision.document(kind.name).until
+    if not kind.expires or until is None:
+        return None
+    return until - dt.timedelta(days=1)
 
 
 def numbering_codes(book: Rulebook, overrides: dict[str, str]) -> dict[str, str]:

@@ -5,24 +5,37 @@ A PDF is SAH only when all of these hold:
   kind after signing: stricter than "no update that changes what the page shows", and simpler to
   explain), by a certificate that chains to the configured trust roots;
 - the number in its signed metadata is in the registry, the row is `issued` and has a recorded
-  PDF fingerprint, and the file's content hash and fingerprint match the row.
+  PDF fingerprint, and the file's content hash and fingerprint match the row;
+- the document is in force on the day of the check: an authentic document past the last day of
+  its validity is KEDALUWARSA (authentic is not in force), with the day its validity ended.
 
 A DOCX is an editable copy: it is never SAH; only the signed PDF can be verified.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aturan.documents.pdf as pdfs
+from aturan.documents.context import indonesian_date
 from aturan.documents.registry import Registry
 from aturan.documents.signing import Trust
 from aturan.errors import AturanError
 from aturan.files import check_zip
 
-STATUSES = ("sah", "dicabut", "diubah", "tidak_terdaftar", "tidak_sah")
+STATUSES = ("sah", "kedaluwarsa", "dicabut", "diubah", "tidak_terdaftar", "tidak_sah")
+# The day of a check is the date in Indonesia's easternmost zone (WIT, UTC+9), where a day ends
+# first: no document is reported in force anywhere in Indonesia after its last day ended there.
+CHECK_ZONE = dt.timezone(dt.timedelta(hours=9), "WIT")
+
+
+def today() -> dt.date:
+    """The day a check is made on (the clock the verify functions use unless given one)."""
+    return dt.datetime.now(CHECK_ZONE).date()
 
 
 @dataclass
@@ -31,11 +44,13 @@ class Verdict:
     number: str | None
     message: str
     row: dict | None = field(default=None, repr=False)  # the registry row, when there is one
+    valid_until: str | None = None  # an authentic document's last day in force (ISO), if it ends
 
 
-def verify(path: Path, registry: Registry, trust: Trust) -> Verdict:
-    """Is this file a document the registry issued, signed by the institution, unrevoked and
-    unaltered? An unreadable file is an AturanError (bad input), not a verdict."""
+def verify(path: Path, registry: Registry, trust: Trust, on: dt.date | None = None) -> Verdict:
+    """Is this file a document the registry issued, signed by the institution, unrevoked,
+    unaltered and in force on the day of the check (`on`, default today)? An unreadable file is
+    an AturanError (bad input), not a verdict."""
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".docx"):
         raise AturanError("hanya berkas .pdf atau .docx yang dapat diverifikasi", file=str(path))
@@ -51,10 +66,12 @@ def verify(path: Path, registry: Registry, trust: Trust) -> Verdict:
         raise AturanError(
             f"berkas tidak dapat dibaca ({exc.strerror or exc})", file=str(path)
         ) from None
-    return verify_pdf_bytes(data, registry, trust, name=str(path))
+    return verify_pdf_bytes(data, registry, trust, name=str(path), on=on)
 
 
-def verify_pdf_bytes(data: bytes, registry: Registry, trust: Trust, name: str = "") -> Verdict:
+def verify_pdf_bytes(
+    data: bytes, registry: Registry, trust: Trust, name: str = "", on: dt.date | None = None
+) -> Verdict:
     """verify() for a PDF given as bytes (an upload). Unreadable bytes are an AturanError.
     pyHanko validates through asyncio.run: call this from a thread (a plain `def` endpoint, which
     FastAPI and Starlette run in their thread pool), not from inside a running event loop."""
@@ -83,14 +100,16 @@ def verify_pdf_bytes(data: bytes, registry: Registry, trust: Trust, name: str = 
     if problem:
         return problem
     meta = _metadata(reader)
-    return _against_registry(
+    verdict = _against_registry(
         meta.get("/AturanNumber", ""), meta.get("/AturanContentHash", ""), data, registry
     )
+    return _in_force(verdict, registry, on or today(), "Dokumen sah")
 
 
-def status_of(number: str, registry: Registry) -> Verdict:
-    """The registry's word on a number, without a file: issued (with a signed PDF), revoked,
-    unknown. `sah` here says the number stands, not that any particular file is genuine."""
+def status_of(number: str, registry: Registry, on: dt.date | None = None) -> Verdict:
+    """The registry's word on a number, without a file, on the day of the check (`on`, default
+    today): issued (with a signed PDF) and in force, past its validity, revoked, unknown. `sah`
+    here says the number stands, not that any particular file is genuine."""
     row = _authentic_row(number, registry)
     if isinstance(row, Verdict):
         return row
@@ -103,7 +122,7 @@ def status_of(number: str, registry: Registry) -> Verdict:
             "Nomor terdaftar, tetapi tidak ada PDF bertanda tangan yang tercatat untuknya.",
             row,
         )
-    return _genuine(number, row, "Nomor terdaftar dan berlaku")
+    return _in_force(_genuine(number, row), registry, on or today(), "Nomor terdaftar dan berlaku")
 
 
 def _read_pdf(data: bytes, name: str):
@@ -186,7 +205,7 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
         return _revoked(number, row)
     if row["status"] != "issued":
         return Verdict("tidak_sah", number, f"Status dokumen di registri: {row['status']}.", row)
-    return _genuine(number, row, "Dokumen sah")
+    return _genuine(number, row)
 
 
 def _authentic_row(number: str, registry: Registry) -> dict | Verdict:
@@ -219,14 +238,65 @@ def replacement_note(row: dict) -> str:
     return f"; diganti dengan dokumen nomor {row['replaced_by']}" if row.get("replaced_by") else ""
 
 
-def _genuine(number: str, row: dict, opening: str) -> Verdict:
+def _genuine(number: str, row: dict) -> Verdict:
+    """Authentic, issued and unrevoked: SAH until `_in_force` judges its validity."""
+    return Verdict("sah", number, "", row)
+
+
+def _in_force(verdict: Verdict, registry: Registry, on: dt.date, opening: str) -> Verdict:
+    """An authentic document judged on the day of the check: SAH while in force, KEDALUWARSA after
+    its last day; a validity that cannot be established is not SAH. Other verdicts pass."""
+    if verdict.status != "sah" or verdict.row is None:
+        return verdict
+    number, row = str(verdict.number), verdict.row
+    known, last_day = _last_day(number, row, registry)
+    if not known:
+        return Verdict(
+            "tidak_sah",
+            number,
+            "Dokumen diterbitkan sebelum registri mencatat masa berlaku, dan tidak ada catatan "
+            "keputusan terautentikasi untuknya: masa berlakunya tidak dapat dipastikan.",
+            row,
+        )
+    holder = f"{row['doc_type']} untuk {row['name']} (NIP {row['nip']})"
+    if last_day is not None and on > dt.date.fromisoformat(last_day):
+        return Verdict(
+            "kedaluwarsa",
+            number,
+            f"Dokumen asli, tetapi tidak berlaku lagi: {holder}, berlaku sampai dengan "
+            f"{indonesian_date(last_day)} (diperiksa {indonesian_date(on)}).",
+            row,
+            last_day,
+        )
+    until = f", berlaku sampai dengan {indonesian_date(last_day)}" if last_day else ""
     return Verdict(
         "sah",
         number,
-        f"{opening}: {row['doc_type']} untuk {row['name']} (NIP {row['nip']}), "
-        f"diterbitkan {row['doc_date']}.",
+        f"{opening}: {holder}, diterbitkan {row['doc_date']}{until}.",
         row,
+        last_day,
     )
+
+
+def _last_day(number: str, row: dict, registry: Registry) -> tuple[bool, str | None]:
+    """(known, last day in force or None for no end). Recorded in the row when issued; a row
+    issued before the registry recorded validity (migration 0004) takes it from the decision
+    record its issue entry authenticated: the day before its document's `until`, as issuing
+    records it now. Without such a record the validity is unknown."""
+    if row.get("validity_recorded"):
+        return True, row.get("valid_until")
+    stored = registry.authentic_record(number)
+    if stored is None:
+        return False, None
+    try:
+        documents = json.loads(stored["record"])["decision"]["documents"]
+        intent = next(d for d in documents if d["type"] == row["doc_type"])
+        until = intent.get("until")
+        return True, (
+            (dt.date.fromisoformat(until) - dt.timedelta(days=1)).isoformat() if until else None
+        )
+    except (ValueError, KeyError, TypeError, StopIteration):
+        return False, None
 
 
 def _docx(path: Path) -> Verdict:

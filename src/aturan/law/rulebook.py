@@ -84,6 +84,8 @@ class DocumentType:
     context: str | None = None
     event: tuple[str, ...] = ("attests",)
     until_reason: str = "dokumen ini tidak berlaku lagi sejak"
+    # the intent's `until` ends the document's validity: verification answers KEDALUWARSA after it
+    expires: bool = False
 
 
 @dataclass
@@ -220,7 +222,9 @@ def _document_type(path: Path, raw: Any, problems: list[RulebookError]) -> Docum
                 line=line_of(raw, "event"),
             )
         )
-    optional = {"until_reason": str(raw["until_reason"])} if raw.get("until_reason") else {}
+    optional: dict[str, Any] = {"expires": raw.get("expires") is True}
+    if raw.get("until_reason"):
+        optional["until_reason"] = str(raw["until_reason"])
     return DocumentType(
         str(raw["type"]),
         str(raw["title"]),

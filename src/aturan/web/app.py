@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,7 +23,14 @@ from starlette.exceptions import HTTPException
 from aturan.cases import case_from_data, in_range, range_message
 from aturan.decide import Decider, Decision
 from aturan.decide import explain as explain_text
-from aturan.documents import Registry, Trust, document_titles, open_registry, signing_config
+from aturan.documents import (
+    Registry,
+    Trust,
+    document_titles,
+    open_registry,
+    signing_config,
+    today,
+)
 from aturan.documents.storage import registry_target
 from aturan.errors import AturanError, InputError
 from aturan.law import load_rulebook
@@ -53,14 +60,19 @@ class ExplainRequest(CaseRequest):
 
 
 class FindingOut(BaseModel):
-    status: str = Field(description="sah, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, ...")
+    status: str = Field(
+        description="sah, kedaluwarsa, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, ..."
+    )
     label: str = Field(
-        description="Putusan seperti tampil di halaman; selain SAH berarti tidak sah."
+        description="Putusan seperti tampil di halaman; selain SAH berarti tidak sah atau tidak "
+        "berlaku (KEDALUWARSA: asli, tetapi masa berlakunya telah berakhir)."
     )
     number: str | None
     message: str
     document: dict[str, Any] | None = Field(
-        None, description="Rincian dokumen (pemegang tersamar); hanya bila kodenya cocok."
+        None,
+        description="Rincian dokumen (pemegang tersamar; valid_until: hari terakhir berlaku, "
+        "bila ada); hanya bila kodenya cocok.",
     )
 
 
@@ -75,8 +87,14 @@ class Server:
     """What every request shares: where the registry and the configuration are, the institution's
     settings, and one decider per (model, assessment) choice."""
 
-    def __init__(self, registry_path: Path | str, config_path: Path | None):
+    def __init__(
+        self,
+        registry_path: Path | str,
+        config_path: Path | None,
+        clock: Callable[[], dt.date] | None = None,
+    ):
         self.registry_path, self.config_path = registry_target(registry_path), config_path
+        self.clock = clock or today  # the day each check is judged on
         store, self.settings = open_registry(self.registry_path, config_path)  # fail at start
         store.close()
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
@@ -121,10 +139,12 @@ def create_app(
     *,
     max_upload_mb: float = 10,
     rate_limit: str = "30/minute",
+    clock: Callable[[], dt.date] | None = None,
 ) -> FastAPI:
-    """The verification server over one registry. Fails (AturanError) when the registry or the
-    configuration cannot be opened."""
-    server = Server(registry_path, config_path)
+    """The verification server over one registry; `clock` gives the day each check is judged on
+    (default: today in WIT). Fails (AturanError) when the registry or the configuration cannot
+    be opened."""
+    server = Server(registry_path, config_path, clock)
     app = FastAPI(
         title="aturan: verifikasi dokumen dan API keputusan",
         version="1",
@@ -161,7 +181,7 @@ def _add_pages(app: FastAPI, server: Server, institution: str, max_mb: float):
         finding = None
         if n.strip():
             with server.registry() as store:
-                finding = by_number(n, c, store, server.titles)
+                finding = by_number(n, c, store, server.titles, server.clock())
         return HTMLResponse(page.render(institution, finding, n, c, max_mb))
 
     @app.post("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
@@ -180,7 +200,7 @@ def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
     if berkas is None:
         raise InputError("unggah satu berkas PDF", field="berkas")
     with server.registry() as store:
-        return by_file(berkas.file.read(), store, server.trust, server.titles)
+        return by_file(berkas.file.read(), store, server.trust, server.titles, server.clock())
 
 
 def _add_api(app: FastAPI, server: Server) -> None:
@@ -191,7 +211,7 @@ def _add_api(app: FastAPI, server: Server) -> None:
     ) -> dict:
         """Putusan untuk sebuah nomor dan kode verifikasinya (isi kode QR)."""
         with server.registry() as store:
-            return by_number(n, c, store, server.titles).to_json()
+            return by_number(n, c, store, server.titles, server.clock()).to_json()
 
     @app.post("/api/verify", response_model=FindingOut, tags=["verifikasi"])
     def api_verify_file(berkas: Annotated[UploadFile, File(description="PDF dokumen")]) -> dict:

@@ -8,6 +8,7 @@ aturan.documents say SAH; this module never turns anything else into SAH.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import re
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ CODE_LENGTH = 16
 _CODE = re.compile(r"[0-9a-fA-F]{16}")
 LABELS = {
     "sah": "SAH",
+    "kedaluwarsa": "KEDALUWARSA",
     "dicabut": "DICABUT",
     "diubah": "DIUBAH",
     "tidak_terdaftar": "TIDAK TERDAFTAR",
@@ -48,7 +50,8 @@ class Finding:
     label: str
     number: str | None
     message: str
-    document: dict | None = None  # type, title, holder (masked), nip (masked), date, revocation
+    # type, title, holder (masked), nip (masked), date, validity, revocation
+    document: dict | None = None
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -73,10 +76,15 @@ def code_matches(code: str | None, content_hash: str) -> bool:
 
 
 def by_number(
-    number: str, code: str | None, registry: Registry, titles: Mapping[str, str] | None = None
+    number: str,
+    code: str | None,
+    registry: Registry,
+    titles: Mapping[str, str] | None = None,
+    on: dt.date | None = None,
 ) -> Finding:
-    """The verdict for a number and the code printed with it (the QR's URL); `titles` names the
-    document types (the rulebook's `document_titles`)."""
+    """The verdict for a number and the code printed with it (the QR's URL) on the day of the
+    check (`on`, default today); `titles` names the document types (the rulebook's
+    `document_titles`)."""
     number = number.strip()
     row = registry.get(number) if number else None
     if row is None:
@@ -90,14 +98,17 @@ def by_number(
                 "tercetak di bawah kode QR; rincian dokumen tidak ditampilkan.",
             )
         )
-    verdict = _status(number, registry)
-    shown = verdict.status in ("sah", "dicabut")  # never the holder of a row the key disowns
-    return _finding(verdict, _document(row, titles or {}) if shown else None)
+    verdict = _status(number, registry, on)
+    shown = verdict.status in SHOWN  # never the holder of a row the key disowns
+    return _finding(verdict, _document(row, titles or {}, verdict) if shown else None)
 
 
-def _status(number: str, registry: Registry) -> Verdict:
+SHOWN = ("sah", "kedaluwarsa", "dicabut")  # authentic rows: their details may be shown
+
+
+def _status(number: str, registry: Registry, on: dt.date | None) -> Verdict:
     """The registry's verdict on a number, whatever file carries it."""
-    verdict = status_of(number, registry)
+    verdict = status_of(number, registry, on)
     if verdict.status == "dicabut":  # the page prints the date in words
         row = verdict.row or {}
         return Verdict(
@@ -106,12 +117,26 @@ def _status(number: str, registry: Registry) -> Verdict:
             f"Dokumen ini telah dicabut pada {indonesian_date(row['revoked_at'][:10])}: "
             f"{row['revoked_reason']}" + replacement_note(row),
         )
-    if verdict.status == "sah":
-        return Verdict("sah", number, "Dokumen ini terdaftar dan berlaku.")
-    return verdict
+    return _in_words(verdict, "Dokumen ini terdaftar dan berlaku")
 
 
-def _document(row: dict, titles: Mapping[str, str]) -> dict:
+def _in_words(verdict: Verdict, opening: str) -> Verdict:
+    """The page's own words for SAH and KEDALUWARSA (verify's name the holder in full)."""
+    until = indonesian_date(verdict.valid_until) if verdict.valid_until else ""
+    if verdict.status == "kedaluwarsa":
+        message = (
+            "Dokumen ini asli dan terdaftar, tetapi sudah tidak berlaku: masa berlakunya telah "
+            f"berakhir (berlaku sampai dengan {until})."
+        )
+    elif verdict.status == "sah":
+        message = opening + (f" sampai dengan {until}." if until else ".")
+    else:
+        return verdict
+    return Verdict(verdict.status, verdict.number, message, verdict.row, verdict.valid_until)
+
+
+def _document(row: dict, titles: Mapping[str, str], verdict: Verdict) -> dict:
+    until = verdict.valid_until
     return {
         "type": row["doc_type"],
         "title": titles.get(row["doc_type"], row["doc_type"]),
@@ -119,6 +144,8 @@ def _document(row: dict, titles: Mapping[str, str]) -> dict:
         "nip": mask_nip(row["nip"]),
         "date": row["doc_date"],
         "date_text": indonesian_date(row["doc_date"]),
+        "valid_until": until,
+        "valid_until_text": indonesian_date(until) if until else None,
         "revoked_at": row["revoked_at"],
         "revoked_reason": row["revoked_reason"],
     }
@@ -129,28 +156,30 @@ def _finding(verdict: Verdict, document: dict | None = None) -> Finding:
 
 
 def by_file(
-    data: bytes, registry: Registry, trust: Trust, titles: Mapping[str, str] | None = None
+    data: bytes,
+    registry: Registry,
+    trust: Trust,
+    titles: Mapping[str, str] | None = None,
+    on: dt.date | None = None,
 ) -> Finding:
-    """The verdict for an uploaded PDF; a file that cannot be read is TIDAK SAH, never an error
-    page."""
+    """The verdict for an uploaded PDF on the day of the check (`on`, default today); a file that
+    cannot be read is TIDAK SAH, never an error page."""
     if b"%PDF-" not in data[:1024]:
         return _finding(
             Verdict("tidak_sah", None, "Berkas ini bukan PDF; hanya PDF yang dapat diperiksa.")
         )
-    verdict = _verify_upload(data, registry, trust)
-    if verdict.status == "sah":  # the page's own words: verify's message names the holder in full
-        verdict = Verdict("sah", verdict.number, UPLOAD_SAH, verdict.row)
+    verdict = _in_words(_verify_upload(data, registry, trust, on), UPLOAD_SAH)
     row = verdict.row  # the row as the registry key authenticated it
-    shown = row is not None and verdict.status in ("sah", "dicabut")
-    return _finding(verdict, _document(row, titles or {}) if shown else None)
+    shown = row is not None and verdict.status in SHOWN
+    return _finding(verdict, _document(row, titles or {}, verdict) if shown else None)
 
 
-UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku."
+UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku"
 
 
-def _verify_upload(data: bytes, registry: Registry, trust: Trust) -> Verdict:
+def _verify_upload(data: bytes, registry: Registry, trust: Trust, on: dt.date | None) -> Verdict:
     """The one place the page and the API verify a file: as `aturan verify` does."""
     try:
-        return verify_pdf_bytes(data, registry, trust)
+        return verify_pdf_bytes(data, registry, trust, on=on)
     except AturanError as exc:
         return Verdict("tidak_sah", None, f"Keaslian tidak dapat dipastikan: {exc.message}")

@@ -19,8 +19,9 @@ h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .hasil{background:#fff;border-radius:.5rem;padding:1rem 1.2rem;border-left:.5rem solid #9aa5b1;
 box-shadow:0 1px 3px rgba(0,0,0,.1)}
 .hasil.sah{border-left-color:#2f855a}.hasil.buruk{border-left-color:#c53030}
+.hasil.lewat{border-left-color:#b7791f}
 .status{font-size:1.6rem;font-weight:700;letter-spacing:.05em;margin:0}
-.sah .status{color:#2f855a}.buruk .status{color:#c53030}
+.sah .status{color:#2f855a}.buruk .status{color:#c53030}.lewat .status{color:#975a16}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.8rem 0 0}
 dt{color:#52606d}dd{margin:0;font-weight:600;overflow-wrap:anywhere}
 @media (max-width:30rem){dl{grid-template-columns:1fr;gap:0}dd{margin-bottom:.5rem}}
@@ -73,7 +74,7 @@ def _layout(institution: str, body: str) -> str:
 
 
 def _result(finding: Finding) -> str:
-    tone = "sah" if finding.status == "sah" else "buruk"
+    tone = {"sah": "sah", "kedaluwarsa": "lewat"}.get(finding.status, "buruk")
     rows = [("Nomor dokumen", finding.number or "-")]
     if finding.document:
         doc = finding.document
@@ -83,6 +84,8 @@ def _result(finding: Finding) -> str:
             ("NIP", doc["nip"]),
             ("Tanggal dokumen", doc["date_text"]),
         ]
+        if doc.get("valid_until_text"):
+            rows.append(("Berlaku sampai dengan", doc["valid_until_text"]))
         if finding.status == "dicabut" and doc.get("revoked_at"):
             rows += [
                 ("Dicabut pada", indonesian_date(doc["revoked_at"][:10])),
