@@ -28,9 +28,13 @@ from pathlib import Path
 
 from aturan.cases import case_from_data, in_range, load_case, range_message
 from aturan.decide import Decider, Decision, assign_coaching_groups
+from aturan.decide.cohort_rules import COACHING_GROUP_RULE
 from aturan.errors import AturanError, InputError
 from aturan.files import line_of, load_yaml
-from aturan.law import apply_reform, override_parameters
+from aturan.law import apply_reform, noting_reads, override_parameters
+
+# What the cohort rule reads (_run_cohort passes both to assign_coaching_groups).
+COHORT_RULE_PARAMS = {"coaching.group_size_max", "coaching.same_gap_definition"}
 
 
 @dataclass
@@ -40,8 +44,14 @@ class GoldenResult:
     name: str
     failures: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
-    # rule or formula id -> parameters its steps used in this case (the trace matrix reads it)
+    # What the trace matrix reads: rule or formula id -> parameters its steps used in this case;
+    # rules whose every step a higher-priority rule overrode; parameters the test sets
+    # (`parameters:`, `model:`, `assessment:`); parameters read while deciding (any ParamSet read,
+    # steps or not, e.g. design.profile_date).
     used: dict[str, set[str]] = field(default_factory=dict)
+    overruled: set[str] = field(default_factory=set)
+    sets: set[str] = field(default_factory=set)
+    read: set[str] = field(default_factory=set)
 
     @property
     def passed(self) -> bool:
@@ -197,7 +207,8 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
             if isinstance(test["as_of"], dt.date)
             else dt.date.fromisoformat(str(test["as_of"]))
         )
-        decision = decide_for_test(decider, case, as_of, test)
+        with noting_reads() as notes:
+            decision = decide_for_test(decider, case, as_of, test)
     except AturanError as exc:
         result.failures.append(f"galat masukan: {exc}")
         return result
@@ -205,8 +216,7 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
         result.failures.append(f"uji tanpa isian {exc}")
         return result
     result.fired = [step["rule"] for step in decision.trace]
-    for step in decision.trace:
-        result.used.setdefault(step["rule"], set()).update(step.get("params") or {})
+    _record(result, test, decision.trace, notes)
     written = decision.to_json()  # expectations are paths in the decision's JSON
     for dotted, expected in (test.get("expect") or {}).items():
         failure = compare(lookup(written, dotted), expected)
@@ -234,10 +244,11 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
             if isinstance(test["as_of"], dt.date)
             else dt.date.fromisoformat(str(test["as_of"]))
         )
-        decisions = [
-            decide_for_test(decider, case_from_data(raw, str(path)), as_of, test)
-            for raw in test["cohort"]
-        ]
+        with noting_reads() as notes:
+            decisions = [
+                decide_for_test(decider, case_from_data(raw, str(path)), as_of, test)
+                for raw in test["cohort"]
+            ]
     except AturanError as exc:
         result.failures.append(f"galat masukan: {exc}")
         return result
@@ -250,10 +261,44 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
         decisions, int(size), decider.rulebook.citation, str(definition)
     )
     result.fired = sorted({step["rule"] for d in grouped for step in d.trace})
+    _record(result, test, [step for d in grouped for step in d.trace], notes)
+    if COACHING_GROUP_RULE["rule"] in result.fired:
+        result.used[COACHING_GROUP_RULE["rule"]] = set(COHORT_RULE_PARAMS)
     failure = compare(groups, test.get("expect_groups") or {})
     if failure:
         result.failures.append(f"kelompok coaching: {failure}")
     return result
+
+
+def _record(result: GoldenResult, test: dict, steps, notes: dict) -> None:
+    """What the trace matrix needs from one case: the parameters each step used, the rules that
+    were overruled wherever they fired, the parameters set and read."""
+    stood: set[str] = set()
+    for step in steps:
+        result.used.setdefault(step["rule"], set()).update(step.get("params") or {})
+        (result.overruled if _overruled(step) else stood).add(step["rule"])
+    result.overruled -= stood
+    result.sets = set(test.get("parameters") or {})
+    result.sets |= {
+        pid
+        for key, pid in (
+            ("model", "integration.model"),
+            ("assessment", "integration.assessment_option"),
+        )
+        if test.get(key)
+    }
+    result.read = {pid for _, pid in notes}
+
+
+def _overruled(step) -> bool:
+    """A rule step whose every conclusion a higher-priority rule set instead (it appended
+    nothing): the rule decided nothing in that step."""
+    overridden = set(step.get("overridden") or ())
+    return (
+        bool(overridden)
+        and overridden >= set(step.get("concludes") or {})
+        and not step.get("appends")
+    )
 
 
 _VARIANTS: dict = {}

@@ -1,13 +1,19 @@
 """The traceability matrix: every clause, what cites it, and the golden cases that exercise it.
 
 What counts as a golden case exercising a clause:
-- a **rule** citing it: the cases where the rule fired;
+- a **rule** citing it: the cases where the rule fired and at least one of its conclusions stood
+  (a rule a higher-priority rule overrode in full decided nothing there; those cases are listed
+  apart). The cohort rule that forms coaching groups counts where it placed someone;
 - a **formula** citing it: formulas run on every case, so running proves nothing. A formula counts
   for a case when a rule that fired in that case reads a fact the formula gives (its result
   decided something). A formula whose facts no rule reads goes straight into the decision (the
   JPM, the dates): it counts for every case it ran in, and the matrix says so;
-- a **parameter** citing it: the cases where a fired rule, or a formula that counted, used it.
-Rules, formulas and parameters are listed separately, each with its title and its own count.
+- a **parameter** citing it: the cases that set it (`parameters:`, `model:`, `assessment:`), where
+  a rule that fired used it (in its conditions or its conclusions), where a formula that counted
+  used it, or, for a parameter no rule or formula names, where the decision read it
+  (`design.profile_date`).
+Rules, formulas and parameters are listed separately, each with its title, its own count and the
+full list of its cases; a clause's own count is the cases where a rule citing it fired.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aturan.decide import Decider
-from aturan.drafting.golden import GoldenResult, golden_files, run_golden
+from aturan.decide.cohort_rules import COACHING_GROUP_RULE
+from aturan.drafting.golden import COHORT_RULE_PARAMS, GoldenResult, golden_files, run_golden
 from aturan.law import Formula, Rule, Rulebook, status_words
 
 DIRECT = "hasilnya langsung masuk keputusan"
-SHOWN_CASES = 12
+KINDS = ("aturan", "formula", "parameter")
 
 
 @dataclass
@@ -33,6 +40,7 @@ class Citing:
     title: str
     cases: list[str] = field(default_factory=list)
     note: str = ""
+    overruled: list[str] = field(default_factory=list)  # rules: cases where it decided nothing
 
 
 @dataclass
@@ -42,7 +50,12 @@ class Cases:
     results: list[tuple[str, GoldenResult]]
 
     def where_rule(self, rule_id: str) -> list[str]:
-        return [name for name, r in self.results if rule_id in r.fired]
+        return [
+            name for name, r in self.results if rule_id in r.fired and rule_id not in r.overruled
+        ]
+
+    def overruled(self, rule_id: str) -> list[str]:
+        return [name for name, r in self.results if rule_id in r.overruled]
 
     def where_formula(self, formula: Formula, readers: dict[str, set[str]]) -> list[str]:
         """Cases where a fired rule reads what the formula gives; every case it ran in when no
@@ -56,17 +69,44 @@ class Cases:
             if formula.id in r.fired and any(wanted & readers.get(x, set()) for x in r.fired)
         ]
 
-    def where_parameter(self, pid: str, counted: dict[str, set[str]]) -> list[str]:
-        """Cases where a fired rule, or a formula counted for that case, used the parameter."""
+    def where_parameter(self, pid: str, law: Law) -> list[str]:
+        """Cases that set the parameter, where a step that counted used it, or, for a parameter
+        no step names, where the decision read it."""
         return [
             name
             for name, r in self.results
-            if any(pid in used and _counts(step, name, counted) for step, used in r.used.items())
+            if pid in r.sets
+            or any(
+                pid in used | law.concludes_with.get(step, set()) and law.counts(step, name, r)
+                for step, used in r.used.items()
+            )
+            or (pid in r.read and pid not in law.named)
         ]
 
 
-def _counts(step: str, case: str, counted: dict[str, set[str]]) -> bool:
-    return step not in counted or case in counted[step]
+@dataclass
+class Law:
+    """What the rulebook says about parameters: what each rule's conclusions read, which
+    parameters some step names, and the cases where each formula counted."""
+
+    concludes_with: dict[str, set[str]]
+    named: set[str]
+    counted: dict[str, set[str]]
+
+    def counts(self, step: str, case: str, result: GoldenResult) -> bool:
+        if step in self.counted:
+            return case in self.counted[step]
+        return step not in result.overruled
+
+
+def _law(book: Rulebook, counted: dict[str, set[str]]) -> Law:
+    concludes_with = {rule.id: set(_param_refs(rule.then)) for rule in book.rules}
+    named = set(COHORT_RULE_PARAMS).union(*concludes_with.values())
+    for rule in book.rules:
+        named |= set(rule.when.get("params") or {}) | set(_param_refs(rule.when))
+    for formula in book.formulas:
+        named |= set(formula.params)
+    return Law(concludes_with, named, counted)
 
 
 def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dict]:
@@ -79,17 +119,22 @@ def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dic
     )
     readers = {rule.id: _reads(rule) for rule in book.rules}
     formula_cases = {f.id: cases.where_formula(f, readers) for f in book.formulas}
-    counted = {fid: set(found) for fid, found in formula_cases.items()}
+    law = _law(book, {fid: set(found) for fid, found in formula_cases.items()})
     citing: dict[str, list[Citing]] = {}
     for rule in book.rules:
-        _cite(citing, rule.cites, Citing("aturan", rule.id, rule.title, cases.where_rule(rule.id)))
+        item = Citing("aturan", rule.id, rule.title, cases.where_rule(rule.id))
+        item.overruled = cases.overruled(rule.id)
+        _cite(citing, rule.cites, item)
+    cohort = COACHING_GROUP_RULE["rule"]
+    item = Citing("aturan", cohort, COACHING_GROUP_RULE["title"], cases.where_rule(cohort))
+    _cite(citing, COACHING_GROUP_RULE["cites"], item)
     for formula in book.formulas:
         direct = not any(set(formula.gives) & reads for reads in readers.values())
         item = Citing("formula", formula.id, formula.title, formula_cases[formula.id])
         item.note = DIRECT if direct else ""
         _cite(citing, formula.cites, item)
     for param in book.parameters.values():
-        item = Citing("parameter", param.id, param.title, cases.where_parameter(param.id, counted))
+        item = Citing("parameter", param.id, param.title, cases.where_parameter(param.id, law))
         _cite(citing, {c for v in param.values for c in v.reference}, item)
     rows = [
         _row(clause, citing.get(clause.id, []), _instrument_status(book, clause))
@@ -112,6 +157,17 @@ def _reads(rule: Rule) -> set[str]:
             reads.update(_fact_refs(conditions))
     reads.update(ref.rpartition(".")[2] for ref in _fact_refs(rule.then))
     return reads
+
+
+def _param_refs(value: object) -> list[str]:
+    """The parameters `{param: id}` values name, anywhere in a rule's conditions or conclusions."""
+    if isinstance(value, dict) and isinstance(value.get("param"), str):
+        return [value["param"]]
+    if isinstance(value, dict):
+        return [ref for v in value.values() for ref in _param_refs(v)]
+    if isinstance(value, list):
+        return [ref for v in value for ref in _param_refs(v)]
+    return []
 
 
 def _fact_refs(value: object) -> list[str]:
@@ -147,26 +203,44 @@ def _row(clause, items: list[Citing], instrument_status: str) -> dict:
         "rules": [i.id for i in items],  # everything citing it: rules, formulas, parameters
         "citing": items,
         "untested_rules": [i.id for i in rules if not i.cases],
-        "golden": sorted({case for i in items for case in i.cases}),
+        "golden": sorted({case for i in rules for case in i.cases}),
     }
 
 
 def _line(item: Citing) -> str:
-    note = f"; {item.note}" if item.note else ""
-    return f"{item.kind} {item.id}: {item.title} ({len(item.cases)} kasus{note})"
+    return f"{item.kind} {item.id}: {item.title} ({len(item.cases)} kasus{_notes(item)})"
+
+
+def _notes(item: Citing) -> str:
+    overruled = f"; {OVERRULED} di {len(item.overruled)} kasus lain" if item.overruled else ""
+    return (f"; {item.note}" if item.note else "") + overruled
+
+
+OVERRULED = "dikesampingkan aturan berprioritas lebih tinggi"
+INTRO = (
+    "Kasus golden dihitung untuk aturan yang berlaku dalam kasus itu (bukan yang seluruh "
+    "kesimpulannya dikesampingkan aturan berprioritas lebih tinggi); untuk formula hanya bila "
+    "hasilnya dibaca aturan yang berlaku (atau langsung masuk keputusan); untuk parameter bila "
+    "kasus itu menetapkannya, atau aturan yang berlaku atau formula yang terhitung memakainya, "
+    "atau keputusan membacanya di luar aturan dan formula. Kolom terakhir menghitung kasus tempat "
+    "aturan yang mengutip klausul itu berlaku."
+)
+
+
+def _items(rows: list[dict]) -> list[Citing]:
+    """Every rule, formula and parameter once, by kind then id."""
+    unique = {(i.kind, i.id): i for r in rows for i in r["citing"]}
+    return sorted(unique.values(), key=lambda i: (KINDS.index(i.kind), i.id))
 
 
 def to_markdown(rows: list[dict]) -> str:
     lines = [
         "# Matriks ketertelusuran",
         "",
-        "Klausul tanpa aturan dan aturan tanpa kasus golden ditampilkan lebih dulu. Kasus golden "
-        "dihitung untuk aturan yang berlaku dalam kasus itu; untuk formula hanya bila hasilnya "
-        "dibaca aturan yang berlaku (atau langsung masuk keputusan); untuk parameter bila dipakai "
-        "aturan atau formula yang terhitung.",
+        "Klausul tanpa aturan dan aturan tanpa kasus golden ditampilkan lebih dulu. " + INTRO,
         "",
         "| Klausul | Kutipan | Status | Aturan, formula, parameter | Aturan tanpa kasus golden "
-        "| Kasus golden |",
+        "| Kasus golden tempat aturannya berlaku |",
         "|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -174,39 +248,60 @@ def to_markdown(rows: list[dict]) -> str:
         lines.append(
             f"| `{r['clause']}` | {_md(r['citation'])} | {r['status_label']} | "
             f"{citing or '**tidak ada** ' + _md(r['reason'])} | "
-            f"{', '.join(r['untested_rules']) or '-'} | {len(r['golden'])} kasus |"
+            f"{', '.join(r['untested_rules']) or '-'} | "
+            f"{str(len(r['golden'])) + ' kasus' if r['golden'] else '-'} |"
         )
+    lines += ["", "## Kasus golden per aturan, formula dan parameter", ""]
+    for item in _items(rows):
+        lines += _md_item(item)
     return "\n".join(lines) + "\n"
+
+
+def _md_item(item: Citing) -> list[str]:
+    note = f" ({item.note})" if item.note else ""
+    lines = [f"### {item.kind} `{item.id}`: {_md(item.title)} ({len(item.cases)} kasus){note}", ""]
+    lines += [f"- {_md(case)}" for case in item.cases] or ["Tidak ada kasus golden."]
+    if item.overruled:
+        lines += ["", f"Di {len(item.overruled)} kasus lain, {OVERRULED}:", ""]
+        lines += [f"- {_md(case)}" for case in item.overruled]
+    return lines + [""]
 
 
 def to_html(rows: list[dict], version: str) -> str:
     body = "\n".join(_html_row(r) for r in rows)
+    items = "\n".join(_html_item(i) for i in _items(rows))
     return f"""<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Matriks ketertelusuran aturan</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:13px}}
 td,th{{border:1px solid #bbb;padding:4px 6px;vertical-align:top}}th{{background:#1f4e79;color:#fff}}
 tr.gap{{background:#fff2cc}}.teks{{color:#333;max-width:32em}}ul{{margin:0;padding-left:1.2em}}
+h3{{font-size:14px;margin:1.2em 0 .3em}}
 </style></head><body>
 <h1>Matriks ketertelusuran</h1><p>Versi aturan {html.escape(version)}. Baris kuning: \
-klausul tanpa aturan, atau aturan tanpa kasus golden. Formula dihitung hanya pada kasus yang \
-hasilnya dibaca aturan yang berlaku; parameter pada kasus yang memakainya.</p>
+klausul tanpa aturan, atau aturan tanpa kasus golden. {html.escape(INTRO)} Jumlah kasus setiap \
+aturan, formula dan parameter menaut ke daftar lengkapnya di bawah tabel.</p>
 <table><tr><th>Klausul</th><th>Bunyi klausul</th><th>Status</th>\
 <th>Aturan, formula, parameter (kasus golden)</th><th>Aturan tanpa kasus golden</th>\
-<th>Kasus golden</th></tr>
+<th>Kasus golden tempat aturannya berlaku</th></tr>
 {body}
-</table></body></html>
+</table>
+<h2>Kasus golden per aturan, formula dan parameter</h2>
+{items}
+</body></html>
 """
+
+
+def _anchor(item: Citing) -> str:
+    return html.escape(f"kasus-{item.kind}-{item.id}")
 
 
 def _html_row(r: dict) -> str:
     style = ' class="gap"' if not r["rules"] or r["untested_rules"] else ""
-    golden = "<br>".join(html.escape(g) for g in r["golden"][:SHOWN_CASES]) + (
-        f"<br>... {len(r['golden']) - SHOWN_CASES} lagi" if len(r["golden"]) > SHOWN_CASES else ""
-    )
+    golden = "<br>".join(html.escape(g) for g in r["golden"])
     citing = "".join(
         f"<li>{html.escape(i.kind)} <b>{html.escape(i.title)}</b> "
-        f"<code>{html.escape(i.id)}</code>: {len(i.cases)} kasus"
-        f"{'; ' + html.escape(i.note) if i.note else ''}</li>"
+        f'<code>{html.escape(i.id)}</code>: <a href="#{_anchor(i)}">{len(i.cases)} kasus</a>'
+        f"{html.escape(_notes(i))}</li>"
         for i in r["citing"]
     )
     untested = "<br>".join(html.escape(x) for x in r["untested_rules"])
@@ -218,6 +313,23 @@ def _html_row(r: dict) -> str:
         f"<td>{html.escape(r['status_label'])}</td>"
         f"<td>{cited}</td><td>{untested or '-'}</td><td>{golden or '-'}</td></tr>"
     )
+
+
+def _html_item(item: Citing) -> str:
+    note = f" ({html.escape(item.note)})" if item.note else ""
+    head = (
+        f'<h3 id="{_anchor(item)}">{html.escape(item.kind)} <code>{html.escape(item.id)}</code>: '
+        f"{html.escape(item.title)} ({len(item.cases)} kasus){note}</h3>"
+    )
+    listed = _html_list(item.cases) or "<p>Tidak ada kasus golden.</p>"
+    if item.overruled:
+        listed += f"<p>Di {len(item.overruled)} kasus lain, {OVERRULED}:</p>"
+        listed += _html_list(item.overruled)
+    return head + listed
+
+
+def _html_list(cases: list[str]) -> str:
+    return f"<ul>{''.join(f'<li>{html.escape(c)}</li>' for c in cases)}</ul>" if cases else ""
 
 
 def _md(text: str) -> str:
