@@ -15,6 +15,7 @@ from aturan.law.reform import (
     reform_causes,
     with_cause,
 )
+from aturan.law.document_dates import DateLimit
 from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "value_problems",
     "key_problems",
     "LAW_STATUSES",
+    "DateLimit",
     "DocumentType",
     "Formula",
     "MISSING",
