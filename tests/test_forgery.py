@@ -14,7 +14,7 @@ import zipfile
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -31,13 +31,19 @@ ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 
 
 def issue(out, *extra, config=None):
-    command = [sys.executable, "-m", "aturan.cli", "issue", COHORT, "--out", out]
-    command += ["--registry", out / "reg.sqlite", "--pdf", *ISSUE, *extra]
-    if config:
-        command += ["--config", config]
-    return subprocess.run(
-        command, capture_output=True, text=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT))
-    )
+    """The designs first (DOCX, before their trainings start), then the cohort with PDFs."""
+    runs = [(started_cases(COHORT, out), DESIGN_RUN), (COHORT, ["--pdf", *ISSUE, *extra])]
+    for source, options in runs:
+        command = [sys.executable, "-m", "aturan.cli", "issue", source, "--out", out]
+        command += ["--registry", out / "reg.sqlite", *options]
+        if config:
+            command += ["--config", config]
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT))
+        )
+        if result.returncode:
+            return result
+    return result
 
 
 def rows(registry):
