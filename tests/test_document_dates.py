@@ -50,9 +50,7 @@ def _refusal(result, doc_type):
     return lines[0]
 
 
-def test_a_design_dated_after_its_training_started_is_refused_and_the_rest_issued(
-    aturan, tmp_path
-):
+def test_a_design_dated_after_its_training_started_is_refused_and_the_rest_issued(aturan, tmp_path):
     post = {"type": "post_assessment", "date": "2026-10-15", "levels": BUDI["events"][1]["levels"]}
     out = tmp_path / "out"
     result = _issue(aturan, _case(tmp_path, [TRAINED, post]), out, "2027-01-10", "2026-11-01")

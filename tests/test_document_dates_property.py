@@ -54,9 +54,7 @@ def _attempt_days(case: dict) -> list[dt.date]:
     """Every date an assessment may have been taken: post-training tests, and a final evaluation
     or remedial carrying levels."""
     return [
-        _day(e["date"])
-        for e in case["events"]
-        if e["type"] == "post_assessment" or e.get("levels")
+        _day(e["date"]) for e in case["events"] if e["type"] == "post_assessment" or e.get("levels")
     ]
 
 
@@ -120,9 +118,7 @@ INVARIANTS = [no_document_is_dated_outside_its_timely_range]
 
 def _issue(rulebook, decision_pairs, issue_date: dt.date) -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
-        registry, config = open_registry(
-            Path(folder) / "reg.sqlite", create=True, book=rulebook
-        )
+        registry, config = open_registry(Path(folder) / "reg.sqlite", create=True, book=rulebook)
         issuer = Issuer(
             rulebook, config, registry, ROOT / "templates" / "docx", Path(folder) / "out"
         )

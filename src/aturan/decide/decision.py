@@ -476,7 +476,9 @@ class Decider:
             attests, until = from_ymd(item.get("attests")), from_ymd(item.get("until"))
             bounds = [(entry.dated_before, entry.dated_before_basis)] + _bounds(item, firing)
             bound, basis = min(
-                ((day, fact) for day, fact in bounds if day), key=lambda b: b[0], default=(None, None)
+                ((day, fact) for day, fact in bounds if day),
+                key=lambda b: b[0],
+                default=(None, None),
             )
             documents[kind] = DocumentIntent(
                 kind,

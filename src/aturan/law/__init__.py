@@ -3,6 +3,7 @@ reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES
+from aturan.law.document_dates import DateLimit
 from aturan.law.interpretations import interpretations
 from aturan.law.params import MISSING, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
@@ -15,7 +16,6 @@ from aturan.law.reform import (
     reform_causes,
     with_cause,
 )
-from aturan.law.document_dates import DateLimit
 from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
 
 __all__ = [

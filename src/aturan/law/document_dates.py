@@ -99,7 +99,7 @@ def _limit(path: Path, entry: Any, where: str, problems: list[RulebookError]) ->
     )
 
 
-def bounding_facts(call: dict) -> dict[str, str]:
+def bounding_facts(call: dict[str, Any]) -> dict[str, str]:
     """The facts a document call bounds its issue date by: {"until": "cert_expires_on", ...}."""
     out = {}
     for key in BOUNDING_KEYS:

@@ -242,7 +242,7 @@ def _document_type(path: Path, raw: Any, problems: list[RulebookError]) -> Docum
     )
 
 
-def document_calls(rule: Rule) -> list[dict]:
+def document_calls(rule: Rule) -> list[dict[str, Any]]:
     """The documents a rule calls for (`append: {documents: ...}`), as written."""
     append = rule.then.get("append") if isinstance(rule.then, dict) else None
     calls = (append or {}).get("documents") if isinstance(append, dict) else None
@@ -270,12 +270,15 @@ def _check_document_calls(book: Rulebook) -> None:
             _check_date_bound(book, rule, kind, bounding_facts(call))
 
 
-def _check_date_bound(book: Rulebook, rule: Rule, kind: DocumentType, facts: dict) -> None:
+def _check_date_bound(
+    book: Rulebook, rule: Rule, kind: DocumentType, facts: dict[str, str]
+) -> None:
     unexplained = sorted({f for f in facts.values() if f not in kind.dated_before})
     if unexplained:
         message = (
             f"aturan '{rule.id}' membatasi tanggal dokumen '{kind.name}' dengan {unexplained}, "
-            f"tetapi jenis dokumen itu tidak menjelaskannya di dated_before ({kind.file}:{kind.line})"
+            "tetapi jenis dokumen itu tidak menjelaskannya di dated_before "
+            f"({kind.file}:{kind.line})"
         )
     elif not facts and kind.open_ended is None:
         message = (
