@@ -53,6 +53,8 @@ demo: setup setup-pdf
 	$(BIN)/aturan decide samples/sari-suksesor-jpt-pratama.yaml --as-of 2026-02-01 --format json
 	$(BIN)/aturan test golden/
 	$(BIN)/aturan keys init
+	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2026-02-01 --issue-date 2026-02-02 \
+	  --out out/dokumen --registry out/registry.sqlite
 	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2027-01-10 --issue-date 2027-01-11 \
 	  --out out/dokumen --registry out/registry.sqlite --pdf
 	$(BIN)/aturan registry audit --registry out/registry.sqlite

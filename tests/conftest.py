@@ -14,6 +14,23 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["ATURAN_ROOT"] = str(ROOT)
 
 
+# A training design is dated before its training starts (rules/documents.yaml), so a cohort whose
+# trainings have started gets its designs in an earlier run, as an operator issues them: the
+# later run re-issues them under the same numbers and dates.
+DESIGN_RUN = ["--as-of", "2026-02-01", "--issue-date", "2026-02-02"]
+
+
+def started_cases(source: Path, folder: Path, by: str = "2027-01-11") -> Path:
+    """The cases of a cohort file whose training starts before `by`, as a file in `folder`."""
+    import yaml
+
+    cases = yaml.safe_load(source.read_text(encoding="utf-8"))["cases"]
+    started = [c for c in cases if str(c.get("training", {}).get("start", "9999")) < by]
+    path = Path(folder) / "dimulai.yaml"
+    path.write_text(yaml.safe_dump({"cases": started}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 class Result:
     def __init__(self, result):
         self.exit_code = result.exit_code

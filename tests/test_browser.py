@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from pypdf import PdfReader, PdfWriter
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
@@ -72,6 +72,12 @@ def site(tmp_path_factory):
     config_path = folder / "institution.yaml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     registry = folder / "reg.sqlite"
+    run_cli(
+        "issue",
+        started_cases(ROOT / "samples" / "kohort-dokumen.yaml", folder),
+        *DESIGN_RUN,
+        *("--out", folder / "dokumen", "--registry", registry, "--config", config_path),
+    )
     run_cli(
         "issue",
         ROOT / "samples" / "kohort-dokumen.yaml",

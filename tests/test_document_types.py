@@ -11,6 +11,10 @@ ENTRY = """
   - type: surat_keterangan_peserta
     title: Surat Keterangan Peserta Pelatihan
     code: SKPP
+    open_ended:
+      reason: surat keterangan peserta tidak berbatas waktu
+      reason_en: the participant's certificate has no last date
+      cites: [paper-lan-2023:iv-a-1-b-skj-target]
 """
 RULE = """
   - id: keterangan.peserta

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
@@ -38,10 +38,27 @@ def registry_rows(path):
     return [dict(r) for r in db.execute("SELECT * FROM documents ORDER BY number")]
 
 
+def designs_first(out, *extra):
+    """The sample cohort's designs, issued (DOCX) before their trainings start, as an operator
+    does: a later run at ISSUE re-issues them under the same numbers."""
+    from click.testing import CliRunner
+
+    from aturan.cli import main
+
+    Path(out).mkdir(parents=True, exist_ok=True)
+    designs = started_cases(COHORT, Path(out))
+    args = ["issue", designs, "--out", out, "--registry", Path(out) / "reg.sqlite", *extra]
+    result = CliRunner().invoke(
+        main, [str(a) for a in args + DESIGN_RUN], env={"ATURAN_ROOT": str(ROOT)}
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+
+
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory):
-    """The sample cohort issued once, DOCX and PDF."""
+    """The sample cohort issued once, DOCX and PDF (its designs before their trainings start)."""
     out = tmp_path_factory.mktemp("dokumen")
+    designs_first(out)
     result = subprocess.run(
         [
             sys.executable,
@@ -147,6 +164,7 @@ def test_same_case_rules_and_date_give_byte_identical_docx(aturan, tmp_path):
     files = []
     for run in ("a", "b"):
         out = tmp_path / run
+        designs_first(out)
         assert (
             aturan(
                 "issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE
@@ -180,6 +198,7 @@ def test_zip_signature_bytes_inside_a_docx_entry_are_left_alone():
 
 
 def test_issuing_again_returns_the_same_numbers(aturan, tmp_path):
+    designs_first(tmp_path)
     args = ["issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE]
     first = aturan(*args)
     before = registry_rows(tmp_path / "reg.sqlite")
@@ -532,6 +551,7 @@ def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
     ) not in issued  # assessed 1 December 2026
     assert "(rekomendasi_pengembangan) untuk NIP 197911222005012003" in result.stderr
     assert "1 Desember 2026" in result.stderr
+    designs_first(out)
     again = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE)
     assert again.exit_code == 0, again.stderr
     rows = registry_rows(out / "reg.sqlite")
@@ -848,6 +868,7 @@ def test_a_rerun_lists_reissued_documents_in_its_manifest(aturan, tmp_path):
     import csv
 
     out = tmp_path / "out"
+    designs_first(out)
     args = ["issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE]
     assert aturan(*args).exit_code == 0
     result = aturan(*args)
@@ -859,6 +880,7 @@ def test_a_rerun_lists_reissued_documents_in_its_manifest(aturan, tmp_path):
 
 def test_the_design_letter_spells_out_the_coaching_group(aturan, tmp_path):
     out = tmp_path / "out"
+    designs_first(out, "--model", "generic")
     result = aturan(
         "issue", COHORT, "--model", "generic", "--out", out, "--registry", out / "reg.sqlite",
         *ISSUE,

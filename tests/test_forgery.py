@@ -11,10 +11,11 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -30,14 +31,24 @@ COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 
 
-def issue(out, *extra, config=None):
-    command = [sys.executable, "-m", "aturan.cli", "issue", COHORT, "--out", out]
-    command += ["--registry", out / "reg.sqlite", "--pdf", *ISSUE, *extra]
-    if config:
-        command += ["--config", config]
-    return subprocess.run(
-        command, capture_output=True, text=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT))
-    )
+def issue(out, *extra, config=None, designs_first=False):
+    """The cohort with PDFs; with `designs_first`, its designs before, as DOCX dated before their
+    trainings start (they are refused once a training has started)."""
+    runs = [(COHORT, ["--pdf", *ISSUE, *extra])]
+    if designs_first:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        runs.insert(0, (started_cases(COHORT, out), DESIGN_RUN))
+    for source, options in runs:
+        command = [sys.executable, "-m", "aturan.cli", "issue", source, "--out", out]
+        command += ["--registry", out / "reg.sqlite", *options]
+        if config:
+            command += ["--config", config]
+        result = subprocess.run(
+            command, capture_output=True, text=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT))
+        )
+        if result.returncode:
+            return result
+    return result
 
 
 def rows(registry):
@@ -54,7 +65,7 @@ def pdf_of(folder, row):
 def issued(tmp_path_factory):
     """The sample cohort issued once with signed PDFs."""
     out = tmp_path_factory.mktemp("asli")
-    result = issue(out)
+    result = issue(out, designs_first=True)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -558,6 +569,9 @@ def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match
     command = [sys.executable, "-m", "aturan.cli", "issue", case, "--out", out, "--pdf", *ISSUE]
     command += ["--registry", out / "reg.sqlite"]
     env = dict(os.environ, ATURAN_ROOT=str(ROOT))
+    design = [sys.executable, "-m", "aturan.cli", "issue", case, "--out", out, *DESIGN_RUN]
+    design += ["--registry", out / "reg.sqlite"]  # before the training starts
+    assert subprocess.run(design, env=env, capture_output=True).returncode == 0
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     db = sqlite3.connect(out / "reg.sqlite")
     db.execute("UPDATE documents SET pdf_fingerprint = 'lama'")
@@ -603,6 +617,8 @@ def test_a_document_issued_without_a_signed_pdf_is_never_sah_by_number(aturan, t
     from aturan.files import load_yaml
 
     registry = tmp_path / "reg.sqlite"
+    designs = started_cases(COHORT, tmp_path)
+    aturan("issue", designs, "--out", tmp_path, "--registry", registry, *DESIGN_RUN)
     issue = aturan("issue", COHORT, "--out", tmp_path, "--registry", registry, *ISSUE)
     assert issue.exit_code == 0, issue.stderr
     config = ROOT / "config" / "institution.yaml"

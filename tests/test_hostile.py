@@ -200,6 +200,8 @@ def test_a_bom_json_case_is_read_by_decide_and_issue_alike(aturan, tmp_path):
         tmp_path / "r.sqlite",
         "--as-of",
         AS_OF,
+        "--issue-date",
+        "2026-02-02",  # before the training starts: its design is timely
     )
     assert result.exit_code == 0, result.stderr
 
@@ -587,6 +589,8 @@ def test_issue_goes_on_past_a_bad_participant_and_exits_non_zero(aturan, tmp_pat
         tmp_path / "r.sqlite",
         "--as-of",
         as_of,
+        "--issue-date",
+        "2026-02-02",  # before the training starts: its design is timely
     )
     refused(result, path, "baris 3", f"kolom '{column}'", code=2)
     names = {
@@ -896,6 +900,8 @@ def issued(aturan, tmp_path):
         tmp_path / "reg.sqlite",
         "--as-of",
         AS_OF,
+        "--issue-date",
+        "2026-02-02",  # before the training starts: its design is timely
     )
     assert result.exit_code == 0, result.stderr
     return tmp_path

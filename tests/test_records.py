@@ -9,10 +9,11 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from test_registry_tamper import assert_detected, attack, audit, rows, standing
 
 from aturan.documents.record import version_parts
@@ -22,6 +23,13 @@ ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 
 
 def issue(aturan, source, out, registry, *extra, root=None):
+    if "cases" in yaml.safe_load(Path(source).read_text(encoding="utf-8")):
+        # the designs first, before their trainings start
+        designs = started_cases(Path(source), Path(out).parent)
+        first = aturan(
+            "issue", designs, "--out", out, "--registry", registry, *DESIGN_RUN, *extra, root=root
+        )
+        assert first.exit_code == 0, (first.output, first.stderr)
     result = aturan(
         "issue", source, "--out", out, "--registry", registry, *ISSUE, *extra, root=root
     )
@@ -265,7 +273,9 @@ def test_listing_filters_and_exports(aturan, registry_url, tmp_path):
     sari = listing(aturan, registry_url, "--name", "SARI wul")
     assert {row["nip"] for row in sari} == {"197911222005012003"} and len(sari) == 5
     assert len(listing(aturan, registry_url, "--nip", "197911222005012003", "--type", "sttp")) == 1
-    assert len(listing(aturan, registry_url, "--from", "2027-01-11", "--to", "2027-01-11")) == 15
+    # the 4 designs were dated before their trainings started, the 11 others on 11 January 2027
+    assert len(listing(aturan, registry_url, "--from", "2027-01-11", "--to", "2027-01-11")) == 11
+    assert len(listing(aturan, registry_url, "--to", "2026-02-02")) == 4
     assert listing(aturan, registry_url, "--from", "2027-01-12") == []
     assert len(listing(aturan, registry_url, "--institution", "LAN")) == 15
     assert listing(aturan, registry_url, "--institution", "BPSDM") == []
@@ -316,8 +326,9 @@ def test_two_cohorts_issued_one_after_the_other_get_distinct_group_ids(
         nip = yaml.safe_load(cohort.read_text(encoding="utf-8"))["cases"][0]["nip"]
         letters += numbers(aturan, registry_url, "--type", "desain_pelatihan", "--nip", nip)
     texts = [letter_text(out, number) for number in letters]
-    assert "KC-LAN-PKA-2027-001" in texts[0] and "KC-LAN-PKA-2027-002" in texts[1]
-    assert "KC-LAN-PKA-2027-002" not in texts[0] and "KC-PKA-01" not in texts[0] + texts[1]
+    # the groups are numbered in the year their designs are issued, before the trainings start
+    assert "KC-LAN-PKA-2026-001" in texts[0] and "KC-LAN-PKA-2026-002" in texts[1]
+    assert "KC-LAN-PKA-2026-002" not in texts[0] and "KC-PKA-01" not in texts[0] + texts[1]
     # issuing the first cohort again keeps its id: nothing changes
     again = issue(aturan, first, out, registry_url, "--model", "generic")
     assert "0 dokumen baru" in again.output and "0 terdaftar dengan isi berbeda" in again.output

@@ -12,7 +12,7 @@ import sqlite3
 import psycopg
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from psycopg.rows import dict_row
 
 from aturan.documents import Registry, Settings, status_of
@@ -37,12 +37,13 @@ def issued(request, tmp_path_factory):
     target = out / "reg.sqlite"
     if request.param == "postgresql":
         target = new_database(request.getfixturevalue("postgres"), f"issued{next(_names)}")
-    result = CliRunner().invoke(
-        main,
-        ["issue", str(COHORT), "--out", str(out), "--registry", str(target)] + ISSUE,
-        env={"ATURAN_ROOT": str(ROOT)},
-    )
-    assert result.exit_code == 0, result.output
+    for source, dates in ((started_cases(COHORT, out), DESIGN_RUN), (COHORT, ISSUE)):
+        result = CliRunner().invoke(
+            main,
+            ["issue", str(source), "--out", str(out), "--registry", str(target)] + dates,
+            env={"ATURAN_ROOT": str(ROOT)},
+        )
+        assert result.exit_code == 0, result.output
     return out, target
 
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT, started_cases
 from fastapi.testclient import TestClient
 
 from aturan.cli import main
@@ -34,6 +34,8 @@ def registry(tmp_path_factory):
     """The sample cohort issued as signed PDFs (a number stands only with a signed PDF recorded),
     and one STTP revoked."""
     out = tmp_path_factory.mktemp("web")
+    designs = started_cases(COHORT, out)
+    cli("issue", designs, "--out", out, "--registry", out / "reg.sqlite", *DESIGN_RUN)
     cli("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--pdf", *ISSUE)
     cli("registry", "revoke", REVOKED, "--reason", "Salah cetak", "--registry", out / "reg.sqlite")
     return out / "reg.sqlite"
@@ -311,6 +313,8 @@ def test_the_verification_note_names_the_configured_address(tmp_path):
 
 
 def test_a_row_altered_without_the_key_is_never_sah_and_its_holder_is_not_shown(tmp_path):
+    designs = started_cases(COHORT, tmp_path)
+    cli("issue", designs, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *DESIGN_RUN)
     cli("issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE)
     row = row_of(tmp_path / "reg.sqlite")
     db = sqlite3.connect(tmp_path / "reg.sqlite")

@@ -54,6 +54,8 @@ from aturan.decide.value import (
 )
 from aturan.errors import RulebookError
 from aturan.law import Formula, ParamSet, Rulebook, noting_reads, override_parameters
+from aturan.law.document_dates import bounding_facts
+from aturan.law.rulebook import document_calls
 from aturan.vocabulary import COMPETENCIES
 
 # The highest level of a managerial competency (levels 1 to 5, PermenPANRB 38/2017 as the paper's
@@ -490,12 +492,20 @@ class Decider:
             entry = documents.get(kind) or DocumentIntent(kind, (), (), None, None)
             attests, until = from_ymd(item.get("attests")), from_ymd(item.get("until"))
             cites = [cid for cid in firing.rule.cites if self._speaks(cid, params)]
+            bounds = [(entry.dated_before, entry.dated_before_basis)] + _bounds(item, firing)
+            bound, basis = min(
+                ((day, fact) for day, fact in bounds if day),
+                key=lambda b: b[0],
+                default=(None, None),
+            )
             documents[kind] = DocumentIntent(
                 kind,
                 entry.rules + (firing.rule.id,),
                 entry.cites + tuple(cite for cite in cites if cite not in entry.cites),
                 max(filter(None, [entry.attests, attests]), default=None),
                 min(filter(None, [entry.until, until]), default=None),
+                bound,
+                basis,
             )
         order = list(self.rulebook.document_types)
         return tuple(sorted(documents.values(), key=lambda d: order.index(d.type)))
@@ -610,6 +620,14 @@ def _detail(trace: bool | TraceDetail) -> TraceDetail:
     if trace is False:
         return "none"
     return trace
+
+
+def _bounds(item: JSON, firing: Firing) -> list[tuple[dt.date | None, str | None]]:
+    """The days a document call bounds its issue date by (`until`, `dated_before`), each with the
+    fact the rule named for it."""
+    calls = [c for c in document_calls(firing.rule) if c.get("type") == item["type"]]
+    facts = bounding_facts(calls[0]) if calls else {}
+    return [(from_ymd(item.get(key)), fact) for key, fact in facts.items()]
 
 
 def _judged(candidate: JSON, step: Evaluation) -> JudgedAttempt:

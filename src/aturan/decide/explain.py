@@ -3,10 +3,11 @@ English on request."""
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from typing import Any
 
-from aturan.decide.value import Decision, Design
+from aturan.decide.value import Decision, Design, DocumentIntent
 from aturan.law import Rulebook, whole_sentences
 from aturan.vocabulary import COMPETENCIES, MODEL_LABELS, PROGRAMS, STAGES, TIERS, label
 
@@ -59,7 +60,11 @@ TEXT: dict[str, Text] = {
         "next": "Langkah berikutnya",
         "window": "Jendela uji kompetensi",
         "expires_cert": "Sertifikat kompetensi berlaku sampai sebelum",
-        "documents": "Dokumen yang diperlukan",
+        "documents": "Dokumen yang diperlukan, dengan rentang tanggal terbitnya",
+        "dated": "bertanggal {start} s.d. {last}",
+        "dated_open": "bertanggal mulai {start}, tanpa tanggal akhir",
+        "dated_never": "tidak ada tanggal yang tepat waktu (peristiwa {start}, batas {bound})",
+        "open": "terbuka",
         "from": "mulai",
         "until": "paling lambat",
         "full": "tercatat sebagai peserta utuh",
@@ -125,7 +130,11 @@ TEXT: dict[str, Text] = {
         "next": "Next step",
         "window": "Assessment window",
         "expires_cert": "Competency certificate valid until before",
-        "documents": "Documents called for",
+        "documents": "Documents called for, with the dates they may bear",
+        "dated": "dated {start} to {last}",
+        "dated_open": "dated from {start}, no last date",
+        "dated_never": "no timely date (event {start}, limit {bound})",
+        "open": "open",
         "from": "from",
         "until": "until",
         "full": "recorded as a full participant",
@@ -168,7 +177,7 @@ def explain(decision: Decision, book: Rulebook, lang: str = "id", detail: bool =
                 f"   gap {gaps[key]}"
             )
     lines += [""] + _design(decision.design, t, lang)
-    lines += [""] + _lifecycle(decision, t, book)
+    lines += [""] + _lifecycle(decision, t, book, lang)
     quoted: set[str] = set()
     if detail:
         lines += ["", t["steps"]]
@@ -295,7 +304,7 @@ def _design(design: Design, t: Text, lang: str) -> list[str]:
     return out
 
 
-def _lifecycle(decision: Decision, t: Text, book: Rulebook) -> list[str]:
+def _lifecycle(decision: Decision, t: Text, book: Rulebook, lang: str) -> list[str]:
     life = decision.lifecycle
     step = life.next_step
     dates = " ".join(
@@ -322,11 +331,34 @@ def _lifecycle(decision: Decision, t: Text, book: Rulebook) -> list[str]:
     if life.certificate_expires_on:
         out.append(f"  {t['expires_cert']} {life.certificate_expires_on}")
     if decision.documents:
-        out.append(
-            f"  {t['documents']}: "
-            + ", ".join(_document_title(book, d.type) for d in decision.documents)
-        )
+        out.append(f"  {t['documents']}:")
+        for called in decision.documents:
+            out += _document_dates(called, book, t, lang)
     return out
+
+
+def _document_dates(called: DocumentIntent, book: Rulebook, t: Text, lang: str) -> list[str]:
+    """A document's range of timely dates (from the event it attests to the day before it is no
+    longer timely) and why it ends there, citing the clauses (rules/documents.yaml)."""
+    start = called.attests or t["none"]
+    bound = called.dated_before
+    if bound and called.attests and bound <= called.attests:
+        dates = t["dated_never"].format(start=start, bound=bound)
+    elif bound:
+        dates = t["dated"].format(start=start, last=bound - dt.timedelta(days=1))
+    else:
+        dates = t["dated_open"].format(start=start)
+    lines = [f"    - {_document_title(book, called.type)}: {dates}"]
+    kind = book.document_types.get(called.type)
+    limit = kind.limit(called.dated_before_basis if bound else None) if kind else None
+    if limit:
+        reason = limit.reason_en if lang == "en" else limit.reason
+        cites = "; ".join(book.citation(c) for c in limit.cites)
+        lines.append(f"      {reason}{f' {bound}' if bound else ''} [{cites}]")
+        note = limit.note_en if lang == "en" else limit.note
+        if note:
+            lines.append(f"      ({t['open']}: {note})")
+    return lines
 
 
 def _document_title(book: Rulebook, doc_type: str) -> str:

@@ -195,13 +195,17 @@ class Lifecycle:
 
 @dataclass(frozen=True)
 class DocumentIntent:
-    """A document the rules call for: the event it attests, and from when it no longer holds."""
+    """A document the rules call for: the event it attests, from when it no longer holds (`until`)
+    and the first day it may no longer be dated (`dated_before`: the earliest of `until` and the
+    rules' own bounds), with the fact that gave that day (its reason: rules/documents.yaml)."""
 
     type: str
     rules: tuple[str, ...]
     cites: tuple[str, ...]
     attests: dt.date | None
     until: dt.date | None
+    dated_before: dt.date | None = None
+    dated_before_basis: str | None = None
 
 
 @dataclass(frozen=True)

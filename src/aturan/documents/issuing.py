@@ -143,7 +143,7 @@ class Issuer:
         existing = self.registry.find(decision.nip, doc_type, key)
         date = dt.date.fromisoformat(existing["doc_date"]) if existing else issue_date
         if not existing:
-            problem = date_problem(decision, kind, date)
+            problem = date_problem(decision, kind, date, self.book.citation)
             if problem:
                 report.refused.append(problem)
                 return
@@ -250,13 +250,16 @@ class Issuer:
         return {**self.settings.signatory, "city": self.settings.org.get("city")}
 
 
-def date_problem(decision: Decision, kind: DocumentType, date: dt.date) -> IssueDateError | None:
+def date_problem(
+    decision: Decision, kind: DocumentType, date: dt.date, citation: Callable[[str], str] = str
+) -> IssueDateError | None:
     """Why a new document of this type cannot be dated `date`, or None: a document is never dated
     before the event it attests (an STTP: the day the training was passed, never before it ends),
-    nor on or after the day it no longer holds (a competency certificate: its expiry; a pre-training
-    request: the training start)."""
+    nor on or after the first day it is no longer timely (`dated_before`: a certificate's expiry,
+    a design's training start, an invitation's last window day; the reason and its clauses are the
+    type's, rules/documents.yaml). `citation` names a clause as documents cite it."""
     called = decision.document(kind.name)
-    attests, until = called.attests, called.until
+    attests, bound = called.attests, called.dated_before
     what = f"{kind.title} ({kind.name}) untuk NIP {decision.nip} ({decision.name})"
     day, event = indonesian_date(date), indonesian_date(attests)
     if attests and date < attests:
@@ -266,11 +269,16 @@ def date_problem(decision: Decision, kind: DocumentType, date: dt.date) -> Issue
             "tidak ada nomor yang diambil",
             field="--issue-date",
         )
-    if until and date >= until:
+    if bound and date >= bound:
+        limit = kind.limit(called.dated_before_basis)
+        reason = limit.reason if limit else "dokumen ini tidak tepat waktu lagi sejak"
+        note = f"; {limit.note}" if limit and limit.note else ""
+        basis = f"; dasar: {'; '.join(citation(c) for c in limit.cites)}" if limit else ""
+        last = indonesian_date(bound - dt.timedelta(days=1))
         return IssueDateError(
-            f"{what} tidak dapat bertanggal {day}: {kind.until_reason} {indonesian_date(until)} "
-            f"(peristiwa yang dinyatakan: {event}); tidak diterbitkan, "
-            "tidak ada nomor yang diambil",
+            f"{what} tidak dapat bertanggal {day}: {reason} {indonesian_date(bound)}, jadi "
+            f"paling lambat bertanggal {last}{note} (peristiwa yang dinyatakan: {event}{basis}); "
+            "tidak diterbitkan, tidak ada nomor yang diambil",
             field="--issue-date",
         )
     return None

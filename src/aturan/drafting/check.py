@@ -11,6 +11,8 @@ from aturan.documents import CONTEXTS
 from aturan.errors import AturanError
 from aturan.law import (
     LAW_STATUSES,
+    DateLimit,
+    DocumentType,
     ParamSet,
     Rulebook,
     conflict_problems,
@@ -39,6 +41,7 @@ class Finding:
 def check_rulebook(book: Rulebook) -> list[Finding]:
     findings = [_finding(p) for p in book.problems]
     findings += _unresolved_cites(book)
+    findings += _document_date_cites(book)
     findings += _parameter_references(book)
     findings += _formula_implementations(book)
     findings += _compiles(book)
@@ -149,6 +152,27 @@ def _unresolved_cites(book: Rulebook) -> list[Finding]:
     return out
 
 
+def _document_date_cites(book: Rulebook) -> list[Finding]:
+    """The clauses behind each document type's last date (rules/documents.yaml) exist."""
+    return [
+        Finding(
+            "error",
+            f"batas tanggal dokumen '{kind.name}' mengutip klausul '{cid}' yang tidak ada di "
+            "regulations/",
+            limit.file,
+            limit.line,
+        )
+        for kind in book.document_types.values()
+        for limit in _date_limits(kind)
+        for cid in limit.cites
+        if book.corpus.clause(cid) is None
+    ]
+
+
+def _date_limits(kind: DocumentType) -> list[DateLimit]:
+    return list(kind.dated_before.values()) + ([kind.open_ended] if kind.open_ended else [])
+
+
 def _parameter_references(book: Rulebook) -> list[Finding]:
     out = []
     for param in book.parameters.values():
@@ -232,6 +256,9 @@ def _compiles(book: Rulebook) -> list[Finding]:
 def _uncited_clauses(book: Rulebook) -> list[Finding]:
     cited = {c for item in book.rules + book.formulas for c in item.cites}
     cited |= {c for p in book.parameters.values() for v in p.values for c in v.reference}
+    cited |= {
+        c for kind in book.document_types.values() for x in _date_limits(kind) for c in x.cites
+    }
     return [
         Finding(
             "warning",

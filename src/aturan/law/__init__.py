@@ -3,6 +3,7 @@ reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems
 from aturan.law.corpus import LAW_STATUSES, status_words
+from aturan.law.document_dates import DateLimit
 from aturan.law.facts import append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
 from aturan.law.params import MISSING, ParamSet, noting_reads
@@ -32,6 +33,7 @@ __all__ = [
     "value_problems",
     "key_problems",
     "LAW_STATUSES",
+    "DateLimit",
     "DocumentType",
     "Formula",
     "MISSING",

@@ -21,6 +21,7 @@ from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
 from aturan.law.constraints import Constraint
 from aturan.law.corpus import Corpus, load_corpus
+from aturan.law.document_dates import DateLimit, bounding_facts, date_limits
 from aturan.law.names import suggest
 from aturan.law.params import VALUE_STATUSES, DatedValue, Parameter
 
@@ -83,9 +84,16 @@ class DocumentType:
     certificate: bool = False
     context: str | None = None
     event: tuple[str, ...] = ("attests",)
-    until_reason: str = "dokumen ini tidak berlaku lagi sejak"
     # the intent's `until` ends the document's validity: verification answers KEDALUWARSA after it
     expires: bool = False
+    # why each fact bounding its issue date does so (document_dates.py); why a call bounded by
+    # none has no last date
+    dated_before: dict[str, DateLimit] = field(default_factory=dict, hash=False)
+    open_ended: DateLimit | None = None
+
+    def limit(self, fact: str | None) -> DateLimit | None:
+        """Why the issue date is bounded by `fact`; with None, why it is not bounded."""
+        return self.dated_before.get(fact) if fact else self.open_ended
 
 
 @dataclass
@@ -222,9 +230,7 @@ def _document_type(path: Path, raw: Any, problems: list[RulebookError]) -> Docum
                 line=line_of(raw, "event"),
             )
         )
-    optional: dict[str, Any] = {"expires": raw.get("expires") is True}
-    if raw.get("until_reason"):
-        optional["until_reason"] = str(raw["until_reason"])
+    limits, open_ended = date_limits(path, raw, problems)
     return DocumentType(
         str(raw["type"]),
         str(raw["title"]),
@@ -234,18 +240,28 @@ def _document_type(path: Path, raw: Any, problems: list[RulebookError]) -> Docum
         bool(raw.get("certificate", False)),
         str(raw["context"]) if raw.get("context") else None,
         event,
-        **optional,
+        raw.get("expires") is True,
+        limits,
+        open_ended,
     )
 
 
+def document_calls(rule: Rule) -> list[dict[str, Any]]:
+    """The documents a rule calls for (`append: {documents: ...}`), as written."""
+    append = rule.then.get("append") if isinstance(rule.then, dict) else None
+    calls = (append or {}).get("documents") if isinstance(append, dict) else None
+    listed = calls if isinstance(calls, list) else [calls] if calls else []
+    return [call if isinstance(call, dict) else {} for call in listed]
+
+
 def _check_document_calls(book: Rulebook) -> None:
-    """Every document a rule calls for is a declared type."""
+    """Every document a rule calls for is a declared type, and its type explains the date bound
+    the call gives (or that it has none)."""
     for rule in book.rules:
-        append = rule.then.get("append") if isinstance(rule.then, dict) else None
-        calls = (append or {}).get("documents") if isinstance(append, dict) else None
-        for call in calls if isinstance(calls, list) else [calls] if calls else []:
-            name = call.get("type") if isinstance(call, dict) else None
-            if name not in book.document_types:
+        for call in document_calls(rule):
+            name = call.get("type")
+            kind = book.document_types.get(name) if isinstance(name, str) else None
+            if kind is None:
                 book.problems.append(
                     RulebookError(
                         f"aturan '{rule.id}' meminta dokumen '{name}' yang tidak dideklarasikan "
@@ -254,6 +270,29 @@ def _check_document_calls(book: Rulebook) -> None:
                         line=rule.line,
                     )
                 )
+                continue
+            _check_date_bound(book, rule, kind, bounding_facts(call))
+
+
+def _check_date_bound(
+    book: Rulebook, rule: Rule, kind: DocumentType, facts: dict[str, str]
+) -> None:
+    unexplained = sorted({f for f in facts.values() if f not in kind.dated_before})
+    if unexplained:
+        message = (
+            f"aturan '{rule.id}' membatasi tanggal dokumen '{kind.name}' dengan {unexplained}, "
+            "tetapi jenis dokumen itu tidak menjelaskannya di dated_before "
+            f"({kind.file}:{kind.line})"
+        )
+    elif not facts and kind.open_ended is None:
+        message = (
+            f"aturan '{rule.id}' meminta dokumen '{kind.name}' tanpa batas tanggal (until atau "
+            f"dated_before), tetapi jenis dokumen itu tidak menjelaskan open_ended "
+            f"({kind.file}:{kind.line})"
+        )
+    else:
+        return
+    book.problems.append(RulebookError(message, file=rule.file, line=rule.line))
 
 
 def _require(

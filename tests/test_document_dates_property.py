@@ -1,0 +1,142 @@
+"""Property test on issued documents (issue 21, "Done when"): random histories (the strategy of
+test_history_properties.py) decided on a random date and issued (DOCX only) on a random date into
+a fresh registry, through the library API `aturan issue` uses.
+
+Invariants, each a function of (case, decision, issued entries), so more can be added here:
+1. no issued document is dated before the event it attests, or on or after its last timely date,
+   with the dates computed here from the case's own facts (training start, final evaluation,
+   assessments), never read from the decision's `dated_before`/`until`.
+"""
+
+import calendar
+import copy
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_history_properties import histories
+
+from aturan.cases import case_from_data
+from aturan.documents import Issuer
+from aturan.documents.institution import open_registry
+from aturan.errors import InputError
+
+# The defaults in force in the generated years, as the paper and rules/parameters state them.
+REMEDIAL_DAYS = 30  # remedial.deadline_days (an assumption)
+DEVELOPMENT_DAYS = 60  # development.days, calendar days from the result (paper:564)
+WINDOW_MONTHS = 12  # post_assessment.window_max_months (paper:527-529)
+VALIDITY_YEARS = 3  # certificate.validity_years (Perban BKN 26/2019)
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year + years):
+        return dt.date(day.year + years, 3, 1)
+    return day.replace(year=day.year + years)
+
+
+def _events(case: dict, kind: str) -> list[dict]:
+    return [e for e in case["events"] if e["type"] == kind]
+
+
+def _attempt_days(case: dict) -> list[dt.date]:
+    """Every date an assessment may have been taken: post-training tests, and a final evaluation
+    or remedial carrying levels."""
+    return [
+        _day(e["date"]) for e in case["events"] if e["type"] == "post_assessment" or e.get("levels")
+    ]
+
+
+def _passed_on(case: dict) -> dt.date | None:
+    end = _day(case["training"]["end"])
+    for kind in ("remedial", "final_evaluation"):
+        passed = [e for e in _events(case, kind) if e["result"] == "lulus"]
+        if passed:
+            return max(end, _day(passed[-1]["date"]))
+    return None
+
+
+def _within_some_attempt(case: dict, day: dt.date, span) -> bool:
+    """Some assessment of the case lies on or before `day`, and `day` is before `span(it)`."""
+    return any(t <= day < span(t) for t in _attempt_days(case))
+
+
+def _timely(case: dict, decision, as_of: dt.date, doc_type: str, day: dt.date) -> bool:
+    """Whether a document of this type may bear `day`, from the case's facts."""
+    start, end = _day(case["training"]["start"]), _day(case["training"]["end"])
+    if doc_type == "desain_pelatihan":
+        report = max(_day(a["date"]) for a in case["assessments"])
+        return report <= day < start
+    if doc_type == "permintaan_asesmen_awal":
+        return as_of <= day < start
+    if doc_type == "penundaan_kelulusan":
+        final = _day(_events(case, "final_evaluation")[-1]["date"])
+        return final <= day < final + dt.timedelta(days=REMEDIAL_DAYS)
+    if doc_type == "sttp":
+        passed = _passed_on(case)
+        return passed is not None and passed <= day
+    if doc_type == "sertifikat_kompetensi":
+        return _within_some_attempt(case, day, lambda t: _years_later(t, VALIDITY_YEARS))
+    if doc_type == "rekomendasi_pengembangan":
+        if "tempat_kerja" in decision.lifecycle.recommendations:
+            return _within_some_attempt(
+                case, day, lambda t: t + dt.timedelta(days=DEVELOPMENT_DAYS)
+            )
+        return _within_some_attempt(case, day, lambda t: _years_later(t, VALIDITY_YEARS))
+    if doc_type == "sertifikat_keikutsertaan":
+        return end <= day and any(t <= day for t in _attempt_days(case))
+    if doc_type == "undangan_uji":
+        if decision.lifecycle.result is None:  # invited into the window, never after it
+            passed = _passed_on(case)
+            return passed is not None and passed <= day < _months_later(end, WINDOW_MONTHS)
+        return any(t <= day for t in _attempt_days(case))  # a re-test: no closing date
+    raise AssertionError(f"a document type this test does not know: {doc_type}")
+
+
+def no_document_is_dated_outside_its_timely_range(case, decision, as_of, issued) -> None:
+    for entry in issued:
+        assert _timely(case, decision, as_of, entry["type"], entry["date"]), (
+            entry["type"],
+            entry["date"],
+            decision.document(entry["type"]),
+        )
+
+
+INVARIANTS = [no_document_is_dated_outside_its_timely_range]
+
+
+def _issue(rulebook, decision_pairs, issue_date: dt.date) -> list[dict]:
+    with tempfile.TemporaryDirectory() as folder:
+        registry, config = open_registry(Path(folder) / "reg.sqlite", create=True, book=rulebook)
+        issuer = Issuer(
+            rulebook, config, registry, ROOT / "templates" / "docx", Path(folder) / "out"
+        )
+        report = issuer.issue(decision_pairs, issue_date, pdf=False)
+        return report.issued
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=histories(), offset=st.integers(-500, 500))
+def test_issued_documents_keep_the_invariants(decider_for, history, offset):
+    case_data, as_of, key = history
+    decider = decider_for(*key)
+    case = case_from_data(copy.deepcopy(case_data), "acak.yaml")
+    try:
+        decision = decider.decide(case, as_of)
+    except InputError:  # an impossible history is refused by name (test_history_properties)
+        return
+    issue_date = as_of + dt.timedelta(days=offset)
+    issued = _issue(decider.rulebook, [(case, decision)], issue_date)
+    for invariant in INVARIANTS:
+        invariant(case_data, decision, as_of, issued)
