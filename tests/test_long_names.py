@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ROOT, Result
+from conftest import DESIGN_RUN, ROOT, Result, started_cases
 from pypdf import PdfReader
 
 from aturan.cli import main
@@ -37,6 +37,10 @@ def issue(aturan, tmp_path, cases):
     path = tmp_path / "kohort.yaml"
     path.write_text(yaml.safe_dump({"cases": cases}, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    # the designs first, before their trainings start (a design dated later is refused)
+    designs = started_cases(path, out)
+    aturan("issue", designs, "--out", out, "--registry", out / "r.sqlite", *DESIGN_RUN)
     result = aturan("issue", path, "--out", out, "--registry", out / "r.sqlite", "--pdf", *ISSUE)
     registry = sqlite3.connect(out / "r.sqlite")
     rows = registry.execute("SELECT number, doc_type, nip, name FROM documents")

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from conftest import ROOT
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from test_documents import designs_first
 from test_registry_api import issue as issue_row
 
 import aturan.documents.registry as registry_module
@@ -29,7 +30,7 @@ CERTIFICATE = "0001/SKM/PKASN/2027"
 LAST_DAY = dt.date(2029, 10, 14)  # the day before the decision's `until` (2029-10-15)
 A_YEAR_LATER = dt.date(2030, 10, 15)
 LETTERS = [
-    "0001/DSN/PKASN/2027",
+    "0001/DSN/PKASN/2026",  # designs are issued before their trainings start
     "0001/ASW/PKASN/2027",
     "0001/PNT/PKASN/2027",
     "0001/REK/PKASN/2027",
@@ -45,6 +46,7 @@ def cli(*args, clock=None):
 @pytest.fixture(scope="module")
 def issued(tmp_path_factory):
     out = tmp_path_factory.mktemp("berlaku")
+    designs_first(out)  # a design is dated before its training starts
     result = cli("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--pdf", *ISSUE)
     assert result.exit_code == 0, result.output
     return out
