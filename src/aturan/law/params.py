@@ -37,6 +37,9 @@ class DatedValue:
     status: str
     note: str = ""
     date_note: str = ""
+    # a reform's value: the clauses of the values it took the place of that it does not cite
+    # itself; they no longer ground the law while it is in force (explain quotes the reform's)
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass
