@@ -78,3 +78,24 @@ def test_explain_takes_param_and_names_it_as_the_source_of_the_value(aturan, tmp
     )
     line = next(x for x in detail.splitlines() if "Parameter assessment.validity_years" in x)
     assert "diubah lewat --param" in line and "Perban BKN" not in line
+
+
+def test_a_list_edit_quotes_its_draft_beside_the_clause_the_other_entries_rest_on(aturan, tmp_path):
+    reform = tmp_path / "mp.yaml"
+    reform.write_text(
+        "name: Manajemen Perubahan wajib\n"
+        "new_clauses:\n"
+        "  - {id: 'rancangan:pasal-9', citation: Rancangan Pasal 9 (draf), text: Wajib diikuti.}\n"
+        "parameters:\n"
+        "  - id: curriculum.never_waivable_subjects\n"
+        "    from: 2026-01-01\n"
+        "    value: {add: [pka.manajemen_perubahan_sektor_publik]}\n"
+        "    reference: ['rancangan:pasal-9']\n",
+        encoding="utf-8",
+    )
+    case = _case(tmp_path, 2027, "2026-05-10")
+    text = _explain(aturan, case, "--as-of", "2027-02-01", "--reform", reform)
+    step = _step(text, "tidak pernah dapat dibebaskan")
+    assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in step
+    assert "Rancangan Pasal 9 (draf) [pasal belum dikonfirmasi] (mengubah Makalah" in step
+    assert "menggantikan" not in step

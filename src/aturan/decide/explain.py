@@ -83,6 +83,7 @@ TEXT: dict[str, Text] = {
         "internal": "nama internal",
         "see_above": "dikutip di atas",
         "replaces": "menggantikan",
+        "amends": "mengubah",
         "always": "untuk semua tanggal",
     },
     "en": {
@@ -149,6 +150,7 @@ TEXT: dict[str, Text] = {
         "internal": "internal name",
         "see_above": "quoted above",
         "replaces": "replacing",
+        "amends": "amending",
         "always": "for every date",
     },
 }
@@ -195,20 +197,23 @@ def _in_force(decision: Decision, book: Rulebook) -> InForce:
     """A step's clauses as in force on the date it is judged: a clause that a reform's value in
     force on that date took the place of gives way to the clauses that value cites (the draft
     article; "diubah lewat --param" for a --param), noting what it replaces."""
-    by_day: dict[str, dict[str, list[str]]] = {}
+    by_day: dict[str, dict[str, tuple[list[str], bool]]] = {}
 
     def cites(step: JSON) -> list[JSON]:
         day = str(step.get("attempt") or step.get("on") or decision.as_of)
         if day not in by_day:
             by_day[day] = superseded_on(book, dt.date.fromisoformat(day[:10]))
-        superseded, out = by_day[day], []
+        out = list[JSON]()
         for cite in step.get("cites") or []:
-            for cid in superseded.get(cite["id"], []):
-                if all(c["id"] != cid for c in out):
-                    new = {"id": cid, "citation": book.citation(cid)}
-                    out.append(new | {"replaces": cite["citation"]})
-            if cite["id"] not in superseded and all(c["id"] != cite["id"] for c in out):
+            new, stands = by_day[day].get(cite["id"], ([], True))
+            if stands and all(c["id"] != cite["id"] for c in out):
                 out.append(cite)
+            verb = "amends" if stands else "replaces"
+            out += [
+                {"id": cid, "citation": book.citation(cid), verb: cite["citation"]}
+                for cid in new
+                if all(c["id"] != cid for c in out)
+            ]
         return out
 
     return cites
@@ -271,8 +276,9 @@ def _quotes(cites: list[JSON], book: Rulebook, t: Text, quoted: set[str]) -> lis
             if clause and clause.status in ("unconfirmed", "secondary")
             else ""
         )
-        if cite.get("replaces"):
-            note += f" ({t['replaces']} {cite['replaces']})"
+        for verb in ("replaces", "amends"):
+            if cite.get(verb):
+                note += f" ({t[verb]} {cite[verb]})"
         if clause and cite["id"] in quoted:
             out.append(f"   - {cite['citation']}{note} ({t['see_above']})")
             continue

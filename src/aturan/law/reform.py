@@ -337,30 +337,40 @@ def _override_parameter(
         message = f"parameter '{pid}': {wrong[0]}"
         raise RulebookError(message, file=file, field=field, line=line_of(raw, "value"))
     replaced = [current] + [v for v in param.values if v.start >= start and v is not current]
+    grounds = _grounds(replaced, new.values[0])
+    change = raw.get("value")
+    edit = isinstance(change, dict) and bool(change) and set(change) <= EDITS  # the rest stands
     param.values = [v for v in param.values if v.start < start] + [
-        dataclasses.replace(new.values[0], value=value, replaces=_replaces(replaced, new.values[0]))
+        dataclasses.replace(
+            new.values[0],
+            value=value,
+            replaces=() if edit else grounds,
+            amends=grounds if edit else (),
+        )
     ]
     book.parameters[pid] = param
 
 
-def _replaces(replaced: list[DatedValue], new: DatedValue) -> tuple[str, ...]:
-    """The clauses the replaced values rested on (and those they had replaced in turn) that the
-    new value does not cite."""
-    old = [c for v in replaced for c in (*v.reference, *v.replaces)]
+def _grounds(replaced: list[DatedValue], new: DatedValue) -> tuple[str, ...]:
+    """The clauses the replaced values rested on (and those they had amended or replaced in turn)
+    that the new value does not cite."""
+    old = [c for v in replaced for c in (*v.reference, *v.amends, *v.replaces)]
     return tuple(c for c in dict.fromkeys(old) if c not in new.reference)
 
 
-def superseded_on(book: Rulebook, day: dt.date) -> dict[str, list[str]]:
-    """Each clause a reform's value in force on `day` took the place of -> the clauses that value
-    cites: what a step judged on that day quotes instead."""
-    out: dict[str, list[str]] = {}
+def superseded_on(book: Rulebook, day: dt.date) -> dict[str, tuple[list[str], bool]]:
+    """Each clause that a reform's value in force on `day` replaced or amended -> (the clauses
+    that value cites, whether the old clause still stands beside them): what a step judged on that
+    day quotes."""
+    out: dict[str, tuple[list[str], bool]] = {}
     for param in book.parameters.values():
         value = param.at(day)
-        if value is None or not value.replaces:
+        if value is None:
             continue
-        for old in value.replaces:
-            found = out.setdefault(old, [])
+        for old, stands in [(c, False) for c in value.replaces] + [(c, True) for c in value.amends]:
+            found, kept = out.get(old, ([], True))
             found += [c for c in value.reference if c not in found]
+            out[old] = (found, kept and stands)
     return out
 
 
