@@ -462,9 +462,10 @@ def test_diff_with_param_alone(aturan):
     result = aturan("diff", COHORT, "--param", "jpm.selection.ms_min=70", "--as-of", "2026-06-30")
     assert "    kategori: MMS -> MS\n    sebab: parameter jpm.selection.ms_min" in result.output
     assert (
-        "sebab: parameter jpm.selection.ms_min untuk semua tanggal: 80 -> 70 (Praktik penilaian "
-        "kompetensi (kategori seleksi)): 1 peserta" in result.output
+        "sebab: parameter jpm.selection.ms_min untuk semua tanggal: 80 -> 70 (diubah lewat "
+        "--param: jpm.selection.ms_min = 70): 1 peserta" in result.output
     )
+    assert "Praktik penilaian kompetensi" not in result.output  # the old value's clause
 
 
 def test_json_lines_hold_what_json_dumps_would_write(decider):

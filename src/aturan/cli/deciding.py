@@ -56,15 +56,17 @@ def decide(case_file, as_of, model, assessment, reform_path, param_pairs, fmt):
 @MODEL
 @ASSESSMENT
 @REFORM
+@PARAM
 @click.option("--lang", type=click.Choice(["id", "en"]), default="id", help="Bahasa penjelasan.")
 @click.option(
     "--rinci", "detail", is_flag=True, help="Semua langkah, dengan fakta dan parameternya."
 )
 @user_errors
-def explain(case_file, as_of, model, assessment, reform_path, lang, detail):
+def explain(case_file, as_of, model, assessment, reform_path, param_pairs, lang, detail):
     """Jelaskan keputusan: ringkasan dan langkah yang menentukan, masing-masing mengutip pasalnya
-    dalam kalimat utuh; --rinci untuk semua langkah."""
-    runner = decider(model, assessment, reform_path)
+    dalam kalimat utuh (di bawah reformasi atau --param: pasal yang berlaku pada tanggal setiap
+    langkah); --rinci untuk semua langkah."""
+    runner = decider(model, assessment, reform_path, param_pairs)
     decision = runner.decide(load_case(case_file), as_of)
     click.echo(explain_text(decision, runner.rulebook, lang, detail))
 

@@ -174,6 +174,13 @@ def diff(cohort, reform_path, param_pairs, as_of, model, assessment, out_file, w
     click.echo(f"\n{changed} peserta berubah. Ringkasan per sebab:")
     for label, count in counts:
         click.echo(f"  {label}: {count} peserta")
+    if sum(n for label, n in counts if label.startswith("sebab: ")) > changed:
+        click.echo("  (peserta yang berubah karena beberapa sebab dihitung pada setiap sebabnya)")
+    if outcome.apart:
+        click.echo(
+            f"{outcome.apart} peserta bukan sasaran hanya berubah pada isian informatif "
+            "(dicantumkan terpisah di atas; tidak dihitung berubah)."
+        )
     for line in outcome.unchanged:
         click.echo(line)
     report_failures(outcome.failures)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from aturan.decide.value import Decision, Design, DocumentIntent
-from aturan.law import Rulebook, whole_sentences
+from aturan.law import Rulebook, superseded_on, whole_sentences
 from aturan.vocabulary import COMPETENCIES, MODEL_LABELS, PROGRAMS, STAGES, TIERS, label
 
 # A trace step is a JSON-like mapping; Text is one language's labels.
@@ -85,6 +86,9 @@ TEXT: dict[str, Text] = {
         "table_value": "tabel, {n} entri",
         "internal": "nama internal",
         "see_above": "dikutip di atas",
+        "replaces": "menggantikan",
+        "amends": "mengubah",
+        "always": "untuk semua tanggal",
     },
     "en": {
         "title": "Decision for {name} (NIP {nip}) as of {as_of}",
@@ -153,6 +157,9 @@ TEXT: dict[str, Text] = {
         "table_value": "table, {n} entries",
         "internal": "internal name",
         "see_above": "quoted above",
+        "replaces": "replacing",
+        "amends": "amending",
+        "always": "for every date",
     },
 }
 
@@ -179,18 +186,49 @@ def explain(decision: Decision, book: Rulebook, lang: str = "id", detail: bool =
     lines += [""] + _design(decision.design, t, lang)
     lines += [""] + _lifecycle(decision, t, book, lang)
     quoted: set[str] = set()
+    in_force = _in_force(decision, book)
     if detail:
         lines += ["", t["steps"]]
         for number, step in enumerate(decision.trace, 1):
-            lines += _step(number, step, book, t, lang, quoted)
+            lines += _step(number, step, book, t, lang, quoted, in_force)
     else:
         lines += ["", t["decisive"]]
-        lines += _decisive(decision, book, t, lang, quoted)
+        lines += _decisive(decision, book, t, lang, quoted, in_force)
     return "\n".join(lines) + "\n"
 
 
+# A step's clauses as in force on the date it is judged (see _in_force).
+InForce = Callable[[JSON], list[JSON]]
+
+
+def _in_force(decision: Decision, book: Rulebook) -> InForce:
+    """A step's clauses as in force on the date it is judged: a clause that a reform's value in
+    force on that date took the place of gives way to the clauses that value cites (the draft
+    article; "diubah lewat --param" for a --param), noting what it replaces."""
+    by_day: dict[str, dict[str, tuple[list[str], bool]]] = {}
+
+    def cites(step: JSON) -> list[JSON]:
+        day = str(step.get("attempt") or step.get("on") or decision.as_of)
+        if day not in by_day:
+            by_day[day] = superseded_on(book, dt.date.fromisoformat(day[:10]))
+        out = list[JSON]()
+        for cite in step.get("cites") or []:
+            new, stands = by_day[day].get(cite["id"], ([], True))
+            if stands and all(c["id"] != cite["id"] for c in out):
+                out.append(cite)
+            verb = "amends" if stands else "replaces"
+            out += [
+                {"id": cid, "citation": book.citation(cid), verb: cite["citation"]}
+                for cid in new
+                if all(c["id"] != cid for c in out)
+            ]
+        return out
+
+    return cites
+
+
 def _decisive(
-    decision: Decision, book: Rulebook, t: Text, lang: str, quoted: set[str]
+    decision: Decision, book: Rulebook, t: Text, lang: str, quoted: set[str], in_force: InForce
 ) -> list[str]:
     """The rules that fired and were not overridden, once each (with how many times
     they fired), in the order they first fired; each quotes its clauses, and a reformed parameter
@@ -204,7 +242,7 @@ def _decisive(
         step = steps[0]
         times = f" ({len(steps)} {t['times']})" if len(steps) > 1 else ""
         out.append(f"{number}. {_title(step, book, lang)}{times}")
-        out += _quotes(step["cites"], book, t, quoted)
+        out += _quotes(in_force(step), book, t, quoted)
     return out + _reformed(decision, book, t, quoted)
 
 
@@ -220,7 +258,8 @@ def _reformed(decision: Decision, book: Rulebook, t: Text, quoted: set[str]) -> 
         return []
     out = ["", t["reformed_head"]]
     for pid, use in seen.items():
-        out.append(f"- {pid} = {_value(use['value'], t)} ({t['since']} {use['from']})")
+        since = t["always"] if use["from"] <= "1900-01-01" else f"{t['since']} {use['from']}"
+        out.append(f"- {pid} = {_value(use['value'], t)} ({since})")
         cites = [{"id": r, "citation": book.citation(r)} for r in use["reference"]]
         out += _quotes(cites, book, t, quoted)
     return out
@@ -245,6 +284,9 @@ def _quotes(cites: list[JSON], book: Rulebook, t: Text, quoted: set[str]) -> lis
             if clause and clause.status in ("unconfirmed", "secondary")
             else ""
         )
+        for verb in ("replaces", "amends"):
+            if cite.get(verb):
+                note += f" ({t[verb]} {cite[verb]})"
         if clause and cite["id"] in quoted:
             out.append(f"   - {cite['citation']}{note} ({t['see_above']})")
             continue
@@ -404,7 +446,13 @@ def _jpm(d: Decision, t: Text, lang: str) -> str:
 
 
 def _step(
-    number: int, step: JSON, book: Rulebook, t: Text, lang: str, quoted: set[str]
+    number: int,
+    step: JSON,
+    book: Rulebook,
+    t: Text,
+    lang: str,
+    quoted: set[str],
+    in_force: InForce,
 ) -> list[str]:
     kind = t["formula"] if step["kind"] == "formula" else t["rule"]
     title = _title(step, book, lang)
@@ -425,7 +473,7 @@ def _step(
         )
     if step.get("overridden"):
         out.append(f"   ({t['overridden']}: {', '.join(step['overridden'])})")
-    return out + _quotes(step["cites"], book, t, quoted)
+    return out + _quotes(in_force(step), book, t, quoted)
 
 
 def _pairs(values: JSON, t: Text) -> str:

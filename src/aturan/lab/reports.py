@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -50,6 +50,7 @@ class Outcome:
     tables: dict = field(default_factory=dict)  # model -> rows (measure, baseline, reform, diff)
     footing: list[str] = field(default_factory=list)  # model(s), dates, cohort, reform's dates
     unchanged: list[str] = field(default_factory=list)  # why nothing changed, when it can tell
+    apart: int = 0  # diff: out-of-scope participants whose changes are only informational
 
 
 def run_batch(
@@ -231,9 +232,13 @@ def run_diff(
     out_file: Path | None,
     show: Callable[[str], None],
 ) -> Outcome:
-    """Each changed participant shown as it comes, with its cause; the rows count the changed
-    participants per cause, then per field."""
+    """Each changed participant shown as it comes, each field with its causes; then, apart, the
+    out-of-scope participants whose changes are only informational (not counted as changed). The
+    rows count the changed participants per cause (once under each of their causes), then per
+    field with its causes."""
     fields, causes, failures, changed, span = Counter(), Counter(), [], 0, Span()
+    by_field: dict[str, Counter] = defaultdict(Counter)
+    apart: list[str] = []
     with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
         for item in diff_parallel(
             read_cohort(cohort, defer=True),
@@ -246,19 +251,30 @@ def run_diff(
             failures,
             span=span,
         ):
-            changed += 1
-            fields.update(FIELD_LABELS.get(k, k) for k in [*item.fields, *item.items])
-            causes[" + ".join(item.causes) if item.causes else NO_SINGLE_CAUSE] += 1
-            show(change_text(item))
             if sink:
                 sink.write(json.dumps(item.__dict__, ensure_ascii=False, default=str) + "\n")
+            if item.informational:
+                apart.append(apart_text(item))
+                continue
+            changed += 1
+            for key in [*item.fields, *item.items]:
+                name = FIELD_LABELS.get(key, key)
+                fields[name] += 1
+                by_field[name].update(item.field_causes.get(key) or [NO_SINGLE_CAUSE])
+            causes.update(item.causes or [NO_SINGLE_CAUSE])
+            show(change_text(item))
+    if apart:
+        show(f"\n{APART_HEAD}\n" + "\n".join(apart))
     described = {c.label: describe_cause(book, reformed, c) for c in reform_causes(book, reformed)}
     rows = [("peserta berubah", changed)]
     rows += [
         (f"sebab: {described.get(cause, cause)}", count) for cause, count in causes.most_common()
     ]
-    rows += [(f"isian: {name}", count) for name, count in fields.most_common()]
-    outcome = Outcome(rows=rows, failures=failures)
+    rows += [
+        (f"isian: {name} ({_field_causes_text(by_field[name])})", count)
+        for name, count in fields.most_common()
+    ]
+    outcome = Outcome(rows=rows, failures=failures, apart=len(apart))
     decided = span.decided
     outcome.footing = footing(book, reformed, _model_used(book, model, as_of), as_of, span, decided)
     outcome.unchanged = [] if changed else why_unchanged(book, reformed, as_of, span)
@@ -384,6 +400,18 @@ def _other_model(reformed: Rulebook, book: Rulebook, model: str) -> list[str]:
 
 
 NO_SINGLE_CAUSE = "tidak ada perubahan yang sendirian mengubah hasil (hanya bersama-sama)"
+APART_HEAD = (
+    "Peserta bukan sasaran (menurut kedua aturan) yang hanya berubah pada isian informatif "
+    "(hasil asesmen, JPM, kategori, memenuhi SKJ); tidak berlatih, tidak dihitung berubah:"
+)
+
+
+def _field_causes_text(counts: Counter) -> str:
+    """A field's causes with how many participants each gives it: 'sebab: A 5; B 2'."""
+    if len(counts) == 1:
+        return f"sebab: {next(iter(counts))}"
+    return "sebab: " + "; ".join(f"{cause} {n}" for cause, n in counts.most_common())
+
 
 FIELD_LABELS = {
     "nip": "NIP",
@@ -402,8 +430,8 @@ FIELD_LABELS = {
     "coaching_focus": "fokus coaching",
     "state": "keadaan",
     "next_action": "langkah berikutnya",
-    "next_from": "mulai",
-    "next_until": "sampai",
+    "next_from": "tanggal mulai langkah berikutnya",
+    "next_until": "batas langkah berikutnya",
     "subjects_waived": "mata pelatihan dibebaskan",
     "subjects_required": "mata pelatihan wajib diikuti",
     "documents": "dokumen",
@@ -430,18 +458,35 @@ LIST_SHOWN = 5  # items of one list shown per participant; --out keeps them all
 
 
 def change_text(item) -> str:
-    lines = [f"{item.nip} {item.name}:"]
-    lines += [
-        f"    {FIELD_LABELS.get(k, k)}: {value_text(a)} -> {value_text(b)}"
-        for k, (a, b) in item.fields.items()
-    ]
+    """A changed participant: its fields grouped by their causes, each group followed by the line
+    naming its cause (changes that each alone give it joined by "atau")."""
+    groups: dict[str, list[str]] = {}
+    for key, (before, after) in item.fields.items():
+        line = f"    {FIELD_LABELS.get(key, key)}: {value_text(before)} -> {value_text(after)}"
+        groups.setdefault(_cause_of(item, key), []).append(line)
     for key, (added, removed) in item.items.items():
         label = FIELD_LABELS.get(key, key)
+        lines = groups.setdefault(_cause_of(item, key), [])
         for verb, names in (("ditambah", added), ("dihapus", removed)):
             shown = names if len(names) <= LIST_SHOWN + 1 else names[:LIST_SHOWN]
             lines += [f"    {label}, {verb}: {x}" for x in shown]
             if len(shown) < len(names):
                 lines.append(f"    {label}, {verb}: ... dan {len(names) - len(shown)} lagi")
-    cause = "; ".join(item.causes) if item.causes else NO_SINGLE_CAUSE
-    lines.append(f"    sebab: {cause}")
-    return "\n".join(lines)
+    out = [f"{item.nip} {item.name}:"]
+    for cause, lines in groups.items():
+        out += lines + [f"    sebab: {cause}"]
+    return "\n".join(out)
+
+
+def _cause_of(item, key: str) -> str:
+    found = item.field_causes.get(key) or item.causes
+    return " atau ".join(found) if found else NO_SINGLE_CAUSE
+
+
+def apart_text(item) -> str:
+    """An out-of-scope participant's informational changes, on one line."""
+    changes = "; ".join(
+        f"{FIELD_LABELS.get(k, k)}: {value_text(a)} -> {value_text(b)}"
+        for k, (a, b) in item.fields.items()
+    )
+    return f"  {item.nip} {item.name}: {changes} (sebab: {'; '.join(item.causes) or '-'})"

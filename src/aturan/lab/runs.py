@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import functools
 import gc
+import itertools
 import json
 import textwrap
 from collections import Counter, defaultdict
@@ -413,7 +414,11 @@ class Change:
     items: dict  # list -> (added, removed): subjects by name, documents by type
     rules_only_baseline: list
     rules_only_reform: list
-    causes: list  # labels of the reform's changes that alone reproduce this change
+    causes: list = field(default_factory=list)  # every cause named below, once each
+    # field or list -> the smallest sets of the reform's changes that give its new value: each a
+    # change's label, or JOINT + the labels of changes that only together give it
+    field_causes: dict = field(default_factory=dict)
+    informational: bool = False  # out of scope under both laws; only INFORMATIONAL fields changed
 
 
 LISTS = {
@@ -429,7 +434,13 @@ def _outcome(decision: Decision) -> dict:
     return row | {name: sorted(items(decision)) for name, items in LISTS.items()}
 
 
-def _change(before: Decision, after: Decision, causes: list) -> Change | None:
+# What the assessment report reads for a participant who is out of scope under both laws: it
+# informs, but sets no training, step or document for them; a change of these alone is listed
+# apart from the participants who change.
+INFORMATIONAL = {"prior_assessment_valid", "jpm", "category", "meets_skj"}
+
+
+def _change(before: Decision, after: Decision) -> Change | None:
     old, new = _outcome(before), _outcome(after)
     if old == new:
         return None
@@ -448,7 +459,9 @@ def _change(before: Decision, after: Decision, causes: list) -> Change | None:
         items,
         sorted(fired_before - fired_after),
         sorted(fired_after - fired_before),
-        causes,
+        informational=not before.in_scope
+        and not after.in_scope
+        and set(fields) | set(items) <= INFORMATIONAL,
     )
 
 
@@ -464,6 +477,7 @@ def _init_worker(specs: dict) -> None:
     collector's sight (gc.freeze), and collections made rarer, since a decision's garbage is
     short-lived and rarely cyclic (a few percent of a worker's time otherwise)."""
     several = len(specs) > 1  # each participant decided under several laws in a row: remember
+    _WORKER["specs"] = specs
     _WORKER["deciders"] = {
         name: Decider(book, model=model, assessment=assessment, remember=several)
         for name, (book, model, assessment) in specs.items()
@@ -533,20 +547,42 @@ def _compare_chunk(chunk, as_of):
     return tallies, failures, span
 
 
-def _causes(deciders, case, as_of, before: Decision, after: Decision) -> list[str]:
-    """The reform's changes that alone give the reform's outcome; when none does, the changes that
-    alone change anything, marked as acting together."""
-    base, target = _outcome(before), _outcome(after)
+def _field_causes(deciders, case, as_of, target: dict, change: Change) -> None:
+    """For each changed field, the smallest sets of the reform's changes that give its new value:
+    each change alone first (`cause:<label>` deciders); for a field no change gives alone, each
+    pair (deciders made on first need); for one no pair gives, all the changes together."""
+    labels = [name.removeprefix("cause:") for name in deciders if name.startswith("cause:")]
     alone = {
-        name.removeprefix("cause:"): _outcome(decider.decide(case, as_of, trace=False))
-        for name, decider in deciders.items()
-        if name.startswith("cause:")
+        label: _outcome(deciders[f"cause:{label}"].decide(case, as_of, trace=False))
+        for label in labels
     }
-    exact = [label for label, outcome in alone.items() if outcome == target]
-    if exact:
-        return exact
-    moving = [label for label, outcome in alone.items() if outcome != base]
-    return [JOINT + " + ".join(moving)] if moving else []
+    pairs: dict = {}
+    for key in [*change.fields, *change.items]:
+        wanted = target[key]
+        found = [label for label in labels if alone[label][key] == wanted]
+        if not found and len(labels) > 2:  # with two changes, the pair is the reform itself
+            for pair in itertools.combinations(labels, 2):
+                if pair not in pairs:
+                    pairs[pair] = _outcome(_pair_decider(pair).decide(case, as_of, trace=False))
+                if pairs[pair][key] == wanted:
+                    found.append(JOINT + " + ".join(pair))
+        change.field_causes[key] = found or [JOINT + " + ".join(labels)]
+    change.causes = list(dict.fromkeys(c for found in change.field_causes.values() for c in found))
+
+
+def _pair_decider(pair: tuple[str, str]) -> Decider:
+    """The baseline with two of the reform's changes, compiled once per worker."""
+    from aturan.law import reform_causes, with_cause
+
+    made = _WORKER.setdefault("pairs", {})
+    if pair not in made:
+        book, model, assessment = _WORKER["specs"]["baseline"]
+        reformed = _WORKER["specs"]["reform"][0]
+        causes = {c.label: c for c in reform_causes(book, reformed)}
+        for label in pair:
+            book = with_cause(book, reformed, causes[label])
+        made[pair] = Decider(book, model=model, assessment=assessment, remember=True)
+    return made[pair]
 
 
 JOINT = "gabungan: "
@@ -560,8 +596,8 @@ def _batch_chunk(chunk, as_of, trace="compact"):
 
 
 def _diff_chunk(chunk, as_of):
-    """Baseline and reform for every row; for a changed row, each of the reform's changes alone
-    (`cause:<label>` deciders): those that reproduce the reform's outcome are its causes."""
+    """Baseline and reform for every row; for a changed row only, the reform's changes alone (and
+    in pairs when needed) find each changed field's causes (_field_causes)."""
     deciders = _WORKER["deciders"]
     out, span = [], Span()
     laws = (deciders["baseline"], deciders["reform"])
@@ -577,7 +613,10 @@ def _diff_chunk(chunk, as_of):
                 continue  # most rows: no trace needed; a changed row is decided again with it
             before = deciders["baseline"].decide(case, as_of, trace="compact")
             after = deciders["reform"].decide(case, as_of, trace="compact")
-            out.append((row, _change(before, after, _causes(deciders, case, as_of, before, after))))
+            change = _change(before, after)
+            if change is not None and len(deciders) > 2:
+                _field_causes(deciders, case, as_of, _outcome(after), change)
+            out.append((row, change))
         except InputError as exc:
             out.append((row, str(row_error(exc, source, row, data))))
         except AturanError as exc:
@@ -731,4 +770,5 @@ def diff_parallel(
                 continue
             if len(causes) == 1:
                 result.causes = [causes[0].label]
+                result.field_causes = {k: result.causes for k in [*result.fields, *result.items]}
             yield result

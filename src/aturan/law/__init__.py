@@ -20,6 +20,7 @@ from aturan.law.reform import (
     merged,
     override_parameters,
     reform_causes,
+    superseded_on,
     with_cause,
 )
 from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
@@ -52,6 +53,7 @@ __all__ = [
     "merged",
     "reform_causes",
     "with_cause",
+    "superseded_on",
     "describe_cause",
     "override_parameters",
     "interpretations",

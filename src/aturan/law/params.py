@@ -37,6 +37,12 @@ class DatedValue:
     status: str
     note: str = ""
     date_note: str = ""
+    # a reform's value: the clauses of the values it took the place of that it does not cite
+    # itself; they no longer ground the law while it is in force (explain quotes the reform's)
+    replaces: tuple[str, ...] = ()
+    # a reform's edit of a list or table ({add}, {remove}, {patch}): the clauses that still ground
+    # the entries it leaves as they were; explain quotes the reform's beside them
+    amends: tuple[str, ...] = ()
 
 
 @dataclass

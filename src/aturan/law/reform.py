@@ -121,9 +121,11 @@ def apply_reform(book: Rulebook, path: Path) -> Rulebook:
 
 def apply_params(book: Rulebook, pairs: list[str] | tuple[str, ...]) -> Rulebook:
     """`--param id=value` (value in YAML: 2, 85.5, true, "[a, b]", "{add: [x]}"): an alternative
-    tried without a file, from 1900-01-01, keeping each parameter's references; checked exactly as
-    a reform's values."""
-    entries = []
+    tried without a file, from 1900-01-01, checked exactly as a reform's values. Its reference is
+    the --param itself ("diubah lewat --param: id = value"), never the clauses of the value it
+    replaces: those do not ground the new value."""
+    entries: list[dict[str, Any]] = []
+    clauses: list[dict[str, Any]] = []
     for pair in pairs:
         pid, sep, text = pair.partition("=")
         pid = pid.strip()
@@ -137,15 +139,20 @@ def apply_params(book: Rulebook, pairs: list[str] | tuple[str, ...]) -> Rulebook
             raise RulebookError(
                 f"nilai {brief(text)} bukan YAML yang sah", file="--param", field=pid
             ) from None
-        current = book.parameters[pid].values[-1]
-        entries.append(
-            {"id": pid, "from": PARAM_FROM, "value": value, "reference": list(current.reference)}
-        )
+        clause = {
+            "id": f"--param:{pid}",
+            "citation": f"diubah lewat --param: {pid} = {text.strip()}",
+            "read_at": "--param",
+            "status": "assumption",
+        }
+        clauses.append(clause)
+        entries.append({"id": pid, "from": PARAM_FROM, "value": value, "reference": [clause["id"]]})
     if not entries:
         return book
     try:
         name = "--param " + " ".join(pairs)
-        return reform_from_data(book, {"name": name, "parameters": entries}, "--param", "param")
+        data = {"name": name, "new_clauses": clauses, "parameters": entries}
+        return reform_from_data(book, data, "--param", "param")
     except RulebookError as exc:
         index = int(exc.field.split("[")[1].split("]")[0]) if exc.field and "[" in exc.field else 0
         exc.field = str(entries[min(index, len(entries) - 1)]["id"])
@@ -329,10 +336,42 @@ def _override_parameter(
     if wrong:
         message = f"parameter '{pid}': {wrong[0]}"
         raise RulebookError(message, file=file, field=field, line=line_of(raw, "value"))
+    replaced = [current] + [v for v in param.values if v.start >= start and v is not current]
+    grounds = _grounds(replaced, new.values[0])
+    change = raw.get("value")
+    edit = isinstance(change, dict) and bool(change) and set(change) <= EDITS  # the rest stands
     param.values = [v for v in param.values if v.start < start] + [
-        dataclasses.replace(new.values[0], value=value)
+        dataclasses.replace(
+            new.values[0],
+            value=value,
+            replaces=() if edit else grounds,
+            amends=grounds if edit else (),
+        )
     ]
     book.parameters[pid] = param
+
+
+def _grounds(replaced: list[DatedValue], new: DatedValue) -> tuple[str, ...]:
+    """The clauses the replaced values rested on (and those they had amended or replaced in turn)
+    that the new value does not cite."""
+    old = [c for v in replaced for c in (*v.reference, *v.amends, *v.replaces)]
+    return tuple(c for c in dict.fromkeys(old) if c not in new.reference)
+
+
+def superseded_on(book: Rulebook, day: dt.date) -> dict[str, tuple[list[str], bool]]:
+    """Each clause that a reform's value in force on `day` replaced or amended -> (the clauses
+    that value cites, whether the old clause still stands beside them): what a step judged on that
+    day quotes."""
+    out: dict[str, tuple[list[str], bool]] = {}
+    for param in book.parameters.values():
+        value = param.at(day)
+        if value is None:
+            continue
+        for old, stands in [(c, False) for c in value.replaces] + [(c, True) for c in value.amends]:
+            found, kept = out.get(old, ([], True))
+            found += [c for c in value.reference if c not in found]
+            out[old] = (found, kept and stands)
+    return out
 
 
 def _disable(book: Rulebook, path: Path, data: dict[str, Any], rule_id: str) -> None:
