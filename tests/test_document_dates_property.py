@@ -5,15 +5,21 @@ a fresh registry, through the library API `aturan issue` uses.
 Invariants, each a function of (case, decision, issued entries), so more can be added here:
 1. no issued document is dated before the event it attests, or on or after its last timely date,
    with the dates computed here from the case's own facts (training start, final evaluation,
-   assessments), never read from the decision's `dated_before`/`until`.
+   assessments), never read from the decision's `dated_before`/`until`;
+2. no recommendation targets a level at or below the participant's current one (read from the
+   letter's own text: "level saat ini X, sasaran level Y");
+3. no printed name differs from the case's (a random plausible name of up to 120 characters,
+   found whole in every document's text).
 """
 
 import calendar
 import copy
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 
+import docx
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -113,7 +119,35 @@ def no_document_is_dated_outside_its_timely_range(case, decision, as_of, issued)
         )
 
 
-INVARIANTS = [no_document_is_dated_outside_its_timely_range]
+def no_recommendation_targets_a_level_reached(case, decision, as_of, issued) -> None:
+    for entry in issued:
+        if entry["type"] == "rekomendasi_pengembangan":
+            pairs = re.findall(r"level saat ini (\d), sasaran level (\d)", entry["text"])
+            assert all(int(target) > int(now) for now, target in pairs), pairs
+
+
+def no_printed_name_differs_from_the_case(case, decision, as_of, issued) -> None:
+    name = " ".join(case["name"].split())
+    for entry in issued:
+        assert name in " ".join(entry["text"].split()), (entry["type"], case["name"])
+
+
+INVARIANTS = [
+    no_document_is_dated_outside_its_timely_range,
+    no_recommendation_targets_a_level_reached,
+    no_printed_name_differs_from_the_case,
+]
+
+
+def _text(path: Path) -> str:
+    """Every paragraph of a DOCX, its tables' (nested ones too) included."""
+    document = docx.Document(str(path))
+
+    def cell(c) -> list[str]:
+        return [c.text] + [x for t in c.tables for r in t.rows for c2 in r.cells for x in cell(c2)]
+
+    cells = [x for t in document.tables for r in t.rows for c in r.cells for x in cell(c)]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def _issue(rulebook, decision_pairs, issue_date: dt.date) -> list[dict]:
@@ -123,13 +157,27 @@ def _issue(rulebook, decision_pairs, issue_date: dt.date) -> list[dict]:
             rulebook, config, registry, ROOT / "templates" / "docx", Path(folder) / "out"
         )
         report = issuer.issue(decision_pairs, issue_date, pdf=False)
-        return report.issued
+        return [dict(entry, text=_text(entry["docx"])) for entry in report.issued]
+
+
+# Plausible names as personnel records hold them: letters (accented too), titles' punctuation,
+# up to 120 characters, never starting or ending with a space.
+names = (
+    st.text(
+        alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéÑñü .,'-"),
+        min_size=1,
+        max_size=120,
+    )
+    .map(str.strip)
+    .filter(lambda n: any(ch.isalpha() for ch in n))
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(history=histories(), offset=st.integers(-500, 500))
-def test_issued_documents_keep_the_invariants(decider_for, history, offset):
+@given(history=histories(), offset=st.integers(-500, 500), name=names)
+def test_issued_documents_keep_the_invariants(decider_for, history, offset, name):
     case_data, as_of, key = history
+    case_data = dict(case_data, name=name)
     decider = decider_for(*key)
     case = case_from_data(copy.deepcopy(case_data), "acak.yaml")
     try:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import yaml
+from conftest import DESIGN_RUN
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.libreoffice
@@ -51,10 +52,9 @@ def _letters(aturan, tmp_path) -> dict[str, str]:
     path = tmp_path / "kohort.yaml"
     path.write_text(yaml.safe_dump(cohort, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    result = aturan(
-        "issue", path, "--out", out, "--registry", out / "reg.sqlite", "--pdf",
-        "--as-of", "2027-01-10", "--issue-date", "2027-01-11",
-    )  # fmt: skip
+    args = ["issue", path, "--out", out, "--registry", out / "reg.sqlite"]
+    assert aturan(*args, *DESIGN_RUN).exit_code == 0  # the designs, before the trainings
+    result = aturan(*args, "--pdf", "--as-of", "2027-01-10", "--issue-date", "2027-01-11")
     assert result.exit_code == 0, result.stderr
     letters = {}
     for pdf in out.glob("*-REK-*.pdf"):  # the recommendation letters' numbers: NNNN/REK/...
