@@ -73,7 +73,7 @@ LIFECYCLE_COLUMNS = (
 # Optional: the training's organiser, printed on its documents ("diselenggarakan oleh ...").
 TRAINING_COLUMNS = ("training_institution",)
 COLUMNS = CORE_COLUMNS + TRAINING_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
-"""Every column of a participant's data, in the order `write_cohort` writes them (the template's)."""
+"""Every column of a participant's data, in the order `write_cohort` writes them."""
 # Written by `aturan sample` (value "ya") on every row it makes up: what tells `compare`, `diff`
 # and `batch` that a cohort is synthetic, row by row, so a cut or merged file still says so. Not in
 # the template: an operator's cohort never needs it.

@@ -201,13 +201,14 @@ def cost_footing(book: Rulebook, reformed: Rulebook | None, as_of: dt.date) -> l
     source = (reformed or book).parameters
     units = ", ".join(f"{ASSESSMENTS[k]} {rupiah(pricing.unit(k))}" for k in ASSESSMENTS)
     pay = PAY_MODELS.get(pricing.pay_model, pricing.pay_model)
+    unit_status = _status(source, "cost.unit_per_participant", as_of)
     lines = [
         f"Cara bayar pelatihan: {pay} (parameter cost.pay_model = {pricing.pay_model}, "
         f"{_status(source, 'cost.pay_model', as_of)}; makalah paper:584-586: peserta parsial "
         "\u201cakan tetap membayar biaya pelatihan sesuai dengan ketentuan yang berlaku\u201d). "
         "\u201cBiaya pelatihan dihitung\u201d dan biaya total memakai cara bayar ini.",
         "Biaya yang dihitung: pelatihan (biaya satuan per program dari Tabel 2 makalah, PKA "
-        f"dikoreksi; cost.unit_per_participant, {_status(source, 'cost.unit_per_participant', as_of)})"
+        f"dikoreksi; cost.unit_per_participant, {unit_status})"
         "; asesmen awal (setiap peserta yang perlu), uji kompetensi pasca pelatihan (satu per "
         "peserta yang berlatih) dan uji ulang (peserta yang langkah berikutnya uji ulang per "
         "--as-of). Tidak dihitung: coaching dan mentoring, pengembangan di tempat kerja, "
@@ -235,11 +236,15 @@ def jp_footing(law: dict) -> str:
     from aturan.lab.runs import PROGRAM_SHORT
 
     subjects = law.get("curriculum.subjects") or {}
-    placeholders = sum(1 for s in subjects.values() if s.get("jp_status", "assumption") == "assumption")
+    placeholders = sum(
+        1 for s in subjects.values() if s.get("jp_status", "assumption") == "assumption"
+    )
     totals: Counter = Counter()
     for sid, subject in subjects.items():
         totals[sid.split(".")[0]] += sum((subject.get("jp") or {}).values())
-    per_program = ", ".join(f"{name} {totals[p]}" for p, name in PROGRAM_SHORT.items() if p in totals)
+    per_program = ", ".join(
+        f"{name} {totals[p]}" for p, name in PROGRAM_SHORT.items() if p in totals
+    )
     return (
         f"JP: {placeholders} dari {len(subjects)} mata pelatihan memakai angka sementara (asumsi; "
         f"{len(subjects) - placeholders} bersumber): tidak ada sumber terbaca yang memberi JP per "

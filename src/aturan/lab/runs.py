@@ -101,7 +101,9 @@ def trains(decision: Decision) -> bool:
     return bool(decision.in_scope) and decision.design.status not in NOT_TRAINING
 
 
-RETEST = "uji_ulang"  # the next action of a participant who did not meet SKJ (hasil.belum-memenuhi-skj)
+RETEST = (
+    "uji_ulang"  # the next action of a participant who did not meet SKJ (hasil.belum-memenuhi-skj)
+)
 
 
 @dataclass(frozen=True)
@@ -389,7 +391,10 @@ def compare_table(
         )
         rows.append(
             [f"Biaya pelatihan dihitung per peserta kohort, {name} (Rp)"]
-            + [_per(price.training(t, program), t.programs.get(program, 0)) for t in tallies.values()]
+            + [
+                _per(price.training(t, program), t.programs.get(program, 0))
+                for t in tallies.values()
+            ]
         )
     names = titles or {}
     rows += [
@@ -446,7 +451,9 @@ def compare_chart(
     _cost_panel(figure.add_subplot(grid[1, 1:]), series, prices, names)
     if len(series) > 1:  # top right, beside the title, clear of the bars and the notes
         handles = axes[0].get_legend_handles_labels()
-        figure.legend(*handles, loc="upper right", ncol=1, fontsize=9, bbox_to_anchor=(0.995, 0.995))
+        figure.legend(
+            *handles, loc="upper right", ncol=1, fontsize=9, bbox_to_anchor=(0.995, 0.995)
+        )
     notes = "\n".join(textwrap.fill(line, 235) for line in footing)
     figure.text(0.01, 0.005, notes, fontsize=7, va="bottom", ha="left")
     figure.suptitle(textwrap.fill(title, 120), fontsize=11)
@@ -514,11 +521,20 @@ def _cost_panel(axis, series, prices: dict[str, Pricing], names) -> None:
         assessed = [price.total(t) - round(price.training(t)) for t in tallies.values()]
         colour = COLOURS[index % 2]
         axis.bar(places, training, width, color=colour)
-        bars = axis.bar(places, assessed, width, bottom=training, color=colour, alpha=0.4,
-                        hatch="//", edgecolor="white")
+        bars = axis.bar(
+            places,
+            assessed,
+            width,
+            bottom=training,
+            color=colour,
+            alpha=0.4,
+            hatch="//",
+            edgecolor="white",
+        )
         totals = [a + b for a, b in zip(training, assessed)]
-        shown = [f"{_chart_money(t)}\n(asesmen {number(a / 1e9, 2)})" for t, a in
-                 zip(totals, assessed)]
+        shown = [
+            f"{_chart_money(t)}\n(asesmen {number(a / 1e9, 2)})" for t, a in zip(totals, assessed)
+        ]
         axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
     _panel(axis, "Biaya total (miliar Rp): pelatihan + asesmen (arsir)", names)
 

@@ -423,7 +423,8 @@ def _data(case) -> dict:
 
 
 def case_to_row(case: dict) -> list:
-    """One case as a row of the cohort table (COLUMNS order, then the synthetic marker); refuses what the table cannot hold."""
+    """One case as a row of the cohort table (COLUMNS order, then the synthetic marker); refuses
+    what the table cannot hold."""
     nip = case.get("nip")
 
     def refuse(what):
@@ -509,4 +510,6 @@ def case_to_row(case: dict) -> list:
                 )
             )
     cells["synthetic"] = "ya" if case.get("synthetic") else None
-    return ["" if cells.get(column) is None else cells[column] for column in COLUMNS + MARKER_COLUMNS]
+    return [
+        "" if cells.get(column) is None else cells[column] for column in COLUMNS + MARKER_COLUMNS
+    ]
