@@ -304,21 +304,21 @@ def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_pa
         d < n for d, n in zip(with_design, decided)
     )  # otherwise the test could not tell them apart
     for model in range(4):
-        total = int(table["Biaya menurut JP diikuti (Rp)"][model])
-        assert int(table["Biaya menurut JP per peserta kohort (Rp)"][model]) == round(
+        total = int(table["Biaya total (Rp)"][model])
+        assert int(table["Biaya total per peserta kohort (Rp)"][model]) == round(
             total / decided[model]
         )
-    # the per-program rows add up to the total, and a program's per-participant cost divides by its
-    # own cohort
+    # the per-program rows add up to the training cost (under the pay model), and a program's
+    # per-participant cost divides by its own cohort
     programs = [
-        k[len("Biaya menurut JP, ") : -len(" (Rp)")]
+        k[len("Biaya pelatihan dihitung, ") : -len(" (Rp)")]
         for k in table
-        if k.startswith("Biaya menurut JP, ")
+        if k.startswith("Biaya pelatihan dihitung, ")
     ]
     assert programs
     for model in range(4):
-        parts = sum(int(table[f"Biaya menurut JP, {p} (Rp)"][model]) for p in programs)
-        assert abs(parts - int(table["Biaya menurut JP diikuti (Rp)"][model])) <= len(programs)
+        parts = sum(int(table[f"Biaya pelatihan dihitung, {p} (Rp)"][model]) for p in programs)
+        assert abs(parts - int(table["Biaya pelatihan dihitung (Rp)"][model])) <= len(programs)
 
 
 def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_path):
@@ -330,9 +330,9 @@ def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_
     aturan("sample", "--size", "300", "--seed", "9", "--out", cohort)
     _, table = _compare(aturan, cohort, tmp_path / "cmp", "--as-of", "2026-03-01")
     generic = table["ukuran"].index("generic")  # generic waives nothing: whole unit costs
-    pka_total = int(table["Biaya menurut JP, PKA (Rp)"][generic])
+    pka_total = int(table["Biaya pelatihan dihitung, PKA (Rp)"][generic])
     assert pka_total > 0 and pka_total % unit["pka"] == 0
-    assert int(table["Biaya menurut JP per peserta kohort, PKA (Rp)"][generic]) > 1_000_000
+    assert int(table["Biaya pelatihan dihitung per peserta kohort, PKA (Rp)"][generic]) > 1_000_000
 
 
 def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
@@ -397,7 +397,7 @@ def test_compare_chart_names_the_reform_the_date_the_cohort_and_labels_its_bars(
     from aturan.lab.runs import Tally
 
     def tally(waived, cost):
-        return Tally(decided=3, with_design=2, jp_waived=waived, cost_by_jp=cost)
+        return Tally(decided=3, with_design=2, jp_waived=waived, cost_full=cost)
 
     series = {
         "Aturan berlaku": {
@@ -415,7 +415,8 @@ def test_compare_chart_names_the_reform_the_date_the_cohort_and_labels_its_bars(
     assert any(t.startswith("Alternatif I\nFleksibel") for t in texts)
     assert "Alternatif IV\nGenerik" in texts
     assert "4,5" in texts and "1,5" in texts  # JP per participant with a design, decimal comma
-    assert "1,25" in texts and "2,5" in texts  # billions of rupiah
+    # billions of rupiah: the total cost (full fee, by default), with the assessments' part
+    assert "1,25\n(asesmen 0)" in texts and "2,5\n(asesmen 0)" in texts
     assert "Aturan berlaku" in texts and "Reformasi" in texts
     assert Image.open(tmp_path / "c.png").size[0] > 800
 

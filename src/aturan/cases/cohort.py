@@ -73,7 +73,12 @@ LIFECYCLE_COLUMNS = (
 # Optional: the training's organiser, printed on its documents ("diselenggarakan oleh ...").
 TRAINING_COLUMNS = ("training_institution",)
 COLUMNS = CORE_COLUMNS + TRAINING_COLUMNS + CERTIFICATE_COLUMNS + LIFECYCLE_COLUMNS
-"""Every column a cohort table may have, in the order `write_cohort` writes them."""
+"""Every column of a participant's data, in the order `write_cohort` writes them."""
+# Written by `aturan sample` (value "ya") on every row it makes up: what tells `compare`, `diff`
+# and `batch` that a cohort is synthetic, row by row, so a cut or merged file still says so. Not in
+# the template: an operator's cohort never needs it.
+MARKER_COLUMNS = ("synthetic",)
+SYNTHETIC_WORDS = ("ya", "true", "1", "yes")
 
 # An optional group present in the header must bring the columns that make it usable.
 _HEADER_GROUPS = (
@@ -382,7 +387,7 @@ def _header(source: str, values: list) -> tuple[list[str], dict[str, str]]:
     unknown = [
         f"'{name}'{header_suggestion(name)}"
         for name, column in zip(names, header)
-        if column and column not in COLUMNS
+        if column and column not in COLUMNS + MARKER_COLUMNS
     ]
     if unknown:
         problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
@@ -493,6 +498,13 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
             "jenjang jabatan yang dipersiapkan",
         )
     raw["program"] = _vocabulary("program", _required(cells, "program"))
+    marker = text("synthetic")
+    if marker:
+        if marker.lower() not in SYNTHETIC_WORDS:
+            raise _CellError(
+                "synthetic", f"'{marker}' bukan penanda kohort sintetis; isi 'ya' atau kosongkan"
+            )
+        raw["synthetic"] = True
 
     start, end = _date(cells, "training_start"), _date(cells, "training_end")
     batch, institution = text("batch"), text("training_institution")

@@ -66,6 +66,8 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, w
         )
     report_failures(outcome.failures)
     _print_table(("Ringkasan", "Jumlah"), outcome.rows)
+    for line in outcome.footing:
+        click.echo(line)
     click.echo("Keluaran: " + ", ".join(str(f) for f in outcome.files))
     sys.exit(2 if outcome.failures else 0)
 
@@ -125,6 +127,7 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, worker
         header = ("Ukuran", "Aturan berlaku", "Reformasi", "Selisih")
         _print_table(header, rows, MODEL_SHORT[model], 120, differences=True)
     click.echo(COST_BASIS)
+    click.echo("\n".join(outcome.costs))
     for line in outcome.unchanged:
         click.echo(line)
     report_failures(outcome.failures)

@@ -16,6 +16,7 @@ from aturan.cases import read_cohort
 from aturan.decide import Decider, coaching_groups
 from aturan.files import atomic_open, atomic_path, ensure_folder
 from aturan.lab.runs import (
+    Pricing,
     Span,
     compare_chart,
     compare_parallel,
@@ -49,6 +50,7 @@ class Outcome:
     title: str = ""
     tables: dict = field(default_factory=dict)  # model -> rows (measure, baseline, reform, diff)
     footing: list[str] = field(default_factory=list)  # model(s), dates, cohort, reform's dates
+    costs: list[str] = field(default_factory=list)  # what the costs rest on; a synthetic cohort
     unchanged: list[str] = field(default_factory=list)  # why nothing changed, when it can tell
     apart: int = 0  # diff: out-of-scope participants whose changes are only informational
 
@@ -71,6 +73,7 @@ def run_batch(
         files=[out_dir / n for n in ("keputusan.jsonl", "keputusan.csv", "kelompok-coaching.csv")]
     )
     ensure_folder(out_dir)
+    seen: Counter = Counter()
     with (
         atomic_open(outcome.files[0], "w", encoding="utf-8") as jsonl,
         atomic_open(outcome.files[1], "w", encoding="utf-8", newline="") as table,
@@ -85,6 +88,7 @@ def run_batch(
             outcome.failures,
             on_chunk=advance,
             trace="full" if full_trace else "compact",
+            seen=seen,
         )
         result = write_batch(decisions, jsonl, table, params.get("cost.unit_per_participant") or {})
     groups = coaching_groups(
@@ -108,6 +112,7 @@ def run_batch(
         *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
         *[(f"Dokumen: {k}", v) for k, v in sorted(tally.documents.items())],
     ]
+    outcome.footing = synthetic_footing(Span(decided=seen["decided"], synthetic=seen["synthetic"]))
     return outcome
 
 
@@ -144,8 +149,10 @@ def run_compare(
     law = Decider(book).params_on(as_of)
     grouping = (int(law["coaching.group_size_max"]), str(law["coaching.same_gap_definition"]))
     titles = {name: kind.title for name, kind in book.document_types.items()}
+    pricing = {label: Pricing.of(Decider(b).params_on(as_of)) for label, b in books.items()}
     tables = {
-        label: compare_table(per_model, *grouping, titles) for label, per_model in series.items()
+        label: compare_table(per_model, *grouping, titles, pricing[label])
+        for label, per_model in series.items()
     }
     decided = next(iter(tallies.values())).decided
     heading = compare_heading(reformed, as_of, cohort, decided)
@@ -161,15 +168,111 @@ def run_compare(
         if len(models) > 1
         else _model_used(book, None, as_of)
     )
-    outcome.footing = footing(book, reformed, used, as_of, span, decided)
+    outcome.footing = footing(book, reformed, used, as_of, span, decided) + synthetic_footing(span)
+    outcome.costs = cost_footing(book, reformed, as_of)
     if reformed and tables[BASELINE] == tables[REFORMED]:
         outcome.unchanged = why_unchanged(book, reformed, as_of, span)
+    notes = [*outcome.footing, *outcome.costs]
     ensure_folder(out_dir)
     with atomic_open(outcome.files[0], "w", encoding="utf-8", newline="") as handle:
-        _write_compare_csv(csv.writer(handle), tables, models, heading)
+        _write_compare_csv(csv.writer(handle), tables, models, heading, notes)
     with atomic_path(outcome.files[1]) as tmp:
-        compare_chart(series, tmp, grouping, heading)
+        compare_chart(series, tmp, grouping, heading, pricing, notes)
     return outcome
+
+
+PAY_MODELS = {
+    "full_fee": "biaya penuh per peserta yang berlatih, berapa pun JP yang dibebaskan",
+    "per_jp": "biaya satuan dikali bagian JP yang diikuti",
+}
+ASSESSMENTS = {
+    "initial": "asesmen awal",
+    "post_training": "uji kompetensi pasca pelatihan",
+    "retest": "uji ulang",
+}
+
+
+def cost_footing(book: Rulebook, reformed: Rulebook | None, as_of: dt.date) -> list[str]:
+    """What the costs rest on: the pay model, the costs counted and their unit costs with their
+    status, and the JP values' statuses (and what the programs' JP totals rest on)."""
+    from aturan.lab.numbers import rupiah
+
+    law = Decider(reformed or book).params_on(as_of)
+    pricing = Pricing.of(law)
+    source = (reformed or book).parameters
+    units = ", ".join(f"{ASSESSMENTS[k]} {rupiah(pricing.unit(k))}" for k in ASSESSMENTS)
+    pay = PAY_MODELS.get(pricing.pay_model, pricing.pay_model)
+    unit_status = _status(source, "cost.unit_per_participant", as_of)
+    lines = [
+        f"Cara bayar pelatihan: {pay} (parameter cost.pay_model = {pricing.pay_model}, "
+        f"{_status(source, 'cost.pay_model', as_of)}; makalah paper:584-586: peserta parsial "
+        "\u201cakan tetap membayar biaya pelatihan sesuai dengan ketentuan yang berlaku\u201d). "
+        "\u201cBiaya pelatihan dihitung\u201d dan biaya total memakai cara bayar ini.",
+        "Biaya yang dihitung: pelatihan (biaya satuan per program dari Tabel 2 makalah, PKA "
+        f"dikoreksi; cost.unit_per_participant, {unit_status})"
+        "; asesmen awal (setiap peserta yang perlu), uji kompetensi pasca pelatihan (satu per "
+        "peserta yang berlatih) dan uji ulang (peserta yang langkah berikutnya uji ulang per "
+        "--as-of). Tidak dihitung: coaching dan mentoring, pengembangan di tempat kerja, "
+        "perjalanan, waktu kerja peserta.",
+        f"Biaya satuan asesmen: {units} (parameter cost.assessment_unit, "
+        f"{_status(source, 'cost.assessment_unit', as_of)}: angka sementara, bukan tarif yang "
+        "terbaca).",
+        jp_footing(law),
+    ]
+    return lines
+
+
+def _status(parameters, pid: str, as_of: dt.date) -> str:
+    value = parameters[pid].at(as_of) if pid in parameters else None
+    status = value.status if value else None
+    return f"status {STATUS_WORDS.get(status, status)}"
+
+
+STATUS_WORDS = {"assumption": "asumsi", "confirmed": "dikonfirmasi", "secondary": "sumber sekunder"}
+
+
+def jp_footing(law: dict) -> str:
+    """How many subjects' JP are placeholders, each program's JP total here, and the one total
+    read elsewhere (PKA 908 JP, unconfirmed)."""
+    from aturan.lab.runs import PROGRAM_SHORT
+
+    subjects = law.get("curriculum.subjects") or {}
+    placeholders = sum(
+        1 for s in subjects.values() if s.get("jp_status", "assumption") == "assumption"
+    )
+    totals: Counter = Counter()
+    for sid, subject in subjects.items():
+        totals[sid.split(".")[0]] += sum((subject.get("jp") or {}).values())
+    per_program = ", ".join(
+        f"{name} {totals[p]}" for p, name in PROGRAM_SHORT.items() if p in totals
+    )
+    return (
+        f"JP: {placeholders} dari {len(subjects)} mata pelatihan memakai angka sementara (asumsi; "
+        f"{len(subjects) - placeholders} bersumber): tidak ada sumber terbaca yang memberi JP per "
+        f"mata pelatihan (Tabel 3 makalah hanya agenda dan mata pelatihan). Total JP di sini: "
+        f"{per_program}; satu-satunya total yang terbaca, PKA 908 jampel, berasal dari ucapan "
+        "pejabat LAN di berita Kemenag (belum dikonfirmasi). JP menentukan \u201cJP "
+        "dibebaskan\u201d dan \u201cBiaya menurut JP diikuti\u201d, bukan biaya penuh."
+    )
+
+
+SAMPLE_MAKEUP = (
+    "program sebanding alumni Tabel 2, sekitar 30% tanpa asesmen, tahun pelatihan menurut "
+    "--tahun (bawaan 2026); lihat docs/cohort-format.md"
+)
+
+
+def synthetic_footing(span: Span) -> list[str]:
+    """A cohort (or part of one) made by `aturan sample` says so: marked per row (synthetic)."""
+    from aturan.lab.numbers import number
+
+    if not span.synthetic:
+        return []
+    return [
+        f"KOHORT SINTETIS: {number(span.synthetic)} dari {number(span.decided)} peserta dibuat "
+        f"oleh `aturan sample` (bukan orang sungguhan; {SAMPLE_MAKEUP}). Angka ini menggambarkan "
+        "kohort buatan, bukan perkiraan nyata."
+    ]
 
 
 def compare_heading(reformed: Rulebook | None, as_of: dt.date, cohort: Path, decided: int) -> str:
@@ -202,23 +305,24 @@ def _difference(before, after):
     return "sama" if before == after else "berubah"
 
 
-def _write_compare_csv(writer, tables, models, heading: str) -> None:
+def _write_compare_csv(writer, tables, models, heading: str, notes=()) -> None:
     """Data for a spreadsheet: plain numbers (dot decimal, no thousands separator), so any locale
     reads them; one line per measure, one column per model (with a reform: per model, the law in
     force, the reform and the difference). The first line names the reform, the date and the
-    cohort."""
+    cohort; the last lines, each "catatan" and a text, say what the figures rest on."""
     writer.writerow(safe_row([heading]))
     if len(tables) == 1:
         writer.writerow(["ukuran", *models])
         writer.writerows(safe_row(row) for row in tables[BASELINE])
-        return
-    parts = ("berlaku", "reformasi", "selisih")
-    writer.writerow(["ukuran", *[f"{model}:{part}" for model in models for part in parts]])
-    for base, new in zip(tables[BASELINE], tables[REFORMED]):
-        values = []
-        for index in range(1, len(models) + 1):
-            values += [base[index], new[index], _difference(base[index], new[index])]
-        writer.writerow(safe_row([base[0], *values]))
+    else:
+        parts = ("berlaku", "reformasi", "selisih")
+        writer.writerow(["ukuran", *[f"{model}:{part}" for model in models for part in parts]])
+        for base, new in zip(tables[BASELINE], tables[REFORMED]):
+            values = []
+            for index in range(1, len(models) + 1):
+                values += [base[index], new[index], _difference(base[index], new[index])]
+            writer.writerow(safe_row([base[0], *values]))
+    writer.writerows(safe_row(["catatan", note]) for note in notes)
 
 
 def run_diff(
@@ -277,6 +381,7 @@ def run_diff(
     outcome = Outcome(rows=rows, failures=failures, apart=len(apart))
     decided = span.decided
     outcome.footing = footing(book, reformed, _model_used(book, model, as_of), as_of, span, decided)
+    outcome.footing += synthetic_footing(span)
     outcome.unchanged = [] if changed else why_unchanged(book, reformed, as_of, span)
     outcome.unchanged += _other_model(reformed, book, model or _default_model(book, as_of))
     return outcome

@@ -102,6 +102,51 @@ def trains(decision: Decision) -> bool:
     return bool(decision.in_scope) and decision.design.status not in NOT_TRAINING
 
 
+RETEST = (
+    "uji_ulang"  # the next action of a participant who did not meet SKJ (hasil.belum-memenuhi-skj)
+)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """What a comparison's costs rest on, from the law's parameters: the pay model (cost.pay_model)
+    and the unit cost of each assessment (cost.assessment_unit)."""
+
+    pay_model: str = "full_fee"
+    assessment: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of(cls, params) -> Pricing:
+        units = params.get("cost.assessment_unit") or {}
+        return cls(str(params.get("cost.pay_model") or "full_fee"), tuple(sorted(units.items())))
+
+    def unit(self, kind: str) -> float:
+        return float(dict(self.assessment).get(kind, 0))
+
+    def training(self, tally: Tally, program: str | None = None) -> float:
+        """The training cost under the pay model: full fee, or by the JP taken."""
+        by_jp = self.pay_model == "per_jp"
+        if program is None:
+            return tally.cost_by_jp if by_jp else tally.cost_full
+        counter = tally.program_cost_by_jp if by_jp else tally.program_cost_full
+        return counter.get(program, 0)
+
+    def assessments(self, tally: Tally) -> dict[str, tuple[int, int]]:
+        """Per kind of assessment: (how many, their cost). One initial assessment per participant
+        who needs one, one post-training assessment per participant who trains, one re-test per
+        participant whose next step is a re-test at --as-of."""
+        counts = {
+            "initial": tally.initial_assessment,
+            "post_training": tally.training,
+            "retest": tally.retests,
+        }
+        return {kind: (n, round(n * self.unit(kind))) for kind, n in counts.items()}
+
+    def total(self, tally: Tally) -> int:
+        costs = sum(cost for _, cost in self.assessments(tally).values())
+        return round(self.training(tally)) + costs
+
+
 @dataclass
 class Tally:
     """Counters for one model over a cohort."""
@@ -121,8 +166,10 @@ class Tally:
     cost_full: float = 0.0
     cost_by_jp: float = 0.0
     training: int = 0  # participants counted in the cost
+    retests: int = 0  # participants whose next step is a re-test (uji ulang), known at --as-of
     programs: Counter = field(default_factory=Counter)  # program -> participants decided
     program_cost_by_jp: Counter = field(default_factory=Counter)
+    program_cost_full: Counter = field(default_factory=Counter)
     program_training: Counter = field(default_factory=Counter)  # program -> participants training
 
     def add(self, decision: Decision, unit_cost: dict) -> None:
@@ -136,6 +183,7 @@ class Tally:
         self.documents.update(d.type for d in decision.documents)
         if design.cluster:
             self.clusters[design.cluster.id] += 1
+        self.retests += decision.lifecycle.next_step.action == RETEST
         if design.status == "ditetapkan":
             self.with_design += 1
             self.subjects_waived += len(design.waived)
@@ -152,6 +200,7 @@ class Tally:
             self.cost_full += cost
             self.cost_by_jp += cost * share
             self.program_cost_by_jp[decision.program] += cost * share
+            self.program_cost_full[decision.program] += cost
         if design.coaching:
             self.coaching[design.coaching.signature] += 1
 
@@ -189,6 +238,7 @@ class Span:
 
     judged: dict = field(default_factory=lambda: {"design": set(), "lifecycle": set()})
     decided: int = 0
+    synthetic: int = 0  # participants marked as made by `aturan sample` (case field `synthetic`)
     first_start: dt.date | None = None
     last_start: dt.date | None = None
     first_end: dt.date | None = None
@@ -196,6 +246,7 @@ class Span:
 
     def add(self, case, deciders, as_of: dt.date) -> None:
         self.decided += 1
+        self.synthetic += bool(case.data.get("synthetic"))
         start, end = case.date("training", "start"), case.date("training", "end")
         if start:
             self.first_start = min(self.first_start or start, start)
@@ -211,6 +262,7 @@ class Span:
         for phase, days in other.judged.items():
             self.judged[phase] |= days
         self.decided += other.decided
+        self.synthetic += other.synthetic
         for name, pick in (
             ("first_start", min),
             ("last_start", max),
@@ -276,30 +328,40 @@ def _per(total: float, count: int, digits: int | None = None):
 
 
 COMPARE_ROWS = [
-    ("Diputuskan", lambda t, g: t.decided),
-    ("Termasuk sasaran", lambda t, g: t.in_scope),
-    ("Perlu asesmen awal", lambda t, g: t.initial_assessment),
-    ("Desain ditetapkan", lambda t, g: t.with_design),
-    ("Klaster A", lambda t, g: t.clusters.get("A", 0)),
-    ("Klaster B", lambda t, g: t.clusters.get("B", 0)),
-    ("Klaster C", lambda t, g: t.clusters.get("C", 0)),
-    ("Mata pelatihan dibebaskan (total)", lambda t, g: t.subjects_waived),
+    ("Diputuskan", lambda t, g, p: t.decided),
+    ("Termasuk sasaran", lambda t, g, p: t.in_scope),
+    ("Perlu asesmen awal", lambda t, g, p: t.initial_assessment),
+    ("Desain ditetapkan", lambda t, g, p: t.with_design),
+    ("Klaster A", lambda t, g, p: t.clusters.get("A", 0)),
+    ("Klaster B", lambda t, g, p: t.clusters.get("B", 0)),
+    ("Klaster C", lambda t, g, p: t.clusters.get("C", 0)),
+    ("Mata pelatihan dibebaskan (total)", lambda t, g, p: t.subjects_waived),
     (
         "Mata pelatihan dibebaskan per peserta berdesain",
-        lambda t, g: _per(t.subjects_waived, t.with_design, 2),
+        lambda t, g, p: _per(t.subjects_waived, t.with_design, 2),
     ),
-    ("JP dibebaskan (total)", lambda t, g: t.jp_waived),
-    ("JP dibebaskan per peserta berdesain", lambda t, g: _per(t.jp_waived, t.with_design, 1)),
-    ("Peserta dengan coaching", lambda t, g: sum(t.coaching.values())),
-    ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g))),
+    ("JP dibebaskan (total)", lambda t, g, p: t.jp_waived),
+    ("JP dibebaskan per peserta berdesain", lambda t, g, p: _per(t.jp_waived, t.with_design, 1)),
+    ("Peserta dengan coaching", lambda t, g, p: sum(t.coaching.values())),
+    ("Kelompok coaching", lambda t, g, p: len(t.group_sizes(*g))),
     (
         "Ukuran kelompok (min-maks)",
-        lambda t, g: f"{min(t.group_sizes(*g))}-{max(t.group_sizes(*g))}" if t.coaching else "-",
+        lambda t, g, p: f"{min(t.group_sizes(*g))}-{max(t.group_sizes(*g))}" if t.coaching else "-",
     ),
-    ("Peserta yang berlatih (dasar biaya)", lambda t, g: t.training),
-    ("Biaya penuh (Rp)", lambda t, g: round(t.cost_full)),
-    ("Biaya menurut JP diikuti (Rp)", lambda t, g: round(t.cost_by_jp)),
-    ("Biaya menurut JP per peserta kohort (Rp)", lambda t, g: _per(t.cost_by_jp, t.decided)),
+    ("Peserta yang berlatih (dasar biaya)", lambda t, g, p: t.training),
+    ("Biaya penuh (Rp)", lambda t, g, p: round(t.cost_full)),
+    ("Biaya menurut JP diikuti (Rp)", lambda t, g, p: round(t.cost_by_jp)),
+    ("Biaya pelatihan dihitung (Rp)", lambda t, g, p: round(p.training(t))),
+    ("Uji kompetensi pasca pelatihan (orang)", lambda t, g, p: t.training),
+    ("Uji ulang (orang)", lambda t, g, p: t.retests),
+    ("Biaya asesmen awal (Rp)", lambda t, g, p: p.assessments(t)["initial"][1]),
+    (
+        "Biaya uji kompetensi pasca pelatihan (Rp)",
+        lambda t, g, p: p.assessments(t)["post_training"][1],
+    ),
+    ("Biaya uji ulang (Rp)", lambda t, g, p: p.assessments(t)["retest"][1]),
+    ("Biaya total (Rp)", lambda t, g, p: p.total(t)),
+    ("Biaya total per peserta kohort (Rp)", lambda t, g, p: _per(p.total(t), t.decided)),
 ]
 
 
@@ -308,12 +370,16 @@ def compare_table(
     size_max: int,
     definition: str = "same_focus_competencies",
     titles: dict[str, str] | None = None,
+    pricing: Pricing | None = None,
 ) -> list[list]:
-    """Rows of (measure, value per model): also the CSV. Cost rows per program follow the totals."""
-    grouping = (size_max, definition)
+    """Rows of (measure, value per model): also the CSV. The training cost per program (under the
+    pay model) follows the totals."""
+    grouping, price = (size_max, definition), pricing or Pricing()
     document_types = sorted({k for t in tallies.values() for k in t.documents})
     programs = [p for p in PROGRAM_SHORT if any(t.programs.get(p) for t in tallies.values())]
-    rows = [[label] + [fn(t, grouping) for t in tallies.values()] for label, fn in COMPARE_ROWS]
+    rows = [
+        [label] + [fn(t, grouping, price) for t in tallies.values()] for label, fn in COMPARE_ROWS
+    ]
     for program in programs:
         name = PROGRAM_SHORT[program]
         rows.append(
@@ -321,13 +387,13 @@ def compare_table(
             + [t.program_training.get(program, 0) for t in tallies.values()]
         )
         rows.append(
-            [f"Biaya menurut JP, {name} (Rp)"]
-            + [round(t.program_cost_by_jp.get(program, 0)) for t in tallies.values()]
+            [f"Biaya pelatihan dihitung, {name} (Rp)"]
+            + [round(price.training(t, program)) for t in tallies.values()]
         )
         rows.append(
-            [f"Biaya menurut JP per peserta kohort, {name} (Rp)"]
+            [f"Biaya pelatihan dihitung per peserta kohort, {name} (Rp)"]
             + [
-                _per(t.program_cost_by_jp.get(program, 0), t.programs.get(program, 0))
+                _per(price.training(t, program), t.programs.get(program, 0))
                 for t in tallies.values()
             ]
         )
@@ -343,11 +409,12 @@ CHART_PANELS = (
     (
         "JP dibebaskan per peserta berdesain",
         lambda t, g: _per(t.jp_waived, t.with_design, 1),
-        False,
     ),
-    ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g)), False),
-    ("Biaya menurut JP (Rp)", lambda t, g: t.cost_by_jp, True),
+    ("Perlu asesmen awal (orang)", lambda t, g: t.initial_assessment),
+    ("Kelompok coaching", lambda t, g: len(t.group_sizes(*g))),
 )
+CLUSTERS = ("A", "B", "C")
+COLOURS = ("#1f4e79", "#c55a11")
 
 
 def compare_chart(
@@ -355,43 +422,122 @@ def compare_chart(
     path,
     grouping: tuple[int, str],
     title: str,
+    pricing: dict[str, Pricing] | None = None,
+    footing: list[str] | tuple[str, ...] = (),
 ) -> list[str]:
-    """A PNG a drafter can paste into a memo: per model (Indonesian names), JP waived, coaching
-    groups and cost, one bar per series (aturan berlaku, reformasi) with its value written on it
-    in the id locale; the title names the reform, the date and the cohort."""
+    """A PNG a drafter can paste into a memo: per model (Indonesian names), the JP waived per
+    participant, the initial assessments needed and the coaching groups; the cluster model's mix of
+    clusters; the total cost, training and assessments stacked. One bar per series (aturan
+    berlaku, reformasi) with its value in the id locale; the title names the reform, the date and
+    the cohort; the footing (what the costs rest on) is printed below and kept in the PNG's text
+    metadata (Title, Description), so a reader of the file alone finds it. Returns every text
+    drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from aturan.lab.numbers import number
-
     models = list(next(iter(series.values())))
     names = [_two_lines(MODEL_SHORT[m]) for m in models]
-    figure, axes = plt.subplots(1, 3, figsize=(14, 5))
-    colours = ["#1f4e79", "#c55a11"]
-    width = 0.8 / len(series)
-    for axis, (label, measure, money) in zip(axes, CHART_PANELS):
+    figure = plt.figure(figsize=(15, 10.5))
+    grid = figure.add_gridspec(2, 3, height_ratios=(1, 1.1))
+    axes = [figure.add_subplot(grid[0, i]) for i in range(3)]
+    for axis, (label, measure) in zip(axes, CHART_PANELS):
         for index, (name, tallies) in enumerate(series.items()):
-            values = [measure(tallies[m], grouping) for m in models]
-            places = [x + (index - (len(series) - 1) / 2) * width for x in range(len(models))]
-            bars = axis.bar(places, values, width, label=name, color=colours[index % 2])
-            shown = [_chart_money(v) if money else number(v, 1) for v in values]
-            axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
-        axis.set_title(label.replace(" (Rp)", " (miliar Rp)") if money else label, fontsize=10)
-        axis.set_xticks(range(len(models)), names, fontsize=8)
-        axis.margins(y=0.15)
-        axis.set_yticks([])
-        for side in ("top", "right", "left"):
-            axis.spines[side].set_visible(False)
-    if len(series) > 1:  # below the panels, clear of the bars and their labels
-        figure.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=9)
+            _model_bars(axis, series, index, name, [measure(tallies[m], grouping) for m in models])
+        _panel(axis, label, names)
+    if "cluster" in models:
+        _cluster_mix(figure.add_subplot(grid[1, 0]), series)
+    prices = pricing or {name: Pricing() for name in series}
+    _cost_panel(figure.add_subplot(grid[1, 1:]), series, prices, names)
+    if len(series) > 1:  # top right, beside the title, clear of the bars and the notes
+        handles = axes[0].get_legend_handles_labels()
+        figure.legend(
+            *handles, loc="upper right", ncol=1, fontsize=9, bbox_to_anchor=(0.995, 0.995)
+        )
+    notes = "\n".join(textwrap.fill(line, 235) for line in footing)
+    figure.text(0.01, 0.005, notes, fontsize=7, va="bottom", ha="left")
     figure.suptitle(textwrap.fill(title, 120), fontsize=11)
-    figure.tight_layout(rect=(0, 0.06 if len(series) > 1 else 0, 1, 1))
-    figure.savefig(path, dpi=110, metadata={"Software": None})
+    figure.tight_layout(rect=(0, 0.02 + 0.0115 * (notes.count("\n") + 1), 1, 0.97))
+    metadata = {"Software": None, "Title": title, "Description": "\n".join(footing)}
+    figure.savefig(path, dpi=100, metadata=metadata)
     texts = [t.get_text() for t in figure.findobj(matplotlib.text.Text) if t.get_text()]
     plt.close(figure)
     return texts
+
+
+def _model_bars(axis, series, index: int, name: str, values, money: bool = False, bottom=None):
+    from aturan.lab.numbers import number
+
+    places = _places(series, index, len(values))
+    width = 0.8 / len(series)
+    bars = axis.bar(places, values, width, label=name, color=COLOURS[index % 2], bottom=bottom)
+    shown = [_chart_money(v) if money else number(v, 1) for v in values]
+    axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
+
+
+def _places(series, index: int, count: int) -> list[float]:
+    width = 0.8 / len(series)
+    return [x + (index - (len(series) - 1) / 2) * width for x in range(count)]
+
+
+def _panel(axis, label: str, names) -> None:
+    axis.set_title(label, fontsize=10)
+    axis.set_xticks(range(len(names)), names, fontsize=8)
+    axis.margins(y=0.15)
+    axis.set_yticks([])
+    for side in ("top", "right", "left"):
+        axis.spines[side].set_visible(False)
+
+
+def _cluster_mix(axis, series) -> None:
+    """The cluster model's participants per cluster, stacked, one bar per series."""
+    from aturan.lab.numbers import number
+
+    labels = list(series)
+    bottom = [0] * len(labels)
+    shades = {"A": "#2e7d32", "B": "#f9a825", "C": "#c62828"}
+    for cluster in CLUSTERS:
+        values = [series[label]["cluster"].clusters.get(cluster, 0) for label in labels]
+        bars = axis.bar(range(len(labels)), values, 0.5, bottom=bottom, color=shades[cluster])
+        shown = [f"{cluster}: {number(v)}" if v else "" for v in values]
+        axis.bar_label(bars, labels=shown, label_type="center", fontsize=8)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    axis.set_title("Campuran klaster (Alternatif II Klaster), peserta", fontsize=10)
+    axis.set_xticks(range(len(labels)), labels, fontsize=8)
+    axis.set_yticks([])
+    for side in ("top", "right", "left"):
+        axis.spines[side].set_visible(False)
+
+
+def _cost_panel(axis, series, prices: dict[str, Pricing], names) -> None:
+    """Total cost per model: training (under the pay model) with the assessments stacked on it."""
+    from aturan.lab.numbers import number
+
+    width = 0.8 / len(series)
+    for index, (name, tallies) in enumerate(series.items()):
+        price = prices[name]
+        places = _places(series, index, len(tallies))
+        training = [price.training(t) for t in tallies.values()]
+        assessed = [price.total(t) - round(price.training(t)) for t in tallies.values()]
+        colour = COLOURS[index % 2]
+        axis.bar(places, training, width, color=colour)
+        bars = axis.bar(
+            places,
+            assessed,
+            width,
+            bottom=training,
+            color=colour,
+            alpha=0.4,
+            hatch="//",
+            edgecolor="white",
+        )
+        totals = [a + b for a, b in zip(training, assessed)]
+        shown = [
+            f"{_chart_money(t)}\n(asesmen {number(a / 1e9, 2)})" for t, a in zip(totals, assessed)
+        ]
+        axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
+    _panel(axis, "Biaya total (miliar Rp): pelatihan + asesmen (arsir)", names)
 
 
 def _two_lines(name: str) -> str:
@@ -503,7 +649,7 @@ def _cases(chunk):
             yield row, checked.case, checked.case.data, checked.case.source
 
 
-def _decide_all(chunk, as_of, trace, span: Span | None = None):
+def _decide_all(chunk, as_of, trace, span: Span | None = None, seen: Counter | None = None):
     for row, case, data, source in _cases(chunk):
         if isinstance(case, str):
             yield row, case
@@ -514,6 +660,9 @@ def _decide_all(chunk, as_of, trace, span: Span | None = None):
             }
             if span is not None:
                 span.add(case, _one_per_law(_WORKER["deciders"]), as_of)
+            if seen is not None:
+                seen["decided"] += 1
+                seen["synthetic"] += bool(case.data.get("synthetic"))
             yield row, decisions
         except InputError as exc:
             yield row, str(row_error(exc, source, row, data))
@@ -589,10 +738,13 @@ JOINT = "gabungan: "
 
 
 def _batch_chunk(chunk, as_of, trace="compact"):
-    return [
+    """The chunk's decisions (or messages), and how many of its participants are synthetic."""
+    seen: Counter = Counter()
+    results = [
         (row, result if isinstance(result, str) else result["main"])
-        for row, result in _decide_all(chunk, as_of, trace)
+        for row, result in _decide_all(chunk, as_of, trace, seen=seen)
     ]
+    return results, seen
 
 
 def _diff_chunk(chunk, as_of):
@@ -722,13 +874,16 @@ def decisions_parallel(
     failures: list,
     on_chunk: Callable[[int], None] = lambda n: None,
     trace: str = "compact",
+    seen: Counter | None = None,
 ) -> Iterator[Decision]:
     """Decisions in cohort order, with a compact trace unless `trace="full"`; rows that fail are
-    appended to `failures`."""
+    appended to `failures`; `seen` counts the participants decided and the synthetic ones."""
     task = functools.partial(_batch_chunk, trace=trace)
-    for chunk in in_workers(
+    for chunk, chunk_seen in in_workers(
         rows, {"main": (book, model, assessment)}, task, as_of, workers, failures, on_chunk
     ):
+        if seen is not None:
+            seen.update(chunk_seen)
         for row, result in chunk:
             if isinstance(result, str):
                 failures.append((row, result))

@@ -37,6 +37,7 @@ from pathlib import Path
 import yaml
 
 from aturan.cases import COLUMNS, LEVEL_COLUMNS, POST_LEVEL_COLUMNS
+from aturan.cases.cohort import MARKER_COLUMNS
 from aturan.errors import InputError
 
 AS_OF = dt.date(2026, 6, 30)
@@ -262,6 +263,7 @@ def _participant(
     if role == "successor":
         case["projected_position"] = {"tier": target}
     case["program"] = program
+    case["synthetic"] = True  # every output made from it says the cohort is made up
 
     batch = rng.randint(1, batches)
     start, end = _batch_dates(seed, program, batch, years)
@@ -384,7 +386,7 @@ def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
     if suffix == ".csv":
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
+            writer.writerow(COLUMNS + MARKER_COLUMNS)
             for case in cases:
                 writer.writerow(case_to_row(_data(case)))
                 count += 1
@@ -421,7 +423,8 @@ def _data(case) -> dict:
 
 
 def case_to_row(case: dict) -> list:
-    """One case as a row of the cohort table (COLUMNS order); refuses what the table cannot hold."""
+    """One case as a row of the cohort table (COLUMNS order, then the synthetic marker); refuses
+    what the table cannot hold."""
     nip = case.get("nip")
 
     def refuse(what):
@@ -506,4 +509,7 @@ def case_to_row(case: dict) -> list:
                     ((event.get("levels") or {}).get(key) for key in LEVEL_COLUMNS),
                 )
             )
-    return ["" if cells.get(column) is None else cells[column] for column in COLUMNS]
+    cells["synthetic"] = "ya" if case.get("synthetic") else None
+    return [
+        "" if cells.get(column) is None else cells[column] for column in COLUMNS + MARKER_COLUMNS
+    ]
