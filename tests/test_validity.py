@@ -279,11 +279,11 @@ def record_until(until):
 
 
 @pytest.fixture
-def issued_before_validity(tmp_path, registry_key, monkeypatch):
+def issued_before_validity(tmp_path, registry_keys, monkeypatch):
     """A registry in which one certificate was issued (with a signed-PDF fingerprint) as the
     version before migration 0004 wrote it: its audit entries hold no validity."""
     old = ", ".join(f for f in registry_module.ROW_FIELDS if f != "valid_until")
-    store = Registry(tmp_path / "lama.sqlite", FORMAT, CODES, key=registry_key)
+    store = Registry(tmp_path / "lama.sqlite", FORMAT, CODES, **registry_keys)
 
     def issue(record):
         with monkeypatch.context() as previous_version:
