@@ -155,7 +155,7 @@ def test_a_validity_changed_in_the_registry_is_never_sah(issued, tmp_path):
     )
     assert 'id="status">DIUBAH<' in text and "2099" not in text
     audit = cli("registry", "audit", "--registry", registry)
-    assert audit.exit_code == 1 and "isian valid_until" in audit.stderr
+    assert audit.exit_code == 1 and "isian valid_until" in audit.output
 
 
 # --- the JSON API and the page -----------------------------------------------------------------

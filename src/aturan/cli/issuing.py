@@ -36,7 +36,7 @@ from aturan.cli.records import OPERATOR, load_record, operator_name, recorder
 from aturan.documents import Issuer, Trust, decide_for_issue, load_head, load_signer, now_iso
 from aturan.documents import verify as verify_file
 from aturan.documents.issuing import registry_groups
-from aturan.documents.record import summary
+from aturan.documents.record import details, summary
 from aturan.documents.registry import MAC_LINES
 from aturan.errors import AturanError
 from aturan.files import atomic_path
@@ -329,21 +329,32 @@ def listing_text(rows: list[dict], fmt: str) -> str:
 
 @registry.command("show")
 @click.argument("number")
+@click.option(
+    "--rinci",
+    "detailed",
+    is_flag=True,
+    help="Juga kasus yang tercatat, aturan yang berlaku dalam keputusannya dan pasal dasarnya.",
+)
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_show(number, registry_path, config_path):
-    """Rincian satu dokumen."""
+def registry_show(number, detailed, registry_path, config_path):
+    """Rincian satu dokumen. Baris yang tidak sama dengan entri log audit terakhirnya ditandai
+    PERINGATAN."""
     store, _ = open_registry(registry_path, config_path)
     row = store.get(number)
     if row is None:
         raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
+    problem = store.row_against_log(number)
+    if problem:
+        click.echo(clean(f"PERINGATAN: baris ini tidak dapat dipercaya: {problem}"))
     click.echo(clean_lines(json.dumps(row, ensure_ascii=False, indent=2)))
     if store.decision_record(number) is None:
         click.echo("Catatan keputusan: tidak ada (diterbitkan sebelum catatan keputusan ada).")
         return
+    record = load_record(store, number)
     click.echo("Catatan keputusan:")
-    for line in summary(load_record(store, number)):
+    for line in summary(record) + (details(record) if detailed else []):
         click.echo(clean(f"  {line}"))
 
 

@@ -744,6 +744,34 @@ class Registry:
             return {**row, "validity_recorded": bool(issued and validity_recorded(issued["row"]))}
 
     @_damage_is_a_message
+    def row_against_log(self, number: str) -> str | None:
+        """Why the document's row is not what the keys last authenticated, with each differing
+        field's old and new value; None when it is."""
+        with self._snapshot():
+            row = self._row(number)
+            if row is None:
+                return "tidak terdaftar"
+            if not self._keyed() or not self._chain_intact():
+                return (
+                    "log audit tidak utuh atau tidak dapat diautentikasi dengan kunci ini; "
+                    + AUDIT_HINT
+                )
+            entry = self.db.execute(
+                "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", (number,)
+            ).fetchone()
+            body = self._entry_body(entry)[0] if entry else None
+            if body is None:
+                return "tidak ada entri log audit terautentikasi untuknya"
+            changes = row_changes(row, vouched(body["row"], self._legacy()))
+            if not changes:
+                return None
+            return (
+                f"isian {', '.join(c[0] for c in changes)} berbeda dari entri log audit "
+                f"terakhirnya (entri {entry['id']}): diubah tanpa otorisasi "
+                f"({changes_text(changes)})"
+            )
+
+    @_damage_is_a_message
     def authentic_record(self, number: str) -> dict | None:
         """The document's decision record {record, version}, only if its issue entry
         authenticates it (under this key, in an intact chain); anything else is None."""
