@@ -463,6 +463,7 @@ def test_a_registry_of_the_old_unkeyed_format_is_reported_not_trusted(aturan, re
 
 def test_another_key_is_told_apart_and_writes_nothing(aturan, registry, monkeypatch):
     monkeypatch.setenv("ATURAN_REGISTRY_KEY", secrets.token_hex(32))
+    monkeypatch.setenv("ATURAN_REGISTRY_SIGNING_KEY", secrets.token_hex(32))
     result = audit(aturan, registry)
     assert_detected(result, "bukan kunci yang membuat registri", "tidak satu pun dari")
     problems = [line for line in result.output.splitlines() if line.startswith("GALAT")]
