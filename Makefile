@@ -58,6 +58,8 @@ demo: setup setup-pdf
 	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2027-01-10 --issue-date 2027-01-11 \
 	  --out out/dokumen --registry out/registry.sqlite --pdf
 	$(BIN)/aturan registry audit --registry out/registry.sqlite
+	$(BIN)/aturan keys export-public --out out/registry.pub
+	$(BIN)/aturan registry audit --registry out/registry.sqlite --public-key out/registry.pub
 	$(BIN)/aturan replay 0001/SKM/PKASN/2027 --registry out/registry.sqlite
 	@echo "Halaman verifikasi sertifikat 0001/STTP/PKASN/2027 (alamat dalam kode QR-nya):"
 	@$(BIN)/aturan serve --registry out/registry.sqlite --print-url 0001/STTP/PKASN/2027

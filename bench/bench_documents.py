@@ -69,7 +69,13 @@ def main(target: int) -> dict:
     issuing.render_docx = recording
     key = secrets.token_bytes(32)  # a throwaway registry key: the bench's registry is scratch
     codes = numbering_codes(decider.rulebook, settings.codes)
-    registry = Registry(work / "reg.sqlite", settings.number_format, codes, key=key)
+    registry = Registry(
+        work / "reg.sqlite",
+        settings.number_format,
+        codes,
+        key=key,
+        signing_key=secrets.token_bytes(32),
+    )
     issuer = issuing.Issuer(
         decider.rulebook, settings, registry, ROOT / "templates" / "docx", work / "aturan"
     )
@@ -200,6 +206,7 @@ def _throwaway_signer(work: Path):
         pkcs12=work / "keys" / "signer.p12",
         trust_roots=(work / "keys" / "root.pem",),
         registry_key=work / "keys" / "registry.key",
+        registry_signing_key=work / "keys" / "registry-signing.key",
         passphrase_env="ATURAN_BENCH_NO_PASSPHRASE",
         demo=True,
     )

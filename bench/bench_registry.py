@@ -29,7 +29,7 @@ INSTITUTIONS = ("LAN", "BPSDM-JABAR")
 
 
 def worker(target, key, institution, name, count, ready, times) -> None:
-    registry = Registry(target, FORMAT, CODES, key=key, institution=institution)
+    registry = Registry(target, FORMAT, CODES, **key, institution=institution)
     ready.wait()
     start = time.perf_counter()
     for i in range(count):
@@ -51,8 +51,8 @@ def worker(target, key, institution, name, count, ready, times) -> None:
 def run(target, processes: int, total: int) -> float:
     """Documents per second for `processes` processes issuing `total` documents together."""
     context = multiprocessing.get_context("spawn")
-    key = secrets.token_bytes(32)
-    Registry(target, FORMAT, CODES, key=key).close()  # made before the clock starts
+    key = {"key": secrets.token_bytes(32), "signing_key": secrets.token_bytes(32)}
+    Registry(target, FORMAT, CODES, **key).close()  # made before the clock starts
     ready, times = context.Barrier(processes + 1), context.Queue()
     workers = [
         context.Process(

@@ -53,6 +53,19 @@ def registry_key(signing_keys):
     return bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip())
 
 
+@pytest.fixture(scope="session")
+def registry_signing_key(signing_keys):
+    """The project's registry signing key (Ed25519), as `aturan keys init` wrote it."""
+    path = ROOT / "keys" / "registry-signing.key"
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+@pytest.fixture(scope="session")
+def registry_keys(registry_key, registry_signing_key):
+    """The key holder's keys, as Registry takes them."""
+    return {"key": registry_key, "signing_key": registry_signing_key}
+
+
 @pytest.fixture
 def aturan():
     """Run the real CLI; returns exit code, stdout and stderr separately."""

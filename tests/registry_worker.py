@@ -1,7 +1,8 @@
 """One issuing process for the concurrency test and the benchmark: `python registry_worker.py URL
-INSTITUTION WORKER COUNT` issues COUNT documents into the registry at URL (the key in
-$ATURAN_REGISTRY_KEY), participant ids INSTITUTION-WORKER-i, through the library's
-`Registry.issue`. A rerun issues what is missing and returns the numbers already taken."""
+INSTITUTION WORKER COUNT` issues COUNT documents into the registry at URL (the keys in
+$ATURAN_REGISTRY_KEY and $ATURAN_REGISTRY_SIGNING_KEY), participant ids INSTITUTION-WORKER-i,
+through the library's `Registry.issue`. A rerun issues what is missing and returns the numbers
+already taken."""
 
 import os
 import sys
@@ -13,8 +14,14 @@ CODES = {"sttp": "STTP"}
 
 
 def issue_all(target: str, institution: str, worker: str, count: int) -> None:
-    key = bytes.fromhex(os.environ["ATURAN_REGISTRY_KEY"])
-    registry = Registry(target, FORMAT, CODES, key=key, institution=institution)
+    registry = Registry(
+        target,
+        FORMAT,
+        CODES,
+        key=bytes.fromhex(os.environ["ATURAN_REGISTRY_KEY"]),
+        signing_key=bytes.fromhex(os.environ["ATURAN_REGISTRY_SIGNING_KEY"]),
+        institution=institution,
+    )
     for i in range(count):
         registry.issue(
             doc_type="sttp",

@@ -613,18 +613,14 @@ def test_a_registry_row_without_a_pdf_fingerprint_is_never_sah(
 
 
 def test_a_document_issued_without_a_signed_pdf_is_never_sah_by_number(aturan, tmp_path):
-    from aturan.documents import Registry, Settings, load_registry_key, status_of
-    from aturan.files import load_yaml
+    from aturan.documents import open_registry, status_of
 
     registry = tmp_path / "reg.sqlite"
     designs = started_cases(COHORT, tmp_path)
     aturan("issue", designs, "--out", tmp_path, "--registry", registry, *DESIGN_RUN)
     issue = aturan("issue", COHORT, "--out", tmp_path, "--registry", registry, *ISSUE)
     assert issue.exit_code == 0, issue.stderr
-    config = ROOT / "config" / "institution.yaml"
-    settings = Settings.load(config)
-    key = load_registry_key(load_yaml(config, ValueError), config)
-    store = Registry(registry, settings.number_format, settings.codes, key=key, create=False)
+    store, _ = open_registry(registry)
     for row in store.list():
         assert status_of(row["number"], store).status == "tidak_sah"
 
@@ -723,14 +719,13 @@ def _subject(pem):
 
 def test_the_library_calls_the_web_page_uses(issued, certificate, tmp_path):
     """verify_pdf_bytes (an upload) and status_of (a number from the QR, without a file)."""
-    from aturan.documents import Registry, SigningConfig, Trust, status_of, verify_pdf_bytes
+    from aturan.documents import SigningConfig, Trust, open_registry, status_of, verify_pdf_bytes
     from aturan.errors import AturanError
 
     row, _ = certificate
     registry_file = tmp_path / "reg.sqlite"
     shutil.copy(issued / "reg.sqlite", registry_file)
-    key = bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip())
-    registry = Registry(registry_file, "{seq:04d}/{code}/PKASN/{year}", {}, key=key, create=False)
+    registry, _ = open_registry(registry_file)
     trust = Trust.load(SigningConfig.load(ROOT / "config" / "institution.yaml"))
     genuine = pdf_of(issued, row).read_bytes()
     assert verify_pdf_bytes(genuine, registry, trust).status == "sah"

@@ -115,9 +115,13 @@ def test_replay_names_the_version_mismatch_and_the_difference(aturan, tmp_path):
     assert "Versi berbeda dari saat terbit: aturan (rules/)" in result.output
     assert "kode program" not in result.output
     assert "BERBEDA" in result.output
-    changed = [line.strip() for line in result.output.splitlines() if line.startswith("  ")]
+    changed = [
+        line.strip().split(":")[0] for line in result.output.splitlines() if line.startswith("  ")
+    ]
     assert "rules_version" in changed and "decision_id" in changed
     assert any(field.startswith("lifecycle") for field in changed), changed
+    # each with its recorded and new value, and the parameter that changed them
+    assert "  parameter certificate.validity_years: 3 → 4 (dibaca aturan" in result.output
 
 
 def test_the_version_covers_code_templates_and_config(tmp_path):

@@ -11,10 +11,10 @@ NOW = "2026-07-01T08:00:00+00:00"
 
 
 @pytest.fixture
-def registry(registry_url, registry_key):
+def registry(registry_url, registry_keys):
     """A new registry under the project's key (conftest), so the CLI can open it too; once on
     SQLite and once on PostgreSQL."""
-    return Registry(registry_url, FORMAT, CODES, key=registry_key, create=True)
+    return Registry(registry_url, FORMAT, CODES, **registry_keys, create=True)
 
 
 def issue(registry, nip="198503152010011001", doc_type="sttp", key="pka:2026-06-30", **extra):
@@ -59,9 +59,9 @@ def test_the_same_event_keeps_its_number_and_first_content(registry):
     assert other.number == "0002/STTP/PKASN/2026"  # the repeat took no number
 
 
-def test_numbering_continues_after_the_registry_is_reopened(registry, registry_key):
+def test_numbering_continues_after_the_registry_is_reopened(registry, registry_keys):
     issue(registry)
-    reopened = Registry(registry.path, FORMAT, CODES, key=registry_key, create=False)
+    reopened = Registry(registry.path, FORMAT, CODES, **registry_keys, create=False)
 
     assert issue(reopened, nip="199001012015031002").number == "0002/STTP/PKASN/2026"
 

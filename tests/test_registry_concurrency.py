@@ -18,12 +18,14 @@ from aturan.documents import Registry
 WORKERS = [("LAN", "a"), ("LAN", "b"), ("BPSDM-JABAR", "a"), ("BPSDM-JABAR", "b")]
 EACH = 200
 KEY = "22" * 32
+SIGNING_KEY = "44" * 32
 
 
 def start(url, institution, worker):
     env = dict(
         os.environ,
         ATURAN_REGISTRY_KEY=KEY,
+        ATURAN_REGISTRY_SIGNING_KEY=SIGNING_KEY,
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
     )
     script = str(ROOT / "tests" / "registry_worker.py")
@@ -45,7 +47,14 @@ def assert_consistent(url):
     for institution in {i for i, _ in WORKERS}:
         seqs = sorted(seq for _, inst, seq, _ in documents if inst == institution)
         assert seqs == list(range(1, 2 * EACH + 1)), f"no gap in {institution}'s numbering"
-    registry = Registry(url, FORMAT, CODES, key=bytes.fromhex(KEY), create=False)
+    registry = Registry(
+        url,
+        FORMAT,
+        CODES,
+        key=bytes.fromhex(KEY),
+        signing_key=bytes.fromhex(SIGNING_KEY),
+        create=False,
+    )
     assert registry.audit() == []
 
 

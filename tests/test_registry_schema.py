@@ -19,6 +19,8 @@ SHARED = "{seq:04d}/{code}/{institution}/{year}"
 # fingerprint and a revocation, its log keyed under this test key.
 V1_REGISTRY = ROOT / "tests" / "data" / "registry-v1.sqlite"
 V1_KEY = bytes.fromhex("11" * 32)
+# The signing key a holder of that registry adds when it moves to Ed25519 (migration 0005).
+V1_SIGNING_KEY = bytes.fromhex("33" * 32)
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def versions(path):
 
 
 def test_a_registry_of_the_previous_version_is_migrated_on_open_and_audits_intact(v1):
-    store = Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+    store = Registry(v1, PLAIN, CODES, key=V1_KEY, signing_key=V1_SIGNING_KEY, create=False)
 
     assert versions(v1) == list(range(1, latest("sqlite") + 1))
     assert store.audit() == []
@@ -47,13 +49,13 @@ def test_a_registry_of_the_previous_version_is_migrated_on_open_and_audits_intac
 
 
 def test_a_migrated_registry_reopens_without_migrating_again(v1):
-    Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
-    again = Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+    Registry(v1, PLAIN, CODES, key=V1_KEY, signing_key=V1_SIGNING_KEY, create=False)
+    again = Registry(v1, PLAIN, CODES, key=V1_KEY, signing_key=V1_SIGNING_KEY, create=False)
     assert versions(v1) == list(range(1, latest("sqlite") + 1)) and again.audit() == []
 
 
 def test_a_legacy_rows_institution_changed_after_migration_is_detected(v1):
-    store = Registry(v1, PLAIN, CODES, key=V1_KEY, create=False)
+    store = Registry(v1, PLAIN, CODES, key=V1_KEY, signing_key=V1_SIGNING_KEY, create=False)
     with sqlite3.connect(v1) as db:
         db.execute("UPDATE documents SET institution='BPSDM' WHERE seq=1 AND doc_type='sttp'")
 
@@ -61,8 +63,8 @@ def test_a_legacy_rows_institution_changed_after_migration_is_detected(v1):
     assert store.authentic_row("0001/STTP/PKASN/2026") is None
 
 
-def test_a_new_registry_has_the_whole_schema(registry_url, registry_key):
-    store = Registry(registry_url, PLAIN, CODES, key=registry_key)
+def test_a_new_registry_has_the_whole_schema(registry_url, registry_keys):
+    store = Registry(registry_url, PLAIN, CODES, **registry_keys)
     tables = store.db.tables()
     assert {"documents", "counters", "audit_log", "schema_version"} <= tables
     assert {"decision_records", "coaching_groups"} <= tables
@@ -71,23 +73,23 @@ def test_a_new_registry_has_the_whole_schema(registry_url, registry_key):
     assert {"institution", "operator", "revoked_by", "replaces", "replaced_by"} <= names
 
 
-def test_a_registry_of_a_newer_version_is_refused(registry_url, registry_key):
-    store = Registry(registry_url, PLAIN, CODES, key=registry_key)
+def test_a_registry_of_a_newer_version_is_refused(registry_url, registry_keys):
+    store = Registry(registry_url, PLAIN, CODES, **registry_keys)
     store.db.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, ?)", (NOW,))
     store.close()
     with pytest.raises(AturanError, match="lebih baru dari versi aturan ini"):
-        Registry(registry_url, PLAIN, CODES, key=registry_key, create=False)
+        Registry(registry_url, PLAIN, CODES, **registry_keys, create=False)
 
 
-def two_institutions(target, key, number_format=SHARED):
+def two_institutions(target, keys, number_format=SHARED):
     return (
-        Registry(target, number_format, CODES, key=key, institution="LAN"),
-        Registry(target, number_format, CODES, key=key, institution="BPSDM-JABAR"),
+        Registry(target, number_format, CODES, **keys, institution="LAN"),
+        Registry(target, number_format, CODES, **keys, institution="BPSDM-JABAR"),
     )
 
 
-def test_each_institution_numbers_its_own_documents(registry_url, registry_key):
-    lan, bpsdm = two_institutions(registry_url, registry_key)
+def test_each_institution_numbers_its_own_documents(registry_url, registry_keys):
+    lan, bpsdm = two_institutions(registry_url, registry_keys)
     numbers = [
         issue(lan, nip="1").number,
         issue(bpsdm, nip="2").number,
@@ -103,8 +105,8 @@ def test_each_institution_numbers_its_own_documents(registry_url, registry_key):
     assert lan.audit() == [] and bpsdm.audit() == []
 
 
-def test_verification_answers_for_any_institutions_number(registry_url, registry_key):
-    lan, bpsdm = two_institutions(registry_url, registry_key)
+def test_verification_answers_for_any_institutions_number(registry_url, registry_keys):
+    lan, bpsdm = two_institutions(registry_url, registry_keys)
     theirs = issue(bpsdm, nip="2").number
     bpsdm.record_fingerprints(theirs, None, "f" * 64, NOW)
     assert status_of(theirs, lan).status == "sah"
@@ -112,9 +114,9 @@ def test_verification_answers_for_any_institutions_number(registry_url, registry
 
 
 def test_a_format_without_institution_is_refused_once_another_institution_issued(
-    registry_url, registry_key
+    registry_url, registry_keys
 ):
-    lan, bpsdm = two_institutions(registry_url, registry_key, PLAIN)
+    lan, bpsdm = two_institutions(registry_url, registry_keys, PLAIN)
     issue(lan, nip="1")
     with pytest.raises(AturanError, match=r"harus memuat \{institution\}") as refused:
         issue(bpsdm, nip="2")
@@ -124,18 +126,18 @@ def test_a_format_without_institution_is_refused_once_another_institution_issued
 
 
 def test_another_institutions_document_for_the_same_event_is_not_issued_again(
-    registry_url, registry_key
+    registry_url, registry_keys
 ):
-    lan, bpsdm = two_institutions(registry_url, registry_key)
+    lan, bpsdm = two_institutions(registry_url, registry_keys)
     issue(lan)
     with pytest.raises(AturanError, match="sudah diterbitkan oleh institusi LAN"):
         issue(bpsdm)
 
 
 @pytest.mark.parametrize("code", ["lan", "", "A" * 21, "LAN/X", 7])
-def test_a_bad_institution_code_is_refused(tmp_path, registry_key, code):
+def test_a_bad_institution_code_is_refused(tmp_path, registry_keys, code):
     with pytest.raises(AturanError, match="kode institusi"):
-        Registry(tmp_path / "r.sqlite", SHARED, CODES, key=registry_key, institution=code)
+        Registry(tmp_path / "r.sqlite", SHARED, CODES, **registry_keys, institution=code)
     assert not (tmp_path / "r.sqlite").exists()
 
 
@@ -171,6 +173,9 @@ def test_the_environment_selects_a_postgresql_registry(aturan, new_database, mon
         PLAIN,
         CODES,
         key=bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip()),
+        signing_key=bytes.fromhex(
+            (ROOT / "keys" / "registry-signing.key").read_text(encoding="ascii").strip()
+        ),
     )
     issue(store)
     monkeypatch.setenv("ATURAN_REGISTRY", url)
@@ -179,7 +184,7 @@ def test_the_environment_selects_a_postgresql_registry(aturan, new_database, mon
 
 
 def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
-    new_database, registry_key
+    new_database, registry_keys
 ):
     from fastapi.testclient import TestClient
 
@@ -187,7 +192,7 @@ def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
     from aturan.web.app import Server
 
     url = new_database()
-    store = Registry(url, PLAIN, CODES, key=registry_key)
+    store = Registry(url, PLAIN, CODES, **registry_keys)
     content = "ab" * 32
     number = issue(store, content_hash=content).number
     store.record_fingerprints(number, None, "f" * 64, NOW)
@@ -202,7 +207,7 @@ def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
 
 
 def test_a_postgresql_registry_busy_or_gone_is_one_message(
-    new_database, postgres, registry_key, monkeypatch
+    new_database, postgres, registry_keys, monkeypatch
 ):
     import psycopg
 
@@ -210,7 +215,7 @@ def test_a_postgresql_registry_busy_or_gone_is_one_message(
 
     monkeypatch.setattr(backend, "TIMEOUT", 1)
     url = new_database()
-    store = Registry(url, PLAIN, CODES, key=registry_key)
+    store = Registry(url, PLAIN, CODES, **registry_keys)
     with psycopg.connect(url, autocommit=True) as holder:
         holder.execute(f"BEGIN; SELECT pg_advisory_xact_lock({backend.WRITE_LOCK})")
         with pytest.raises(AturanError, match="sedang dipakai proses lain lebih dari 1 detik"):

@@ -157,7 +157,7 @@ def test_a_validity_changed_in_the_registry_is_never_sah(issued, tmp_path):
     )
     assert 'id="status">DIUBAH<' in text and "2099" not in text
     audit = cli("registry", "audit", "--registry", registry)
-    assert audit.exit_code == 1 and "isian valid_until" in audit.stderr
+    assert audit.exit_code == 1 and "isian valid_until" in audit.output
 
 
 # --- the JSON API and the page -----------------------------------------------------------------
@@ -281,11 +281,11 @@ def record_until(until):
 
 
 @pytest.fixture
-def issued_before_validity(tmp_path, registry_key, monkeypatch):
+def issued_before_validity(tmp_path, registry_keys, monkeypatch):
     """A registry in which one certificate was issued (with a signed-PDF fingerprint) as the
     version before migration 0004 wrote it: its audit entries hold no validity."""
     old = ", ".join(f for f in registry_module.ROW_FIELDS if f != "valid_until")
-    store = Registry(tmp_path / "lama.sqlite", FORMAT, CODES, key=registry_key)
+    store = Registry(tmp_path / "lama.sqlite", FORMAT, CODES, **registry_keys)
 
     def issue(record):
         with monkeypatch.context() as previous_version:

@@ -15,8 +15,33 @@ from aturan.drafting import check_rulebook, check_templates
 from aturan.law import load_rulebook
 
 
+def _print_version(ctx, param, value) -> None:
+    """`aturan --version`: the package version, and the five content hashes a decision record's
+    version is made of (the same `version_parts` as `issue` records and `replay` compares)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from aturan.documents.record import PART_SHOWN, VERSION_PARTS, full_version, version_parts
+    from aturan.project import config_file
+
+    parts = version_parts(project_root(), config_file(None))
+    click.echo(f"aturan {version('aturan')}")
+    click.echo(f"Versi isi (catatan keputusan): {full_version(parts)}")
+    for part in VERSION_PARTS:
+        click.echo(f"  {part}: {parts[part] or '(tidak ada)'}  {PART_SHOWN[part]}")
+    ctx.exit()
+
+
 @click.group()
-@click.version_option(package_name="aturan")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Versi paket dan kelima bagian versi isi (aturan, regulasi, kode, templat, konfigurasi).",
+)
 def main():
     """aturan: integrasi hasil penilaian kompetensi dengan pelatihan kepemimpinan ASN,
     sebagai aturan."""

@@ -36,7 +36,8 @@ from aturan.cli.records import OPERATOR, load_record, operator_name, recorder
 from aturan.documents import Issuer, Trust, decide_for_issue, load_head, load_signer, now_iso
 from aturan.documents import verify as verify_file
 from aturan.documents.issuing import registry_groups
-from aturan.documents.record import summary
+from aturan.documents.record import details, summary
+from aturan.documents.registry import MAC_LINES
 from aturan.errors import AturanError
 from aturan.files import atomic_path
 
@@ -328,21 +329,32 @@ def listing_text(rows: list[dict], fmt: str) -> str:
 
 @registry.command("show")
 @click.argument("number")
+@click.option(
+    "--rinci",
+    "detailed",
+    is_flag=True,
+    help="Juga kasus yang tercatat, aturan yang berlaku dalam keputusannya dan pasal dasarnya.",
+)
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_show(number, registry_path, config_path):
-    """Rincian satu dokumen."""
+def registry_show(number, detailed, registry_path, config_path):
+    """Rincian satu dokumen. Baris yang tidak sama dengan entri log audit terakhirnya ditandai
+    PERINGATAN."""
     store, _ = open_registry(registry_path, config_path)
     row = store.get(number)
     if row is None:
         raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
+    problem = store.row_against_log(number)
+    if problem:
+        click.echo(clean(f"PERINGATAN: baris ini tidak dapat dipercaya: {problem}"))
     click.echo(clean_lines(json.dumps(row, ensure_ascii=False, indent=2)))
     if store.decision_record(number) is None:
         click.echo("Catatan keputusan: tidak ada (diterbitkan sebelum catatan keputusan ada).")
         return
+    record = load_record(store, number)
     click.echo("Catatan keputusan:")
-    for line in summary(load_record(store, number)):
+    for line in summary(record) + (details(record) if detailed else []):
         click.echo(clean(f"  {line}"))
 
 
@@ -370,21 +382,62 @@ def registry_revoke(number, reason, registry_path, config_path, operator):
     help="Kepala rantai yang diekspor sebelumnya (`aturan registry head`): "
     "entri terakhir yang dihapus juga terdeteksi.",
 )
+@click.option(
+    "--public-key",
+    "public_key",
+    type=click.Path(path_type=Path),
+    help="Audit dengan kunci publik registri saja (`aturan keys export-public`), tanpa kunci "
+    "rahasia: untuk auditor dari luar institusi, yang tidak dapat menulis apa pun.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    help="Tulis laporan lengkap (setiap masalah) ke berkas ini; layar hanya memuat ringkasannya.",
+)
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_audit(head_path, registry_path, config_path):
-    """Periksa log audit (MAC, rantai), setiap baris dokumen terhadap entri log terakhirnya,
-    penomoran dan penghitung."""
+def registry_audit(head_path, public_key, out_path, registry_path, config_path):
+    """Periksa log audit (tanda tangan Ed25519 atau MAC lama, rantai), setiap baris dokumen
+    terhadap entri log terakhirnya, penomoran dan penghitung. Keluar 0 hanya bila semuanya
+    terbukti utuh; 1 bila ada masalah atau ada yang tidak dapat diperiksa."""
     head = load_head(head_path) if head_path else None
-    store, _ = open_registry(registry_path, config_path)
-    problems = store.audit(head)
-    for problem in problems:
-        click.echo(clean(f"GALAT: {problem}"), err=True)
-    click.echo(
-        "Log audit utuh dan penomoran tanpa celah." if not problems else f"{len(problems)} masalah."
-    )
-    sys.exit(1 if problems else 0)
+    store, _ = open_registry(registry_path, config_path, public_key=public_key)
+    report = store.audit_report(head, limit=None if out_path else MAC_LINES)
+    verdict = _audit_verdict(report)
+    text = _audit_text(store.label, report, verdict)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        _write_or_echo(text, out_path, "laporan audit")
+        click.echo(clean(verdict))
+        click.echo(f"Laporan lengkap ditulis ke {clean(str(out_path))}")
+    sys.exit(0 if report.intact else 1)
+
+
+def _audit_verdict(report) -> str:
+    if report.problems:
+        return f"{len(report.problems)} masalah." + (
+            f" {len(report.unchecked)} hal lain tidak dapat diperiksa dengan kunci ini."
+            if report.unchecked
+            else ""
+        )
+    if report.unchecked:
+        return (
+            "BELUM TERVERIFIKASI: tidak ada masalah pada yang dapat diperiksa, tetapi "
+            f"{len(report.unchecked)} hal tidak dapat diperiksa dengan kunci publik (perlu "
+            "pemegang kunci registri)."
+        )
+    return "Log audit utuh dan penomoran tanpa celah."
+
+
+def _audit_text(label: str, report, verdict: str) -> str:
+    """The audit report: what was audited and how, every problem, what could not be checked."""
+    lines = [f"Audit registri {label} ({now_iso()})", report.mode]
+    lines += [f"GALAT: {problem}" for problem in report.problems]
+    lines += [f"PERLU PEMEGANG KUNCI: {line}" for line in report.unchecked]
+    return clean_lines("\n".join([*lines, verdict])) + "\n"
 
 
 @registry.command("head")
@@ -398,7 +451,8 @@ def registry_audit(head_path, registry_path, config_path):
 @CONFIG
 @user_errors
 def registry_head(out_path, registry_path, config_path):
-    """Ekspor kepala rantai bertanda tangan (HMAC), untuk disimpan di luar registri."""
+    """Ekspor kepala rantai bertanda tangan (Ed25519), untuk disimpan di luar registri; auditor
+    memeriksanya dengan kunci publik."""
     store, _ = open_registry(registry_path, config_path)
     text = json.dumps(store.head(now_iso()), indent=2) + "\n"
     if _write_or_echo(text, out_path, "kepala rantai"):

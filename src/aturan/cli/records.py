@@ -27,12 +27,14 @@ from aturan.decide import Decision
 from aturan.decide.cohort_rules import place_in_group
 from aturan.documents.record import (
     PART_SHOWN,
+    causes,
     full_version,
     json_differences,
     make_record,
     parse_record,
     record_text,
     reform_entry,
+    shown_value,
     version_differences,
     version_parts,
 )
@@ -152,12 +154,44 @@ def redecide(record: dict, number: str) -> dict:
 @CONFIG
 @user_errors
 def replay(number, registry_path, config_path):
-    """Putuskan ulang dokumen bernomor dari catatan keputusannya: `identik`, atau isian keputusan
-    yang berbeda (keluar 1); versi yang tidak sama (aturan, regulasi, kode, templat, konfigurasi)
-    disebutkan."""
+    """Putuskan ulang dokumen bernomor dari catatan keputusannya. Lebih dulu baris registrinya
+    dicocokkan dengan entri log audit terakhirnya. `identik` hanya bila baris itu utuh dan
+    keputusannya sama; selain itu setiap isian yang berbeda (nilai lama → baru) beserta
+    parameter atau aturan penyebabnya (keluar 1). Versi yang tidak sama (aturan, regulasi, kode,
+    templat, konfigurasi) disebutkan."""
     store, _ = open_registry(registry_path, config_path)
+    row_problem = store.row_against_log(number) if store.get(number) is not None else None
+    if row_problem:
+        click.echo(clean(f"BERBEDA: baris registri dokumen {number}: {row_problem}"))
     record = load_record(store, number)
     again = redecide(record, number)
+    _echo_versions(record, config_path)
+    differences = json_differences(record["decision"], again)
+    if not differences and not row_problem:
+        click.echo(f"identik: keputusan untuk {clean(number)} sama dengan yang tercatat.")
+        return
+    if not differences:
+        click.echo(
+            f"Keputusan yang diputuskan ulang sama dengan catatan, tetapi baris registri "
+            f"{clean(number)} tidak sama dengan yang diautentikasi: bukan identik."
+        )
+        sys.exit(1)
+    click.echo(f"BERBEDA: {len(differences)} isian keputusan untuk {clean(number)} berubah:")
+    for path, old, new in differences:
+        click.echo(clean(f"  {path}: {shown_value(old)} → {shown_value(new)}"))
+    found = causes(record["decision"], again)
+    click.echo(
+        "Penyebab menurut jejak keputusan:"
+        if found
+        else "Penyebab: tidak tampak pada "
+        "parameter atau aturan yang berlaku (lihat versi yang berbeda di atas)."
+    )
+    for line in found:
+        click.echo(clean(f"  {line}"))
+    sys.exit(1)
+
+
+def _echo_versions(record: dict, config_path) -> None:
     recorded_parts = (record.get("version") or {}).get("parts") or {}
     changed_parts = version_differences(
         recorded_parts, version_parts(project_root(), config_file(config_path))
@@ -170,11 +204,3 @@ def replay(number, registry_path, config_path):
         )
     else:
         click.echo(f"Versi sama dengan saat terbit ({record['version']['id']}).")
-    differences = json_differences(record["decision"], again)
-    if not differences:
-        click.echo(f"identik: keputusan untuk {clean(number)} sama dengan yang tercatat.")
-        return
-    click.echo(f"BERBEDA: {len(differences)} isian keputusan untuk {clean(number)} berubah:")
-    for path in differences:
-        click.echo(f"  {clean(path)}")
-    sys.exit(1)

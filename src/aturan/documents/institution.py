@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aturan.documents.registry import Registry, check_number_format
-from aturan.documents.registry_key import load_registry_key
+from aturan.documents.registry_key import load_public_key, load_registry_key, load_signing_key
 from aturan.documents.render import Settings
 from aturan.documents.signing import SigningConfig
 from aturan.documents.types import numbering_codes
@@ -21,26 +21,36 @@ def open_registry(
     config_path: Path | None = None,
     create: bool = False,
     book: Rulebook | None = None,
+    public_key: Path | None = None,
 ) -> tuple[Registry, Settings]:
     """The registry and the institution's settings. Only `issue` creates a registry; it numbers
     under the codes of the rulebook's document types (`book`), the institution's own codes first.
     The numbering format is checked before the registry is opened, so a bad format never takes a
     number. The registry is a SQLite file or a `postgresql://` URL; it numbers for the configured
     institution (`institution.code`). The registry key (`registry.key_file` or `registry.key_env`
-    in the configuration) is required: a missing key is one message, never an unauthenticated
-    registry."""
+    in the configuration) and the signing key (`registry.signing_key_file` or
+    `registry.signing_key_env`) are required: a missing key is one message, never an
+    unauthenticated registry. An auditor opens it with a `public_key` file alone, and can only
+    read."""
     config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
-    key = load_registry_key(load_yaml(config, AturanError), config)
+    if public_key is not None:
+        keys: dict = {"public_key": load_public_key(public_key)}
+    else:
+        data = load_yaml(config, AturanError)
+        keys = {
+            "key": load_registry_key(data, config),
+            "signing_key": load_signing_key(data, config),
+        }
     codes = numbering_codes(book, settings.codes) if book else settings.codes
     store = Registry(
         path,
         settings.number_format,
         codes,
-        key=key,
         create=create,
         institution=settings.institution,
+        **keys,
     )
     return store, settings
 

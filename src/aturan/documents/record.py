@@ -143,10 +143,11 @@ def version_differences(recorded: dict, current: dict) -> list[str]:
     return [part for part in VERSION_PARTS if recorded.get(part) != current.get(part)]
 
 
-def json_differences(old, new, path: str = "") -> list[str]:
-    """Dotted paths of the fields that differ between two decision JSONs."""
+def json_differences(old, new, path: str = "") -> list[tuple[str, object, object]]:
+    """(dotted path, recorded value, value now) of each field that differs between two decision
+    JSONs; a list that changed length is one difference."""
     if isinstance(old, dict) and isinstance(new, dict):
-        out: list[str] = []
+        out: list[tuple[str, object, object]] = []
         for key in sorted(set(old) | set(new), key=str):
             where = f"{path}.{key}" if path else str(key)
             out += json_differences(old.get(key), new.get(key), where)
@@ -156,7 +157,88 @@ def json_differences(old, new, path: str = "") -> list[str]:
         for index, (a, b) in enumerate(zip(old, new)):
             out += json_differences(a, b, f"{path}[{index}]")
         return out
-    return [] if old == new else [path or "(seluruh keputusan)"]
+    return [] if old == new else [(path or "(seluruh keputusan)", old, new)]
+
+
+def shown_value(value, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _params_read(decision: dict) -> dict[str, tuple[object, set[str]]]:
+    """Each parameter the decision's trace read: (its value, the rules that read it)."""
+    found: dict[str, tuple[object, set[str]]] = {}
+    for step in decision.get("trace") or []:
+        for name, param in (step.get("params") or {}).items():
+            value = param.get("value") if isinstance(param, dict) else param
+            found.setdefault(name, (value, set()))[1].add(str(step.get("rule")))
+    return found
+
+
+def _rules_fired(decision: dict) -> set[str]:
+    return {str(s.get("rule")) for s in decision.get("trace") or [] if s.get("kind") == "rule"}
+
+
+def causes(recorded: dict, again: dict) -> list[str]:
+    """What the two decisions' traces say made them differ: each parameter read with another
+    value (old -> new, and the rules that read it), and the rules that fired in only one."""
+    lines = []
+    old_params, new_params = _params_read(recorded), _params_read(again)
+    for name in sorted(set(old_params) | set(new_params)):
+        old, new = old_params.get(name), new_params.get(name)
+        if old is not None and new is not None and old[0] == new[0]:
+            continue
+        rules = sorted((old[1] if old else set()) | (new[1] if new else set()))
+        lines.append(
+            f"parameter {name}: {shown_value(old[0]) if old else '(tidak dibaca)'} → "
+            f"{shown_value(new[0]) if new else '(tidak dibaca)'} (dibaca aturan "
+            f"{', '.join(rules)})"
+        )
+    old_rules, new_rules = _rules_fired(recorded), _rules_fired(again)
+    lines += [
+        f"aturan {rule}: berlaku saat terbit, kini tidak" for rule in sorted(old_rules - new_rules)
+    ]
+    lines += [
+        f"aturan {rule}: kini berlaku, saat terbit tidak" for rule in sorted(new_rules - old_rules)
+    ]
+    return lines
+
+
+def fired_rules(record: dict) -> list[dict]:
+    """The rules that fired in the recorded decision, in order, each once: id, title, what it
+    concluded and the clauses it cites."""
+    seen: dict[str, dict] = {}
+    for step in (record.get("decision") or {}).get("trace") or []:
+        if step.get("kind") != "rule":
+            continue
+        rule = str(step.get("rule"))
+        entry = seen.setdefault(
+            rule, {"rule": rule, "title": step.get("title"), "concludes": {}, "cites": []}
+        )
+        entry["concludes"].update(step.get("concludes") or {})
+        for cite in step.get("cites") or []:
+            text = cite.get("citation") or cite.get("id")
+            if text not in entry["cites"]:
+                entry["cites"].append(text)
+    return list(seen.values())
+
+
+def details(record: dict) -> list[str]:
+    """`registry show --rinci`: the recorded case, the rules that fired and their clauses."""
+    case = json.dumps(record.get("case") or {}, ensure_ascii=False, indent=2, sort_keys=True)
+    lines = ["Kasus yang tercatat (data masukan saat terbit):"]
+    lines += [f"  {line}" for line in case.splitlines()]
+    rules = fired_rules(record)
+    lines.append(f"Aturan yang berlaku dalam keputusan ({len(rules)}):")
+    for number, rule in enumerate(rules, 1):
+        lines.append(f"  {number}. {rule['rule']}: {rule['title']}")
+        if rule["concludes"]:
+            concluded = ", ".join(
+                f"{k} = {shown_value(v)}" for k, v in sorted(rule["concludes"].items())
+            )
+            lines.append(f"     Kesimpulan: {concluded}")
+        lines.append(f"     Dasar: {'; '.join(rule['cites']) or '-'}")
+    return lines
 
 
 def summary(record: dict) -> list[str]:

@@ -6,11 +6,15 @@ many institutions (`storage`), one schema kept by versioned migrations.
 - issuing is idempotent: the same participant, event and document type returns the
   document already issued, with its number;
 - an append-only audit log: every change to a document (issue, fingerprints, revocation) appends
-  an entry holding the whole row after the change and its type's counter, authenticated by an
-  HMAC over the previous entry's MAC and the entry. The key is not in the database
-  (`registry_key`), so whoever can write the file but lacks the key can change nothing unseen:
-  `audit` checks every MAC and link, every row against its latest entry, the numbering, the
-  counters and, given an exported chain head, that the log's tail is still there.
+  an entry holding the whole row after the change and its type's counter, chained to the previous
+  entry by its hash and signed with the registry's Ed25519 signing key. The keys are not in the
+  database (`registry_key`), so whoever can write the file but lacks them can change nothing
+  unseen: `audit` checks every signature and link, every row against its latest entry, the
+  numbering, the counters and, given an exported chain head, that the log's tail is still there.
+- an auditor holding only the public key runs the same audit and can write nothing. Entries
+  written before the log switched to Ed25519 (migration 0005) carry an HMAC under the secret
+  registry key: the key holder checks them; the auditor is told which they are, never that they
+  are verified.
 """
 
 from __future__ import annotations
@@ -28,21 +32,31 @@ from pathlib import Path
 from aturan.cases import forbidden_char
 from aturan.documents.record import record_hash
 from aturan.documents.registry_key import (
-    KEY_BYTES,
+    RegistryKeys,
     canonical,
+    entry_hash,
     entry_mac,
+    entry_message,
     head_mac,
+    head_message,
     key_id,
+    public_key_id,
     same,
+    sign,
+    signature_valid,
 )
 from aturan.documents.storage import connect, is_url
 from aturan.documents.storage.migrate import apply_pending, current_version, latest, refuse_newer
 from aturan.errors import AturanError
 
 GENESIS = "0" * 64
-# The log format: entries authenticated by HMAC-SHA256 under the registry key. Registries made
-# before it have no registry_meta table: their log is an unkeyed hash chain.
-LOG_FORMAT = "hmac-sha256/1"
+# The log format: entries signed with Ed25519. A registry of the format before it holds entries
+# authenticated by HMAC-SHA256 under the registry key, and switches at its next write (its older
+# entries stay as they are). Registries made before both have no registry_meta table: their log is
+# an unkeyed hash chain.
+LOG_FORMAT = "ed25519/1"
+HMAC_FORMAT = "hmac-sha256/1"
+KEYED_FORMATS = (LOG_FORMAT, HMAC_FORMAT)
 ROW_FIELDS = (
     "number",
     "doc_type",
@@ -84,6 +98,19 @@ OLD_FORMAT = (
     "dapat diautentikasi; terbitkan ke registri baru (tidak ada migrasi otomatis)"
 )
 MAC_LINES = 20  # entries with a bad MAC listed one by one; beyond that, one line counts the rest
+UNCHECKED = ""  # why an entry is not authentic: it cannot be checked with the keys at hand
+NEEDS_HOLDER = (
+    "hanya pemegang kunci registri (kunci HMAC) yang dapat memeriksanya: minta institusi "
+    "menjalankan `aturan registry audit` dengan kunci registrinya"
+)
+WRONG_MAC_KEY = (
+    "kunci ini bukan kunci yang membuat registri (penanda kunci berbeda): periksa "
+    "registry.key_file/key_env; atau penanda kuncinya diubah"
+)
+WRONG_PUBLIC_KEY = (
+    "kunci publik ini bukan kunci yang menandatangani registri (penanda kunci berbeda): minta "
+    "kunci publik yang benar kepada institusi; atau penanda kuncinya diubah"
+)
 
 
 @dataclass
@@ -103,17 +130,35 @@ class Walk:
     latest: dict = field(default_factory=dict)  # number -> (entry id, row snapshot)
     counters: dict = field(default_factory=dict)  # (doc_type, year) -> counter value
     records: dict = field(default_factory=dict)  # number -> (entry id, decision record hash)
-    forged: int = 0
+    forged: list[str] = field(default_factory=list)  # why each entry failed its MAC or signature
+    unchecked: list[int] = field(default_factory=list)  # entries the keys at hand cannot check
+    signed_from: int = 0  # the first entry signed with Ed25519 (0: none)
 
     def bad_entry(self, message: str) -> None:
-        """Entries that fail their MAC are listed up to MAC_LINES; a wrong key fails them all."""
-        self.forged += 1
-        if self.forged <= MAC_LINES:
-            self.problems.append(message)
+        self.forged.append(message)
 
-    def all_problems(self) -> list[str]:
-        rest = self.forged - MAC_LINES
-        return self.problems + ([f"... dan {rest} entri lain tidak sah"] if rest > 0 else [])
+    def all_problems(self, limit: int | None = MAC_LINES) -> list[str]:
+        """Entries failing their MAC or signature, up to `limit` (a wrong key fails them all),
+        then one line counting the rest; every one with no limit."""
+        shown = self.forged if limit is None else self.forged[:limit]
+        rest = len(self.forged) - len(shown)
+        return (
+            self.problems + shown + ([f"... dan {rest} entri lain tidak sah"] if rest > 0 else [])
+        )
+
+
+@dataclass
+class AuditReport:
+    """What `audit` found: problems (something is wrong), and what could not be checked with the
+    keys at hand (an auditor with only the public key: the entries from before Ed25519)."""
+
+    problems: list[str]
+    unchecked: list[str]
+    mode: str
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems and not self.unchecked
 
 
 LIST_EXACT = ("nip", "status", "institution")
@@ -216,20 +261,21 @@ class Registry:
         number_format: str,
         codes: dict,
         *,
-        key: bytes,
+        key: bytes | None = None,
+        signing_key: bytes | None = None,
+        public_key: bytes | None = None,
         create: bool = True,
         institution: str = DEFAULT_INSTITUTION,
     ):
-        """Open the registry at `path` (a SQLite file, or a `postgresql://` URL) with the registry
-        key, as `institution`; with `create=False` (reading commands) a missing registry is an
-        error, never a new empty one. A database that is not an aturan registry is refused; one
-        made by an older version is migrated forward."""
+        """Open the registry at `path` (a SQLite file, or a `postgresql://` URL) as `institution`:
+        the key holder with the HMAC `key` and the Ed25519 `signing_key` (both needed to write),
+        an auditor with the `public_key` alone (reading and auditing only). With `create=False`
+        (reading commands) a missing registry is an error, never a new empty one. A database that
+        is not an aturan registry is refused; one made by an older version is migrated forward."""
         check_number_format(number_format)
         check_institution(institution)
-        if not isinstance(key, bytes) or len(key) != KEY_BYTES:
-            raise AturanError(f"kunci registri harus {KEY_BYTES} bita")
+        self.keys = RegistryKeys.of(key, signing_key, public_key)
         self.path = path if is_url(path) else Path(path)
-        self.key = key
         self.number_format = number_format
         self.codes = codes
         self.institution = institution
@@ -292,9 +338,11 @@ class Registry:
         version = current_version(self.db, self.db.tables())
         apply_pending(self.db, version, self.institution, now_iso())
         if version == 0:  # a new registry: its log is keyed from the first entry
+            if self.keys.mac is None:
+                raise AturanError("registri baru hanya dibuat oleh pemegang kunci registri")
             self.db.executemany(
                 "INSERT INTO registry_meta (name, value) VALUES (?, ?)",
-                [("log_format", LOG_FORMAT), ("key_id", key_id(self.key))],
+                [("log_format", HMAC_FORMAT), ("key_id", key_id(self.keys.mac))],
             )
 
     def read_only(self) -> None:
@@ -332,16 +380,42 @@ class Registry:
         self.db.rollback()
 
     def _check_writable(self) -> None:
+        """Only the key holder writes, with the keys that made the registry. A registry of the
+        HMAC format switches to Ed25519 here: its signing key is recorded, and every entry from
+        now on is signed."""
         meta = self._meta()
-        if meta.get("log_format") != LOG_FORMAT:
+        if meta.get("log_format") not in KEYED_FORMATS:
             raise AturanError(f"{OLD_FORMAT}; tidak ada yang ditulis", file=self.label)
-        if not same(meta.get("key_id"), key_id(self.key)):
+        if self.keys.mac is None or self.keys.signing is None:
             raise AturanError(
-                "kunci registri ini bukan kunci yang membuat registri (atau penanda kuncinya "
-                f"diubah); tidak ada yang ditulis; periksa registry.key_file/key_env, lalu "
-                f"{AUDIT_HINT}",
+                "registri hanya dapat ditulis oleh pemegang kunci registri dan kunci "
+                "penandatangannya (kunci publik hanya untuk memeriksa); tidak ada yang ditulis",
                 file=self.label,
             )
+        wrong = self._key_problem(meta)
+        if wrong:
+            raise AturanError(
+                f"{wrong}; tidak ada yang ditulis; {AUDIT_HINT}",
+                file=self.label,
+            )
+        if meta.get("signing_key") is None:
+            self.db.execute(
+                "INSERT INTO registry_meta (name, value) VALUES (?, ?)",
+                ("signing_key", self.keys.public.hex()),  # type: ignore[union-attr]
+            )
+            self.db.execute(
+                "UPDATE registry_meta SET value=? WHERE name='log_format'", (LOG_FORMAT,)
+            )
+
+    def _key_problem(self, meta: dict) -> str | None:
+        """Why the keys at hand are not the registry's (another institution's, or a marker
+        changed), or None."""
+        if self.keys.mac is not None and not same(meta.get("key_id"), key_id(self.keys.mac)):
+            return WRONG_MAC_KEY
+        recorded, public = meta.get("signing_key"), self.keys.public
+        if recorded is not None and public is not None and not same(recorded, public.hex()):
+            return WRONG_PUBLIC_KEY if self.keys.signing is None else WRONG_MAC_KEY
+        return None
 
     def _meta(self) -> dict:
         if not self._has_meta:  # a registry of the old format
@@ -568,10 +642,11 @@ class Registry:
         body = {"action": action, "at": now, "number": number, "row": row, "counter": counter}
         payload = canonical({**body, "record": record} if record else body)
         prev = last or GENESIS
+        signature = sign(self.keys.signing, entry_message(prev, payload))  # type: ignore[arg-type]
         self.db.execute(
-            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash) VALUES "
-            "(?,?,?,?,?,?)",
-            (now, action, number, payload, prev, entry_mac(self.key, prev, payload)),
+            "INSERT INTO audit_log (at, action, number, payload, prev_hash, hash, signature) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (now, action, number, payload, prev, entry_hash(prev, payload), signature),
         )
 
     # --- reading -------------------------------------------------------------------------------
@@ -669,6 +744,34 @@ class Registry:
             return {**row, "validity_recorded": bool(issued and validity_recorded(issued["row"]))}
 
     @_damage_is_a_message
+    def row_against_log(self, number: str) -> str | None:
+        """Why the document's row is not what the keys last authenticated, with each differing
+        field's old and new value; None when it is."""
+        with self._snapshot():
+            row = self._row(number)
+            if row is None:
+                return "tidak terdaftar"
+            if not self._keyed() or not self._chain_intact():
+                return (
+                    "log audit tidak utuh atau tidak dapat diautentikasi dengan kunci ini; "
+                    + AUDIT_HINT
+                )
+            entry = self.db.execute(
+                "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", (number,)
+            ).fetchone()
+            body = self._entry_body(entry)[0] if entry else None
+            if body is None:
+                return "tidak ada entri log audit terautentikasi untuknya"
+            changes = row_changes(row, vouched(body["row"], self._legacy()))
+            if not changes:
+                return None
+            return (
+                f"isian {', '.join(c[0] for c in changes)} berbeda dari entri log audit "
+                f"terakhirnya (entri {entry['id']}): diubah tanpa otorisasi "
+                f"({changes_text(changes)})"
+            )
+
+    @_damage_is_a_message
     def authentic_record(self, number: str) -> dict | None:
         """The document's decision record {record, version}, only if its issue entry
         authenticates it (under this key, in an intact chain); anything else is None."""
@@ -691,7 +794,7 @@ class Registry:
 
     def _keyed(self) -> bool:
         meta = self._meta()
-        return meta.get("log_format") == LOG_FORMAT and same(meta.get("key_id"), key_id(self.key))
+        return meta.get("log_format") in KEYED_FORMATS and self._key_problem(meta) is None
 
     def _chain_intact(self) -> bool:
         """Every entry's MAC and link, checked again only when the log may have changed since
@@ -700,18 +803,47 @@ class Registry:
         version = self.db.change_marker()
         if self._chain_version != version:
             walk = self._walk()
-            self._chain_ok = not walk.problems and walk.forged == 0
+            self._chain_ok = not walk.problems and not walk.forged and not walk.unchecked
             self._chain_version = version
         return self._chain_ok
 
-    def _entry_body(self, entry: dict) -> tuple[dict | None, str | None]:
-        """The entry's authenticated content, or why it has none."""
+    def _authentic(self, entry: dict) -> str | None:
+        """None when the entry is authentic; else why not (UNCHECKED: the keys at hand cannot
+        check it). A signed entry: its hash and its Ed25519 signature; an older one: its MAC."""
         where = f"entri {entry['id']}"
-        if not same(
-            entry_mac(self.key, str(entry["prev_hash"]), str(entry["payload"])), entry["hash"]
-        ):
-            return None, f"{where}: MAC tidak sah (isi entri diubah, atau entri dibuat tanpa kunci)"
-        body = json.loads(entry["payload"])
+        prev, payload = str(entry["prev_hash"]), str(entry["payload"])
+        if entry.get("signature") is not None:
+            if self.keys.public is None:
+                return UNCHECKED
+            if not same(entry_hash(prev, payload), entry["hash"]):
+                return f"{where}: hash tidak cocok dengan isinya (isi entri diubah)"
+            message = entry_message(prev, payload)
+            if not signature_valid(self.keys.public, message, entry["signature"]):
+                return (
+                    f"{where}: tanda tangan Ed25519 tidak sah (isi entri diubah, atau entri dibuat "
+                    "tanpa kunci penandatangan, mis. hanya dengan kunci publik)"
+                )
+            return None
+        if self.keys.mac is None:
+            return UNCHECKED
+        if not same(entry_mac(self.keys.mac, prev, payload), entry["hash"]):
+            return f"{where}: MAC tidak sah (isi entri diubah, atau entri dibuat tanpa kunci)"
+        return None
+
+    def _entry_body(self, entry: dict) -> tuple[dict | None, str | None]:
+        """The entry's authenticated content, or why it has none (UNCHECKED: cannot be checked
+        with the keys at hand)."""
+        problem = self._authentic(entry)
+        if problem is not None:
+            return None, problem
+        return self._parsed(entry)
+
+    def _parsed(self, entry: dict) -> tuple[dict | None, str | None]:
+        where = f"entri {entry['id']}"
+        try:
+            body = json.loads(entry["payload"])
+        except ValueError:
+            return None, f"{where}: isi entri bukan JSON"
         if not _well_formed(body):
             return None, f"{where}: isi entri tidak berbentuk entri registri"
         if [entry["action"], entry["at"], entry["number"]] != [
@@ -723,9 +855,12 @@ class Registry:
         return body, None
 
     def _walk(self) -> Walk:
-        """Every entry in order: its link to the one before and its MAC; the latest authentic
-        snapshot of each document and the latest counter of each (type, year)."""
-        walk, prev, legacy = Walk(), GENESIS, self._legacy()
+        """Every entry in order: its link to the one before and its MAC or signature; the latest
+        authentic snapshot of each document and the latest counter of each (type, year). Once an
+        entry is signed, every later one must be: an unsigned entry after it was not written by
+        aturan. An entry the keys at hand cannot check is listed (`unchecked`); what it says is
+        still compared, so a difference is a problem, and agreement is never called verified."""
+        walk, prev = Walk(), GENESIS
         for entry in self.db.execute("SELECT * FROM audit_log ORDER BY id"):
             if entry["prev_hash"] != prev:
                 walk.problems.append(
@@ -733,64 +868,125 @@ class Registry:
                     "disisipkan atau diurutkan ulang)"
                 )
             prev = entry["hash"]
-            body, problem = self._entry_body(entry)
+            signed = entry.get("signature") is not None
+            if signed and not walk.signed_from:
+                walk.signed_from = entry["id"]
+            if walk.signed_from and not signed:
+                walk.bad_entry(
+                    f"entri {entry['id']}: tanpa tanda tangan Ed25519, padahal log ditandatangani "
+                    f"sejak entri {walk.signed_from} (entri dibuat atau diubah tanpa kunci "
+                    "penandatangan)"
+                )
+                continue
+            problem = self._authentic(entry)
+            if problem == UNCHECKED:
+                walk.unchecked.append(entry["id"])
+            body, problem = self._parsed(entry) if problem in (None, UNCHECKED) else (None, problem)
             if body is None:
                 walk.bad_entry(str(problem))
                 continue
-            row = body["row"]
-            walk.latest[body["number"]] = (entry["id"], row)
-            if "record" in body:
-                walk.records[body["number"]] = (entry["id"], body["record"])
-            row = vouched(row, legacy)
-            walk.counters[(row["institution"], row["doc_type"], row["year"])] = body["counter"]
+            self._take(walk, entry["id"], body)
         return walk
+
+    def _take(self, walk: Walk, entry_id: int, body: dict) -> None:
+        """What one entry says: the document's latest snapshot, its record, its counter."""
+        number, row = body["number"], body["row"]
+        walk.latest[number] = (entry_id, row)
+        if "record" in body:
+            walk.records[number] = (entry_id, body["record"])
+        row = vouched(row, self._legacy())
+        walk.counters[(row["institution"], row["doc_type"], row["year"])] = body["counter"]
 
     # --- auditing ------------------------------------------------------------------------------
 
     def audit(self, head: dict | None = None) -> list[str]:
-        """Every problem found, one line each (empty when intact): the log's format and key, each
-        entry's MAC and link, each row against its latest authentic entry, the numbering, the
-        counters and, with an exported `head`, the log's tail."""
+        """Every problem found, one line each (empty when intact), and every line saying what the
+        keys at hand could not check: trust fails closed (see `audit_report`)."""
+        report = self.audit_report(head)
+        return report.problems + report.unchecked
+
+    def audit_report(self, head: dict | None = None, limit: int | None = MAC_LINES) -> AuditReport:
+        """The log's format and keys, each entry's signature (or MAC) and link, each row against
+        its latest authentic entry, the numbering, the counters and, with an exported `head`, the
+        log's tail; entries failing their signature are listed up to `limit` (None: all)."""
         try:
             with self._snapshot():
-                return self._problems(head)
+                return self._report(head, limit)
         except self.damage as exc:
             self._rollback()
-            return [self.db.unavailable(exc) or damaged(exc)]
+            return AuditReport([self.db.unavailable(exc) or damaged(exc)], [], self._mode())
+
+    def _mode(self) -> str:
+        if self.keys.mac is None:
+            return (
+                "Diperiksa dengan kunci publik saja (auditor, penanda "
+                f"{public_key_id(self.keys.public)}): entri bertanda tangan Ed25519 diperiksa; "  # type: ignore[arg-type]
+                "entri ber-MAC HMAC dari sebelum registri beralih ke Ed25519 tidak dapat."
+            )
+        return "Diperiksa oleh pemegang kunci registri (kunci HMAC dan kunci penandatangan)."
 
     def _problems(self, head: dict | None) -> list[str]:
+        report = self._report(head, MAC_LINES)
+        return report.problems + report.unchecked
+
+    def _report(self, head: dict | None, limit: int | None) -> AuditReport:
         meta = self._meta()
-        if meta.get("log_format") != LOG_FORMAT:
-            return [OLD_FORMAT] + self.gaps() + self._counter_problems({})
+        if meta.get("log_format") not in KEYED_FORMATS:
+            problems = [OLD_FORMAT] + self.gaps() + self._counter_problems({})
+            return AuditReport(problems, [], self._mode())
         walk = self._walk()
-        problems = self._entry_problems(walk, same(meta.get("key_id"), key_id(self.key)))
+        unchecked_ids = set(walk.unchecked)
+        problems = self._entry_problems(walk, self._key_problem(meta), limit)
+        unverified: list[str] = []
         if walk.latest or not walk.forged:
-            problems += self._row_problems(walk.latest) + self._record_problems(walk.records)
+            problems += self._row_problems(walk.latest, unchecked_ids, unverified)
+            problems += self._record_problems(walk.records, unchecked_ids, unverified)
         problems += self.gaps() + self._counter_problems(walk.counters)
-        return problems + (self._head_problems(head) if head is not None else [])
+        unchecked = self._unchecked_lines(walk.unchecked, sorted(set(unverified)))
+        if head is not None:
+            head_problems, head_unchecked = self._head_problems(head, walk.signed_from)
+            problems += head_problems
+            unchecked += head_unchecked
+        return AuditReport(problems, unchecked, self._mode())
 
     @staticmethod
-    def _entry_problems(walk: Walk, our_key: bool) -> list[str]:
+    def _unchecked_lines(entry_ids: list[int], numbers: list[str]) -> list[str]:
+        """What the keys at hand could not check, said plainly: never reported as verified."""
+        if not entry_ids:
+            return []
+        lines = [
+            f"{len(entry_ids)} entri log audit ber-MAC HMAC (dari sebelum registri beralih ke "
+            f"tanda tangan Ed25519) tidak dapat diperiksa dengan kunci publik: entri "
+            f"{_ranges(entry_ids)}; {NEEDS_HOLDER}"
+        ]
+        if numbers:
+            lines.append(
+                f"{len(numbers)} dokumen hanya dijamin oleh entri ber-MAC HMAC itu (barisnya cocok "
+                f"dengan entri, tetapi entrinya tidak dapat diperiksa dengan kunci publik): "
+                f"{', '.join(numbers)}"
+            )
+        return lines
+
+    @staticmethod
+    def _entry_problems(walk: Walk, wrong_key: str | None, limit: int | None) -> list[str]:
         """The log's problems. When no entry authenticates, the rows cannot be checked; under
         another key (an operator's mistake, not a forgery) that is said once, not per entry."""
-        none = walk.forged > 0 and not walk.latest
+        none = bool(walk.forged) and not walk.latest
         summary = (
             [
-                f"tidak satu pun dari {walk.forged} entri log audit terautentikasi dengan kunci "
-                "ini: baris dokumen tidak dapat dicocokkan"
+                f"tidak satu pun dari {len(walk.forged)} entri log audit terautentikasi dengan "
+                "kunci ini: baris dokumen tidak dapat dicocokkan"
             ]
             if none
             else []
         )
-        if our_key:
-            return walk.all_problems() + summary
-        wrong_key = (
-            "kunci ini bukan kunci yang membuat registri (penanda kunci berbeda): periksa "
-            "registry.key_file/key_env; atau penanda kuncinya diubah"
-        )
-        return [wrong_key] + (summary if none else walk.all_problems())
+        if wrong_key is None:
+            return walk.all_problems(limit) + summary
+        return [wrong_key] + (walk.problems + summary if none else walk.all_problems(limit))
 
-    def _row_problems(self, latest: dict) -> list[str]:
+    def _row_problems(self, latest: dict, unchecked: set, unverified: list[str]) -> list[str]:
+        """Each row against its latest entry. A row whose entry the keys at hand cannot check is
+        a problem when it differs, and otherwise listed in `unverified`, never called verified."""
         problems, latest, legacy = [], dict(latest), self._legacy()
         for row in self.db.execute(
             f"SELECT {ROW_COLUMNS} FROM documents ORDER BY institution, doc_type, year, seq"
@@ -803,13 +999,15 @@ class Registry:
                 )
                 continue
             entry_id, snapshot = found
-            snapshot = vouched(snapshot, legacy)
-            changed = [name for name in ROW_FIELDS if row[name] != snapshot.get(name)]
-            if changed:
+            changes = row_changes(row, vouched(snapshot, legacy))
+            if changes:
                 problems.append(
-                    f"dokumen {row['number']}: isian {', '.join(changed)} berbeda dari entri log "
-                    f"audit terakhirnya (entri {entry_id}): diubah tanpa otorisasi"
+                    f"dokumen {row['number']}: isian {', '.join(c[0] for c in changes)} berbeda "
+                    f"dari entri log audit terakhirnya (entri {entry_id}): diubah tanpa otorisasi "
+                    f"({changes_text(changes)})"
                 )
+            elif entry_id in unchecked:
+                unverified.append(row["number"])
         for number, (entry_id, _) in sorted(latest.items(), key=lambda item: item[1][0]):
             problems.append(
                 f"dokumen {number}: tercatat di log audit (entri {entry_id}) tetapi tidak ada di "
@@ -817,7 +1015,7 @@ class Registry:
             )
         return problems
 
-    def _record_problems(self, logged: dict) -> list[str]:
+    def _record_problems(self, logged: dict, unchecked: set, unverified: list[str]) -> list[str]:
         """Each decision record against the hash its document's issue entry authenticated."""
         problems, logged = [], dict(logged)
         for row in self.db.execute(
@@ -834,6 +1032,8 @@ class Registry:
                     f"catatan keputusan {row['number']}: berbeda dari yang diautentikasi entri "
                     f"log audit {found[0]}: diubah tanpa otorisasi"
                 )
+            elif found[0] in unchecked:
+                unverified.append(row["number"])
         for number, (entry_id, _) in sorted(logged.items(), key=lambda item: item[1][0]):
             problems.append(
                 f"catatan keputusan {number}: tercatat di log audit (entri {entry_id}) tetapi "
@@ -880,9 +1080,15 @@ class Registry:
 
     @_damage_is_a_message
     def head(self, now: str) -> dict:
-        """The chain head, signed with the key, to keep outside the registry: a later audit
-        against it detects a log cut back to before it. Refused while the registry is not
-        intact, so a head never vouches for a tampered log."""
+        """The chain head, signed with the signing key, to keep outside the registry: a later audit
+        against it (by the key holder or an auditor with the public key) detects a log cut back to
+        before it, or its signed entries turned back into HMAC ones. Refused while the registry is
+        not intact, so a head never vouches for a tampered log."""
+        if self.keys.signing is None:
+            raise AturanError(
+                "kepala rantai hanya diekspor oleh pemegang kunci penandatangan registri",
+                file=self.label,
+            )
         with self._snapshot():
             problems = self._problems(None)
             if problems:
@@ -895,22 +1101,41 @@ class Registry:
                 "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1"
             ).fetchone()
             count = self._entry_count()
+            signed_from = self._walk().signed_from
         head = {
             "registry": "aturan",
             "entries": count,
             "last_id": last["id"] if last else 0,
             "last_mac": last["hash"] if last else GENESIS,
             "at": now,
+            "signed_from": signed_from,
         }
-        return {**head, "mac": head_mac(self.key, head)}
+        return {**head, "signature": sign(self.keys.signing, head_message(head))}
 
     def _entry_count(self) -> int:
         return self.db.execute("SELECT COUNT(*) AS n FROM audit_log").fetchone()["n"]
 
-    def _head_problems(self, head: dict) -> list[str]:
+    def _head_problems(self, head: dict, signed_from: int) -> tuple[list[str], list[str]]:
+        """(problems, what could not be checked) of an exported head against the log."""
         where = f"kepala rantai (entri {head['last_id']}, diekspor {head['at']})"
-        if not same(head_mac(self.key, head), head["mac"]):
-            return [f"{where}: MAC tidak sah (diubah, atau dibuat dengan kunci lain)"]
+        if "signature" in head:
+            if self.keys.public is None or not signature_valid(
+                self.keys.public, head_message(head), head["signature"]
+            ):
+                bad = f"{where}: tanda tangan tidak sah (diubah, atau dibuat dengan kunci lain)"
+                return [bad], []
+            if head["signed_from"] and signed_from != head["signed_from"]:
+                return [
+                    f"{where}: log ditandatangani sejak entri {head['signed_from']}, kini sejak "
+                    f"entri {signed_from or '-'}: entri bertanda tangan diubah menjadi entri HMAC"
+                ], []
+        elif self.keys.mac is None:
+            return [], [f"{where}: kepala lama ber-MAC HMAC; {NEEDS_HOLDER}"]
+        elif not same(head_mac(self.keys.mac, head), head["mac"]):
+            return [f"{where}: MAC tidak sah (diubah, atau dibuat dengan kunci lain)"], []
+        return self._tail_problems(head, where), []
+
+    def _tail_problems(self, head: dict, where: str) -> list[str]:
         if head["last_id"] == 0:
             return []
         entry = self.db.execute(
@@ -936,8 +1161,10 @@ HEAD_FIELDS = {
     "last_id": int,
     "last_mac": str,
     "at": str,
-    "mac": str,
 }
+# A head is signed (Ed25519, with the first signed entry) or, exported before, MAC'd (HMAC).
+SIGNED_HEAD_FIELDS = {"signed_from": int, "signature": str}
+MAC_HEAD_FIELDS = {"mac": str}
 
 
 def load_head(path: Path) -> dict:
@@ -954,7 +1181,8 @@ def load_head(path: Path) -> dict:
         ) from None
     if not isinstance(head, dict):
         raise AturanError("kepala rantai harus berupa objek JSON", file=str(path))
-    for name, kind in HEAD_FIELDS.items():
+    fields = {**HEAD_FIELDS, **(SIGNED_HEAD_FIELDS if "signature" in head else MAC_HEAD_FIELDS)}
+    for name, kind in fields.items():
         value = head.get(name)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise AturanError(
@@ -962,7 +1190,34 @@ def load_head(path: Path) -> dict:
             )
     if head["registry"] != "aturan" or head["entries"] < 0 or head["last_id"] < 0:
         raise AturanError("bukan kepala rantai registri aturan", file=str(path))
-    return {name: head[name] for name in HEAD_FIELDS}
+    return {name: head[name] for name in fields}
+
+
+def row_changes(row: dict, snapshot: dict) -> list[tuple[str, object, object]]:
+    """(field, value the entry vouches for, value in the row) of each field that differs."""
+    return [
+        (name, snapshot.get(name), row[name])
+        for name in ROW_FIELDS
+        if row[name] != snapshot.get(name)
+    ]
+
+
+def changes_text(changes: list[tuple[str, object, object]]) -> str:
+    return "; ".join(f"{name}: {old!r} → {new!r}" for name, old, new in changes)
+
+
+def _ranges(ids: list[int]) -> str:
+    """1, 2, 3, 5 -> '1-3, 5'."""
+    out: list[str] = []
+    start = prev = ids[0]
+    for value in [*ids[1:], None]:
+        if value is not None and value == prev + 1:
+            prev = value
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if value is not None:
+            start = prev = value
+    return ", ".join(out)
 
 
 def vouched(snapshot: dict, legacy: str | None) -> dict:

@@ -37,6 +37,7 @@ class SigningConfig:
     trust_roots: tuple[Path, ...]
     demo: bool
     registry_key: Path
+    registry_signing_key: Path
 
     @classmethod
     def load(cls, config: Path) -> SigningConfig:
@@ -64,6 +65,9 @@ class SigningConfig:
             trust_roots=tuple(_path(folder, p) for p in roots),
             demo=signing.get("demo") is True,
             registry_key=_path(folder, registry.get("key_file") or "../keys/registry.key"),
+            registry_signing_key=_path(
+                folder, registry.get("signing_key_file") or "../keys/registry-signing.key"
+            ),
         )
 
     def passphrase(self) -> bytes:
@@ -89,14 +93,16 @@ def _path(folder: Path, value) -> Path:
 
 def init_keys(config: SigningConfig, force: bool = False) -> list[tuple[Path, bool]]:
     """Create the demo root certificate, the signer's key and certificate (PKCS#12, passphrase
-    DEMO_PASSPHRASE) and the registry's HMAC key; keep files that exist unless `force`. With
-    `demo: false` the signing key is the institution's own and is never written here.
+    DEMO_PASSPHRASE), the registry's HMAC key and its Ed25519 signing key (32 random bytes, hex,
+    like the HMAC key); keep files that exist unless `force`. With `demo: false` the document
+    signing key is the institution's own and is never written here.
     Returns (path, created) for each file written or kept."""
     results = _init_signing_key(config, force) if config.demo else []
-    created = force or not config.registry_key.exists()
-    if created:
-        _write_private(config.registry_key, (secrets.token_hex(32) + "\n").encode())
-    results.append((config.registry_key, created))
+    for path in (config.registry_key, config.registry_signing_key):
+        created = force or not path.exists()
+        if created:
+            _write_private(path, (secrets.token_hex(32) + "\n").encode())
+        results.append((path, created))
     return results
 
 

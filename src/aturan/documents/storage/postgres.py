@@ -18,7 +18,7 @@ TIMEOUT = 30  # seconds a writer waits for the lock
 WRITE_LOCK = 0x61747572616E  # "aturan": one lock for every write to a registry database
 LOG_DIGEST = (
     "SELECT COUNT(*) AS n, md5(string_agg(concat_ws('|', id, at, action, number, prev_hash, "
-    "hash, md5(payload)), ',' ORDER BY id)) AS digest FROM audit_log"
+    "hash, signature, md5(payload)), ',' ORDER BY id)) AS digest FROM audit_log"
 )
 
 
