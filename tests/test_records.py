@@ -375,14 +375,17 @@ def bundle_text(path):
 
 
 def test_a_formula_changed_in_the_code_is_named_by_replay(aturan, tmp_path):
-    """An auditor's check: one line of formulas.py changed (an assessment's expiry one day
-    later), and replay, run by that code, names the program code and the decision's difference."""
+    """An auditor's check: one line of formulas.py changed (every term of validity one day
+    longer), and replay, run by that code, names the program code and the decision's difference."""
     src = tmp_path / "src"
     shutil.copytree(
         ROOT / "src" / "aturan", src / "aturan", ignore=shutil.ignore_patterns("__pycache__")
     )
     formulas = src / "aturan" / "decide" / "formulas.py"
-    line = '    expires = add_years(assessed, int(ctx.params["assessment.validity_years"]))\n'
+    line = (
+        "    return add_years(first, int(ctx.params[years_param]), "
+        'str(ctx.params["validity.leap_day"]))\n'
+    )
     text = formulas.read_text(encoding="utf-8")
     assert line in text
     formulas.write_text(
