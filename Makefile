@@ -1,25 +1,45 @@
-# Two commands for a newcomer on a fresh Debian machine with Python 3.11:
+# Two commands for a newcomer on a fresh Debian 12 (Python 3.11) or 13 (Python 3.13) machine:
 #   make demo   sets everything up and runs aturan on the bundled samples
 #   make test   sets everything up and runs all tests (lint included)
 # and for developers:
 #   make lint       ruff (lint and format check), yamllint, mypy --strict on law/ and decide/
 #   make test-fast  lint and every test that needs no LibreOffice
+#   make lock       regenerate requirements.lock after changing a dependency in pyproject.toml
+# PYTHON=python3.13 (or any interpreter) runs any of them on that Python, in its own .venv-python3.13.
 PYTHON ?= python3
-VENV := .venv
+# One virtual environment per interpreter: .venv for the default python3, .venv-python3.13 for
+# `make test PYTHON=python3.13` (so switching Python never reuses the other one's compiled packages).
+VENV ?= $(if $(filter python3,$(PYTHON)),.venv,.venv-$(notdir $(PYTHON)))
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast lint setup setup-pdf setup-web setup-db check golden bench bench-lab lab-chart clean
+.PHONY: demo test test-fast lint setup setup-pdf setup-web setup-db lock check golden bench bench-lab lab-chart clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the lock (every file checked against its hash), then aturan itself. durable-rules
+# is built first from its hashed source release with the patches in patches/ (Python 3.13 removed a
+# C function it calls), on every Python, and is then already installed when pip reads the lock.
+$(STAMP): pyproject.toml $(LOCK) patches/build_durable_rules.py patches/*.patch
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps \
+	  $$($(BIN)/python patches/build_durable_rules.py $(LOCK) $(VENV)/wheels)
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Regenerates requirements.lock from pyproject.toml (after changing a dependency or a bound): one
+# lock for every supported Python (3.11 to 3.13), the same versions on each where they allow it,
+# with the hashes of every file PyPI has for them. Then `make setup` installs it.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet 'uv>=0.9,<1'
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --fork-strategy fewest \
+	  --python-version 3.11 --generate-hashes --no-emit-package aturan --quiet -o $(LOCK)
 
 # PDF documents need LibreOffice (Debian packages), its Python bridge for /usr/bin/python3
 # (python3-uno: one LibreOffice kept alive per worker) and jemalloc (LibreOffice runs with it,

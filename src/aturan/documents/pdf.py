@@ -357,6 +357,8 @@ def stamped(
     LibreOffice draws at random) fixed, so reruns give the same bytes."""
     writer = PdfWriter(clone_from=io.BytesIO(data))
     identifier = ByteStringObject(hashlib.sha256(f"{number}|{content_hash}".encode()).digest()[:16])
+    if not hasattr(writer, "_ID"):  # pypdf has no public setter; fail loudly if it is renamed
+        raise RuntimeError("pypdf's PdfWriter has no _ID any more: check the pypdf upgrade")
     writer._ID = ArrayObject([identifier, identifier])
     when = f"D:{issue_date:%Y%m%d}000000Z"
     writer.metadata = None
@@ -395,7 +397,7 @@ def bundle(pdfs: list[Path], out: Path) -> None:
     writer = PdfWriter()
     for pdf in pdfs:
         writer.append(str(pdf))
-    writer._root_object.pop(NameObject("/AcroForm"), None)
+    writer.root_object.pop(NameObject("/AcroForm"), None)
     writer.add_metadata({"/Title": f"{BUNDLE_TITLE} ({len(pdfs)} dokumen)", "/Producer": "aturan"})
     with atomic_open(out, "wb") as handle:
         writer.write(handle)

@@ -336,12 +336,14 @@ def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
 
 def signed(data: bytes, signer, date: dt.date, signatory: dict) -> bytes:
     """The PDF signed (PAdES baseline B), the visible signature in its signature block."""
+    import pypdfium2 as pdfium
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
     try:
         page, box = signature_box(data, signatory)
-    except Exception as exc:  # pdfium raises PdfiumError for a file it cannot read
+    except pdfium.PdfiumError as exc:  # a file pdfium cannot read
         raise AturanError(f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})") from None
     when = dt.datetime.combine(date, dt.time(), WIB)
     writer_class, signer_class = _fixed_time_classes()
@@ -366,7 +368,7 @@ def signed(data: bytes, signer, date: dt.date, signatory: dict) -> bytes:
     )
     try:
         return pdf_signer.sign_pdf(writer_class(data, when)).getvalue()
-    except Exception as exc:  # pyHanko raises many types for a PDF it cannot sign
+    except (PdfError, ValueError, KeyError) as exc:  # pyHanko's errors for a PDF it cannot sign
         raise AturanError(f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})") from None
 
 
@@ -378,22 +380,28 @@ def _fixed_time_classes():
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.signers import PdfSigner
 
+    # pyHanko has no public way to set these two; tests/test_signing_internals.py asserts the
+    # bytes they give, and the checks here fail loudly if an upgrade renames them.
+    _require(IncrementalPdfFileWriter, "_update_meta")  # called before writing: the /ModDate
+
     class Writer(IncrementalPdfFileWriter):
         def __init__(self, data: bytes, when: dt.datetime):
             super().__init__(io.BytesIO(data), strict=False)
             self.when = when
-            first, _ = self._document_id
+            first, _ = self.document_id
+            _require(self, "_document_id")  # the /ID array written
             self._document_id = generic.ArrayObject(
                 [
-                    generic.ByteStringObject(first.original_bytes),
+                    generic.ByteStringObject(first),
                     generic.ByteStringObject(hashlib.sha256(data).digest()[:16]),
                 ]
             )
 
         def _update_meta(self):
             super()._update_meta()
-            if self._info is not None:
-                self._info.get_object()["/ModDate"] = generic.pdf_date(self.when)
+            info = self.trailer_view.get("/Info")
+            if info is not None:
+                info.get_object()["/ModDate"] = generic.pdf_date(self.when)
 
     class Signer(PdfSigner):
         def __init__(self, *args, signing_time: dt.datetime, **kwargs):
@@ -402,6 +410,7 @@ def _fixed_time_classes():
 
         def init_signing_session(self, pdf_out, existing_fields_only=False):
             session = super().init_signing_session(pdf_out, existing_fields_only)
+            _require(session, "system_time")  # set from the clock; no public way to give it
             session.system_time = self.signing_time
             session.estimate_signature_container_size = self._remembered(session)
             return session
@@ -424,6 +433,12 @@ def _fixed_time_classes():
             return remembered
 
     return Writer, Signer
+
+
+def _require(owner, name: str) -> None:
+    """Fail loudly, not with different bytes, when a library no longer has what signing sets."""
+    if not hasattr(owner, name):
+        raise RuntimeError(f"{owner!r} has no {name} any more: check the pyHanko upgrade")
 
 
 SIGNATURE_WIDTH, SIGNATURE_HEIGHT = 200, 36
@@ -459,6 +474,7 @@ def signature_box(data: bytes, signatory: dict) -> tuple[int, tuple[int, int, in
 
 def _lines(page) -> list[tuple[str, float, float]]:
     """(text, x, y) of each text object on the page that prints something."""
+    import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
@@ -466,7 +482,7 @@ def _lines(page) -> list[tuple[str, float, float]]:
     for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], textpage=textpage):
         try:
             text = item.extract().strip()
-        except Exception:  # a text object pdfium cannot read (no text): nothing to match
+        except pdfium.PdfiumError:  # a text object pdfium cannot read (no text): nothing to match
             continue
         if text:
             matrix = item.get_matrix()

@@ -17,6 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import traceback
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,12 +135,48 @@ def _read_pdf(data: bytes, name: str):
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         reader.embedded_signatures  # noqa: B018 (parses the form fields: damage shows here)
         return reader
-    except Exception as exc:  # pyHanko raises many types for damaged files
+    except _pdf_damage() as exc:
+        if not _raised_inside_a_library(exc):
+            raise
         raise AturanError(
             f"bukan berkas PDF yang dapat dibaca (kosong, terpotong atau rusak: "
             f"{type(exc).__name__})",
             file=name or None,
         ) from None
+
+
+# A damaged or crafted file makes pyHanko (and asn1crypto, python-docx, lxml, zipfile under it)
+# raise their documented errors, and also plain ones from deep inside them: a signature value
+# that is a number gives AttributeError, a CMS with a changed byte TypeError, arrays nested
+# 100,000 deep RecursionError, a catalog that is not a dictionary AssertionError
+# (tests/test_signing_internals.py, tests/test_hostile*.py). Any of these raised in aturan's own
+# code instead (a renamed attribute, a changed signature after an upgrade: a programming error)
+# surfaces, and so does every other type.
+_RAISED_INSIDE = (TypeError, AttributeError, AssertionError, RecursionError, NotImplementedError)
+
+
+def _pdf_damage() -> tuple[type[BaseException], ...]:
+    from pyhanko.pdf_utils.misc import PdfError
+
+    return (PdfError, ValueError, KeyError, IndexError, zlib.error, *_RAISED_INSIDE)
+
+
+def _docx_damage() -> tuple[type[BaseException], ...]:
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
+
+    return (PackageNotFoundError, LxmlError, zipfile.BadZipFile, zlib.error, EOFError, OSError) + (
+        ValueError,
+        KeyError,
+        IndexError,
+        *_RAISED_INSIDE,
+    )
+
+
+def _raised_inside_a_library(exc: BaseException) -> bool:
+    """Whether the error was raised inside a library, not in this module's own lines."""
+    innermost = traceback.extract_tb(exc.__traceback__)[-1]
+    return innermost.filename != __file__
 
 
 def _signature_problem(signature, trust: Trust) -> Verdict | None:
@@ -146,7 +185,9 @@ def _signature_problem(signature, trust: Trust) -> Verdict | None:
 
     try:
         status = validate_pdf_signature(signature, trust.context(), skip_diff=True)
-    except Exception:  # a malformed signature raises many types; it proves nothing
+    except _pdf_damage() as exc:  # a malformed signature proves nothing
+        if not _raised_inside_a_library(exc):
+            raise
         return Verdict(
             "tidak_sah", None, "Tanda tangan elektronik rusak dan tidak dapat diperiksa."
         )
@@ -307,7 +348,9 @@ def _docx(path: Path) -> Verdict:
         import docx
 
         number = docx.Document(str(path)).core_properties.identifier or None
-    except Exception as exc:  # python-docx and zipfile raise many types for damaged files
+    except _docx_damage() as exc:
+        if not _raised_inside_a_library(exc):
+            raise
         raise AturanError(
             f"bukan berkas DOCX yang dapat dibaca (kosong, terpotong atau rusak: "
             f"{type(exc).__name__})",
