@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from aturan.cases import case_from_data, read_cohort
-from aturan.decide import Decider
+from aturan.decide import Decider, Memory
 from aturan.lab import generate
 from aturan.vocabulary import MODELS
 
@@ -41,12 +41,17 @@ def _serial(rulebook, cohort) -> dict[tuple[str, int], str]:
     return serial
 
 
-@pytest.mark.parametrize("remember", [False, True], ids=["deciding", "remembering"])
+@pytest.mark.parametrize(
+    "remember", ["no", "own", "shared"], ids=["deciding", "remembering", "sharing-one-memory"]
+)
 def test_one_decider_per_model_shared_by_8_threads_decides_as_it_does_alone(
     rulebook, cohort, remember
 ):
+    """As `aturan serve` uses its Deciders (nothing remembered), and as the lab's would be if its
+    workers were threads (each model's Decider remembering, or the four sharing one Memory)."""
     serial = _serial(rulebook, cohort)
-    shared = {model: Decider(rulebook, model=model, remember=remember) for model in MODELS}
+    memory = Memory() if remember == "shared" else remember == "own"
+    shared = {model: Decider(rulebook, model=model, remember=memory) for model in MODELS}
     work = [(model, index) for index in range(len(cohort)) for model in MODELS]
 
     def decide_all(thread: int) -> dict[tuple[str, int], str]:
