@@ -5,7 +5,7 @@ Five numbers, same cases, same machine, same run:
   every rule stage (profile, design under the default model, lifecycle), the full trace; once
   as `decide` runs (nothing remembered), and once remembering, as the lab does when it decides
   each participant under several laws (`Decider(remember=True)`: stages and formula passes
-  already seen reused, engine.FIRINGS and passes.PASSES, both starting empty);
+  already seen reused, the Decider's memory.Memory, starting empty);
 - raw, same facts: aturan's compiled rulesets (the design phase and the lifecycle phase) loaded
   into a bare durable_rules Host, and exactly the facts aturan asserts for each case (every
   step of the history, all stages, item facts included, recorded with nothing remembered)
@@ -35,8 +35,6 @@ from durable.engine import Host, MessageNotHandledException, MessageObservedExce
 
 from aturan.cases import case_from_data
 from aturan.decide import Decider
-from aturan.decide.engine import FIRINGS
-from aturan.decide.passes import PASSES
 from aturan.lab import generate
 from aturan.law import load_rulebook
 
@@ -61,8 +59,7 @@ def main(n: int, repeats: int = REPEATS) -> dict:
 
     runs: dict[str, list[float]] = {}
     for _ in range(repeats):  # interleaved, the best of each kept: the machine's noise is one-sided
-        FIRINGS.clear()
-        PASSES.clear()
+        remembering.memory.clear()
         timed = {
             "aturan": _decide_all(shipped, raw_cases),
             "remembering": _decide_all(remembering, raw_cases),

@@ -7,7 +7,7 @@ from conftest import ROOT
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from aturan.cases import case_from_data, load_case
-from aturan.decide import Decider
+from aturan.decide import Decider, Memory
 from aturan.lab import generate
 from aturan.law import load_rulebook, override_parameters, whole_sentences
 
@@ -115,8 +115,9 @@ def test_tiny_reported_jpm_is_decided_not_crashed():
 def test_remembered_stages_change_no_decision_and_no_trace(rulebook):
     """The engine remembers what a stage fired for the same facts (shared by the four models and
     across participants); deciding without that memory gives the same decisions, trace included."""
+    memory = Memory()
     for model in ("flexible", "cluster", "a-la-carte", "generic"):
-        remembering = Decider(rulebook, model=model, remember=True)
+        remembering = Decider(rulebook, model=model, remember=memory)
         fresh = Decider(rulebook, model=model)
         for raw in generate(60, seed=23):
             case = case_from_data(raw)
@@ -131,7 +132,8 @@ def test_formulas_measured_once_per_case_only_under_the_same_law(rulebook):
     shorter = override_parameters(rulebook, {"assessment.validity_years": 1}, label="uji")
     books = [(rulebook, m) for m in ("flexible", "cluster", "a-la-carte", "generic")]
     books.append((shorter, "flexible"))
-    remembering = [Decider(book, model=model, remember=True) for book, model in books]
+    memory = Memory()  # one for the five laws, as the lab's workers have
+    remembering = [Decider(book, model=model, remember=memory) for book, model in books]
     fresh = [Decider(book, model=model) for book, model in books]
     as_of = dt.date(2028, 12, 31)
     expiries = set()

@@ -6,20 +6,21 @@ import itertools
 import pytest
 
 from aturan.decide import Engine
-from aturan.decide.engine import FIRINGS
+from aturan.decide.engine import MatchCache
 from aturan.errors import RulebookError
 from aturan.law import ParamSet, Rule
 from aturan.law.params import DatedValue, Parameter
 
 DAY = dt.date(2026, 1, 1)
 _NAMES = itertools.count()
+SHARED = MatchCache()  # one memory for every engine of these tests, as a Decider's Memory is
 
 
 def rule(rule_id, when, then, priority=0):
     return Rule(rule_id, rule_id, ["uji:pasal-1"], when, then, priority, "uji.yaml", 1)
 
 
-def engine(*rules, params=None, cache=FIRINGS):
+def engine(*rules, params=None, cache=SHARED):
     parameters = {
         pid: Parameter(pid, pid, [DatedValue(DAY, value, ("uji:pasal-1",), "confirmed")], "p", 1)
         for pid, value in (params or {}).items()
@@ -129,7 +130,7 @@ def test_engines_share_a_stage_only_when_its_rules_and_parameter_values_are_the_
     assert fired(graded(70).evaluate({"score": 75})) == ["lulus"]
 
 
-@pytest.mark.parametrize("cache", [FIRINGS, None], ids=["remembered", "not-remembered"])
+@pytest.mark.parametrize("cache", [SHARED, None], ids=["remembered", "not-remembered"])
 def test_a_participant_no_rule_matches_leaves_no_session_behind(cache):
     rules = engine(
         rule("lulus", {"participant": {"score": {"gte": 70}}}, {"passed": True}), cache=cache

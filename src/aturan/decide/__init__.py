@@ -6,6 +6,7 @@ from aturan.decide.decision import Decider
 from aturan.decide.engine import Engine
 from aturan.decide.explain import explain
 from aturan.decide.formulas import IMPLEMENTATIONS
+from aturan.decide.memory import Memory
 from aturan.decide.value import Decision, DocumentIntent, Subject
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "DocumentIntent",
     "Subject",
     "Engine",
+    "Memory",
     "IMPLEMENTATIONS",
     "assign_coaching_groups",
     "coaching_groups",

@@ -17,21 +17,26 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, Literal
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from cachetools import LRUCache
 
 from aturan.cases import Case, check_against_date
-from aturan.decide.engine import FIRINGS, Engine, Firing
+from aturan.decide.engine import Engine, Firing
 from aturan.decide.formulas import (
     DATE_FACTS,
     IMPLEMENTATIONS,
     Context,
     JudgedAttempt,
+    SubjectTables,
     from_ymd,
     post_training_candidates,
 )
-from aturan.decide.passes import PASSES, Facts, NotingFacts, Pass, Step
+from aturan.decide.memory import Memory, case_json
+from aturan.decide.passes import Facts, NotingFacts, Pass, Step
 from aturan.decide.value import (
     Attempt,
     Cluster,
@@ -53,7 +58,7 @@ from aturan.decide.value import (
     Window,
 )
 from aturan.errors import RulebookError
-from aturan.law import Formula, ParamSet, Rulebook, noting_reads, override_parameters
+from aturan.law import Formula, ParamSet, Rule, Rulebook, noting_reads, override_parameters
 from aturan.law.document_dates import bounding_facts
 from aturan.law.rulebook import document_calls
 from aturan.vocabulary import COMPETENCIES
@@ -72,6 +77,46 @@ JSON = dict[str, Any]
 TraceDetail = Literal["full", "compact", "none"]
 # What makes two dates share one compiled engine: phase, the law in force, the rules in force.
 EngineKey = tuple[str, tuple[tuple[str, dt.date], ...], tuple[str, ...]]
+# How many dates a Decider keeps the law of (its parameters; per phase, its engine and trace
+# pieces): a cohort over three years of trainings and assessments decides on about a thousand
+# dates (2,000 generated participants: 431), each about 10 kB.
+DATES_KEPT = 2048
+VARIANTS_KEPT = 64  # Deciders made from this one's rulebook (`variant`): golden/ uses about 30
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Bounded(Generic[K, V]):
+    """A least-recently-used cache that threads may share: made outside the lock (the same key
+    made twice gives equal values; the first one kept wins)."""
+
+    def __init__(self, size: int):
+        self._entries: LRUCache[K, V] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None:
+            made = make()
+            with self._lock:
+                found = self._entries.setdefault(key, made)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass
+class Law:
+    """One phase's law on one date: its compiled rules, its parameters, and the pieces of trace
+    every decision under it shares (a trace is read and serialised, never changed), bounded by
+    the rulebook: one head per formula, one set of parameter uses per rule or formula."""
+
+    engine: Engine
+    params: ParamSet
+    heads: dict[str, JSON] = field(default_factory=dict)
+    uses: dict[tuple[str, ...], JSON] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,17 +131,29 @@ class Evaluation:
 class Decider:
     """Decides cases under one rulebook; compiles the rules in force on each date once.
 
-    `remember=True` is for runs that decide each participant under several laws in a row (the
-    lab's `compare` and `diff`): what a stage of rules fired (engine.FIRINGS) and what a step's
-    formulas gave (passes.PASSES) are remembered and reused by the next law where they cannot
-    differ. Deciding under one law, remembering costs more than it saves (bench_decide.py)."""
+    `remember` is for runs that decide each participant under several laws in a row (the lab's
+    `compare` and `diff`): what a stage of rules fired and what a step's formulas gave are
+    remembered (`memory.Memory`) and reused by the next law where they cannot differ; `True`
+    gives this Decider a Memory of its own, a Memory shares one between Deciders. Deciding under
+    one law, remembering costs more than it saves (bench_decide.py).
+
+    A Decider may be shared by threads (`aturan serve` has one per model and assessment option,
+    used by every request at once). What it keeps is its own, never the module's, each kept
+    thing bounded and keyed by value, or by an object the entry itself holds:
+    - the parameters per date and the law per (phase, date) (`Bounded`: an LRU behind a lock);
+    - the engines per law: a dict, bounded by the rulebook (the laws it dates), compiled under a
+      lock, each evaluating one participant at a time (engine.py says why);
+    - the trace pieces per law (`Law`) and the citations: plain dicts bounded by the rulebook,
+      whose every operation is atomic; two threads building the same piece build equal values;
+    - the subjects per program (`formulas.SubjectTables`), the variants (`variant`);
+    - a Memory (above): shared LRU of stage firings, per-thread formula passes."""
 
     def __init__(
         self,
         rulebook: Rulebook,
         model: str | None = None,
         assessment: str | None = None,
-        remember: bool = False,
+        remember: bool | Memory = False,
     ):
         if rulebook.problems:
             raise rulebook.problems[0]
@@ -105,14 +162,14 @@ class Decider:
         self.rulebook = (
             override_parameters(rulebook, choices, label="pilihan") if choices else rulebook
         )
+        self.memory = remember if isinstance(remember, Memory) else Memory() if remember else None
         self._engines: dict[EngineKey, Engine] = {}
-        self._cache = FIRINGS if remember else None  # stages already seen (engine.MatchCache)
-        self._passes = PASSES if remember else None  # formulas already measured (passes.py)
+        self._compiling = threading.Lock()
         self._citations: dict[tuple[str, ...], list[dict[str, str]]] = {}
-        self._uses: dict[tuple[int, tuple[str, ...]], JSON] = {}
-        self._formula_heads: dict[tuple[int, str], tuple[JSON, JSON]] = {}
-        self._by_date: dict[tuple[str, dt.date], tuple[Engine, ParamSet]] = {}
-        self._params: dict[dt.date, ParamSet] = {}
+        self._laws: Bounded[tuple[str, dt.date], Law] = Bounded(DATES_KEPT)
+        self._params: Bounded[dt.date, ParamSet] = Bounded(DATES_KEPT)
+        self._tables = SubjectTables()
+        self._variants: Bounded[Hashable, Decider] = Bounded(VARIANTS_KEPT)
         self._token = object()  # this Decider, in keys of memos that outlive it (Firing.memo)
         missing = [f.id for f in rulebook.formulas if f.id not in IMPLEMENTATIONS]
         if missing:
@@ -120,22 +177,37 @@ class Decider:
 
     def params_on(self, date: dt.date) -> ParamSet:
         """The parameters in force on a date, without compiling any rules."""
-        if date not in self._params:
-            self._params[date] = ParamSet(self.rulebook.parameters, date)
-        return self._params[date]
+        return self._params.get(date, lambda: ParamSet(self.rulebook.parameters, date))
 
     def law_on(self, as_of: dt.date, phase: str = "design") -> tuple[Engine, ParamSet]:
         """The compiled rules of one phase and the parameters in force on a date (dates with the
         same law share one engine)."""
-        if (phase, as_of) not in self._by_date:
+        law = self._law(as_of, phase)
+        return law.engine, law.params
+
+    def variant(self, key: Hashable, make: Callable[[Rulebook], Rulebook]) -> Decider:
+        """A Decider over the rulebook `make` gives from this one's (a reform, a drafter's
+        parameters), made once per `key` (a value naming what `make` does) and kept with this
+        Decider, the most recently used first."""
+        return self._variants.get(key, lambda: Decider(make(self.rulebook)))
+
+    def _law(self, as_of: dt.date, phase: str) -> Law:
+        def make() -> Law:
             params = self.params_on(as_of)
             rules = [r for r in self.rulebook.rules if r.in_force(as_of) and r.phase == phase]
-            key = (phase, params.key(), tuple(r.id for r in rules))
+            return Law(self._engine(phase, rules, params), params)
+
+        return self._laws.get((phase, as_of), make)
+
+    def _engine(self, phase: str, rules: list[Rule], params: ParamSet) -> Engine:
+        """The engine of a law; dates with the same law share one."""
+        key = (phase, params.key(), tuple(r.id for r in rules))
+        with self._compiling:
             if key not in self._engines:
+                cache = self.memory.firings if self.memory else None
                 name = f"aturan{len(self._engines)}"
-                self._engines[key] = Engine(rules, params, name=name, cache=self._cache)
-            self._by_date[(phase, as_of)] = (self._engines[key], params)
-        return self._by_date[(phase, as_of)]
+                self._engines[key] = Engine(rules, params, name=name, cache=cache)
+            return self._engines[key]
 
     def design_date(self, case: Case, as_of: dt.date) -> dt.date:
         start = case.date("training", "start")
@@ -190,16 +262,17 @@ class Decider:
         candidate: JSON | None = None,
         detail: TraceDetail = "full",
     ) -> Evaluation:
-        engine, params = self.law_on(on, phase)
+        law = self._law(on, phase)
         ctx = Context(
             case,
             on,
-            params,
+            law.params,
             self.rulebook.annexes,
             cutoff=cutoff,
             history=history,
             candidate=candidate,
             params_on=self.params_on,
+            tables=self._tables,
         )
         step = Step(
             phase,
@@ -220,7 +293,7 @@ class Decider:
             if phase == "design"
             else {}
         )
-        firings = engine.evaluate(ctx.facts, items)
+        firings = law.engine.evaluate(ctx.facts, items)
         conclusions = dict(ctx.facts)
         own: set[str] = set()
         for firing in sorted(firings, key=lambda f: (f.stage, f.rule.priority)):
@@ -235,7 +308,7 @@ class Decider:
         if candidate is not None:  # an attempt's trace keeps only what judged the attempt
             measured = [(f, given) for f, given in measured if f.id == CANDIDATE_FORMULA]
             firings = [f for f in firings if any(k in CANDIDATE_CONCLUSIONS for k in f.conclusions)]
-        steps = [] if detail == "none" else self._steps(measured, firings, params, detail)
+        steps = [] if detail == "none" else self._steps(measured, firings, law, detail)
         return Evaluation(ctx, conclusions, steps)
 
     def _judge_attempts(
@@ -260,10 +333,11 @@ class Decider:
     def _formula_pass(self, ctx: Context, step: Step) -> list[tuple[Formula, JSON]]:
         """The step's formulas in order, each on the facts the ones before it gave; remembering,
         a pass already measured for this case with the same facts and law is reused."""
-        if self._passes is None:
+        if self.memory is None:
             facts = ctx.facts = Facts(step.inputs)
             return [(f, self._measure(f, ctx, facts)) for f in step.formulas if step.runs(f)]
-        found = self._passes.find(ctx.case, step, self.params_on)
+        passes = self.memory.passes  # this thread's
+        found = passes.find(ctx.case, step, self.params_on)
         if found is None:
             facts = ctx.facts = NotingFacts(step.inputs)
             with noting_reads() as params:
@@ -271,7 +345,7 @@ class Decider:
                     (f, self._measure(f, ctx, facts)) for f in step.formulas if step.runs(f)
                 ]
             found = Pass(measured, dict(ctx.extra))
-            self._passes.keep(ctx.case, step, facts.reads, params, found)
+            passes.keep(ctx.case, step, facts.reads, params, found)
         ctx.facts, ctx.extra = found.facts(step.inputs), dict(found.extra)
         return found.measured
 
@@ -284,48 +358,43 @@ class Decider:
         self,
         measured: list[tuple[Formula, JSON]],
         firings: list[Firing],
-        params: ParamSet,
+        law: Law,
         detail: TraceDetail,
     ) -> list[JSON]:
-        return [self._formula_step(f, given, params, detail) for f, given in measured] + [
-            self._rule_step(f, params, detail) for f in firings
+        return [self._formula_step(f, given, law, detail) for f, given in measured] + [
+            self._rule_step(f, law, detail) for f in firings
         ]
 
-    def _formula_step(
-        self, formula: Formula, given: JSON, params: ParamSet, trace: TraceDetail
-    ) -> JSON:
+    def _formula_step(self, formula: Formula, given: JSON, law: Law, trace: TraceDetail) -> JSON:
         if trace == "compact":
             return {"kind": "formula", "rule": formula.id}
-        key = (id(params), formula.id)  # ParamSets live as long as the Decider (params_on)
-        if key not in self._formula_heads:
-            self._formula_heads[key] = (
-                {
-                    "kind": "formula",
-                    "rule": formula.id,
-                    "title": formula.title,
-                    "cites": self._cites(formula.cites),
-                },
-                self._param_uses(params, formula.params),
-            )
-        head, uses = self._formula_heads[key]
+        head = law.heads.get(formula.id)
+        if head is None:
+            head = law.heads[formula.id] = {
+                "kind": "formula",
+                "rule": formula.id,
+                "title": formula.title,
+                "cites": self._cites(formula.cites),
+                "facts": None,
+                "params": self._param_uses(law, formula.params),
+            }
         step = dict(head)
         step["facts"] = {k: _show(k, v) for k, v in given.items()}
-        step["params"] = uses
         return step
 
-    def _rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
+    def _rule_step(self, firing: Firing, law: Law, trace: TraceDetail) -> JSON:
         """A remembered firing reused by many decisions gets its step built once (`Firing.memo`,
         keyed by what else the step depends on; the key holds the ParamSet and this Decider's
         token, so neither identity can be reused while the entry lives)."""
         if firing.overridden:
-            return self._new_rule_step(firing, params, trace)
-        key = (self._token, params, trace)
-        if key not in firing.memo:
-            firing.memo[key] = self._new_rule_step(firing, params, trace)
-        step: JSON = firing.memo[key]
+            return self._new_rule_step(firing, law, trace)
+        key = (self._token, law.params, trace)
+        step: JSON | None = firing.memo.get(key)
+        if step is None:
+            step = firing.memo[key] = self._new_rule_step(firing, law, trace)
         return step
 
-    def _new_rule_step(self, firing: Firing, params: ParamSet, trace: TraceDetail) -> JSON:
+    def _new_rule_step(self, firing: Firing, law: Law, trace: TraceDetail) -> JSON:
         concludes = {k: _show(k, v) for k, v in firing.conclusions.items()}
         if trace == "compact":
             return {"kind": "rule", "rule": firing.rule.id, "concludes": concludes}
@@ -342,7 +411,7 @@ class Decider:
             "cites": self._cites(firing.rule.cites),
             "facts": facts,
             "concludes": concludes,
-            "params": self._param_uses(params, firing.params),
+            "params": self._param_uses(law, firing.params),
         }
         if firing.appended:
             step["appends"] = firing.appended
@@ -354,17 +423,19 @@ class Decider:
     # built once and shared (a trace is read and serialised, never changed).
     def _cites(self, clause_ids: list[str]) -> list[dict[str, str]]:
         key = tuple(clause_ids)
-        if key not in self._citations:
-            self._citations[key] = [
+        cites = self._citations.get(key)
+        if cites is None:
+            cites = self._citations[key] = [
                 {"id": cid, "citation": self.rulebook.citation(cid)} for cid in clause_ids
             ]
-        return self._citations[key]
+        return cites
 
-    def _param_uses(self, params: ParamSet, pids: Iterable[str]) -> JSON:
-        key = (id(params), tuple(pids))  # ParamSets live as long as the Decider (params_on)
-        if key not in self._uses:
-            self._uses[key] = {pid: _param_use(params, pid) for pid in key[1]}
-        return self._uses[key]
+    def _param_uses(self, law: Law, pids: Iterable[str]) -> JSON:
+        key = tuple(pids)
+        uses = law.uses.get(key)
+        if uses is None:
+            uses = law.uses[key] = {pid: _param_use(law.params, pid) for pid in key}
+        return uses
 
     def _decision(
         self,
@@ -408,7 +479,7 @@ class Decider:
             lifecycle=self._lifecycle(ctx, c, attempts),
             documents=self._documents(c, ctx.params),
             trace=tuple(trace),
-            decision_id=decision_id(case, as_of, self.rulebook.version),
+            decision_id=decision_id(case, as_of, self.rulebook.version, self.memory),
         )
 
     def _design(self, ctx: Context, c: JSON) -> Design:
@@ -701,22 +772,12 @@ def _ksa_row(ksa: JSON, key: str, level: int | None) -> JSON:
     }
 
 
-def decision_id(case: Case, as_of: dt.date, version: str) -> str:
-    # the text json.dumps gives the list [case.data, as_of, version], the case written once even
-    # when the same case is decided under several models in a row
-    payload = f"[{_case_json(case)}, {json.dumps(as_of.isoformat())}, {json.dumps(version)}]"
+def decision_id(case: Case, as_of: dt.date, version: str, memory: Memory | None = None) -> str:
+    # the text json.dumps gives the list [case.data, as_of, version]; remembering, the case is
+    # written once even when it is decided under several models in a row
+    text = memory.case_json(case) if memory else case_json(case)
+    payload = f"[{text}, {json.dumps(as_of.isoformat())}, {json.dumps(version)}]"
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
-
-
-_LAST_CASE: list[tuple[Case, str]] = []
-
-
-def _case_json(case: Case) -> str:
-    if _LAST_CASE and _LAST_CASE[0][0] is case:
-        return _LAST_CASE[0][1]
-    text = json.dumps(case.data, sort_keys=True, ensure_ascii=False)
-    _LAST_CASE[:] = [(case, text)]
-    return text
 
 
 @functools.lru_cache(maxsize=4096)

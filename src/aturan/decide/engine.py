@@ -16,7 +16,14 @@ This is the only module that imports durable_rules. What it hides:
 - what a stage matches depends only on its compiled rules and the facts asserted in it (every
   condition tests the stage), so, when the caller asks (`cache`, the lab's runs under several
   laws), matches are remembered per (stage ruleset, facts): the same participant under another
-  model, or under a reform that leaves a stage alone, asks the library once (`MatchCache`).
+  model, or under a reform that leaves a stage alone, asks the library once (`MatchCache`);
+- an Engine may be shared by threads: one evaluation at a time uses its ruleset (a lock per
+  Engine). The library's C core keeps each ruleset's sessions and pending actions in the ruleset
+  and was never written for interleaved sessions: two threads evaluating on one ruleset crash
+  the process (tests/test_decide_threads.py did, before the lock). Its calls never release the
+  GIL, so the lock costs no parallelism that CPython would otherwise give; an engine per thread
+  would instead compile every law once per thread (a web server's pool has 40) and keep each
+  compiled ruleset in the library's process-wide handle table, never freed.
 """
 
 from __future__ import annotations
@@ -27,12 +34,14 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import durable_rules_engine
 import orjson
+from cachetools import LRUCache
 
 from aturan.errors import RulebookError
 from aturan.law import ParamSet, Rule
@@ -79,34 +88,34 @@ class _Compiled:
 class MatchCache:
     """What each stage ruleset fired for each set of facts, least recently used forgotten first.
 
-    Shared by every engine in a process: engines whose stage compiles to the same rules with the
-    same parameter values (the four models' common stages, a reform's untouched stages) share
-    entries. Entries are firings before `_apply`; each use gets fresh copies."""
+    Owned by whoever remembers (a Decider's `Memory`), and shared by every engine it compiles or
+    is handed to: engines whose stage compiles to the same rules with the same parameter values
+    (the four models' common stages, a reform's untouched stages) share entries, keyed by value
+    (the stage's signature, the facts). Entries are firings before `_apply`; each use gets fresh
+    copies. Safe to share between threads (one lock around the LRU's bookkeeping)."""
 
     def __init__(self, size: int = 4096):  # about 40 MB; 1,024 entries made compare 3% slower
         self.size = size
-        self._entries: dict[tuple[str, bytes], list[Firing]] = {}
+        self._entries: LRUCache[tuple[str, bytes], list[Firing]] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key: tuple[str, bytes]) -> list[Firing] | None:
-        found = self._entries.pop(key, None)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-            self._entries[key] = found  # the most recently used is forgotten last
-        return found
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+            return found
 
     def put(self, key: tuple[str, bytes], firings: list[Firing]) -> None:
-        if len(self._entries) >= self.size:
-            del self._entries[next(iter(self._entries))]
-        self._entries[key] = firings
+        with self._lock:
+            self._entries[key] = firings
 
     def clear(self) -> None:
-        self._entries.clear()
-
-
-FIRINGS = MatchCache()
+        with self._lock:
+            self._entries.clear()
 
 
 def _json_text(value: JSON) -> str:
@@ -166,7 +175,7 @@ class Engine:
         rules: list[Rule],
         params: ParamSet,
         name: str = "aturan",
-        cache: MatchCache | None = FIRINGS,
+        cache: MatchCache | None = None,
     ):
         self.params = params
         self.cache = cache
@@ -193,6 +202,7 @@ class Engine:
                         "pecah aturannya"
                     )
         self._opened, self._sid = False, ""
+        self._in_use = threading.Lock()  # one evaluation at a time drives the ruleset
         self._signatures = self._stage_signatures()
         self._joins = {s: _join_reads(self.compiled, s) for s in self.stages}
         # the participant properties some rule reads: only those need keeping up to date
@@ -249,19 +259,20 @@ class Engine:
             return []
         items = items or {}
         known = dict(participant)
-        sid = self._sid = str(next(_SESSIONS))
         firings: list[Firing] = []
-        self._opened = False
-        try:
-            for stage in self.stages:
-                facts = self._stage_facts(stage, known, items)
-                stage_firings = self._stage_firings(stage, facts)
-                if stage_firings:
-                    _apply(stage_firings, known, self._read)
-                    firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
-        finally:
-            if self._opened:  # every stage remembered: the library never saw this sid
-                self._library.delete_session(sid)
+        with self._in_use:
+            sid = self._sid = str(next(_SESSIONS))
+            self._opened = False
+            try:
+                for stage in self.stages:
+                    facts = self._stage_facts(stage, known, items)
+                    stage_firings = self._stage_firings(stage, facts)
+                    if stage_firings:
+                        _apply(stage_firings, known, self._read)
+                        firings.extend(sorted(stage_firings, key=lambda f: -f.rule.priority))
+            finally:
+                if self._opened:  # every stage remembered: the library never saw this sid
+                    self._library.delete_session(sid)
         return firings
 
     def _stage_firings(self, stage: int, facts: list[JSON]) -> list[Firing]:

@@ -9,9 +9,12 @@ Dates are given to the rules as integers YYYYMMDD so they compare in order.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
+
+from cachetools import LRUCache
 
 from aturan.cases import Case
 from aturan.errors import RulebookError
@@ -97,6 +100,8 @@ class Context:
     candidate: JSON | None = None  # the post-training assessment judged in this step, if any
     # date -> ParamSet: the law in force on another date
     params_on: Callable[[dt.date], ParamSet] | None = None
+    # what formulas build once for everyone (the Decider's, shared by its decisions)
+    tables: SubjectTables = field(default_factory=lambda: SubjectTables())
 
     @property
     def known_until(self) -> dt.date:
@@ -334,7 +339,7 @@ def curriculum_subjects(ctx: Context) -> JSON:
     met = {row["key"]: row["met"] for row in ctx.extra.get("competencies") or []}
     subjects = [
         dict(subject, all_met=bool(met) and all(met.get(c, False) for c in subject["competencies"]))
-        for subject in _program_subjects(program, catalogue, never)
+        for subject in ctx.tables.program_subjects(program, catalogue, never)
     ]
     ctx.extra["subjects"] = subjects
     return {
@@ -343,34 +348,44 @@ def curriculum_subjects(ctx: Context) -> JSON:
     }
 
 
-# The subjects of a program under one catalogue, without what depends on the participant: the
-# same for everyone in a cohort, so built once. Keyed by the objects' identities, each entry
-# holding the objects themselves (so no identity is reused while the entry lives).
-_SUBJECTS: dict[tuple[int, int, int], tuple[object, object, object, list[JSON]]] = {}
+class SubjectTables:
+    """The subjects of a program under one catalogue, without what depends on the participant:
+    the same for everyone in a cohort, so built once per Decider. Keyed by the objects' identities
+    (the rulebook's annex and parameter values, never changed), each entry holding the objects
+    themselves, so no identity is reused while the entry lives; a few entries, shared by threads
+    behind a lock."""
+
+    def __init__(self, size: int = 64):
+        self._entries: LRUCache[tuple[int, int, int], tuple[object, object, object, list[JSON]]]
+        self._entries = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def program_subjects(self, program: JSON, catalogue: JSON, never: list[str]) -> list[JSON]:
+        key = (id(program), id(catalogue), id(never))
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None:
+            built = _program_subjects(program, catalogue, never)
+            with self._lock:
+                found = self._entries.setdefault(key, (program, catalogue, never, built))
+        return found[3]
 
 
 def _program_subjects(program: JSON, catalogue: JSON, never: list[str]) -> list[JSON]:
-    key = (id(program), id(catalogue), id(never))
-    found = _SUBJECTS.get(key)
-    if found is None:
-        if len(_SUBJECTS) >= 64:
-            _SUBJECTS.clear()
-        built = [
-            {
-                "id": subject["id"],
-                "name": subject["name"],
-                "agenda": agenda["name"],
-                "stages": list(catalogue[subject["id"]]["stages"]),
-                "jp": dict(catalogue[subject["id"]]["jp"]),
-                "competencies": list(catalogue[subject["id"]]["competencies"]),
-                "never_waivable": subject["id"] in never,
-                "in_mandiri": "mandiri" in catalogue[subject["id"]]["stages"],
-            }
-            for agenda in program["agendas"]
-            for subject in agenda["subjects"]
-        ]
-        found = _SUBJECTS[key] = (program, catalogue, never, built)
-    return found[3]
+    return [
+        {
+            "id": subject["id"],
+            "name": subject["name"],
+            "agenda": agenda["name"],
+            "stages": list(catalogue[subject["id"]]["stages"]),
+            "jp": dict(catalogue[subject["id"]]["jp"]),
+            "competencies": list(catalogue[subject["id"]]["competencies"]),
+            "never_waivable": subject["id"] in never,
+            "in_mandiri": "mandiri" in catalogue[subject["id"]]["stages"],
+        }
+        for agenda in program["agendas"]
+        for subject in agenda["subjects"]
+    ]
 
 
 @formula("kompetensi.rumpun-terlemah")

@@ -145,8 +145,8 @@ class NotingFacts(Facts):
 
 
 class PassMemo:
-    """The passes measured for the latest case (one process: `aturan serve` decides under a lock,
-    the lab decides in processes)."""
+    """The passes measured for the latest case, in one thread (a `Memory` keeps one per thread:
+    a case is decided within one thread, and the memo is replaced with the next case)."""
 
     def __init__(self) -> None:
         self._case: Case | None = None
@@ -177,6 +177,3 @@ def _same_law(reads: Reads, params_on: Callable[[dt.date], ParamSet]) -> bool:
     return all(
         _same(params_on(day).get(pid, MISSING), value) for (day, pid), value in reads.items()
     )
-
-
-PASSES = PassMemo()

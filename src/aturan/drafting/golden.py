@@ -301,30 +301,22 @@ def _overruled(step) -> bool:
     )
 
 
-_VARIANTS: dict = {}
-
-
 def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> Decision:
-    """A test may set `model:`, `assessment:` or `parameters:` (a drafter's alternative)."""
+    """A test may set `model:`, `assessment:` or `parameters:` (a drafter's alternative); each
+    alternative is compiled once, kept by the decider it was made from (`Decider.variant`)."""
     if test.get("reform"):
-        key = (id(decider), "reform", str(test["reform"]))
-        if key not in _VARIANTS:
-            _VARIANTS[key] = Decider(
-                apply_reform(decider.rulebook, Path(test["_dir"]) / test["reform"])
-            )
-        decider = _VARIANTS[key]
+        reform = Path(test["_dir"]) / test["reform"]
+        decider = decider.variant(("reform", str(reform)), lambda book: apply_reform(book, reform))
     overrides = dict(test.get("parameters") or {})
     if test.get("model"):
         overrides["integration.model"] = test["model"]
     if test.get("assessment"):
         overrides["integration.assessment_option"] = test["assessment"]
     if overrides:
-        key = (id(decider), repr(sorted(overrides.items(), key=str)))
-        if key not in _VARIANTS:
-            _VARIANTS[key] = Decider(
-                override_parameters(decider.rulebook, dict(overrides), label="golden")
-            )
-        decider = _VARIANTS[key]
+        decider = decider.variant(
+            ("parameters", repr(sorted(overrides.items(), key=str))),
+            lambda book: override_parameters(book, dict(overrides), label="golden"),
+        )
     return decider.decide(case, as_of)
 
 

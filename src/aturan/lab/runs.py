@@ -21,7 +21,7 @@ import orjson
 
 from aturan.cases import CohortRow, row_error
 from aturan.cases.cohort import UncheckedRow
-from aturan.decide import Decider, Decision
+from aturan.decide import Decider, Decision, Memory
 from aturan.errors import AturanError, InputError
 from aturan.vocabulary import MODEL_SHORT
 
@@ -623,9 +623,10 @@ def _init_worker(specs: dict) -> None:
     collector's sight (gc.freeze), and collections made rarer, since a decision's garbage is
     short-lived and rarely cyclic (a few percent of a worker's time otherwise)."""
     several = len(specs) > 1  # each participant decided under several laws in a row: remember
+    memory = _WORKER["memory"] = Memory() if several else None  # one, shared by the laws
     _WORKER["specs"] = specs
     _WORKER["deciders"] = {
-        name: Decider(book, model=model, assessment=assessment, remember=several)
+        name: Decider(book, model=model, assessment=assessment, remember=memory or False)
         for name, (book, model, assessment) in specs.items()
     }
     gc.freeze()
@@ -730,7 +731,9 @@ def _pair_decider(pair: tuple[str, str]) -> Decider:
         causes = {c.label: c for c in reform_causes(book, reformed)}
         for label in pair:
             book = with_cause(book, reformed, causes[label])
-        made[pair] = Decider(book, model=model, assessment=assessment, remember=True)
+        made[pair] = Decider(
+            book, model=model, assessment=assessment, remember=_WORKER.get("memory") or True
+        )
     return made[pair]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,18 +81,20 @@ class Resolved:
 # What a piece of work read, while it is being noted (`noting_reads`): (date, id) -> the value,
 # or MISSING. Lets a caller reuse a result under other parameters whose values it never read.
 MISSING = object()
-_NOTES: list[dict[tuple[dt.date, str], Any]] = []
+# The notes of the innermost `noting_reads` block of this thread (or task), if any: a context
+# variable, so a thread deciding beside another never notes into the other's block.
+_NOTES: ContextVar[dict[tuple[dt.date, str], Any] | None] = ContextVar("_NOTES", default=None)
 
 
 @contextmanager
 def noting_reads() -> Iterator[dict[tuple[dt.date, str], Any]]:
     """Every parameter read through any ParamSet in the block, by its date and id."""
     notes: dict[tuple[dt.date, str], Any] = {}
-    _NOTES.append(notes)
+    token = _NOTES.set(notes)
     try:
         yield notes
     finally:
-        _NOTES.pop()
+        _NOTES.reset(token)
 
 
 class ParamSet:
@@ -112,14 +115,16 @@ class ParamSet:
 
     def get(self, pid: str, default: Any = None) -> Any:
         found = self._resolved.get(pid)
-        if _NOTES:
-            _NOTES[-1][(self.date, pid)] = found.value if found else MISSING
+        notes = _NOTES.get()
+        if notes is not None:
+            notes[(self.date, pid)] = found.value if found else MISSING
         return found.value if found else default
 
     def resolved(self, pid: str) -> Resolved:
         found = self._resolved.get(pid)
-        if _NOTES:
-            _NOTES[-1][(self.date, pid)] = found.value if found else MISSING
+        notes = _NOTES.get()
+        if notes is not None:
+            notes[(self.date, pid)] = found.value if found else MISSING
         if found is None:
             raise KeyError(f"parameter '{pid}' has no value in force on {self.date.isoformat()}")
         return found

@@ -100,8 +100,10 @@ class Server:
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
         self.rulebook = load_rulebook(project_root())
         self.titles = document_titles(self.rulebook)
+        # one Decider per (model, assessment) choice, shared by every request at once (a Decider
+        # is safe to share between threads); made under a lock only so each is compiled once
         self._deciders: dict[tuple, Decider] = {}
-        self._lock = threading.Lock()  # the rules engine is not known to be thread-safe
+        self._making = threading.Lock()
 
     @contextmanager
     def registry(self) -> Iterator[Registry]:
@@ -116,17 +118,19 @@ class Server:
     def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
         if not in_range(body.as_of):
             raise InputError(range_message(body.as_of.isoformat()), field="as_of")
-        with self._lock:
-            key = (body.model, body.assessment)
+        decider = self._decider(body.model, body.assessment)
+        try:
+            case = case_from_data(body.case, "case")
+            return decider.decide(case, body.as_of), decider
+        except InputError as exc:
+            raise InputError(exc.message, field=_in_case(exc.field)) from None
+
+    def _decider(self, model: str | None, assessment: str | None) -> Decider:
+        key = (model, assessment)
+        with self._making:
             if key not in self._deciders:
-                self._deciders[key] = Decider(
-                    self.rulebook, model=body.model, assessment=body.assessment
-                )
-            try:
-                case = case_from_data(body.case, "case")
-                return self._deciders[key].decide(case, body.as_of), self._deciders[key]
-            except InputError as exc:
-                raise InputError(exc.message, field=_in_case(exc.field)) from None
+                self._deciders[key] = Decider(self.rulebook, model=model, assessment=assessment)
+            return self._deciders[key]
 
 
 def _in_case(field: str | None) -> str:
