@@ -40,5 +40,11 @@ def load_participants(path: Path) -> tuple[list[tuple[int | None, Case]], list[I
         data = load_data(path, InputError, allow_aliases=False)
         if isinstance(data, dict) and "nip" in data:
             return [(None, case_from_data(data, str(path)))], []
-    rows = list(read_cohort(path))
-    return [(r.row, r.case) for r in rows if r.ok], [r.error for r in rows if not r.ok]
+    read: list[tuple[int | None, Case]] = []
+    bad: list[InputError] = []
+    for r in read_cohort(path):
+        if r.error is not None:
+            bad.append(r.error)
+        elif r.case is not None:
+            read.append((r.row, r.case))
+    return read, bad

@@ -73,7 +73,7 @@ def _os_user() -> str:
 def recorder(
     runner: Decider,
     as_of: dt.date,
-    options: dict,
+    options: dict[str, Any],
     reform_path: Path | None,
     config_path: Path | None,
 ) -> Callable[[Case, Decision], Recorded]:
@@ -98,7 +98,7 @@ def recorder(
     return record
 
 
-def load_record(store: Registry, number: str) -> dict:
+def load_record(store: Registry, number: str) -> dict[str, Any]:
     """The authenticated decision record of a document, parsed; a clear error otherwise."""
     stored = store.decision_record(number)
     if stored is None:
@@ -123,7 +123,7 @@ class DocumentView:
     """`registry show`: the registry row, why it cannot be trusted (None: it can), and the
     decision record's lines (None: issued before decision records existed)."""
 
-    row: dict
+    row: dict[str, Any]
     problem: str | None
     record_lines: list[str] | None
 
@@ -142,7 +142,7 @@ def show_document(
     return DocumentView(row, problem, summary(record) + (details(record) if detailed else []))
 
 
-def redecide(record: dict, number: str) -> dict:
+def redecide(record: dict[str, Any], number: str) -> dict[str, Any]:
     """The decision made again from the record: same case, as-of, options, reform, group."""
     with tempfile.TemporaryDirectory() as folder:
         reform_path = None
@@ -166,7 +166,7 @@ def redecide(record: dict, number: str) -> dict:
             runner.rulebook.citation,
             str(law["coaching.same_gap_definition"]),
         )
-    again: dict = json.loads(json.dumps(decision.to_json(), ensure_ascii=False))
+    again: dict[str, Any] = json.loads(json.dumps(decision.to_json(), ensure_ascii=False))
     return again
 
 

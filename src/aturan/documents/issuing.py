@@ -350,7 +350,9 @@ def _file_stem(number: str) -> str:
     return number.replace("/", "-")
 
 
-def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[list, list[str]]:
+def decide_for_issue(
+    runner, cases: list, as_of: dt.date, source: str
+) -> tuple[list, list[InputError]]:
     """Decide every participant to issue for, each on its own: a participant who cannot be
     decided is reported by row and never stops the others. The cohort rule (coaching groups) is
     applied to the decisions, as in batch, compare and golden."""
