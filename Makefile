@@ -2,7 +2,7 @@
 #   make demo   sets everything up and runs aturan on the bundled samples
 #   make test   sets everything up and runs all tests (lint included)
 # and for developers:
-#   make lint       ruff (lint and format check), yamllint, mypy --strict on law/ and decide/
+#   make lint       ruff (lint and format check), yamllint, mypy --strict on law/, decide/, app/
 #   make test-fast  lint and every test that needs no LibreOffice
 #   make lock       regenerate requirements.lock after changing a dependency in pyproject.toml
 # PYTHON=python3.13 (or any interpreter) runs any of them on that Python, in its own .venv-python3.13.
@@ -91,7 +91,7 @@ lint: setup
 	$(BIN)/ruff check $(PY_SOURCES)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/yamllint rules regulations golden
-	$(BIN)/mypy --strict src/aturan/law src/aturan/decide
+	$(BIN)/mypy --strict src/aturan/law src/aturan/decide src/aturan/app
 
 test: setup setup-pdf setup-web setup-db lint
 	$(BIN)/aturan rules check

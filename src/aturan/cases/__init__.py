@@ -13,8 +13,10 @@ from aturan.cases.cohort import (
     COLUMNS,
     CORE_COLUMNS,
     LEVEL_COLUMNS,
+    MARKER_COLUMNS,
     POST_LEVEL_COLUMNS,
     CohortRow,
+    UncheckedRow,
     read_cohort,
     row_error,
 )
@@ -53,4 +55,6 @@ __all__ = [
     "in_range",
     "range_message",
     "write_template",
+    "MARKER_COLUMNS",
+    "UncheckedRow",
 ]

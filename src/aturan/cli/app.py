@@ -22,7 +22,7 @@ def _print_version(ctx, param, value) -> None:
         return
     from importlib.metadata import version
 
-    from aturan.documents.record import PART_SHOWN, VERSION_PARTS, full_version, version_parts
+    from aturan.documents import PART_SHOWN, VERSION_PARTS, full_version, version_parts
     from aturan.project import config_file
 
     parts = version_parts(project_root(), config_file(None))
@@ -104,7 +104,7 @@ def _check_reform(book, reform_path) -> None:
 def rules_reference_command(out_file):
     """Referensi penulis aturan: fakta, nilai, operator dan parameter yang boleh dipakai sebuah
     aturan, dari skema fakta dan rules/ (docs/rules-reference.md)."""
-    from aturan.drafting.reference import rules_reference
+    from aturan.drafting import rules_reference
     from aturan.files import write_text
 
     text = rules_reference(load_rulebook(project_root()))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from aturan import app
 from aturan.cases import (
     clean,
     write_template,
@@ -24,20 +25,14 @@ from aturan.cli.options import (
     REGISTRY,
     check_day,
     clean_lines,
-    decider,
-    load_participants,
     open_registry,
     parse_date,
-    project_root,
     signing_config,
     user_errors,
 )
-from aturan.cli.records import OPERATOR, load_record, operator_name, recorder
-from aturan.documents import Issuer, Trust, decide_for_issue, load_head, load_signer, now_iso
+from aturan.cli.records import OPERATOR
+from aturan.documents import MAC_LINES, Trust, load_head, now_iso
 from aturan.documents import verify as verify_file
-from aturan.documents.issuing import registry_groups
-from aturan.documents.record import details, summary
-from aturan.documents.registry import MAC_LINES
 from aturan.errors import AturanError
 from aturan.files import atomic_path
 
@@ -81,33 +76,25 @@ def issue(
     Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau
     sejak tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan
     status 2."""
-    runner = decider(model, assessment, reform_path)
-    cases, bad = load_participants(source)
-    operator = operator_name(operator, config_path)
-    # the key is loaded before the registry is opened: a missing key or passphrase takes no number
-    signer = load_signer(signing_config(config_path)) if pdf else None
-    registry, settings = open_registry(
-        registry_path, config_path, create=True, book=runner.rulebook
+    request = app.IssueRequest(
+        source=source,
+        out_dir=out_dir,
+        as_of=as_of,
+        issue_date=issue_date,
+        registry=registry_path,
+        pdf=pdf,
+        model=model,
+        assessment=assessment,
+        reform=reform_path,
+        config=config_path,
+        operator=operator,
     )
-    decisions, refused = decide_for_issue(runner, cases, as_of, str(source))
-    decisions = registry_groups(decisions, registry, runner.rulebook, issue_date.year)
-    bad += refused
-    for error in bad:
+    plan = app.plan_issue(request)
+    for error in plan.bad_rows:
         click.echo(f"galat: {clean(error)}", err=True)
-    issuer = Issuer(
-        runner.rulebook,
-        settings,
-        registry,
-        project_root() / "templates" / "docx",
-        out_dir,
-        signer,
-        recorder(
-            runner, as_of, {"model": model, "assessment": assessment}, reform_path, config_path
-        ),
-        operator,
-    )
     with StageProgress() as progress:
-        report = issuer.issue(decisions, issue_date, pdf, progress=progress)
+        result = app.run_plan(plan, progress)
+    report, bad = result.report, result.bad_rows
     click.echo(
         f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar "
         f"(nomor yang sama), {len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), "
@@ -137,7 +124,7 @@ def issue(
         click.echo(f"Bundel cetak: {report.bundle}")
     if report.manifest:
         click.echo(f"Manifes: {report.manifest}")
-    sys.exit(2 if report.refused or bad else 0)
+    sys.exit(0 if result.complete else 2)
 
 
 STAGES = {
@@ -341,20 +328,15 @@ def listing_text(rows: list[dict], fmt: str) -> str:
 def registry_show(number, detailed, registry_path, config_path):
     """Rincian satu dokumen. Baris yang tidak sama dengan entri log audit terakhirnya ditandai
     PERINGATAN."""
-    store, _ = open_registry(registry_path, config_path)
-    row = store.get(number)
-    if row is None:
-        raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
-    problem = store.row_against_log(number)
-    if problem:
-        click.echo(clean(f"PERINGATAN: baris ini tidak dapat dipercaya: {problem}"))
-    click.echo(clean_lines(json.dumps(row, ensure_ascii=False, indent=2)))
-    if store.decision_record(number) is None:
+    shown = app.show_document(number, registry_path, config_path, detailed)
+    if shown.problem:
+        click.echo(clean(f"PERINGATAN: baris ini tidak dapat dipercaya: {shown.problem}"))
+    click.echo(clean_lines(json.dumps(shown.row, ensure_ascii=False, indent=2)))
+    if shown.record_lines is None:
         click.echo("Catatan keputusan: tidak ada (diterbitkan sebelum catatan keputusan ada).")
         return
-    record = load_record(store, number)
     click.echo("Catatan keputusan:")
-    for line in summary(record) + (details(record) if detailed else []):
+    for line in shown.record_lines:
         click.echo(clean(f"  {line}"))
 
 
@@ -368,9 +350,7 @@ def registry_show(number, detailed, registry_path, config_path):
 def registry_revoke(number, reason, registry_path, config_path, operator):
     """Cabut dokumen, dengan alasan. Menerbitkan lagi (`aturan issue`) setelahnya memberi dokumen
     pengganti bernomor baru yang merujuk nomor ini."""
-    operator = operator_name(operator, config_path)
-    store, _ = open_registry(registry_path, config_path)
-    store.revoke(number, reason, now_iso(), operator)
+    app.revoke(number, reason, registry_path, config_path, operator)
     click.echo(f"Dokumen {clean(number)} dicabut: {clean(reason)}")
 
 

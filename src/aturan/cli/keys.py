@@ -10,8 +10,8 @@ import click
 from aturan.cases import clean
 from aturan.cli.app import main
 from aturan.cli.options import CONFIG, config_file, signing_config, user_errors
-from aturan.documents import init_keys
-from aturan.documents.registry_key import (
+from aturan.documents import (
+    init_keys,
     load_signing_key,
     public_key_id,
     public_key_of,

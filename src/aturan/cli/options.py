@@ -1,5 +1,6 @@
-"""What the commands share: locating the project, options, turning user errors into one message
-and exit status 2, and opening the rulebook, the decider and the registry."""
+"""What the commands share: options, turning user errors into one message and exit status 2, and
+showing progress; the rulebook, the decider and the registry come from aturan.app and the
+packages' faces."""
 
 from __future__ import annotations
 
@@ -12,13 +13,10 @@ from pathlib import Path
 
 import click
 
-from aturan.cases import DATE_MAX, DATE_MIN, case_from_data, clean, in_range, read_cohort
-from aturan.decide import Decider
-from aturan.documents import open_registry, signing_config  # noqa: F401  (re-exported)
-from aturan.documents.storage import registry_target
-from aturan.errors import AturanError, InputError
-from aturan.files import load_data
-from aturan.law import apply_params, apply_reform, load_rulebook
+from aturan.app import decider, load_participants, reformed, rulebook  # noqa: F401  (re-exported)
+from aturan.cases import DATE_MAX, DATE_MIN, clean, in_range
+from aturan.documents import open_registry, registry_target, signing_config  # noqa: F401
+from aturan.errors import AturanError
 from aturan.project import config_file, project_root  # noqa: F401  (re-exported)
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
@@ -110,25 +108,6 @@ PARAM = click.option(
 )
 
 
-def rulebook(reform_path: Path | None = None, param_pairs: tuple[str, ...] = ()):
-    return reformed(load_rulebook(project_root()), reform_path, param_pairs)
-
-
-def reformed(book, reform_path: Path | None = None, param_pairs: tuple[str, ...] = ()):
-    """The rulebook with the reform file, then the --param values, applied (each checked)."""
-    book = apply_reform(book, reform_path) if reform_path else book
-    return apply_params(book, param_pairs)
-
-
-def decider(
-    model: str | None = None,
-    assessment: str | None = None,
-    reform_path: Path | None = None,
-    param_pairs: tuple[str, ...] = (),
-) -> Decider:
-    return Decider(rulebook(reform_path, param_pairs), model=model, assessment=assessment)
-
-
 REGISTRY = click.option(
     "--registry",
     "registry_path",
@@ -145,17 +124,6 @@ CONFIG = click.option(
     default=None,
     help="Konfigurasi institusi (bawaan: config/institution.yaml).",
 )
-
-
-def load_participants(path: Path) -> tuple[list, list]:
-    """A single case file, or a cohort (CSV, XLSX, YAML/JSON list): ((row, case) pairs, bad rows).
-    For a single case the row is None."""
-    if path.suffix.lower() in (".yaml", ".yml", ".json"):
-        data = load_data(path, InputError, allow_aliases=False)
-        if isinstance(data, dict) and "nip" in data:
-            return [(None, case_from_data(data, str(path)))], []
-    rows = list(read_cohort(path))
-    return [(r.row, r.case) for r in rows if r.ok], [r.error for r in rows if not r.ok]
 
 
 def progress_bar(label: str):

@@ -1,7 +1,13 @@
 """Deciding: formulas measure, the engine (the only durable_rules import) decides, step by step on
 each event's date; cohort rules; explanations."""
 
-from aturan.decide.cohort_rules import assign_coaching_groups, coaching_groups, merge_by_gap
+from aturan.decide.cohort_rules import (
+    COACHING_GROUP_RULE,
+    assign_coaching_groups,
+    coaching_groups,
+    merge_by_gap,
+    place_in_group,
+)
 from aturan.decide.decision import Decider
 from aturan.decide.engine import Engine
 from aturan.decide.explain import explain
@@ -21,4 +27,6 @@ __all__ = [
     "coaching_groups",
     "merge_by_gap",
     "explain",
+    "COACHING_GROUP_RULE",
+    "place_in_group",
 ]

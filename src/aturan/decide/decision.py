@@ -58,9 +58,16 @@ from aturan.decide.value import (
     Window,
 )
 from aturan.errors import RulebookError
-from aturan.law import Formula, ParamSet, Rule, Rulebook, noting_reads, override_parameters
-from aturan.law.document_dates import bounding_facts
-from aturan.law.rulebook import document_calls
+from aturan.law import (
+    Formula,
+    ParamSet,
+    Rule,
+    Rulebook,
+    bounding_facts,
+    document_calls,
+    noting_reads,
+    override_parameters,
+)
 from aturan.vocabulary import COMPETENCIES
 
 # The highest level of a managerial competency (levels 1 to 5, PermenPANRB 38/2017 as the paper's

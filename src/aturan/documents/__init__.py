@@ -3,13 +3,50 @@ registry, verification."""
 
 from aturan.documents.context import CONTEXTS, indonesian_date
 from aturan.documents.institution import open_registry, signing_config
-from aturan.documents.issuing import Issuer, decide_for_issue
-from aturan.documents.registry import Registry, check_number_format, load_head, now_iso
-from aturan.documents.registry_key import load_registry_key
+from aturan.documents.issuing import (
+    Issuer,
+    IssueReport,
+    Recorded,
+    ToIssue,
+    decide_for_issue,
+    registry_groups,
+)
+from aturan.documents.record import (
+    PART_SHOWN,
+    VERSION_PARTS,
+    causes,
+    details,
+    full_version,
+    json_differences,
+    make_record,
+    parse_record,
+    record_text,
+    reform_entry,
+    shown_value,
+    summary,
+    version_differences,
+    version_parts,
+)
+from aturan.documents.registry import MAC_LINES, Registry, check_number_format, load_head, now_iso
+from aturan.documents.registry_key import (
+    load_registry_key,
+    load_signing_key,
+    public_key_id,
+    public_key_of,
+    public_pem,
+)
 from aturan.documents.render import Settings, verification_url
 from aturan.documents.signing import SigningConfig, Trust, init_keys, load_signer, sign_pdf
+from aturan.documents.storage import registry_target
 from aturan.documents.types import document_titles, numbering_codes
-from aturan.documents.verifying import Verdict, status_of, today, verify, verify_pdf_bytes
+from aturan.documents.verifying import (
+    Verdict,
+    replacement_note,
+    status_of,
+    today,
+    verify,
+    verify_pdf_bytes,
+)
 
 __all__ = [
     "CONTEXTS",
@@ -37,4 +74,29 @@ __all__ = [
     "init_keys",
     "load_signer",
     "sign_pdf",
+    "IssueReport",
+    "Recorded",
+    "ToIssue",
+    "registry_groups",
+    "PART_SHOWN",
+    "VERSION_PARTS",
+    "causes",
+    "details",
+    "full_version",
+    "json_differences",
+    "make_record",
+    "parse_record",
+    "record_text",
+    "reform_entry",
+    "shown_value",
+    "summary",
+    "version_differences",
+    "version_parts",
+    "MAC_LINES",
+    "load_signing_key",
+    "public_key_id",
+    "public_key_of",
+    "public_pem",
+    "registry_target",
+    "replacement_note",
 ]

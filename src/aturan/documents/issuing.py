@@ -59,6 +59,12 @@ Progress = Callable[[str, int, int], None]
 MANIFEST_COLUMNS = ["nomor", "jenis", "nip", "nama", "berkas_docx", "berkas_pdf", "status"]
 
 
+# (version, decision record text) of one decided case, as the registry stores it
+Recorded = tuple[str, str]
+# a case and its decision, with or without its decision record
+ToIssue = tuple[Case, Decision] | tuple[Case, Decision, Recorded | None]
+
+
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
@@ -72,23 +78,24 @@ class Issuer:
         templates: Path,
         out_dir: Path,
         signer=None,  # a pyHanko signer (documents.signing.load_signer); needed for PDFs
-        recorder: Callable[[Case, Decision], tuple[str, str]] | None = None,  # (version, record)
         operator: str | None = None,
     ):
         self.book, self.settings, self.registry = book, settings, registry
         self.templates, self.out_dir, self.signer = templates, out_dir, signer
-        self.recorder, self.operator = recorder, operator
+        self.operator = operator
         ensure_folder(out_dir)
 
     def issue(
         self,
-        items: Iterable[tuple[Case, Decision]],
+        items: Iterable[ToIssue],
         issue_date: dt.date,
         pdf: bool,
         progress: Progress = _no_progress,
     ) -> IssueReport:
         """Number and render each document the decisions call for, then (with `pdf`) convert,
-        stamp and sign them; write the manifest. `progress` hears every stage."""
+        stamp and sign them; write the manifest. `progress` hears every stage. Each item is a
+        case and its decision, and the decision record the registry stores with its documents
+        (version, text), when the caller keeps one."""
         if pdf:
             pdfs.soffice()  # fail before any number is taken
             if self.signer is None:
@@ -96,9 +103,10 @@ class Issuer:
         report = IssueReport()
         items = list(items)
         progress("docx", 0, len(items))
-        for done, (case, decision) in enumerate(items, 1):
+        for done, (case, decision, *recorded) in enumerate(items, 1):
+            record = recorded[0] if recorded else None
             for called in decision.documents:
-                self._issue_one(case, decision, called.type, issue_date, report, decision.name)
+                self._issue_one(case, decision, called.type, issue_date, report, record)
             progress("docx", done, len(items))
         if pdf and report.all:
             self._to_pdf(report, progress)
@@ -136,7 +144,7 @@ class Issuer:
         doc_type: str,
         issue_date: dt.date,
         report: IssueReport,
-        name: str,
+        record: Recorded | None,
     ) -> None:
         kind = document_type(self.book, doc_type)
         key = event_key(kind, decision)
@@ -161,7 +169,7 @@ class Issuer:
             year=date.year,
             doc_date=date.isoformat(),
             now=now_iso(),
-            record=self.recorder(case, decision) if self.recorder else None,
+            record=record,
             operator=self.operator,
             valid_until=in_force.isoformat() if in_force else None,
         )
@@ -169,7 +177,7 @@ class Issuer:
             "number": issued.number,
             "type": doc_type,
             "nip": decision.nip,
-            "name": name,
+            "name": decision.name,
             "content_hash": digest,
             "decision_id": decision.decision_id,
             "rules_version": decision.rules_version,
@@ -342,7 +350,9 @@ def _file_stem(number: str) -> str:
     return number.replace("/", "-")
 
 
-def decide_for_issue(runner, cases: list, as_of: dt.date, source: str) -> tuple[list, list[str]]:
+def decide_for_issue(
+    runner, cases: list, as_of: dt.date, source: str
+) -> tuple[list, list[InputError]]:
     """Decide every participant to issue for, each on its own: a participant who cannot be
     decided is reported by row and never stops the others. The cohort rule (coaching groups) is
     applied to the decisions, as in batch, compare and golden."""

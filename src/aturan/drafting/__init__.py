@@ -3,6 +3,7 @@
 from aturan.drafting.check import check_reform, check_rulebook, check_templates
 from aturan.drafting.golden import golden_files, load_golden, run_golden, run_test
 from aturan.drafting.matrix import build_matrix, to_html, to_markdown
+from aturan.drafting.reference import rules_reference
 
 __all__ = [
     "check_reform",
@@ -15,4 +16,5 @@ __all__ = [
     "build_matrix",
     "to_html",
     "to_markdown",
+    "rules_reference",
 ]

@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aturan.cases import case_from_data, in_range, load_case, range_message
-from aturan.decide import Decider, Decision, assign_coaching_groups
-from aturan.decide.cohort_rules import COACHING_GROUP_RULE
+from aturan.decide import COACHING_GROUP_RULE, Decider, Decision, assign_coaching_groups
 from aturan.errors import AturanError, InputError
 from aturan.files import line_of, load_yaml
 from aturan.law import apply_reform, noting_reads, override_parameters

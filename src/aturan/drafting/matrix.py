@@ -22,8 +22,7 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aturan.decide import Decider
-from aturan.decide.cohort_rules import COACHING_GROUP_RULE
+from aturan.decide import COACHING_GROUP_RULE, Decider
 from aturan.drafting.golden import COHORT_RULE_PARAMS, GoldenResult, golden_files, run_golden
 from aturan.law import Formula, Rule, Rulebook, status_words
 

@@ -4,10 +4,7 @@ committed docs/rules-reference.md is this text; a test keeps the two equal."""
 
 from __future__ import annotations
 
-from aturan.law import Rulebook, append_lists, facts
-from aturan.law.constraints import value_schema
-from aturan.law.facts import Fact
-from aturan.law.rulebook import FACT_KINDS
+from aturan.law import FACT_KINDS, Fact, Rulebook, append_lists, facts, value_schema
 
 KINDS = {
     "participant": "Fakta peserta (`participant`)",

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from aturan.cases import CohortRow, row_error
-from aturan.cases.cohort import UncheckedRow
+from aturan.cases import CohortRow, UncheckedRow, row_error
 from aturan.decide import Decider, Decision, Memory
 from aturan.errors import AturanError, InputError
 from aturan.vocabulary import MODEL_SHORT

@@ -36,8 +36,7 @@ from pathlib import Path
 
 import yaml
 
-from aturan.cases import COLUMNS, LEVEL_COLUMNS, POST_LEVEL_COLUMNS
-from aturan.cases.cohort import MARKER_COLUMNS
+from aturan.cases import COLUMNS, LEVEL_COLUMNS, MARKER_COLUMNS, POST_LEVEL_COLUMNS
 from aturan.errors import InputError
 
 AS_OF = dt.date(2026, 6, 30)

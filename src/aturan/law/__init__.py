@@ -1,10 +1,10 @@
 """The law as data: the regulations' clauses, dated parameters, the rulebook of rules and formulas,
 reforms applied as data, and the interpretive choices."""
 
-from aturan.law.constraints import constraint_problems, key_problems, value_problems
+from aturan.law.constraints import constraint_problems, key_problems, value_problems, value_schema
 from aturan.law.corpus import LAW_STATUSES, status_words
-from aturan.law.document_dates import DateLimit
-from aturan.law.facts import append_lists, conflict_problems, facts, rule_problems
+from aturan.law.document_dates import DateLimit, bounding_facts
+from aturan.law.facts import Fact, append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
 from aturan.law.params import MISSING, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
@@ -23,7 +23,15 @@ from aturan.law.reform import (
     superseded_on,
     with_cause,
 )
-from aturan.law.rulebook import DocumentType, Formula, Rule, Rulebook, load_rulebook
+from aturan.law.rulebook import (
+    FACT_KINDS,
+    DocumentType,
+    Formula,
+    Rule,
+    Rulebook,
+    document_calls,
+    load_rulebook,
+)
 
 __all__ = [
     "append_lists",
@@ -59,4 +67,9 @@ __all__ = [
     "interpretations",
     "whole_sentences",
     "status_words",
+    "value_schema",
+    "bounding_facts",
+    "Fact",
+    "FACT_KINDS",
+    "document_calls",
 ]

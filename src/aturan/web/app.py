@@ -28,10 +28,10 @@ from aturan.documents import (
     Trust,
     document_titles,
     open_registry,
+    registry_target,
     signing_config,
     today,
 )
-from aturan.documents.storage import registry_target
 from aturan.errors import AturanError, InputError
 from aturan.law import load_rulebook
 from aturan.project import project_root

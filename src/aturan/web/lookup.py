@@ -19,10 +19,10 @@ from aturan.documents import (
     Trust,
     Verdict,
     indonesian_date,
+    replacement_note,
     status_of,
     verify_pdf_bytes,
 )
-from aturan.documents.verifying import replacement_note
 from aturan.errors import AturanError
 
 CODE_LENGTH = 16
