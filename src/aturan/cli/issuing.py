@@ -28,7 +28,6 @@ from aturan.cli.options import (
     load_participants,
     open_registry,
     parse_date,
-    project_root,
     signing_config,
     user_errors,
 )
@@ -40,6 +39,7 @@ from aturan.documents.record import details, summary
 from aturan.documents.registry import MAC_LINES
 from aturan.errors import AturanError
 from aturan.files import atomic_path
+from aturan.project import templates_dir
 
 
 @main.command()
@@ -98,7 +98,7 @@ def issue(
         runner.rulebook,
         settings,
         registry,
-        project_root() / "templates" / "docx",
+        templates_dir(),
         out_dir,
         signer,
         recorder(
