@@ -85,7 +85,7 @@ demo: setup setup-pdf
 	@$(BIN)/aturan serve --registry out/registry.sqlite --print-url 0001/STTP/PKASN/2027
 	@echo "Jalankan servernya: $(BIN)/aturan serve --registry out/registry.sqlite"
 
-PY_SOURCES := src tests bench templates samples
+PY_SOURCES := src tests bench templates samples setup.py
 
 lint: setup
 	$(BIN)/ruff check $(PY_SOURCES)

@@ -132,10 +132,15 @@ def test_the_version_covers_code_templates_and_config(tmp_path):
     before = version_parts(root, config, code)
     formulas = code / "decide" / "formulas.py"
     formulas.write_text(formulas.read_text(encoding="utf-8") + "\n# + 1 hari\n", encoding="utf-8")
-    (root / "templates" / "catatan.txt").write_text("x", encoding="utf-8")
+    (root / "templates" / "docx" / "sttp.docx").write_bytes(
+        (ROOT / "templates" / "docx" / "sertifikat_kompetensi.docx").read_bytes()
+    )
     config.write_text(config.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     after = version_parts(root, config, code)
     assert [p for p in before if before[p] != after[p]] == ["code", "templates", "config"]
+    # what is not loaded is not versioned: the build script beside the templates
+    (root / "templates" / "build_templates.py").write_text("# x\n", encoding="utf-8")
+    assert version_parts(root, config, code) == after
 
 
 def test_an_altered_record_is_detected_by_the_audit(aturan, registry_url, tmp_path):

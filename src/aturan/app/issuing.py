@@ -21,7 +21,7 @@ from aturan.documents import (
     signing_config,
 )
 from aturan.errors import InputError, IssueDateError
-from aturan.project import project_root
+from aturan.project import templates_dir
 
 # (stage, done, total), stages "docx", "pdf", "sign": at each stage's start (done 0) and as work
 # completes
@@ -108,7 +108,7 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
         runner.rulebook,
         settings,
         registry,
-        project_root() / "templates" / "docx",
+        templates_dir(),
         request.out_dir,
         signer,
         operator,

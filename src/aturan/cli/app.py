@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from aturan.cli.options import (
 )
 from aturan.drafting import check_rulebook, check_templates
 from aturan.law import load_rulebook
+from aturan.project import RULES_ENV, is_rulebook, templates_dir
 
 
 def _print_version(ctx, param, value) -> None:
@@ -33,7 +35,30 @@ def _print_version(ctx, param, value) -> None:
     ctx.exit()
 
 
+def _use_rules(ctx, param, value) -> None:
+    """`aturan --rules DIR` (or ATURAN_RULES): the institution's own rulebook folder replaces the
+    shipped one, for this command and everything it starts."""
+    if value is None or ctx.resilient_parsing:
+        return
+    if not is_rulebook(value):
+        raise click.BadParameter(
+            f"folder {value} tidak berisi rules/ dan regulations/", ctx=ctx, param=param
+        )
+    os.environ[RULES_ENV] = str(value.resolve())
+
+
 @click.group()
+@click.option(
+    "--rules",
+    type=click.Path(path_type=Path),
+    envvar=RULES_ENV,
+    is_eager=True,
+    expose_value=False,
+    callback=_use_rules,
+    help="Folder aturan institusi sendiri (berisi rules/ dan regulations/, boleh juga "
+    "templates/docx/ dan config/institution.yaml) pengganti aturan bawaan paket; "
+    f"juga lewat variabel lingkungan {RULES_ENV}.",
+)
 @click.option(
     "--version",
     is_flag=True,
@@ -67,7 +92,7 @@ def rules_check(reform_path):
     book = load_rulebook(root)
     if reform_path:
         _check_reform(book, reform_path)
-    findings = check_rulebook(book) + check_templates(root / "templates" / "docx", book)
+    findings = check_rulebook(book) + check_templates(templates_dir(root), book)
     for finding in findings:
         click.echo(str(finding), err=finding.level == "error")
     errors = sum(f.level == "error" for f in findings)

@@ -6,7 +6,8 @@ The version pins everything that can change an outcome, one content hash per par
   hashes, which the decision itself carries and `decision_id` is made of);
 - code: the Python files of the aturan package that is running (not the project folder's src/:
   the code that decided is the code that was imported);
-- templates: every file under the project's templates/;
+- templates: the DOCX templates loaded (templates/docx/ of the rulebook in use, else the shipped
+  ones; the build script beside them is not a template);
 - config: the institution configuration file actually used.
 
 The full version lives in the record and the registry, never in the decision JSON: golden cases
@@ -23,13 +24,14 @@ from pathlib import Path
 
 from aturan.documents.registry_key import canonical
 from aturan.errors import AturanError
+from aturan.project import templates_dir
 
 VERSION_PARTS = ("rules", "regulations", "code", "templates", "config")
 PART_SHOWN = {
     "rules": "aturan (rules/)",
     "regulations": "regulasi (regulations/)",
     "code": "kode program",
-    "templates": "templat (templates/)",
+    "templates": "templat (templates/docx/)",
     "config": "konfigurasi institusi",
 }
 
@@ -53,14 +55,13 @@ def code_root() -> Path:
 def version_parts(root: Path, config: Path, code: Path | None = None) -> dict[str, str]:
     """The content hash of each part that can change an outcome (see the module's text)."""
     root, code = Path(root), code or code_root()
+    templates = templates_dir(root)
     config_hash = hashlib.sha256(config.read_bytes()).hexdigest()[:16] if config.is_file() else ""
     return {
         "rules": _tree_hash((root / "rules").rglob("*.yaml"), root),
         "regulations": _tree_hash((root / "regulations").rglob("*.yaml"), root),
         "code": _tree_hash(_code_files(code), code),
-        "templates": _tree_hash(
-            (p for p in (root / "templates").rglob("*") if "__pycache__" not in p.parts), root
-        ),
+        "templates": _tree_hash(templates.glob("*.docx"), templates),
         "config": config_hash,
     }
 
