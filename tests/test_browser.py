@@ -69,6 +69,7 @@ def site(tmp_path_factory):
         pkcs12=str(keys / "demo-penandatangan.p12"), trust_roots=[str(keys / "demo-akar.pem")]
     )
     config["registry"]["key_file"] = str(keys / "registry.key")
+    config["registry"]["signing_key_file"] = str(keys / "registry-signing.key")
     config_path = folder / "institution.yaml"
     config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     registry = folder / "reg.sqlite"

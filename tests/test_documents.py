@@ -907,6 +907,7 @@ def test_a_broken_addressee_map_is_one_message_naming_the_field(aturan, tmp_path
     config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())
     config["addressee"] = {"ppk_titles": ["Bupati"], "default": "PPK {agency}"}
     config["registry"]["key_file"] = str(ROOT / "keys" / "registry.key")
+    config["registry"]["signing_key_file"] = str(ROOT / "keys" / "registry-signing.key")
     path = tmp_path / "institution.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
