@@ -270,16 +270,21 @@ def _safe_rows(path):
 
 def test_audit_detects_a_tampered_log_entry(aturan, issued, tmp_path):
     copy = tmp_path / "reg.sqlite"
-    copy.write_bytes((issued / "reg.sqlite").read_bytes())
+    with sqlite3.connect(issued / "reg.sqlite") as original, sqlite3.connect(copy) as target:
+        original.backup(target)  # the WAL's committed pages included
     db = sqlite3.connect(copy)
+    entry = db.execute(
+        'SELECT min(id) FROM audit_log WHERE payload LIKE \'%"name":"%\''
+    ).fetchone()[0]
     db.execute(
-        'UPDATE audit_log SET payload = replace(payload, \'"name":"\', \'"name":"X\') WHERE id = 3'
+        'UPDATE audit_log SET payload = replace(payload, \'"name":"\', \'"name":"X\') WHERE id = ?',
+        (entry,),
     )
     db.commit()
     db.close()
     result = aturan("registry", "audit", "--registry", copy)
     assert result.exit_code == 1
-    assert "entri 3: MAC tidak sah" in result.stderr
+    assert f"entri {entry}: hash tidak cocok" in result.output
 
 
 def test_verify_accepts_an_issued_pdf_and_catches_an_altered_byte(aturan, issued, tmp_path):

@@ -5,7 +5,7 @@ import re
 
 import docx
 import yaml
-from conftest import ROOT
+from conftest import DESIGN_RUN, ROOT
 
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 BUDI_NIP = "198503152010011001"  # passes, gets the STTP and meets SKJ in the window
@@ -101,11 +101,10 @@ def test_rules_check_refuses_a_read_at_naming_a_local_file(aturan, project_copy)
 
 
 def _issue_one(aturan, root, case, out, as_of):
-    result = aturan(
-        "issue", case, "--out", out, "--registry", out / "reg.sqlite",
-        "--config", ROOT / "config" / "institution.yaml",
-        "--as-of", as_of, "--issue-date", as_of, root=root,
-    )  # fmt: skip
+    args = ["issue", case, "--out", out, "--registry", out / "reg.sqlite"]
+    args += ["--config", ROOT / "config" / "institution.yaml"]
+    assert aturan(*args, *DESIGN_RUN, root=root).exit_code == 0  # the design, before the training
+    result = aturan(*args, "--as-of", as_of, "--issue-date", as_of, root=root)
     assert result.exit_code == 0, result.stderr
     return {p.name.split("-")[1]: p for p in out.glob("*.docx")}
 
@@ -156,10 +155,10 @@ def test_a_document_cites_the_papers_clauses_for_its_own_assessment_option(atura
     other = {"separate": "Bab IV.A.1.c.1)", "integrated": "Bab IV.A.1.c.2)"}
     for option, foreign in other.items():
         out, case = tmp_path / option, separate if option == "separate" else integrated
-        result = aturan(
-            "issue", case, "--out", out, "--registry", out / "reg.sqlite",
-            "--as-of", "2027-01-10", "--issue-date", "2027-01-11", "--assessment", option,
-        )  # fmt: skip
+        args = ["issue", case, "--out", out, "--registry", out / "reg.sqlite"]
+        args += ["--assessment", option]
+        assert aturan(*args, *DESIGN_RUN).exit_code == 0  # the design, before the training
+        result = aturan(*args, "--as-of", "2027-01-10", "--issue-date", "2027-01-11")
         assert result.exit_code == 0, result.stderr
         files = {p.name.split("-")[1]: p for p in out.glob("*.docx")}
         assert "SKM" in files and "REK" in files, sorted(files)
