@@ -1,5 +1,6 @@
 """Reading and writing files safely: YAML/JSON with line numbers and limits, atomic output."""
 
+from aturan.files.csvcells import safe_cell, safe_record, safe_row
 from aturan.files.outfiles import atomic_open, atomic_path, ensure_folder, write_text
 from aturan.files.yamlio import LineDict, check_zip, line_of, load_data, load_json, load_yaml
 
@@ -14,4 +15,7 @@ __all__ = [
     "atomic_path",
     "ensure_folder",
     "write_text",
+    "safe_cell",
+    "safe_record",
+    "safe_row",
 ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aturan.cases import read_cohort
 from aturan.decide import Decider, coaching_groups
-from aturan.files import atomic_open, atomic_path, ensure_folder
+from aturan.files import atomic_open, atomic_path, ensure_folder, safe_row
 from aturan.lab.runs import (
     Pricing,
     Span,
@@ -23,7 +23,6 @@ from aturan.lab.runs import (
     compare_table,
     decisions_parallel,
     diff_parallel,
-    safe_row,
     write_batch,
 )
 from aturan.law import (
