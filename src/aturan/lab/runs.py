@@ -23,7 +23,7 @@ from aturan.cases import CohortRow, UncheckedRow, row_error
 from aturan.decide import Decider, Decision, Memory
 from aturan.errors import AturanError, InputError
 from aturan.files import safe_record
-from aturan.vocabulary import MODEL_SHORT
+from aturan.vocabulary import MODEL_SHORT, PROGRAM_SHORT
 
 ROW_FIELDS = [
     "nip",
@@ -300,9 +300,6 @@ def write_batch(decisions: Iterable[Decision], jsonl, table, unit_cost: dict) ->
         if decision.design.coaching:
             result.coaching_members[decision.design.coaching.signature].append(decision.nip)
     return result
-
-
-PROGRAM_SHORT = {"pkn_1": "PKN I", "pkn_2": "PKN II", "pka": "PKA", "pkp": "PKP"}
 
 
 def _per(total: float, count: int, digits: int | None = None):
