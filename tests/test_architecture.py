@@ -1,7 +1,7 @@
 """The import graph keeps the packages' boundaries (docs/architecture.md, "The import rule"):
 a module of one package imports another package only through its face, `aturan.<package>`,
 never one of its modules; the top-level shared modules (aturan.errors, aturan.project,
-aturan.vocabulary) may be imported by anyone."""
+aturan.vocabulary, aturan.formatting) may be imported by anyone."""
 
 from __future__ import annotations
 

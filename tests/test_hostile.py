@@ -787,6 +787,54 @@ def test_csv_cells_are_neutralised_against_formula_injection(aturan, tmp_path, n
     assert row["name"] == "'" + name + " Budi"
 
 
+HYPERLINK = '=HYPERLINK("http://x","y")'
+
+
+def _issue_named(aturan, tmp_path, name):
+    case = tmp_path / "kasus.yaml"
+    case.write_text(BUDI.replace("name: Budi Santoso", f"name: '{name}'"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = aturan(
+        "issue", case, "--out", out, "--registry", tmp_path / "reg.sqlite",
+        "--as-of", AS_OF, "--issue-date", "2026-02-02",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("name", [HYPERLINK, "@cmd", "+SUM(A1)", "-2+3 Budi"])
+def test_registry_list_csv_writes_a_formula_name_inert(aturan, tmp_path, name):
+    _issue_named(aturan, tmp_path, name)
+    listing = tmp_path / "daftar.csv"
+    args = ["registry", "list", "--format", "csv", "--registry", tmp_path / "reg.sqlite"]
+    assert aturan(*args, "--out", listing).exit_code == 0
+    with listing.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {row["name"] for row in rows} == {"'" + name}
+    echoed = csv.DictReader(aturan(*args).output.splitlines())
+    assert {row["name"] for row in echoed} == {"'" + name}
+
+
+@pytest.mark.parametrize(
+    "cell, written",
+    [("-5", "-5"), ("+3", "+3"), ("-1.5e3", "-1.5e3"), (-5, -5), ("-", "'-"), ("-5+A1", "'-5+A1"),
+     ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("@SUM(A1)", "'@SUM(A1)"), ("Budi", "Budi")],
+)  # fmt: skip
+def test_a_negative_number_stays_a_number_and_a_formula_is_quoted(cell, written):
+    """One rule for every CSV (OWASP): text a spreadsheet would run gets an apostrophe; a plain
+    number, even with a sign, is data and is written as it is."""
+    from aturan.files import safe_cell
+
+    assert safe_cell(cell) == written
+
+
+def test_the_manifest_writes_a_formula_name_inert(aturan, tmp_path):
+    out = _issue_named(aturan, tmp_path, HYPERLINK)
+    with (out / "manifest.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {row["nama"] for row in rows} == {"'" + HYPERLINK}
+
+
 @pytest.mark.parametrize("output", ["keputusan.csv", "keputusan.jsonl", "kelompok-coaching.csv"])
 def test_a_planted_symlink_is_replaced_not_written_through(aturan, tmp_path, output):
     target = tmp_path / "precious.txt"

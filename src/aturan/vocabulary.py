@@ -31,6 +31,9 @@ PROGRAMS = {
     "pkp": ("Pelatihan Kepemimpinan Pengawas", "Supervisor Leadership Training"),
 }
 
+# The programs as tables and charts name them (documents spell them out: PROGRAMS above).
+PROGRAM_SHORT = {"pkn_1": "PKN I", "pkn_2": "PKN II", "pka": "PKA", "pkp": "PKP"}
+
 PURPOSES = {
     "seleksi": ("seleksi (pengisian jabatan)", "selection"),
     "pemetaan": ("pemetaan", "mapping"),

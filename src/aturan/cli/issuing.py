@@ -34,7 +34,7 @@ from aturan.cli.records import OPERATOR
 from aturan.documents import MAC_LINES, Trust, load_head, now_iso
 from aturan.documents import verify as verify_file
 from aturan.errors import AturanError
-from aturan.files import atomic_path
+from aturan.files import atomic_path, safe_record
 
 
 @main.command()
@@ -298,7 +298,7 @@ def listing_text(rows: list[dict], fmt: str) -> str:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(LIST_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_record(row) for row in rows)
         return out.getvalue()
     from rich.console import Console
     from rich.table import Table

@@ -24,7 +24,7 @@ from aturan.documents.render import (
 from aturan.documents.signing import signed
 from aturan.documents.types import document_type, event_key, last_day_in_force
 from aturan.errors import AturanError, InputError, IssueDateError
-from aturan.files import atomic_open, atomic_path, ensure_folder
+from aturan.files import atomic_open, atomic_path, ensure_folder, safe_row
 from aturan.law import DocumentType, Rulebook
 
 
@@ -120,20 +120,22 @@ class Issuer:
         path = self.out_dir / "manifest.csv"
         rows = [(e, "baru") for e in report.issued] + [(e, "terbit ulang") for e in report.reissued]
         rows.sort(key=lambda pair: (pair[0]["type"], pair[0]["number"]))
-        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(MANIFEST_COLUMNS)
             for entry, status in rows:
                 writer.writerow(
-                    [
-                        entry["number"],
-                        entry["type"],
-                        entry["nip"],
-                        _cell(entry["name"]),
-                        entry["docx"].name,
-                        entry["pdf"].name if entry.get("pdf") else "",
-                        status,
-                    ]
+                    safe_row(
+                        [
+                            entry["number"],
+                            entry["type"],
+                            entry["nip"],
+                            entry["name"],
+                            entry["docx"].name,
+                            entry["pdf"].name if entry.get("pdf") else "",
+                            status,
+                        ]
+                    )
                 )
         return path
 
@@ -339,11 +341,6 @@ def _regrouped(decision: Decision, chosen: dict[str, str]) -> Decision:
         design=replace(decision.design, coaching=replace(coaching, group=group)),
         trace=trace,
     )
-
-
-def _cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula (=, +, -, @)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _file_stem(number: str) -> str:

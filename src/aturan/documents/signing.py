@@ -13,15 +13,13 @@ import hashlib
 import io
 import os
 import secrets
-import tempfile
 import threading
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from aturan.errors import AturanError
-from aturan.files import atomic_open, ensure_folder, load_yaml
+from aturan.files import atomic_open, atomic_path, load_yaml
 
 DEMO_PASSPHRASE = "aturan-demo"  # published on purpose: the demo key is not for official use
 DEMO_LABEL = "aturan DEMO - BUKAN UNTUK PENGGUNAAN RESMI"
@@ -130,22 +128,15 @@ def _init_signing_key(config: SigningConfig, force: bool) -> list[tuple[Path, bo
 
 
 def _write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Written under a temporary name (mkstemp: mode 0600 from the start), then renamed, so a
-    private key is never readable by others, not even for a moment."""
-    ensure_folder(path.parent)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    """Written atomically, mode 0600 until renamed (`atomic_path`): a private key is never
+    readable by others, not even for a moment."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        with atomic_path(path, mode=mode) as tmp:
+            tmp.write_bytes(data)
     except OSError as exc:
         raise AturanError(
             f"tidak dapat menulis kunci ({exc.strerror or exc})", file=str(path)
         ) from None
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def _demo_certificates() -> tuple[bytes, bytes]:

@@ -1,18 +1,14 @@
 """How documents write things in Indonesian: dates, numbers spelt out, quotes in whole sentences,
-the addressee's title, program and stage names. Dates and numbers go through Babel's `id`
-locale, words through num2words."""
+the addressee's title, program and stage names. Dates and numbers are aturan.formatting's
+(Babel's `id` locale, words through num2words); program names are aturan.vocabulary's."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-from num2words import num2words
-
+from aturan.formatting import date_text, number_text
 from aturan.law import whole_sentences
-from aturan.vocabulary import STAGES
+from aturan.vocabulary import PROGRAMS, STAGES
 
 __all__ = [
     "POSITION_NAMES",
@@ -20,22 +16,12 @@ __all__ = [
     "STAGES",
     "addressee_title",
     "date_text",
-    "decimal_text",
     "number_text",
-    "rupiah",
     "whole_sentences",
 ]
 
-LOCALE = "id"
-
-
 # The program names documents print: spelt out alike for all four (PKN I/II as PKA and PKP).
-PROGRAM_NAMES = {
-    "pkn_1": "Pelatihan Kepemimpinan Nasional Tingkat I",
-    "pkn_2": "Pelatihan Kepemimpinan Nasional Tingkat II",
-    "pka": "Pelatihan Kepemimpinan Administrator",
-    "pkp": "Pelatihan Kepemimpinan Pengawas",
-}
+PROGRAM_NAMES = {key: names[0] for key, names in PROGRAMS.items()}
 
 # The position a certificate names: "KOMPETEN untuk jabatan <this>".
 POSITION_NAMES = {
@@ -45,27 +31,6 @@ POSITION_NAMES = {
     "administrator": "Administrator",
     "pengawas": "Pengawas",
 }
-
-
-def date_text(value) -> str:
-    """A date as Indonesian write it (27 November 2026); "-" when there is none."""
-    if not value:
-        return "-"
-    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return format_date(date, "d MMMM y", locale=LOCALE)
-
-
-def number_text(value: int) -> str:
-    """A number as letters write it: 60 (enam puluh)."""
-    return f"{format_decimal(value, locale=LOCALE)} ({num2words(int(value), lang=LOCALE)})"
-
-
-def decimal_text(value: float) -> str:
-    return format_decimal(value, locale=LOCALE)
-
-
-def rupiah(value: float) -> str:
-    return format_currency(value, "IDR", locale=LOCALE)
 
 
 def addressee_title(agency: str, titles: list[dict], default: str) -> str:

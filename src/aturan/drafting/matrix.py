@@ -18,12 +18,12 @@ full list of its cases; a clause's own count is the cases where a rule citing it
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aturan.decide import COACHING_GROUP_RULE, Decider
 from aturan.drafting.golden import COHORT_RULE_PARAMS, GoldenResult, golden_files, run_golden
+from aturan.files import page_templates
 from aturan.law import Formula, Rule, Rulebook, status_words
 
 DIRECT = "hasilnya langsung masuk keputusan"
@@ -215,6 +215,7 @@ def _notes(item: Citing) -> str:
     return (f"; {item.note}" if item.note else "") + overruled
 
 
+PAGES = page_templates("aturan.drafting")
 OVERRULED = "dikesampingkan aturan berprioritas lebih tinggi"
 INTRO = (
     "Kasus golden dihitung untuk aturan yang berlaku dalam kasus itu (bukan yang seluruh "
@@ -267,68 +268,16 @@ def _md_item(item: Citing) -> list[str]:
 
 
 def to_html(rows: list[dict], version: str) -> str:
-    body = "\n".join(_html_row(r) for r in rows)
-    items = "\n".join(_html_item(i) for i in _items(rows))
-    return f"""<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><title>Matriks ketertelusuran aturan</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse;font-size:13px}}
-td,th{{border:1px solid #bbb;padding:4px 6px;vertical-align:top}}th{{background:#1f4e79;color:#fff}}
-tr.gap{{background:#fff2cc}}.teks{{color:#333;max-width:32em}}ul{{margin:0;padding-left:1.2em}}
-h3{{font-size:14px;margin:1.2em 0 .3em}}
-</style></head><body>
-<h1>Matriks ketertelusuran</h1><p>Versi aturan {html.escape(version)}. Baris kuning: \
-klausul tanpa aturan, atau aturan tanpa kasus golden. {html.escape(INTRO)} Jumlah kasus setiap \
-aturan, formula dan parameter menaut ke daftar lengkapnya di bawah tabel.</p>
-<table><tr><th>Klausul</th><th>Bunyi klausul</th><th>Status</th>\
-<th>Aturan, formula, parameter (kasus golden)</th><th>Aturan tanpa kasus golden</th>\
-<th>Kasus golden tempat aturannya berlaku</th></tr>
-{body}
-</table>
-<h2>Kasus golden per aturan, formula dan parameter</h2>
-{items}
-</body></html>
-"""
-
-
-def _anchor(item: Citing) -> str:
-    return html.escape(f"kasus-{item.kind}-{item.id}")
-
-
-def _html_row(r: dict) -> str:
-    style = ' class="gap"' if not r["rules"] or r["untested_rules"] else ""
-    golden = "<br>".join(html.escape(g) for g in r["golden"])
-    citing = "".join(
-        f"<li>{html.escape(i.kind)} <b>{html.escape(i.title)}</b> "
-        f'<code>{html.escape(i.id)}</code>: <a href="#{_anchor(i)}">{len(i.cases)} kasus</a>'
-        f"{html.escape(_notes(i))}</li>"
-        for i in r["citing"]
+    """The matrix as one HTML page (templates/trace-matrix.html): the table, then every rule,
+    formula and parameter with the full list of its golden cases."""
+    return PAGES.get_template("trace-matrix.html").render(
+        rows=rows,
+        items=_items(rows),
+        version=version,
+        intro=INTRO,
+        overruled=OVERRULED,
+        notes=_notes,
     )
-    untested = "<br>".join(html.escape(x) for x in r["untested_rules"])
-    cited = f"<ul>{citing}</ul>" if citing else "<b>tidak ada</b> " + html.escape(r["reason"])
-    return (
-        f"<tr{style}><td><code>{html.escape(r['clause'])}</code><br>"
-        f"{html.escape(r['citation'])}</td>"
-        f'<td class="teks">{html.escape(r["text"]) or "-"}</td>'
-        f"<td>{html.escape(r['status_label'])}</td>"
-        f"<td>{cited}</td><td>{untested or '-'}</td><td>{golden or '-'}</td></tr>"
-    )
-
-
-def _html_item(item: Citing) -> str:
-    note = f" ({html.escape(item.note)})" if item.note else ""
-    head = (
-        f'<h3 id="{_anchor(item)}">{html.escape(item.kind)} <code>{html.escape(item.id)}</code>: '
-        f"{html.escape(item.title)} ({len(item.cases)} kasus){note}</h3>"
-    )
-    listed = _html_list(item.cases) or "<p>Tidak ada kasus golden.</p>"
-    if item.overruled:
-        listed += f"<p>Di {len(item.overruled)} kasus lain, {OVERRULED}:</p>"
-        listed += _html_list(item.overruled)
-    return head + listed
-
-
-def _html_list(cases: list[str]) -> str:
-    return f"<ul>{''.join(f'<li>{html.escape(c)}</li>' for c in cases)}</ul>" if cases else ""
 
 
 def _md(text: str) -> str:

@@ -1,6 +1,8 @@
 """Reading and writing files safely: YAML/JSON with line numbers and limits, atomic output."""
 
+from aturan.files.csvcells import safe_cell, safe_record, safe_row
 from aturan.files.outfiles import atomic_open, atomic_path, ensure_folder, write_text
+from aturan.files.pages import page_templates
 from aturan.files.yamlio import LineDict, check_zip, line_of, load_data, load_json, load_yaml
 
 __all__ = [
@@ -14,4 +16,8 @@ __all__ = [
     "atomic_path",
     "ensure_folder",
     "write_text",
+    "page_templates",
+    "safe_cell",
+    "safe_record",
+    "safe_row",
 ]

@@ -44,8 +44,10 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_path(path: Path | str) -> Iterator[Path]:
-    """A temporary path in the folder of `path`; on success it is renamed to `path`."""
+def atomic_path(path: Path | str, mode: int | None = None) -> Iterator[Path]:
+    """A temporary path in the folder of `path`; on success it is renamed to `path`. The file
+    gets `mode` (default: 0666 less the umask) before the rename; until then it is 0600
+    (mkstemp), so a private key is never readable by others, not even for a moment."""
     path = Path(path)
     ensure_folder(path.parent)
     try:
@@ -59,7 +61,7 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         try:
             os.replace(tmp, path)
         except OSError as exc:

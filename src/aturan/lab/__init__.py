@@ -10,7 +10,6 @@ from aturan.lab.runs import (
     decisions_parallel,
     diff_parallel,
     json_line,
-    safe_row,
     write_batch,
 )
 from aturan.lab.sample import (
@@ -42,7 +41,6 @@ __all__ = [
     "compare_table",
     "decisions_parallel",
     "diff_parallel",
-    "safe_row",
     "json_line",
     "write_batch",
     "ALUMNI_2018_2021",

@@ -1,32 +1,13 @@
-"""How the lab writes numbers, money and dates for an Indonesian reader (Babel, locale `id`):
-1.234.567 and 4,35, never "3.000" beside "4.34"."""
+"""How the lab shows numbers, money and dates: aturan.formatting's (Babel, locale `id`: 1.234.567
+and 4,35, never "3.000" beside "4.34"), with a difference's sign and a money row's Rp."""
 
 from __future__ import annotations
 
-import datetime as dt
+from aturan.formatting import date_text as day
+from aturan.formatting import number, rupiah
 
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
-
-LOCALE = "id"
+__all__ = ["cell", "day", "number", "plain_label", "rupiah", "signed"]
 RUPIAH = " (Rp)"  # a measure whose label ends so is money
-
-
-def number(value: object, digits: int = 2) -> str:
-    """A count or a measure: thousands with '.', decimals with ','; anything else as text."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return format_decimal(
-        value, format="#,##0." + "#" * digits if digits else "#,##0", locale=LOCALE
-    )
-
-
-def rupiah(value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return format_currency(
-        round(value), "IDR", format="¤ #,##0", currency_digits=False, locale=LOCALE
-    )
 
 
 def signed(value: object, money: bool = False) -> str:
@@ -44,7 +25,3 @@ def cell(label: str, value: object) -> str:
 def plain_label(label: str) -> str:
     """The label as shown once its values carry 'Rp' themselves."""
     return label[: -len(RUPIAH)] if label.endswith(RUPIAH) else label
-
-
-def day(value: dt.date) -> str:
-    return format_date(value, "d MMMM y", locale=LOCALE)

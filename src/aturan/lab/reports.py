@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aturan.cases import read_cohort
 from aturan.decide import Decider, coaching_groups
-from aturan.files import atomic_open, atomic_path, ensure_folder
+from aturan.files import atomic_open, atomic_path, ensure_folder, safe_row
 from aturan.lab.runs import (
     Pricing,
     Span,
@@ -23,7 +23,6 @@ from aturan.lab.runs import (
     compare_table,
     decisions_parallel,
     diff_parallel,
-    safe_row,
     write_batch,
 )
 from aturan.law import (
@@ -35,7 +34,7 @@ from aturan.law import (
     merged,
     reform_causes,
 )
-from aturan.vocabulary import MODEL_SHORT, MODELS
+from aturan.vocabulary import MODEL_SHORT, MODELS, PROGRAM_SHORT
 
 Advance = Callable[[int], None]
 
@@ -234,8 +233,6 @@ STATUS_WORDS = {"assumption": "asumsi", "confirmed": "dikonfirmasi", "secondary"
 def jp_footing(law: dict) -> str:
     """How many subjects' JP are placeholders, each program's JP total here, and the one total
     read elsewhere (PKA 908 JP, unconfirmed)."""
-    from aturan.lab.runs import PROGRAM_SHORT
-
     subjects = law.get("curriculum.subjects") or {}
     placeholders = sum(
         1 for s in subjects.values() if s.get("jp_status", "assumption") == "assumption"

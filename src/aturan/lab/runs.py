@@ -22,7 +22,8 @@ import orjson
 from aturan.cases import CohortRow, UncheckedRow, row_error
 from aturan.decide import Decider, Decision, Memory
 from aturan.errors import AturanError, InputError
-from aturan.vocabulary import MODEL_SHORT
+from aturan.files import safe_record
+from aturan.vocabulary import MODEL_SHORT, PROGRAM_SHORT
 
 ROW_FIELDS = [
     "nip",
@@ -272,21 +273,6 @@ class Span:
             setattr(self, name, pick(values) if values else None)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection): text starting
-    with = + - @ tab or carriage return gets a leading apostrophe. Numbers are left as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_row(values):
-    return [safe_cell(v) for v in values]
-
-
 # dates, datetimes and dataclasses go through `default=str`, as json.dumps writes them
 JSON_LINE_OPTIONS = (
     orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -309,14 +295,11 @@ def write_batch(decisions: Iterable[Decision], jsonl, table, unit_cost: dict) ->
     writer.writeheader()
     for decision in decisions:
         jsonl.write(json_line(decision.to_json()))
-        writer.writerow({k: safe_cell(v) for k, v in summary_row(decision).items()})
+        writer.writerow(safe_record(summary_row(decision)))
         result.tally.add(decision, unit_cost)
         if decision.design.coaching:
             result.coaching_members[decision.design.coaching.signature].append(decision.nip)
     return result
-
-
-PROGRAM_SHORT = {"pkn_1": "PKN I", "pkn_2": "PKN II", "pka": "PKA", "pkp": "PKP"}
 
 
 def _per(total: float, count: int, digits: int | None = None):

@@ -38,6 +38,7 @@ import yaml
 
 from aturan.cases import COLUMNS, LEVEL_COLUMNS, MARKER_COLUMNS, POST_LEVEL_COLUMNS
 from aturan.errors import InputError
+from aturan.vocabulary import PROGRAM_SHORT
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -66,7 +67,6 @@ STANDARD_LEVEL = {
     "administrator": 3,
     "pengawas": 2,
 }  # skj.standard_level
-BATCH_PREFIX = {"pkn_1": "PKN I", "pkn_2": "PKN II", "pka": "PKA", "pkp": "PKP"}
 BATCH_SIZE = 30
 
 MALE_NAMES = [
@@ -269,7 +269,7 @@ def _participant(
     case["training"] = {
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "batch": f"{BATCH_PREFIX[program]} Angkatan {batch}",
+        "batch": f"{PROGRAM_SHORT[program]} Angkatan {batch}",
     }
 
     standard = STANDARD_LEVEL[target]
