@@ -3,7 +3,8 @@
 #   make test   sets everything up and runs all tests (lint included)
 # and for developers:
 #   make lint       ruff (lint and format check), yamllint, mypy --strict on law/, decide/, app/
-#   make test-fast  lint and every test that needs no LibreOffice
+#   make test-fast  lint and every test that needs no LibreOffice, PostgreSQL or browser, and is
+#                   not marked slow (markers: pyproject.toml, README's Tests)
 #   make lock       regenerate requirements.lock after changing a dependency in pyproject.toml
 # PYTHON=python3.13 (or any interpreter) runs any of them on that Python, in its own .venv-python3.13.
 PYTHON ?= python3
@@ -93,15 +94,22 @@ lint: setup
 	$(BIN)/yamllint rules regulations golden
 	$(BIN)/mypy --strict src/aturan/law src/aturan/decide src/aturan/app
 
+# pytest-xdist: one worker per core (WORKERS=0: no workers, all in one process). loadgroup hands out tests one by one,
+# except a module marked xdist_group, which runs whole on one worker: its module fixture (a cohort
+# issued as PDFs, a site served) is built once, not once per worker.
+WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup
+FAST := not libreoffice and not postgres and not browser and not slow
+
 test: setup setup-pdf setup-web setup-db lint
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
-test-fast: setup setup-db lint
+test-fast: setup lint
 	$(BIN)/aturan rules check
 	$(BIN)/aturan test golden/
-	$(BIN)/python -m pytest -q -m "not libreoffice"
+	$(PYTEST) -m "$(FAST)"
 
 docs-img: setup setup-pdf
 	$(BIN)/aturan keys init

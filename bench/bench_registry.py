@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 from aturan.documents import Registry
-from aturan.documents.storage.throwaway import cluster, new_database
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pg_cluster import cluster, new_database  # noqa: E402  (the tests' throwaway cluster)
 
 FORMAT = "{seq:04d}/{code}/{institution}/{year}"
 CODES = {"sttp": "STTP"}

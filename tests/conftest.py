@@ -1,13 +1,16 @@
+import fcntl
 import itertools
 import os
 import shutil
 from pathlib import Path
 
+import pg_cluster
 import pytest
 from click.testing import CliRunner
 
 from aturan.cli import main
 from aturan.decide import Decider
+from aturan.documents import pdf
 from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,8 +45,13 @@ class Result:
 @pytest.fixture(scope="session", autouse=True)
 def signing_keys():
     """The demo keys under the project's keys/ (gitignored), as `make demo` makes them: issuing
-    a PDF signs it, and verify needs the trust root."""
-    result = CliRunner().invoke(main, ["keys", "init"], env={"ATURAN_ROOT": str(ROOT)})
+    a PDF signs it, and verify needs the trust root. Made under a lock: the parallel workers of
+    `make test` start together, and two of them making the keys at once would each keep a
+    different registry key or pair a certificate with the other's private key."""
+    (ROOT / "keys").mkdir(exist_ok=True)
+    with open(ROOT / "keys" / ".init.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = CliRunner().invoke(main, ["keys", "init"], env={"ATURAN_ROOT": str(ROOT)})
     assert result.exit_code == 0, result.output
 
 
@@ -111,31 +119,52 @@ def project_copy(tmp_path):
     return tmp_path
 
 
-# Tests that convert to PDF with a real LibreOffice; `make test-fast` leaves them out.
-LIBREOFFICE_TESTS = {"test_long_names_are_issued_in_full_on_every_document_without_a_page_more"}
-LIBREOFFICE_FILES = {
-    "test_documents.py",
-    "test_forgery.py",
-    "test_browser.py",
-    "test_web.py",
-}
+# Markers select tests and never skip one (pyproject.toml lists them): a test, or a fixture it
+# uses, that converts with LibreOffice is marked `libreoffice`; one that uses the PostgreSQL
+# cluster, `postgres`. A test doing either unmarked fails here, so `make test-fast` stays free of
+# both: mark the module (`pytestmark = pytest.mark.libreoffice`) or the test. Only what runs in
+# the test's process is seen: a conversion in a child process (`python -m aturan.cli issue --pdf`)
+# is not, so a module fixture issuing PDFs that way marks its module by hand.
+_running: list[pytest.Item] = []
+_unmarked: dict[str, set[str]] = {}
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.path.name in LIBREOFFICE_FILES or item.originalname in LIBREOFFICE_TESTS:
-            item.add_marker(pytest.mark.libreoffice)
+def _uses(marker: str) -> None:
+    if _running and _running[-1].get_closest_marker(marker) is None:
+        _unmarked.setdefault(_running[-1].nodeid, set()).add(marker)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _running[:] = [item]
+
+
+def _soffice_in_a_marked_test(find=pdf.soffice):
+    _uses("libreoffice")
+    return find()
+
+
+pdf.soffice = _soffice_in_a_marked_test
+
+
+@pytest.fixture(autouse=True)
+def _marked_for_what_it_uses(request):
+    yield
+    missing = _unmarked.pop(request.node.nodeid, set())
+    if missing:
+        marks = " and ".join(f"@pytest.mark.{m}" for m in sorted(missing))
+        pytest.fail(f"{request.node.nodeid} is not marked {marks} (pyproject.toml)", pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def postgres():
     """A throwaway PostgreSQL cluster for this session (its superuser database's URL), stopped and
     removed at the end. Missing PostgreSQL fails the tests that need it: CI installs it
-    (`make setup-db`)."""
-    from aturan.documents.storage.throwaway import cluster
-
+    (`make setup-db`). Each worker of `make test` (pytest-xdist) starts its own, on its own free
+    port."""
+    _uses("postgres")
     try:
-        context = cluster()
+        context = pg_cluster.cluster()
         url = context.__enter__()
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
@@ -152,12 +181,12 @@ _databases = itertools.count(1)
 def new_database(postgres):
     """new_database(template=None): the URL of a new database on the session's cluster (a copy of
     `template`, a database name, when given)."""
-    from aturan.documents.storage.throwaway import new_database as make
+    _uses("postgres")
+    return lambda template=None: pg_cluster.new_database(postgres, f"t{next(_databases)}", template)
 
-    return lambda template=None: make(postgres, f"t{next(_databases)}", template)
 
-
-BACKENDS = ["sqlite", "postgresql"]
+# The PostgreSQL variant of each registry test is marked `postgres` (left out by `make test-fast`).
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)

@@ -18,7 +18,8 @@ import yaml
 from conftest import DESIGN_RUN, ROOT, started_cases
 from pypdf import PdfReader, PdfWriter
 
-pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
+# `make test` runs the module on one worker (xdist_group): its site is issued and served once.
+pytestmark = [pytest.mark.browser, pytest.mark.libreoffice, pytest.mark.xdist_group("browser")]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -28,6 +28,9 @@ CLAUSES = (
 )
 PARTICIPANT = re.compile(r"^(\d{18}) .+:$")
 
+# `make test` runs the module on one worker (xdist_group): its cohort is made once.
+pytestmark = pytest.mark.xdist_group("diff_causes")
+
 
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):

@@ -18,6 +18,10 @@ from conftest import DESIGN_RUN, ROOT, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
+# Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
+# `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
+pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("documents")]
+
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 TYPES = {

@@ -27,6 +27,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+# Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
+# `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
+pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("forgery")]
+
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 

@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,7 @@ BUDI = yaml.safe_load(
     (ROOT / "samples" / "budi-petahana-administrator.yaml").read_text(encoding="utf-8")
 )
 REFORM = ROOT / "reforms" / "masa-berlaku-2-tahun.yaml"
+pytestmark = pytest.mark.slow  # minutes of random inputs: `make test` runs them, test-fast not
 EXAMPLES = int(os.environ.get("ATURAN_HOSTILE_EXAMPLES", "40"))  # raise it to hunt longer
 SETTINGS = settings(
     max_examples=EXAMPLES,

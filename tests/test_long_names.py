@@ -81,6 +81,7 @@ def implausible_cases(sample_cases):
 
 
 @pytest.mark.parametrize("name", [OFFICIAL_71, CAPITALS_120], ids=["71", "120"])
+@pytest.mark.libreoffice
 def test_long_names_are_issued_in_full_on_every_document_without_a_page_more(
     aturan, tmp_path, sample_cases, short_names, name
 ):

@@ -10,6 +10,7 @@ import sys
 import time
 
 import psycopg
+import pytest
 from conftest import ROOT
 from registry_worker import CODES, FORMAT
 
@@ -19,6 +20,7 @@ WORKERS = [("LAN", "a"), ("LAN", "b"), ("BPSDM-JABAR", "a"), ("BPSDM-JABAR", "b"
 EACH = 200
 KEY = "22" * 32
 SIGNING_KEY = "44" * 32
+pytestmark = pytest.mark.postgres
 
 
 def start(url, institution, worker):

@@ -149,6 +149,7 @@ def test_a_format_may_name_the_institution():
         check_number_format("{seq}/{code}/{instansi}")
 
 
+@pytest.mark.postgres
 def test_bad_postgresql_addresses_are_one_message_each(aturan, postgres):
     wrong_password = postgres.replace(":aturan-uji@", ":salah@")
     missing_database = postgres.rsplit("/", 1)[0] + "/tidak_ada"
@@ -166,6 +167,7 @@ def test_bad_postgresql_addresses_are_one_message_each(aturan, postgres):
         assert "salah@" not in result.stderr, "the password is never shown"
 
 
+@pytest.mark.postgres
 def test_the_environment_selects_a_postgresql_registry(aturan, new_database, monkeypatch):
     url = new_database()
     store = Registry(
@@ -183,6 +185,7 @@ def test_the_environment_selects_a_postgresql_registry(aturan, new_database, mon
     assert result.exit_code == 0 and "utuh" in result.output, result.stderr
 
 
+@pytest.mark.postgres
 def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
     new_database, registry_keys
 ):
@@ -206,6 +209,7 @@ def test_the_verification_page_reads_a_postgresql_registry_and_writes_nothing(
         reader.db.execute("DELETE FROM audit_log")
 
 
+@pytest.mark.postgres
 def test_a_postgresql_registry_busy_or_gone_is_one_message(
     new_database, postgres, registry_keys, monkeypatch
 ):

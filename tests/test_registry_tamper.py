@@ -12,20 +12,23 @@ import sqlite3
 import psycopg
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, started_cases
+from conftest import BACKENDS, DESIGN_RUN, ROOT, started_cases
+from pg_cluster import new_database
 from psycopg.rows import dict_row
 
 from aturan.documents import Registry, Settings, status_of
 from aturan.documents.registry_key import canonical
 from aturan.documents.storage import is_url
-from aturan.documents.storage.throwaway import new_database
 
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 GENESIS = "0" * 64
 
+# `make test` runs the module on one worker (xdist_group): the cohort is issued once per backend.
+pytestmark = pytest.mark.xdist_group("registry_tamper")
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+
+@pytest.fixture(scope="module", params=BACKENDS)
 def issued(request, tmp_path_factory):
     """The sample cohort issued once as DOCX (no LibreOffice needed), through the real CLI, into a
     SQLite file or a PostgreSQL database: (output folder, registry)."""

@@ -51,6 +51,9 @@ EXACT = {
     ("parameter", "coaching.same_gap_definition"): {GENERIC_GROUPS, CAPPED_GROUPS},
 }
 
+# `make test` runs the module on one worker (xdist_group): the matrix is written once.
+pytestmark = pytest.mark.xdist_group("trace_matrix")
+
 
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory):

@@ -24,6 +24,10 @@ from aturan.cli import main
 from aturan.documents import Registry, Trust, open_registry, signing_config, status_of, verify
 from aturan.web import create_app
 
+# Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
+# `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
+pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("validity")]
+
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 CERTIFICATE = "0001/SKM/PKASN/2027"
@@ -249,6 +253,7 @@ def test_a_letter_prints_its_number_and_code_and_the_page_answers_sah(issued, nu
     assert 'id="status">SAH<' in page.text, number
 
 
+@pytest.mark.browser  # zbar reads the QR
 @pytest.mark.parametrize("number", LETTERS)
 def test_a_letters_qr_opens_its_page_which_answers_sah(issued, tmp_path, number):
     url = last_page_qr(pdf_of(issued, number), tmp_path)

@@ -18,6 +18,10 @@ from aturan.errors import AturanError
 from aturan.web import create_app
 from aturan.web.lookup import mask_name, mask_nip
 
+# Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
+# `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
+pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("web")]
+
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 REVOKED = "0002/STTP/PKASN/2027"

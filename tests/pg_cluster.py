@@ -1,6 +1,7 @@
-"""A throwaway PostgreSQL cluster for the tests and the benchmark: made in a temporary folder,
-started on a free port, removed afterwards. The server refuses to run as root, so as root the
-cluster belongs to an unprivileged system user (created when missing)."""
+"""A throwaway PostgreSQL cluster for the tests (the `postgres` fixture in conftest.py) and the
+registry benchmark (bench/bench_registry.py): made in a temporary folder, started on a free port,
+removed afterwards. The server refuses to run as root, so as root the cluster belongs to an
+unprivileged system user (created when missing). A test helper: it is not part of the package."""
 
 from __future__ import annotations
 
