@@ -14,6 +14,8 @@ from aturan.decide import Decider, Memory
 from aturan.lab import generate
 from aturan.vocabulary import MODELS
 
+pytestmark = pytest.mark.slow  # 8 threads, a few hundred participants, four models: minutes
+
 THREADS = 8
 AS_OF = dt.date(2028, 12, 31)
 
