@@ -437,12 +437,19 @@ def participant_block(doc, with_program=True, program_expr=None):
 def legal_basis_letter(doc):
     TAG(doc, "{%p if legal_basis %}")
     P(doc, R("Dasar hukum:", b=True), before=6, after=2, size=11, keep_next=True)
-    TAG(doc, "{%p for lb in legal_basis %}")
+    numbered_clauses(doc, "lb", "legal_basis")
+    TAG(doc, "{%p endif %}")
+    policy_references_letter(doc)
+
+
+def numbered_clauses(doc, item: str, items: str):
+    """A numbered list of quoted clauses (citation — text), one paragraph each."""
+    TAG(doc, f"{{%p for {item} in {items} %}}")
     P(
         doc,
         R("{{ loop.index }}."),
         R("\t"),
-        R("{{ lb.citation }}{% if lb.text %} — {{ lb.text }}{% endif %}"),
+        R(f"{{{{ {item}.citation }}}}{{% if {item}.text %}} — {{{{ {item}.text }}}}{{% endif %}}"),
         size=10,
         align=JUSTIFY,
         left=Cm(0.75),
@@ -450,8 +457,6 @@ def legal_basis_letter(doc):
         after=2,
     )
     TAG(doc, "{%p endfor %}")
-    TAG(doc, "{%p endif %}")
-    policy_references_letter(doc)
 
 
 PROPOSAL_NOTE = (
@@ -465,19 +470,7 @@ def policy_references_letter(doc):
     TAG(doc, "{%p if policy_references %}")
     P(doc, R("Rujukan kebijakan (usulan):", b=True), before=6, after=0, size=11, keep_next=True)
     P(doc, R(PROPOSAL_NOTE, i=True), size=9, after=2, keep_next=True)
-    TAG(doc, "{%p for pr in policy_references %}")
-    P(
-        doc,
-        R("{{ loop.index }}."),
-        R("\t"),
-        R("{{ pr.citation }}{% if pr.text %} — {{ pr.text }}{% endif %}"),
-        size=10,
-        align=JUSTIFY,
-        left=Cm(0.75),
-        first=Cm(-0.75),
-        after=2,
-    )
-    TAG(doc, "{%p endfor %}")
+    numbered_clauses(doc, "pr", "policy_references")
     TAG(doc, "{%p endif %}")
 
 

@@ -8,18 +8,11 @@ import yaml
 from conftest import DESIGN_RUN
 from pypdf import PdfReader
 
+from aturan.vocabulary import COMPETENCIES
+
 pytestmark = pytest.mark.libreoffice
 
-LEVELS = (
-    "integritas",
-    "kerja_sama",
-    "komunikasi",
-    "orientasi_hasil",
-    "pelayanan_publik",
-    "pengembangan_diri",
-    "mengelola_perubahan",
-    "pengambilan_keputusan",
-)
+LEVELS = tuple(COMPETENCIES)
 
 
 def _case(nip, name, tier, program, after):
