@@ -14,6 +14,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,6 +129,7 @@ def _issue(rulebook, decision_pairs, issue_date: dt.date) -> list[dict]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=histories(), offset=st.integers(-500, 500))
+@pytest.mark.slow
 def test_issued_documents_keep_the_invariants(decider_for, history, offset):
     case_data, as_of, key = history
     decider = decider_for(*key)
