@@ -76,6 +76,7 @@ def _blocks(output):
     return blocks
 
 
+@pytest.mark.slow
 def test_each_field_is_filed_under_the_change_that_alone_causes_it(aturan, tmp_path, cohort):
     both = _diff(aturan, cohort, "--reform", _reform(tmp_path, "dua", MS_MIN, SUBJECTS))
     blocks = _blocks(both)

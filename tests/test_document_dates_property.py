@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import docx
+import pytest
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -175,6 +176,7 @@ names = (
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=histories(), offset=st.integers(-500, 500), name=names)
+@pytest.mark.slow
 def test_issued_documents_keep_the_invariants(decider_for, history, offset, name):
     case_data, as_of, key = history
     case_data = dict(case_data, name=name)

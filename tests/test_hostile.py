@@ -182,6 +182,7 @@ def test_a_bom_is_dropped_and_lines_still_count(aturan, tmp_path):
     assert aturan("decide", path, "--as-of", AS_OF).exit_code == 0
 
 
+@pytest.mark.slow
 def test_a_bom_json_case_is_read_by_decide_and_issue_alike(aturan, tmp_path):
     data = yaml.safe_load(BUDI)
     data["assessments"][0]["date"] = data["assessments"][0]["date"].isoformat()
@@ -447,6 +448,7 @@ CONTROLS = {
 
 
 @pytest.mark.parametrize("name", sorted(CONTROLS))
+@pytest.mark.slow
 def test_control_and_bidi_characters_in_the_name_are_refused(aturan, tmp_path, name):
     hostile = "Budi Sa" + CONTROLS[name] + "ntoso"
     path = tmp_path / "kasus.yaml"
@@ -1162,6 +1164,7 @@ exit 0
 """
 
 
+@pytest.mark.slow
 def test_concurrent_issue_pdf_runs_into_one_folder_never_corrupt_each_other(tmp_path):
     import subprocess
     import sys

@@ -3,6 +3,7 @@
 
 import json
 
+import pytest
 from conftest import ROOT
 
 BUDI = ROOT / "samples" / "budi-petahana-administrator.yaml"
@@ -22,6 +23,7 @@ CHOICES = {
 }
 
 
+@pytest.mark.slow
 def test_interpretations_list_each_choice_with_default_alternatives_and_paper_line(aturan):
     result = aturan("interpretations", "--as-of", "2027-01-10", "--format", "json")
     assert result.exit_code == 0, result.stderr

@@ -6,6 +6,7 @@ import json
 import re
 
 import jsonschema
+import pytest
 from conftest import ROOT
 from PIL import Image
 
@@ -35,6 +36,7 @@ def _decisions(folder):
     return [json.loads(line) for line in lines]
 
 
+@pytest.mark.slow
 def test_batch_writes_a_compact_trace_unless_the_full_one_is_asked_for(aturan, tmp_path):
     schema = json.loads((ROOT / "src/aturan/schemas/decision.schema.json").read_text())
     for args, folder in (((), "ringkas"), (("--full-trace",), "lengkap")):
@@ -190,6 +192,7 @@ def _cases(markdown, clause, item):
     return int(re.search(re.escape(item) + r": .*?\((\d+) kasus", row).group(1))
 
 
+@pytest.mark.slow
 def test_trace_matrix_counts_a_formula_only_where_its_result_decided(aturan, tmp_path):
     """A formula runs on every case; it counts only where a rule that fired read its result, and
     a parameter counts where a rule or a counted formula used it (not 0, not every case)."""
@@ -232,6 +235,7 @@ def _compare(aturan, cohort, out, *extra):
         return result, {row[0]: row[1:] for row in csv.reader(handle)}
 
 
+@pytest.mark.slow
 def test_compare_counts_everyone_who_trains_so_expiring_reports_do_not_change_the_full_cost(
     aturan, tmp_path
 ):
@@ -321,6 +325,7 @@ def test_compare_cost_per_participant_divides_by_the_whole_cohort(aturan, tmp_pa
         assert abs(parts - int(table["Biaya pelatihan dihitung (Rp)"][model])) <= len(programs)
 
 
+@pytest.mark.slow
 def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_path):
     # Tabel 2 prints PKA at Rp 22.125 a participant, about 1,000 times below the others; the
     # corrected unit cost is used, so PKA costs millions a participant, between PKP and PKN II.
@@ -335,6 +340,7 @@ def test_compare_prices_pka_in_the_millions_like_the_other_programs(aturan, tmp_
     assert int(table["Biaya pelatihan dihitung per peserta kohort, PKA (Rp)"][generic]) > 1_000_000
 
 
+@pytest.mark.slow
 def test_coaching_groups_follow_the_same_gap_definition(aturan, tmp_path):
     # "the same gap characteristics" is an interpretive parameter: by default the same program and
     # the same focus competencies; under same_program everyone with coaching in a program may share

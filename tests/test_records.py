@@ -20,6 +20,8 @@ from aturan.documents.record import version_parts
 
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
+# Nearly every test issues the sample cohort and replays it: seconds each, left to `make test`.
+pytestmark = pytest.mark.slow
 
 
 def issue(aturan, source, out, registry, *extra, root=None):

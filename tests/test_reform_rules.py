@@ -148,6 +148,7 @@ def test_exclusive_conditions_or_a_higher_priority_are_not_a_conflict(aturan, tm
     assert "0 galat" in result.output
 
 
+@pytest.mark.slow
 def test_the_bundled_rules_and_reforms_pass(aturan):
     result = aturan("rules", "check")
     assert result.exit_code == 0, result.stderr

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 DOC = ROOT / "docs" / "walkthrough-drafter.md"
@@ -38,6 +39,7 @@ def test_the_walkthrough_has_every_step_a_drafter_takes():
         assert f"aturan {step}" in commands or step in commands
 
 
+@pytest.mark.slow
 def test_the_walkthrough_runs_as_written(tmp_path):
     shim = tmp_path / "bin" / "aturan"
     shim.parent.mkdir()
