@@ -670,19 +670,8 @@ def cert_footer(doc):
     signature(doc, with_date=True, gap=36)
     TAG(doc, "{%p if legal_basis %}")
     P(doc, R("Dasar hukum:", b=True), size=8, before=12, after=1, keep_next=True)
-    TAG(doc, "{%p for lb in legal_basis %}")
     # certificates print citations only, to stay on one page; letters quote the text too
-    P(
-        doc,
-        R("{{ loop.index }}."),
-        R("\t"),
-        R("{{ lb.citation }}"),
-        size=8,
-        align=JUSTIFY,
-        left=Cm(0.5),
-        first=Cm(-0.5),
-    )
-    TAG(doc, "{%p endfor %}")
+    cited_clauses(doc, "lb", "legal_basis")
     TAG(doc, "{%p endif %}")
     policy_references_certificate(doc)
     # QR placeholder, bottom left, verification hash under it
@@ -691,22 +680,27 @@ def cert_footer(doc):
     P(doc, R("{{ verification.note }}", size=8, i=True), align=LEFT)
 
 
-def policy_references_certificate(doc):
-    """The 2023 paper's clauses by citation, under their own heading: a proposal, not law."""
-    TAG(doc, "{%p if policy_references %}")
-    P(doc, R("Rujukan kebijakan (usulan):", b=True), size=8, before=4, after=1, keep_next=True)
-    TAG(doc, "{%p for pr in policy_references %}")
+def cited_clauses(doc, item: str, items: str):
+    """A certificate's numbered list of clauses, by citation alone (small, to stay on one page)."""
+    TAG(doc, f"{{%p for {item} in {items} %}}")
     P(
         doc,
         R("{{ loop.index }}."),
         R("\t"),
-        R("{{ pr.citation }}"),
+        R(f"{{{{ {item}.citation }}}}"),
         size=8,
         align=JUSTIFY,
         left=Cm(0.5),
         first=Cm(-0.5),
     )
     TAG(doc, "{%p endfor %}")
+
+
+def policy_references_certificate(doc):
+    """The 2023 paper's clauses by citation, under their own heading: a proposal, not law."""
+    TAG(doc, "{%p if policy_references %}")
+    P(doc, R("Rujukan kebijakan (usulan):", b=True), size=8, before=4, after=1, keep_next=True)
+    cited_clauses(doc, "pr", "policy_references")
     TAG(doc, "{%p endif %}")
 
 
