@@ -24,6 +24,12 @@ import re
 from pathlib import Path
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from aturan.errors import AturanError
 
@@ -55,7 +61,30 @@ class _Refused(yaml.MarkedYAMLError):
         super().__init__(problem=problem, problem_mark=mark)
 
 
-class _Loader(yaml.SafeLoader):
+try:  # libyaml scans and parses about six times faster than PyYAML's pure-Python code
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+
+
+class _Base(Composer, _Parser, SafeConstructor, Resolver):
+    """libyaml's scanner and parser under PyYAML's own composer: composing stays in Python, so
+    `_Loader.compose_node` checks depth and aliases as each node is composed, before any is
+    built."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        Composer.__init__(self)
+
+
+class _Loader(_Base):
     allow_aliases = True
 
     def __init__(self, stream):
@@ -186,21 +215,23 @@ def _expanded_size(node, memo: dict) -> int:
     return size
 
 
+def _refuse_unprintable(text: str, path: Path, error) -> None:
+    """A character YAML does not allow (NUL, most controls), named with its line, before parsing."""
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad:
+        raise error(
+            f"YAML tidak valid: karakter U+{ord(bad.group()):04X} tidak diizinkan dalam teks YAML",
+            file=str(path),
+            line=text[: bad.start()].count("\n") + 1,
+        )
+
+
 def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True):
     """Load a YAML file with line numbers; anything refused raises `error` naming file and line."""
     path = Path(path)
     text = read_text(path, error)
-    try:
-        loader = (_Loader if allow_aliases else _NoAliasLoader)(text)
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
-        line = text[: exc.position].count("\n") + 1
-        raise error(
-            f"YAML tidak valid: karakter U+{exc.character:04X} tidak diizinkan dalam teks YAML"
-            if isinstance(exc.character, int)
-            else f"YAML tidak valid: {exc.reason}",
-            file=str(path),
-            line=line,
-        ) from None
+    _refuse_unprintable(text, path, error)
+    loader = (_Loader if allow_aliases else _NoAliasLoader)(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -11,11 +11,15 @@ Every rule and formula cites at least one clause of `regulations/`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from cachetools import LRUCache
 
 from aturan.errors import RulebookError
 from aturan.files import line_of, load_yaml
@@ -123,9 +127,30 @@ class Rulebook:
         return clause.citation if clause else clause_id
 
 
+# Rulebooks already loaded in this process, by folder (as given) and content hash
+# (`rules_version`): loading parses some fifty YAML files, and a test suite or a desk loads the
+# same rulebook many times.
+_LOADED: LRUCache[tuple[Path, str, str], Rulebook] = LRUCache(maxsize=8)
+_LOADED_LOCK = threading.Lock()
+
+
 def load_rulebook(root: Path) -> Rulebook:
-    """Load `regulations/` and `rules/` under root; problems are collected for `rules check`."""
+    """Load `regulations/` and `rules/` under root; problems are collected for `rules check`.
+    The same files give the same rulebook: one loaded before from identical content is copied
+    (each caller gets its own, which it may change) instead of parsed again."""
     root = Path(root)
+    version = rules_version(root)
+    key = (root.resolve(), str(root), version)
+    with _LOADED_LOCK:
+        loaded = _LOADED.get(key)
+    if loaded is None:
+        loaded = _parse_rulebook(root, version)
+        with _LOADED_LOCK:
+            _LOADED[key] = loaded
+    return copy.deepcopy(loaded)
+
+
+def _parse_rulebook(root: Path, version: str) -> Rulebook:
     corpus = load_corpus(root / "regulations")
     book = Rulebook(root, corpus, [], [], {}, list(corpus.problems))
     for path in sorted((root / "regulations" / "lampiran").glob("*.yaml")):
@@ -156,7 +181,7 @@ def load_rulebook(root: Path) -> Rulebook:
         for raw in data.get("constraints") or []:
             _add_constraint(book, path, raw)
     _check_document_calls(book)
-    book.version = rules_version(root)
+    book.version = version
     return book
 
 
