@@ -13,10 +13,10 @@ import time
 import psycopg
 import pytest
 from conftest import ROOT
+from pg_cluster import PASSWORD
 from registry_worker import CODES, FORMAT
 
 from aturan.documents import Registry
-from aturan.documents.storage.postgres import role_url
 
 WORKERS = [("LAN", "a"), ("LAN", "b"), ("BPSDM-JABAR", "a"), ("BPSDM-JABAR", "b")]
 EACH = 200
@@ -109,7 +109,8 @@ def test_two_institutions_each_with_its_own_role_killed_at_random(new_database):
     urls = {}
     for institution in {i for i, _ in WORKERS}:
         password = f"sandi-{institution.lower()}"
-        urls[institution] = role_url(admin, owner.add_institution(institution, password), password)
+        role = owner.add_institution(institution, password)
+        urls[institution] = admin.replace(f"postgres:{PASSWORD}@", f"{role}:{password}@")
     owner.close()
 
     assert run_with_random_kills(urls.get, 7) > 0, "at least one worker was killed mid-run"

@@ -16,9 +16,7 @@ from aturan.errors import AturanError
 CODES = {"sttp": "STTP", "undangan_uji": "UND"}
 SHARED = "{seq:04d}/{code}/{institution}/{year}"
 LAN_NUMBER = "0001/STTP/LAN/2026"
-REFUSED = (
-    f"dokumen {LAN_NUMBER} milik institusi LAN; institusi BPSDM-JATIM tidak dapat mencabutnya"
-)
+REFUSED = f"dokumen {LAN_NUMBER} milik institusi LAN; institusi BPSDM-JATIM tidak dapat mencabutnya"
 
 
 def institution_config(folder: Path, code: str) -> Path:
@@ -85,9 +83,7 @@ def test_another_institution_cannot_replace_a_revoked_document(registry_url, reg
     assert owner.get(LAN_NUMBER)["replaced_by"] is None and owner.audit() == []
 
 
-def test_another_institution_cannot_record_fingerprints_of_a_document(
-    registry_url, registry_keys
-):
+def test_another_institution_cannot_record_fingerprints_of_a_document(registry_url, registry_keys):
     owner = lan(registry_url, registry_keys)
     issue(owner)
     with pytest.raises(AturanError, match="milik institusi LAN"):
@@ -123,7 +119,8 @@ def shared(aturan, new_database, tmp_path, registry_keys):
     """A PostgreSQL registry with a LAN document, LAN and BPSDM-JATIM each with its own role: the
     admin's URL and each institution's."""
     admin = new_database()
-    urls = {code: init_institution(aturan, admin, code, tmp_path) for code in ("LAN", "BPSDM-JATIM")}
+    codes = ("LAN", "BPSDM-JATIM")
+    urls = {code: init_institution(aturan, admin, code, tmp_path) for code in codes}
     issue(lan(urls["LAN"], registry_keys))
     return admin, urls
 
@@ -192,9 +189,7 @@ def test_the_database_refuses_a_row_or_a_counter_in_another_institutions_name(sh
 
 
 @pytest.mark.postgres
-def test_each_role_issues_its_own_and_the_library_refuses_the_others_revoke(
-    shared, registry_keys
-):
+def test_each_role_issues_its_own_and_the_library_refuses_the_others_revoke(shared, registry_keys):
     admin, urls = shared
     other = jatim(urls["BPSDM-JATIM"], registry_keys)
     assert issue(other, nip="199001012015031002").number == "0001/STTP/BPSDM-JATIM/2026"
