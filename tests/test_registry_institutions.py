@@ -151,6 +151,20 @@ def test_init_institution_prints_the_roles_url_with_its_password_masked(
 
 
 @pytest.mark.postgres
+def test_init_institution_without_a_password_file_shows_a_generated_password_once(
+    aturan, new_database
+):
+    admin = new_database()
+    result = aturan("registry", "init-institution", "LAN", "--registry", admin)
+    assert result.exit_code == 0, result.stderr
+    assert "hanya ditampilkan sekali" in result.output
+    url = result.output.split("URL: ")[1].split()[0]
+    assert "***" not in url and url != admin
+    with psycopg.connect(url) as db:
+        assert db.execute("SELECT current_user").fetchone()[0] == "aturan_lan"
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize(
     "statement",
     [
