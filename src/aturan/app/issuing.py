@@ -10,6 +10,7 @@ from pathlib import Path
 from aturan.app.deciding import decider, load_participants
 from aturan.app.records import operator_name, recorder
 from aturan.documents import (
+    InstitutionRole,
     Issuer,
     IssueReport,
     ToIssue,
@@ -20,6 +21,7 @@ from aturan.documents import (
     registry_groups,
     signing_config,
 )
+from aturan.documents import init_institution as make_institution_role
 from aturan.errors import InputError, IssueDateError
 from aturan.project import templates_dir
 
@@ -160,3 +162,15 @@ def reissue(
     for gets a new number and says it replaces `number`."""
     revocation = revoke(number, reason, request.registry, request.config, request.operator)
     return revocation, issue(request, progress)
+
+
+def init_institution(
+    code: str,
+    registry: Path | str,
+    config: Path | None = None,
+    password_file: Path | None = None,
+) -> InstitutionRole:
+    """Give an institution its own role in a PostgreSQL registry (by the database's admin): it
+    reads every document, and issues, revokes and records only its own; its connection URL. The
+    password is read from `password_file`, else generated. Refused on SQLite (no roles)."""
+    return make_institution_role(code, registry, config, password_file)

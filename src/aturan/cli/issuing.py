@@ -354,6 +354,42 @@ def registry_revoke(number, reason, registry_path, config_path, operator):
     click.echo(f"Dokumen {clean(number)} dicabut: {clean(reason)}")
 
 
+@registry.command("init-institution")
+@click.argument("code", metavar="KODE")
+@click.option(
+    "--password-file",
+    "password_file",
+    type=click.Path(path_type=Path),
+    help="Berkas yang baris pertamanya sandi peran; bawaan: sandi acak dibuat dan ditampilkan "
+    "sekali.",
+)
+@click.option(
+    "--tampilkan-sandi",
+    "show_password",
+    is_flag=True,
+    help="Tampilkan sandi dari --password-file dalam URL (bawaan: disamarkan ***).",
+)
+@REGISTRY
+@CONFIG
+@user_errors
+def registry_init_institution(code, password_file, show_password, registry_path, config_path):
+    """Buat peran basis data PostgreSQL untuk institusi KODE (oleh admin basis data): peran itu
+    membaca semua dokumen, tetapi hanya menerbitkan, mencabut dan mencatat dokumen institusinya
+    sendiri, dan tidak dapat menghapus apa pun. Menjalankannya lagi mengganti sandinya. Cetak URL
+    sambungan institusi itu (untuk --registry atau $ATURAN_REGISTRY-nya)."""
+    made = app.init_institution(code, registry_path, config_path, password_file)
+    click.echo(
+        f"Peran {made.role} untuk institusi {made.institution} siap: membaca semua dokumen, "
+        "menerbitkan, mencabut dan mencatat hanya dokumen institusinya sendiri."
+    )
+    click.echo(f"URL: {made.url if made.generated or show_password else made.masked_url}")
+    if made.generated:
+        click.echo(
+            "Sandi dibuat acak dan hanya ditampilkan sekali ini: serahkan URL ini kepada "
+            f"institusi {made.institution} melalui saluran aman."
+        )
+
+
 @registry.command("audit")
 @click.option(
     "--head",

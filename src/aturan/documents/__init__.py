@@ -2,7 +2,12 @@
 registry, verification."""
 
 from aturan.documents.context import CONTEXTS, indonesian_date
-from aturan.documents.institution import open_registry, signing_config
+from aturan.documents.institution import (
+    InstitutionRole,
+    init_institution,
+    open_registry,
+    signing_config,
+)
 from aturan.documents.issuing import (
     Issuer,
     IssueReport,
@@ -49,6 +54,8 @@ from aturan.documents.verifying import (
 )
 
 __all__ = [
+    "InstitutionRole",
+    "init_institution",
     "CONTEXTS",
     "Settings",
     "indonesian_date",

@@ -3,12 +3,15 @@ settings, from config/institution.yaml or the file given."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
-from aturan.documents.registry import Registry, check_number_format
+from aturan.documents.registry import Registry, check_institution, check_number_format
 from aturan.documents.registry_key import load_public_key, load_registry_key, load_signing_key
 from aturan.documents.render import Settings
 from aturan.documents.signing import SigningConfig
+from aturan.documents.storage import is_url
 from aturan.documents.types import numbering_codes
 from aturan.errors import AturanError
 from aturan.files import load_yaml
@@ -57,3 +60,48 @@ def open_registry(
 
 def signing_config(config_path: Path | None) -> SigningConfig:
     return SigningConfig.load(config_file(config_path))
+
+
+@dataclass(frozen=True)
+class InstitutionRole:
+    """An institution's database role, as `init_institution` made it."""
+
+    institution: str
+    role: str
+    url: str  # the registry's URL as the role, with its password
+    masked_url: str  # the same, its password shown as ***
+    generated: bool  # the password was generated (else read from a file)
+
+
+def init_institution(
+    code: str, registry: Path | str, config_path: Path | None, password_file: Path | None
+) -> InstitutionRole:
+    """Make the institution's own role in a PostgreSQL registry (opened, and made when new, by
+    its admin with the registry keys of `config_path`); its connection URL. The password is read
+    from `password_file` or generated. A SQLite registry has no roles: refused, nothing made."""
+    from aturan.documents.storage.postgres import role_url, without_password
+    from aturan.documents.storage.sqlite import NO_ROLES
+
+    if not is_url(registry):
+        raise AturanError(NO_ROLES, file=str(registry))
+    check_institution(code, field="KODE")
+    password = _password(password_file) if password_file else secrets.token_urlsafe(24)
+    store, _ = open_registry(registry, config_path, create=True)
+    try:
+        role = store.add_institution(code, password)
+    finally:
+        store.close()
+    url = role_url(str(registry), role, password)
+    return InstitutionRole(code, role, url, without_password(url), password_file is None)
+
+
+def _password(path: Path) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        message = getattr(exc, "strerror", None) or str(exc)
+        raise AturanError(f"berkas sandi tidak dapat dibaca ({message})", file=str(path)) from None
+    password = lines[0].strip() if lines else ""
+    if not password:
+        raise AturanError("berkas sandi kosong: sandi ada di baris pertamanya", file=str(path))
+    return password

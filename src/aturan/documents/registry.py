@@ -232,17 +232,30 @@ class Registry:
             (nip, doc_type, event_key),
         ).fetchone()
         if row:
-            self._same_institution(row)
+            self._own(row, "menerbitkan penggantinya")
         return row["number"] if row else None
 
     def _mark_replaced(self, old: str, new: str, now: str) -> None:
-        self.db.execute("UPDATE documents SET replaced_by=? WHERE number=?", (new, old))
+        self.db.execute(
+            "UPDATE documents SET replaced_by=? WHERE number=? AND institution=?",
+            (new, old, self.institution),
+        )
         self._append("replace", old, now)
 
     @_damage_is_a_message
     def decision_record(self, number: str) -> dict | None:
         """The document's decision record as stored: {record (text), version}, or None."""
         return self.records.get(number)
+
+    def _own(self, row: dict, act: str) -> None:
+        """Only the institution that issued a document acts on it (revoke, replace,
+        fingerprints): anything else is refused naming the owner. On PostgreSQL each
+        institution's role is held to the same by row-level security (migration 0006)."""
+        if row["institution"] != self.institution:
+            raise AturanError(
+                f"dokumen {row['number']} milik institusi {row['institution']}; institusi "
+                f"{self.institution} tidak dapat {act}"
+            )
 
     def _same_institution(self, row: dict) -> None:
         if row["institution"] != self.institution:
@@ -264,6 +277,7 @@ class Registry:
             before = self._row(number)
             if before is None:
                 raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
+            self._own(before, "mencatat sidik berkasnya")
             self.db.execute(
                 "UPDATE documents SET docx_fingerprint=COALESCE(?, docx_fingerprint), "
                 "pdf_fingerprint=COALESCE(?, pdf_fingerprint) WHERE number=?",
@@ -283,10 +297,11 @@ class Registry:
             )
         with self._write():
             row = self.db.execute(
-                "SELECT status FROM documents WHERE number=?", (number,)
+                "SELECT number, status, institution FROM documents WHERE number=?", (number,)
             ).fetchone()
             if row is None:
                 raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
+            self._own(row, "mencabutnya")
             if row["status"] == "revoked":
                 raise AturanError(f"dokumen '{number}' sudah dicabut")
             self.db.execute(
@@ -348,6 +363,16 @@ class Registry:
         with self._write():
             group_id = self.numbering.coaching_group(program, year, now)
         return group_id
+
+    @_damage_is_a_message
+    def add_institution(self, institution: str, password: str) -> str:
+        """The institution's own database role (PostgreSQL), made or given a new password, and
+        granted what issuing needs; its name. Row-level security (migration 0006) keeps the role
+        to its institution's rows. Done by the admin (the tables' owner), in a write transaction,
+        which also records the signing key, so the roles never write the registry's settings."""
+        check_institution(institution, file=self.label)
+        with self._write():
+            return self.db.add_institution_role(institution, password, now_iso())
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:

@@ -15,14 +15,14 @@ INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
 DEFAULT_INSTITUTION = "LAN"
 
 
-def check_institution(code, *, file: str | None = None) -> str:
+def check_institution(code, *, file: str | None = None, field: str = "institution.code") -> str:
     """An institution's code: capitals, digits and hyphens, at most 20; it appears in numbers."""
     if not isinstance(code, str) or not INSTITUTION_CODE.fullmatch(code):
         raise AturanError(
             f"kode institusi {code!r} tidak valid: huruf kapital, angka atau tanda hubung, paling "
             "banyak 20 karakter, mis. LAN atau BPSDM-JABAR",
             file=file,
-            field="institution.code",
+            field=field,
         )
     return code
 

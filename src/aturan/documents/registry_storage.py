@@ -41,13 +41,29 @@ class RegistryStorage:
         self.damage = self.db.damage + SHAPE_ERRORS
         try:
             self._open(create)
+            self._check_role()
         except self.db.damage as exc:
             self.db.rollback()
-            raise AturanError(self.db.unreadable(exc), file=self.label) from None
+            message = self.db.unavailable(exc) or self.db.unreadable(exc)
+            raise AturanError(message, file=self.label) from None
         except OSError as exc:
             raise AturanError(
                 f"registri tidak dapat dibuka ({exc.strerror or exc})", file=self.label
             ) from None
+
+    def _check_role(self) -> None:
+        """An institution's database role (PostgreSQL) acts only for its institution: opened with
+        another institution's configuration, it is refused before anything is read or written."""
+        found = self.db.role_institution()
+        if found is not None and found[1] != self.institution:
+            role, owner = found
+            raise AturanError(
+                f"sambungan ini memakai peran {role} milik institusi {owner}, bukan institusi "
+                f"{self.institution} dari konfigurasinya; pakai URL registri institusi "
+                f"{self.institution} (`aturan registry init-institution {self.institution}`) "
+                "atau konfigurasi institusi peran itu",
+                file=self.label,
+            )
 
     def _open(self, create: bool) -> None:
         """Check the schema in a read transaction; when it is missing (`create`) or older, make

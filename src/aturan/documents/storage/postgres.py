@@ -7,8 +7,10 @@ changes."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
+from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
@@ -49,6 +51,33 @@ def without_password(url: str) -> str:
     return re.sub(r"^(\w+://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
+def role_name(institution: str) -> str:
+    """The institution's LOGIN role: `aturan_` and its code in lower case, hyphens as
+    underscores (one role per code: codes have neither lower case nor underscores)."""
+    return "aturan_" + institution.lower().replace("-", "_")
+
+
+def role_url(url: str, role: str, password: str) -> str:
+    """The registry's URL (the admin's) with the role and its password in place of the admin's."""
+    parts = urlsplit(url)
+    place = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{quote(role, safe='')}:{quote(password, safe='')}@{place}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+# What an institution's role may do (migration 0006 adds row-level security on top): read every
+# table; append to the audit log; add its documents, decision records, coaching groups and
+# counters; update only the columns the registry updates (revocation, fingerprints, replacement,
+# counters). Nothing is deleted; the institution column is never updated.
+ROLE_GRANTS = (
+    "GRANT SELECT ON schema_version, registry_meta, institution_roles TO {role}",
+    "GRANT SELECT, INSERT ON audit_log, decision_records, coaching_groups TO {role}",
+    "GRANT SELECT, INSERT, UPDATE (last_seq) ON counters TO {role}",
+    "GRANT SELECT, INSERT, UPDATE (status, revoked_reason, revoked_at, revoked_by, "
+    "docx_fingerprint, pdf_fingerprint, replaced_by) ON documents TO {role}",
+)
+
+
 class PostgresBackend:
     dialect = "postgresql"
     damage: tuple[type[Exception], ...] = (psycopg.DatabaseError,)
@@ -77,6 +106,12 @@ class PostgresBackend:
         that."""
         if isinstance(exc, psycopg.errors.LockNotAvailable):
             return f"registri sedang dipakai proses lain lebih dari {TIMEOUT} detik; coba lagi"
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            return (
+                f"basis data menolak tindakan ini untuk peran {self.db.info.user} ({why(exc)}): "
+                "peran institusi hanya menambah dan mengubah dokumen institusinya sendiri dan "
+                "tidak menghapus apa pun; skema dan peran hanya diubah oleh admin basis data"
+            )
         if self.db.closed or self.db.broken:
             return (
                 f"sambungan ke registri PostgreSQL terputus: {why(exc)}; transaksi yang belum "
@@ -128,6 +163,41 @@ class PostgresBackend:
 
     def read_only(self) -> None:
         self.db.execute("SET default_transaction_read_only = on")
+
+    def role_institution(self) -> tuple[str, str] | None:
+        """(role, institution) when this connection's role is an institution's, else None."""
+        if not self.has_table("institution_roles"):
+            return None
+        row = self.db.execute(
+            "SELECT role_name, institution FROM institution_roles WHERE role_name = current_user"
+        ).fetchone()
+        return (row["role_name"], row["institution"]) if row else None
+
+    def add_institution_role(self, institution: str, password: str, now: str) -> str:
+        """Create the institution's LOGIN role (or set its password when it exists), record it
+        in institution_roles and grant it what it needs; inside the caller's write transaction.
+        Needs the owner of the tables with CREATEROLE (the admin)."""
+        role = role_name(institution)
+        name = sql.Identifier(role)
+        exists = self.db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        self.db.execute(
+            sql.SQL(verb + " ROLE {} WITH LOGIN PASSWORD {}").format(name, sql.Literal(password))
+        )
+        self.db.execute(
+            "INSERT INTO institution_roles (role_name, institution, created_at) "
+            "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            (role, institution, now),
+        )
+        self.db.execute(
+            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+                sql.Identifier(self.db.execute("SELECT current_schema() AS s").fetchone()["s"]),
+                name,
+            )
+        )
+        for grant in ROLE_GRANTS:
+            self.db.execute(sql.SQL(grant).format(role=name))
+        return role
 
     def close(self) -> None:
         self.db.close()

@@ -11,6 +11,11 @@ from aturan.errors import AturanError
 from aturan.files import ensure_folder
 
 TIMEOUT = 30  # seconds a writer waits for another's transaction
+NO_ROLES = (
+    "peran institusi hanya untuk registri PostgreSQL (--registry postgresql://...): registri "
+    "SQLite tidak mempunyai peran basis data; di sana aturan sendiri yang menjaga agar setiap "
+    "institusi hanya mencabut, mengganti dan mencatat dokumennya sendiri"
+)
 
 
 def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
@@ -111,6 +116,14 @@ class SqliteBackend:
 
     def read_only(self) -> None:
         self.db.execute("PRAGMA query_only=ON")
+
+    @staticmethod
+    def role_institution() -> None:
+        """A SQLite file has no roles: the library keeps institutions apart."""
+        return None
+
+    def add_institution_role(self, institution: str, password: str, now: str) -> str:
+        raise AturanError(NO_ROLES, file=self.label)
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,5 @@
+-- Version 6: institutions' own database roles and row-level security, on PostgreSQL only
+-- (0006_institution_roles.postgresql.sql). A SQLite file has no roles: whoever can write the file
+-- can write every row, and the boundary between institutions is the library's (Registry: an
+-- institution acts only on its own documents). Nothing changes here; the version keeps both
+-- dialects at the same number.
