@@ -2,13 +2,14 @@
 registry, verification."""
 
 from aturan.documents.context import CONTEXTS, indonesian_date
-from aturan.documents.institution import open_registry, signing_config
+from aturan.documents.institution import open_registry, registry_location, signing_config
 from aturan.documents.issuing import (
     Issuer,
     IssueReport,
     Recorded,
     ToIssue,
     decide_for_issue,
+    document_file_stem,
     registry_groups,
 )
 from aturan.documents.record import (
@@ -27,7 +28,14 @@ from aturan.documents.record import (
     version_differences,
     version_parts,
 )
-from aturan.documents.registry import MAC_LINES, Registry, check_number_format, load_head, now_iso
+from aturan.documents.registry import (
+    MAC_LINES,
+    OtherInstitutionsDocument,
+    Registry,
+    check_number_format,
+    load_head,
+    now_iso,
+)
 from aturan.documents.registry_key import (
     load_registry_key,
     load_signing_key,
@@ -54,8 +62,10 @@ __all__ = [
     "indonesian_date",
     "Issuer",
     "open_registry",
+    "registry_location",
     "signing_config",
     "decide_for_issue",
+    "document_file_stem",
     "verify",
     "verify_pdf_bytes",
     "status_of",
@@ -63,6 +73,7 @@ __all__ = [
     "Verdict",
     "verification_url",
     "Registry",
+    "OtherInstitutionsDocument",
     "check_number_format",
     "now_iso",
     "numbering_codes",
