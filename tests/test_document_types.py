@@ -70,7 +70,7 @@ def test_a_new_document_type_is_a_template_an_entry_and_a_rule(aturan, project_c
 
     out = tmp_path / "out"
     result = aturan(
-        "issue", BUDI, "--out", out, "--registry", tmp_path / "reg.sqlite",
+        "issue", "--registri-baru", BUDI, "--out", out, "--registry", tmp_path / "reg.sqlite",
         "--config", ROOT / "config" / "institution.yaml", *ISSUE, root=project_copy,
     )  # fmt: skip
 
