@@ -365,7 +365,6 @@ def test_a_fake_document_with_a_correctly_chained_entry_is_detected(aturan, regi
             (
                 fake["issued_at"],
                 "issue",
-                "--registri-baru",
                 fake["number"],
                 payload,
                 last,
