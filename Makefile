@@ -75,7 +75,7 @@ demo: setup setup-pdf
 	$(BIN)/aturan test golden/
 	$(BIN)/aturan keys init
 	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2026-02-01 --issue-date 2026-02-02 \
-	  --out out/dokumen --registry out/registry.sqlite
+	  --out out/dokumen --registry out/registry.sqlite --registri-baru
 	$(BIN)/aturan issue samples/kohort-dokumen.yaml --as-of 2027-01-10 --issue-date 2027-01-11 \
 	  --out out/dokumen --registry out/registry.sqlite --pdf
 	$(BIN)/aturan registry audit --registry out/registry.sqlite

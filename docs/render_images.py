@@ -28,7 +28,7 @@ def main() -> int:
         cohort = ROOT / "samples" / "kohort-dokumen.yaml"
         command = [
             sys.executable, "-m", "aturan.cli", "issue", str(cohort),
-            "--out", str(out), "--registry", str(out / "reg.sqlite"), "--pdf",
+            "--out", str(out), "--registry", str(out / "reg.sqlite"), "--registri-baru", "--pdf",
             "--as-of", "2027-01-10", "--issue-date", "2027-01-11",
         ]  # fmt: skip
         subprocess.run(command, check=True, env=dict(os.environ, ATURAN_ROOT=str(ROOT)))

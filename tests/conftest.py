@@ -34,6 +34,15 @@ def started_cases(source: Path, folder: Path, by: str = "2027-01-11") -> Path:
     return path
 
 
+def numbered(folder: Path, number: str, suffix: str) -> Path:
+    """The document file of `number` in `folder`: named by its number, then its holder's name
+    (0006-SKM-PKASN-2026-Budi-Santoso.pdf)."""
+    stem = number.replace("/", "-")
+    found = sorted(Path(folder).glob(f"{stem}-*{suffix}"))
+    assert len(found) == 1, (number, [p.name for p in found])
+    return found[0]
+
+
 class Result:
     def __init__(self, result):
         self.exit_code = result.exit_code

@@ -23,6 +23,7 @@ def _request(tmp_path: Path, source: Path = COHORT, **changes) -> app.IssueReque
         issue_date=dt.date(2026, 2, 2),
         registry=tmp_path / "registri.sqlite",
         operator="Ani Operator",
+        new_registry=True,  # may make the registry on the first run
     )
     return app.IssueRequest(**{**values, **changes})
 

@@ -231,7 +231,7 @@ def test_an_impossible_history_is_refused_naming_the_event(aturan, tmp_path, nam
     case.write_text(text + "events:\n" + "".join(f"  - {e}\n" for e in events), encoding="utf-8")
     for command in ("decide", "issue"):
         extra = (
-            ["--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite"]
+            ["--out", tmp_path / "out", "--registry", tmp_path / "r.sqlite", "--registri-baru"]
             if command == "issue"
             else []
         )

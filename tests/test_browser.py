@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, started_cases
+from conftest import DESIGN_RUN, ROOT, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 
 # `make test` runs the module on one worker (xdist_group): its site is issued and served once.
@@ -76,12 +76,14 @@ def site(tmp_path_factory):
     registry = folder / "reg.sqlite"
     run_cli(
         "issue",
+        "--registri-baru",
         started_cases(ROOT / "samples" / "kohort-dokumen.yaml", folder),
         *DESIGN_RUN,
         *("--out", folder / "dokumen", "--registry", registry, "--config", config_path),
     )
     run_cli(
         "issue",
+        "--registri-baru",
         ROOT / "samples" / "kohort-dokumen.yaml",
         *("--as-of", "2027-01-10", "--issue-date", "2027-01-11", "--pdf"),
         *("--out", folder / "dokumen", "--registry", registry, "--config", config_path),
@@ -143,7 +145,7 @@ def browser():
 
 
 def pdf_of(site, number: str) -> Path:
-    return site["folder"] / "dokumen" / (number.replace("/", "-") + ".pdf")
+    return numbered(site["folder"] / "dokumen", number, ".pdf")
 
 
 def forged(genuine: Path, out: Path) -> Path:

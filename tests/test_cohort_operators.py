@@ -83,7 +83,7 @@ def test_the_training_institution_reaches_the_letters(aturan, tmp_path):
     path = _csv(tmp_path / "kohort.csv", HEADER, ROW)
     out = tmp_path / "out"
     result = aturan(
-        "issue", path, "--out", out, "--registry", out / "reg.sqlite",
+        "issue", "--registri-baru", path, "--out", out, "--registry", out / "reg.sqlite",
         "--as-of", "2026-02-01", "--issue-date", "2026-02-02",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr

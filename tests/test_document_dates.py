@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, numbered
 
 BUDI = yaml.safe_load((ROOT / "samples" / "kohort-dokumen.yaml").read_text())["cases"][1]
 TRAINED = {"type": "final_evaluation", "date": "2026-06-30", "result": "lulus"}
@@ -24,6 +24,7 @@ def _case(tmp_path, events):
 def _issue(aturan, case, out, as_of, issue_date, *extra):
     return aturan(
         "issue",
+        "--registri-baru",
         case,
         "--out",
         out,
@@ -64,7 +65,7 @@ def test_a_design_dated_after_its_training_started_is_refused_and_the_rest_issue
     assert "desain_pelatihan" not in issued
     assert {"sttp", "sertifikat_kompetensi", "rekomendasi_pengembangan"} <= set(issued)
     assert not list(out.glob("*DSN*"))
-    assert all((out / (n.replace("/", "-") + ".docx")).exists() for n in issued.values())
+    assert all((numbered(out, n, ".docx")).exists() for n in issued.values())
 
 
 def test_a_deferral_notice_dated_after_the_remedial_deadline_is_refused(aturan, tmp_path):
@@ -110,7 +111,7 @@ def test_with_pdfs_the_due_document_gets_its_pdf_and_the_late_one_none(aturan, t
     result = _issue(aturan, _case(tmp_path, [TRAINED]), out, "2027-06-01", "2027-07-15", "--pdf")
     assert result.exit_code == 2 and "(undangan_uji)" in result.stderr
     issued = _issued(out)
-    assert (out / (issued["sttp"].replace("/", "-") + ".pdf")).exists()
+    assert (numbered(out, issued["sttp"], ".pdf")).exists()
     assert "undangan_uji" not in issued
     assert not list(out.glob("*UND*.pdf"))
 

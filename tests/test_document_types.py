@@ -70,14 +70,15 @@ def test_a_new_document_type_is_a_template_an_entry_and_a_rule(aturan, project_c
 
     out = tmp_path / "out"
     result = aturan(
-        "issue", BUDI, "--out", out, "--registry", tmp_path / "reg.sqlite",
+        "issue", "--registri-baru", BUDI, "--out", out, "--registry", tmp_path / "reg.sqlite",
         "--config", ROOT / "config" / "institution.yaml", *ISSUE, root=project_copy,
     )  # fmt: skip
 
     assert result.exit_code == 0, result.stderr
     assert "2 dokumen baru" in result.output
     text = "\n".join(
-        p.text for p in docx.Document(str(out / "0001-SKPP-PKASN-2026.docx")).paragraphs
+        p.text
+        for p in docx.Document(str(out / "0001-SKPP-PKASN-2026-Budi-Santoso.docx")).paragraphs
     )
     budi = yaml.safe_load(BUDI.read_text(encoding="utf-8"))
     assert "Surat Keterangan Peserta Pelatihan" in text

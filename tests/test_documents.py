@@ -14,9 +14,11 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, started_cases
+from conftest import DESIGN_RUN, ROOT, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
+
+from aturan.documents import document_file_stem
 
 # Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
 # `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
@@ -51,7 +53,16 @@ def designs_first(out, *extra):
 
     Path(out).mkdir(parents=True, exist_ok=True)
     designs = started_cases(COHORT, Path(out))
-    args = ["issue", designs, "--out", out, "--registry", Path(out) / "reg.sqlite", *extra]
+    args = [
+        "issue",
+        "--registri-baru",
+        designs,
+        "--out",
+        out,
+        "--registry",
+        Path(out) / "reg.sqlite",
+        *extra,
+    ]
     result = CliRunner().invoke(
         main, [str(a) for a in args + DESIGN_RUN], env={"ATURAN_ROOT": str(ROOT)}
     )
@@ -69,6 +80,7 @@ def issued(tmp_path_factory):
             "-m",
             "aturan.cli",
             "issue",
+            "--registri-baru",
             COHORT,
             "--out",
             out,
@@ -90,7 +102,7 @@ def test_sample_cohort_produces_every_document_type_in_docx_and_pdf(issued):
     rows = registry_rows(issued / "reg.sqlite")
     assert {r["doc_type"] for r in rows} == TYPES
     for row in rows:
-        stem = row["number"].replace("/", "-")
+        stem = document_file_stem(row["number"], row["name"])  # 0006-SKM-PKASN-2026-Budi-Santoso
         assert docx.Document(str(issued / f"{stem}.docx")).paragraphs
         reader = PdfReader(str(issued / f"{stem}.pdf"))
         assert reader.metadata["/AturanNumber"] == row["number"]
@@ -101,7 +113,7 @@ def test_sample_cohort_produces_every_document_type_in_docx_and_pdf(issued):
 def test_certificates_fit_one_page_and_carry_their_number_and_hash(issued):
     for row in registry_rows(issued / "reg.sqlite"):
         if row["doc_type"] in {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}:
-            pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+            pdf = PdfReader(str(numbered(issued, row["number"], ".pdf")))
             text = pdf.pages[0].extract_text()
             assert len(pdf.pages) == 1, row["number"]
             assert row["number"] in text and row["content_hash"][:16] in text
@@ -109,7 +121,7 @@ def test_certificates_fit_one_page_and_carry_their_number_and_hash(issued):
 
 def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
     rows = {r["doc_type"]: r for r in registry_rows(issued / "reg.sqlite")}
-    letter = issued / (rows["penundaan_kelulusan"]["number"].replace("/", "-") + ".docx")
+    letter = numbered(issued, rows["penundaan_kelulusan"]["number"], ".docx")
     text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
     assert "Makalah Kebijakan LAN 2023, Bab IV.A.1.b" in _section(text, POLICY, "Demikian")
     # the remedial deadline is the project's assumption: never a letter's legal basis
@@ -138,7 +150,7 @@ def test_dasar_hukum_lists_only_binding_law_and_the_paper_is_labelled_a_proposal
     """The 2023 paper is a policy proposal, not law: on every printed document it appears under
     its own heading, never under "Dasar hukum"."""
     for row in registry_rows(issued / "reg.sqlite"):
-        text = " ".join(_pdf_text(issued / (row["number"].replace("/", "-") + ".pdf")).split())
+        text = " ".join(_pdf_text(numbered(issued, row["number"], ".pdf")).split())
         end = "Kode verifikasi" if row["doc_type"] in CERTIFICATES else "Demikian"
         law = _section(text, LAW, POLICY, end)
         assert "Makalah" not in law and "usulan" not in law, (row["number"], law)
@@ -152,7 +164,7 @@ def test_a_competency_certificate_cites_only_the_clauses_that_decided_it(issued)
     row = next(
         r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi"
     )
-    text = " ".join(_pdf_text(issued / (row["number"].replace("/", "-") + ".pdf")).split())
+    text = " ".join(_pdf_text(numbered(issued, row["number"], ".pdf")).split())
     assert "Bab IV.A.1.d.1)" in _section(text, POLICY, "Kode verifikasi")
     assert "IV.B" not in text and "Talent" not in text
     assert "Bab IV.A.1.c.2)" in text and "Bab IV.A.1.c.1)" not in text
@@ -171,7 +183,14 @@ def test_same_case_rules_and_date_give_byte_identical_docx(aturan, tmp_path):
         designs_first(out)
         assert (
             aturan(
-                "issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE
+                "issue",
+                "--registri-baru",
+                COHORT,
+                "--out",
+                out,
+                "--registry",
+                out / "reg.sqlite",
+                *ISSUE,
             ).exit_code
             == 0
         )
@@ -203,7 +222,16 @@ def test_zip_signature_bytes_inside_a_docx_entry_are_left_alone():
 
 def test_issuing_again_returns_the_same_numbers(aturan, tmp_path):
     designs_first(tmp_path)
-    args = ["issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE]
+    args = [
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        tmp_path,
+        "--registry",
+        tmp_path / "reg.sqlite",
+        *ISSUE,
+    ]
     first = aturan(*args)
     before = registry_rows(tmp_path / "reg.sqlite")
     second = aturan(*args[:-1], "2027-02-01")  # a later issue date changes nothing already issued
@@ -226,6 +254,7 @@ def test_a_batch_killed_midway_and_rerun_issues_each_document_once_without_gaps(
         "-m",
         "aturan.cli",
         "issue",
+        "--registri-baru",
         cohort,
         "--out",
         tmp_path / "out",
@@ -295,7 +324,7 @@ def test_verify_accepts_an_issued_pdf_and_catches_an_altered_byte(aturan, issued
     row = next(
         r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == "sertifikat_kompetensi"
     )
-    pdf = issued / (row["number"].replace("/", "-") + ".pdf")
+    pdf = numbered(issued, row["number"], ".pdf")
     ok = aturan("verify", pdf, "--registry", issued / "reg.sqlite")
     assert ok.exit_code == 0 and ok.output.startswith("SAH")
     altered = tmp_path / "ubah.pdf"
@@ -323,10 +352,17 @@ def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
     copy.write_bytes((issued / "reg.sqlite").read_bytes())
     row = next(r for r in registry_rows(copy) if r["doc_type"] == "sttp")
     revoked = aturan(
-        "registry", "revoke", row["number"], "--reason", "salah ketik nama", "--registry", copy
+        "registry",
+        "revoke",
+        "--ya",
+        row["number"],
+        "--reason",
+        "salah ketik nama",
+        "--registry",
+        copy,
     )
     assert revoked.exit_code == 0
-    pdf = issued / (row["number"].replace("/", "-") + ".pdf")
+    pdf = numbered(issued, row["number"], ".pdf")
     result = aturan("verify", pdf, "--registry", copy)
     assert (
         result.exit_code == 1
@@ -354,6 +390,7 @@ def test_missing_libreoffice_fails_before_any_number_is_taken(tmp_path):
             "-m",
             "aturan.cli",
             "issue",
+            "--registri-baru",
             COHORT,
             "--out",
             tmp_path / "out",
@@ -384,6 +421,7 @@ def test_hostile_names_render_literally_in_docx_and_pdf(aturan, tmp_path):
     path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
     result = aturan(
         "issue",
+        "--registri-baru",
         path,
         "--out",
         tmp_path / "out",
@@ -434,7 +472,7 @@ def test_a_broken_template_tag_fails_rules_check_naming_the_template(aturan, pro
 def test_document_text_and_structure_snapshot(issued, snapshot, doc_type):
     """What each document says, and its tables' shape: review a change here like a change of law."""
     row = next(r for r in registry_rows(issued / "reg.sqlite") if r["doc_type"] == doc_type)
-    document = docx.Document(str(issued / (row["number"].replace("/", "-") + ".docx")))
+    document = docx.Document(str(numbered(issued, row["number"], ".docx")))
     paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
     tables = [[[_cell_text(cell) for cell in r.cells] for r in t.rows] for t in document.tables]
     assert {"paragraphs": paragraphs, "tables": tables} == snapshot
@@ -479,7 +517,7 @@ def _docx_text(path):
 
 
 def _file(out, row):
-    return out / (row["number"].replace("/", "-") + ".docx")
+    return numbered(out, row["number"], ".docx")
 
 
 def test_recommendation_letter_states_the_decisions_development_days_and_retest_date(
@@ -501,7 +539,17 @@ def test_recommendation_letter_states_the_decisions_development_days_and_retest_
         and life["next_step"]["from"] == life["development"]["retest_from"]
     )
     out = tmp_path / "out"
-    args = ["issue", sari, "--out", out, "--registry", out / "reg.sqlite", "--reform", reform]
+    args = [
+        "issue",
+        "--registri-baru",
+        sari,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--reform",
+        reform,
+    ]
     assert aturan(*args, *DESIGN_RUN).exit_code == 0  # the design, before the training starts
     result = aturan(*args, "--as-of", "2026-12-10", "--issue-date", "2026-12-11")
     assert result.exit_code == 0, result.stderr
@@ -519,6 +567,7 @@ def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(at
     out = tmp_path / "out"
     result = aturan(
         "issue",
+        "--registri-baru",
         COHORT,
         "--out",
         out,
@@ -547,6 +596,7 @@ def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
     out = tmp_path / "out"
     result = aturan(
         "issue",
+        "--registri-baru",
         COHORT,
         "--out",
         out,
@@ -567,7 +617,9 @@ def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
     assert "(rekomendasi_pengembangan) untuk NIP 197911222005012003" in result.stderr
     assert "1 Desember 2026" in result.stderr
     designs_first(out)
-    again = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE)
+    again = aturan(
+        "issue", "--registri-baru", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE
+    )
     assert again.exit_code == 0, again.stderr
     rows = registry_rows(out / "reg.sqlite")
     assert {(r["nip"], r["doc_type"]) for r in rows} >= issued
@@ -581,6 +633,7 @@ def test_a_competency_certificate_is_not_dated_on_or_after_its_expiry(aturan, tm
     late = tmp_path / "late"
     result = aturan(
         "issue",
+        "--registri-baru",
         budi,
         "--out",
         late,
@@ -597,9 +650,12 @@ def test_a_competency_certificate_is_not_dated_on_or_after_its_expiry(aturan, tm
     types = {r["doc_type"] for r in registry_rows(late / "reg.sqlite")}
     assert "sertifikat_kompetensi" not in types and "sttp" in types
     ok = tmp_path / "ok"
-    aturan("issue", budi, "--out", ok, "--registry", ok / "reg.sqlite", *DESIGN_RUN)
+    aturan(
+        "issue", "--registri-baru", budi, "--out", ok, "--registry", ok / "reg.sqlite", *DESIGN_RUN
+    )
     result = aturan(
         "issue",
+        "--registri-baru",
         budi,
         "--out",
         ok,
@@ -621,6 +677,7 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
     late = tmp_path / "late"
     result = aturan(
         "issue",
+        "--registri-baru",
         joko,
         "--out",
         late,
@@ -638,6 +695,7 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
     ok = tmp_path / "ok"
     result = aturan(
         "issue",
+        "--registri-baru",
         joko,
         "--out",
         ok,
@@ -672,9 +730,19 @@ def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attemp
     life = decision["lifecycle"]
     assert life["attempt"]["valid"] is False and life["result"]["date"] == "2026-10-15"
     out = tmp_path / "out"
-    aturan("issue", budi, "--out", out, "--registry", out / "reg.sqlite", *DESIGN_RUN)
+    aturan(
+        "issue",
+        "--registri-baru",
+        budi,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        *DESIGN_RUN,
+    )
     result = aturan(
         "issue",
+        "--registri-baru",
         budi,
         "--out",
         out,
@@ -720,6 +788,7 @@ def test_a_participation_certificate_holder_is_invited_from_decision_date_withou
     out = tmp_path / "out"
     result = aturan(
         "issue",
+        "--registri-baru",
         budi,
         "--out",
         out,
@@ -764,7 +833,7 @@ def test_the_recommendation_pdf_prints_ksa_items_whole_and_the_description_for_a
         for r in registry_rows(issued / "reg.sqlite")
         if r["doc_type"] == "rekomendasi_pengembangan" and r["nip"] == "197911222005012003"
     )
-    pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+    pdf = PdfReader(str(numbered(issued, row["number"], ".pdf")))
     lines = [line.strip() for page in pdf.pages for line in page.extract_text().splitlines()]
     text = " ".join(" ".join(lines).split())
     level4 = rulebook.annexes["ksa-matrix"]["competencies"]["komunikasi"]["levels"][4]
@@ -842,11 +911,9 @@ def test_the_signature_never_stands_alone_and_tembusan_stays_with_it(issued):
         for r in registry_rows(issued / "reg.sqlite")
         if r["doc_type"] not in {"sttp", "sertifikat_kompetensi", "sertifikat_keikutsertaan"}
     ]
-    assert any(
-        len(_pdf_pages(issued / (r["number"].replace("/", "-") + ".pdf"))) > 1 for r in letters
-    )
+    assert any(len(_pdf_pages(numbered(issued, r["number"], ".pdf"))) > 1 for r in letters)
     for row in letters:
-        pages = _pdf_pages(issued / (row["number"].replace("/", "-") + ".pdf"))
+        pages = _pdf_pages(numbered(issued, row["number"], ".pdf"))
         signed = [p for p in pages if "Nama Pejabat Penandatangan" in p]
         assert len(signed) == 1, row["number"]
         assert "Demikian" in signed[0] and "Tembusan" in signed[0], row["number"]
@@ -888,7 +955,16 @@ def test_a_rerun_lists_reissued_documents_in_its_manifest(aturan, tmp_path):
 
     out = tmp_path / "out"
     designs_first(out)
-    args = ["issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE]
+    args = [
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        *ISSUE,
+    ]
     assert aturan(*args).exit_code == 0
     result = aturan(*args)
     assert result.exit_code == 0 and "Manifes:" in result.output
@@ -921,7 +997,16 @@ def test_a_broken_addressee_map_is_one_message_naming_the_field(aturan, tmp_path
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
     result = aturan(
-        "issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--config", path, *ISSUE
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--config",
+        path,
+        *ISSUE,
     )
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, started_cases
+from conftest import DESIGN_RUN, ROOT, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -43,7 +43,16 @@ def issue(out, *extra, config=None, designs_first=False):
         Path(out).mkdir(parents=True, exist_ok=True)
         runs.insert(0, (started_cases(COHORT, out), DESIGN_RUN))
     for source, options in runs:
-        command = [sys.executable, "-m", "aturan.cli", "issue", source, "--out", out]
+        command = [
+            sys.executable,
+            "-m",
+            "aturan.cli",
+            "issue",
+            "--registri-baru",
+            source,
+            "--out",
+            out,
+        ]
         command += ["--registry", out / "reg.sqlite", *options]
         if config:
             command += ["--config", config]
@@ -62,7 +71,7 @@ def rows(registry):
 
 
 def pdf_of(folder, row):
-    return folder / (row["number"].replace("/", "-") + ".pdf")
+    return numbered(folder, row["number"], ".pdf")
 
 
 @pytest.fixture(scope="module")
@@ -570,10 +579,31 @@ def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match
     sari = yaml.safe_load(COHORT.read_text(encoding="utf-8"))["cases"][2]
     case = tmp_path / "sari.yaml"
     case.write_text(yaml.safe_dump(sari, allow_unicode=True), encoding="utf-8")
-    command = [sys.executable, "-m", "aturan.cli", "issue", case, "--out", out, "--pdf", *ISSUE]
+    command = [
+        sys.executable,
+        "-m",
+        "aturan.cli",
+        "issue",
+        "--registri-baru",
+        case,
+        "--out",
+        out,
+        "--pdf",
+        *ISSUE,
+    ]
     command += ["--registry", out / "reg.sqlite"]
     env = dict(os.environ, ATURAN_ROOT=str(ROOT))
-    design = [sys.executable, "-m", "aturan.cli", "issue", case, "--out", out, *DESIGN_RUN]
+    design = [
+        sys.executable,
+        "-m",
+        "aturan.cli",
+        "issue",
+        "--registri-baru",
+        case,
+        "--out",
+        out,
+        *DESIGN_RUN,
+    ]
     design += ["--registry", out / "reg.sqlite"]  # before the training starts
     assert subprocess.run(design, env=env, capture_output=True).returncode == 0
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
@@ -593,7 +623,14 @@ def test_a_revoked_genuine_document_is_dicabut(aturan, issued, certificate, tmp_
     registry = tmp_path / "reg.sqlite"
     shutil.copy(issued / "reg.sqlite", registry)
     revoked = aturan(
-        "registry", "revoke", row["number"], "--reason", "salah nama", "--registry", registry
+        "registry",
+        "revoke",
+        "--ya",
+        row["number"],
+        "--reason",
+        "salah nama",
+        "--registry",
+        registry,
     )
     assert revoked.exit_code == 0, revoked.stderr
     result = aturan("verify", pdf_of(issued, row), "--registry", registry)
@@ -621,8 +658,12 @@ def test_a_document_issued_without_a_signed_pdf_is_never_sah_by_number(aturan, t
 
     registry = tmp_path / "reg.sqlite"
     designs = started_cases(COHORT, tmp_path)
-    aturan("issue", designs, "--out", tmp_path, "--registry", registry, *DESIGN_RUN)
-    issue = aturan("issue", COHORT, "--out", tmp_path, "--registry", registry, *ISSUE)
+    aturan(
+        "issue", "--registri-baru", designs, "--out", tmp_path, "--registry", registry, *DESIGN_RUN
+    )
+    issue = aturan(
+        "issue", "--registri-baru", COHORT, "--out", tmp_path, "--registry", registry, *ISSUE
+    )
     assert issue.exit_code == 0, issue.stderr
     store, _ = open_registry(registry)
     for row in store.list():

@@ -112,6 +112,7 @@ COMMANDS = {
     "explain": ["explain", "{f}", "--as-of", AS_OF],
     "issue": [
         "issue",
+        "--registri-baru",
         "{f}",
         "--out",
         "{tmp}/out",
@@ -194,6 +195,7 @@ def test_a_bom_json_case_is_read_by_decide_and_issue_alike(aturan, tmp_path):
     assert aturan("decide", path, "--as-of", AS_OF).exit_code == 0
     result = aturan(
         "issue",
+        "--registri-baru",
         path,
         "--out",
         tmp_path / "out",
@@ -327,7 +329,15 @@ def test_far_decision_and_issue_dates_are_refused(aturan, tmp_path, option, valu
     path = tmp_path / "kasus.yaml"
     path.write_text(BUDI, encoding="utf-8")
     args = (
-        ["issue", path, "--out", tmp_path / "o", "--registry", tmp_path / "r.sqlite"]
+        [
+            "issue",
+            "--registri-baru",
+            path,
+            "--out",
+            tmp_path / "o",
+            "--registry",
+            tmp_path / "r.sqlite",
+        ]
         if option == "--issue-date"
         else ["decide", path]
     )
@@ -584,6 +594,7 @@ def test_issue_goes_on_past_a_bad_participant_and_exits_non_zero(aturan, tmp_pat
     )
     result = aturan(
         "issue",
+        "--registri-baru",
         path,
         "--out",
         tmp_path / "out",
@@ -797,7 +808,7 @@ def _issue_named(aturan, tmp_path, name):
     case.write_text(BUDI.replace("name: Budi Santoso", f"name: '{name}'"), encoding="utf-8")
     out = tmp_path / "out"
     result = aturan(
-        "issue", case, "--out", out, "--registry", tmp_path / "reg.sqlite",
+        "issue", "--registri-baru", case, "--out", out, "--registry", tmp_path / "reg.sqlite",
         "--as-of", AS_OF, "--issue-date", "2026-02-02",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
@@ -858,6 +869,7 @@ def test_issue_replaces_a_symlink_planted_at_the_document_name(aturan, tmp_path)
     case.write_text(BUDI, encoding="utf-8")
     args = [
         "issue",
+        "--registri-baru",
         case,
         "--out",
         tmp_path / "out",
@@ -925,7 +937,11 @@ def test_an_output_folder_that_is_a_file_is_refused(aturan, tmp_path, command):
     blocker = tmp_path / "out"
     blocker.write_text("berkas", encoding="utf-8")
     path = write_csv(tmp_path / "kohort.csv", [cohort_row(1)])
-    extra = ["--registry", tmp_path / "r.sqlite"] if command == "issue" else ["--workers", "1"]
+    extra = (
+        ["--registry", tmp_path / "r.sqlite", "--registri-baru"]
+        if command == "issue"
+        else ["--workers", "1"]
+    )
     refused(
         aturan(command, path, "--out", blocker, *extra, "--as-of", AS_OF),
         blocker,
@@ -943,6 +959,7 @@ def issued(aturan, tmp_path):
     case.write_text(BUDI, encoding="utf-8")
     result = aturan(
         "issue",
+        "--registri-baru",
         case,
         "--out",
         tmp_path / "out",
@@ -960,7 +977,7 @@ def issued(aturan, tmp_path):
 REGISTRY_COMMANDS = {
     "list": ["registry", "list"],
     "show": ["registry", "show", "0001/SKM/PKASN/2026"],
-    "revoke": ["registry", "revoke", "0001/SKM/PKASN/2026", "--reason", "uji"],
+    "revoke": ["registry", "revoke", "--ya", "0001/SKM/PKASN/2026", "--reason", "uji"],
     "audit": ["registry", "audit"],
 }
 
@@ -1075,7 +1092,14 @@ def test_a_revocation_reason_with_control_characters_is_refused(aturan, issued, 
         sqlite3.connect(issued / "reg.sqlite").execute("SELECT number FROM documents").fetchone()[0]
     )
     result = aturan(
-        "registry", "revoke", number, "--reason", reason, "--registry", issued / "reg.sqlite"
+        "registry",
+        "revoke",
+        "--ya",
+        number,
+        "--reason",
+        reason,
+        "--registry",
+        issued / "reg.sqlite",
     )
     assert (
         result.exit_code == 2 and "--reason" in result.stderr and "tidak diizinkan" in result.stderr
@@ -1125,6 +1149,7 @@ def test_a_bad_numbering_format_is_refused_before_any_number_is_taken(aturan, tm
     case.write_text(BUDI, encoding="utf-8")
     result = aturan(
         "issue",
+        "--registri-baru",
         case,
         "--out",
         tmp_path / "out",
@@ -1197,6 +1222,7 @@ def test_concurrent_issue_pdf_runs_into_one_folder_never_corrupt_each_other(tmp_
                 "-m",
                 "aturan.cli",
                 "issue",
+                "--registri-baru",
                 str(cohort),
                 "--out",
                 str(out),
@@ -1226,7 +1252,7 @@ def test_concurrent_issue_pdf_runs_into_one_folder_never_corrupt_each_other(tmp_
     for pdf in pdfs:
         reader = PdfReader(str(pdf))
         if pdf.name != "bundel-cetak.pdf":
-            assert reader.metadata["/AturanNumber"].replace("/", "-") == pdf.stem
+            assert pdf.stem.startswith(reader.metadata["/AturanNumber"].replace("/", "-") + "-")
     assert len(PdfReader(str(out / "bundel-cetak.pdf")).pages) == len(numbers)
     assert not [p for p in out.iterdir() if p.name.startswith(".")], (
         "no temporary file or folder is left"

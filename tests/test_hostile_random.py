@@ -230,6 +230,7 @@ def test_random_case_files_never_give_a_traceback(aturan, document, suffix, comm
             "explain": ["explain", path, "--as-of", "2026-02-01"],
             "issue": [
                 "issue",
+                "--registri-baru",
                 path,
                 "--out",
                 folder / "out",
@@ -337,6 +338,7 @@ def _cohort_args(command, path, folder):
         "diff": ["diff", path, "--reform", REFORM, "--workers", "1", "--as-of", "2026-02-01"],
         "issue": [
             "issue",
+            "--registri-baru",
             path,
             "--out",
             folder / "out",
@@ -402,6 +404,7 @@ def test_random_bytes_to_verify_and_registry_never_give_a_traceback(
                 aturan,
                 [
                     "issue",
+                    "--registri-baru",
                     folder / "kasus.yaml",
                     "--out",
                     folder / "out",

@@ -101,7 +101,7 @@ def test_rules_check_refuses_a_read_at_naming_a_local_file(aturan, project_copy)
 
 
 def _issue_one(aturan, root, case, out, as_of):
-    args = ["issue", case, "--out", out, "--registry", out / "reg.sqlite"]
+    args = ["issue", "--registri-baru", case, "--out", out, "--registry", out / "reg.sqlite"]
     args += ["--config", ROOT / "config" / "institution.yaml"]
     assert aturan(*args, *DESIGN_RUN, root=root).exit_code == 0  # the design, before the training
     result = aturan(*args, "--as-of", as_of, "--issue-date", as_of, root=root)
@@ -155,7 +155,7 @@ def test_a_document_cites_the_papers_clauses_for_its_own_assessment_option(atura
     other = {"separate": "Bab IV.A.1.c.1)", "integrated": "Bab IV.A.1.c.2)"}
     for option, foreign in other.items():
         out, case = tmp_path / option, separate if option == "separate" else integrated
-        args = ["issue", case, "--out", out, "--registry", out / "reg.sqlite"]
+        args = ["issue", "--registri-baru", case, "--out", out, "--registry", out / "reg.sqlite"]
         args += ["--assessment", option]
         assert aturan(*args, *DESIGN_RUN).exit_code == 0  # the design, before the training
         result = aturan(*args, "--as-of", "2027-01-10", "--issue-date", "2027-01-11")

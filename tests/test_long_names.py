@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DESIGN_RUN, ROOT, Result, started_cases
+from conftest import DESIGN_RUN, ROOT, Result, numbered, started_cases
 from pypdf import PdfReader
 
 from aturan.cli import main
@@ -40,12 +40,31 @@ def issue(aturan, tmp_path, cases):
     out.mkdir(parents=True, exist_ok=True)
     # the designs first, before their trainings start (a design dated later is refused)
     designs = started_cases(path, out)
-    aturan("issue", designs, "--out", out, "--registry", out / "r.sqlite", *DESIGN_RUN)
-    result = aturan("issue", path, "--out", out, "--registry", out / "r.sqlite", "--pdf", *ISSUE)
+    aturan(
+        "issue",
+        "--registri-baru",
+        designs,
+        "--out",
+        out,
+        "--registry",
+        out / "r.sqlite",
+        *DESIGN_RUN,
+    )
+    result = aturan(
+        "issue",
+        "--registri-baru",
+        path,
+        "--out",
+        out,
+        "--registry",
+        out / "r.sqlite",
+        "--pdf",
+        *ISSUE,
+    )
     registry = sqlite3.connect(out / "r.sqlite")
     rows = registry.execute("SELECT number, doc_type, nip, name FROM documents")
     pdfs = {
-        (doc_type, nip): (name, PdfReader(str(out / (number.replace("/", "-") + ".pdf"))))
+        (doc_type, nip): (name, PdfReader(str(numbered(out, number, ".pdf"))))
         for number, doc_type, nip, name in rows
     }
     return path, result, pdfs
@@ -115,7 +134,9 @@ def test_a_name_over_120_characters_is_refused_by_its_row_and_the_others_are_iss
     path = tmp_path / "kohort.yaml"
     path.write_text(yaml.safe_dump({"cases": cases}, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    result = aturan("issue", path, "--out", out, "--registry", out / "r.sqlite", *ISSUE)
+    result = aturan(
+        "issue", "--registri-baru", path, "--out", out, "--registry", out / "r.sqlite", *ISSUE
+    )
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "kasus ke-2, isian 'name'" in result.stderr
     assert f"{length} karakter melebihi batas 120 karakter" in result.stderr

@@ -45,7 +45,7 @@ def _letters(aturan, tmp_path) -> dict[str, str]:
     path = tmp_path / "kohort.yaml"
     path.write_text(yaml.safe_dump(cohort, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    args = ["issue", path, "--out", out, "--registry", out / "reg.sqlite"]
+    args = ["issue", "--registri-baru", path, "--out", out, "--registry", out / "reg.sqlite"]
     assert aturan(*args, *DESIGN_RUN).exit_code == 0  # the designs, before the trainings
     result = aturan(*args, "--pdf", "--as-of", "2027-01-10", "--issue-date", "2027-01-11")
     assert result.exit_code == 0, result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, started_cases
+from conftest import DESIGN_RUN, ROOT, numbered, started_cases
 from test_registry_tamper import assert_detected, attack, audit, rows, standing
 
 from aturan.documents.record import version_parts
@@ -29,11 +29,29 @@ def issue(aturan, source, out, registry, *extra, root=None):
         # the designs first, before their trainings start
         designs = started_cases(Path(source), Path(out).parent)
         first = aturan(
-            "issue", designs, "--out", out, "--registry", registry, *DESIGN_RUN, *extra, root=root
+            "issue",
+            "--registri-baru",
+            designs,
+            "--out",
+            out,
+            "--registry",
+            registry,
+            *DESIGN_RUN,
+            *extra,
+            root=root,
         )
         assert first.exit_code == 0, (first.output, first.stderr)
     result = aturan(
-        "issue", source, "--out", out, "--registry", registry, *ISSUE, *extra, root=root
+        "issue",
+        "--registri-baru",
+        source,
+        "--out",
+        out,
+        "--registry",
+        registry,
+        *ISSUE,
+        *extra,
+        root=root,
     )
     assert result.exit_code == 0, (result.output, result.stderr)
     return result
@@ -174,6 +192,7 @@ def test_revoke_then_issue_again_gives_a_replacement(aturan, registry_url, tmp_p
     revoked = aturan(
         "registry",
         "revoke",
+        "--ya",
         old,
         "--reason",
         "salah ketik nama",
@@ -257,6 +276,7 @@ def test_the_operator_comes_from_the_configuration(aturan, tmp_path):
 def test_a_bad_operator_is_one_message(aturan, tmp_path):
     result = aturan(
         "issue",
+        "--registri-baru",
         COHORT,
         "--out",
         tmp_path,
@@ -291,7 +311,7 @@ def test_listing_filters_and_exports(aturan, registry_url, tmp_path):
     assert len(listing(aturan, registry_url, "--institution", "LAN")) == 15
     assert listing(aturan, registry_url, "--institution", "BPSDM") == []
     number = everything[0]["number"]
-    aturan("registry", "revoke", number, "--reason", "uji", "--registry", registry_url)
+    aturan("registry", "revoke", "--ya", number, "--reason", "uji", "--registry", registry_url)
     assert [r["number"] for r in listing(aturan, registry_url, "--status", "dicabut")] == [number]
     assert len(listing(aturan, registry_url, "--status", "terbit")) == 14
     exported = tmp_path / "daftar.csv"
@@ -321,7 +341,7 @@ def cohort_of(tmp_path, name, nips):
 
 
 def letter_text(out, number):
-    with zipfile.ZipFile(out / (number.replace("/", "-") + ".docx")) as docx:
+    with zipfile.ZipFile(numbered(out, number, ".docx")) as docx:
         return docx.read("word/document.xml").decode("utf-8")
 
 
@@ -353,19 +373,17 @@ def test_revoke_and_replace_end_to_end_with_verify_and_the_print_bundle(aturan, 
     single = cohort_of(tmp_path, "budi.yaml", {"198503152010011001"})
     issue(aturan, single, out, registry, "--pdf")
     old = numbers(aturan, registry, "--type", "sttp")[0]
-    old_pdf = out / (old.replace("/", "-") + ".pdf")
+    old_pdf = numbered(out, old, ".pdf")
     kept = tmp_path / "lama.pdf"
     shutil.copy(old_pdf, kept)
-    aturan("registry", "revoke", old, "--reason", "salah data", "--registry", registry)
+    aturan("registry", "revoke", "--ya", old, "--reason", "salah data", "--registry", registry)
     issue(aturan, single, out, registry, "--pdf")
     new = next(r for r in listing(aturan, registry, "--type", "sttp") if r["status"] == "terbit")
     assert new["replaces"] == old
     verdict = aturan("verify", kept, "--registry", registry)
     assert verdict.exit_code == 1 and verdict.output.startswith("DICABUT")
     assert f"diganti dengan dokumen nomor {new['number']}" in verdict.output
-    fresh = aturan(
-        "verify", out / (new["number"].replace("/", "-") + ".pdf"), "--registry", registry
-    )
+    fresh = aturan("verify", numbered(out, new["number"], ".pdf"), "--registry", registry)
     assert fresh.exit_code == 0 and fresh.output.startswith("SAH"), fresh.output
     bundle = bundle_text(out / "bundel-cetak.pdf")
     assert f"Menggantikan dokumen nomor {old}" in bundle

@@ -12,7 +12,7 @@ import sqlite3
 import psycopg
 import pytest
 import yaml
-from conftest import BACKENDS, DESIGN_RUN, ROOT, started_cases
+from conftest import BACKENDS, DESIGN_RUN, ROOT, numbered, started_cases
 from pg_cluster import new_database
 from psycopg.rows import dict_row
 
@@ -43,7 +43,8 @@ def issued(request, tmp_path_factory):
     for source, dates in ((started_cases(COHORT, out), DESIGN_RUN), (COHORT, ISSUE)):
         result = CliRunner().invoke(
             main,
-            ["issue", str(source), "--out", str(out), "--registry", str(target)] + dates,
+            ["issue", "--registri-baru", str(source), "--out", str(out), "--registry", str(target)]
+            + dates,
             env={"ATURAN_ROOT": str(ROOT)},
         )
         assert result.exit_code == 0, result.output
@@ -118,7 +119,7 @@ def assert_detected(result, *fragments):
 
 
 def docx_of(issued, number):
-    return issued / (number.replace("/", "-") + ".docx")
+    return numbered(issued, number, ".docx")
 
 
 def standing(path, number):
@@ -163,7 +164,16 @@ def test_every_change_to_a_row_is_an_authenticated_entry(registry):
 
 def test_issuing_again_adds_no_entry(aturan, registry, tmp_path):
     before = rows(registry, "SELECT id FROM audit_log")
-    again = aturan("issue", COHORT, "--out", tmp_path / "lagi", "--registry", registry, *ISSUE)
+    again = aturan(
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        tmp_path / "lagi",
+        "--registry",
+        registry,
+        *ISSUE,
+    )
     assert again.exit_code == 0 and "0 dokumen baru" in again.output
     assert rows(registry, "SELECT id FROM audit_log") == before
     assert audit(aturan, registry).exit_code == 0
@@ -172,7 +182,7 @@ def test_issuing_again_adds_no_entry(aturan, registry, tmp_path):
 def test_a_revoked_document_unrevoked_is_detected_and_not_sah(aturan, registry, issued):
     number = document(registry, "sttp")["number"]
     revoked = aturan(
-        "registry", "revoke", number, "--reason", "salah ketik", "--registry", registry
+        "registry", "revoke", "--ya", number, "--reason", "salah ketik", "--registry", registry
     )
     assert revoked.exit_code == 0
     attack(
@@ -191,7 +201,7 @@ def test_an_unrevocation_that_also_drops_the_revocation_entry_is_caught_by_the_h
     aturan, registry, tmp_path
 ):
     number = document(registry, "sttp")["number"]
-    aturan("registry", "revoke", number, "--reason", "salah ketik", "--registry", registry)
+    aturan("registry", "revoke", "--ya", number, "--reason", "salah ketik", "--registry", registry)
     head = tmp_path / "kepala.json"
     assert aturan("registry", "head", "--registry", registry, "--out", head).exit_code == 0
     attack(
@@ -392,7 +402,14 @@ def test_a_counter_rolled_back_is_detected_and_the_next_issue_refuses_cleanly(
     assert_detected(audit(aturan, registry), "penghitung permintaan_asesmen_awal 2027")
     before = rows(registry, "SELECT * FROM documents")
     result = aturan(
-        "issue", joko_again(tmp_path), "--out", tmp_path / "o", "--registry", registry, *ISSUE
+        "issue",
+        "--registri-baru",
+        joko_again(tmp_path),
+        "--out",
+        tmp_path / "o",
+        "--registry",
+        registry,
+        *ISSUE,
     )
     assert result.exit_code == 2, (result.output, result.stderr)
     assert isinstance(result.exception, SystemExit), result.exception
@@ -415,7 +432,14 @@ def test_a_constraint_the_registry_breaks_is_a_message_not_a_traceback(aturan, r
     )
     before = rows(registry, "SELECT * FROM counters")
     result = aturan(
-        "issue", joko_again(tmp_path), "--out", tmp_path / "o", "--registry", registry, *ISSUE
+        "issue",
+        "--registri-baru",
+        joko_again(tmp_path),
+        "--out",
+        tmp_path / "o",
+        "--registry",
+        registry,
+        *ISSUE,
     )
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert "registri tidak konsisten" in result.stderr and "UNIQUE" in result.stderr.upper()
@@ -461,7 +485,9 @@ def test_a_registry_of_the_old_unkeyed_format_is_reported_not_trusted(aturan, re
     attack(registry, ("DROP TABLE registry_meta",))
     assert_detected(audit(aturan, registry), "format lama tanpa kunci")
     assert standing(registry, number).status != "sah"
-    refused = aturan("registry", "revoke", number, "--reason", "uji", "--registry", registry)
+    refused = aturan(
+        "registry", "revoke", "--ya", number, "--reason", "uji", "--registry", registry
+    )
     assert refused.exit_code == 2 and "format lama" in refused.stderr
 
 
@@ -474,7 +500,9 @@ def test_another_key_is_told_apart_and_writes_nothing(aturan, registry, monkeypa
     assert len(problems) == 2, "said once, not once per entry"
     number = document(registry, "sttp")["number"]
     before = rows(registry, "SELECT * FROM audit_log")
-    refused = aturan("registry", "revoke", number, "--reason", "uji", "--registry", registry)
+    refused = aturan(
+        "registry", "revoke", "--ya", number, "--reason", "uji", "--registry", registry
+    )
     assert refused.exit_code == 2 and "bukan kunci yang membuat registri" in refused.stderr
     assert rows(registry, "SELECT * FROM audit_log") == before
 
@@ -524,6 +552,7 @@ def test_concurrent_issues_into_one_new_registry_audit_intact(aturan, tmp_path, 
                     "-m",
                     "aturan.cli",
                     "issue",
+                    "--registri-baru",
                     cohort,
                     "--out",
                     tmp_path / "out",
@@ -554,8 +583,8 @@ def test_a_registry_whose_tables_were_altered_is_a_message_not_a_traceback(
     attack(registry, ("ALTER TABLE documents DROP COLUMN revoked_reason",))
     assert_detected(audit(aturan, registry), "strukturnya diubah")
     for args in (
-        ["registry", "revoke", number, "--reason", "uji"],
-        ["issue", joko_again(tmp_path), "--out", tmp_path / "o", *ISSUE],
+        ["registry", "revoke", "--ya", number, "--reason", "uji"],
+        ["issue", "--registri-baru", joko_again(tmp_path), "--out", tmp_path / "o", *ISSUE],
     ):
         result = aturan(*args, "--registry", registry)
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.stderr

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, numbered
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from test_documents import designs_first
@@ -51,13 +51,23 @@ def cli(*args, clock=None):
 def issued(tmp_path_factory):
     out = tmp_path_factory.mktemp("berlaku")
     designs_first(out)  # a design is dated before its training starts
-    result = cli("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--pdf", *ISSUE)
+    result = cli(
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--pdf",
+        *ISSUE,
+    )
     assert result.exit_code == 0, result.output
     return out
 
 
 def pdf_of(folder, number):
-    return folder / (number.replace("/", "-") + ".pdf")
+    return numbered(folder, number, ".pdf")
 
 
 def row_of(registry, number):
@@ -128,7 +138,7 @@ def test_a_bad_test_clock_is_one_message(issued):
 def test_an_expired_certificate_that_was_revoked_stays_dicabut(issued, tmp_path):
     registry = copy_registry(issued, tmp_path)
     revoked = cli(
-        "registry", "revoke", CERTIFICATE, "--reason", "Salah nama", "--registry", registry
+        "registry", "revoke", "--ya", CERTIFICATE, "--reason", "Salah nama", "--registry", registry
     )
     assert revoked.exit_code == 0, revoked.output
     result = cli(

@@ -39,9 +39,37 @@ def registry(tmp_path_factory):
     and one STTP revoked."""
     out = tmp_path_factory.mktemp("web")
     designs = started_cases(COHORT, out)
-    cli("issue", designs, "--out", out, "--registry", out / "reg.sqlite", *DESIGN_RUN)
-    cli("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", "--pdf", *ISSUE)
-    cli("registry", "revoke", REVOKED, "--reason", "Salah cetak", "--registry", out / "reg.sqlite")
+    cli(
+        "issue",
+        "--registri-baru",
+        designs,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        *DESIGN_RUN,
+    )
+    cli(
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        out,
+        "--registry",
+        out / "reg.sqlite",
+        "--pdf",
+        *ISSUE,
+    )
+    cli(
+        "registry",
+        "revoke",
+        "--ya",
+        REVOKED,
+        "--reason",
+        "Salah cetak",
+        "--registry",
+        out / "reg.sqlite",
+    )
     return out / "reg.sqlite"
 
 
@@ -318,8 +346,26 @@ def test_the_verification_note_names_the_configured_address(tmp_path):
 
 def test_a_row_altered_without_the_key_is_never_sah_and_its_holder_is_not_shown(tmp_path):
     designs = started_cases(COHORT, tmp_path)
-    cli("issue", designs, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *DESIGN_RUN)
-    cli("issue", COHORT, "--out", tmp_path, "--registry", tmp_path / "reg.sqlite", *ISSUE)
+    cli(
+        "issue",
+        "--registri-baru",
+        designs,
+        "--out",
+        tmp_path,
+        "--registry",
+        tmp_path / "reg.sqlite",
+        *DESIGN_RUN,
+    )
+    cli(
+        "issue",
+        "--registri-baru",
+        COHORT,
+        "--out",
+        tmp_path,
+        "--registry",
+        tmp_path / "reg.sqlite",
+        *ISSUE,
+    )
     row = row_of(tmp_path / "reg.sqlite")
     db = sqlite3.connect(tmp_path / "reg.sqlite")
     with db:

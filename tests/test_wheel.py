@@ -65,6 +65,15 @@ def test_the_wheel_decides_and_issues_outside_the_checkout(installed, rulebook, 
     assert f"Versi isi (catatan keputusan): {full_version(parts)}" in shown
 
     keys = {"ATURAN_REGISTRY_KEY": "ab" * 32, "ATURAN_REGISTRY_SIGNING_KEY": "cd" * 32}
-    issue = [aturan, "issue", CASE, "--as-of", "2026-02-01", "--issue-date", "2026-02-02"]
+    issue = [
+        aturan,
+        "issue",
+        "--registri-baru",
+        CASE,
+        "--as-of",
+        "2026-02-01",
+        "--issue-date",
+        "2026-02-02",
+    ]
     run([*issue, "--out", "dok", "--registry", "r.sqlite"], cwd=work, env=env | keys)
-    assert (work / "dok" / "0001-DSN-PKASN-2026.docx").stat().st_size > 10_000
+    assert (work / "dok" / "0001-DSN-PKASN-2026-Budi-Santoso.docx").stat().st_size > 10_000

@@ -42,7 +42,11 @@ class AturanError(Exception):
 
 
 class InputError(AturanError):
-    """A case or cohort that does not meet the case format."""
+    """A case or cohort that does not meet the case format. A cohort's row refused names whose
+    row it is (`nip`, `name`) when they could be read."""
+
+    nip: str | None = None
+    name: str | None = None
 
 
 class RulebookError(AturanError):
@@ -51,4 +55,4 @@ class RulebookError(AturanError):
 
 class IssueDateError(InputError):
     """A document asked to carry a date it cannot carry: before the event it attests, or once it no
-    longer holds."""
+    longer holds. `nip` and `name` say whose document it is."""

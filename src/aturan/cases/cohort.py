@@ -121,8 +121,8 @@ class UncheckedRow:
         try:
             raw, events = _case_dict(self.nip, self.cells)
         except _CellError as exc:
-            return _cell_failure(self.source, self.row, exc, self.written)
-        return _validated(self.source, self.row, raw, events, self.written)
+            return _whose(_cell_failure(self.source, self.row, exc, self.written), self.cells)
+        return _whose(_validated(self.source, self.row, raw, events, self.written), self.cells)
 
 
 class CohortError(InputError):
@@ -428,9 +428,17 @@ def _table_row(
             raise _CellError("nip", f"NIP {nip} sudah muncul di baris {seen[nip]}")
         seen[nip] = row
     except _CellError as exc:
-        return _cell_failure(source, row, exc, written)
+        return _whose(_cell_failure(source, row, exc, written), cells)
     unchecked = UncheckedRow(source, row, nip, cells, written)
     return CohortRow(row, None, None, unchecked) if defer else unchecked.check()
+
+
+def _whose(checked: CohortRow, cells: dict) -> CohortRow:
+    """A refused row names whose row it is, as written (for the list of rejected rows)."""
+    if checked.error is not None:
+        checked.error.nip = str(cells.get("nip") or "").strip() or None
+        checked.error.name = str(cells.get("name") or "").strip() or None
+    return checked
 
 
 def _cell_failure(source: str, row: int, exc: _CellError, written: dict[str, str]) -> CohortRow:

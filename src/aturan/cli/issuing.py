@@ -55,6 +55,19 @@ from aturan.files import atomic_path, safe_record
 @ASSESSMENT
 @REFORM
 @REGISTRY
+@click.option(
+    "--registri-baru",
+    "new_registry",
+    is_flag=True,
+    help="Buat registri baru bila belum ada di tempat yang disebut (tanpa ini, registri yang "
+    "tidak ada adalah galat).",
+)
+@click.option(
+    "--bundel-lengkap",
+    "full_bundle",
+    is_flag=True,
+    help="Bundel cetak memuat semua dokumen kohort ini, bukan hanya dokumen yang baru dibuat.",
+)
 @CONFIG
 @OPERATOR
 @user_errors
@@ -68,14 +81,17 @@ def issue(
     assessment,
     reform_path,
     registry_path,
+    new_registry,
+    full_bundle,
     config_path,
     operator,
 ):
     """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
 
     Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau
-    sejak tidak berlaku lagi) ditolak tanpa nomor; dokumen lain tetap terbit, lalu keluar dengan
-    status 2."""
+    sejak tidak berlaku lagi), atau yang sudah diterbitkan institusi lain, ditolak tanpa nomor;
+    dokumen lain tetap terbit, semua penolakan ditulis ke ditolak.csv, lalu keluar dengan status 2.
+    Dokumen yang sudah terbit dan berkasnya masih sama di folder keluaran tidak dibuat ulang."""
     request = app.IssueRequest(
         source=source,
         out_dir=out_dir,
@@ -88,8 +104,12 @@ def issue(
         reform=reform_path,
         config=config_path,
         operator=operator,
+        new_registry=new_registry,
+        full_bundle=full_bundle,
     )
     plan = app.plan_issue(request)
+    if plan.registry_created:
+        click.echo(f"Registri baru dibuat: {clean(plan.registry_created)}")
     for error in plan.bad_rows:
         click.echo(f"galat: {clean(error)}", err=True)
     with StageProgress() as progress:
@@ -97,9 +117,11 @@ def issue(
     report, bad = result.report, result.bad_rows
     click.echo(
         f"{len(report.issued)} dokumen baru, {len(report.reissued)} sudah terdaftar "
-        f"(nomor yang sama), {len(report.changed)} terdaftar dengan isi berbeda (tidak diubah), "
-        f"{len(bad)} baris ditolak, "
-        f"{len(report.refused)} dokumen ditolak karena tanggal terbit."
+        f"(nomor yang sama, dibuat ulang), {len(report.unchanged)} sudah terdaftar dan tidak "
+        f"berubah (tidak dibuat ulang), {len(report.changed)} terdaftar dengan isi berbeda "
+        f"(tidak diubah), {len(bad)} baris ditolak, "
+        f"{len(report.refused)} dokumen ditolak karena tanggal terbit, "
+        f"{len(report.foreign)} dokumen sudah diterbitkan institusi lain."
     )
     for entry in report.issued:
         if entry["replaces"]:
@@ -120,10 +142,22 @@ def issue(
         )
     for refusal in report.refused:
         click.echo(f"galat: {clean(str(refusal))}", err=True)
+    for rejection in result.rejected:
+        if not rejection.column and rejection.nip:  # another institution's document
+            click.echo(
+                clean(f"ditolak: baris {rejection.row or '-'}, NIP {rejection.nip} "
+                      f"({rejection.name}): {rejection.message}"),
+                err=True,
+            )  # fmt: skip
     if report.bundle:
         click.echo(f"Bundel cetak: {report.bundle}")
     if report.manifest:
         click.echo(f"Manifes: {report.manifest}")
+    if result.rejected:
+        click.echo(
+            f"{len(result.rejected)} baris/dokumen ditolak, menurut urutan baris: "
+            f"{clean(str(result.rejected_file))}"
+        )
     sys.exit(0 if result.complete else 2)
 
 
@@ -341,17 +375,58 @@ def registry_show(number, detailed, registry_path, config_path):
 
 
 @registry.command("revoke")
-@click.argument("number")
+@click.argument("number", required=False)
+@click.option("--nip", help="Cabut semua dokumen berlaku NIP ini untuk satu acara (pelatihan).")
+@click.option(
+    "--acara",
+    "event",
+    help="Acara (kode program pelatihan, mis. PKA: awal event_key pada `registry show`); "
+    "wajib bila NIP memiliki dokumen lebih dari satu acara.",
+)
 @click.option("--reason", required=True, help="Alasan pencabutan (dicatat di log audit).")
+@click.option("--ya", "yes", is_flag=True, help="Cabut tanpa konfirmasi (untuk skrip).")
 @REGISTRY
 @CONFIG
 @OPERATOR
 @user_errors
-def registry_revoke(number, reason, registry_path, config_path, operator):
-    """Cabut dokumen, dengan alasan. Menerbitkan lagi (`aturan issue`) setelahnya memberi dokumen
+def registry_revoke(number, nip, event, reason, yes, registry_path, config_path, operator):
+    """Cabut dokumen, dengan alasan: satu NOMOR, atau semua dokumen satu orang untuk satu acara
+    (--nip, --acara). Dokumen ditampilkan dan dikonfirmasi dulu (--ya untuk skrip); pencabutan
+    tidak dapat dibatalkan. Menerbitkan lagi (`aturan issue`) setelahnya memberi dokumen
     pengganti bernomor baru yang merujuk nomor ini."""
-    app.revoke(number, reason, registry_path, config_path, operator)
-    click.echo(f"Dokumen {clean(number)} dicabut: {clean(reason)}")
+    targets = app.revocation_targets(
+        registry_path, config_path, number=number, nip=nip, event=event
+    )
+    click.echo(f"Dokumen yang akan dicabut ({len(targets)}):")
+    for t in targets:
+        click.echo(
+            clean(f"  {t.number}: {t.title}, {t.name} (NIP {t.nip}), tanggal {t.doc_date}, "
+                  f"institusi {t.institution}, acara {t.event}")
+        )  # fmt: skip
+    if not yes:
+        _confirm_revocation(len(targets))
+    for revocation in app.revoke_all(targets, reason, registry_path, config_path, operator):
+        click.echo(f"Dokumen {clean(revocation.number)} dicabut: {clean(reason)}")
+    click.echo(
+        "Langkah berikutnya: perbaiki data peserta di berkas kohortnya, lalu terbitkan ulang "
+        "dengan registri yang sama, mis.\n"
+        f"  aturan issue KOHORT-YANG-DIPERBAIKI --out FOLDER-SEMULA --registry "
+        f"{clean(str(registry_path or '<registri>'))} --pdf --as-of TANGGAL --issue-date TANGGAL\n"
+        "Hanya dokumen pengganti (bernomor baru, merujuk nomor yang dicabut) yang dibuat dan "
+        "ditandatangani; bundel-cetak.pdf hanya memuatnya (--bundel-lengkap untuk semua)."
+    )
+
+
+def _confirm_revocation(count: int) -> None:
+    """Ask on the terminal; without one (a script, a pipe) refuse: --ya says it was meant."""
+    if not sys.stdin.isatty():
+        raise AturanError(
+            "pencabutan tidak dapat dibatalkan dan perlu konfirmasi, tetapi tidak ada terminal; "
+            "tambahkan --ya bila memang dimaksudkan",
+            field="--ya",
+        )
+    if not click.confirm(f"Cabut {count} dokumen ini? Pencabutan tidak dapat dibatalkan"):
+        raise AturanError("tidak ada yang dicabut (dibatalkan)")
 
 
 @registry.command("init-institution")

@@ -111,11 +111,12 @@ PARAM = click.option(
 REGISTRY = click.option(
     "--registry",
     "registry_path",
-    default=lambda: os.environ.get("ATURAN_REGISTRY", "aturan-registry.sqlite"),
-    callback=lambda ctx, param, value: registry_target(value),
-    show_default="aturan-registry.sqlite, atau $ATURAN_REGISTRY",
+    default=lambda: os.environ.get("ATURAN_REGISTRY") or None,
+    callback=lambda ctx, param, value: registry_target(value) if value else None,
+    show_default="$ATURAN_REGISTRY, atau registry.database di konfigurasi",
     help="Registri dokumen: berkas SQLite, atau alamat PostgreSQL "
-    "postgresql://pengguna@host/basisdata.",
+    "postgresql://pengguna@host/basisdata. Tidak pernah dibuat diam-diam: `issue` membuat "
+    "registri baru hanya dengan --registri-baru.",
 )
 CONFIG = click.option(
     "--config",

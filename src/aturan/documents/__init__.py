@@ -6,6 +6,7 @@ from aturan.documents.institution import (
     InstitutionRole,
     init_institution,
     open_registry,
+    registry_location,
     signing_config,
 )
 from aturan.documents.issuing import (
@@ -14,6 +15,7 @@ from aturan.documents.issuing import (
     Recorded,
     ToIssue,
     decide_for_issue,
+    document_file_stem,
     registry_groups,
 )
 from aturan.documents.record import (
@@ -32,7 +34,14 @@ from aturan.documents.record import (
     version_differences,
     version_parts,
 )
-from aturan.documents.registry import MAC_LINES, Registry, check_number_format, load_head, now_iso
+from aturan.documents.registry import (
+    MAC_LINES,
+    OtherInstitutionsDocument,
+    Registry,
+    check_number_format,
+    load_head,
+    now_iso,
+)
 from aturan.documents.registry_key import (
     load_registry_key,
     load_signing_key,
@@ -61,8 +70,10 @@ __all__ = [
     "indonesian_date",
     "Issuer",
     "open_registry",
+    "registry_location",
     "signing_config",
     "decide_for_issue",
+    "document_file_stem",
     "verify",
     "verify_pdf_bytes",
     "status_of",
@@ -70,6 +81,7 @@ __all__ = [
     "Verdict",
     "verification_url",
     "Registry",
+    "OtherInstitutionsDocument",
     "check_number_format",
     "now_iso",
     "numbering_codes",

@@ -11,16 +11,37 @@ from aturan.documents.registry import Registry, check_institution, check_number_
 from aturan.documents.registry_key import load_public_key, load_registry_key, load_signing_key
 from aturan.documents.render import Settings
 from aturan.documents.signing import SigningConfig
-from aturan.documents.storage import is_url
+from aturan.documents.storage import is_url, registry_target
 from aturan.documents.types import numbering_codes
 from aturan.errors import AturanError
 from aturan.files import load_yaml
 from aturan.law import Rulebook
 from aturan.project import config_file
 
+NO_REGISTRY = (
+    "registri dokumen tidak ditentukan: beri --registry BERKAS-ATAU-ALAMAT, atur $ATURAN_REGISTRY, "
+    "atau isi registry.database di konfigurasi institusi"
+)
+
+
+def registry_location(path: Path | str | None, config_path: Path | None = None) -> Path | str:
+    """Where the registry is: `path` (--registry or $ATURAN_REGISTRY), else `registry.database`
+    in the institution's configuration (a SQLite file relative to the configuration's folder, or
+    a postgresql:// address). Nothing named is one message: no registry is ever assumed."""
+    if path is not None and str(path).strip():
+        return registry_target(path)
+    config = config_file(config_path)
+    data = load_yaml(config, AturanError)
+    section = data.get("registry") if isinstance(data, dict) else None
+    named = section.get("database") if isinstance(section, dict) else None
+    if not named or not isinstance(named, str):
+        raise AturanError(NO_REGISTRY, field="--registry")
+    target = registry_target(named)
+    return target if isinstance(target, str) else config.parent / target
+
 
 def open_registry(
-    path: Path | str,
+    path: Path | str | None,
     config_path: Path | None = None,
     create: bool = False,
     book: Rulebook | None = None,
@@ -34,7 +55,8 @@ def open_registry(
     in the configuration) and the signing key (`registry.signing_key_file` or
     `registry.signing_key_env`) are required: a missing key is one message, never an
     unauthenticated registry. An auditor opens it with a `public_key` file alone, and can only
-    read."""
+    read. Without `path`, the configuration names it (`registry_location`)."""
+    path = registry_location(path, config_path)
     config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
+import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,9 +16,10 @@ import aturan.documents.pdf as pdfs
 from aturan.cases import Case, row_error
 from aturan.decide import Decision, assign_coaching_groups
 from aturan.documents.context import indonesian_date
-from aturan.documents.registry import Registry, now_iso
+from aturan.documents.registry import OtherInstitutionsDocument, Registry, now_iso
 from aturan.documents.render import (
     Settings,
+    body_hash,
     build_context,
     content_hash,
     render_docx,
@@ -43,11 +47,16 @@ class IssueReport:
     pdf_replaced: list[dict] = field(
         default_factory=list
     )  # reissued, but the signed PDF differs from the one recorded: earlier copies now DIUBAH
+    # already registered, its files in the output folder as recorded: neither rendered nor signed
+    unchanged: list[dict] = field(default_factory=list)
+    # the participant's document for this event was issued by another institution: no number taken
+    foreign: list[dict] = field(default_factory=list)
     bundle: Path | None = None
     manifest: Path | None = None
 
     @property
     def all(self) -> list[dict]:
+        """The documents this run rendered (and, with PDFs, converted and signed)."""
         return self.issued + self.reissued
 
 
@@ -91,11 +100,15 @@ class Issuer:
         issue_date: dt.date,
         pdf: bool,
         progress: Progress = _no_progress,
+        full_bundle: bool = False,
     ) -> IssueReport:
         """Number and render each document the decisions call for, then (with `pdf`) convert,
         stamp and sign them; write the manifest. `progress` hears every stage. Each item is a
         case and its decision, and the decision record the registry stores with its documents
-        (version, text), when the caller keeps one."""
+        (version, text), when the caller keeps one. A document already registered whose files are
+        in the output folder as recorded is left as it is (`unchanged`): a corrected re-issue
+        makes only the new documents, and the print bundle holds only what this run made, or
+        (`full_bundle`) every document of the run."""
         if pdf:
             pdfs.soffice()  # fail before any number is taken
             if self.signer is None:
@@ -106,10 +119,10 @@ class Issuer:
         for done, (case, decision, *recorded) in enumerate(items, 1):
             record = recorded[0] if recorded else None
             for called in decision.documents:
-                self._issue_one(case, decision, called.type, issue_date, report, record)
+                self._issue_one(case, decision, called.type, issue_date, report, record, pdf)
             progress("docx", done, len(items))
-        if pdf and report.all:
-            self._to_pdf(report, progress)
+        if pdf:
+            self._to_pdf(report, progress, full_bundle)
         report.manifest = self._manifest(report)
         return report
 
@@ -118,7 +131,8 @@ class Issuer:
         and which file holds it; status `baru` (newly numbered) or `terbit ulang` (already
         registered: same number). Documents left unchanged or refused have no file and no row."""
         path = self.out_dir / "manifest.csv"
-        rows = [(e, "baru") for e in report.issued] + [(e, "terbit ulang") for e in report.reissued]
+        again = report.reissued + report.unchanged
+        rows = [(e, "baru") for e in report.issued] + [(e, "terbit ulang") for e in again]
         rows.sort(key=lambda pair: (pair[0]["type"], pair[0]["number"]))
         with atomic_open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
@@ -147,6 +161,7 @@ class Issuer:
         issue_date: dt.date,
         report: IssueReport,
         record: Recorded | None,
+        pdf: bool = False,
     ) -> None:
         kind = document_type(self.book, doc_type)
         key = event_key(kind, decision)
@@ -160,21 +175,14 @@ class Issuer:
         context = build_context(doc_type, decision, case, self.book, self.settings, "", date)
         digest = content_hash(doc_type, context)
         in_force = last_day_in_force(kind, decision)
-        issued = self.registry.issue(
-            doc_type=doc_type,
-            nip=decision.nip,
-            name=decision.name,
-            event_key=key,
-            decision_id=decision.decision_id,
-            rules_version=decision.rules_version,
-            content_hash=digest,
-            year=date.year,
-            doc_date=date.isoformat(),
-            now=now_iso(),
-            record=record,
-            operator=self.operator,
-            valid_until=in_force.isoformat() if in_force else None,
-        )
+        try:
+            issued = self._register(doc_type, decision, key, digest, date, record, in_force)
+        except OtherInstitutionsDocument as exc:
+            report.foreign.append(
+                {"type": doc_type, "nip": decision.nip, "name": decision.name,
+                 "number": exc.number, "owner": exc.owner, "message": exc.message}
+            )  # fmt: skip
+            return
         entry = {
             "number": issued.number,
             "type": doc_type,
@@ -189,13 +197,17 @@ class Issuer:
         if not issued.created and issued.content_hash != digest:
             report.changed.append(entry)
             return
+        stem = document_file_stem(issued.number, decision.name)
+        entry["docx"] = self.out_dir / f"{stem}.docx"
+        if not issued.created and self._files_as_recorded(entry, self.out_dir / f"{stem}.pdf", pdf):
+            report.unchanged.append(entry)
+            return
         context["doc"]["number"] = issued.number
         context["doc"]["replaces"] = issued.replaces  # "Menggantikan dokumen nomor ..."
         context["verification"] = {
             "hash_short": digest[:16],
             "note": self.settings.verification_note,
         }
-        entry["docx"] = self.out_dir / f"{_file_stem(issued.number)}.docx"
         # every document carries its verification address; its template places the QR
         qr = verification_url(self.settings.verification_base_url, issued.number, digest)
         with atomic_path(
@@ -205,17 +217,54 @@ class Issuer:
         self.registry.record_fingerprints(issued.number, fingerprint, None)
         (report.issued if issued.created else report.reissued).append(entry)
 
-    def _to_pdf(self, report: IssueReport, progress: Progress) -> None:
+    def _register(self, doc_type, decision, key, digest, date, record, in_force):
+        return self.registry.issue(
+            doc_type=doc_type,
+            nip=decision.nip,
+            name=decision.name,
+            event_key=key,
+            decision_id=decision.decision_id,
+            rules_version=decision.rules_version,
+            content_hash=digest,
+            year=date.year,
+            doc_date=date.isoformat(),
+            now=now_iso(),
+            record=record,
+            operator=self.operator,
+            valid_until=in_force.isoformat() if in_force else None,
+        )
+
+    def _files_as_recorded(self, entry: dict, pdf: Path, want_pdf: bool) -> bool:
+        """Whether the document's DOCX (and, when PDFs are wanted, its signed PDF) are in the
+        output folder exactly as the registry recorded them; the PDF found is kept in `entry`."""
+        row = self.registry.get(entry["number"]) or {}
+        if _docx_fingerprint(entry["docx"]) != row.get("docx_fingerprint"):
+            return False
+        signed_as_recorded = pdf.is_file() and pdfs.fingerprint(pdf.read_bytes()) == row.get(
+            "pdf_fingerprint"
+        )
+        if signed_as_recorded:
+            entry["pdf"] = pdf
+        return signed_as_recorded or not want_pdf
+
+    def _to_pdf(self, report: IssueReport, progress: Progress, full_bundle: bool) -> None:
+        """Convert and sign what this run rendered; bundle it (or, `full_bundle`, every document
+        of the run) for printing. A run that made nothing to print leaves no bundle behind."""
         entries = report.all
-        converted = self.signed_pdfs(entries, progress)
+        converted = self.signed_pdfs(entries, progress) if entries else []
         for entry, path in zip(entries, converted):
             entry["pdf"] = path
             recorded = (self.registry.get(entry["number"]) or {}).get("pdf_fingerprint")
             if recorded and recorded != entry["pdf_fingerprint"]:
                 report.pdf_replaced.append(entry)
             self.registry.record_fingerprints(entry["number"], None, entry["pdf_fingerprint"])
-        report.bundle = self.out_dir / "bundel-cetak.pdf"
-        pdfs.bundle(converted, report.bundle)
+        printed = converted + [e["pdf"] for e in report.unchanged] if full_bundle else converted
+        path = self.out_dir / "bundel-cetak.pdf"
+        if not printed:
+            path.unlink(missing_ok=True)  # an earlier run's bundle is not this run's to print
+            return
+        report.bundle = path
+        pdfs.bundle(printed, report.bundle)
 
     def signed_pdfs(self, entries: list[dict], progress: Progress = _no_progress) -> list[Path]:
         """The PDF step of `issue` (bench/bench_documents.py times this very step): the entries'
@@ -268,6 +317,15 @@ def date_problem(
     nor on or after the first day it is no longer timely (`dated_before`: a certificate's expiry,
     a design's training start, an invitation's last window day; the reason and its clauses are the
     type's, rules/documents.yaml). `citation` names a clause as documents cite it."""
+    problem = _date_problem(decision, kind, date, citation)
+    if problem:
+        problem.nip, problem.name = decision.nip, decision.name
+    return problem
+
+
+def _date_problem(
+    decision: Decision, kind: DocumentType, date: dt.date, citation: Callable[[str], str]
+) -> IssueDateError | None:
     called = decision.document(kind.name)
     attests, bound = called.attests, called.dated_before
     what = f"{kind.title} ({kind.name}) untuk NIP {decision.nip} ({decision.name})"
@@ -343,8 +401,34 @@ def _regrouped(decision: Decision, chosen: dict[str, str]) -> Decision:
     )
 
 
-def _file_stem(number: str) -> str:
-    return number.replace("/", "-")
+def _docx_fingerprint(path: Path) -> str | None:
+    """The body hash of the DOCX at `path`, None when there is none or it is no DOCX."""
+    try:
+        return body_hash(path.read_bytes()) if path.is_file() else None
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+NAME_IN_FILE_MAX = 60  # characters of the holder's name in a file name
+
+
+def document_file_stem(number: str, name: str) -> str:
+    """A document's file name without its extension: its number, then whose it is, e.g.
+    0006-SKM-PKASN-2026-Budi-Santoso. The name is made safe for any file system: letters folded
+    to ASCII, anything but letters and digits a single hyphen (so no path separator, no dot, no
+    space), cut to NAME_IN_FILE_MAX characters at a word's end."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[A-Za-z0-9]+", folded)
+    slug = ""
+    for word in words:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > NAME_IN_FILE_MAX:
+            break
+        slug = longer
+    if not slug and words:
+        slug = words[0][:NAME_IN_FILE_MAX]
+    stem = number.replace("/", "-")
+    return f"{stem}-{slug}" if slug else stem
 
 
 def decide_for_issue(
@@ -360,7 +444,9 @@ def decide_for_issue(
         except InputError as exc:
             if row is None:
                 raise
-            refused.append(row_error(exc, source, row, case.data))
+            error = row_error(exc, source, row, case.data)
+            error.nip, error.name = case.data.get("nip"), case.data.get("name")
+            refused.append(error)
     law = runner.params_on(as_of)
     grouped, _ = assign_coaching_groups(
         [d for _, d in decisions],

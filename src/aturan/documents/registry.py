@@ -65,6 +65,7 @@ __all__ = [
     "MAC_LINES",
     "AuditReport",
     "Issued",
+    "OtherInstitutionsDocument",
     "Registry",
     "Walk",
     "check_institution",
@@ -86,6 +87,18 @@ class Issued:
     content_hash: str
     created: bool
     replaces: str | None = None
+
+
+class OtherInstitutionsDocument(AturanError):
+    """The participant's document for this event was issued by another institution: this one
+    does not issue it again. One participant's refusal, never the run's: it names the number."""
+
+    def __init__(self, number: str, owner: str, acting: str):
+        super().__init__(
+            f"dokumen ini sudah diterbitkan oleh institusi {owner} dengan nomor {number}; "
+            f"institusi {acting} tidak menerbitkannya lagi"
+        )
+        self.number, self.owner = number, owner
 
 
 def _damage_is_a_message(method):
@@ -139,6 +152,11 @@ class Registry:
         self.numbering = Numbering(self.storage, number_format, codes, institution)
         self.log = AuditLog(self.storage, self.keys)
         self.records = DecisionRecords(self.storage)
+
+    @property
+    def created(self) -> bool:
+        """Whether opening it made a new, empty registry (only `create=True` does)."""
+        return self.storage.created
 
     def read_only(self) -> None:
         """No statement on this connection may write (the verification server)."""
@@ -259,10 +277,7 @@ class Registry:
 
     def _same_institution(self, row: dict) -> None:
         if row["institution"] != self.institution:
-            raise AturanError(
-                f"dokumen ini sudah diterbitkan oleh institusi {row['institution']} dengan nomor "
-                f"{row['number']}; institusi {self.institution} tidak menerbitkannya lagi"
-            )
+            raise OtherInstitutionsDocument(row["number"], row["institution"], self.institution)
 
     @_damage_is_a_message
     def record_fingerprints(

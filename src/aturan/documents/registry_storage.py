@@ -36,6 +36,7 @@ class RegistryStorage:
         self.path = path if is_url(path) else Path(path)
         self.institution = institution
         self.keys = keys
+        self.created = False  # True once this opening made a new, empty registry
         self.db = connect(self.path, create)
         self.label = self.db.label
         self.damage = self.db.damage + SHAPE_ERRORS
@@ -92,7 +93,8 @@ class RegistryStorage:
         version = current_version(self.db, tables)
         if version == 0 and not create:
             raise AturanError(
-                "belum ada registri di sini (registri dibuat oleh `aturan issue`)"
+                "belum ada registri di sini (registri baru dibuat oleh `aturan issue "
+                "--registri-baru`)"
                 if not tables
                 else "basis data ini bukan registri aturan (tabel documents/audit_log tidak ada)",
                 file=self.label,
@@ -109,6 +111,7 @@ class RegistryStorage:
         version = current_version(self.db, self.db.tables())
         apply_pending(self.db, version, self.institution, now_iso())
         if version == 0:  # a new registry: its log is keyed from the first entry
+            self.created = True
             if self.keys.mac is None:
                 raise AturanError("registri baru hanya dibuat oleh pemegang kunci registri")
             self.db.executemany(

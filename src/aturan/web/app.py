@@ -28,7 +28,7 @@ from aturan.documents import (
     Trust,
     document_titles,
     open_registry,
-    registry_target,
+    registry_location,
     signing_config,
     today,
 )
@@ -89,11 +89,12 @@ class Server:
 
     def __init__(
         self,
-        registry_path: Path | str,
+        registry_path: Path | str | None,
         config_path: Path | None,
         clock: Callable[[], dt.date] | None = None,
     ):
-        self.registry_path, self.config_path = registry_target(registry_path), config_path
+        self.registry_path = registry_location(registry_path, config_path)
+        self.config_path = config_path
         self.clock = clock or today  # the day each check is judged on
         store, self.settings = open_registry(self.registry_path, config_path)  # fail at start
         store.close()
@@ -138,7 +139,7 @@ def _in_case(field: str | None) -> str:
 
 
 def create_app(
-    registry_path: Path | str,
+    registry_path: Path | str | None,
     config_path: Path | None = None,
     *,
     max_upload_mb: float = 10,

@@ -34,7 +34,7 @@ class SqliteBackend:
         if not create and not path.is_file():
             raise AturanError(
                 "registri tidak ditemukan; periksa --registry atau $ATURAN_REGISTRY "
-                "(registri dibuat oleh `aturan issue`)",
+                "(registri baru dibuat oleh `aturan issue --registri-baru`)",
                 file=self.label,
             )
         try:
