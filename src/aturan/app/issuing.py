@@ -282,6 +282,7 @@ def _one_to_revoke(store: Registry, number: str) -> dict[str, Any]:
     row: dict[str, Any] | None = store.get(number)
     if row is None:
         raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
+    store.refuse_unless_own(row, "mencabutnya")
     if row["status"] == "revoked":
         raise AturanError(f"dokumen '{number}' sudah dicabut")
     return row

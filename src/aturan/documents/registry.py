@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
+from typing import Any
 
 from aturan.cases import forbidden_char
 from aturan.documents.registry_key import RegistryKeys
@@ -250,7 +251,7 @@ class Registry:
             (nip, doc_type, event_key),
         ).fetchone()
         if row:
-            self._own(row, "menerbitkan penggantinya")
+            self.refuse_unless_own(row, "menerbitkan penggantinya")
         return row["number"] if row else None
 
     def _mark_replaced(self, old: str, new: str, now: str) -> None:
@@ -265,7 +266,7 @@ class Registry:
         """The document's decision record as stored: {record (text), version}, or None."""
         return self.records.get(number)
 
-    def _own(self, row: dict, act: str) -> None:
+    def refuse_unless_own(self, row: dict[str, Any], act: str) -> None:
         """Only the institution that issued a document acts on it (revoke, replace,
         fingerprints): anything else is refused naming the owner. On PostgreSQL each
         institution's role is held to the same by row-level security (migration 0006)."""
@@ -292,7 +293,7 @@ class Registry:
             before = self._row(number)
             if before is None:
                 raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
-            self._own(before, "mencatat sidik berkasnya")
+            self.refuse_unless_own(before, "mencatat sidik berkasnya")
             self.db.execute(
                 "UPDATE documents SET docx_fingerprint=COALESCE(?, docx_fingerprint), "
                 "pdf_fingerprint=COALESCE(?, pdf_fingerprint) WHERE number=?",
@@ -316,7 +317,7 @@ class Registry:
             ).fetchone()
             if row is None:
                 raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
-            self._own(row, "mencabutnya")
+            self.refuse_unless_own(row, "mencabutnya")
             if row["status"] == "revoked":
                 raise AturanError(f"dokumen '{number}' sudah dicabut")
             self.db.execute(
