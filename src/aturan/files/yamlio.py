@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
 import yaml
 
@@ -34,37 +36,37 @@ MAX_EXPANDED_NODES = 200_000
 10,000)."""
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that knows the line of itself and of each of its keys (1-based)."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
-    def line_of(self, key) -> int:
+    def line_of(self, key: object) -> int:
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     line: int = 0
 
 
 class _Refused(yaml.MarkedYAMLError):
     """A structural refusal (depth, alias, key) raised while composing or constructing."""
 
-    def __init__(self, problem: str, mark):
+    def __init__(self, problem: str, mark: yaml.error.Mark | None) -> None:
         super().__init__(problem=problem, problem_mark=mark)
 
 
 class _Loader(yaml.SafeLoader):
     allow_aliases = True
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent) and not self.allow_aliases:
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             raise _Refused(
                 f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara "
                 "lengkap",
@@ -73,7 +75,8 @@ class _Loader(yaml.SafeLoader):
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _Refused(
-                f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", self.peek_event().start_mark
+                f"struktur bersarang lebih dari {MAX_DEPTH} tingkat",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             )
         try:
             return super().compose_node(parent, index)
@@ -88,8 +91,8 @@ class _NoAliasLoader(_Loader):
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def _construct_mapping(loader, node):
-    seen: dict = {}
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         if key_node.tag == _MERGE_TAG:
             continue
@@ -119,13 +122,13 @@ def _construct_mapping(loader, node):
     return mapping
 
 
-def _construct_sequence(loader, node):
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     seq = LineList(loader.construct_object(child, deep=True) for child in node.value)
     seq.line = node.start_mark.line + 1
     return seq
 
 
-def _construct_timestamp(loader, node):
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> date | str:
     """An impossible date such as 2025-13-40 stays text, so validation can name it instead of
     crashing."""
     try:
@@ -140,7 +143,7 @@ for _cls in (_Loader, _NoAliasLoader):
     _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def read_text(path: Path | str, error=AturanError) -> str:
+def read_text(path: Path | str, error: type[AturanError] = AturanError) -> str:
     """The file as text; refuses a missing file, a folder, unreadable, non-UTF-8 or empty
     content."""
     path = Path(path)
@@ -170,7 +173,7 @@ def read_text(path: Path | str, error=AturanError) -> str:
     return text
 
 
-def _expanded_size(node, memo: dict) -> int:
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     """Nodes the graph stands for with every alias expanded; each distinct node is visited once."""
     key = id(node)
     if key in memo:
@@ -186,14 +189,16 @@ def _expanded_size(node, memo: dict) -> int:
     return size
 
 
-def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True):
+def load_yaml(
+    path: Path | str, error: type[AturanError] = AturanError, *, allow_aliases: bool = True
+) -> Any:
     """Load a YAML file with line numbers; anything refused raises `error` naming file and line."""
     path = Path(path)
     text = read_text(path, error)
     try:
         loader = (_Loader if allow_aliases else _NoAliasLoader)(text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, most controls)
-        line = text[: exc.position].count("\n") + 1
+        line: int | None = text[: exc.position].count("\n") + 1
         raise error(
             f"YAML tidak valid: karakter U+{exc.character:04X} tidak diizinkan dalam teks YAML"
             if isinstance(exc.character, int)
@@ -227,13 +232,13 @@ def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True
 
 
 class _DuplicateKey(Exception):
-    def __init__(self, key: str):
+    def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _pairs(pairs):
-    out = {}
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
             raise _DuplicateKey(key)
@@ -242,16 +247,16 @@ def _pairs(pairs):
 
 
 class _BadConstant(Exception):
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
 
 
-def _no_constant(name):
+def _no_constant(name: str) -> NoReturn:
     raise _BadConstant(name)
 
 
-def _depth(value) -> int:
+def _depth(value: object) -> int:
     deepest, stack = 0, [(value, 1)]
     while stack:
         node, depth = stack.pop()
@@ -288,13 +293,13 @@ def _bracket_depth(text: str) -> tuple[int, int]:
     return depth, line
 
 
-def load_json(path: Path | str, error=AturanError):
+def load_json(path: Path | str, error: type[AturanError] = AturanError) -> Any:
     """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the
     line."""
     path = Path(path)
     text = read_text(path, error)
 
-    def too_deep():
+    def too_deep() -> AturanError:
         line = _bracket_depth(text)[1]  # the slow character scan runs only for a refused file
         return error(
             f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line
@@ -332,7 +337,7 @@ MAX_ZIP_RATIO = 100
 zip bomb."""
 
 
-def check_zip(path: Path | str, error=AturanError) -> None:
+def check_zip(path: Path | str, error: type[AturanError] = AturanError) -> None:
     """Refuse a zip container (XLSX, DOCX) that would unpack to far more than it holds, from its
     directory alone, before anything is unpacked. Not a zip at all is left to the reader to name."""
     import zipfile
@@ -351,14 +356,16 @@ def check_zip(path: Path | str, error=AturanError) -> None:
         )
 
 
-def load_data(path: Path | str, error=AturanError, *, allow_aliases: bool = True):
+def load_data(
+    path: Path | str, error: type[AturanError] = AturanError, *, allow_aliases: bool = True
+) -> Any:
     """A .json file as JSON, anything else as YAML."""
     if Path(path).suffix.lower() == ".json":
         return load_json(path, error)
     return load_yaml(path, error, allow_aliases=allow_aliases)
 
 
-def line_of(node, key=None) -> int | None:
+def line_of(node: object, key: object = None) -> int | None:
     if isinstance(node, LineDict):
         return node.line_of(key) if key is not None else node.line
     return getattr(node, "line", None)
