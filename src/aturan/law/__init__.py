@@ -2,7 +2,7 @@
 reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems, value_schema
-from aturan.law.corpus import LAW_STATUSES, status_words
+from aturan.law.corpus import LAW_STATUSES, Clause, status_words
 from aturan.law.document_dates import DateLimit, bounding_facts
 from aturan.law.facts import Fact, append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
@@ -42,6 +42,7 @@ __all__ = [
     "value_problems",
     "key_problems",
     "LAW_STATUSES",
+    "Clause",
     "DateLimit",
     "DocumentType",
     "Formula",
