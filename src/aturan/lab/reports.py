@@ -52,7 +52,7 @@ Advance = Callable[[int], None]
 class Outcome:
     """What a run produced: summary rows, rejected rows (row, message), and the files written."""
 
-    rows: Sequence[Sequence[str | float]] = field(default_factory=list)
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)  # (label, value per column)
     failures: list[Failure] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     title: str = ""
