@@ -4,6 +4,8 @@ Competency keys follow PermenPANRB 38/2017 (the 8 managerial competencies);
 tiers and programs follow PerLAN 5/2022 jo 6/2022.
 """
 
+from collections.abc import Mapping
+
 COMPETENCIES = {
     "integritas": ("Integritas", "Integrity"),
     "kerja_sama": ("Kerja Sama", "Cooperation"),
@@ -45,8 +47,8 @@ ROLES = {
 }
 
 
-def label(table: dict, key, lang: str = "id") -> str:
-    names = table.get(key)
+def label(table: Mapping[str, tuple[str, str]], key: str | None, lang: str = "id") -> str:
+    names = table.get(key) if key is not None else None
     if not names:
         return str(key)
     return names[0] if lang == "id" else names[1]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, cast
 
 import fastjsonschema
 import jsonschema
@@ -23,23 +25,23 @@ class Case:
     """A participant's history as read and checked. Read-only once built: deciding remembers
     work per case object (decide/passes.py, the decision id), so a changed case is a new Case."""
 
-    data: dict
+    data: dict[str, Any]
     source: str = "<case>"
     raw: object = None  # the loaded YAML (with line numbers), for error locations
 
     @property
     def nip(self) -> str:
-        return self.data["nip"]
+        return cast(str, self.data["nip"])
 
-    def date(self, *path) -> dt.date | None:
-        node = self.data
+    def date(self, *path: Any) -> dt.date | None:
+        node: Any = self.data
         for key in path:
             if node is None:
                 return None
             node = node[key] if isinstance(node, list) else node.get(key)
         return dt.date.fromisoformat(node) if node else None
 
-    def line(self, path) -> int | None:
+    def line(self, path: Sequence[object]) -> int | None:
         node, line = self.raw, None
         for key in path:
             if isinstance(node, LineDict):
@@ -54,11 +56,11 @@ class Case:
 
 
 @lru_cache(maxsize=1)
-def _case_schema() -> dict:
+def _case_schema() -> dict[str, Any]:
     schema = json.loads(
         resources.files("aturan").joinpath("schemas/case.schema.json").read_text(encoding="utf-8")
     )
-    return _inline_refs(schema, schema["$defs"])
+    return cast("dict[str, Any]", _inline_refs(schema, schema["$defs"]))
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +72,7 @@ def case_validator() -> jsonschema.Draft202012Validator:
 
 
 @lru_cache(maxsize=1)
-def compiled_case_check():
+def compiled_case_check() -> Callable[[object], object]:
     """The same schema compiled to Python (fastjsonschema): the fast path for valid cases.
     It only says yes or no; on no, `case_validator` finds and words the error. Dates are checked
     by jsonschema's own `date` format, so both agree on what a date is."""
@@ -83,7 +85,7 @@ def compiled_case_check():
     )
 
 
-def schema_errors(data) -> list:
+def schema_errors(data: object) -> list[jsonschema.ValidationError]:
     """The schema's errors for `data`, first the shallowest; [] when valid."""
     try:
         compiled_case_check()(data)
@@ -96,7 +98,7 @@ def schema_errors(data) -> list:
     )
 
 
-def _inline_refs(node, defs: dict):
+def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     """Replace local `#/$defs/x` references by their schema: same validation, without the
     per-instance reference lookups that dominated the cost of deciding a case."""
     if isinstance(node, dict):
@@ -114,7 +116,7 @@ def load_case(path: Path | str) -> Case:
     return case_from_data(load_data(path, InputError, allow_aliases=False), str(path))
 
 
-def case_from_data(raw, source: str = "<case>") -> Case:
+def case_from_data(raw: object, source: str = "<case>") -> Case:
     """Validate loaded data (YAML/JSON/cohort row) into a Case; raises InputError naming the
     field."""
     if not isinstance(raw, dict):
@@ -135,7 +137,7 @@ def case_from_data(raw, source: str = "<case>") -> Case:
     return case
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """Dates from YAML become ISO strings, so YAML and JSON cases validate the same way."""
     if type(value) in _PLAIN:
         return value
@@ -155,14 +157,14 @@ def _plain(value):
 _PLAIN = {str, int, float, bool, type(None)}
 
 
-def _dotted(path) -> str:
+def _dotted(path: Iterable[object]) -> str:
     out = ""
     for key in path:
         out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
     return out
 
 
-def _schema_message(error) -> str:
+def _schema_message(error: jsonschema.ValidationError) -> str:
     validator = error.validator
     if validator == "required":
         return f"isian wajib tidak ada: {error.message.split(' is a required')[0]}"
@@ -187,7 +189,7 @@ def _schema_message(error) -> str:
         return f"teks {len(error.instance)} karakter melebihi batas {limit} karakter"
     if validator == "minLength":
         return "teks kosong; isi nilainya"
-    return error.message
+    return cast(str, error.message)
 
 
 def _check_semantics(case: Case) -> None:
@@ -217,7 +219,7 @@ def _check_history(case: Case) -> None:
     """Refuse a history that cannot have happened, naming the event (issue 8, item 9)."""
     start, end = case.date("training", "start"), case.date("training", "end")
     events = list(enumerate(case.data.get("events") or []))
-    seen: dict[str, tuple[int, dict]] = {}
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, event in sorted(events, key=lambda pair: pair[1]["date"]):
         kind, day = event["type"], dt.date.fromisoformat(event["date"])
         problem = _event_problem(kind, day, event, seen, start, end)
@@ -228,7 +230,14 @@ def _check_history(case: Case) -> None:
     _check_same_day(case, "assessments", list(enumerate(case.data.get("assessments") or [])))
 
 
-def _event_problem(kind: str, day: dt.date, event: dict, seen: dict, start, end) -> str | None:
+def _event_problem(
+    kind: str,
+    day: dt.date,
+    event: dict[str, Any],
+    seen: dict[str, tuple[int, dict[str, Any]]],
+    start: dt.date | None,
+    end: dt.date | None,
+) -> str | None:
     name = EVENT_NAMES[kind]
     if kind in ("final_evaluation", "remedial") and kind in seen:
         return f"{name} kedua ({day}); {name} sudah tercatat pada {seen[kind][1]['date']}"
@@ -255,9 +264,9 @@ def _event_problem(kind: str, day: dt.date, event: dict, seen: dict, start, end)
     return None
 
 
-def _check_same_day(case: Case, field: str, items: list) -> None:
+def _check_same_day(case: Case, field: str, items: list[tuple[int, dict[str, Any]]]) -> None:
     """Two assessments on one day with different levels contradict each other."""
-    by_day: dict[str, tuple[int, dict]] = {}
+    by_day: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, item in items:
         other = by_day.get(item["date"])
         if other and other[1].get("levels") != item.get("levels"):

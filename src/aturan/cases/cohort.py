@@ -19,9 +19,10 @@ import itertools
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zlib import error as zlib_error
 
 from aturan.cases.case import Case, case_from_data
@@ -114,7 +115,7 @@ class UncheckedRow:
     source: str
     row: int
     nip: str
-    cells: dict
+    cells: dict[str, object]
     written: dict[str, str]  # canonical column -> the header as written
 
     def check(self) -> CohortRow:
@@ -128,6 +129,8 @@ class UncheckedRow:
 class CohortError(InputError):
     """A bad cohort row. Tabular files name the row and column; YAML/JSON the line, case number and
     field."""
+
+    file: str
 
     def __init__(
         self,
@@ -190,12 +193,12 @@ def read_cohort(path: Path | str, defer: bool = False) -> Iterator[CohortRow]:
 # --- tabular files -----------------------------------------------------------------------------
 
 
-def _csv_records(path: Path) -> Iterator[tuple[int, list]]:
+def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line where the record starts, cells); the first record is the header."""
     source = str(path)
     with path.open("rb") as handle:
 
-        def lines():
+        def lines() -> Iterator[str]:
             for number, data in enumerate(handle, 1):
                 try:
                     text = data.decode("utf-8")
@@ -233,7 +236,7 @@ class Uncomputed(str):
     in Excel)."""
 
 
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list]]:
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list[object]]]:
     """(row number, cell values) of the first sheet, read-only and streaming; row 1 is the header.
 
     A number shown as a percentage (number format with '%') is read as shown: 85.5%, stored
@@ -306,7 +309,7 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _xlsx_values(cells, formula_cells) -> list:
+def _xlsx_values(cells: Iterable[Any], formula_cells: Iterable[Any]) -> list[object]:
     formulas = {getattr(c, "column", None): c.value for c in formula_cells}
     out = []
     for cell in cells:
@@ -325,7 +328,10 @@ def _xlsx_values(cells, formula_cells) -> list:
 
 
 def _tabular(
-    path: Path, records: Iterator[tuple[int, list]], exact_width: bool, defer: bool = False
+    path: Path,
+    records: Iterator[tuple[int, Sequence[object]]],
+    exact_width: bool,
+    defer: bool = False,
 ) -> Iterator[CohortRow]:
     source = str(path)
     first = next(records, None)
@@ -371,7 +377,7 @@ def _tabular(
         yield _table_row(source, row, dict(zip(header, values)), seen, written, defer)
 
 
-def _header(source: str, values: list) -> tuple[list[str], dict[str, str]]:
+def _header(source: str, values: Sequence[object]) -> tuple[list[str], dict[str, str]]:
     """The canonical column of each header cell (Indonesian aliases accepted, any case and
     spacing), and the header as written for each, so messages name the column the operator
     wrote."""
@@ -419,7 +425,12 @@ class _CellError(Exception):
 
 
 def _table_row(
-    source: str, row: int, cells: dict, seen: dict[str, int], written: dict[str, str], defer: bool
+    source: str,
+    row: int,
+    cells: dict[str, object],
+    seen: dict[str, int],
+    written: dict[str, str],
+    defer: bool,
 ) -> CohortRow:
     try:
         _refuse_uncomputed(cells)
@@ -433,7 +444,7 @@ def _table_row(
     return CohortRow(row, None, None, unchecked) if defer else unchecked.check()
 
 
-def _whose(checked: CohortRow, cells: dict) -> CohortRow:
+def _whose(checked: CohortRow, cells: dict[str, Any]) -> CohortRow:
     """A refused row names whose row it is, as written (for the list of rejected rows)."""
     if checked.error is not None:
         checked.error.nip = str(cells.get("nip") or "").strip() or None
@@ -447,7 +458,7 @@ def _cell_failure(source: str, row: int, exc: _CellError, written: dict[str, str
 
 
 def _validated(
-    source: str, row: int, raw: dict, events: list[str], written: dict[str, str]
+    source: str, row: int, raw: dict[str, Any], events: list[str], written: dict[str, str]
 ) -> CohortRow:
     data = LineDict(raw)
     data.line, data.key_lines = row, {}  # so later errors about this case point at its row
@@ -470,7 +481,7 @@ def _validated(
     return CohortRow(row, case, None)
 
 
-def _refuse_uncomputed(cells: dict) -> None:
+def _refuse_uncomputed(cells: dict[str, object]) -> None:
     for column, value in cells.items():
         if isinstance(value, Uncomputed):
             raise _CellError(
@@ -480,17 +491,19 @@ def _refuse_uncomputed(cells: dict) -> None:
             )
 
 
-def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
+def _case_dict(nip: str, cells: dict[str, object]) -> tuple[dict[str, Any], list[str]]:
     """One table row as a case mapping (schema layout), and the event types in the order added."""
 
-    def text(column):
+    def text(column: str) -> str | None:
         return _text(cells.get(column))
 
-    def word(column):  # vocabulary keys: Indonesian spellings accepted, else a did-you-mean
+    def word(
+        column: str,
+    ) -> str | None:  # vocabulary keys: Indonesian spellings accepted, else a did-you-mean
         value = _text(cells.get(column))
         return _vocabulary(column, value) if value else None
 
-    raw: dict = {"nip": nip, "name": _required(cells, "name")}
+    raw: dict[str, Any] = {"nip": nip, "name": _required(cells, "name")}
     position = {"tier": _vocabulary("position_tier", _required(cells, "position_tier"))}
     _put(position, "title", text("position_title"))
     _put(position, "agency", text("agency"))
@@ -541,7 +554,10 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
             ("assessment_date",),
             "asesmen memerlukan tujuan (seleksi/pemetaan)",
         )
-        assessment = {"date": assessment_date, "purpose": word("assessment_purpose")}
+        assessment: dict[str, Any] = {
+            "date": assessment_date,
+            "purpose": word("assessment_purpose"),
+        }
         _put(assessment, "institution", text("assessment_institution"))
         assessment["levels"] = _levels(cells, LEVEL_COLUMNS, "assessment_date")
         _put(assessment, "jpm", _jpm(cells, "assessment_jpm"))
@@ -569,7 +585,7 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
         "evaluasi akhir memerlukan tanggal",
     )
     if final_date:
-        event = {"type": "final_evaluation", "date": final_date}
+        event: dict[str, Any] = {"type": "final_evaluation", "date": final_date}
         _put(event, "result", word("final_evaluation_result"))
         events.append(event)
         kinds.append("final_evaluation")
@@ -603,19 +619,21 @@ def _vocabulary(column: str, value: str) -> str:
     return key
 
 
-def _put(mapping: dict, key: str, value) -> None:
+def _put(mapping: dict[str, Any], key: str, value: object) -> None:
     if value is not None:
         mapping[key] = value
 
 
-def _required(cells: dict, column: str) -> str:
+def _required(cells: dict[str, object], column: str) -> str:
     value = _text(cells.get(column))
     if value is None:
         raise _CellError(column, "kosong; kolom ini wajib diisi")
     return value
 
 
-def _needed(cells: dict, needed: Iterable[str], given: Iterable[str], why: str) -> None:
+def _needed(
+    cells: dict[str, object], needed: Iterable[str], given: Iterable[str], why: str
+) -> None:
     """If any of `given` is filled, every column in `needed` must be filled too."""
     filled = next((column for column in given if _text(cells.get(column)) is not None), None)
     if filled is None:
@@ -625,7 +643,7 @@ def _needed(cells: dict, needed: Iterable[str], given: Iterable[str], why: str) 
             raise _CellError(column, f"kosong, padahal kolom '{filled}' diisi; {why}")
 
 
-def _levels(cells: dict, columns: tuple[str, ...], date_column: str) -> dict:
+def _levels(cells: dict[str, object], columns: tuple[str, ...], date_column: str) -> dict[str, int]:
     levels = {}
     for key, column in zip(COMPETENCIES, columns):
         level = _level(cells, column)
@@ -642,7 +660,7 @@ def _levels(cells: dict, columns: tuple[str, ...], date_column: str) -> dict:
 # --- cell values -------------------------------------------------------------------------------
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     """A cell as trimmed text; None for an empty cell. Whole floats (3.0) lose their '.0'."""
     if value is None:
         return None
@@ -669,7 +687,7 @@ def _as_spreadsheet_shows(value: int | float) -> str:
     return f"{float(value):.15G}"
 
 
-def _nip(value) -> str:
+def _nip(value: object) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise _CellError("nip", _NIP_AS_NUMBER.format(shown=_as_spreadsheet_shows(value)))
     text = re.sub(r"\s+", "", _text(value) or "")
@@ -687,7 +705,7 @@ def _nip(value) -> str:
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?")
 
 
-def _date(cells: dict, column: str) -> str | None:
+def _date(cells: dict[str, object], column: str) -> str | None:
     value = cells.get(column)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time():
@@ -709,7 +727,7 @@ def _date(cells: dict, column: str) -> str | None:
 _LEVEL = re.compile(r"(\d+)(?:[.,]0+)?")
 
 
-def _level(cells: dict, column: str) -> int | None:
+def _level(cells: dict[str, object], column: str) -> int | None:
     value = cells.get(column)
     text = _text(value)
     if text is None:
@@ -725,7 +743,7 @@ def _level(cells: dict, column: str) -> int | None:
     return level
 
 
-def _jpm(cells: dict, column: str) -> int | float | None:
+def _jpm(cells: dict[str, object], column: str) -> int | float | None:
     value = cells.get(column)
     text = _text(value)
     if text is None:
@@ -778,7 +796,7 @@ _FIELD_COLUMNS = {
 _EVENT_FIELD = re.compile(r"events\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
 
 
-def _column_of(field: str | None, events: list[str]) -> str | None:
+def _column_of(field: str | None, events: Sequence[str | None]) -> str | None:
     """The table column a schema field path (e.g. 'assessments[0].levels.integritas') came from."""
     if not field:
         return None
@@ -797,7 +815,7 @@ def _column_of(field: str | None, events: list[str]) -> str | None:
     return None
 
 
-def row_error(exc: InputError, source: str, row: int, data: dict) -> CohortError:
+def row_error(exc: InputError, source: str, row: int, data: dict[str, Any]) -> CohortError:
     """An error found after reading (e.g. while deciding) about the case in `row`, named like a
     reading error."""
     suffix = Path(source).suffix.lower()

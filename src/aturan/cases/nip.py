@@ -27,7 +27,7 @@ class Nip:
     serial: str
 
 
-def parse_nip(text: str) -> Nip:
+def parse_nip(text: object) -> Nip:
     """Parse a NIP; raises ValueError with an Indonesian explanation of what is wrong."""
     if not (isinstance(text, str) and len(text) == 18 and text.isascii() and text.isdigit()):
         raise ValueError(f"NIP harus tepat 18 angka 0-9 (ASCII), bukan {text!r}")

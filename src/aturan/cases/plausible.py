@@ -21,6 +21,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
@@ -41,7 +42,7 @@ def forbidden_char(text: str) -> str | None:
     return f"U+{ord(char):04X} ({name})"
 
 
-def clean(text) -> str:
+def clean(text: object) -> str:
     """Text safe to show on a terminal or in a document: control and bidi characters removed."""
     return _FORBIDDEN.sub("", str(text)) if text is not None else ""
 
@@ -54,14 +55,16 @@ def in_range(date: dt.date) -> bool:
     return DATE_MIN <= date <= DATE_MAX
 
 
-def range_message(value) -> str:
+def range_message(value: object) -> str:
     return (
         f"tanggal {value} di luar rentang yang masuk akal ({DATE_MIN.isoformat()} s.d. "
         f"{DATE_MAX.isoformat()})"
     )
 
 
-def problems(data, path=()):
+def problems(
+    data: object, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[Sequence[str | int], str]]:
     """Yield (field path, message) for every implausible value in loaded case data, in document
     order. A walk with a stack, not recursion: it runs on every case read."""
     stack = [(path, data)]
@@ -81,7 +84,7 @@ def problems(data, path=()):
             yield here, f"nilai {node} tidak diizinkan; angka harus terhingga"
 
 
-def _text_problem(path, text: str) -> str | None:
+def _text_problem(path: tuple[str | int, ...], text: str) -> str | None:
     bad = forbidden_char(text)
     if bad:
         return (

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from aturan.cases.cohort import (
     COLUMNS,
@@ -60,7 +61,7 @@ def header_of(column: str) -> str:
     return HEADER_ALIASES[column][0]
 
 
-def _cohort_sheet(sheet) -> None:
+def _cohort_sheet(sheet: Worksheet) -> None:
     fill = PatternFill("solid", fgColor="D9E2F3")
     for index, column in enumerate(COLUMNS, 1):
         cell = sheet.cell(row=1, column=index, value=header_of(column))
@@ -73,14 +74,14 @@ def _cohort_sheet(sheet) -> None:
     sheet.freeze_panes = "C2"
 
 
-def _format_column(sheet, letter: str, column: str) -> None:
+def _format_column(sheet: Worksheet, letter: str, column: str) -> None:
     fmt = "@" if column == "nip" else ("yyyy-mm-dd" if column in DATE_COLUMNS else None)
     if fmt:
         for row in range(2, ROWS + 2):
             sheet[f"{letter}{row}"].number_format = fmt
 
 
-def _validate(sheet, letter: str, column: str) -> None:
+def _validate(sheet: Worksheet, letter: str, column: str) -> None:
     cells = f"{letter}2:{letter}{ROWS + 1}"
     if column in CHOICES:
         rule = DataValidation(
@@ -99,7 +100,7 @@ def _validate(sheet, letter: str, column: str) -> None:
     rule.add(cells)
 
 
-def _instructions(sheet) -> None:
+def _instructions(sheet: Worksheet) -> None:
     lines = [
         ("Petunjuk pengisian kohort peserta", "", ""),
         (

@@ -13,11 +13,11 @@ from aturan.cli.options import (
     user_errors,
 )
 from aturan.drafting import check_rulebook, check_templates
-from aturan.law import load_rulebook
+from aturan.law import Rulebook, load_rulebook
 from aturan.project import RULES_ENV, is_rulebook, templates_dir
 
 
-def _print_version(ctx, param, value) -> None:
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     """`aturan --version`: the package version, and the five content hashes a decision record's
     version is made of (the same `version_parts` as `issue` records and `replay` compares)."""
     if not value or ctx.resilient_parsing:
@@ -35,7 +35,7 @@ def _print_version(ctx, param, value) -> None:
     ctx.exit()
 
 
-def _use_rules(ctx, param, value) -> None:
+def _use_rules(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     """`aturan --rules DIR` (or ATURAN_RULES): the institution's own rulebook folder replaces the
     shipped one, for this command and everything it starts."""
     if value is None or ctx.resilient_parsing:
@@ -67,13 +67,13 @@ def _use_rules(ctx, param, value) -> None:
     callback=_print_version,
     help="Versi paket dan kelima bagian versi isi (aturan, regulasi, kode, templat, konfigurasi).",
 )
-def main():
+def main() -> None:
     """aturan: integrasi hasil penilaian kompetensi dengan pelatihan kepemimpinan ASN,
     sebagai aturan."""
 
 
 @main.group()
-def rules():
+def rules() -> None:
     """Memeriksa aturan, parameter, dan korpus regulasi."""
 
 
@@ -85,7 +85,7 @@ def rules():
     help="Periksa satu berkas reformasi saja (terhadap aturan berlaku).",
 )
 @user_errors
-def rules_check(reform_path):
+def rules_check(reform_path: Path | None) -> None:
     """Periksa rules/ dan regulations/: skema, id ganda, kutipan, referensi parameter, nilai dan
     batasan antarparameter; dengan --reform, satu berkas reformasi."""
     root = project_root()
@@ -101,7 +101,7 @@ def rules_check(reform_path):
     sys.exit(1 if errors else 0)
 
 
-def _check_reform(book, reform_path) -> None:
+def _check_reform(book: Rulebook, reform_path: Path) -> None:
     """A reform on its own: refused with one message (exit 2), or its changes listed and what it
     adds to the baseline's findings (exit 1 when that is an error)."""
     from aturan.drafting import check_reform
@@ -126,7 +126,7 @@ def _check_reform(book, reform_path) -> None:
     help="Tulis ke berkas (mis. docs/rules-reference.md) alih-alih ke layar.",
 )
 @user_errors
-def rules_reference_command(out_file):
+def rules_reference_command(out_file: Path | None) -> None:
     """Referensi penulis aturan: fakta, nilai, operator dan parameter yang boleh dipakai sebuah
     aturan, dari skema fakta dan rules/ (docs/rules-reference.md)."""
     from aturan.drafting import rules_reference

@@ -3,6 +3,7 @@ interpretive choices."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -40,7 +41,15 @@ from aturan.law import load_rulebook
 @PARAM
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @user_errors
-def decide(case_file, as_of, model, assessment, reform_path, param_pairs, fmt):
+def decide(
+    case_file: Path,
+    as_of: dt.date,
+    model: str | None,
+    assessment: str | None,
+    reform_path: Path | None,
+    param_pairs: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Putuskan satu kasus peserta (YAML atau JSON)."""
     runner = decider(model, assessment, reform_path, param_pairs)
     decision = runner.decide(load_case(case_file), as_of)
@@ -62,7 +71,16 @@ def decide(case_file, as_of, model, assessment, reform_path, param_pairs, fmt):
     "--rinci", "detail", is_flag=True, help="Semua langkah, dengan fakta dan parameternya."
 )
 @user_errors
-def explain(case_file, as_of, model, assessment, reform_path, param_pairs, lang, detail):
+def explain(
+    case_file: Path,
+    as_of: dt.date,
+    model: str | None,
+    assessment: str | None,
+    reform_path: Path | None,
+    param_pairs: tuple[str, ...],
+    lang: str,
+    detail: bool,
+) -> None:
     """Jelaskan keputusan: ringkasan dan langkah yang menentukan, masing-masing mengutip pasalnya
     dalam kalimat utuh (di bawah reformasi atau --param: pasal yang berlaku pada tanggal setiap
     langkah); --rinci untuk semua langkah."""
@@ -75,7 +93,7 @@ def explain(case_file, as_of, model, assessment, reform_path, param_pairs, lang,
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-v", "--verbose", is_flag=True, help="Tampilkan juga uji yang lulus.")
 @user_errors
-def golden_test(paths, verbose):
+def golden_test(paths: tuple[Path, ...], verbose: bool) -> None:
     """Jalankan kasus golden (bawaan: golden/), seperti `openfisca test`."""
     runner = decider()
     files = golden_files(list(paths) or [project_root() / "golden"])
@@ -104,7 +122,7 @@ def golden_test(paths, verbose):
 @AS_OF
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @user_errors
-def interpretations(as_of, fmt):
+def interpretations(as_of: dt.date, fmt: str) -> None:
     """Daftar semua pilihan tafsir (parameter interpretatif): pertanyaan, nilai kini, dasar,
     alternatif."""
     items = list_interpretations(load_rulebook(project_root()), as_of)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import click
 
@@ -35,6 +37,9 @@ from aturan.documents import MAC_LINES, Trust, load_head, now_iso
 from aturan.documents import verify as verify_file
 from aturan.errors import AturanError
 from aturan.files import atomic_path, safe_record
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 @main.command()
@@ -72,20 +77,20 @@ from aturan.files import atomic_path, safe_record
 @OPERATOR
 @user_errors
 def issue(
-    source,
-    out_dir,
-    pdf,
-    issue_date,
-    as_of,
-    model,
-    assessment,
-    reform_path,
-    registry_path,
-    new_registry,
-    full_bundle,
-    config_path,
-    operator,
-):
+    source: Path,
+    out_dir: Path,
+    pdf: bool,
+    issue_date: dt.date,
+    as_of: dt.date,
+    model: str | None,
+    assessment: str | None,
+    reform_path: Path | None,
+    registry_path: Path | str,
+    new_registry: bool,
+    full_bundle: bool,
+    config_path: Path | None,
+    operator: str | None,
+) -> None:
     """Terbitkan dokumen untuk satu kasus atau satu kohort: bernomor, terdaftar, dapat diverifikasi.
 
     Dokumen yang tidak dapat bertanggal --issue-date (sebelum peristiwa yang dinyatakannya, atau
@@ -175,8 +180,8 @@ class StageProgress:
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
-        self.bar = None
-        self.tasks: dict[str, int] = {}
+        self.bar: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> StageProgress:
         if self.tty:
@@ -186,7 +191,7 @@ class StageProgress:
             self.bar.__enter__()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         if self.bar is not None:
             self.bar.__exit__(*exc)
 
@@ -211,7 +216,7 @@ class StageProgress:
     help="Berkas XLSX yang ditulis, mis. kohort.xlsx.",
 )
 @user_errors
-def cohort_template(out_path):
+def cohort_template(out_path: Path) -> None:
     """Tulis templat kohort XLSX untuk operator: judul kolom berbahasa Indonesia, daftar pilihan
     (validasi data) untuk kolom berpilihan, NIP sebagai teks, dan lembar Petunjuk."""
     if out_path.suffix.lower() != ".xlsx":
@@ -227,7 +232,7 @@ def cohort_template(out_path):
 
 
 @main.group()
-def registry():
+def registry() -> None:
     """Registri dokumen: daftar, rincian, pencabutan, audit rantai log."""
 
 
@@ -235,7 +240,9 @@ def registry():
 STATUS_SHOWN = {"issued": "terbit", "revoked": "dicabut"}
 
 
-def parse_optional_date(ctx, param, value):
+def parse_optional_date(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> dt.date | None:
     return parse_date(ctx, param, value) if value is not None else None
 
 
@@ -275,18 +282,18 @@ LIST_COLUMNS = {
 @CONFIG
 @user_errors
 def registry_list(
-    doc_type,
-    nip,
-    name,
-    date_from,
-    date_to,
-    status,
-    institution,
-    fmt,
-    out_path,
-    registry_path,
-    config_path,
-):
+    doc_type: str | None,
+    nip: str | None,
+    name: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    status: str | None,
+    institution: str | None,
+    fmt: str,
+    out_path: Path | None,
+    registry_path: Path | str,
+    config_path: Path | None,
+) -> None:
     """Daftar dokumen yang sudah diterbitkan, dengan saringan; ekspor CSV atau JSON."""
     store, _ = open_registry(registry_path, config_path)
     rows = store.list(
@@ -295,7 +302,7 @@ def registry_list(
         name=name,
         date_from=date_from and date_from.isoformat(),
         date_to=date_to and date_to.isoformat(),
-        status={v: k for k, v in STATUS_SHOWN.items()}.get(status),
+        status={v: k for k, v in STATUS_SHOWN.items()}.get(status) if status else None,
         institution=institution,
     )
     shown = [  # text from the registry is shown without control or bidi characters
@@ -324,7 +331,7 @@ def _write_or_echo(text: str, out_path: Path | None, what: str) -> bool:
     return True
 
 
-def listing_text(rows: list[dict], fmt: str) -> str:
+def listing_text(rows: list[dict[str, str]], fmt: str) -> str:
     """The listing as CSV, JSON or a table whose numbers are never cut."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
@@ -345,7 +352,7 @@ def listing_text(rows: list[dict], fmt: str) -> str:
         table.add_row(*(str(row[k]) for k in LIST_COLUMNS))
     console = Console(file=io.StringIO(), width=max(200, Console().width))
     console.print(table)
-    return console.file.getvalue()
+    return cast(io.StringIO, console.file).getvalue()
 
 
 @registry.command("show")
@@ -359,7 +366,9 @@ def listing_text(rows: list[dict], fmt: str) -> str:
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_show(number, detailed, registry_path, config_path):
+def registry_show(
+    number: str, detailed: bool, registry_path: Path | str, config_path: Path | None
+) -> None:
     """Rincian satu dokumen. Baris yang tidak sama dengan entri log audit terakhirnya ditandai
     PERINGATAN."""
     shown = app.show_document(number, registry_path, config_path, detailed)
@@ -389,7 +398,16 @@ def registry_show(number, detailed, registry_path, config_path):
 @CONFIG
 @OPERATOR
 @user_errors
-def registry_revoke(number, nip, event, reason, yes, registry_path, config_path, operator):
+def registry_revoke(
+    number: str | None,
+    nip: str | None,
+    event: str | None,
+    reason: str,
+    yes: bool,
+    registry_path: Path | str | None,
+    config_path: Path | None,
+    operator: str | None,
+) -> None:
     """Cabut dokumen, dengan alasan: satu NOMOR, atau semua dokumen satu orang untuk satu acara
     (--nip, --acara). Dokumen ditampilkan dan dikonfirmasi dulu (--ya untuk skrip); pencabutan
     tidak dapat dibatalkan. Menerbitkan lagi (`aturan issue`) setelahnya memberi dokumen
@@ -447,7 +465,13 @@ def _confirm_revocation(count: int) -> None:
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_init_institution(code, password_file, show_password, registry_path, config_path):
+def registry_init_institution(
+    code: str,
+    password_file: Path | None,
+    show_password: bool,
+    registry_path: Path | str,
+    config_path: Path | None,
+) -> None:
     """Buat peran basis data PostgreSQL untuk institusi KODE (oleh admin basis data): peran itu
     membaca semua dokumen, tetapi hanya menerbitkan, mencabut dan mencatat dokumen institusinya
     sendiri, dan tidak dapat menghapus apa pun. Menjalankannya lagi mengganti sandinya. Cetak URL
@@ -489,7 +513,13 @@ def registry_init_institution(code, password_file, show_password, registry_path,
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_audit(head_path, public_key, out_path, registry_path, config_path):
+def registry_audit(
+    head_path: Path | None,
+    public_key: Path | None,
+    out_path: Path | None,
+    registry_path: Path | str,
+    config_path: Path | None,
+) -> None:
     """Periksa log audit (tanda tangan Ed25519 atau MAC lama, rantai), setiap baris dokumen
     terhadap entri log terakhirnya, penomoran dan penghitung. Keluar 0 hanya bila semuanya
     terbukti utuh; 1 bila ada masalah atau ada yang tidak dapat diperiksa."""
@@ -507,7 +537,15 @@ def registry_audit(head_path, public_key, out_path, registry_path, config_path):
     sys.exit(0 if report.intact else 1)
 
 
-def _audit_verdict(report) -> str:
+class _Audit(Protocol):
+    """What the audit's words read of its report (documents' AuditReport)."""
+
+    problems: list[str]
+    unchecked: list[str]
+    mode: str
+
+
+def _audit_verdict(report: _Audit) -> str:
     if report.problems:
         return f"{len(report.problems)} masalah." + (
             f" {len(report.unchecked)} hal lain tidak dapat diperiksa dengan kunci ini."
@@ -523,7 +561,7 @@ def _audit_verdict(report) -> str:
     return "Log audit utuh dan penomoran tanpa celah."
 
 
-def _audit_text(label: str, report, verdict: str) -> str:
+def _audit_text(label: str, report: _Audit, verdict: str) -> str:
     """The audit report: what was audited and how, every problem, what could not be checked."""
     lines = [f"Audit registri {label} ({now_iso()})", report.mode]
     lines += [f"GALAT: {problem}" for problem in report.problems]
@@ -541,7 +579,9 @@ def _audit_text(label: str, report, verdict: str) -> str:
 @REGISTRY
 @CONFIG
 @user_errors
-def registry_head(out_path, registry_path, config_path):
+def registry_head(
+    out_path: Path | None, registry_path: Path | str, config_path: Path | None
+) -> None:
     """Ekspor kepala rantai bertanda tangan (Ed25519), untuk disimpan di luar registri; auditor
     memeriksanya dengan kunci publik."""
     store, _ = open_registry(registry_path, config_path)
@@ -555,7 +595,7 @@ def registry_head(out_path, registry_path, config_path):
 @REGISTRY
 @CONFIG
 @user_errors
-def verify(file, registry_path, config_path):
+def verify(file: Path, registry_path: Path | str, config_path: Path | None) -> None:
     """Periksa keaslian PDF bertanda tangan terhadap registri (SAH hanya bila semuanya terbukti
     dan dokumen masih berlaku hari ini; KEDALUWARSA bila asli tetapi masa berlakunya telah
     berakhir; DOCX adalah salinan yang dapat disunting dan tidak pernah SAH)."""

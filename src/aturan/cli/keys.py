@@ -22,7 +22,7 @@ from aturan.files import atomic_path, load_yaml
 
 
 @main.group()
-def keys():
+def keys() -> None:
     """Kunci penandatangan dokumen dan kunci registri (HMAC dan Ed25519)."""
 
 
@@ -36,7 +36,7 @@ def keys():
 )
 @CONFIG
 @user_errors
-def keys_init(force, config_path):
+def keys_init(force: bool, config_path: Path | None) -> None:
     """Buat kunci DEMO (sertifikat swatanda, BUKAN UNTUK PENGGUNAAN RESMI) dan kunci registri
     (kunci HMAC dan kunci penandatangan Ed25519), di lokasi yang ditetapkan konfigurasi. Berkas
     yang sudah ada dibiarkan, kecuali dengan --force."""
@@ -65,7 +65,7 @@ def keys_init(force, config_path):
 )
 @CONFIG
 @user_errors
-def keys_export_public(out_path, config_path):
+def keys_export_public(out_path: Path | None, config_path: Path | None) -> None:
     """Ekspor kunci publik registri (PEM) untuk auditor: dengannya siapa pun memeriksa log audit
     (`aturan registry audit --public-key registry.pub`) tanpa dapat menulis entri yang sah."""
     config = config_file(config_path)

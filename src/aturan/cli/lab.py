@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -48,7 +51,17 @@ from aturan.vocabulary import MODEL_SHORT
     "ringkas (rumus dan aturan yang berlaku, dengan kesimpulan aturan).",
 )
 @user_errors
-def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, workers, full_trace):
+def batch(
+    cohort: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    model: str | None,
+    assessment: str | None,
+    reform_path: Path | None,
+    param_pairs: tuple[str, ...],
+    workers: int,
+    full_trace: bool,
+) -> None:
     """Putuskan satu kohort (CSV, XLSX, YAML/JSON): keputusan.jsonl, keputusan.csv,
     kelompok-coaching.csv. Jejak lengkap satu peserta: `aturan explain` atau --full-trace."""
     with progress_bar("Memutuskan") as progress:
@@ -72,7 +85,13 @@ def batch(cohort, out_dir, as_of, model, assessment, reform_path, param_pairs, w
     sys.exit(2 if outcome.failures else 0)
 
 
-def _print_table(header, rows, title=None, width=None, differences: bool = False) -> None:
+def _print_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str | None = None,
+    width: int | None = None,
+    differences: bool = False,
+) -> None:
     """Numbers and rupiah in the id locale (Babel); a last column of differences gets its sign."""
     from rich.console import Console
     from rich.table import Table
@@ -102,7 +121,15 @@ def _print_table(header, rows, title=None, width=None, differences: bool = False
 @PARAM
 @WORKERS
 @user_errors
-def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, workers):
+def compare(
+    cohort: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    assessment: str | None,
+    reform_path: Path | None,
+    param_pairs: tuple[str, ...],
+    workers: int,
+) -> None:
     """Empat model berdampingan pada peserta yang sama: tabel, CSV, dan grafik PNG. Dengan
     --reform atau --param: aturan berlaku dan reformasi berdampingan, dengan selisihnya."""
     book = rulebook()
@@ -155,7 +182,16 @@ def compare(cohort, out_dir, as_of, assessment, reform_path, param_pairs, worker
 )
 @WORKERS
 @user_errors
-def diff(cohort, reform_path, param_pairs, as_of, model, assessment, out_file, workers):
+def diff(
+    cohort: Path,
+    reform_path: Path | None,
+    param_pairs: tuple[str, ...],
+    as_of: dt.date,
+    model: str | None,
+    assessment: str | None,
+    out_file: Path | None,
+    workers: int,
+) -> None:
     """Bandingkan aturan berlaku dengan reformasi: siapa berubah, apa, dan perubahan reformasi
     mana yang sendirian menghasilkannya."""
     if not reform_path and not param_pairs:
@@ -195,7 +231,7 @@ def diff(cohort, reform_path, param_pairs, as_of, model, assessment, out_file, w
     "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True
 )
 @user_errors
-def trace_matrix(out_dir):
+def trace_matrix(out_dir: Path) -> None:
     """Matriks ketertelusuran: setiap klausul, aturan yang mengutipnya, dan kasus golden yang
     menguji aturan itu."""
     from aturan.drafting import build_matrix, to_html, to_markdown
@@ -234,7 +270,7 @@ def trace_matrix(out_dir):
     help="Tahun pelatihan: satu tahun (2027) atau rentang (2026-2028).",
 )
 @user_errors
-def sample(size, seed, out_file, years):
+def sample(size: int, seed: int, out_file: Path, years: tuple[int, int]) -> None:
     """Buat kohort sintetis (bukan orang sungguhan) untuk demo, uji, dan benchmark."""
     from aturan.lab import generate, write_cohort
 

@@ -8,24 +8,38 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
-from aturan.app import decider, load_participants, reformed, rulebook  # noqa: F401  (re-exported)
+from aturan.app import decider as decider  # re-exported, as are the names below
+from aturan.app import load_participants as load_participants
+from aturan.app import reformed as reformed
+from aturan.app import rulebook as rulebook
 from aturan.cases import DATE_MAX, DATE_MIN, clean, in_range
-from aturan.documents import open_registry, registry_target, signing_config  # noqa: F401
+from aturan.documents import open_registry as open_registry
+from aturan.documents import registry_target
+from aturan.documents import signing_config as signing_config
 from aturan.errors import AturanError
-from aturan.project import config_file, project_root  # noqa: F401  (re-exported)
+from aturan.project import config_file as config_file
+from aturan.project import project_root as project_root
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
-def user_errors(func):
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def user_errors(func: Callable[P, T]) -> Callable[P, T]:
     """Errors a user can cause become one message and exit status 2, never a traceback."""
 
     @wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return func(*args, **kwargs)
         except AturanError as exc:
@@ -35,7 +49,7 @@ def user_errors(func):
     return wrapper
 
 
-def parse_date(ctx, param, value):
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
@@ -127,7 +141,7 @@ CONFIG = click.option(
 )
 
 
-def progress_bar(label: str):
+def progress_bar(label: str) -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
@@ -135,7 +149,7 @@ def progress_bar(label: str):
     )
 
 
-def report_failures(failures) -> None:
+def report_failures(failures: Iterable[tuple[int | None, str]]) -> None:
     """Row by row, whichever process found the fault (reading, checking or deciding)."""
     for _row, message in sorted(failures, key=lambda failure: failure[0] or 0):
         click.echo(f"galat: {clean(message)}", err=True)
@@ -154,14 +168,14 @@ def clean_lines(text: str) -> str:
     return "\n".join(clean(line) for line in text.split("\n"))
 
 
-def short(value, limit: int = 160) -> str:
+def short(value: object, limit: int = 160) -> str:
     text = (
         json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
     )
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def interpretations_text(items: list[dict], as_of: dt.date) -> str:
+def interpretations_text(items: list[dict[str, Any]], as_of: dt.date) -> str:
     """`aturan interpretations` as text: question, value in force, basis, alternatives, file."""
     lines = []
     for number, item in enumerate(items, 1):

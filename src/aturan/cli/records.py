@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -24,7 +25,7 @@ OPERATOR = click.option(
 @REGISTRY
 @CONFIG
 @user_errors
-def replay(number, registry_path, config_path):
+def replay(number: str, registry_path: Path | str, config_path: Path | None) -> None:
     """Putuskan ulang dokumen bernomor dari catatan keputusannya. Lebih dulu baris registrinya
     dicocokkan dengan entri log audit terakhirnya. `identik` hanya bila baris itu utuh dan
     keputusannya sama; selain itu setiap isian yang berbeda (nilai lama → baru) beserta

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from aturan.cli.app import main
@@ -34,7 +36,15 @@ from aturan.errors import AturanError
 @REGISTRY
 @CONFIG
 @user_errors
-def serve(host, port, max_upload_mb, rate_limit, number, registry_path, config_path):
+def serve(
+    host: str,
+    port: int,
+    max_upload_mb: float,
+    rate_limit: str,
+    number: str | None,
+    registry_path: Path | str,
+    config_path: Path | None,
+) -> None:
     """Halaman verifikasi publik dan API JSON (decide, explain, verify); hanya membaca registri."""
     if number:
         click.echo(_url_of(number, registry_path, config_path))
@@ -55,7 +65,7 @@ def serve(host, port, max_upload_mb, rate_limit, number, registry_path, config_p
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
-def _url_of(number: str, registry_path, config_path) -> str:
+def _url_of(number: str, registry_path: Path | str, config_path: Path | None) -> str:
     store, settings = open_registry(registry_path, config_path)
     row = store.get(number)
     if row is None:

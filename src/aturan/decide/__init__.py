@@ -8,7 +8,7 @@ from aturan.decide.cohort_rules import (
     merge_by_gap,
     place_in_group,
 )
-from aturan.decide.decision import Decider
+from aturan.decide.decision import Decider, TraceDetail
 from aturan.decide.engine import Engine
 from aturan.decide.explain import explain
 from aturan.decide.formulas import IMPLEMENTATIONS
@@ -22,6 +22,7 @@ __all__ = [
     "Subject",
     "Engine",
     "Memory",
+    "TraceDetail",
     "IMPLEMENTATIONS",
     "assign_coaching_groups",
     "coaching_groups",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from aturan.decide import IMPLEMENTATIONS, Engine
 from aturan.documents import CONTEXTS
 from aturan.errors import AturanError
 from aturan.law import (
     LAW_STATUSES,
+    Clause,
     DateLimit,
     DocumentType,
     ParamSet,
@@ -237,7 +239,8 @@ def _compiles(book: Rulebook) -> list[Finding]:
         | {r.start for r in book.rules if r.start}
         if complete_from is None or d >= complete_from
     )
-    out, seen = [], set()
+    out: list[Finding] = []
+    seen: set[tuple[str | None, int | None, str]] = set()
     for date in dates:
         params = ParamSet(book.parameters, date)
         rules = [r for r in book.rules if r.in_force(date)]
@@ -282,6 +285,7 @@ def _honest_statuses(book: Rulebook) -> list[Finding]:
     clause it rests on is a confirmed clause of a regulation."""
     out = []
     instruments = book.corpus.instruments
+    clause: Clause | None  # a Clause in the first loop, a lookup's Clause | None in the second
     for clause in book.corpus.clauses.values():
         instrument = instruments.get(clause.instrument)
         if (
@@ -328,7 +332,7 @@ def _honest_statuses(book: Rulebook) -> list[Finding]:
     return out
 
 
-def check_templates(folder, book: Rulebook | None = None) -> list[Finding]:
+def check_templates(folder: Path, book: Rulebook | None = None) -> list[Finding]:
     """Every DOCX template parses as Jinja (a broken tag is named here, not at issue time); every
     document type the rulebook declares has its template and a known context builder."""
     from docxtpl import DocxTemplate
@@ -347,7 +351,7 @@ def check_templates(folder, book: Rulebook | None = None) -> list[Finding]:
     return out
 
 
-def _document_types(folder, book: Rulebook) -> list[Finding]:
+def _document_types(folder: Path, book: Rulebook) -> list[Finding]:
     out = []
     for kind in book.document_types.values():
         if not (folder / f"{kind.name}.docx").is_file():

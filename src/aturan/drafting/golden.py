@@ -23,10 +23,12 @@ point is one golden case ("name @ date"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 
-from aturan.cases import case_from_data, in_range, load_case, range_message
+from aturan.cases import Case, case_from_data, in_range, load_case, range_message
 from aturan.decide import COACHING_GROUP_RULE, Decider, Decision, assign_coaching_groups
 from aturan.errors import AturanError, InputError
 from aturan.files import line_of, load_yaml
@@ -58,14 +60,14 @@ class GoldenResult:
 
 
 def golden_files(paths: list[Path]) -> list[Path]:
-    files = []
+    files: list[Path] = []
     for path in paths:
         path = Path(path)
         files += sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
     return files
 
 
-def load_golden(path: Path) -> list[dict]:
+def load_golden(path: Path) -> list[dict[str, Any]]:
     tests = load_yaml(path, InputError)
     if not isinstance(tests, list):
         raise InputError("berkas golden harus berisi daftar uji (list)", file=str(path))
@@ -74,7 +76,7 @@ def load_golden(path: Path) -> list[dict]:
     return tests
 
 
-_KINDS = {
+_KINDS: dict[str, type | tuple[type, ...]] = {
     "name": (str, int, float),
     "as_of": (str, dt.date),
     "case": dict,
@@ -93,11 +95,11 @@ _KINDS = {
 _POINT_KEYS = ("as_of", "expect", "fired", "not_fired")
 
 
-def _check_shape(path: Path, index: int, test) -> None:
+def _check_shape(path: Path, index: int, test: object) -> None:
     """Each test a mapping of known keys of the right kinds, with a plausible as_of, before any is
     run."""
 
-    def refuse(message, key=None):
+    def refuse(message: str, key: str | None = None) -> NoReturn:
         raise InputError(
             message,
             file=str(path),
@@ -145,7 +147,7 @@ def _check_shape(path: Path, index: int, test) -> None:
         _check_point(point, refuse)
 
 
-def _check_point(test: dict, refuse) -> None:
+def _check_point(test: dict[str, Any], refuse: Callable[..., NoReturn]) -> None:
     """The date and expectations of one test, or of one point of a timeline."""
     if "as_of" not in test:
         refuse("isian wajib tidak ada: as_of")
@@ -174,7 +176,7 @@ def run_golden(decider: Decider, path: Path) -> list[GoldenResult]:
     return [result for test in load_golden(path) for result in run_test(decider, path, test)]
 
 
-def run_test(decider: Decider, path: Path, test: dict) -> list[GoldenResult]:
+def run_test(decider: Decider, path: Path, test: dict[str, Any]) -> list[GoldenResult]:
     """One test, or one result per point of its timeline."""
     if not isinstance(test, dict) or "timeline" not in test:
         return [run_one(decider, path, test)]
@@ -190,7 +192,9 @@ def run_test(decider: Decider, path: Path, test: dict) -> list[GoldenResult]:
     ]
 
 
-def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -> GoldenResult:
+def run_one(
+    decider: Decider, path: Path, test: dict[str, Any], line: int | None = None
+) -> GoldenResult:
     result = GoldenResult(str(path), line or line_of(test) or 0, str(test.get("name", "?")))
     test = dict(test, _dir=str(path.parent))
     if "cohort" in test:
@@ -234,7 +238,9 @@ def run_one(decider: Decider, path: Path, test: dict, line: int | None = None) -
     return result
 
 
-def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) -> GoldenResult:
+def _run_cohort(
+    decider: Decider, path: Path, test: dict[str, Any], result: GoldenResult
+) -> GoldenResult:
     """A cohort test: decide every case, apply the cohort-level rules, compare the coaching
     groups."""
     try:
@@ -269,7 +275,12 @@ def _run_cohort(decider: Decider, path: Path, test: dict, result: GoldenResult) 
     return result
 
 
-def _record(result: GoldenResult, test: dict, steps, notes: dict) -> None:
+def _record(
+    result: GoldenResult,
+    test: dict[str, Any],
+    steps: Iterable[dict[str, Any]],
+    notes: dict[tuple[dt.date, str], Any],
+) -> None:
     """What the trace matrix needs from one case: the parameters each step used, the rules that
     were overruled wherever they fired, the parameters set and read."""
     stood: set[str] = set()
@@ -289,7 +300,7 @@ def _record(result: GoldenResult, test: dict, steps, notes: dict) -> None:
     result.read = {pid for _, pid in notes}
 
 
-def _overruled(step) -> bool:
+def _overruled(step: dict[str, Any]) -> bool:
     """A rule step whose every conclusion a higher-priority rule set instead (it appended
     nothing): the rule decided nothing in that step."""
     overridden = set(step.get("overridden") or ())
@@ -300,7 +311,7 @@ def _overruled(step) -> bool:
     )
 
 
-def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> Decision:
+def decide_for_test(decider: Decider, case: Case, as_of: dt.date, test: dict[str, Any]) -> Decision:
     """A test may set `model:`, `assessment:` or `parameters:` (a drafter's alternative); each
     alternative is compiled once, kept by the decider it was made from (`Decider.variant`)."""
     if test.get("reform"):
@@ -319,7 +330,7 @@ def decide_for_test(decider: Decider, case, as_of: dt.date, test: dict) -> Decis
     return decider.decide(case, as_of)
 
 
-def lookup(node, dotted: str):
+def lookup(node: Any, dotted: str) -> Any:
     """`a.b.0.c` walks mappings and list indexes; `a.b[].c` collects `c` from every item of list
     `b`."""
     head, sep, rest = dotted.partition("[].")
@@ -335,7 +346,7 @@ def lookup(node, dotted: str):
     return node
 
 
-def compare(actual, expected) -> str | None:
+def compare(actual: object, expected: object) -> str | None:
     """Equality, or `{includes: [...]}`, `{excludes: [...]}`, `{length: n}` for lists."""
     if (
         isinstance(expected, dict)
@@ -362,11 +373,11 @@ def compare(actual, expected) -> str | None:
     return None
 
 
-def _listed(value) -> list:
+def _listed(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _normal(value):
+def _normal(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -18,13 +18,15 @@ full list of its cases; a clause's own count is the cases where a rule citing it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aturan.decide import COACHING_GROUP_RULE, Decider
 from aturan.drafting.golden import COHORT_RULE_PARAMS, GoldenResult, golden_files, run_golden
 from aturan.files import page_templates
-from aturan.law import Formula, Rule, Rulebook, status_words
+from aturan.law import Clause, Formula, Rule, Rulebook, status_words
 
 DIRECT = "hasilnya langsung masuk keputusan"
 KINDS = ("aturan", "formula", "parameter")
@@ -108,7 +110,7 @@ def _law(book: Rulebook, counted: dict[str, set[str]]) -> Law:
     return Law(concludes_with, named, counted)
 
 
-def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dict]:
+def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dict[str, Any]]:
     cases = Cases(
         [
             (f"{path.name}: {result.name}", result)
@@ -142,7 +144,7 @@ def build_matrix(book: Rulebook, decider: Decider, golden_dir: Path) -> list[dic
     return sorted(rows, key=lambda r: (bool(r["rules"]), not r["untested_rules"], r["clause"]))
 
 
-def _cite(citing: dict[str, list[Citing]], clause_ids, item: Citing) -> None:
+def _cite(citing: dict[str, list[Citing]], clause_ids: Iterable[str], item: Citing) -> None:
     for cid in sorted(set(clause_ids)):
         citing.setdefault(cid, []).append(item)
 
@@ -179,12 +181,12 @@ def _fact_refs(value: object) -> list[str]:
     return []
 
 
-def _instrument_status(book: Rulebook, clause) -> str:
+def _instrument_status(book: Rulebook, clause: Clause) -> str:
     instrument = book.corpus.instruments.get(clause.instrument)
     return instrument.status if instrument else ""
 
 
-def _row(clause, items: list[Citing], instrument_status: str) -> dict:
+def _row(clause: Clause, items: list[Citing], instrument_status: str) -> dict[str, Any]:
     rules = [i for i in items if i.kind == "aturan"]
     reason = (
         f"diterapkan di luar aturan: {clause.implemented_in}"
@@ -227,13 +229,13 @@ INTRO = (
 )
 
 
-def _items(rows: list[dict]) -> list[Citing]:
+def _items(rows: list[dict[str, Any]]) -> list[Citing]:
     """Every rule, formula and parameter once, by kind then id."""
     unique = {(i.kind, i.id): i for r in rows for i in r["citing"]}
     return sorted(unique.values(), key=lambda i: (KINDS.index(i.kind), i.id))
 
 
-def to_markdown(rows: list[dict]) -> str:
+def to_markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "# Matriks ketertelusuran",
         "",
@@ -267,7 +269,7 @@ def _md_item(item: Citing) -> list[str]:
     return lines + [""]
 
 
-def to_html(rows: list[dict], version: str) -> str:
+def to_html(rows: list[dict[str, Any]], version: str) -> str:
     """The matrix as one HTML page (templates/trace-matrix.html): the table, then every rule,
     formula and parameter with the full list of its golden cases."""
     return PAGES.get_template("trace-matrix.html").render(

@@ -10,7 +10,7 @@ stays a number a spreadsheet can add up. Every CSV aturan writes goes through `s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -33,6 +33,6 @@ def safe_row(values: Iterable[object]) -> list[object]:
     return [safe_cell(v) for v in values]
 
 
-def safe_record(row: dict[str, object]) -> dict[str, object]:
+def safe_record(row: Mapping[str, object]) -> dict[str, object]:
     """A `csv.DictWriter` row, every value through `safe_cell`."""
     return {key: safe_cell(value) for key, value in row.items()}

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO, Any
 
 from aturan.errors import AturanError
 
@@ -74,7 +75,7 @@ def atomic_path(path: Path | str, mode: int | None = None) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_open(path: Path | str, mode: str = "w", **kwargs):
+def atomic_open(path: Path | str, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
     """open() for writing, through `atomic_path`."""
     with atomic_path(path) as tmp:
         with open(tmp, mode, **kwargs) as handle:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
+from typing import Any, NoReturn
 
 import yaml
 from yaml.composer import Composer
@@ -40,24 +42,24 @@ MAX_EXPANDED_NODES = 200_000
 10,000)."""
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that knows the line of itself and of each of its keys (1-based)."""
 
     line: int = 0
-    key_lines: dict
+    key_lines: dict[Any, int]
 
-    def line_of(self, key) -> int:
+    def line_of(self, key: object) -> int:
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     line: int = 0
 
 
 class _Refused(yaml.MarkedYAMLError):
     """A structural refusal (depth, alias, key) raised while composing or constructing."""
 
-    def __init__(self, problem: str, mark):
+    def __init__(self, problem: str, mark: yaml.error.Mark | None) -> None:
         super().__init__(problem=problem, problem_mark=mark)
 
 
@@ -87,13 +89,13 @@ class _Base(Composer, _Parser, SafeConstructor, Resolver):
 class _Loader(_Base):
     allow_aliases = True
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent) and not self.allow_aliases:
-            event = self.peek_event()
+            event: Any = self.peek_event()
             raise _Refused(
                 f"alias '*{event.anchor}' tidak diizinkan di berkas ini; tulis nilainya secara "
                 "lengkap",
@@ -101,9 +103,8 @@ class _Loader(_Base):
             )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _Refused(
-                f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", self.peek_event().start_mark
-            )
+            deepest: Any = self.peek_event()
+            raise _Refused(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", deepest.start_mark)
         try:
             return super().compose_node(parent, index)
         finally:
@@ -117,8 +118,8 @@ class _NoAliasLoader(_Loader):
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-def _construct_mapping(loader, node):
-    seen: dict = {}
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         if key_node.tag == _MERGE_TAG:
             continue
@@ -148,13 +149,13 @@ def _construct_mapping(loader, node):
     return mapping
 
 
-def _construct_sequence(loader, node):
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     seq = LineList(loader.construct_object(child, deep=True) for child in node.value)
     seq.line = node.start_mark.line + 1
     return seq
 
 
-def _construct_timestamp(loader, node):
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> date | str:
     """An impossible date such as 2025-13-40 stays text, so validation can name it instead of
     crashing."""
     try:
@@ -163,13 +164,14 @@ def _construct_timestamp(loader, node):
         return loader.construct_scalar(node)
 
 
+# types-PyYAML types add_constructor for its own loader classes only (a type variable bound to them)
 for _cls in (_Loader, _NoAliasLoader):
-    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[type-var]
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)  # type: ignore[type-var]
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[type-var]
 
 
-def read_text(path: Path | str, error=AturanError) -> str:
+def read_text(path: Path | str, error: type[AturanError] = AturanError) -> str:
     """The file as text; refuses a missing file, a folder, unreadable, non-UTF-8 or empty
     content."""
     path = Path(path)
@@ -199,7 +201,7 @@ def read_text(path: Path | str, error=AturanError) -> str:
     return text
 
 
-def _expanded_size(node, memo: dict) -> int:
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     """Nodes the graph stands for with every alias expanded; each distinct node is visited once."""
     key = id(node)
     if key in memo:
@@ -215,7 +217,7 @@ def _expanded_size(node, memo: dict) -> int:
     return size
 
 
-def _refuse_unprintable(text: str, path: Path, error) -> None:
+def _refuse_unprintable(text: str, path: Path, error: type[AturanError]) -> None:
     """A character YAML does not allow (NUL, most controls), named with its line, before parsing."""
     bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
     if bad:
@@ -226,7 +228,9 @@ def _refuse_unprintable(text: str, path: Path, error) -> None:
         )
 
 
-def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True):
+def load_yaml(
+    path: Path | str, error: type[AturanError] = AturanError, *, allow_aliases: bool = True
+) -> Any:
     """Load a YAML file with line numbers; anything refused raises `error` naming file and line."""
     path = Path(path)
     text = read_text(path, error)
@@ -258,13 +262,13 @@ def load_yaml(path: Path | str, error=AturanError, *, allow_aliases: bool = True
 
 
 class _DuplicateKey(Exception):
-    def __init__(self, key: str):
+    def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _pairs(pairs):
-    out = {}
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
             raise _DuplicateKey(key)
@@ -273,16 +277,16 @@ def _pairs(pairs):
 
 
 class _BadConstant(Exception):
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
 
 
-def _no_constant(name):
+def _no_constant(name: str) -> NoReturn:
     raise _BadConstant(name)
 
 
-def _depth(value) -> int:
+def _depth(value: object) -> int:
     deepest, stack = 0, [(value, 1)]
     while stack:
         node, depth = stack.pop()
@@ -319,13 +323,13 @@ def _bracket_depth(text: str) -> tuple[int, int]:
     return depth, line
 
 
-def load_json(path: Path | str, error=AturanError):
+def load_json(path: Path | str, error: type[AturanError] = AturanError) -> Any:
     """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the
     line."""
     path = Path(path)
     text = read_text(path, error)
 
-    def too_deep():
+    def too_deep() -> AturanError:
         line = _bracket_depth(text)[1]  # the slow character scan runs only for a refused file
         return error(
             f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line
@@ -363,7 +367,7 @@ MAX_ZIP_RATIO = 100
 zip bomb."""
 
 
-def check_zip(path: Path | str, error=AturanError) -> None:
+def check_zip(path: Path | str, error: type[AturanError] = AturanError) -> None:
     """Refuse a zip container (XLSX, DOCX) that would unpack to far more than it holds, from its
     directory alone, before anything is unpacked. Not a zip at all is left to the reader to name."""
     import zipfile
@@ -382,14 +386,16 @@ def check_zip(path: Path | str, error=AturanError) -> None:
         )
 
 
-def load_data(path: Path | str, error=AturanError, *, allow_aliases: bool = True):
+def load_data(
+    path: Path | str, error: type[AturanError] = AturanError, *, allow_aliases: bool = True
+) -> Any:
     """A .json file as JSON, anything else as YAML."""
     if Path(path).suffix.lower() == ".json":
         return load_json(path, error)
     return load_yaml(path, error, allow_aliases=allow_aliases)
 
 
-def line_of(node, key=None) -> int | None:
+def line_of(node: object, key: object = None) -> int | None:
     if isinstance(node, LineDict):
         return node.line_of(key) if key is not None else node.line
     return getattr(node, "line", None)

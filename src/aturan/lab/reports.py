@@ -7,15 +7,18 @@ import csv
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from aturan.cases import read_cohort
 from aturan.decide import Decider, coaching_groups
 from aturan.files import atomic_open, atomic_path, ensure_folder, safe_row
 from aturan.lab.runs import (
+    Change,
+    Failure,
     Pricing,
     Span,
     compare_chart,
@@ -26,6 +29,9 @@ from aturan.lab.runs import (
     write_batch,
 )
 from aturan.law import (
+    Parameter,
+    ParamSet,
+    Period,
     Rulebook,
     cause_periods,
     cause_phases,
@@ -36,6 +42,9 @@ from aturan.law import (
 )
 from aturan.vocabulary import MODEL_SHORT, MODELS, PROGRAM_SHORT
 
+if TYPE_CHECKING:
+    from _csv import Writer
+
 Advance = Callable[[int], None]
 
 
@@ -43,11 +52,13 @@ Advance = Callable[[int], None]
 class Outcome:
     """What a run produced: summary rows, rejected rows (row, message), and the files written."""
 
-    rows: list = field(default_factory=list)
-    failures: list = field(default_factory=list)
+    rows: Sequence[Sequence[Any]] = field(default_factory=list)  # (label, value per column)
+    failures: list[Failure] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     title: str = ""
-    tables: dict = field(default_factory=dict)  # model -> rows (measure, baseline, reform, diff)
+    tables: dict[str, list[list[str | float]]] = field(
+        default_factory=dict
+    )  # model -> rows (measure, baseline, reform, diff)
     footing: list[str] = field(default_factory=list)  # model(s), dates, cohort, reform's dates
     costs: list[str] = field(default_factory=list)  # what the costs rest on; a synthetic cohort
     unchanged: list[str] = field(default_factory=list)  # why nothing changed, when it can tell
@@ -72,7 +83,7 @@ def run_batch(
         files=[out_dir / n for n in ("keputusan.jsonl", "keputusan.csv", "kelompok-coaching.csv")]
     )
     ensure_folder(out_dir)
-    seen: Counter = Counter()
+    seen: Counter[str] = Counter()
     with (
         atomic_open(outcome.files[0], "w", encoding="utf-8") as jsonl,
         atomic_open(outcome.files[1], "w", encoding="utf-8", newline="") as table,
@@ -221,23 +232,27 @@ def cost_footing(book: Rulebook, reformed: Rulebook | None, as_of: dt.date) -> l
     return lines
 
 
-def _status(parameters, pid: str, as_of: dt.date) -> str:
+def _status(parameters: dict[str, Parameter], pid: str, as_of: dt.date) -> str:
     value = parameters[pid].at(as_of) if pid in parameters else None
     status = value.status if value else None
     return f"status {STATUS_WORDS.get(status, status)}"
 
 
-STATUS_WORDS = {"assumption": "asumsi", "confirmed": "dikonfirmasi", "secondary": "sumber sekunder"}
+STATUS_WORDS: dict[str | None, str] = {
+    "assumption": "asumsi",
+    "confirmed": "dikonfirmasi",
+    "secondary": "sumber sekunder",
+}
 
 
-def jp_footing(law: dict) -> str:
+def jp_footing(law: ParamSet) -> str:
     """How many subjects' JP are placeholders, each program's JP total here, and the one total
     read elsewhere (PKA 908 JP, unconfirmed)."""
     subjects = law.get("curriculum.subjects") or {}
     placeholders = sum(
         1 for s in subjects.values() if s.get("jp_status", "assumption") == "assumption"
     )
-    totals: Counter = Counter()
+    totals: Counter[str] = Counter()
     for sid, subject in subjects.items():
         totals[sid.split(".")[0]] += sum((subject.get("jp") or {}).values())
     per_program = ", ".join(
@@ -284,7 +299,9 @@ def compare_heading(reformed: Rulebook | None, as_of: dt.date, cohort: Path, dec
     return f"Perbandingan model: {what}; per {day(as_of)}; kohort {cohort.name} ({people})"
 
 
-def _side_by_side(tables: dict[str, list[list]], models) -> dict[str, list[list]]:
+def _side_by_side(
+    tables: dict[str, list[list[str | float]]], models: Iterable[str]
+) -> dict[str, list[list[str | float]]]:
     """Per model: measure, value under the law in force, under the reform, and the difference."""
     out = {}
     for index, model in enumerate(models, 1):
@@ -295,14 +312,20 @@ def _side_by_side(tables: dict[str, list[list]], models) -> dict[str, list[list]
     return out
 
 
-def _difference(before, after):
+def _difference(before: Any, after: Any) -> str | float:
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (before, after))
     if numbers:
-        return round(after - before, 2)
+        return cast(float, round(after - before, 2))
     return "sama" if before == after else "berubah"
 
 
-def _write_compare_csv(writer, tables, models, heading: str, notes=()) -> None:
+def _write_compare_csv(
+    writer: Writer,
+    tables: dict[str, list[list[str | float]]],
+    models: Sequence[str],
+    heading: str,
+    notes: Iterable[str] = (),
+) -> None:
     """Data for a spreadsheet: plain numbers (dot decimal, no thousands separator), so any locale
     reads them; one line per measure, one column per model (with a reform: per model, the law in
     force, the reform and the difference). The first line names the reform, the date and the
@@ -337,8 +360,11 @@ def run_diff(
     out-of-scope participants whose changes are only informational (not counted as changed). The
     rows count the changed participants per cause (once under each of their causes), then per
     field with its causes."""
-    fields, causes, failures, changed, span = Counter(), Counter(), [], 0, Span()
-    by_field: dict[str, Counter] = defaultdict(Counter)
+    fields: Counter[str] = Counter()
+    causes: Counter[str] = Counter()
+    failures: list[Failure] = []
+    changed, span = 0, Span()
+    by_field: dict[str, Counter[str]] = defaultdict(Counter)
     apart: list[str] = []
     with atomic_open(out_file, "w", encoding="utf-8") if out_file else nullcontext() as sink:
         for item in diff_parallel(
@@ -423,7 +449,7 @@ def footing(
     return lines
 
 
-def _periods_text(periods) -> str:
+def _periods_text(periods: Iterable[Period]) -> str:
     from aturan.lab.numbers import day
 
     def one(start: dt.date, end: dt.date | None) -> str:
@@ -508,7 +534,7 @@ APART_HEAD = (
 )
 
 
-def _field_causes_text(counts: Counter) -> str:
+def _field_causes_text(counts: Counter[str]) -> str:
     """A field's causes with how many participants each gives it: 'sebab: A 5; B 2'."""
     if len(counts) == 1:
         return f"sebab: {next(iter(counts))}"
@@ -540,7 +566,7 @@ FIELD_LABELS = {
 }
 
 
-def value_text(value) -> str:
+def value_text(value: Any) -> str:
     """A value as a drafter reads it: ya/tidak, '-' for none, the model's name, numbers in the id
     locale, codes with spaces."""
     from aturan.lab.numbers import number
@@ -559,7 +585,7 @@ def value_text(value) -> str:
 LIST_SHOWN = 5  # items of one list shown per participant; --out keeps them all
 
 
-def change_text(item) -> str:
+def change_text(item: Change) -> str:
     """A changed participant: its fields grouped by their causes, each group followed by the line
     naming its cause (changes that each alone give it joined by "atau")."""
     groups: dict[str, list[str]] = {}
@@ -580,12 +606,12 @@ def change_text(item) -> str:
     return "\n".join(out)
 
 
-def _cause_of(item, key: str) -> str:
+def _cause_of(item: Change, key: str) -> str:
     found = item.field_causes.get(key) or item.causes
     return " atau ".join(found) if found else NO_SINGLE_CAUSE
 
 
-def apart_text(item) -> str:
+def apart_text(item: Change) -> str:
     """An out-of-scope participant's informational changes, on one line."""
     changes = "; ".join(
         f"{FIELD_LABELS.get(k, k)}: {value_text(a)} -> {value_text(b)}"

@@ -14,16 +14,28 @@ import itertools
 import json
 import textwrap
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 import orjson
 
-from aturan.cases import CohortRow, UncheckedRow, row_error
-from aturan.decide import Decider, Decision, Memory
+from aturan.cases import Case, CohortRow, UncheckedRow, row_error
+from aturan.decide import Decider, Decision, Memory, TraceDetail
 from aturan.errors import AturanError, InputError
 from aturan.files import safe_record
+from aturan.law import ParamSet, Rulebook
 from aturan.vocabulary import MODEL_SHORT, PROGRAM_SHORT
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+Failure = tuple[int | None, str]  # (row, message)
+Spec = tuple[Rulebook, str | None, str | None]  # (rulebook, model, assessment)
+Chunk = list[tuple[int, UncheckedRow | tuple[dict[str, Any], str]]]  # (row, what chunks_of read)
+Series = dict[str, dict[str, "Tally"]]  # label -> model -> tally
+R = TypeVar("R")
 
 ROW_FIELDS = [
     "nip",
@@ -51,7 +63,7 @@ ROW_FIELDS = [
 ]
 
 
-def summary_row(decision: Decision) -> dict:
+def summary_row(decision: Decision) -> dict[str, Any]:
     """One flat line per decision: what a spreadsheet or a diff compares."""
     design, step = decision.design, decision.lifecycle.next_step
     return {
@@ -116,7 +128,7 @@ class Pricing:
     assessment: tuple[tuple[str, float], ...] = ()
 
     @classmethod
-    def of(cls, params) -> Pricing:
+    def of(cls, params: ParamSet) -> Pricing:
         units = params.get("cost.assessment_unit") or {}
         return cls(str(params.get("cost.pay_model") or "full_fee"), tuple(sorted(units.items())))
 
@@ -154,25 +166,29 @@ class Tally:
     decided: int = 0
     in_scope: int = 0
     initial_assessment: int = 0
-    clusters: Counter = field(default_factory=Counter)
-    categories: Counter = field(default_factory=Counter)
-    states: Counter = field(default_factory=Counter)
-    documents: Counter = field(default_factory=Counter)
+    clusters: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    states: Counter[str] = field(default_factory=Counter)
+    documents: Counter[str] = field(default_factory=Counter)
     subjects_waived: int = 0
     jp_waived: int = 0
     jp_total: int = 0
     with_design: int = 0
-    coaching: Counter = field(default_factory=Counter)  # signature -> participants
+    coaching: Counter[str] = field(default_factory=Counter)  # signature -> participants
     cost_full: float = 0.0
     cost_by_jp: float = 0.0
     training: int = 0  # participants counted in the cost
     retests: int = 0  # participants whose next step is a re-test (uji ulang), known at --as-of
-    programs: Counter = field(default_factory=Counter)  # program -> participants decided
-    program_cost_by_jp: Counter = field(default_factory=Counter)
-    program_cost_full: Counter = field(default_factory=Counter)
-    program_training: Counter = field(default_factory=Counter)  # program -> participants training
+    programs: Counter[str | None] = field(
+        default_factory=Counter
+    )  # program -> participants decided
+    program_cost_by_jp: Counter[str | None] = field(default_factory=Counter)
+    program_cost_full: Counter[str | None] = field(default_factory=Counter)
+    program_training: Counter[str | None] = field(
+        default_factory=Counter
+    )  # program -> participants training
 
-    def add(self, decision: Decision, unit_cost: dict) -> None:
+    def add(self, decision: Decision, unit_cost: Mapping[str | None, float]) -> None:
         design = decision.design
         self.decided += 1
         self.programs[decision.program] += 1
@@ -199,8 +215,9 @@ class Tally:
             )
             self.cost_full += cost
             self.cost_by_jp += cost * share
-            self.program_cost_by_jp[decision.program] += cost * share
-            self.program_cost_full[decision.program] += cost
+            # rupiah, not counts: typeshed types a Counter's values as int
+            self.program_cost_by_jp[decision.program] += cost * share  # type: ignore[assignment]
+            self.program_cost_full[decision.program] += cost  # type: ignore[assignment]
         if design.coaching:
             self.coaching[design.coaching.signature] += 1
 
@@ -225,8 +242,8 @@ class Tally:
 @dataclass
 class BatchResult:
     tally: Tally
-    failures: list = field(default_factory=list)  # (row, message)
-    coaching_members: dict = field(default_factory=lambda: defaultdict(list))
+    failures: list[Failure] = field(default_factory=list)  # (row, message)
+    coaching_members: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass
@@ -236,7 +253,9 @@ class Span:
     `compare` and `diff` print as their footing, and what tells whether a reform's dates reach
     anyone (reports.footing)."""
 
-    judged: dict = field(default_factory=lambda: {"design": set(), "lifecycle": set()})
+    judged: dict[str, set[dt.date]] = field(
+        default_factory=lambda: {"design": set(), "lifecycle": set()}
+    )
     decided: int = 0
     synthetic: int = 0  # participants marked as made by `aturan sample` (case field `synthetic`)
     first_start: dt.date | None = None
@@ -244,7 +263,7 @@ class Span:
     first_end: dt.date | None = None
     last_end: dt.date | None = None
 
-    def add(self, case, deciders, as_of: dt.date) -> None:
+    def add(self, case: Case, deciders: Iterable[Decider], as_of: dt.date) -> None:
         self.decided += 1
         self.synthetic += bool(case.data.get("synthetic"))
         start, end = case.date("training", "start"), case.date("training", "end")
@@ -279,7 +298,7 @@ JSON_LINE_OPTIONS = (
 )
 
 
-def json_line(value) -> str:
+def json_line(value: object) -> str:
     """One JSON line, written by orjson (compact separators, same content as json.dumps); a value
     orjson refuses (an integer beyond 64 bits, a key that is not a string) falls back to json."""
     try:
@@ -288,7 +307,12 @@ def json_line(value) -> str:
         return json.dumps(value, ensure_ascii=False, default=str) + "\n"
 
 
-def write_batch(decisions: Iterable[Decision], jsonl, table, unit_cost: dict) -> BatchResult:
+def write_batch(
+    decisions: Iterable[Decision],
+    jsonl: IO[str],
+    table: IO[str],
+    unit_cost: Mapping[str | None, float],
+) -> BatchResult:
     """Decisions as JSON lines (full, with trace) and CSV (one summary line), streamed."""
     result = BatchResult(Tally())
     writer = csv.DictWriter(table, fieldnames=ROW_FIELDS)
@@ -302,14 +326,14 @@ def write_batch(decisions: Iterable[Decision], jsonl, table, unit_cost: dict) ->
     return result
 
 
-def _per(total: float, count: int, digits: int | None = None):
+def _per(total: float, count: int, digits: int | None = None) -> float:
     """total / count, 0 for an empty count; whole numbers (rupiah) unless digits are asked for."""
     if not count:
         return 0
     return round(total / count, digits) if digits is not None else round(total / count)
 
 
-COMPARE_ROWS = [
+COMPARE_ROWS: list[tuple[str, Callable[[Tally, tuple[int, str], Pricing], str | float]]] = [
     ("Diputuskan", lambda t, g, p: t.decided),
     ("Termasuk sasaran", lambda t, g, p: t.in_scope),
     ("Perlu asesmen awal", lambda t, g, p: t.initial_assessment),
@@ -353,13 +377,13 @@ def compare_table(
     definition: str = "same_focus_competencies",
     titles: dict[str, str] | None = None,
     pricing: Pricing | None = None,
-) -> list[list]:
+) -> list[list[str | float]]:
     """Rows of (measure, value per model): also the CSV. The training cost per program (under the
     pay model) follows the totals."""
     grouping, price = (size_max, definition), pricing or Pricing()
     document_types = sorted({k for t in tallies.values() for k in t.documents})
     programs = [p for p in PROGRAM_SHORT if any(t.programs.get(p) for t in tallies.values())]
-    rows = [
+    rows: list[list[Any]] = [  # mypy cannot type `[label] + [...]` in a comprehension
         [label] + [fn(t, grouping, price) for t in tallies.values()] for label, fn in COMPARE_ROWS
     ]
     for program in programs:
@@ -387,7 +411,7 @@ def compare_table(
     return rows
 
 
-CHART_PANELS = (
+CHART_PANELS: tuple[tuple[str, Callable[[Tally, tuple[int, str]], float]], ...] = (
     (
         "JP dibebaskan per peserta berdesain",
         lambda t, g: _per(t.jp_waived, t.with_design, 1),
@@ -400,8 +424,8 @@ COLOURS = ("#1f4e79", "#c55a11")
 
 
 def compare_chart(
-    series: dict[str, dict[str, Tally]],
-    path,
+    series: Series,
+    path: Path,
     grouping: tuple[int, str],
     title: str,
     pricing: dict[str, Pricing] | None = None,
@@ -448,7 +472,15 @@ def compare_chart(
     return texts
 
 
-def _model_bars(axis, series, index: int, name: str, values, money: bool = False, bottom=None):
+def _model_bars(
+    axis: Axes,
+    series: Series,
+    index: int,
+    name: str,
+    values: list[float],
+    money: bool = False,
+    bottom: list[float] | None = None,
+) -> None:
     from aturan.lab.numbers import number
 
     places = _places(series, index, len(values))
@@ -458,12 +490,12 @@ def _model_bars(axis, series, index: int, name: str, values, money: bool = False
     axis.bar_label(bars, labels=shown, fontsize=7, padding=2)
 
 
-def _places(series, index: int, count: int) -> list[float]:
+def _places(series: Series, index: int, count: int) -> list[float]:
     width = 0.8 / len(series)
     return [x + (index - (len(series) - 1) / 2) * width for x in range(count)]
 
 
-def _panel(axis, label: str, names) -> None:
+def _panel(axis: Axes, label: str, names: list[str]) -> None:
     axis.set_title(label, fontsize=10)
     axis.set_xticks(range(len(names)), names, fontsize=8)
     axis.margins(y=0.15)
@@ -472,7 +504,7 @@ def _panel(axis, label: str, names) -> None:
         axis.spines[side].set_visible(False)
 
 
-def _cluster_mix(axis, series) -> None:
+def _cluster_mix(axis: Axes, series: Series) -> None:
     """The cluster model's participants per cluster, stacked, one bar per series."""
     from aturan.lab.numbers import number
 
@@ -492,7 +524,7 @@ def _cluster_mix(axis, series) -> None:
         axis.spines[side].set_visible(False)
 
 
-def _cost_panel(axis, series, prices: dict[str, Pricing], names) -> None:
+def _cost_panel(axis: Axes, series: Series, prices: dict[str, Pricing], names: list[str]) -> None:
     """Total cost per model: training (under the pay model) with the assessments stacked on it."""
     from aturan.lab.numbers import number
 
@@ -538,25 +570,27 @@ def _chart_money(value: float) -> str:
 class Change:
     nip: str
     name: str
-    fields: dict  # field -> (baseline, reform)
-    items: dict  # list -> (added, removed): subjects by name, documents by type
-    rules_only_baseline: list
-    rules_only_reform: list
-    causes: list = field(default_factory=list)  # every cause named below, once each
+    fields: dict[str, tuple[Any, Any]]  # field -> (baseline, reform)
+    items: dict[
+        str, tuple[list[str], list[str]]
+    ]  # list -> (added, removed): subjects by name, documents by type
+    rules_only_baseline: list[str]
+    rules_only_reform: list[str]
+    causes: list[str] = field(default_factory=list)  # every cause named below, once each
     # field or list -> the smallest sets of the reform's changes that give its new value: each a
     # change's label, or JOINT + the labels of changes that only together give it
-    field_causes: dict = field(default_factory=dict)
+    field_causes: dict[str, list[str]] = field(default_factory=dict)
     informational: bool = False  # out of scope under both laws; only INFORMATIONAL fields changed
 
 
-LISTS = {
+LISTS: dict[str, Callable[[Decision], list[str]]] = {
     "subjects_waived": lambda d: [f"{s.name} ({s.subject})" for s in d.design.waived],
     "subjects_required": lambda d: [f"{s.name} ({s.subject})" for s in d.design.required],
     "documents": lambda d: [doc.type for doc in d.documents],
 }
 
 
-def _outcome(decision: Decision) -> dict:
+def _outcome(decision: Decision) -> dict[str, Any]:
     """What a reform can change for one participant: the summary line, its lists item by item."""
     row = {k: v for k, v in summary_row(decision).items() if k not in LISTS and k != "name"}
     return row | {name: sorted(items(decision)) for name, items in LISTS.items()}
@@ -595,10 +629,18 @@ def _change(before: Decision, after: Decision) -> Change | None:
 
 # ---- parallel runs: workers decide, the parent reads the cohort in order, memory stays flat
 
-_WORKER: dict = {}
+
+class _Worker(TypedDict, total=False):
+    memory: Memory | None
+    specs: dict[str, Spec]
+    deciders: dict[str, Decider]
+    pairs: dict[tuple[str, str], Decider]
 
 
-def _init_worker(specs: dict) -> None:
+_WORKER: _Worker = {}
+
+
+def _init_worker(specs: dict[str, Spec]) -> None:
     """specs: name -> (rulebook, model, assessment); each worker compiles its own engines.
 
     The rulebook and what it compiles to live as long as the worker: moved out of the garbage
@@ -615,7 +657,7 @@ def _init_worker(specs: dict) -> None:
     gc.set_threshold(20_000, 50, 50)
 
 
-def _cases(chunk):
+def _cases(chunk: Chunk) -> Iterator[tuple[int, Case | str, Any, Any]]:
     """(row, case, data, source) per row of a chunk, or (row, message, None, None) for a row whose
     cells the worker found bad."""
     from aturan.cases import Case
@@ -632,7 +674,13 @@ def _cases(chunk):
             yield row, checked.case, checked.case.data, checked.case.source
 
 
-def _decide_all(chunk, as_of, trace, span: Span | None = None, seen: Counter | None = None):
+def _decide_all(
+    chunk: Chunk,
+    as_of: dt.date,
+    trace: bool | TraceDetail,
+    span: Span | None = None,
+    seen: Counter[str] | None = None,
+) -> Iterator[tuple[int, str | dict[str, Decision]]]:
     for row, case, data, source in _cases(chunk):
         if isinstance(case, str):
             yield row, case
@@ -653,17 +701,19 @@ def _decide_all(chunk, as_of, trace, span: Span | None = None, seen: Counter | N
             yield row, str(exc)
 
 
-def _one_per_law(deciders: dict) -> list:
+def _one_per_law(deciders: dict[str, Decider]) -> list[Decider]:
     """One decider per rulebook (`label|model` names): the models of one law share the dates
     their steps are judged on (the design date and the assessment option do not depend on the
     model)."""
-    seen: dict = {}
+    seen: dict[str, Decider] = {}
     for name, decider in deciders.items():
         seen.setdefault(name.split("|")[0], decider)
     return list(seen.values())
 
 
-def _compare_chunk(chunk, as_of):
+def _compare_chunk(
+    chunk: Chunk, as_of: dt.date
+) -> tuple[dict[str, Tally], list[tuple[int, str]], Span]:
     deciders = _WORKER["deciders"]
     costs = {
         m: d.params_on(as_of).get("cost.unit_per_participant", {}) or {}
@@ -679,7 +729,9 @@ def _compare_chunk(chunk, as_of):
     return tallies, failures, span
 
 
-def _field_causes(deciders, case, as_of, target: dict, change: Change) -> None:
+def _field_causes(
+    deciders: dict[str, Decider], case: Case, as_of: dt.date, target: dict[str, Any], change: Change
+) -> None:
     """For each changed field, the smallest sets of the reform's changes that give its new value:
     each change alone first (`cause:<label>` deciders); for a field no change gives alone, each
     pair (deciders made on first need); for one no pair gives, all the changes together."""
@@ -688,7 +740,7 @@ def _field_causes(deciders, case, as_of, target: dict, change: Change) -> None:
         label: _outcome(deciders[f"cause:{label}"].decide(case, as_of, trace=False))
         for label in labels
     }
-    pairs: dict = {}
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for key in [*change.fields, *change.items]:
         wanted = target[key]
         found = [label for label in labels if alone[label][key] == wanted]
@@ -722,9 +774,11 @@ def _pair_decider(pair: tuple[str, str]) -> Decider:
 JOINT = "gabungan: "
 
 
-def _batch_chunk(chunk, as_of, trace="compact"):
+def _batch_chunk(
+    chunk: Chunk, as_of: dt.date, trace: bool | TraceDetail = "compact"
+) -> tuple[list[tuple[int, str | Decision]], Counter[str]]:
     """The chunk's decisions (or messages), and how many of its participants are synthetic."""
-    seen: Counter = Counter()
+    seen: Counter[str] = Counter()
     results = [
         (row, result if isinstance(result, str) else result["main"])
         for row, result in _decide_all(chunk, as_of, trace, seen=seen)
@@ -732,11 +786,12 @@ def _batch_chunk(chunk, as_of, trace="compact"):
     return results, seen
 
 
-def _diff_chunk(chunk, as_of):
+def _diff_chunk(chunk: Chunk, as_of: dt.date) -> tuple[list[tuple[int, str | Change]], Span]:
     """Baseline and reform for every row; for a changed row only, the reform's changes alone (and
     in pairs when needed) find each changed field's causes (_field_causes)."""
     deciders = _WORKER["deciders"]
-    out, span = [], Span()
+    out: list[tuple[int, str | Change]] = []
+    span = Span()
     laws = (deciders["baseline"], deciders["reform"])
     for row, case, data, source in _cases(chunk):
         if isinstance(case, str):
@@ -753,7 +808,7 @@ def _diff_chunk(chunk, as_of):
             change = _change(before, after)
             if change is not None and len(deciders) > 2:
                 _field_causes(deciders, case, as_of, _outcome(after), change)
-            out.append((row, change))
+            out.append((row, cast(Change, change)))  # not None: the outcomes differ
         except InputError as exc:
             out.append((row, str(row_error(exc, source, row, data))))
         except AturanError as exc:
@@ -761,7 +816,9 @@ def _diff_chunk(chunk, as_of):
     return out, span
 
 
-def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Iterator[list]:
+def chunks_of(
+    rows: Iterable[CohortRow], failures: list[Failure], size: int = 200
+) -> Iterator[Chunk]:
     """Good rows in picklable chunks of (row number, (case data, source) or the unchecked row);
     bad rows go to failures.
 
@@ -782,7 +839,7 @@ def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Ite
         if not row.ok:
             failures.append((row.row, str(row.error)))
             continue
-        entry = row.unchecked or (row.case.data, row.case.source)
+        entry = row.unchecked or (cast(Case, row.case).data, cast(Case, row.case).source)
         chunk.append((row.row, entry))
         if len(chunk) == size:
             yield chunk
@@ -793,13 +850,13 @@ def chunks_of(rows: Iterable[CohortRow], failures: list, size: int = 200) -> Ite
 
 def in_workers(
     rows: Iterable[CohortRow],
-    specs: dict,
-    task,
+    specs: dict[str, Spec],
+    task: Callable[[Chunk, dt.date], R],
     as_of: dt.date,
     workers: int,
-    failures: list,
+    failures: list[Failure],
     on_chunk: Callable[[int], None] = lambda n: None,
-) -> Iterator:
+) -> Iterator[R]:
     """Run `task` over chunks of good rows in worker processes; results come back in cohort order,
     with at most two chunks per worker in flight, so memory does not grow with the cohort."""
     import multiprocessing
@@ -821,23 +878,23 @@ def in_workers(
 
 def compare_parallel(
     rows: Iterable[CohortRow],
-    books: dict,
-    models,
-    assessment,
+    books: dict[str, Rulebook],
+    models: Iterable[str],
+    assessment: str | None,
     as_of: dt.date,
     workers: int,
     on_chunk: Callable[[int], None] = lambda n: None,
     span: Span | None = None,
-) -> tuple[dict[str, Tally], list]:
+) -> tuple[dict[str, Tally], list[Failure]]:
     """The same participants through every model of every rulebook (label -> book): one Tally per
     `label|model`; the participants' dates are merged into `span` when one is given."""
-    specs = {
+    specs: dict[str, Spec] = {
         f"{label}|{model}": (book, model, assessment)
         for label, book in books.items()
         for model in models
     }
     tallies = {name: Tally() for name in specs}
-    failures: list = []
+    failures: list[Failure] = []
     for chunk_tallies, chunk_failures, chunk_span in in_workers(
         rows, specs, _compare_chunk, as_of, workers, failures, on_chunk
     ):
@@ -851,15 +908,15 @@ def compare_parallel(
 
 def decisions_parallel(
     rows: Iterable[CohortRow],
-    book,
-    model,
-    assessment,
+    book: Rulebook,
+    model: str | None,
+    assessment: str | None,
     as_of: dt.date,
     workers: int,
-    failures: list,
+    failures: list[Failure],
     on_chunk: Callable[[int], None] = lambda n: None,
-    trace: str = "compact",
-    seen: Counter | None = None,
+    trace: bool | TraceDetail = "compact",
+    seen: Counter[str] | None = None,
 ) -> Iterator[Decision]:
     """Decisions in cohort order, with a compact trace unless `trace="full"`; rows that fail are
     appended to `failures`; `seen` counts the participants decided and the synthetic ones."""
@@ -878,13 +935,13 @@ def decisions_parallel(
 
 def diff_parallel(
     rows: Iterable[CohortRow],
-    book,
-    reformed_book,
-    model,
-    assessment,
+    book: Rulebook,
+    reformed_book: Rulebook,
+    model: str | None,
+    assessment: str | None,
     as_of: dt.date,
     workers: int,
-    failures: list,
+    failures: list[Failure],
     on_chunk: Callable[[int], None] = lambda n: None,
     span: Span | None = None,
 ) -> Iterator[Change]:

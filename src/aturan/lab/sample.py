@@ -33,10 +33,11 @@ import math
 import random
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, NoReturn, cast
 
 import yaml
 
-from aturan.cases import COLUMNS, LEVEL_COLUMNS, MARKER_COLUMNS, POST_LEVEL_COLUMNS
+from aturan.cases import COLUMNS, LEVEL_COLUMNS, MARKER_COLUMNS, POST_LEVEL_COLUMNS, Case
 from aturan.errors import InputError
 from aturan.vocabulary import PROGRAM_SHORT
 
@@ -213,7 +214,7 @@ _LAST_APPOINTMENT = 2025 * 12 + 11  # December 2025, as months since year 0
 YEARS = (2026, 2026)  # the training years when none are asked for
 
 
-def generate(size: int, seed: int, years: tuple[int, int] = YEARS) -> Iterator[dict]:
+def generate(size: int, seed: int, years: tuple[int, int] = YEARS) -> Iterator[dict[str, Any]]:
     """Yield `size` synthetic case dicts, deterministic for (size, seed, years); trainings start
     in the years from years[0] to years[1]."""
     if not 0 <= size <= _NIP_SPACE:
@@ -242,7 +243,7 @@ def generate(size: int, seed: int, years: tuple[int, int] = YEARS) -> Iterator[d
 
 def _participant(
     rng: random.Random, seed: int, nip_slot: int, program: str, batches: int, years: tuple[int, int]
-) -> dict:
+) -> dict[str, Any]:
     nip, gender = _nip(rng, nip_slot)
     first = rng.choice(MALE_NAMES if gender == "1" else FEMALE_NAMES)
     name = f"{first} {rng.choice(FAMILY_NAMES)}"
@@ -258,7 +259,12 @@ def _participant(
         role, tier = "successor", TIER_BELOW[target]
     else:
         role, tier = "incumbent", target
-    case: dict = {"nip": nip, "name": name, "position": _position(rng, tier), "role": role}
+    case: dict[str, Any] = {
+        "nip": nip,
+        "name": name,
+        "position": _position(rng, tier),
+        "role": role,
+    }
     if role == "successor":
         case["projected_position"] = {"tier": target}
     case["program"] = program
@@ -276,7 +282,7 @@ def _participant(
     levels = None
     if rng.random() < 0.70:
         levels = _levels_around(rng, standard)
-        assessment = {
+        assessment: dict[str, Any] = {
             "date": (
                 dt.date(start.year, AS_OF.month, AS_OF.day)
                 - dt.timedelta(days=rng.randint(365, 5 * 365))
@@ -309,7 +315,7 @@ def _participant(
                 key: min(5, max(1, level + rng.choices((1, 0, -1), (55, 40, 5))[0]))
                 for key, level in before.items()
             }
-            post = {
+            post: dict[str, Any] = {
                 "type": "post_assessment",
                 "date": (end + dt.timedelta(days=rng.randint(61, 426))).isoformat(),
                 "levels": after,
@@ -335,7 +341,7 @@ def _nip(rng: random.Random, slot: int) -> tuple[str, str]:
     )
 
 
-def _position(rng: random.Random, tier: str) -> dict:
+def _position(rng: random.Random, tier: str) -> dict[str, str]:
     agencies = AGENCIES["jpt_madya" if tier == "jpt_madya" else "other"]
     return {
         "tier": tier,
@@ -362,21 +368,21 @@ def _first_monday(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=-day.weekday() % 7)
 
 
-def _levels_around(rng: random.Random, standard: int) -> dict:
+def _levels_around(rng: random.Random, standard: int) -> dict[str, int]:
     return {
         key: min(5, max(1, standard + rng.choices((1, 0, -1, -2), (10, 45, 30, 15))[0]))
         for key in LEVEL_COLUMNS
     }
 
 
-def _jpm(levels: dict, standard: int) -> float:
+def _jpm(levels: dict[str, int], standard: int) -> float:
     return round(min(150.0, 100.0 * sum(levels.values()) / (8 * standard)), 1)
 
 
 # --- writing -----------------------------------------------------------------------------------
 
 
-def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
+def write_cohort(cases: Iterable[dict[str, Any] | Case], path: Path | str) -> int:
     """Write cases to .csv (the cohort column layout), .yaml/.yml or .json; streams; returns the
     count."""
     path = Path(path)
@@ -417,22 +423,22 @@ def write_cohort(cases: Iterable[dict], path: Path | str) -> int:
     return count
 
 
-def _data(case) -> dict:
-    return getattr(case, "data", case)
+def _data(case: dict[str, Any] | Case) -> dict[str, Any]:
+    return cast("dict[str, Any]", getattr(case, "data", case))
 
 
-def case_to_row(case: dict) -> list:
+def case_to_row(case: dict[str, Any]) -> list[Any]:
     """One case as a row of the cohort table (COLUMNS order, then the synthetic marker); refuses
     what the table cannot hold."""
     nip = case.get("nip")
 
-    def refuse(what):
+    def refuse(what: str) -> NoReturn:
         raise InputError(
             f"kasus NIP {nip}: {what} tidak dapat ditulis sebagai satu baris CSV; gunakan YAML",
             field=what,
         )
 
-    cells: dict = {
+    cells: dict[str, Any] = {
         "nip": nip,
         "name": case.get("name"),
         "role": case.get("role"),

@@ -2,11 +2,11 @@
 reforms applied as data, and the interpretive choices."""
 
 from aturan.law.constraints import constraint_problems, key_problems, value_problems, value_schema
-from aturan.law.corpus import LAW_STATUSES, status_words
+from aturan.law.corpus import LAW_STATUSES, Clause, status_words
 from aturan.law.document_dates import DateLimit, bounding_facts
 from aturan.law.facts import Fact, append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
-from aturan.law.params import MISSING, ParamSet, noting_reads
+from aturan.law.params import MISSING, Parameter, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
 from aturan.law.reform import (
     Cause,
@@ -42,11 +42,13 @@ __all__ = [
     "value_problems",
     "key_problems",
     "LAW_STATUSES",
+    "Clause",
     "DateLimit",
     "DocumentType",
     "Formula",
     "MISSING",
     "ParamSet",
+    "Parameter",
     "noting_reads",
     "Rule",
     "Rulebook",

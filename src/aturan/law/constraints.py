@@ -20,7 +20,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
+import jsonschema
 
 from aturan.law.params import Parameter
 

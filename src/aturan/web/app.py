@@ -103,7 +103,7 @@ class Server:
         self.titles = document_titles(self.rulebook)
         # one Decider per (model, assessment) choice, shared by every request at once (a Decider
         # is safe to share between threads); made under a lock only so each is compiled once
-        self._deciders: dict[tuple, Decider] = {}
+        self._deciders: dict[tuple[str | None, str | None], Decider] = {}
         self._making = threading.Lock()
 
     @contextmanager
@@ -172,7 +172,9 @@ def create_app(
     return app
 
 
-def _add_pages(app: FastAPI, server: Server, institution: str, max_mb: float):
+def _add_pages(
+    app: FastAPI, server: Server, institution: str, max_mb: float
+) -> Callable[[], RedirectResponse]:
     @app.get("/", include_in_schema=False)
     def landing() -> RedirectResponse:
         return RedirectResponse("/verifikasi")
@@ -213,23 +215,25 @@ def _add_api(app: FastAPI, server: Server) -> None:
     def api_verify_number(
         n: Annotated[str, Query(description="Nomor dokumen", min_length=1, max_length=200)],
         c: Annotated[str, Query(description="Kode verifikasi (16 heksadesimal)", max_length=64)],
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Putusan untuk sebuah nomor dan kode verifikasinya (isi kode QR)."""
         with server.registry() as store:
             return by_number(n, c, store, server.titles, server.clock()).to_json()
 
     @app.post("/api/verify", response_model=FindingOut, tags=["verifikasi"])
-    def api_verify_file(berkas: Annotated[UploadFile, File(description="PDF dokumen")]) -> dict:
+    def api_verify_file(
+        berkas: Annotated[UploadFile, File(description="PDF dokumen")],
+    ) -> dict[str, Any]:
         """Putusan untuk sebuah berkas PDF: SAH hanya bila berkas itu persis yang diterbitkan."""
         return _check_upload(server, berkas).to_json()
 
     @app.post("/api/decide", tags=["keputusan"])
-    def api_decide(body: CaseRequest) -> dict:
+    def api_decide(body: CaseRequest) -> dict[str, Any]:
         """Keputusan untuk satu kasus peserta, sama dengan `aturan decide --format json`."""
         return server.decide(body)[0].to_json()
 
     @app.post("/api/explain", response_model=Explanation, tags=["keputusan"])
-    def api_explain(body: ExplainRequest) -> dict:
+    def api_explain(body: ExplainRequest) -> dict[str, str]:
         """Penjelasan langkah demi langkah, sama dengan `aturan explain`."""
         decision, decider = server.decide(body)
         text = explain_text(decision, decider.rulebook, body.lang)
@@ -287,7 +291,7 @@ VALIDATION_MESSAGES = {
 }
 
 
-def _validation_detail(error: dict) -> dict:
+def _validation_detail(error: dict[str, Any]) -> dict[str, str | None]:
     """One pydantic error as an Indonesian message naming the field."""
     where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query")]
     kind = error.get("type", "")

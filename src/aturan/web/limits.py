@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeGuard
 
 from fastapi import FastAPI
 from slowapi import Limiter
@@ -18,6 +19,7 @@ from slowapi.middleware import SlowAPIMiddleware
 from slowapi.util import get_remote_address
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Refusal = Callable[[str, int, str], Response]  # (path, status, message) -> response
@@ -91,14 +93,16 @@ def _content_length(scope: Scope) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def add_rate_limit(app: FastAPI, rate: str, refuse: Refusal, exempt: list[Callable]) -> None:
+def add_rate_limit(
+    app: FastAPI, rate: str, refuse: Refusal, exempt: list[Callable[..., Any]]
+) -> None:
     """`rate` (e.g. "30/minute") per client address, across all routes but `exempt` ones and the
     OpenAPI documentation."""
     limiter = Limiter(
         key_func=get_remote_address, application_limits=[rate], storage_uri="memory://"
     )
     for endpoint in exempt + [r.endpoint for r in app.routes if _is_documentation(r)]:
-        limiter.exempt(endpoint)
+        limiter.exempt(endpoint)  # type: ignore[no-untyped-call]  # untyped in slowapi
     app.state.limiter = limiter
 
     def too_many(request: Request, exc: Exception) -> Response:
@@ -112,7 +116,7 @@ def add_rate_limit(app: FastAPI, rate: str, refuse: Refusal, exempt: list[Callab
     app.add_middleware(SlowAPIMiddleware)
 
 
-def _is_documentation(route) -> bool:
+def _is_documentation(route: BaseRoute) -> TypeGuard[Route]:
     return getattr(route, "path", "") in (
         "/openapi.json",
         "/docs",

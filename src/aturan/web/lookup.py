@@ -13,6 +13,7 @@ import hmac
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 from aturan.documents import (
     Registry,
@@ -51,9 +52,9 @@ class Finding:
     number: str | None
     message: str
     # type, title, holder (masked), nip (masked), date, validity, revocation
-    document: dict | None = None
+    document: dict[str, Any] | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -135,7 +136,7 @@ def _in_words(verdict: Verdict, opening: str) -> Verdict:
     return Verdict(verdict.status, verdict.number, message, verdict.row, verdict.valid_until)
 
 
-def _document(row: dict, titles: Mapping[str, str], verdict: Verdict) -> dict:
+def _document(row: dict[str, Any], titles: Mapping[str, str], verdict: Verdict) -> dict[str, Any]:
     until = verdict.valid_until
     return {
         "type": row["doc_type"],
@@ -151,7 +152,7 @@ def _document(row: dict, titles: Mapping[str, str], verdict: Verdict) -> dict:
     }
 
 
-def _finding(verdict: Verdict, document: dict | None = None) -> Finding:
+def _finding(verdict: Verdict, document: dict[str, Any] | None = None) -> Finding:
     return Finding(verdict.status, label(verdict.status), verdict.number, verdict.message, document)
 
 
@@ -171,7 +172,9 @@ def by_file(
     verdict = _in_words(_verify_upload(data, registry, trust, on), UPLOAD_SAH)
     row = verdict.row  # the row as the registry key authenticated it
     shown = row is not None and verdict.status in SHOWN
-    return _finding(verdict, _document(row, titles or {}, verdict) if shown else None)
+    return _finding(
+        verdict, _document(cast("dict[str, Any]", row), titles or {}, verdict) if shown else None
+    )
 
 
 UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku"
