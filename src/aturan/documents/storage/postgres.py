@@ -7,11 +7,13 @@ changes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
+from aturan.documents.storage import Row
 from aturan.errors import AturanError
 
 TIMEOUT = 30  # seconds a writer waits for the lock
@@ -84,10 +86,10 @@ class PostgresBackend:
             )
         return None
 
-    def execute(self, sql: str, params: tuple | list = ()):
+    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor[Row]:
         return self.db.execute(_placeholders(sql), params or None)
 
-    def executemany(self, sql: str, rows: list) -> None:
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         with self.db.cursor() as cursor:
             cursor.executemany(_placeholders(sql), rows)
 
@@ -116,11 +118,14 @@ class PostgresBackend:
         }
 
     def has_table(self, name: str) -> bool:
-        return self.db.execute("SELECT to_regclass(%s) AS t", (name,)).fetchone()["t"] is not None
+        row = self.db.execute("SELECT to_regclass(%s) AS t", (name,)).fetchone()
+        assert row is not None  # a SELECT without FROM gives one row
+        return row["t"] is not None
 
-    def change_marker(self):
+    def change_marker(self) -> object:
         """A digest of every audit entry, so any change to the log, by anyone, changes it."""
         row = self.db.execute(LOG_DIGEST).fetchone()
+        assert row is not None  # an aggregate gives one row
         return (row["n"], row["digest"])
 
     def prepare(self) -> None:
