@@ -140,7 +140,7 @@ class RegistryStorage:
     def rollback(self) -> None:
         self.db.rollback()
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, str]:
         if not self.has_meta:  # a registry of the old format
             return {}
         return {
