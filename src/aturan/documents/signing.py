@@ -14,7 +14,7 @@ import io
 import os
 import secrets
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -344,7 +344,7 @@ def _key_signer_class() -> _SignerLoader:
     return KeySigner
 
 
-def sign_pdf(path: Path, signer: Signer, date: dt.date, signatory: dict[str, Any]) -> None:
+def sign_pdf(path: Path, signer: Signer, date: dt.date, signatory: Mapping[str, object]) -> None:
     """Sign the PDF in place (PAdES baseline B), the visible signature in its signature block."""
     try:
         data = signed(path.read_bytes(), signer, date, signatory)
@@ -354,7 +354,7 @@ def sign_pdf(path: Path, signer: Signer, date: dt.date, signatory: dict[str, Any
         handle.write(data)
 
 
-def signed(data: bytes, signer: Signer, date: dt.date, signatory: dict[str, Any]) -> bytes:
+def signed(data: bytes, signer: Signer, date: dt.date, signatory: Mapping[str, object]) -> bytes:
     """The PDF signed (PAdES baseline B), the visible signature in its signature block."""
     import pypdfium2 as pdfium
     from pyhanko.pdf_utils.misc import PdfError
@@ -483,7 +483,9 @@ SIGNATURE_WIDTH, SIGNATURE_HEIGHT = 200, 36
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe: one document at a time in a process
 
 
-def signature_box(data: bytes, signatory: dict[str, Any]) -> tuple[int, tuple[int, int, int, int]]:
+def signature_box(
+    data: bytes, signatory: Mapping[str, object]
+) -> tuple[int, tuple[int, int, int, int]]:
     """(page index, box) for the visible signature: between the signatory's position and name on
     the last page that prints them, else a fixed box low on the last page.
 
