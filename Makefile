@@ -2,7 +2,8 @@
 #   make demo   sets everything up and runs aturan on the bundled samples
 #   make test   sets everything up and runs all tests (lint included)
 # and for developers:
-#   make lint       ruff (lint and format check), yamllint, mypy --strict on law/, decide/, app/
+#   make lint       ruff (lint and format check), yamllint, mypy --strict on law/, decide/, app/,
+#                   documents/
 #   make test-fast  lint and every test that needs no LibreOffice, PostgreSQL or browser, and is
 #                   not marked slow (markers: pyproject.toml, README's Tests)
 #   make lock       regenerate requirements.lock after changing a dependency in pyproject.toml
@@ -92,7 +93,7 @@ lint: setup
 	$(BIN)/ruff check $(PY_SOURCES)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/yamllint rules regulations golden
-	$(BIN)/mypy --strict src/aturan/law src/aturan/decide src/aturan/app
+	$(BIN)/mypy --strict src/aturan/law src/aturan/decide src/aturan/app src/aturan/documents
 
 # pytest-xdist: one worker per core (WORKERS=0: no workers, all in one process). loadgroup hands out tests one by one,
 # except a module marked xdist_group, which runs whole on one worker: its module fixture (a cohort
