@@ -2,8 +2,7 @@
 #   make demo   sets everything up and runs aturan on the bundled samples
 #   make test   sets everything up and runs all tests (lint included)
 # and for developers:
-#   make lint       ruff (lint and format check), yamllint, mypy --strict on the packages in TYPED
-#                   and the top-level modules
+#   make lint       ruff (lint and format check), yamllint, mypy --strict on all of src/aturan
 #   make test-fast  lint and every test that needs no LibreOffice, PostgreSQL or browser, and is
 #                   not marked slow (markers: pyproject.toml, README's Tests)
 #   make lock       regenerate requirements.lock after changing a dependency in pyproject.toml
@@ -88,15 +87,12 @@ demo: setup setup-pdf
 	@echo "Jalankan servernya: $(BIN)/aturan serve --registry out/registry.sqlite"
 
 PY_SOURCES := src tests bench templates samples setup.py
-# The packages mypy --strict checks, with the top-level modules (src/aturan/*.py); documents/ is
-# being typed and joins with one word here.
-TYPED := law decide app cases cli drafting files lab web
 
 lint: setup
 	$(BIN)/ruff check $(PY_SOURCES)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/yamllint rules regulations golden
-	$(BIN)/mypy --strict src/aturan/*.py $(addprefix src/aturan/,$(TYPED))
+	$(BIN)/mypy --strict src/aturan
 
 # pytest-xdist: one worker per core (WORKERS=0: no workers, all in one process). loadgroup hands out tests one by one,
 # except a module marked xdist_group, which runs whole on one worker: its module fixture (a cohort

@@ -300,8 +300,8 @@ def registry_list(
         doc_type,
         nip=nip,
         name=name,
-        date_from=date_from and date_from.isoformat(),
-        date_to=date_to and date_to.isoformat(),
+        date_from=date_from.isoformat() if date_from else None,
+        date_to=date_to.isoformat() if date_to else None,
         status={v: k for k, v in STATUS_SHOWN.items()}.get(status) if status else None,
         institution=institution,
     )

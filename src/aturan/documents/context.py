@@ -5,7 +5,8 @@ context (document, participant, training, legal basis) only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from aturan.decide import Decision, Subject
 from aturan.documents.wording import POSITION_NAMES, STAGES, date_text, number_text
@@ -13,7 +14,7 @@ from aturan.errors import AturanError
 from aturan.vocabulary import COMPETENCIES, TIERS, label
 
 
-def indonesian_date(value) -> str:
+def indonesian_date(value: object) -> str:
     """A date as Indonesian write it: 27 November 2026 (Babel, `id` locale)."""
     return date_text(value)
 
@@ -48,7 +49,7 @@ REASONS = {
 }
 
 
-def _competence(decision: Decision) -> dict:
+def _competence(decision: Decision) -> dict[str, object]:
     """The certificate prints the latest valid result: its date, its levels against its standard,
     and the decision's expiry (the certificate holds until the day before
     `certificate_expires_on`)."""
@@ -58,7 +59,7 @@ def _competence(decision: Decision) -> dict:
     return {
         "competence": {
             "tier_name": POSITION_NAMES.get(
-                decision.target.tier, label(TIERS, decision.target.tier)
+                decision.target.tier or "", label(TIERS, decision.target.tier)
             ),
             "level": result.standard_level,
             "valid_until_text": indonesian_date(_day_before(life.certificate_expires_on)),
@@ -75,7 +76,7 @@ def _competence(decision: Decision) -> dict:
     }
 
 
-def _design(decision: Decision) -> dict:
+def _design(decision: Decision) -> dict[str, object]:
     design = decision.design
     name, description = MODEL_NAMES[design.model]
     coaching = design.coaching
@@ -96,7 +97,7 @@ def _design(decision: Decision) -> dict:
     }
 
 
-def _subject(entry: Subject) -> dict:
+def _subject(entry: Subject) -> dict[str, object]:
     return {
         "agenda": entry.agenda,
         "name": entry.name,
@@ -108,7 +109,7 @@ def _subject(entry: Subject) -> dict:
 COUNTING = {"calendar_days": "hari kalender", "working_days": "hari kerja"}
 
 
-def _recommendation(decision: Decision) -> dict:
+def _recommendation(decision: Decision) -> dict[str, object]:
     """Workplace development (a not-met result) or next-level feedback (a met one), as the decision
     gives them: the period, its counting, the re-test date, the KSA rows and, for next-level
     feedback, each competency's own target above the level it reached; the competencies already
@@ -136,7 +137,7 @@ def _recommendation(decision: Decision) -> dict:
     }
 
 
-def _gap(row: dict, target) -> dict:
+def _gap(row: Mapping[str, Any], target: object) -> dict[str, object]:
     achieved = row.get("achieved")
     return {
         "competency": label(COMPETENCIES, row["competency"]),
@@ -150,7 +151,7 @@ def _gap(row: dict, target) -> dict:
 KSA_LISTS = ("knowledge", "skill_personal", "skill_interpersonal", "attitude", "learning_models")
 
 
-def _printed_items(row: dict, field: str) -> list[str]:
+def _printed_items(row: Mapping[str, Any], field: str) -> list[str]:
     """A KSA list as printed: its whole items, then, when the paper leaves some of them unreadable,
     one line with the competency's description and the damaged lines of Lampiran I in their place
     (the fragment itself is never printed)."""
@@ -169,7 +170,7 @@ def _printed_items(row: dict, field: str) -> list[str]:
     ]
 
 
-def _deferral(decision: Decision) -> dict:
+def _deferral(decision: Decision) -> dict[str, object]:
     deadline = decision.lifecycle.final_evaluation.remedial_deadline
     return {
         "remedial": {
@@ -179,7 +180,7 @@ def _deferral(decision: Decision) -> dict:
     }
 
 
-def _invitation(decision: Decision) -> dict:
+def _invitation(decision: Decision) -> dict[str, object]:
     """A re-test after workplace development (from the development's re-test date), else the test in
     the period the decision's next step gives (open-ended when it gives no end, e.g. a
     participation-certificate holder invited straight to the test)."""
@@ -194,7 +195,7 @@ def _invitation(decision: Decision) -> dict:
     }
 
 
-def _initial(decision: Decision) -> dict:
+def _initial(decision: Decision) -> dict[str, object]:
     prior = decision.prior_assessment
     reason = {
         "tidak_ada": "Belum terdapat laporan hasil penilaian kompetensi.",
@@ -213,7 +214,7 @@ def _initial(decision: Decision) -> dict:
     }
 
 
-def _participation(decision: Decision) -> dict:
+def _participation(decision: Decision) -> dict[str, object]:
     """Why this is a participation certificate and not a competency certificate, from the decision:
     the rules call for it when the training was passed and the post-training assessment did not
     meet the standard (Makalah Kebijakan LAN 2023, Bab IV.A.1.d.2)); a holder who did not pass is
@@ -241,7 +242,7 @@ def _day_before(day: dt.date | None) -> dt.date | None:
     return day - dt.timedelta(days=1) if day else None
 
 
-CONTEXTS: dict[str, Callable[[Decision], dict]] = {
+CONTEXTS: dict[str, Callable[[Decision], dict[str, object]]] = {
     "competence": _competence,
     "design": _design,
     "recommendation": _recommendation,
@@ -252,7 +253,7 @@ CONTEXTS: dict[str, Callable[[Decision], dict]] = {
 }
 
 
-def specific_context(name: str | None, decision: Decision) -> dict:
+def specific_context(name: str | None, decision: Decision) -> dict[str, object]:
     """The values the named builder adds; none for a type without one."""
     if name is None:
         return {}

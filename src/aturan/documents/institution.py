@@ -61,7 +61,7 @@ def open_registry(
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
     if public_key is not None:
-        keys: dict = {"public_key": load_public_key(public_key)}
+        keys: dict[str, bytes] = {"public_key": load_public_key(public_key)}
     else:
         data = load_yaml(config, AturanError)
         keys = {

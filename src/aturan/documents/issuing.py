@@ -11,12 +11,13 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import aturan.documents.pdf as pdfs
 from aturan.cases import Case, row_error
-from aturan.decide import Decision, assign_coaching_groups
+from aturan.decide import Decider, Decision, assign_coaching_groups
 from aturan.documents.context import indonesian_date
-from aturan.documents.registry import OtherInstitutionsDocument, Registry, now_iso
+from aturan.documents.registry import Issued, OtherInstitutionsDocument, Registry, now_iso
 from aturan.documents.render import (
     Settings,
     body_hash,
@@ -31,31 +32,51 @@ from aturan.errors import AturanError, InputError, IssueDateError
 from aturan.files import atomic_open, atomic_path, ensure_folder, safe_row
 from aturan.law import DocumentType, Rulebook
 
+if TYPE_CHECKING:  # pyHanko is imported where used
+    from pyhanko.sign.signers import Signer
+
+
+class Entry(TypedDict):
+    """One document of an issue run: whom it is for, its number and, once written, its files."""
+
+    number: str
+    type: str
+    nip: str
+    name: str
+    content_hash: str
+    decision_id: str
+    rules_version: str
+    date: dt.date
+    replaces: str | None
+    docx: NotRequired[Path]
+    pdf: NotRequired[Path]
+    pdf_fingerprint: NotRequired[str]
+
 
 @dataclass
 class IssueReport:
-    issued: list[dict] = field(default_factory=list)  # newly numbered
-    reissued: list[dict] = field(
+    issued: list[Entry] = field(default_factory=list)  # newly numbered
+    reissued: list[Entry] = field(
         default_factory=list
     )  # already in the registry: same number, same file
-    changed: list[dict] = field(
+    changed: list[Entry] = field(
         default_factory=list
     )  # registered with different content: left as issued
     refused: list[IssueDateError] = field(
         default_factory=list
     )  # the issue date cannot be right: no number taken
-    pdf_replaced: list[dict] = field(
+    pdf_replaced: list[Entry] = field(
         default_factory=list
     )  # reissued, but the signed PDF differs from the one recorded: earlier copies now DIUBAH
     # already registered, its files in the output folder as recorded: neither rendered nor signed
-    unchanged: list[dict] = field(default_factory=list)
+    unchanged: list[Entry] = field(default_factory=list)
     # the participant's document for this event was issued by another institution: no number taken
-    foreign: list[dict] = field(default_factory=list)
+    foreign: list[dict[str, str]] = field(default_factory=list)
     bundle: Path | None = None
     manifest: Path | None = None
 
     @property
-    def all(self) -> list[dict]:
+    def all(self) -> list[Entry]:
         """The documents this run rendered (and, with PDFs, converted and signed)."""
         return self.issued + self.reissued
 
@@ -86,9 +107,10 @@ class Issuer:
         registry: Registry,
         templates: Path,
         out_dir: Path,
-        signer=None,  # a pyHanko signer (documents.signing.load_signer); needed for PDFs
+        # a pyHanko signer (documents.signing.load_signer); needed for PDFs
+        signer: Signer | None = None,
         operator: str | None = None,
-    ):
+    ) -> None:
         self.book, self.settings, self.registry = book, settings, registry
         self.templates, self.out_dir, self.signer = templates, out_dir, signer
         self.operator = operator
@@ -183,7 +205,7 @@ class Issuer:
                  "number": exc.number, "owner": exc.owner, "message": exc.message}
             )  # fmt: skip
             return
-        entry = {
+        entry: Entry = {
             "number": issued.number,
             "type": doc_type,
             "nip": decision.nip,
@@ -217,7 +239,16 @@ class Issuer:
         self.registry.record_fingerprints(issued.number, fingerprint, None)
         (report.issued if issued.created else report.reissued).append(entry)
 
-    def _register(self, doc_type, decision, key, digest, date, record, in_force):
+    def _register(
+        self,
+        doc_type: str,
+        decision: Decision,
+        key: str,
+        digest: str,
+        date: dt.date,
+        record: tuple[str, str] | None,
+        in_force: dt.date | None,
+    ) -> Issued:
         return self.registry.issue(
             doc_type=doc_type,
             nip=decision.nip,
@@ -234,7 +265,7 @@ class Issuer:
             valid_until=in_force.isoformat() if in_force else None,
         )
 
-    def _files_as_recorded(self, entry: dict, pdf: Path, want_pdf: bool) -> bool:
+    def _files_as_recorded(self, entry: Entry, pdf: Path, want_pdf: bool) -> bool:
         """Whether the document's DOCX (and, when PDFs are wanted, its signed PDF) are in the
         output folder exactly as the registry recorded them; the PDF found is kept in `entry`."""
         row = self.registry.get(entry["number"]) or {}
@@ -266,7 +297,7 @@ class Issuer:
         report.bundle = path
         pdfs.bundle(printed, report.bundle)
 
-    def signed_pdfs(self, entries: list[dict], progress: Progress = _no_progress) -> list[Path]:
+    def signed_pdfs(self, entries: list[Entry], progress: Progress = _no_progress) -> list[Path]:
         """The PDF step of `issue` (bench/bench_documents.py times this very step): the entries'
         DOCX files converted, stamped and signed into PDFs in the output folder, each entry given
         its `pdf_fingerprint`. Each PDF is stamped and signed as soon as it is converted, while
@@ -284,7 +315,7 @@ class Issuer:
         progress("sign", 0, len(entries))
         return pdfs.convert([e["docx"] for e in entries], self.out_dir, finish=finish)
 
-    def _stamp_and_sign(self, entry: dict, pdf: Path) -> None:
+    def _stamp_and_sign(self, entry: Entry, pdf: Path) -> None:
         """In convert's private folder, so another run writing the same file never interferes.
         Stamped and signed in memory: the file is written once."""
         data = pdfs.stamped(
@@ -297,6 +328,7 @@ class Issuer:
             content_hash=entry["content_hash"],
             issue_date=entry["date"],
         )
+        assert self.signer is not None  # `issue` makes no PDF without one
         try:
             data = signed(data, self.signer, entry["date"], self._signatory())
         except AturanError as exc:
@@ -305,7 +337,7 @@ class Issuer:
             handle.write(data)
         entry["pdf_fingerprint"] = pdfs.fingerprint(data)
 
-    def _signatory(self) -> dict:
+    def _signatory(self) -> dict[str, object]:
         return {**self.settings.signatory, "city": self.settings.org.get("city")}
 
 
@@ -352,12 +384,14 @@ def _date_problem(
     return None
 
 
-def registry_groups(decisions: list, registry: Registry, book: Rulebook, year: int) -> list:
+def registry_groups(
+    decisions: list[tuple[Case, Decision]], registry: Registry, book: Rulebook, year: int
+) -> list[tuple[Case, Decision]]:
     """The cohort rule's provisional coaching group ids (KC-PKA-01) replaced by ids from the
     registry, never given twice across runs or institutions. A group one of whose members already
     holds a document in force recorded with a registry id keeps that id (issuing again changes
     nothing)."""
-    members: dict[str, list] = {}
+    members: dict[str, list[Decision]] = {}
     for _case, decision in decisions:
         coaching = decision.design.coaching
         if coaching and coaching.group:
@@ -432,12 +466,13 @@ def document_file_stem(number: str, name: str) -> str:
 
 
 def decide_for_issue(
-    runner, cases: list, as_of: dt.date, source: str
-) -> tuple[list, list[InputError]]:
+    runner: Decider, cases: list[tuple[int | None, Case]], as_of: dt.date, source: str
+) -> tuple[list[tuple[Case, Decision]], list[InputError]]:
     """Decide every participant to issue for, each on its own: a participant who cannot be
     decided is reported by row and never stops the others. The cohort rule (coaching groups) is
     applied to the decisions, as in batch, compare and golden."""
-    decisions, refused = [], []
+    decisions: list[tuple[Case, Decision]] = []
+    refused: list[InputError] = []
     for row, case in cases:
         try:
             decisions.append((case, runner.decide(case, as_of)))

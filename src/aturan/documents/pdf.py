@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
@@ -65,8 +66,8 @@ def convert(
     each other's files, and a symlink planted at a PDF's name is replaced, never written
     through."""
     pdfs = [out_dir / (f.stem + ".pdf") for f in docx_files]
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".aturan-pdf-") as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".aturan-pdf-") as folder:
+        scratch = Path(folder)
         pending, errors = list(enumerate(docx_files)), []
         for _ in range(attempts):
             errors = _convert_round(soffice(), pending, scratch, workers, finish)
@@ -117,7 +118,9 @@ def _convert_round(
             return [error for future in futures for error in future.result()]
 
 
-def _finish_each(converted: queue.Queue, workers: int, finish) -> None:
+def _finish_each(
+    converted: queue.Queue[Job | None], workers: int, finish: Callable[[int, Path], None] | None
+) -> None:
     """Run `finish` on each PDF the workers put on `converted`, until each worker says it is done
     (None)."""
     running = workers
@@ -130,7 +133,12 @@ def _finish_each(converted: queue.Queue, workers: int, finish) -> None:
 
 
 def _worker(
-    binary: str, profile: Path, todo: queue.SimpleQueue, out_dir: Path, converted: queue.Queue, stop
+    binary: str,
+    profile: Path,
+    todo: queue.SimpleQueue[Job],
+    out_dir: Path,
+    converted: queue.Queue[Job | None],
+    stop: threading.Event,
 ) -> list[str]:
     try:
         with _kept_office(binary, profile) as office:
@@ -141,7 +149,7 @@ def _worker(
         converted.put(None)
 
 
-def _take(todo: queue.SimpleQueue, count: int, stop) -> list[Job]:
+def _take(todo: queue.SimpleQueue[Job], count: int, stop: threading.Event) -> list[Job]:
     """Up to `count` jobs not yet taken by any worker (none once the round is stopped)."""
     taken: list[Job] = []
     while len(taken) < count and not stop.is_set():
@@ -153,11 +161,16 @@ def _take(todo: queue.SimpleQueue, count: int, stop) -> list[Job]:
 
 
 def _convert_each(
-    office: subprocess.Popen, todo: queue.SimpleQueue, out_dir: Path, converted: queue.Queue, stop
+    office: subprocess.Popen[str],
+    todo: queue.SimpleQueue[Job],
+    out_dir: Path,
+    converted: queue.Queue[Job | None],
+    stop: threading.Event,
 ) -> list[str]:
     """One file at a time through a kept LibreOffice (uno_worker.py's protocol). A file taken when
     LibreOffice stops or hangs is left for the next round."""
-    errors = []
+    errors: list[str] = []
+    assert office.stdin is not None  # opened with stdin=PIPE
     while taken := _take(todo, 1, stop):
         index, docx = taken[0]
         pdf = out_dir / (docx.stem + ".pdf")
@@ -182,9 +195,10 @@ def _convert_each(
 SECONDS_PER_DOCUMENT = 120  # far above the 0.1-0.2 s a document takes, even on a loaded machine
 
 
-def _reply(office: subprocess.Popen) -> str:
+def _reply(office: subprocess.Popen[str]) -> str:
     """uno_worker.py's one-line answer, or TimeoutError after SECONDS_PER_DOCUMENT (one request at a
     time, so nothing is ever left in the pipe's buffer between answers)."""
+    assert office.stdout is not None  # opened with stdout=PIPE
     ready, _, _ = select.select([office.stdout], [], [], SECONDS_PER_DOCUMENT)
     if not ready:
         raise TimeoutError
@@ -192,7 +206,12 @@ def _reply(office: subprocess.Popen) -> str:
 
 
 def _convert_batches(
-    binary: str, profile: Path, todo: queue.SimpleQueue, out_dir: Path, converted: queue.Queue, stop
+    binary: str,
+    profile: Path,
+    todo: queue.SimpleQueue[Job],
+    out_dir: Path,
+    converted: queue.Queue[Job | None],
+    stop: threading.Event,
 ) -> list[str]:
     """Without UNO: soffice over batches of files, a process each."""
     errors = []
@@ -223,7 +242,7 @@ def _convert_batches(
 
 
 @contextmanager
-def _kept_office(binary: str, profile: Path) -> Iterator[subprocess.Popen | None]:
+def _kept_office(binary: str, profile: Path) -> Iterator[subprocess.Popen[str] | None]:
     """A LibreOffice kept alive for this worker (uno_worker.py, in its own process group), or
     None when no Python with `uno` is found or LibreOffice does not answer. Always stopped: at the
     end of its input it closes LibreOffice; if it does not, the whole group is killed."""
@@ -241,6 +260,7 @@ def _kept_office(binary: str, profile: Path) -> Iterator[subprocess.Popen | None
         env=office_environment(),
     )
     try:
+        assert office.stdout is not None  # opened with stdout=PIPE
         yield office if office.stdout.readline().strip() == "ready" else None
     finally:
         _stop(office)
@@ -249,7 +269,8 @@ def _kept_office(binary: str, profile: Path) -> Iterator[subprocess.Popen | None
 UNO_WORKER = Path(__file__).with_name("uno_worker.py")
 
 
-def _stop(office: subprocess.Popen) -> None:
+def _stop(office: subprocess.Popen[str]) -> None:
+    assert office.stdin is not None and office.stdout is not None  # both PIPEs
     with suppress(OSError):
         office.stdin.close()
     try:
@@ -320,7 +341,7 @@ class _locked_profile:
             self.handle = handle
             return path
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         fcntl.flock(self.handle, fcntl.LOCK_UN)
         self.handle.close()
 
@@ -335,7 +356,7 @@ def _profile(worker: int) -> Path:
     return base / f"worker-{worker}"
 
 
-def stamp(pdf: Path, **identity) -> None:
+def stamp(pdf: Path, **identity: Any) -> None:  # `stamped`'s keyword arguments
     """`stamped` on a PDF file, in place."""
     data = stamped(pdf.read_bytes(), **identity)
     with atomic_open(pdf, "wb") as handle:

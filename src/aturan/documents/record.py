@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from aturan.documents.registry_key import canonical
 from aturan.errors import AturanError
@@ -34,6 +35,7 @@ PART_SHOWN = {
     "templates": "templat (templates/docx/)",
     "config": "konfigurasi institusi",
 }
+JSON = dict[str, Any]  # a decision record, or a decision, as JSON
 
 
 def _tree_hash(files: Iterable[Path], base: Path) -> str:
@@ -77,7 +79,7 @@ def full_version(parts: dict[str, str]) -> str:
     return hashlib.sha256(canonical(parts).encode()).hexdigest()[:16]
 
 
-def reform_entry(path: Path | None) -> dict | None:
+def reform_entry(path: Path | None) -> dict[str, str] | None:
     """The reform's whole content (not only its name), so a replay applies the same reform."""
     if path is None:
         return None
@@ -91,14 +93,14 @@ def reform_entry(path: Path | None) -> dict | None:
 
 def make_record(
     *,
-    case_data: dict,
-    decision_json: dict,
+    case_data: JSON,
+    decision_json: JSON,
     as_of: dt.date,
-    options: dict,
-    resolved: dict,
-    reform: dict | None,
+    options: Mapping[str, object],
+    resolved: Mapping[str, object],
+    reform: dict[str, str] | None,
     parts: dict[str, str],
-) -> dict:
+) -> JSON:
     """The record of one decision: the case as read, the choices it was decided under, the
     decision it gave (cohort rule included) and the version."""
     coaching = ((decision_json.get("design") or {}).get("coaching")) or {}
@@ -120,7 +122,7 @@ def make_record(
     }
 
 
-def record_text(record: dict) -> str:
+def record_text(record: JSON) -> str:
     return canonical(record)
 
 
@@ -129,7 +131,7 @@ def record_hash(version: str, text: str) -> str:
     return hashlib.sha256(version.encode() + b"\x00" + text.encode("utf-8")).hexdigest()
 
 
-def parse_record(text: str, number: str) -> dict:
+def parse_record(text: str, number: str) -> JSON:
     try:
         record = json.loads(text)
     except ValueError:
@@ -139,12 +141,12 @@ def parse_record(text: str, number: str) -> dict:
     return record
 
 
-def version_differences(recorded: dict, current: dict) -> list[str]:
+def version_differences(recorded: Mapping[str, object], current: Mapping[str, object]) -> list[str]:
     """The parts whose hash differs between the record and now."""
     return [part for part in VERSION_PARTS if recorded.get(part) != current.get(part)]
 
 
-def json_differences(old, new, path: str = "") -> list[tuple[str, object, object]]:
+def json_differences(old: object, new: object, path: str = "") -> list[tuple[str, object, object]]:
     """(dotted path, recorded value, value now) of each field that differs between two decision
     JSONs; a list that changed length is one difference."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -161,12 +163,12 @@ def json_differences(old, new, path: str = "") -> list[tuple[str, object, object
     return [] if old == new else [(path or "(seluruh keputusan)", old, new)]
 
 
-def shown_value(value, limit: int = 80) -> str:
+def shown_value(value: object, limit: int = 80) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _params_read(decision: dict) -> dict[str, tuple[object, set[str]]]:
+def _params_read(decision: JSON) -> dict[str, tuple[object, set[str]]]:
     """Each parameter the decision's trace read: (its value, the rules that read it)."""
     found: dict[str, tuple[object, set[str]]] = {}
     for step in decision.get("trace") or []:
@@ -176,11 +178,11 @@ def _params_read(decision: dict) -> dict[str, tuple[object, set[str]]]:
     return found
 
 
-def _rules_fired(decision: dict) -> set[str]:
+def _rules_fired(decision: JSON) -> set[str]:
     return {str(s.get("rule")) for s in decision.get("trace") or [] if s.get("kind") == "rule"}
 
 
-def causes(recorded: dict, again: dict) -> list[str]:
+def causes(recorded: JSON, again: JSON) -> list[str]:
     """What the two decisions' traces say made them differ: each parameter read with another
     value (old -> new, and the rules that read it), and the rules that fired in only one."""
     lines = []
@@ -205,10 +207,10 @@ def causes(recorded: dict, again: dict) -> list[str]:
     return lines
 
 
-def fired_rules(record: dict) -> list[dict]:
+def fired_rules(record: JSON) -> list[JSON]:
     """The rules that fired in the recorded decision, in order, each once: id, title, what it
     concluded and the clauses it cites."""
-    seen: dict[str, dict] = {}
+    seen: dict[str, JSON] = {}
     for step in (record.get("decision") or {}).get("trace") or []:
         if step.get("kind") != "rule":
             continue
@@ -224,7 +226,7 @@ def fired_rules(record: dict) -> list[dict]:
     return list(seen.values())
 
 
-def details(record: dict) -> list[str]:
+def details(record: JSON) -> list[str]:
     """`registry show --rinci`: the recorded case, the rules that fired and their clauses."""
     case = json.dumps(record.get("case") or {}, ensure_ascii=False, indent=2, sort_keys=True)
     lines = ["Kasus yang tercatat (data masukan saat terbit):"]
@@ -242,7 +244,7 @@ def details(record: dict) -> list[str]:
     return lines
 
 
-def summary(record: dict) -> list[str]:
+def summary(record: JSON) -> list[str]:
     """`registry show`: the record in a few lines."""
     case = record.get("case") or {}
     reform = record.get("reform")

@@ -19,12 +19,13 @@ many institutions (`storage`), one schema kept by versioned migrations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import builtins
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from aturan.cases import forbidden_char
 from aturan.documents.registry_key import RegistryKeys
@@ -57,6 +58,7 @@ from aturan.documents.registry_storage import (
     damaged,
     now_iso,
 )
+from aturan.documents.storage import Row
 from aturan.errors import AturanError
 
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
 # The row's columns as the documents table names them: read, and snapshotted in each audit entry.
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
 LIST_EXACT = ("nip", "status", "institution")
+Method = TypeVar("Method", bound=Callable[..., Any])
 
 
 @dataclass
@@ -102,19 +105,19 @@ class OtherInstitutionsDocument(AturanError):
         self.number, self.owner = number, owner
 
 
-def _damage_is_a_message(method):
+def _damage_is_a_message(method: Method) -> Method:
     """A registry whose file or tables were damaged (a column dropped, a table renamed, a torn
     page) is one message, never a traceback."""
 
     @wraps(method)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: Registry, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except self.damage as exc:
             self._rollback()
             raise AturanError(self.db.unavailable(exc) or damaged(exc), file=self.label) from None
 
-    return wrapper
+    return cast(Method, wrapper)
 
 
 class Registry:
@@ -126,7 +129,7 @@ class Registry:
         self,
         path: Path | str,
         number_format: str,
-        codes: dict,
+        codes: dict[str, str],
         *,
         key: bytes | None = None,
         signing_key: bytes | None = None,
@@ -262,11 +265,11 @@ class Registry:
         self._append("replace", old, now)
 
     @_damage_is_a_message
-    def decision_record(self, number: str) -> dict | None:
+    def decision_record(self, number: str) -> Row | None:
         """The document's decision record as stored: {record (text), version}, or None."""
         return self.records.get(number)
 
-    def refuse_unless_own(self, row: dict[str, Any], act: str) -> None:
+    def refuse_unless_own(self, row: Row, act: str) -> None:
         """Only the institution that issued a document acts on it (revoke, replace,
         fingerprints): anything else is refused naming the owner. On PostgreSQL each
         institution's role is held to the same by row-level security (migration 0006)."""
@@ -276,7 +279,7 @@ class Registry:
                 f"{self.institution} tidak dapat {act}"
             )
 
-    def _same_institution(self, row: dict) -> None:
+    def _same_institution(self, row: Row) -> None:
         if row["institution"] != self.institution:
             raise OtherInstitutionsDocument(row["number"], row["institution"], self.institution)
 
@@ -332,14 +335,14 @@ class Registry:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def _row(self, number: str) -> dict | None:
-        row = self.db.execute(
+    def _row(self, number: str) -> Row | None:
+        row: Row | None = self.db.execute(
             f"SELECT {ROW_COLUMNS} FROM documents WHERE number=?", (number,)
         ).fetchone()
         return row
 
     @_damage_is_a_message
-    def find(self, nip: str, doc_type: str, event_key: str) -> dict | None:
+    def find(self, nip: str, doc_type: str, event_key: str) -> Row | None:
         """The document in force (not revoked) for this participant, type and event."""
         row = self.db.execute(
             "SELECT * FROM documents WHERE nip=? AND doc_type=? AND event_key=? AND "
@@ -349,16 +352,18 @@ class Registry:
         return dict(row) if row else None
 
     @_damage_is_a_message
-    def get(self, number: str) -> dict | None:
+    def get(self, number: str) -> Row | None:
         row = self.db.execute("SELECT * FROM documents WHERE number=?", (number,)).fetchone()
         return dict(row) if row else None
 
     @_damage_is_a_message
-    def list(self, doc_type: str | None = None, **filters) -> list[dict]:
+    def list(self, doc_type: str | None = None, **filters: str | None) -> list[Row]:
         """Documents, optionally only those matching every filter: nip, name (a substring, any
         case), doc_type, date_from/date_to (the document's date, ISO), status, institution."""
         exact = {"doc_type": doc_type, **{k: filters.get(k) for k in LIST_EXACT}}
-        where = [(f"{column}=?", value) for column, value in exact.items() if value]
+        where: list[tuple[str, str | None]] = [
+            (f"{column}=?", value) for column, value in exact.items() if value
+        ]
         if filters.get("date_from"):
             where.append(("doc_date>=?", filters["date_from"]))
         if filters.get("date_to"):
@@ -396,7 +401,7 @@ class Registry:
             yield
 
     @_damage_is_a_message
-    def authentic_row(self, number: str) -> dict | None:
+    def authentic_row(self, number: str) -> Row | None:
         """The document's row, only if it is what the key last authenticated: the log is of the
         keyed format under this key, its chain is intact, and the row equals the snapshot in its
         latest entry. Anything else is None: trust fails closed. The row also says whether its
@@ -438,7 +443,7 @@ class Registry:
             )
 
     @_damage_is_a_message
-    def authentic_record(self, number: str) -> dict | None:
+    def authentic_record(self, number: str) -> Row | None:
         """The document's decision record {record, version}, only if its issue entry
         authenticates it (under this key, in an intact chain); anything else is None."""
         with self._snapshot():
@@ -451,13 +456,15 @@ class Registry:
 
     # --- auditing ------------------------------------------------------------------------------
 
-    def audit(self, head: dict | None = None) -> list[str]:
+    def audit(self, head: dict[str, Any] | None = None) -> builtins.list[str]:
         """Every problem found, one line each (empty when intact), and every line saying what the
         keys at hand could not check: trust fails closed (see `audit_report`)."""
         report = self.audit_report(head)
         return report.problems + report.unchecked
 
-    def audit_report(self, head: dict | None = None, limit: int | None = MAC_LINES) -> AuditReport:
+    def audit_report(
+        self, head: dict[str, Any] | None = None, limit: int | None = MAC_LINES
+    ) -> AuditReport:
         """The log's format and keys, each entry's signature (or MAC) and link, each row against
         its latest authentic entry, the numbering, the counters and, with an exported `head`, the
         log's tail; entries failing their signature are listed up to `limit` (None: all)."""
@@ -468,11 +475,11 @@ class Registry:
             self._rollback()
             return AuditReport([self.db.unavailable(exc) or damaged(exc)], [], self.log.mode())
 
-    def _problems(self, head: dict | None) -> list[str]:
+    def _problems(self, head: dict[str, Any] | None) -> builtins.list[str]:
         report = self._report(head, MAC_LINES)
         return report.problems + report.unchecked
 
-    def _report(self, head: dict | None, limit: int | None) -> AuditReport:
+    def _report(self, head: dict[str, Any] | None, limit: int | None) -> AuditReport:
         meta = self.storage.meta()
         if meta.get("log_format") not in KEYED_FORMATS:
             problems = [OLD_FORMAT] + self.gaps() + self.numbering.counter_problems({})
@@ -492,14 +499,14 @@ class Registry:
             unchecked += head_unchecked
         return AuditReport(problems, unchecked, self.log.mode())
 
-    def gaps(self) -> list[str]:
+    def gaps(self) -> builtins.list[str]:
         """Numbers missing in any (institution, type, year) sequence: each must run 1..n."""
         return self.numbering.gaps()
 
     # --- the chain head ------------------------------------------------------------------------
 
     @_damage_is_a_message
-    def head(self, now: str) -> dict:
+    def head(self, now: str) -> dict[str, object]:
         """The chain head, signed with the signing key, to keep outside the registry: a later audit
         against it (by the key holder or an auditor with the public key) detects a log cut back to
         before it, or its signed entries turned back into HMAC ones. Refused while the registry is

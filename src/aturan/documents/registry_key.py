@@ -18,8 +18,10 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -68,13 +70,13 @@ class RegistryKeys:
         return cls(mac, signing, public)
 
 
-def load_registry_key(config: dict, config_path: Path | str) -> bytes:
+def load_registry_key(config: dict[str, Any], config_path: Path | str) -> bytes:
     """The HMAC key: the environment variable named by `registry.key_env` when it is set, else the
     file `registry.key_file`. A missing or malformed key is one clear message, never a fallback."""
     return _load_key(config, config_path, "key", DEFAULT_KEY_FILE, DEFAULT_KEY_ENV)
 
 
-def load_signing_key(config: dict, config_path: Path | str) -> bytes:
+def load_signing_key(config: dict[str, Any], config_path: Path | str) -> bytes:
     """The Ed25519 signing key (32 bytes, hex), as the HMAC key: `registry.signing_key_env`, else
     the file `registry.signing_key_file`."""
     return _load_key(
@@ -83,7 +85,7 @@ def load_signing_key(config: dict, config_path: Path | str) -> bytes:
 
 
 def _load_key(
-    config: dict, config_path: Path | str, kind: str, default_file: str, default_env: str
+    config: dict[str, Any], config_path: Path | str, kind: str, default_file: str, default_env: str
 ) -> bytes:
     what = "kunci registri" if kind == "key" else "kunci penandatangan registri"
     section = config.get("registry") if isinstance(config, dict) else None
@@ -117,7 +119,7 @@ def _load_key(
     return parse_key(text, f"berkas {key_file}", what)
 
 
-def _text_setting(section: dict, name: str, default: str, config_path: Path | str) -> str:
+def _text_setting(section: dict[str, Any], name: str, default: str, config_path: Path | str) -> str:
     value = section.get(name, default)
     if not isinstance(value, str) or not value.strip():
         raise AturanError(
@@ -143,7 +145,7 @@ def parse_key(text: str, where: str, what: str = "kunci registri") -> bytes:
     return key
 
 
-def canonical(value: dict) -> str:
+def canonical(value: Mapping[str, object]) -> str:
     """The one text a value is authenticated as: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -153,7 +155,7 @@ def entry_mac(key: bytes, prev_mac: str, payload: str) -> str:
     return hmac.digest(key, message, "sha256").hex()
 
 
-def head_mac(key: bytes, head: dict) -> str:
+def head_mac(key: bytes, head: Mapping[str, object]) -> str:
     body = canonical({k: v for k, v in head.items() if k != "mac"})
     return hmac.new(key, HEAD_TAG + body.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -236,6 +238,6 @@ def signature_valid(public: bytes, message: bytes, signature: str | None) -> boo
     return True
 
 
-def head_message(head: dict) -> bytes:
+def head_message(head: Mapping[str, object]) -> bytes:
     body = canonical({k: v for k, v in head.items() if k not in ("mac", "signature")})
     return SIGNED_HEAD_TAG + body.encode("utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aturan.documents.registry_key import (
     RegistryKeys,
@@ -24,7 +25,9 @@ from aturan.documents.registry_key import (
     sign,
     signature_valid,
 )
+from aturan.documents.registry_numbering import CounterKey
 from aturan.documents.registry_storage import AUDIT_HINT, HMAC_FORMAT, RegistryStorage
+from aturan.documents.storage import Row
 from aturan.errors import AturanError
 
 GENESIS = "0" * 64
@@ -34,7 +37,7 @@ GENESIS = "0" * 64
 # an unkeyed hash chain.
 LOG_FORMAT = "ed25519/1"
 KEYED_FORMATS = (LOG_FORMAT, HMAC_FORMAT)
-ROW_FIELDS = (
+ROW_FIELDS: tuple[str, ...] = (
     "number",
     "doc_type",
     "year",
@@ -94,9 +97,12 @@ class Walk:
     """What walking the log found: problems with entries, and what the authentic entries say."""
 
     problems: list[str] = field(default_factory=list)
-    latest: dict = field(default_factory=dict)  # number -> (entry id, row snapshot)
-    counters: dict = field(default_factory=dict)  # (doc_type, year) -> counter value
-    records: dict = field(default_factory=dict)  # number -> (entry id, decision record hash)
+    # number -> (entry id, row snapshot)
+    latest: dict[str, tuple[int, Row]] = field(default_factory=dict)
+    # (institution, doc_type, year) -> counter value
+    counters: dict[CounterKey, object] = field(default_factory=dict)
+    # number -> (entry id, decision record hash)
+    records: dict[str, tuple[int, str]] = field(default_factory=dict)
     forged: list[str] = field(default_factory=list)  # why each entry failed its MAC or signature
     unchecked: list[int] = field(default_factory=list)  # entries the keys at hand cannot check
     signed_from: int = 0  # the first entry signed with Ed25519 (0: none)
@@ -168,7 +174,7 @@ class AuditLog:
                 "UPDATE registry_meta SET value=? WHERE name='log_format'", (LOG_FORMAT,)
             )
 
-    def key_problem(self, meta: dict) -> str | None:
+    def key_problem(self, meta: dict[str, str]) -> str | None:
         """Why the keys at hand are not the registry's (another institution's, or a marker
         changed), or None."""
         if self.keys.mac is not None and not same(meta.get("key_id"), key_id(self.keys.mac)):
@@ -221,14 +227,14 @@ class AuditLog:
         """Check the chain again at its next use (SQLite's data_version ignores our own writes)."""
         self._chain_version = None
 
-    def latest_entry(self, number: str) -> tuple[dict | None, dict | None]:
+    def latest_entry(self, number: str) -> tuple[Row | None, Row | None]:
         """The document's latest entry and its authenticated content (None: not authentic)."""
         entry = self.db.execute(
             "SELECT * FROM audit_log WHERE number=? ORDER BY id DESC LIMIT 1", (number,)
         ).fetchone()
         return entry, (self.entry_body(entry)[0] if entry else None)
 
-    def issue_body(self, number: str, *, last: bool) -> dict | None:
+    def issue_body(self, number: str, *, last: bool) -> Row | None:
         """The authenticated content of the document's first (or, `last`, latest) issue entry."""
         entry = self.db.execute(
             "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id "
@@ -237,7 +243,7 @@ class AuditLog:
         ).fetchone()
         return self.entry_body(entry)[0] if entry else None
 
-    def _authentic(self, entry: dict) -> str | None:
+    def _authentic(self, entry: Row) -> str | None:
         """None when the entry is authentic; else why not (UNCHECKED: the keys at hand cannot
         check it). A signed entry: its hash and its Ed25519 signature; an older one: its MAC."""
         where = f"entri {entry['id']}"
@@ -260,7 +266,7 @@ class AuditLog:
             return f"{where}: MAC tidak sah (isi entri diubah, atau entri dibuat tanpa kunci)"
         return None
 
-    def entry_body(self, entry: dict) -> tuple[dict | None, str | None]:
+    def entry_body(self, entry: Row) -> tuple[Row | None, str | None]:
         """The entry's authenticated content, or why it has none (UNCHECKED: cannot be checked
         with the keys at hand)."""
         problem = self._authentic(entry)
@@ -268,7 +274,7 @@ class AuditLog:
             return None, problem
         return self._parsed(entry)
 
-    def _parsed(self, entry: dict) -> tuple[dict | None, str | None]:
+    def _parsed(self, entry: Row) -> tuple[Row | None, str | None]:
         where = f"entri {entry['id']}"
         try:
             body = json.loads(entry["payload"])
@@ -318,7 +324,7 @@ class AuditLog:
             self._take(walk, entry["id"], body)
         return walk
 
-    def _take(self, walk: Walk, entry_id: int, body: dict) -> None:
+    def _take(self, walk: Walk, entry_id: int, body: Row) -> None:
         """What one entry says: the document's latest snapshot, its record, its counter."""
         number, row = body["number"], body["row"]
         walk.latest[number] = (entry_id, row)
@@ -371,7 +377,9 @@ class AuditLog:
             return walk.all_problems(limit) + summary
         return [wrong_key] + (walk.problems + summary if none else walk.all_problems(limit))
 
-    def row_problems(self, latest: dict, unchecked: set, unverified: list[str]) -> list[str]:
+    def row_problems(
+        self, latest: dict[str, tuple[int, Row]], unchecked: set[int], unverified: list[str]
+    ) -> list[str]:
         """Each row against its latest entry. A row whose entry the keys at hand cannot check is
         a problem when it differs, and otherwise listed in `unverified`, never called verified."""
         problems, latest, legacy = [], dict(latest), self.storage.legacy()
@@ -402,7 +410,7 @@ class AuditLog:
             )
         return problems
 
-    def export_head(self, now: str) -> dict:
+    def export_head(self, now: str) -> dict[str, object]:
         """The chain head as it is now, signed with the signing key (the caller checked first
         that the registry is intact, inside the same read transaction)."""
         last = self.db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -419,9 +427,10 @@ class AuditLog:
         return {**head, "signature": sign(self.keys.signing, head_message(head))}  # type: ignore[arg-type]
 
     def entry_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) AS n FROM audit_log").fetchone()["n"]
+        count: int = self.db.execute("SELECT COUNT(*) AS n FROM audit_log").fetchone()["n"]
+        return count
 
-    def head_problems(self, head: dict, signed_from: int) -> tuple[list[str], list[str]]:
+    def head_problems(self, head: dict[str, Any], signed_from: int) -> tuple[list[str], list[str]]:
         """(problems, what could not be checked) of an exported head against the log."""
         where = f"kepala rantai (entri {head['last_id']}, diekspor {head['at']})"
         if "signature" in head:
@@ -441,7 +450,7 @@ class AuditLog:
             return [f"{where}: MAC tidak sah (diubah, atau dibuat dengan kunci lain)"], []
         return self._tail_problems(head, where), []
 
-    def _tail_problems(self, head: dict, where: str) -> list[str]:
+    def _tail_problems(self, head: dict[str, Any], where: str) -> list[str]:
         if head["last_id"] == 0:
             return []
         entry = self.db.execute(
@@ -473,7 +482,7 @@ SIGNED_HEAD_FIELDS = {"signed_from": int, "signature": str}
 MAC_HEAD_FIELDS = {"mac": str}
 
 
-def load_head(path: Path) -> dict:
+def load_head(path: Path) -> dict[str, Any]:
     """An exported chain head (`aturan registry head`), its shape checked: bad input is one
     message naming the file and the field."""
     try:
@@ -499,7 +508,7 @@ def load_head(path: Path) -> dict:
     return {name: head[name] for name in fields}
 
 
-def row_changes(row: dict, snapshot: dict) -> list[tuple[str, object, object]]:
+def row_changes(row: Row, snapshot: Row) -> list[tuple[str, object, object]]:
     """(field, value the entry vouches for, value in the row) of each field that differs."""
     return [
         (name, snapshot.get(name), row[name])
@@ -526,7 +535,7 @@ def _ranges(ids: list[int]) -> str:
     return ", ".join(out)
 
 
-def vouched(snapshot: dict, legacy: str | None) -> dict:
+def vouched(snapshot: Row, legacy: str | None) -> Row:
     """The row an entry's snapshot vouches for: one written before migration 0002 vouches for the
     new columns at their migrated values (the legacy institution, the rest empty); one written
     before migration 0004 for an empty validity."""
@@ -542,12 +551,12 @@ def vouched(snapshot: dict, legacy: str | None) -> dict:
     }
 
 
-def validity_recorded(snapshot: dict) -> bool:
+def validity_recorded(snapshot: Row) -> bool:
     """Whether the entry was written after the registry began recording validity (0004)."""
     return set(snapshot) == ROW_FIELD_SET
 
 
-def _well_formed(body) -> bool:
+def _well_formed(body: object) -> bool:
     return (
         isinstance(body, dict)
         and set(body) in (ENTRY_FIELDS, RECORD_ENTRY_FIELDS)

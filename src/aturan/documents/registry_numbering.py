@@ -13,9 +13,12 @@ from aturan.errors import AturanError
 NUMBER_FIELDS = ("seq", "year", "code", "institution")
 INSTITUTION_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
 DEFAULT_INSTITUTION = "LAN"
+CounterKey = tuple[str, str, int]  # (institution, doc_type, year)
 
 
-def check_institution(code, *, file: str | None = None, field: str = "institution.code") -> str:
+def check_institution(
+    code: object, *, file: str | None = None, field: str = "institution.code"
+) -> str:
     """An institution's code: capitals, digits and hyphens, at most 20; it appears in numbers."""
     if not isinstance(code, str) or not INSTITUTION_CODE.fullmatch(code):
         raise AturanError(
@@ -32,7 +35,7 @@ def format_fields(number_format: str) -> set[str]:
 
 
 def check_number_format(
-    number_format, *, file: str | None = None, field: str = "numbering.format"
+    number_format: object, *, file: str | None = None, field: str = "numbering.format"
 ) -> None:
     """A numbering format must name {seq} and {code}, may name {year}, and nothing else.
 
@@ -84,7 +87,9 @@ class Numbering:
     """Numbers and coaching group ids of one institution; every method runs inside the caller's
     transaction (`RegistryStorage.write` to take a number)."""
 
-    def __init__(self, storage: RegistryStorage, number_format: str, codes: dict, institution: str):
+    def __init__(
+        self, storage: RegistryStorage, number_format: str, codes: dict[str, str], institution: str
+    ):
         self.db = storage.db
         self.label = storage.label
         self.number_format = number_format
@@ -182,7 +187,7 @@ class Numbering:
                 )
         return out
 
-    def counter_problems(self, logged: dict) -> list[str]:
+    def counter_problems(self, logged: dict[CounterKey, object]) -> list[str]:
         """Each counter equals the highest number of its (institution, type, year) and the value
         the log last recorded for it: a counter rolled back or deleted is reported."""
         counters = {
@@ -204,7 +209,7 @@ class Numbering:
         return problems
 
 
-def _counter_problem(where: tuple, counter, top: int, last) -> list[str]:
+def _counter_problem(where: CounterKey, counter: object, top: int, last: object) -> list[str]:
     institution, doc_type, year = where
     what = f"penghitung {doc_type} {year} {institution}"
     if counter is None:

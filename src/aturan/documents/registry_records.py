@@ -6,6 +6,7 @@ from __future__ import annotations
 from aturan.documents.record import record_hash
 from aturan.documents.registry_key import same
 from aturan.documents.registry_storage import RegistryStorage
+from aturan.documents.storage import Row
 
 
 class DecisionRecords:
@@ -26,7 +27,7 @@ class DecisionRecords:
         )
         return record_hash(version, text)
 
-    def get(self, number: str) -> dict | None:
+    def get(self, number: str) -> Row | None:
         """The document's decision record as stored: {record (text), version}, or None."""
         row = self.db.execute(
             "SELECT record, version FROM decision_records WHERE number=?", (number,)
@@ -34,12 +35,14 @@ class DecisionRecords:
         return dict(row) if row else None
 
     @staticmethod
-    def matches(stored: dict, logged: str | None) -> bool:
+    def matches(stored: Row, logged: str | None) -> bool:
         """Whether the stored record is the one whose hash an entry authenticated."""
         actual = record_hash(str(stored["version"]), str(stored["record"]))
         return bool(logged) and same(logged, actual)
 
-    def problems(self, logged: dict, unchecked: set, unverified: list[str]) -> list[str]:
+    def problems(
+        self, logged: dict[str, tuple[int, str]], unchecked: set[int], unverified: list[str]
+    ) -> list[str]:
         """Each decision record against the hash its document's issue entry authenticated."""
         problems, logged = [], dict(logged)
         for row in self.db.execute(

@@ -159,7 +159,7 @@ class RegistryStorage:
     def rollback(self) -> None:
         self.db.rollback()
 
-    def meta(self) -> dict:
+    def meta(self) -> dict[str, str]:
         if not self.has_meta:  # a registry of the old format
             return {}
         return {

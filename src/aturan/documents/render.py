@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -44,15 +45,15 @@ _DOS_EPOCH = bytes([0, 0, 0x21, 0])  # 00:00:00, 1 January 1980 as DOS time and 
 
 @dataclass
 class Settings:
-    org: dict
-    signatory: dict
-    copies: list
+    org: dict[str, Any]
+    signatory: dict[str, Any]
+    copies: list[Any]
     number_format: str
-    codes: dict
+    codes: dict[str, str]
     verification_note: str
     verification_base_url: str = ""
     institution: str = "LAN"  # the issuing institution's code: its own numbering in the registry
-    addressee: dict = field(default_factory=dict)
+    addressee: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -74,7 +75,7 @@ class Settings:
             raise AturanError(f"konfigurasi institusi tanpa isian {exc}", file=str(path)) from None
 
 
-def institution_code(data: dict, path: Path) -> str:
+def institution_code(data: dict[str, Any], path: Path) -> str:
     """`institution.code`: the issuing institution's short code (LAN when the section is absent,
     as in configurations made before institutions)."""
     from aturan.documents.registry import DEFAULT_INSTITUTION, check_institution
@@ -89,7 +90,7 @@ def institution_code(data: dict, path: Path) -> str:
     return check_institution(section.get("code"), file=str(path))
 
 
-def _addressee(data: dict, path: Path) -> dict:
+def _addressee(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """The PPK title map (`addressee` in the configuration): a list of {word, title} and a
     default with {agency}."""
     section = data.get("addressee") or {}
@@ -108,7 +109,7 @@ def _addressee(data: dict, path: Path) -> dict:
     return dict(section)
 
 
-def base_url(data: dict, path: Path) -> str:
+def base_url(data: dict[str, Any], path: Path) -> str:
     """The institution's public verification address (`verification.base_url`), without a trailing
     slash: the QR of every certificate points to a page under it."""
     section = data.get("verification") if isinstance(data, dict) else None
@@ -121,7 +122,7 @@ def base_url(data: dict, path: Path) -> str:
             file=str(path),
             field="verification.base_url",
         )
-    return value.rstrip("/")
+    return cast(str, value).rstrip("/")  # a str: `parts` is None otherwise
 
 
 def verification_url(base: str, number: str, content_hash: str) -> str:
@@ -138,9 +139,9 @@ def build_context(
     settings: Settings,
     number: str,
     issue_date: dt.date,
-) -> dict:
+) -> dict[str, Any]:
     kind = document_type(book, doc_type)
-    context = {
+    context: dict[str, object] = {
         "org": settings.org,
         "signatory": settings.signatory,
         "copies": settings.copies,
@@ -159,10 +160,11 @@ def build_context(
         "training": _training(decision, case, book, settings),
     }
     context.update(specific_context(kind.context, decision))
-    return _clean(context)
+    cleaned: dict[str, Any] = _clean(context)
+    return cleaned
 
 
-def _recipient(case: Case, settings: Settings) -> dict:
+def _recipient(case: Case, settings: Settings) -> dict[str, str]:
     """The PPK of the participant's agency, by title (config `addressee`)."""
     agency = (case.data.get("position") or {}).get("agency") or "Instansi Pengirim"
     config = settings.addressee
@@ -175,26 +177,28 @@ def _recipient(case: Case, settings: Settings) -> dict:
     }
 
 
-def _participant(decision: Decision, case: Case) -> dict:
+def _participant(decision: Decision, case: Case) -> dict[str, object]:
     position = case.data.get("position") or {}
     return {
         "name": decision.name,
         "nip": decision.nip,
         "position_title": position.get("title") or label(TIERS, position.get("tier")),
         "agency": position.get("agency") or "-",
-        "program_name": PROGRAM_NAMES.get(decision.program, str(decision.program)),
+        "program_name": PROGRAM_NAMES.get(decision.program or "", str(decision.program)),
         "batch": (case.data.get("training") or {}).get("batch") or "-",
     }
 
 
-def _training(decision: Decision, case: Case, book: Rulebook, settings: Settings) -> dict:
+def _training(
+    decision: Decision, case: Case, book: Rulebook, settings: Settings
+) -> dict[str, object]:
     """The training as the case gives it; the organiser is the configured institution when the case
     names none. JP is printed only when every hour the participant followed is sourced (its
     `jp_status` in curriculum.subjects is confirmed): placeholder hours are never stated as fact."""
     training = case.data.get("training") or {}
     jp = _followed_jp(decision, book)
     return {
-        "program_name": PROGRAM_NAMES.get(decision.program, str(decision.program)),
+        "program_name": PROGRAM_NAMES.get(decision.program or "", str(decision.program)),
         "batch": training.get("batch") or "-",
         "start_text": indonesian_date(training.get("start")),
         "end_text": indonesian_date(training.get("end")),
@@ -226,18 +230,20 @@ PROPOSAL_INSTRUMENTS = {"proposal"}
 CITABLE_CLAUSES = {"confirmed", "secondary"}
 
 
-def _legal_basis(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict]:
+def _legal_basis(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict[str, str]]:
     """The binding clauses the deciding rules cite, each quoted in whole sentences or by its
     citation alone."""
     return _quoted(clause_ids, book, BINDING_INSTRUMENTS)
 
 
-def _policy_references(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict]:
+def _policy_references(clause_ids: tuple[str, ...], book: Rulebook) -> list[dict[str, str]]:
     """The paper's clauses the deciding rules cite: a policy proposal, not law."""
     return _quoted(clause_ids, book, PROPOSAL_INSTRUMENTS)
 
 
-def _quoted(clause_ids: tuple[str, ...], book: Rulebook, instruments: set[str]) -> list[dict]:
+def _quoted(
+    clause_ids: tuple[str, ...], book: Rulebook, instruments: set[str]
+) -> list[dict[str, str]]:
     out = []
     for cid in clause_ids:
         clause = book.corpus.clause(cid)
@@ -250,7 +256,7 @@ def _quoted(clause_ids: tuple[str, ...], book: Rulebook, instruments: set[str]) 
     return out
 
 
-def _clean(value):
+def _clean(value: object) -> Any:
     """Strip XML-invalid control characters: docxtpl would drop them and damage neighbouring
     text."""
     if isinstance(value, str):
@@ -262,13 +268,13 @@ def _clean(value):
     return value
 
 
-def content_hash(doc_type: str, context: dict) -> str:
+def content_hash(doc_type: str, context: dict[str, Any]) -> str:
     payload = json.dumps([doc_type, context], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def render_docx(
-    template: Path, context: dict, out: Path, qr_payload: str | None, issue_date: dt.date
+    template: Path, context: dict[str, Any], out: Path, qr_payload: str | None, issue_date: dt.date
 ) -> str:
     """Render deterministically (the same context and date give byte-identical files); returns the
     body hash."""

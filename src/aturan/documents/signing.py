@@ -14,12 +14,24 @@ import io
 import os
 import secrets
 import threading
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from aturan.errors import AturanError
 from aturan.files import atomic_open, atomic_path, load_yaml
+
+if TYPE_CHECKING:  # imported where used: loading them costs time most commands do not spend
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.writer import BasePdfFileWriter
+    from pyhanko.sign.signers import PdfSigner, Signer, SimpleSigner
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession, PreSignValidationStatus
+    from pyhanko_certvalidator import ValidationContext
 
 DEMO_PASSPHRASE = "aturan-demo"  # published on purpose: the demo key is not for official use
 DEMO_LABEL = "aturan DEMO - BUKAN UNTUK PENGGUNAAN RESMI"
@@ -81,7 +93,7 @@ class SigningConfig:
         return value.encode()
 
 
-def _path(folder: Path, value) -> Path:
+def _path(folder: Path, value: object) -> Path:
     path = Path(str(value))
     return path if path.is_absolute() else Path(os.path.normpath(folder / path))
 
@@ -158,7 +170,13 @@ def _demo_certificates() -> tuple[bytes, bytes]:
     return p12, root.public_bytes(serialization.Encoding.PEM)
 
 
-def _certificate(common_name, key, issuer_key, issuer, ca: bool):
+def _certificate(
+    common_name: str,
+    key: RSAPrivateKey,
+    issuer_key: RSAPrivateKey,
+    issuer: x509.Certificate | None,
+    ca: bool,
+) -> x509.Certificate:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -211,7 +229,7 @@ def _certificate(common_name, key, issuer_key, issuer, ca: bool):
 # --- signing --------------------------------------------------------------------------------
 
 
-def load_signer(config: SigningConfig):
+def load_signer(config: SigningConfig) -> SimpleSigner:
     """The institution's signer from its PKCS#12 file: a clear error, before any number is
     taken, when the file or the passphrase is missing or wrong."""
     passphrase = config.passphrase()
@@ -234,20 +252,26 @@ def load_signer(config: SigningConfig):
         ) from None
 
 
+class _SignerLoader(Protocol):
+    def from_pkcs12(self, data: bytes, passphrase: bytes) -> SimpleSigner: ...
+
+
 @cache
-def _key_signer_class():
+def _key_signer_class() -> _SignerLoader:
     from asn1crypto import cms
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-    from pyhanko.sign.general import get_pyca_cryptography_hash, simple_cms_attribute
+    from pyhanko.sign.general import simple_cms_attribute
     from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
     class KeySigner(SimpleSigner):
         """pyHanko's SimpleSigner loads (and so validates) the private key again for every
         signature, 0.13 s for RSA 3072, twice per PDF; this one loads it once, and builds the
         signed attributes once (see `signed_attrs`)."""
 
-        _aturan_attributes: dict[tuple, list[bytes | None]]
+        key: PrivateKeyTypes
+        _aturan_attributes: dict[tuple[object, ...], list[bytes | None]]
 
         @classmethod
         def from_pkcs12(cls, data: bytes, passphrase: bytes) -> KeySigner:
@@ -261,9 +285,12 @@ def _key_signer_class():
             mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
             if mechanism.signature_algo != "rsassa_pkcs1v15":
                 return super().sign_raw(data, digest_algorithm)
-            return self.key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            rsa_key = cast("RSAPrivateKey", self.key)  # an RSA key: its mechanism is RSA
+            return rsa_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
 
-        async def signed_attrs(self, data_digest: bytes, digest_algorithm: str, *args, **kwargs):
+        async def signed_attrs(
+            self, data_digest: bytes, digest_algorithm: str, *args: Any, **kwargs: Any
+        ) -> cms.CMSAttributes:
             """pyHanko's signed attributes with this document's digest. pyHanko builds them
             generically, half of a signature's time; for one signer and the same settings they
             differ only in the message digest (PAdES puts the signing time in the signature
@@ -284,14 +311,16 @@ def _key_signer_class():
                 return await super().signed_attrs(data_digest, digest_algorithm, *args, **kwargs)
             return cms.CMSAttributes(
                 [
-                    simple_cms_attribute("message_digest", data_digest)
+                    simple_cms_attribute("message_digest", data_digest)  # type: ignore[no-untyped-call]  # pyHanko's: untyped
                     if der is None
                     else cms.CMSAttribute.load(der)
                     for der in template
                 ]
             )
 
-        async def _attribute_template(self, size: int, *args, **kwargs) -> list[bytes | None]:
+        async def _attribute_template(
+            self, size: int, *args: Any, **kwargs: Any
+        ) -> list[bytes | None]:
             """Each attribute's DER, None for the message digest; empty if anything else
             depends on the digest."""
             built = [
@@ -315,7 +344,7 @@ def _key_signer_class():
     return KeySigner
 
 
-def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
+def sign_pdf(path: Path, signer: Signer, date: dt.date, signatory: Mapping[str, object]) -> None:
     """Sign the PDF in place (PAdES baseline B), the visible signature in its signature block."""
     try:
         data = signed(path.read_bytes(), signer, date, signatory)
@@ -325,7 +354,7 @@ def sign_pdf(path: Path, signer, date: dt.date, signatory: dict) -> None:
         handle.write(data)
 
 
-def signed(data: bytes, signer, date: dt.date, signatory: dict) -> bytes:
+def signed(data: bytes, signer: Signer, date: dt.date, signatory: Mapping[str, object]) -> bytes:
     """The PDF signed (PAdES baseline B), the visible signature in its signature block."""
     import pypdfium2 as pdfium
     from pyhanko.pdf_utils.misc import PdfError
@@ -358,13 +387,16 @@ def signed(data: bytes, signer, date: dt.date, signatory: dict) -> bytes:
         signing_time=when,
     )
     try:
-        return pdf_signer.sign_pdf(writer_class(data, when)).getvalue()
+        out: io.BytesIO = pdf_signer.sign_pdf(writer_class(data, when))  # pyHanko's, unannotated
+        return out.getvalue()
     except (PdfError, ValueError, KeyError) as exc:  # pyHanko's errors for a PDF it cannot sign
         raise AturanError(f"PDF tidak dapat ditandatangani ({type(exc).__name__}: {exc})") from None
 
 
 @cache
-def _fixed_time_classes():
+def _fixed_time_classes() -> tuple[
+    Callable[[bytes, dt.datetime], IncrementalPdfFileWriter], Callable[..., PdfSigner]
+]:
     """pyHanko's writer and signer, with the clock and the random file identifier replaced by
     values fixed by the document, so signing the same file again gives the same bytes."""
     from pyhanko.pdf_utils import generic
@@ -376,7 +408,7 @@ def _fixed_time_classes():
     _require(IncrementalPdfFileWriter, "_update_meta")  # called before writing: the /ModDate
 
     class Writer(IncrementalPdfFileWriter):
-        def __init__(self, data: bytes, when: dt.datetime):
+        def __init__(self, data: bytes, when: dt.datetime) -> None:
             super().__init__(io.BytesIO(data), strict=False)
             self.when = when
             first, _ = self.document_id
@@ -388,32 +420,39 @@ def _fixed_time_classes():
                 ]
             )
 
-        def _update_meta(self):
-            super()._update_meta()
+        def _update_meta(self) -> None:
+            super()._update_meta()  # type: ignore[no-untyped-call]  # pyHanko's: untyped
             info = self.trailer_view.get("/Info")
             if info is not None:
                 info.get_object()["/ModDate"] = generic.pdf_date(self.when)
 
     class Signer(PdfSigner):
-        def __init__(self, *args, signing_time: dt.datetime, **kwargs):
+        def __init__(self, *args: Any, signing_time: dt.datetime, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.signing_time = signing_time
 
-        def init_signing_session(self, pdf_out, existing_fields_only=False):
+        def init_signing_session(
+            self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
+        ) -> PdfSigningSession:
             session = super().init_signing_session(pdf_out, existing_fields_only)
             _require(session, "system_time")  # set from the clock; no public way to give it
             session.system_time = self.signing_time
-            session.estimate_signature_container_size = self._remembered(session)
+            # replaced on this one session (mypy refuses any assignment to a method)
+            session.estimate_signature_container_size = self._remembered(session)  # type: ignore[method-assign]
             return session
 
-        def _remembered(self, session):
+        def _remembered(self, session: PdfSigningSession) -> _SizeEstimate:
             """pyHanko sizes the signature's space by signing a dummy digest first (a quarter
             of the signing time). The size depends on the signer and the signing time only, not
             on the document, so it is computed once per signer and time: the same bytes."""
-            estimate = session.estimate_signature_container_size
-            sizes = self.signer.__dict__.setdefault("_aturan_reserved", {})
+            estimate: _SizeEstimate = session.estimate_signature_container_size
+            sizes: dict[tuple[dt.datetime, bool], int] = self.signer.__dict__.setdefault(
+                "_aturan_reserved", {}
+            )
 
-            async def remembered(validation_info, tight=False):
+            async def remembered(
+                validation_info: PreSignValidationStatus | None, tight: bool = False
+            ) -> int:
                 if validation_info is not None:
                     return await estimate(validation_info, tight=tight)
                 key = (self.signing_time, tight)
@@ -426,7 +465,15 @@ def _fixed_time_classes():
     return Writer, Signer
 
 
-def _require(owner, name: str) -> None:
+class _SizeEstimate(Protocol):
+    """pyHanko's `PdfSigningSession.estimate_signature_container_size`."""
+
+    def __call__(
+        self, validation_info: PreSignValidationStatus | None, tight: bool = False
+    ) -> Coroutine[Any, Any, int]: ...
+
+
+def _require(owner: object, name: str) -> None:
     """Fail loudly, not with different bytes, when a library no longer has what signing sets."""
     if not hasattr(owner, name):
         raise RuntimeError(f"{owner!r} has no {name} any more: check the pyHanko upgrade")
@@ -436,7 +483,9 @@ SIGNATURE_WIDTH, SIGNATURE_HEIGHT = 200, 36
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe: one document at a time in a process
 
 
-def signature_box(data: bytes, signatory: dict) -> tuple[int, tuple[int, int, int, int]]:
+def signature_box(
+    data: bytes, signatory: Mapping[str, object]
+) -> tuple[int, tuple[int, int, int, int]]:
     """(page index, box) for the visible signature: between the signatory's position and name on
     the last page that prints them, else a fixed box low on the last page.
 
@@ -463,7 +512,7 @@ def signature_box(data: bytes, signatory: dict) -> tuple[int, tuple[int, int, in
     return pages - 1, (320, 150, 320 + SIGNATURE_WIDTH, 150 + SIGNATURE_HEIGHT)
 
 
-def _lines(page) -> list[tuple[str, float, float]]:
+def _lines(page: Any) -> list[tuple[str, float, float]]:  # a pdfium page (untyped)
     """(text, x, y) of each text object on the page that prints something."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -501,7 +550,7 @@ def _block(
 class Trust:
     """The certificates a signature must chain to."""
 
-    roots: tuple  # asn1crypto certificates
+    roots: tuple[Any, ...]  # asn1crypto certificates (untyped)
 
     @classmethod
     def load(cls, config: SigningConfig) -> Trust:
@@ -512,7 +561,7 @@ class Trust:
         roots = []
         for path in config.trust_roots:
             try:
-                roots += list(load_certs_from_pemder([str(path)]))
+                roots += list(load_certs_from_pemder([str(path)]))  # type: ignore[no-untyped-call]  # pyHanko's: untyped
             except (OSError, ValueError) as exc:
                 hint = " Untuk demo, jalankan `aturan keys init`." if config.demo else ""
                 raise AturanError(
@@ -521,7 +570,7 @@ class Trust:
                 ) from None
         return cls(tuple(roots))
 
-    def context(self):
+    def context(self) -> ValidationContext:
         from pyhanko_certvalidator import ValidationContext
 
         # No revocation checking: the demo root publishes no CRL or OCSP; a real institution's

@@ -4,6 +4,7 @@ looking one up, the event a document is about, and the numbering codes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from aturan.decide import Decision
 from aturan.errors import AturanError
@@ -24,7 +25,7 @@ def event_key(kind: DocumentType, decision: Decision) -> str:
     program, then the parts its entry names (`event`): the dates of the intent (`attests`,
     `until`), the design's model, the recommendations."""
     called = decision.document(kind.name)
-    values = {
+    values: dict[str, Callable[[], object]] = {
         "attests": lambda: called.attests,
         "until": lambda: called.until,
         "model": lambda: decision.design.model,

@@ -21,6 +21,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
+from typing import Any  # noqa: E402
 
 import uno  # type: ignore[import-not-found]  # noqa: E402
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]  # noqa: E402
@@ -58,7 +59,7 @@ def main(soffice: str, profile: str, pipe: str) -> None:
         _stop(office)
 
 
-def _connect(office: subprocess.Popen, pipe: str):
+def _connect(office: subprocess.Popen[bytes], pipe: str) -> Any:  # a UNO proxy (untyped)
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
@@ -77,7 +78,7 @@ def _connect(office: subprocess.Popen, pipe: str):
     return None
 
 
-def _convert(desktop, source: str, target: str) -> str:
+def _convert(desktop: Any, source: str, target: str) -> str:
     try:
         document = desktop.loadComponentFromURL(
             uno.systemPathToFileUrl(os.path.abspath(source)),
@@ -99,20 +100,20 @@ def _convert(desktop, source: str, target: str) -> str:
     return "ok"
 
 
-def _property(name: str, value) -> PropertyValue:
+def _property(name: str, value: object) -> PropertyValue:
     prop = PropertyValue()
     prop.Name, prop.Value = name, value
     return prop
 
 
-def _close(desktop) -> None:
+def _close(desktop: Any) -> None:
     try:
         desktop.terminate()
     except Exception:  # the bridge drops while LibreOffice exits
         pass
 
 
-def _stop(office: subprocess.Popen) -> None:
+def _stop(office: subprocess.Popen[bytes]) -> None:
     try:
         office.wait(timeout=20)
     except subprocess.TimeoutExpired:

@@ -22,13 +22,19 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aturan.documents.pdf as pdfs
 from aturan.documents.context import indonesian_date
 from aturan.documents.registry import Registry
 from aturan.documents.signing import Trust
+from aturan.documents.storage import Row
 from aturan.errors import AturanError
 from aturan.files import check_zip
+
+if TYPE_CHECKING:  # pyHanko is imported where used
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import EmbeddedPdfSignature
 
 STATUSES = ("sah", "kedaluwarsa", "dicabut", "diubah", "tidak_terdaftar", "tidak_sah")
 # The day of a check is the date in Indonesia's easternmost zone (WIT, UTC+9), where a day ends
@@ -46,7 +52,7 @@ class Verdict:
     status: str  # one of STATUSES
     number: str | None
     message: str
-    row: dict | None = field(default=None, repr=False)  # the registry row, when there is one
+    row: Row | None = field(default=None, repr=False)  # the registry row, when there is one
     valid_until: str | None = None  # an authentic document's last day in force (ISO), if it ends
 
 
@@ -128,7 +134,7 @@ def status_of(number: str, registry: Registry, on: dt.date | None = None) -> Ver
     return _in_force(_genuine(number, row), registry, on or today(), "Nomor terdaftar dan berlaku")
 
 
-def _read_pdf(data: bytes, name: str):
+def _read_pdf(data: bytes, name: str) -> PdfFileReader:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
@@ -179,7 +185,7 @@ def _raised_inside_a_library(exc: BaseException) -> bool:
     return innermost.filename != __file__
 
 
-def _signature_problem(signature, trust: Trust) -> Verdict | None:
+def _signature_problem(signature: EmbeddedPdfSignature, trust: Trust) -> Verdict | None:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -208,7 +214,7 @@ def _signature_problem(signature, trust: Trust) -> Verdict | None:
     return None
 
 
-def _metadata(reader) -> dict:
+def _metadata(reader: PdfFileReader) -> dict[str, str]:
     try:
         info = reader.trailer_view["/Info"]
         return {str(k): str(v) for k, v in info.items()}
@@ -249,7 +255,7 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
     return _genuine(number, row)
 
 
-def _authentic_row(number: str, registry: Registry) -> dict | Verdict:
+def _authentic_row(number: str, registry: Registry) -> Row | Verdict:
     """The registry row as the registry key last authenticated it, or the verdict without one."""
     if not number or registry.get(number) is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
@@ -264,7 +270,7 @@ def _authentic_row(number: str, registry: Registry) -> dict | Verdict:
     return row
 
 
-def _revoked(number: str, row: dict) -> Verdict:
+def _revoked(number: str, row: Row) -> Verdict:
     return Verdict(
         "dicabut",
         number,
@@ -274,12 +280,12 @@ def _revoked(number: str, row: dict) -> Verdict:
     )
 
 
-def replacement_note(row: dict) -> str:
+def replacement_note(row: Row) -> str:
     """A revoked document replaced by a new one names it."""
     return f"; diganti dengan dokumen nomor {row['replaced_by']}" if row.get("replaced_by") else ""
 
 
-def _genuine(number: str, row: dict) -> Verdict:
+def _genuine(number: str, row: Row) -> Verdict:
     """Authentic, issued and unrevoked: SAH until `_in_force` judges its validity."""
     return Verdict("sah", number, "", row)
 
@@ -319,7 +325,7 @@ def _in_force(verdict: Verdict, registry: Registry, on: dt.date, opening: str) -
     )
 
 
-def _last_day(number: str, row: dict, registry: Registry) -> tuple[bool, str | None]:
+def _last_day(number: str, row: Row, registry: Registry) -> tuple[bool, str | None]:
     """(known, last day in force or None for no end). Recorded in the row when issued; a row
     issued before the registry recorded validity (migration 0004) takes it from the decision
     record its issue entry authenticated: the day before its document's `until`, as issuing

@@ -5,6 +5,7 @@ the addressee's title, program and stage names. Dates and numbers are aturan.for
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from aturan.formatting import date_text, number_text
 from aturan.law import whole_sentences
@@ -33,7 +34,7 @@ POSITION_NAMES = {
 }
 
 
-def addressee_title(agency: str, titles: list[dict], default: str) -> str:
+def addressee_title(agency: str, titles: list[Mapping[str, object]], default: str) -> str:
     """The title of the agency's Pejabat Pembina Kepegawaian, from the configured map: the first
     entry whose word occurs in the agency's name as a whole word gives its title, followed by the
     name after that word up to the next configured word ("Pemerintah Kabupaten Sleman" -> "Bupati

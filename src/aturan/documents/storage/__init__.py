@@ -5,9 +5,48 @@ audit chain, a consistent read, change detection for the chain check, and the sc
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+Row = dict[str, Any]  # a row as the driver gives it: column name -> value
+
+
+class Cursor(Protocol):
+    """What the registry reads from a statement's result (sqlite3's and psycopg's cursors)."""
+
+    def fetchone(self) -> Any: ...  # a Row or None, untyped as in the DB-API drivers
+
+    def __iter__(self) -> Iterator[Row]: ...
+
+
+class Backend(Protocol):
+    """What the registry asks of a backend (SqliteBackend, PostgresBackend)."""
+
+    dialect: str
+    label: str
+    damage: tuple[type[Exception], ...]
+    integrity: tuple[type[Exception], ...]
+
+    def unreadable(self, exc: Exception) -> str: ...
+    def unavailable(self, exc: Exception) -> str | None: ...
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None: ...
+    def begin_write(self) -> None: ...
+    def begin_read(self) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def tables(self) -> set[str]: ...
+    def has_table(self, name: str) -> bool: ...
+    def change_marker(self) -> object: ...
+    def prepare(self) -> None: ...
+    def read_only(self) -> None: ...
+    def role_institution(self) -> tuple[str, str] | None: ...
+    def add_institution_role(self, institution: str, password: str, now: str) -> str: ...
+    def close(self) -> None: ...
 
 
 def is_url(target: Path | str) -> bool:
@@ -20,7 +59,7 @@ def registry_target(value: Path | str) -> Path | str:
     return text if text.startswith(URL_SCHEMES) else Path(text)
 
 
-def connect(target: Path | str, create: bool):
+def connect(target: Path | str, create: bool) -> Backend:
     """The backend for `target`; AturanError when it cannot be opened."""
     if is_url(target):
         from aturan.documents.storage.postgres import PostgresBackend

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from aturan.documents.storage import Backend
 from aturan.errors import AturanError
 
 LEGACY_TABLES = {"counters", "documents", "audit_log"}  # a registry from before schema_version
@@ -30,7 +31,7 @@ def migrations(dialect: str) -> list[tuple[int, str]]:
     return sorted(chosen.items())
 
 
-def current_version(db, tables: set[str]) -> int:
+def current_version(db: Backend, tables: set[str]) -> int:
     if "schema_version" in tables:
         row = db.execute("SELECT MAX(version) AS v FROM schema_version").fetchone()
         return row["v"] or 0
@@ -41,7 +42,7 @@ def latest(dialect: str) -> int:
     return migrations(dialect)[-1][0]
 
 
-def apply_pending(db, version: int, institution: str, now: str) -> None:
+def apply_pending(db: Backend, version: int, institution: str, now: str) -> None:
     """Apply every migration after `version`, inside the caller's write transaction."""
     db.execute(VERSION_TABLE)
     if version == 1 and not db.execute("SELECT 1 FROM schema_version").fetchone():

@@ -7,6 +7,7 @@ changes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -14,6 +15,7 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
+from aturan.documents.storage import Row
 from aturan.errors import AturanError
 
 TIMEOUT = 30  # seconds a writer waits for the lock
@@ -119,10 +121,10 @@ class PostgresBackend:
             )
         return None
 
-    def execute(self, sql: str, params: tuple | list = ()):
+    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor[Row]:
         return self.db.execute(_placeholders(sql), params or None)
 
-    def executemany(self, sql: str, rows: list) -> None:
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         with self.db.cursor() as cursor:
             cursor.executemany(_placeholders(sql), rows)
 
@@ -151,11 +153,14 @@ class PostgresBackend:
         }
 
     def has_table(self, name: str) -> bool:
-        return self.db.execute("SELECT to_regclass(%s) AS t", (name,)).fetchone()["t"] is not None
+        row = self.db.execute("SELECT to_regclass(%s) AS t", (name,)).fetchone()
+        assert row is not None  # a SELECT without FROM gives one row
+        return row["t"] is not None
 
-    def change_marker(self):
+    def change_marker(self) -> object:
         """A digest of every audit entry, so any change to the log, by anyone, changes it."""
         row = self.db.execute(LOG_DIGEST).fetchone()
+        assert row is not None  # an aggregate gives one row
         return (row["n"], row["digest"])
 
     def prepare(self) -> None:
@@ -189,11 +194,10 @@ class PostgresBackend:
             "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
             (role, institution, now),
         )
+        schema = self.db.execute("SELECT current_schema() AS s").fetchone()
+        assert schema is not None  # one row, always
         self.db.execute(
-            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-                sql.Identifier(self.db.execute("SELECT current_schema() AS s").fetchone()["s"]),
-                name,
-            )
+            sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema["s"]), name)
         )
         for grant in ROLE_GRANTS:
             self.db.execute(sql.SQL(grant).format(role=name))

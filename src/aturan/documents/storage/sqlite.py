@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+from aturan.documents.storage import Row
 from aturan.errors import AturanError
 from aturan.files import ensure_folder
 
@@ -18,7 +20,7 @@ NO_ROLES = (
 )
 
 
-def _dict_row(cursor: sqlite3.Cursor, row: tuple) -> dict:
+def _dict_row(cursor: sqlite3.Cursor, row: tuple[object, ...]) -> Row:
     return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
 
@@ -65,10 +67,10 @@ class SqliteBackend:
             return f"registri sedang dipakai proses lain lebih dari {TIMEOUT} detik; coba lagi"
         return None
 
-    def execute(self, sql: str, params: tuple | list = ()):
+    def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
 
-    def executemany(self, sql: str, rows: list) -> None:
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         self.db.executemany(sql, rows)
 
     def begin_write(self) -> None:
@@ -95,7 +97,7 @@ class SqliteBackend:
         ).fetchone()
         return found is not None
 
-    def change_marker(self):
+    def change_marker(self) -> object:
         """Changes whenever another connection commits a write (not for this one's own)."""
         return self.db.execute("PRAGMA data_version").fetchone()["data_version"]
 
