@@ -42,6 +42,9 @@ MAX_EXPANDED_NODES = 200_000
 10,000)."""
 
 
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+
+
 class LineDict(dict[Any, Any]):
     """A mapping that knows the line of itself and of each of its keys (1-based)."""
 
@@ -252,7 +255,10 @@ def load_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise error(f"YAML tidak valid: {exc.problem or exc}", file=str(path), line=line) from None
+        problem = exc.problem or str(exc)
+        if problem == _LIBYAML_TOO_DEEP:  # libyaml's own limit, deeper than ours, met first
+            problem = f"struktur bersarang lebih dari {MAX_DEPTH} tingkat"
+        raise error(f"YAML tidak valid: {problem}", file=str(path), line=line) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML tidak valid: {exc}", file=str(path)) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
