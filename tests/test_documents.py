@@ -107,6 +107,29 @@ def test_certificates_fit_one_page_and_carry_their_number_and_hash(issued):
             assert row["number"] in text and row["content_hash"][:16] in text
 
 
+# Pages each type takes for the sample cohort (issue 24): the invitation and the deferral notice
+# fit one page; so do certificates. The design lists every subject of the training (15 in the
+# sample, in two tables) and the recommendation its development plan: two pages at a legible size.
+PAGES = {
+    "undangan_uji": 1,
+    "penundaan_kelulusan": 1,
+    "sttp": 1,
+    "sertifikat_kompetensi": 1,
+    "sertifikat_keikutsertaan": 1,
+    "desain_pelatihan": 2,
+    "permintaan_asesmen_awal": 2,
+    "rekomendasi_pengembangan": 2,
+}
+
+
+def test_each_letter_takes_the_pages_it_needs_and_no_more(issued):
+    counted = {}
+    for row in registry_rows(issued / "reg.sqlite"):
+        pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+        counted.setdefault(row["doc_type"], set()).add(len(pdf.pages))
+    assert counted == {kind: {pages} for kind, pages in PAGES.items()}
+
+
 def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
     rows = {r["doc_type"]: r for r in registry_rows(issued / "reg.sqlite")}
     letter = issued / (rows["penundaan_kelulusan"]["number"].replace("/", "-") + ".docx")
