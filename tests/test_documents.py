@@ -556,7 +556,7 @@ def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(at
     assert "Traceback" not in result.stderr
     refusals = [line for line in result.stderr.splitlines() if line.startswith("galat:")]
     assert len(refusals) == 15  # every document the cohort calls for, each named
-    sttp = next(line for line in refusals if "(sttp)" in line and "NIP 198503152010011001" in line)
+    sttp = next(line for line in refusals if "(STTP)" in line and "NIP 198503152010011001" in line)
     assert "11 Januari 2019" in sttp and "30 Juni 2026" in sttp
     assert registry_rows(out / "reg.sqlite") == []
     listed = aturan("registry", "list", "--registry", out / "reg.sqlite")
@@ -615,7 +615,7 @@ def test_a_competency_certificate_is_not_dated_on_or_after_its_expiry(aturan, tm
         expires,
     )
     assert result.exit_code == 2
-    assert "(sertifikat_kompetensi) untuk NIP 198503152010011001" in result.stderr
+    assert "Sertifikat Kompetensi Manajerial (SKM) untuk NIP 198503152010011001" in result.stderr
     assert "kedaluwarsa pada 15 Oktober 2029" in result.stderr
     types = {r["doc_type"] for r in registry_rows(late / "reg.sqlite")}
     assert "sertifikat_kompetensi" not in types and "sttp" in types

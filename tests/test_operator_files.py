@@ -6,8 +6,8 @@ import csv
 import subprocess
 import sys
 
-from openpyxl import load_workbook
 from conftest import ROOT
+from openpyxl import load_workbook
 from test_cohort_operators import HEADER, ROW
 
 from aturan.cases import read_cohort
@@ -73,7 +73,10 @@ def test_dropdowns_show_indonesian_labels_and_both_spellings_read_back(aturan, t
         if rule.type == "list"
         for r in rule.sqref.ranges
     }
-    assert lists["Jenis Sertifikat"] == '"Sertifikat Kompetensi Manajerial,STTP,Sertifikat Keikutsertaan"'
+    assert (
+        lists["Jenis Sertifikat"]
+        == '"Sertifikat Kompetensi Manajerial,STTP,Sertifikat Keikutsertaan"'
+    )
     assert all("_" not in formula for formula in lists.values())
     evidence = {"Jenis Sertifikat": "Sertifikat Kompetensi Manajerial",
                 "Tanggal Sertifikat": "2024-05-10"}  # fmt: skip
@@ -162,3 +165,15 @@ def test_reading_a_pdf_prints_no_cryptography_warning(aturan, tmp_path):
     )
     assert result.returncode == 1 and "tidak bertanda tangan" in result.stdout, result.stderr
     assert "Warning" not in result.stderr, result.stderr
+
+
+def test_a_message_names_columns_as_the_operator_wrote_them(tmp_path):
+    """No internal key (`kolom 'training_start'`) in what an operator reads about a row."""
+    row = list(ROW)
+    row[HEADER.index("Tanggal Mulai Pelatihan")] = ""
+    path = tmp_path / "kohort.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    error = list(read_cohort(path))[0].error
+    assert "kolom 'Tanggal Mulai Pelatihan'" in str(error)
+    assert "padahal kolom 'Tanggal Selesai Pelatihan' diisi" in error.message
+    assert "training_" not in str(error)

@@ -15,6 +15,7 @@ from aturan.cli import main
 
 COHORT = ROOT / "samples" / "kohort-dokumen.yaml"
 BUDI = "198503152010011001"
+ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 
 
 def run(*args):
@@ -27,8 +28,8 @@ def registry(tmp_path_factory):
     """The sample cohort issued as `make demo` does (15 documents), one STTP revoked."""
     folder = tmp_path_factory.mktemp("laporan")
     path, out = folder / "r.sqlite", folder / "dok"
-    for source, dates in ((started_cases(COHORT, folder), DESIGN_RUN),
-                          (COHORT, ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"])):  # fmt: skip
+    runs = [(started_cases(COHORT, folder), DESIGN_RUN), (COHORT, ISSUE)]
+    for source, dates in runs:
         result = run("issue", source, "--out", out, "--registry", path, *dates)
         assert result.exit_code == 0, result.stderr
     sttp = listed(path, "--nip", BUDI, "--type", "sttp")[0]["number"]

@@ -119,10 +119,10 @@ def document_type(written: str | None, codes: dict[str, str], titles: dict[str, 
     """The type an operator names by its code (STTP, as in the number), its title or its key."""
     if not written:
         return None
-    names = {}
-    for kind, title in titles.items():
-        names.update({_words(kind): kind, _words(title): kind})
-        names[_words(codes.get(kind, kind))] = kind
+    names: dict[str, str] = {}
+    for key, title in titles.items():
+        names.update({_words(key): key, _words(title): key})
+        names[_words(codes.get(key, key))] = key
     kind = names.get(_words(written))
     if kind is None:
         valid = "; ".join(f"{codes.get(k, k)} ({title})" for k, title in titles.items())
@@ -191,11 +191,11 @@ def write_listing(listing: Listing, path: Path, text: str | None = None) -> None
         ) from None
 
 
-def _workbook(listing: Listing):
+def _workbook(listing: Listing) -> Any:
     """Sheet "Dokumen" (one row per document, number and NIP as text) and sheet "Rekap" (totals
     per type and status)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     workbook = Workbook()
     sheet = workbook.active

@@ -27,6 +27,7 @@ from zlib import error as zlib_error
 
 from aturan.cases.case import Case, case_from_data
 from aturan.cases.columns import (
+    HEADER_ALIASES,
     canonical_column,
     canonical_value,
     header_suggestion,
@@ -458,7 +459,19 @@ def _table_row(
 
 def _cell_failure(source: str, row: int, exc: _CellError, written: dict[str, str]) -> CohortRow:
     column = written.get(exc.column, exc.column)
-    return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column))
+    message = _QUOTED_COLUMN.sub(lambda m: f"'{_shown(m.group(1), written)}'", exc.message)
+    return CohortRow(row, None, CohortError(message, file=source, row=row, column=column))
+
+
+_QUOTED_COLUMN = re.compile(r"'([a-z_]+)'")
+
+
+def _shown(column: str, written: dict[str, str]) -> str:
+    """A column as the operator's header names it (else its template header): messages never
+    show the internal key of a column the operator wrote in Indonesian."""
+    if column not in COLUMNS:
+        return column
+    return written.get(column) or HEADER_ALIASES[column][0]
 
 
 def _validated(
@@ -517,8 +530,7 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
     elif raw["role"] == "successor":
         raise _CellError(
             "projected_tier",
-            "kosong; wajib diisi untuk suksesor (role successor): "
-            "jenjang jabatan yang dipersiapkan",
+            "kosong; wajib diisi untuk suksesor: jenjang jabatan yang dipersiapkan",
         )
     raw["program"] = _vocabulary("program", _required(cells, "program"))
     marker = text("synthetic")
@@ -547,7 +559,7 @@ def _case_dict(nip: str, cells: dict) -> tuple[dict, list[str]]:
         cells,
         ("assessment_date",),
         ("assessment_purpose", "assessment_institution", "assessment_jpm", *LEVEL_COLUMNS),
-        "tanpa assessment_date baris ini tidak memiliki asesmen",
+        "tanpa 'assessment_date' baris ini tidak memiliki asesmen",
     )
     if assessment_date:
         _needed(
