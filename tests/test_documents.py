@@ -587,7 +587,7 @@ def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
         "197911222005012003",
         "rekomendasi_pengembangan",
     ) not in issued  # assessed 1 December 2026
-    assert "(rekomendasi_pengembangan) untuk NIP 197911222005012003" in result.stderr
+    assert "(REK) untuk NIP 197911222005012003" in result.stderr
     assert "1 Desember 2026" in result.stderr
     designs_first(out)
     again = aturan("issue", COHORT, "--out", out, "--registry", out / "reg.sqlite", *ISSUE)
@@ -655,7 +655,7 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
         "2027-03-01",
     )
     assert result.exit_code == 2
-    assert "(permintaan_asesmen_awal) untuk NIP 199002012015031002" in result.stderr
+    assert "(ASW) untuk NIP 199002012015031002" in result.stderr
     assert "1 Maret 2027" in result.stderr
     assert registry_rows(late / "reg.sqlite") == []
     ok = tmp_path / "ok"
