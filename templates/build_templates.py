@@ -349,7 +349,7 @@ def kop(doc):
         R("Telepon {{ org.phone }}; Pos-el {{ org.email }}; Laman {{ org.website }}", size=10),
         align=CENTER,
     )
-    hr = P(doc, R("", size=4), after=6)
+    hr = P(doc, R("", size=4), after=4)
     bottom_border(hr)
 
 
@@ -377,7 +377,7 @@ def meta_block(doc):
 
 
 def addressee(doc):
-    P(doc, R("Yth. {{ recipient.name if recipient.name else recipient.position }}"), before=12)
+    P(doc, R("Yth. {{ recipient.name if recipient.name else recipient.position }}"), before=6)
     TAG(doc, "{%p if recipient.name and recipient.position %}")
     P(doc, R("{{ recipient.position }}"), left=Cm(0.85))
     TAG(doc, "{%p endif %}")
@@ -385,7 +385,7 @@ def addressee(doc):
     P(doc, R("{{ recipient.agency }}"), left=Cm(0.85))
     TAG(doc, "{%p endif %}")
     P(doc, "di", left=Cm(0.85))
-    P(doc, R("{{ recipient.address if recipient.address else 'Tempat' }}"), left=Cm(0.85), after=10)
+    P(doc, R("{{ recipient.address if recipient.address else 'Tempat' }}"), left=Cm(0.85), after=6)
 
 
 def body(doc, *runs, before=0, after=4, left=None, first=BODY_INDENT, **kw):
@@ -435,7 +435,7 @@ def participant_block(doc, with_program=True, program_expr=None):
 
 def legal_basis_letter(doc):
     TAG(doc, "{%p if legal_basis %}")
-    P(doc, R("Dasar hukum:", b=True), before=6, after=2, size=10, keep_next=True)
+    P(doc, R("Dasar hukum:", b=True), before=4, after=2, size=10, keep_next=True)
     numbered_clauses(doc, "lb", "legal_basis")
     TAG(doc, "{%p endif %}")
     policy_references_letter(doc)
@@ -467,7 +467,7 @@ PROPOSAL_NOTE = (
 def policy_references_letter(doc):
     """The 2023 paper's clauses, under their own heading and labelled a proposal: never law."""
     TAG(doc, "{%p if policy_references %}")
-    P(doc, R("Rujukan kebijakan (usulan):", b=True), before=6, after=0, size=10, keep_next=True)
+    P(doc, R("Rujukan kebijakan (usulan):", b=True), before=4, after=0, size=10, keep_next=True)
     P(doc, R(PROPOSAL_NOTE, i=True), size=8, after=1, keep_next=True)
     numbered_clauses(doc, "pr", "policy_references")
     TAG(doc, "{%p endif %}")
@@ -612,9 +612,12 @@ def signed_beside_verification(cell):
     r = row(t)
     cant_split(r)
     left, right = r.cells
-    P(left, R("{% if qr %}{{ qr }}{% endif %}"), align=LEFT, before=6, keep_next=True)
-    P(left, R("Nomor: {{ doc.number }}", size=8), keep_next=True)
-    P(left, R("Kode verifikasi: {{ verification.hash_short }}", size=8), keep_next=True)
+    P(left, R("{% if qr %}{{ qr }}{% endif %}"), align=LEFT, keep_next=True)
+    P(
+        left,
+        R("Nomor: {{ doc.number }}   Kode verifikasi: {{ verification.hash_short }}", size=8),
+        keep_next=True,
+    )
     P(left, R("{{ verification.note }}", size=7, i=True), keep_next=True)
     signature(right, keep_with_copies=True, left=Cm(0), gap=48)  # room for the signature stamp
     P(cell, R("", size=1), keep_next=True)  # a cell ends with a paragraph
