@@ -66,8 +66,11 @@ class Listing:
     totals: list[tuple[str, int, int, int]] = field(default_factory=list)  # title, issued, revoked
 
     def shown(self, row: dict[str, str]) -> list[str]:
-        """A row's cells as an operator reads them: the type as its title."""
-        return [self.titles.get(row[k], row[k]) if k == "doc_type" else row[k] for k in COLUMNS]
+        """A row's cells as an operator reads them: the type as its title, the revocation's time
+        to the minute."""
+        cells = {**row, "doc_type": self.titles.get(row["doc_type"], row["doc_type"])}
+        cells["revoked_at"] = row["revoked_at"][:16].replace("T", " ")
+        return [cells[k] for k in COLUMNS]
 
 
 def registry_listing(registry: Path | str, config: Path | None, filters: Filters) -> Listing:
@@ -94,7 +97,6 @@ def _row(found: dict[str, Any]) -> dict[str, str]:
     """Text from the registry is shown without control or bidi characters."""
     row = {k: clean(found.get(k) or "") for k in COLUMNS}
     row["status"] = STATUS_SHOWN.get(found["status"], row["status"])
-    row["revoked_at"] = row["revoked_at"][:16].replace("T", " ")
     return row
 
 
