@@ -349,7 +349,7 @@ def kop(doc):
         R("Telepon {{ org.phone }}; Pos-el {{ org.email }}; Laman {{ org.website }}", size=10),
         align=CENTER,
     )
-    hr = P(doc, R("", size=4), after=12)
+    hr = P(doc, R("", size=4), after=4)
     bottom_border(hr)
 
 
@@ -377,8 +377,7 @@ def meta_block(doc):
 
 
 def addressee(doc):
-    P(doc, "", before=6)
-    P(doc, R("Yth. {{ recipient.name if recipient.name else recipient.position }}"))
+    P(doc, R("Yth. {{ recipient.name if recipient.name else recipient.position }}"), before=6)
     TAG(doc, "{%p if recipient.name and recipient.position %}")
     P(doc, R("{{ recipient.position }}"), left=Cm(0.85))
     TAG(doc, "{%p endif %}")
@@ -386,10 +385,10 @@ def addressee(doc):
     P(doc, R("{{ recipient.agency }}"), left=Cm(0.85))
     TAG(doc, "{%p endif %}")
     P(doc, "di", left=Cm(0.85))
-    P(doc, R("{{ recipient.address if recipient.address else 'Tempat' }}"), left=Cm(0.85), after=12)
+    P(doc, R("{{ recipient.address if recipient.address else 'Tempat' }}"), left=Cm(0.85), after=6)
 
 
-def body(doc, *runs, before=0, after=6, left=None, first=BODY_INDENT, **kw):
+def body(doc, *runs, before=0, after=4, left=None, first=BODY_INDENT, **kw):
     return P(doc, *runs, align=JUSTIFY, before=before, after=after, left=left, first=first, **kw)
 
 
@@ -431,12 +430,12 @@ def participant_block(doc, with_program=True, program_expr=None):
             ("Pelatihan", program_expr or "{{ participant.program_name }}, {{ participant.batch }}")
         )
     identity(doc, rows)
-    P(doc, "", after=6)
+    P(doc, R("", size=4), after=6)
 
 
 def legal_basis_letter(doc):
     TAG(doc, "{%p if legal_basis %}")
-    P(doc, R("Dasar hukum:", b=True), before=6, after=2, size=11, keep_next=True)
+    P(doc, R("Dasar hukum:", b=True), before=4, after=2, size=10, keep_next=True)
     numbered_clauses(doc, "lb", "legal_basis")
     TAG(doc, "{%p endif %}")
     policy_references_letter(doc)
@@ -450,11 +449,11 @@ def numbered_clauses(doc, item: str, items: str):
         R("{{ loop.index }}."),
         R("\t"),
         R(f"{{{{ {item}.citation }}}}{{% if {item}.text %}} — {{{{ {item}.text }}}}{{% endif %}}"),
-        size=10,
+        size=9,
         align=JUSTIFY,
         left=Cm(0.75),
         first=Cm(-0.75),
-        after=2,
+        after=1,
     )
     TAG(doc, "{%p endfor %}")
 
@@ -468,8 +467,8 @@ PROPOSAL_NOTE = (
 def policy_references_letter(doc):
     """The 2023 paper's clauses, under their own heading and labelled a proposal: never law."""
     TAG(doc, "{%p if policy_references %}")
-    P(doc, R("Rujukan kebijakan (usulan):", b=True), before=6, after=0, size=11, keep_next=True)
-    P(doc, R(PROPOSAL_NOTE, i=True), size=9, after=2, keep_next=True)
+    P(doc, R("Rujukan kebijakan (usulan):", b=True), before=4, after=0, size=10, keep_next=True)
+    P(doc, R(PROPOSAL_NOTE, i=True), size=8, after=1, keep_next=True)
     numbered_clauses(doc, "pr", "policy_references")
     TAG(doc, "{%p endif %}")
 
@@ -481,7 +480,7 @@ CLOSING = (
 
 def closing(doc, text=CLOSING):
     """The closing sentence, kept on the page of the signature (keep-with-next, unsplit)."""
-    para = body(doc, text, before=6, keep_next=True)
+    para = body(doc, text, before=4, keep_next=True)
     para.paragraph_format.keep_together = True
 
 
@@ -524,14 +523,14 @@ def signature(doc, with_date=False, size=None, gap=60, keep_with_copies=False, l
 
 def copies(doc):
     TAG(doc, "{%p if copies %}")
-    P(doc, "Tembusan:", before=18, size=11, keep_next=True)
+    P(doc, "Tembusan:", before=6, size=10, keep_next=True)
     TAG(doc, "{%p for c in copies %}")
     P(
         doc,
         R("{{ loop.index }}."),
         R("\t"),
         R("{{ c }}"),
-        size=11,
+        size=10,
         left=Cm(0.6),
         first=Cm(-0.6),
         keep_next=True,
@@ -568,7 +567,8 @@ def letter(title, build_body, closing_text=CLOSING):
     """A letter (Peraturan ANRI 5/2021): letterhead, Nomor/Sifat/Lampiran/Hal, addressee, body,
     legal basis, the closing sentence kept with the signature, the signature kept with Tembusan,
     page numbers from page two."""
-    doc = new_document(title, body_size=12)
+    doc = new_document(title, body_size=LETTER_SIZE)
+    letter_margins(doc)
     page_numbers(doc)
     kop(doc)
     meta_block(doc)
@@ -578,6 +578,17 @@ def letter(title, build_body, closing_text=CLOSING):
     closing_block(doc, closing_text)
     end_paragraph(doc)
     return doc
+
+
+# Letters fit one page where they can (issue 24): 11 pt body text and 2 cm top and bottom
+# margins, within what Tata Naskah Dinas letters use; left and right stay 2.5 cm.
+LETTER_SIZE = 11
+LETTER_MARGIN = Cm(2.0)
+
+
+def letter_margins(doc):
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = LETTER_MARGIN
 
 
 def closing_block(doc, closing_text):
@@ -601,11 +612,14 @@ def signed_beside_verification(cell):
     r = row(t)
     cant_split(r)
     left, right = r.cells
-    P(left, R("{% if qr %}{{ qr }}{% endif %}"), align=LEFT, before=12, keep_next=True)
-    P(left, R("Nomor: {{ doc.number }}", size=8), keep_next=True)
-    P(left, R("Kode verifikasi: {{ verification.hash_short }}", size=8), keep_next=True)
+    P(left, R("{% if qr %}{{ qr }}{% endif %}"), align=LEFT, keep_next=True)
+    P(
+        left,
+        R("Nomor: {{ doc.number }}   Kode verifikasi: {{ verification.hash_short }}", size=8),
+        keep_next=True,
+    )
     P(left, R("{{ verification.note }}", size=7, i=True), keep_next=True)
-    signature(right, keep_with_copies=True, left=Cm(0))
+    signature(right, keep_with_copies=True, left=Cm(0), gap=48)  # room for the signature stamp
     P(cell, R("", size=1), keep_next=True)  # a cell ends with a paragraph
 
 
@@ -804,10 +818,10 @@ def build_desain_pelatihan():
         body(doc, R("{{ design.model_description }}"), first=None, after=6)
         TAG(doc, "{%p endif %}")
 
-        small = 10
+        small = 9
         TAG(doc, "{%p if required_subjects %}")
-        P(doc, R("Mata pelatihan yang wajib diikuti", b=True), before=6, after=4, keep_next=True)
-        t = table(doc, 5, [Cm(1.1), Cm(3.0), Cm(4.4), Cm(3.0), Cm(4.5)], grid=True)
+        P(doc, R("Mata pelatihan yang wajib diikuti", b=True), before=4, after=2, keep_next=True)
+        t = table(doc, 5, [Cm(0.8), Cm(3.8), Cm(4.6), Cm(3.2), Cm(3.6)], grid=True)
         header_row(t, ["No.", "Agenda", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
         loop_rows(
             t,
@@ -822,12 +836,12 @@ def build_desain_pelatihan():
             size=small,
             align=[CENTER, LEFT, LEFT, CENTER, LEFT],
         )
-        P(doc, "", after=6)
+        P(doc, R("", size=4))
         TAG(doc, "{%p endif %}")
 
         TAG(doc, "{%p if waived_subjects %}")
-        P(doc, R("Mata pelatihan yang dibebaskan", b=True), before=6, after=4, keep_next=True)
-        t = table(doc, 4, [Cm(1.1), Cm(5.8), Cm(3.6), Cm(5.5)], grid=True)
+        P(doc, R("Mata pelatihan yang dibebaskan", b=True), before=4, after=2, keep_next=True)
+        t = table(doc, 4, [Cm(0.8), Cm(6.2), Cm(4.4), Cm(4.6)], grid=True)
         header_row(t, ["No.", "Mata Pelatihan", "Tahap", "Alasan"], size=small)
         loop_rows(
             t,
@@ -841,7 +855,7 @@ def build_desain_pelatihan():
             size=small,
             align=[CENTER, LEFT, CENTER, LEFT],
         )
-        P(doc, "", after=6)
+        P(doc, R("", size=4))
         TAG(doc, "{%p endif %}")
 
         TAG(doc, "{%p if cluster %}")

@@ -306,8 +306,8 @@ def test_file_level_problems_raise(tmp_path):
         read_cohort(tmp_path / "kohort.txt")  # refused at once, before iterating
     with pytest.raises(InputError, match="tidak ditemukan"):
         read_cohort(tmp_path / "tidak-ada.csv")
-    header = list(COLUMNS[:-1]) + ["kepemimpinan"]
-    with pytest.raises(InputError, match="kolom tidak dikenal: 'kepemimpinan'") as caught:
+    header = list(COLUMNS[:-1]) + ["Tanggal Sertifikatt"]  # a misspelt column; others are ignored
+    with pytest.raises(InputError, match="kolom tidak dikenal: 'Tanggal Sertifikatt'") as caught:
         list(read_cohort(write_csv(tmp_path / "a.csv", [header])))
     assert "post_jpm" not in str(caught.value)  # post_jpm is optional
     with pytest.raises(InputError, match="kolom wajib tidak ada: program"):

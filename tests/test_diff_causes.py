@@ -113,7 +113,7 @@ def test_out_of_scope_informational_changes_are_listed_apart_and_dates_say_what_
     batch = aturan("batch", cohort, "--out", tmp_path / "b", "--as-of", "2026-03-01")
     assert batch.exit_code == 0, batch.stderr
     with open(tmp_path / "b" / "keputusan.csv", encoding="utf-8") as handle:
-        in_scope = {row["nip"]: row["in_scope"] == "True" for row in csv.DictReader(handle)}
+        in_scope = {row["nip"]: row["in_scope"] == "Ya" for row in csv.DictReader(handle)}
     blocks = _blocks(output)
     assert len(blocks) == _changed(output)
     apart = output.split("hanya berubah pada isian informatif")[1].split("\n\n")[0]

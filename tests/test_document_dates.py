@@ -45,8 +45,20 @@ def _issued(out):
     return {row[0]: row[1] for row in db.execute("SELECT doc_type, number FROM documents")}
 
 
+# A refusal names the type by its title and the code printed in its number (never its key).
+CODES = {
+    "desain_pelatihan": "DSN",
+    "penundaan_kelulusan": "PNT",
+    "undangan_uji": "UND",
+    "sttp": "STTP",
+    "sertifikat_kompetensi": "SKM",
+    "permintaan_asesmen_awal": "ASW",
+}
+
+
 def _refusal(result, doc_type):
-    lines = [line for line in result.stderr.splitlines() if f"({doc_type}) untuk" in line]
+    code = CODES[doc_type]
+    lines = [line for line in result.stderr.splitlines() if f"({code}) untuk" in line]
     assert len(lines) == 1, result.stderr
     return lines[0]
 
@@ -79,7 +91,7 @@ def test_a_deferral_notice_dated_after_the_remedial_deadline_is_refused(aturan, 
     assert "penundaan_kelulusan" not in _issued(out)
     on_time = tmp_path / "tepat"
     result = _issue(aturan, _case(tmp_path, [DEFERRED]), on_time, "2026-07-20", "2026-07-29")
-    assert "(penundaan_kelulusan)" not in result.stderr
+    assert "(PNT)" not in result.stderr
     assert "penundaan_kelulusan" in _issued(on_time)
 
 
@@ -100,16 +112,16 @@ def test_an_invitation_dated_after_its_window_closed_is_refused_and_the_sttp_iss
 def test_an_invitation_is_timely_until_the_day_before_the_window_closes(aturan, tmp_path):
     case = _case(tmp_path, [TRAINED])
     last = _issue(aturan, case, tmp_path / "a", "2027-06-01", "2027-06-29")
-    assert "(undangan_uji)" not in last.stderr and "undangan_uji" in _issued(tmp_path / "a")
+    assert "(UND)" not in last.stderr and "undangan_uji" in _issued(tmp_path / "a")
     closing = _issue(aturan, case, tmp_path / "b", "2027-06-01", "2027-06-30")
-    assert "(undangan_uji)" in closing.stderr and "undangan_uji" not in _issued(tmp_path / "b")
+    assert "(UND)" in closing.stderr and "undangan_uji" not in _issued(tmp_path / "b")
 
 
 @pytest.mark.libreoffice
 def test_with_pdfs_the_due_document_gets_its_pdf_and_the_late_one_none(aturan, tmp_path):
     out = tmp_path / "out"
     result = _issue(aturan, _case(tmp_path, [TRAINED]), out, "2027-06-01", "2027-07-15", "--pdf")
-    assert result.exit_code == 2 and "(undangan_uji)" in result.stderr
+    assert result.exit_code == 2 and "(UND)" in result.stderr
     issued = _issued(out)
     assert (numbered(out, issued["sttp"], ".pdf")).exists()
     assert "undangan_uji" not in issued

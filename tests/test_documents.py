@@ -119,6 +119,29 @@ def test_certificates_fit_one_page_and_carry_their_number_and_hash(issued):
             assert row["number"] in text and row["content_hash"][:16] in text
 
 
+# Pages each type takes for the sample cohort (issue 24): the invitation and the deferral notice
+# fit one page; so do certificates. The design lists every subject of the training (15 in the
+# sample, in two tables) and the recommendation its development plan: two pages at a legible size.
+PAGES = {
+    "undangan_uji": 1,
+    "penundaan_kelulusan": 1,
+    "sttp": 1,
+    "sertifikat_kompetensi": 1,
+    "sertifikat_keikutsertaan": 1,
+    "desain_pelatihan": 2,
+    "permintaan_asesmen_awal": 2,
+    "rekomendasi_pengembangan": 2,
+}
+
+
+def test_each_letter_takes_the_pages_it_needs_and_no_more(issued):
+    counted = {}
+    for row in registry_rows(issued / "reg.sqlite"):
+        pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+        counted.setdefault(row["doc_type"], set()).add(len(pdf.pages))
+    assert counted == {kind: {pages} for kind, pages in PAGES.items()}
+
+
 def test_legal_basis_printed_is_the_deciding_rules_citations(issued):
     rows = {r["doc_type"]: r for r in registry_rows(issued / "reg.sqlite")}
     letter = numbered(issued, rows["penundaan_kelulusan"]["number"], ".docx")
@@ -582,7 +605,7 @@ def test_an_issue_date_years_before_the_events_is_refused_and_takes_no_number(at
     assert "Traceback" not in result.stderr
     refusals = [line for line in result.stderr.splitlines() if line.startswith("galat:")]
     assert len(refusals) == 15  # every document the cohort calls for, each named
-    sttp = next(line for line in refusals if "(sttp)" in line and "NIP 198503152010011001" in line)
+    sttp = next(line for line in refusals if "(STTP)" in line and "NIP 198503152010011001" in line)
     assert "11 Januari 2019" in sttp and "30 Juni 2026" in sttp
     assert registry_rows(out / "reg.sqlite") == []
     listed = aturan("registry", "list", "--registry", out / "reg.sqlite")
@@ -614,7 +637,7 @@ def test_a_refused_document_does_not_stop_the_others(aturan, tmp_path):
         "197911222005012003",
         "rekomendasi_pengembangan",
     ) not in issued  # assessed 1 December 2026
-    assert "(rekomendasi_pengembangan) untuk NIP 197911222005012003" in result.stderr
+    assert "(REK) untuk NIP 197911222005012003" in result.stderr
     assert "1 Desember 2026" in result.stderr
     designs_first(out)
     again = aturan(
@@ -645,7 +668,7 @@ def test_a_competency_certificate_is_not_dated_on_or_after_its_expiry(aturan, tm
         expires,
     )
     assert result.exit_code == 2
-    assert "(sertifikat_kompetensi) untuk NIP 198503152010011001" in result.stderr
+    assert "Sertifikat Kompetensi Manajerial (SKM) untuk NIP 198503152010011001" in result.stderr
     assert "kedaluwarsa pada 15 Oktober 2029" in result.stderr
     types = {r["doc_type"] for r in registry_rows(late / "reg.sqlite")}
     assert "sertifikat_kompetensi" not in types and "sttp" in types
@@ -689,7 +712,7 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
         "2027-03-01",
     )
     assert result.exit_code == 2
-    assert "(permintaan_asesmen_awal) untuk NIP 199002012015031002" in result.stderr
+    assert "(ASW) untuk NIP 199002012015031002" in result.stderr
     assert "1 Maret 2027" in result.stderr
     assert registry_rows(late / "reg.sqlite") == []
     ok = tmp_path / "ok"

@@ -823,9 +823,9 @@ def test_registry_list_csv_writes_a_formula_name_inert(aturan, tmp_path, name):
     assert aturan(*args, "--out", listing).exit_code == 0
     with listing.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows and {row["name"] for row in rows} == {"'" + name}
+    assert rows and {row["Nama"] for row in rows} == {"'" + name}
     echoed = csv.DictReader(aturan(*args).output.splitlines())
-    assert {row["name"] for row in echoed} == {"'" + name}
+    assert {row["Nama"] for row in echoed} == {"'" + name}
 
 
 @pytest.mark.parametrize(

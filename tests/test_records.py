@@ -320,7 +320,7 @@ def test_listing_filters_and_exports(aturan, registry_url, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     table = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))
-    assert [row["number"] for row in table] == [row["number"] for row in everything]
+    assert [row["Nomor"] for row in table] == [row["number"] for row in everything]
 
 
 def test_the_table_never_cuts_a_number(aturan, tmp_path, monkeypatch):

@@ -22,6 +22,16 @@ from aturan.app.issuing import (
     run_plan,
 )
 from aturan.app.jobs import DONE, FAILED, RUNNING, Job, JobProgress, run_issue_job
+from aturan.app.listing import (
+    LIST_COLUMNS,
+    TOTAL_HEADERS,
+    Filters,
+    Listing,
+    listing_csv,
+    listing_json,
+    registry_listing,
+    write_listing,
+)
 from aturan.app.records import (
     DocumentView,
     Replay,
@@ -59,6 +69,14 @@ __all__ = [
     "Job",
     "JobProgress",
     "run_issue_job",
+    "LIST_COLUMNS",
+    "TOTAL_HEADERS",
+    "Filters",
+    "Listing",
+    "listing_csv",
+    "listing_json",
+    "registry_listing",
+    "write_listing",
     "DocumentView",
     "Replay",
     "load_record",

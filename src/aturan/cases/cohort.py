@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import logging
 import math
 import re
 import zipfile
@@ -27,6 +28,7 @@ from zlib import error as zlib_error
 
 from aturan.cases.case import Case, case_from_data
 from aturan.cases.columns import (
+    HEADER_ALIASES,
     canonical_column,
     canonical_value,
     header_suggestion,
@@ -92,6 +94,11 @@ _HEADER_GROUPS = (
 )
 
 SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml", ".json")
+# The template's data sheet: an XLSX cohort is read from the sheet of this name (any case),
+# wherever it sits, else from its first sheet.
+DATA_SHEET = "Kohort"
+# Notices about a file that is read anyway (extra columns ignored): the CLI shows them on stderr.
+notices = logging.getLogger("aturan.notice")
 
 
 @dataclass
@@ -259,7 +266,7 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[object]]]:
                 ) from None
         if not opened[0].worksheets:
             raise InputError("berkas Excel tidak memiliki lembar kerja", file=str(path))
-        sheets = [workbook.worksheets[0] for workbook in opened]
+        sheets = [_data_sheet(workbook) for workbook in opened]
         for sheet in sheets:
             sheet.reset_dimensions()  # do not trust the stored size; read what is there
         rows = (
@@ -286,6 +293,12 @@ def _xlsx_records(path: Path) -> Iterator[tuple[int, list[object]]]:
     finally:
         for workbook in opened:
             workbook.close()
+
+
+def _data_sheet(workbook: Any) -> Any:
+    """The sheet named like the template's data sheet, wherever it sits; else the first."""
+    named = [n for n in workbook.sheetnames if n.strip().casefold() == DATA_SHEET.casefold()]
+    return workbook[named[0]] if named else workbook.worksheets[0]
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -339,7 +352,7 @@ def _tabular(
         raise InputError(
             "berkas kohort kosong: baris 1 harus berisi nama kolom", file=source, row=1
         )
-    header, written = _header(source, first[1])
+    header, written, ignored = _header(source, first[1])
     width = len(first[1])
     seen: dict[str, int] = {}
     for row, values in records:
@@ -374,13 +387,15 @@ def _tabular(
                 ),
             )
             continue
-        yield _table_row(source, row, dict(zip(header, values)), seen, written, defer)
+        cells = {column: value for column, value in zip(header, values) if column not in ignored}
+        yield _table_row(source, row, cells, seen, written, defer)
 
 
-def _header(source: str, values: Sequence[object]) -> tuple[list[str], dict[str, str]]:
+def _header(source: str, values: Sequence[object]) -> tuple[list[str], dict[str, str], set[str]]:
     """The canonical column of each header cell (Indonesian aliases accepted, any case and
-    spacing), and the header as written for each, so messages name the column the operator
-    wrote."""
+    spacing), the header as written for each, so messages name the column the operator
+    wrote, and the operator's own columns (e.g. "No.", "Keterangan"), ignored with one notice.
+    An unknown name close to a known one is a misspelt column, refused with a suggestion."""
     names = [_text(value) or "" for value in values]
     while names and not names[-1]:
         names.pop()
@@ -391,13 +406,17 @@ def _header(source: str, values: Sequence[object]) -> tuple[list[str], dict[str,
     if blank:
         problems.append(f"kolom ke-{', '.join(blank)} tidak bernama")
     unknown = [
-        f"'{name}'{header_suggestion(name)}"
+        (name, column, header_suggestion(name))
         for name, column in zip(names, header)
         if column and column not in COLUMNS + MARKER_COLUMNS
     ]
-    if unknown:
-        problems.append(f"kolom tidak dikenal: {', '.join(unknown)}")
-    doubled = sorted({name for name in header if name and header.count(name) > 1})
+    misspelt = [f"'{name}'{hint}" for name, _, hint in unknown if hint]
+    if misspelt:
+        problems.append(f"kolom tidak dikenal: {', '.join(misspelt)}")
+    ignored = {column for _, column, hint in unknown if not hint}
+    doubled = sorted(
+        {name for name in header if name and name not in ignored and header.count(name) > 1}
+    )
     if doubled:
         problems.append(f"kolom muncul lebih dari sekali: {', '.join(doubled)}")
     missing = [name for name in CORE_COLUMNS if name not in header]
@@ -414,7 +433,12 @@ def _header(source: str, values: Sequence[object]) -> tuple[list[str], dict[str,
             file=source,
             row=1,
         )
-    return header, written
+    if ignored:
+        shown = ", ".join(f"'{name}'" for name, column, _ in unknown if column in ignored)
+        notices.warning(
+            f"{source}: kolom berikut bukan kolom kohort dan diabaikan: {shown}",
+        )
+    return header, written, ignored
 
 
 class _CellError(Exception):
@@ -454,7 +478,19 @@ def _whose(checked: CohortRow, cells: dict[str, Any]) -> CohortRow:
 
 def _cell_failure(source: str, row: int, exc: _CellError, written: dict[str, str]) -> CohortRow:
     column = written.get(exc.column, exc.column)
-    return CohortRow(row, None, CohortError(exc.message, file=source, row=row, column=column))
+    message = _QUOTED_COLUMN.sub(lambda m: f"'{_shown(m.group(1), written)}'", exc.message)
+    return CohortRow(row, None, CohortError(message, file=source, row=row, column=column))
+
+
+_QUOTED_COLUMN = re.compile(r"'([a-z_]+)'")
+
+
+def _shown(column: str, written: dict[str, str]) -> str:
+    """A column as the operator's header names it (else its template header): messages never
+    show the internal key of a column the operator wrote in Indonesian."""
+    if column not in COLUMNS:
+        return column
+    return written.get(column) or HEADER_ALIASES[column][0]
 
 
 def _validated(
@@ -515,8 +551,7 @@ def _case_dict(nip: str, cells: dict[str, object]) -> tuple[dict[str, Any], list
     elif raw["role"] == "successor":
         raise _CellError(
             "projected_tier",
-            "kosong; wajib diisi untuk suksesor (role successor): "
-            "jenjang jabatan yang dipersiapkan",
+            "kosong; wajib diisi untuk suksesor: jenjang jabatan yang dipersiapkan",
         )
     raw["program"] = _vocabulary("program", _required(cells, "program"))
     marker = text("synthetic")
@@ -545,7 +580,7 @@ def _case_dict(nip: str, cells: dict[str, object]) -> tuple[dict[str, Any], list
         cells,
         ("assessment_date",),
         ("assessment_purpose", "assessment_institution", "assessment_jpm", *LEVEL_COLUMNS),
-        "tanpa assessment_date baris ini tidak memiliki asesmen",
+        "tanpa 'assessment_date' baris ini tidak memiliki asesmen",
     )
     if assessment_date:
         _needed(

@@ -85,8 +85,16 @@ VALUES: dict[str, dict[str, str]] = {
     "certificate_program": _PROGRAMS,
     "assessment_purpose": {"seleksi": "seleksi", "pemetaan": "pemetaan"},
     "final_evaluation_result": {"lulus": "lulus", "ditunda": "ditunda"},
+    "certificate_type": {
+        "sertifikat kompetensi manajerial": "sertifikat_kompetensi_manajerial",
+        "sttp": "sttp",
+        "surat tanda tamat pelatihan": "sttp",
+        "sertifikat keikutsertaan": "sertifikat_keikutsertaan",
+        "sertifikat keikutsertaan pelatihan": "sertifikat_keikutsertaan",
+    },
 }
-# What the template's dropdowns offer: the Indonesian spelling of each value.
+# What the template's dropdowns offer: the Indonesian spelling of each value. The internal keys
+# stay accepted (`canonical_value`), so files filled from older templates still read.
 CHOICES: dict[str, tuple[str, ...]] = {
     "role": ("petahana", "suksesor"),
     "position_tier": (
@@ -98,10 +106,12 @@ CHOICES: dict[str, tuple[str, ...]] = {
         "Non Manajerial",
     ),
     "projected_tier": ("JPT Madya", "JPT Pratama", "Administrator", "Pengawas"),
+    "certificate_tier": ("JPT Madya", "JPT Pratama", "Administrator", "Pengawas"),
     "program": ("PKN Tingkat I", "PKN Tingkat II", "PKA", "PKP"),
+    "certificate_program": ("PKN Tingkat I", "PKN Tingkat II", "PKA", "PKP"),
     "assessment_purpose": ("seleksi", "pemetaan"),
     "final_evaluation_result": ("lulus", "ditunda"),
-    "certificate_type": ("sertifikat_kompetensi_manajerial", "sttp", "sertifikat_keikutsertaan"),
+    "certificate_type": ("Sertifikat Kompetensi Manajerial", "STTP", "Sertifikat Keikutsertaan"),
 }
 
 

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from aturan.cases.cohort import (
     COLUMNS,
     CORE_COLUMNS,
+    DATA_SHEET,
     LEVEL_COLUMNS,
     POST_LEVEL_COLUMNS,
 )
@@ -25,6 +26,17 @@ DATE_COLUMNS = {
     c for c in COLUMNS if c.endswith("_date") or c in ("training_start", "training_end")
 }
 REQUIRED = {"nip", "name", "position_tier", "role", "program"}
+# Widths (characters) of the columns whose values are long: an 18-digit NIP, a full name with
+# titles, a position and an agency; the others fit their header or a date.
+WIDTHS = {
+    "nip": 22,
+    "name": 40,
+    "position_title": 36,
+    "agency": 40,
+    "batch": 24,
+    "training_institution": 36,
+    "assessment_institution": 32,
+}
 
 NOTES = {
     "nip": "18 angka, sebagai teks (kolom ini sudah berformat teks). Jangan diisi sebagai angka.",
@@ -50,7 +62,7 @@ NOTES = {
 def write_template(path: Path) -> Path:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Kohort"
+    sheet.title = DATA_SHEET
     _cohort_sheet(sheet)
     _instructions(workbook.create_sheet("Petunjuk"))
     workbook.save(path)
@@ -68,7 +80,9 @@ def _cohort_sheet(sheet: Worksheet) -> None:
         cell.font = Font(bold=True)
         cell.fill = fill
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, len(header_of(column)) + 2)
+        sheet.column_dimensions[letter].width = max(
+            12, len(header_of(column)) + 2, WIDTHS.get(column, 0)
+        )
         _format_column(sheet, letter, column)
         _validate(sheet, letter, column)
     sheet.freeze_panes = "C2"
@@ -104,8 +118,11 @@ def _instructions(sheet: Worksheet) -> None:
     lines = [
         ("Petunjuk pengisian kohort peserta", "", ""),
         (
-            "Isi satu baris per peserta di lembar 'Kohort', mulai baris 2. Jangan mengubah judul "
-            "kolom. Kolom bertanda wajib harus diisi; kolom lain boleh kosong.",
+            f"Isi satu baris per peserta di lembar '{DATA_SHEET}', mulai baris 2. Jangan mengubah "
+            "judul kolom. Kolom bertanda wajib harus diisi; kolom lain boleh kosong. Kolom "
+            "tambahan Anda sendiri (mis. 'No.', 'Keterangan') boleh ditambahkan: kolom itu "
+            "diabaikan. Urutan lembar boleh diubah; data dibaca dari lembar "
+            f"'{DATA_SHEET}'.",
             "",
             "",
         ),

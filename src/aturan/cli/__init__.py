@@ -12,5 +12,8 @@ from aturan.cli import (  # noqa: F401  (registers the commands)
     serving,
 )
 from aturan.cli.app import main
+from aturan.cli.indonesian import localise_usage
+
+localise_usage(main)
 
 __all__ = ["main"]

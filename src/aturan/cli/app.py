@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from aturan.cli import indonesian
 from aturan.cli.options import (
+    clean_lines,
     project_root,
     user_errors,
 )
 from aturan.drafting import check_rulebook, check_templates
 from aturan.law import Rulebook, load_rulebook
 from aturan.project import RULES_ENV, is_rulebook, templates_dir
+
+indonesian.install()  # click's own messages (usage, help, missing options) in Indonesian
+
+
+class _Notices(logging.Handler):
+    """Notices the library gives about input it reads anyway (logger `aturan.notice`), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"catatan: {clean_lines(record.getMessage())}", err=True)
+
+
+def _show_notices() -> None:
+    logger = logging.getLogger("aturan.notice")
+    if not any(isinstance(handler, _Notices) for handler in logger.handlers):
+        logger.addHandler(_Notices())
+        logger.propagate = False
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -70,6 +89,7 @@ def _use_rules(ctx: click.Context, param: click.Parameter, value: Path | None) -
 def main() -> None:
     """aturan: integrasi hasil penilaian kompetensi dengan pelatihan kepemimpinan ASN,
     sebagai aturan."""
+    _show_notices()
 
 
 @main.group()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -36,7 +35,7 @@ from aturan.cli.records import OPERATOR
 from aturan.documents import MAC_LINES, Trust, load_head, now_iso
 from aturan.documents import verify as verify_file
 from aturan.errors import AturanError
-from aturan.files import atomic_path, safe_record
+from aturan.files import atomic_path
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -236,36 +235,22 @@ def registry() -> None:
     """Registri dokumen: daftar, rincian, pencabutan, audit rantai log."""
 
 
-# The registry stores its states as identifiers; operators read them in Indonesian.
-STATUS_SHOWN = {"issued": "terbit", "revoked": "dicabut"}
-
-
-def parse_optional_date(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> dt.date | None:
-    return parse_date(ctx, param, value) if value is not None else None
-
-
-LIST_COLUMNS = {
-    "number": "Nomor",
-    "doc_type": "Jenis",
-    "nip": "NIP",
-    "name": "Nama",
-    "doc_date": "Tanggal",
-    "status": "Status",
-    "institution": "Institusi",
-    "operator": "Operator",
-    "replaces": "Menggantikan",
-    "replaced_by": "Diganti oleh",
-}
-
-
 @registry.command("list")
-@click.option("--type", "doc_type", help="Hanya jenis dokumen ini.")
+@click.option(
+    "--type",
+    "doc_type",
+    help="Hanya jenis dokumen ini: kodenya seperti pada nomor (STTP, SKM, ...) atau namanya.",
+)
 @click.option("--nip", help="Hanya NIP ini.")
 @click.option("--name", help="Nama memuat teks ini (huruf besar/kecil sama).")
-@click.option("--from", "date_from", callback=parse_optional_date, help="Tanggal dokumen sejak.")
-@click.option("--to", "date_to", callback=parse_optional_date, help="Tanggal dokumen sampai.")
+@click.option(
+    "--from", "date_from", help="Tanggal dokumen sejak: YYYY-MM-DD, bulan YYYY-MM atau tahun YYYY."
+)
+@click.option(
+    "--to",
+    "date_to",
+    help="Tanggal dokumen sampai: YYYY-MM-DD, atau seluruh bulan YYYY-MM atau tahun YYYY.",
+)
 @click.option(
     "--status", type=click.Choice(["terbit", "dicabut"]), help="Hanya dokumen berstatus ini."
 )
@@ -277,7 +262,13 @@ LIST_COLUMNS = {
     default="tabel",
     show_default=True,
 )
-@click.option("--out", "out_path", type=click.Path(path_type=Path), help="Tulis ke berkas ini.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    help="Tulis ke berkas ini: .xlsx buku kerja Excel (dengan lembar Rekap), .csv CSV, "
+    ".json JSON; lainnya menurut --format.",
+)
 @REGISTRY
 @CONFIG
 @user_errors
@@ -285,8 +276,8 @@ def registry_list(
     doc_type: str | None,
     nip: str | None,
     name: str | None,
-    date_from: dt.date | None,
-    date_to: dt.date | None,
+    date_from: str | None,
+    date_to: str | None,
     status: str | None,
     institution: str | None,
     fmt: str,
@@ -294,26 +285,21 @@ def registry_list(
     registry_path: Path | str,
     config_path: Path | None,
 ) -> None:
-    """Daftar dokumen yang sudah diterbitkan, dengan saringan; ekspor CSV atau JSON."""
-    store, _ = open_registry(registry_path, config_path)
-    rows = store.list(
-        doc_type,
-        nip=nip,
-        name=name,
-        date_from=date_from.isoformat() if date_from else None,
-        date_to=date_to.isoformat() if date_to else None,
-        status={v: k for k, v in STATUS_SHOWN.items()}.get(status) if status else None,
-        institution=institution,
-    )
-    shown = [  # text from the registry is shown without control or bidi characters
-        {
-            k: STATUS_SHOWN.get(r[k], clean(r[k])) if k == "status" else clean(r[k] or "")
-            for k in LIST_COLUMNS
-        }
-        for r in rows
-    ]
-    if _write_or_echo(listing_text(shown, fmt), out_path, "daftar"):
-        click.echo(f"{len(shown)} dokumen ditulis ke {clean(str(out_path))}")
+    """Daftar dokumen yang sudah diterbitkan, dengan saringan, pencabutan, dan jumlah per jenis
+    dan status; ekspor Excel, CSV atau JSON."""
+    filters = app.Filters(doc_type, nip, name, date_from, date_to, status, institution)
+    listing = app.registry_listing(registry_path, config_path, filters)
+    if out_path is not None:
+        fmt = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}.get(out_path.suffix.lower(), fmt)
+        text = None if fmt == "xlsx" else listing_text(listing, fmt)
+        app.write_listing(listing, out_path, text)
+        issued, revoked = listing.totals[-1][1:3]
+        click.echo(
+            f"{len(listing.rows)} dokumen ({issued} terbit, {revoked} dicabut) ditulis ke "
+            f"{clean(str(out_path))}"
+        )
+        return
+    click.echo(listing_text(listing, fmt), nl=False)
 
 
 def _write_or_echo(text: str, out_path: Path | None, what: str) -> bool:
@@ -331,27 +317,27 @@ def _write_or_echo(text: str, out_path: Path | None, what: str) -> bool:
     return True
 
 
-def listing_text(rows: list[dict[str, str]], fmt: str) -> str:
-    """The listing as CSV, JSON or a table whose numbers are never cut."""
+def listing_text(listing: app.Listing, fmt: str) -> str:
+    """The listing as CSV, JSON, or a table whose numbers are never cut and its totals."""
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        return app.listing_json(listing)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(LIST_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(safe_record(row) for row in rows)
-        return out.getvalue()
+        return app.listing_csv(listing)
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*LIST_COLUMNS.values())
+    table = Table(*app.LIST_COLUMNS.values())
     for column in table.columns:
         column.overflow = "fold"
     table.columns[0].no_wrap = True
-    for row in rows:
-        table.add_row(*(str(row[k]) for k in LIST_COLUMNS))
+    for row in listing.rows:
+        table.add_row(*listing.shown(row))
+    totals = Table(*app.TOTAL_HEADERS, title="Jumlah per jenis dan status")
+    for line in listing.totals:
+        totals.add_row(*(str(cell) for cell in line))
     console = Console(file=io.StringIO(), width=max(200, Console().width))
     console.print(table)
+    console.print(totals)
     return cast(io.StringIO, console.file).getvalue()
 
 

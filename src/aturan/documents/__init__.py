@@ -1,6 +1,10 @@
 """Official documents: context from the decision, DOCX rendering, PDF, signing, issuing, the
 registry, verification."""
 
+import warnings
+
+from cryptography.utils import CryptographyDeprecationWarning
+
 from aturan.documents.context import CONTEXTS, indonesian_date
 from aturan.documents.institution import (
     InstitutionRole,
@@ -61,6 +65,15 @@ from aturan.documents.verifying import (
     verify,
     verify_pdf_bytes,
 )
+
+# pyHanko imports cryptography's DSA key type (pdf_cms.py) only to recognise such keys; aturan
+# never signs with DSA. Silence that one warning where it is raised, nothing else.
+warnings.filterwarnings(
+    "ignore",
+    category=CryptographyDeprecationWarning,
+    module=r"pyhanko\.sign\.signers\.pdf_cms",
+)
+
 
 __all__ = [
     "InstitutionRole",

@@ -360,7 +360,7 @@ def _date_problem(
 ) -> IssueDateError | None:
     called = decision.document(kind.name)
     attests, bound = called.attests, called.dated_before
-    what = f"{kind.title} ({kind.name}) untuk NIP {decision.nip} ({decision.name})"
+    what = f"{kind.title} ({kind.code}) untuk NIP {decision.nip} ({decision.name})"
     day, event = indonesian_date(date), indonesian_date(attests)
     if attests and date < attests:
         return IssueDateError(

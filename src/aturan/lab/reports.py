@@ -112,6 +112,7 @@ def run_batch(
         for group, (signature, nips) in groups.items():
             writer.writerows(safe_row([group, signature, nip]) for nip in nips)
     tally = result.tally
+    titles = {name: kind.title for name, kind in book.document_types.items()}
     outcome.rows = [
         ("Diputuskan", tally.decided),
         ("Baris ditolak", len(outcome.failures)),
@@ -119,8 +120,8 @@ def run_batch(
         ("Perlu asesmen awal", tally.initial_assessment),
         ("Desain ditetapkan", tally.with_design),
         ("JP dibebaskan", tally.jp_waived),
-        *[(f"Keadaan: {k}", v) for k, v in tally.states.most_common()],
-        *[(f"Dokumen: {k}", v) for k, v in sorted(tally.documents.items())],
+        *[(f"Keadaan: {k.replace('_', ' ')}", v) for k, v in tally.states.most_common()],
+        *[(f"Dokumen: {titles.get(k, k)}", v) for k, v in sorted(tally.documents.items())],
     ]
     outcome.footing = synthetic_footing(Span(decided=seen["decided"], synthetic=seen["synthetic"]))
     return outcome

@@ -92,6 +92,11 @@ def summary_row(decision: Decision) -> dict[str, Any]:
     }
 
 
+def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A summary line as an operator reads it in keputusan.csv: yes/no as Ya/Tidak."""
+    return {k: ("Ya" if v else "Tidak") if isinstance(v, bool) else v for k, v in row.items()}
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -319,7 +324,7 @@ def write_batch(
     writer.writeheader()
     for decision in decisions:
         jsonl.write(json_line(decision.to_json()))
-        writer.writerow(safe_record(summary_row(decision)))
+        writer.writerow(safe_record(_shown_row(summary_row(decision))))
         result.tally.add(decision, unit_cost)
         if decision.design.coaching:
             result.coaching_members[decision.design.coaching.signature].append(decision.nip)
