@@ -148,7 +148,7 @@ def test_reading_a_pdf_prints_no_cryptography_warning(aturan, tmp_path):
     case = ROOT / "samples" / "budi-petahana-administrator.yaml"
     registry = tmp_path / "r.sqlite"
     issued = aturan(
-        "issue", case, "--out", tmp_path / "dok", "--registry", registry,
+        "issue", case, "--out", tmp_path / "dok", "--registry", registry, "--registri-baru",
         "--as-of", AS_OF, "--issue-date", "2026-02-02",
     )  # fmt: skip
     assert issued.exit_code == 0, issued.stderr

@@ -30,10 +30,10 @@ def registry(tmp_path_factory):
     path, out = folder / "r.sqlite", folder / "dok"
     runs = [(started_cases(COHORT, folder), DESIGN_RUN), (COHORT, ISSUE)]
     for source, dates in runs:
-        result = run("issue", source, "--out", out, "--registry", path, *dates)
+        result = run("issue", source, "--out", out, "--registry", path, "--registri-baru", *dates)
         assert result.exit_code == 0, result.stderr
     sttp = listed(path, "--nip", BUDI, "--type", "sttp")[0]["number"]
-    revoked = run("registry", "revoke", sttp, "--reason", "nama salah ketik", "--registry", path,
+    revoked = run("registry", "revoke", "--ya", sttp, "--reason", "nama salah ketik", "--registry", path,
                   "--operator", "Rina")  # fmt: skip
     assert revoked.exit_code == 0, revoked.stderr
     return path
