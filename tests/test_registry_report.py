@@ -33,8 +33,8 @@ def registry(tmp_path_factory):
         result = run("issue", source, "--out", out, "--registry", path, "--registri-baru", *dates)
         assert result.exit_code == 0, result.stderr
     sttp = listed(path, "--nip", BUDI, "--type", "sttp")[0]["number"]
-    revoked = run("registry", "revoke", "--ya", sttp, "--reason", "nama salah ketik", "--registry", path,
-                  "--operator", "Rina")  # fmt: skip
+    revoked = run("registry", "revoke", "--ya", sttp, "--reason", "nama salah ketik",
+                  "--registry", path, "--operator", "Rina")  # fmt: skip
     assert revoked.exit_code == 0, revoked.stderr
     return path
 
