@@ -137,7 +137,7 @@ PAGES = {
 def test_each_letter_takes_the_pages_it_needs_and_no_more(issued):
     counted = {}
     for row in registry_rows(issued / "reg.sqlite"):
-        pdf = PdfReader(str(issued / (row["number"].replace("/", "-") + ".pdf")))
+        pdf = PdfReader(str(numbered(issued, row["number"], ".pdf")))
         counted.setdefault(row["doc_type"], set()).add(len(pdf.pages))
     assert counted == {kind: {pages} for kind, pages in PAGES.items()}
 
