@@ -43,6 +43,16 @@ def numbered(folder: Path, number: str, suffix: str) -> Path:
     return found[0]
 
 
+def copy_registry(source: Path, target: Path) -> Path:
+    """A consistent copy of a SQLite registry, with what its write-ahead log still holds (copying
+    the file alone can miss the last documents while another connection keeps the log open)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+        original.backup(copy)
+    return target
+
+
 class Result:
     def __init__(self, result):
         self.exit_code = result.exit_code

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, numbered, started_cases
+from conftest import DESIGN_RUN, ROOT, copy_registry, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
@@ -372,7 +372,7 @@ def _alter_one_text_byte(source: Path, target: Path):
 
 def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
     copy = tmp_path / "reg.sqlite"
-    copy.write_bytes((issued / "reg.sqlite").read_bytes())
+    copy_registry(issued / "reg.sqlite", copy)
     row = next(r for r in registry_rows(copy) if r["doc_type"] == "sttp")
     revoked = aturan(
         "registry",

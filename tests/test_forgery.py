@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DESIGN_RUN, ROOT, numbered, started_cases
+from conftest import DESIGN_RUN, ROOT, copy_registry, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -564,12 +564,15 @@ def test_docx_forgeries_are_not_sah(aturan, issued, certificate, tmp_path, forge
 def test_a_rerun_gives_the_same_bytes_and_earlier_copies_stay_sah(aturan, issued, tmp_path):
     earlier = tmp_path / "salinan"
     shutil.copytree(issued, earlier, ignore=shutil.ignore_patterns("*.sqlite*", "bundel*"))
-    result = issue(issued)
+    rerun = tmp_path / "ulang"  # the module's other tests keep the first run's folder as it was
+    shutil.copytree(issued, rerun, ignore=shutil.ignore_patterns("*.sqlite*"))
+    copy_registry(issued / "reg.sqlite", rerun / "reg.sqlite")
+    result = issue(rerun)
     assert result.returncode == 0, result.stderr
     assert "0 dokumen baru" in result.stdout
-    for row in rows(issued / "reg.sqlite"):
-        assert pdf_of(earlier, row).read_bytes() == pdf_of(issued, row).read_bytes(), row["number"]
-        assert verdict(aturan, issued, pdf_of(earlier, row)).output.startswith("SAH")
+    for row in rows(rerun / "reg.sqlite"):
+        assert pdf_of(earlier, row).read_bytes() == pdf_of(rerun, row).read_bytes(), row["number"]
+        assert verdict(aturan, rerun, pdf_of(earlier, row)).output.startswith("SAH")
 
 
 def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match(tmp_path):
@@ -621,7 +624,7 @@ def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match
 def test_a_revoked_genuine_document_is_dicabut(aturan, issued, certificate, tmp_path):
     row, _ = certificate
     registry = tmp_path / "reg.sqlite"
-    shutil.copy(issued / "reg.sqlite", registry)
+    copy_registry(issued / "reg.sqlite", registry)
     revoked = aturan(
         "registry",
         "revoke",
@@ -643,7 +646,7 @@ def test_a_registry_row_without_a_pdf_fingerprint_is_never_sah(
 ):
     row, _ = certificate
     registry = tmp_path / "reg.sqlite"
-    shutil.copy(issued / "reg.sqlite", registry)
+    copy_registry(issued / "reg.sqlite", registry)
     db = sqlite3.connect(registry)
     db.execute("UPDATE documents SET pdf_fingerprint = NULL")
     db.commit()
@@ -769,7 +772,7 @@ def test_the_library_calls_the_web_page_uses(issued, certificate, tmp_path):
 
     row, _ = certificate
     registry_file = tmp_path / "reg.sqlite"
-    shutil.copy(issued / "reg.sqlite", registry_file)
+    copy_registry(issued / "reg.sqlite", registry_file)
     registry, _ = open_registry(registry_file)
     trust = Trust.load(SigningConfig.load(ROOT / "config" / "institution.yaml"))
     genuine = pdf_of(issued, row).read_bytes()
