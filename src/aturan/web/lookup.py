@@ -144,7 +144,9 @@ def by_number(
     verdict = _status(number, registry, on)
     shown = verdict.status in SHOWN  # never the holder of a row the key disowns
     document = _document(row, titles or {}, verdict) if shown else None
-    return _finding(verdict, document, issuer if shown else None, contact=issuer)
+    if verdict.status == "diubah":  # its institution too may be what was altered
+        return _finding(verdict, contact=issuers(None))
+    return _finding(verdict, document, issuer, contact=issuer)
 
 
 SHOWN = ("sah", "kedaluwarsa", "dicabut")  # authentic rows: their details may be shown
