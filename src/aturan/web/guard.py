@@ -82,7 +82,7 @@ class JsonGuard:
         self.app, self.paths, self.failure = app, paths, failure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in self.paths:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
             return
         body, more = b"", True

@@ -297,7 +297,11 @@ def by_file(
             Verdict("tidak_sah", None, "Berkas ini bukan PDF; hanya PDF yang dapat diperiksa."),
             contact=issuers(None),
         )
-    verdict = _in_words(_verify_upload(data, registry, trust, on), UPLOAD_SAH)
+    try:
+        verdict = _in_words(verify_pdf_bytes(data, registry, trust, on=on), UPLOAD_SAH)
+    except AturanError as exc:  # unreadable: never pointed to as a scan
+        failed = Verdict("tidak_sah", None, f"Keaslian tidak dapat dipastikan: {exc.message}")
+        return _finding(failed, contact=issuers(None))
     if verdict.status == "tidak_sah" and verdict.number is None and b"/ByteRange" not in data:
         verdict = Verdict("tanpa_tanda_tangan", None, verdict.message)
     row = verdict.row  # the row as the registry key authenticated it
@@ -308,11 +312,3 @@ def by_file(
 
 
 UPLOAD_SAH = "Berkas ini sama dengan dokumen yang diterbitkan, dan dokumen itu berlaku"
-
-
-def _verify_upload(data: bytes, registry: Registry, trust: Trust, on: dt.date | None) -> Verdict:
-    """The one place the page and the API verify a file: as `aturan verify` does."""
-    try:
-        return verify_pdf_bytes(data, registry, trust, on=on)
-    except AturanError as exc:
-        return Verdict("tidak_sah", None, f"Keaslian tidak dapat dipastikan: {exc.message}")
