@@ -67,7 +67,8 @@ class ExplainRequest(CaseRequest):
 
 class FindingOut(BaseModel):
     status: str = Field(
-        description="sah, kedaluwarsa, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, ..."
+        description="sah, kedaluwarsa, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, "
+        "tanpa_tanda_tangan (PDF tanpa tanda tangan, mis. pindaian), tidak_sah"
     )
     label: str = Field(
         description="Putusan seperti tampil di halaman; selain SAH berarti tidak sah atau tidak "
