@@ -3,6 +3,7 @@ real command line, `aturan serve` as a real uvicorn server, Debian's chromium (h
 playwright, with JavaScript off), and the QR code read back from a rendered page image by zbar."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -264,3 +265,41 @@ def test_a_letters_qr_read_from_its_last_page_opens_a_sah_page(site, browser, tm
     browser.goto(url)
     assert verdict(browser) == "SAH"
     assert "Undangan Uji Kompetensi" in browser.locator("dl").inner_text()
+
+
+def test_each_verdict_tells_the_recipient_what_it_means_and_whom_to_ask_in_a_real_browser(
+    site, browser
+):
+    """SAH, DICABUT and TIDAK TERDAFTAR as a recipient reads them (issue 25, item 7): the meaning,
+    the next step with the institution's contact, the revocation dated in Indonesian."""
+    contact = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())["institution"]
+    revoked = "0002/STTP/PKASN/2027"
+    run_cli(
+        *("registry", "revoke", "--ya", revoked, "--reason", "Salah cetak"),
+        *("--registry", site["registry"], "--config", site["config"]),
+    )
+
+    def opened(number: str) -> str:
+        url = run_cli(
+            *("serve", "--print-url", number),
+            *("--registry", site["registry"], "--config", site["config"]),
+        ).strip()
+        browser.goto(url)
+        return verdict(browser)
+
+    def said(part: str) -> str:
+        return browser.locator(f"#{part}").inner_text()
+
+    assert opened("0001/STTP/PKASN/2027") == "SAH"
+    assert "asli" in said("arti") and "Cocokkan nama" in said("langkah")
+    assert "Lembaga Administrasi Negara (LAN)" in browser.locator("dl").inner_text()
+
+    assert opened(revoked) == "DICABUT"
+    assert "telah dicabut" in said("arti") and "Salah cetak" in said("pesan")
+    assert "+00:00" not in said("pesan") and re.search(r"\d+ [A-Z][a-z]+ \d{4}", said("pesan"))
+    assert "Jangan menerima" in said("langkah") and contact["contact"] in said("langkah")
+
+    browser.goto(f"{site['base']}/verifikasi?n=0099/sttp/pkasn/2027&c=0000000000000000")
+    assert verdict(browser) == "TIDAK TERDAFTAR"
+    assert "Tidak ada dokumen" in said("arti") and "penulisan nomornya" in said("langkah")
+    assert contact["contact"] in said("langkah")

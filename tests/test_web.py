@@ -27,10 +27,15 @@ ISSUE = ["--as-of", "2027-01-10", "--issue-date", "2027-01-11"]
 REVOKED = "0002/STTP/PKASN/2027"
 
 
-def cli(*args):
+def cli(*args, warnings=None):
     result = CliRunner().invoke(main, [str(a) for a in args], env={"ATURAN_ROOT": str(ROOT)})
     assert result.exit_code == 0, result.output + result.stderr
+    if warnings is not None:
+        warnings.append(result.stderr)
     return result.stdout
+
+
+PDF_RUN_STDERR: list[str] = []  # what `issue --pdf` said on stderr in the module's fixture
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +64,7 @@ def registry(tmp_path_factory):
         out / "reg.sqlite",
         "--pdf",
         *ISSUE,
+        warnings=PDF_RUN_STDERR,
     )
     cli(
         "registry",
@@ -75,7 +81,7 @@ def registry(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(registry):
-    return TestClient(create_app(registry, rate_limit="1000/minute"))
+    return TestClient(create_app(registry, rate_limit="1000/minute", api_decide=True))
 
 
 def row_of(registry, number=None, doc_type="sttp"):
@@ -290,7 +296,7 @@ def test_openapi_describes_every_endpoint(client):
         ("/api/decide", "post"),
         ("/api/explain", "post"),
     } <= {(path, method) for path, methods in spec["paths"].items() for method in methods}
-    assert client.get("/docs").status_code == 200
+    assert client.get("/docs").status_code == 404  # Swagger UI loads from a CDN: not served
 
 
 def dump(path):
@@ -334,6 +340,30 @@ def test_a_missing_registry_or_a_bad_base_url_fails_at_start(tmp_path, registry)
             Settings.load(path)
 
 
+def test_issue_pdf_warns_that_a_local_base_url_cannot_be_opened_by_recipients(registry):
+    (said,) = PDF_RUN_STDERR
+    assert "perhatian: alamat verifikasi http://127.0.0.1:8000 adalah alamat lokal" in said
+
+
+def test_official_documents_are_refused_with_a_local_or_plain_http_base_url(tmp_path):
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())
+    config["signing"]["demo"] = False
+    config["registry"]["key_file"] = str(ROOT / "keys" / "registry.key")
+    config["registry"]["signing_key_file"] = str(ROOT / "keys" / "registry-signing.key")
+    for bad in ("http://127.0.0.1:8000", "http://verifikasi.contoh.go.id", "https://10.0.0.5"):
+        config["verification"] = {"base_url": bad}
+        path = tmp_path / "institution.yaml"
+        path.write_text(yaml.safe_dump(config))
+        result = CliRunner().invoke(
+            main,
+            ["issue", "--registri-baru", str(COHORT), "--out", str(tmp_path / "keluar")]
+            + ["--registry", str(tmp_path / "reg.sqlite"), "--config", str(path), *ISSUE],
+            env={"ATURAN_ROOT": str(ROOT)},
+        )
+        assert result.exit_code == 2 and "verification.base_url" in result.stderr, bad
+        assert "Traceback" not in result.stderr and not (tmp_path / "reg.sqlite").exists()
+
+
 def test_the_verification_note_names_the_configured_address(tmp_path):
     config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text())
     config["verification"] = {"base_url": "https://verifikasi.contoh.go.id/"}
@@ -373,5 +403,5 @@ def test_a_row_altered_without_the_key_is_never_sah_and_its_holder_is_not_shown(
     db.close()
     client = TestClient(create_app(tmp_path / "reg.sqlite", rate_limit="1000/minute"))
     text = page(client, row["number"], row["content_hash"][:16])
-    assert 'id="status">DIUBAH<' in text and "diautentikasi" in text
+    assert 'id="status">DIUBAH<' in text and "diubah tanpa wewenang" in text
     assert mask_name("Nama Palsu") not in text and "Pemegang" not in text

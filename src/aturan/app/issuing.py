@@ -17,6 +17,7 @@ from aturan.documents import (
     IssueReport,
     Registry,
     ToIssue,
+    check_base_url,
     decide_for_issue,
     document_titles,
     load_signer,
@@ -107,6 +108,7 @@ class IssuePlan:
     bad_rows: list[InputError]
     rows: dict[str, int | None] = field(default_factory=dict)  # each NIP's row in the source
     registry_created: str | None = None
+    warnings: list[str] = field(default_factory=list)  # said before anything is issued
 
 
 def plan_issue(request: IssueRequest) -> IssuePlan:
@@ -118,6 +120,7 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
     operator = operator_name(request.operator, request.config)
     # the key is loaded before the registry is opened: a missing key or passphrase takes no number
     signer = load_signer(signing_config(request.config)) if request.pdf else None
+    base_url_warning = check_base_url(request.config)  # refused for official documents
     if request.full_bundle and not request.pdf:
         raise AturanError("bundel lengkap hanya dibuat bersama PDF", field="--bundel-lengkap")
     registry, settings = open_registry(
@@ -148,7 +151,8 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
     )
     rows = {case.nip: row for row, case in cases}
     created = registry.label if registry.created else None
-    return IssuePlan(request, issuer, items, bad + refused, rows, created)
+    warnings = [base_url_warning] if base_url_warning and request.pdf else []
+    return IssuePlan(request, issuer, items, bad + refused, rows, created, warnings)
 
 
 def run_plan(plan: IssuePlan, progress: Progress = _no_progress) -> IssueResult:

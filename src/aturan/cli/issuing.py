@@ -112,6 +112,8 @@ def issue(
         full_bundle=full_bundle,
     )
     plan = app.plan_issue(request)
+    for warning in plan.warnings:
+        click.echo(f"perhatian: {clean(warning)}", err=True)
     if plan.registry_created:
         click.echo(f"Registri baru dibuat: {clean(plan.registry_created)}")
     for error in plan.bad_rows:

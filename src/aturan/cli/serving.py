@@ -8,7 +8,7 @@ import click
 
 from aturan.cli.app import main
 from aturan.cli.options import CONFIG, REGISTRY, check_day, open_registry, user_errors
-from aturan.documents import verification_url
+from aturan.documents import check_base_url, verification_url
 from aturan.errors import AturanError
 
 
@@ -29,6 +29,34 @@ from aturan.errors import AturanError
     help="Batas permintaan per alamat klien, mis. 30/minute.",
 )
 @click.option(
+    "--rate-limit-storage",
+    default="memory://",
+    show_default=True,
+    help="Tempat hitungan batas permintaan: memory:// (satu proses), "
+    "aturan+sqlite:///BERKAS (semua worker di satu mesin) atau redis://... (beberapa mesin).",
+)
+@click.option(
+    "--api-putusan",
+    is_flag=True,
+    help="Aktifkan API keputusan (/api/decide, /api/explain); bawaan: mati di layanan publik.",
+)
+@click.option(
+    "--batas-waktu-header",
+    "header_timeout",
+    type=click.FloatRange(0.5, 300),
+    default=10,
+    show_default=True,
+    help="Detik bagi klien untuk mengirim seluruh header permintaan; lewat itu sambungan ditutup.",
+)
+@click.option(
+    "--batas-waktu-badan",
+    "body_timeout",
+    type=click.FloatRange(0.5, 3600),
+    default=60,
+    show_default=True,
+    help="Detik bagi klien untuk mengirim seluruh badan permintaan (unggahan).",
+)
+@click.option(
     "--print-url",
     "number",
     help="Cetak alamat halaman verifikasi untuk nomor dokumen ini, lalu keluar.",
@@ -41,17 +69,21 @@ def serve(
     port: int,
     max_upload_mb: float,
     rate_limit: str,
+    rate_limit_storage: str,
+    api_putusan: bool,
+    header_timeout: float,
+    body_timeout: float,
     number: str | None,
     registry_path: Path | str,
     config_path: Path | None,
 ) -> None:
-    """Halaman verifikasi publik dan API JSON (decide, explain, verify); hanya membaca registri."""
+    """Halaman verifikasi publik dan API JSON (verify; decide dan explain dengan --api-putusan);
+    hanya membaca registri, tidak pernah memigrasinya."""
     if number:
         click.echo(_url_of(number, registry_path, config_path))
         return
-    import uvicorn
-
     from aturan.web import create_app
+    from aturan.web.protocol import run
 
     on = check_day()
     app = create_app(
@@ -59,10 +91,15 @@ def serve(
         config_path,
         max_upload_mb=max_upload_mb,
         rate_limit=_rate(rate_limit),
+        rate_limit_storage=_storage(rate_limit_storage),
+        api_decide=api_putusan,
         clock=(lambda: on) if on else None,
     )
+    warning = base_url_warning(config_path)
+    if warning:
+        click.echo(f"perhatian: {warning}", err=True)
     click.echo(f"Halaman verifikasi: http://{host}:{port}/verifikasi (Ctrl+C untuk berhenti)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    run(app, host, port, header_timeout, body_timeout)
 
 
 def _url_of(number: str, registry_path: Path | str, config_path: Path | None) -> str:
@@ -71,6 +108,30 @@ def _url_of(number: str, registry_path: Path | str, config_path: Path | None) ->
     if row is None:
         raise AturanError(f"nomor dokumen '{number}' tidak terdaftar", field="--print-url")
     return verification_url(settings.verification_base_url, number, row["content_hash"])
+
+
+def base_url_warning(config_path: Path | None) -> str | None:
+    """The base URL's warning; the server starts even for a refused one (it prints nothing)."""
+    try:
+        return check_base_url(config_path)
+    except AturanError as exc:
+        return exc.message
+
+
+def _storage(uri: str) -> str:
+    from limits.storage import storage_from_string
+
+    import aturan.web.ratestore  # noqa: F401  (registers aturan+sqlite://)
+
+    try:
+        storage_from_string(uri)
+    except Exception as exc:  # limits raises ConfigurationError or the store's own errors
+        raise AturanError(
+            f"tempat hitungan batas permintaan {uri!r} tidak dapat dipakai ({exc}); contoh: "
+            "memory://, aturan+sqlite:///var/lib/aturan/batas.sqlite",
+            field="--rate-limit-storage",
+        ) from None
+    return uri
 
 
 def _rate(text: str) -> str:

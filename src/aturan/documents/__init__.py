@@ -7,8 +7,12 @@ from cryptography.utils import CryptographyDeprecationWarning
 
 from aturan.documents.context import CONTEXTS, indonesian_date
 from aturan.documents.institution import (
+    InstitutionCard,
     InstitutionRole,
+    base_url_problem,
+    check_base_url,
     init_institution,
+    institution_card,
     open_registry,
     registry_location,
     signing_config,
@@ -53,6 +57,7 @@ from aturan.documents.registry_key import (
     public_key_of,
     public_pem,
 )
+from aturan.documents.registry_storage import NeedsMigration
 from aturan.documents.render import Settings, verification_url
 from aturan.documents.signing import SigningConfig, Trust, init_keys, load_signer, sign_pdf
 from aturan.documents.storage import registry_target
@@ -83,6 +88,10 @@ __all__ = [
     "indonesian_date",
     "Issuer",
     "open_registry",
+    "InstitutionCard",
+    "institution_card",
+    "base_url_problem",
+    "check_base_url",
     "registry_location",
     "signing_config",
     "decide_for_issue",
@@ -93,6 +102,7 @@ __all__ = [
     "today",
     "Verdict",
     "verification_url",
+    "NeedsMigration",
     "Registry",
     "OtherInstitutionsDocument",
     "check_number_format",

@@ -3,9 +3,11 @@ settings, from config/institution.yaml or the file given."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aturan.documents.registry import Registry, check_institution, check_number_format
 from aturan.documents.registry_key import load_public_key, load_registry_key, load_signing_key
@@ -46,6 +48,7 @@ def open_registry(
     create: bool = False,
     book: Rulebook | None = None,
     public_key: Path | None = None,
+    migrate: bool = True,
 ) -> tuple[Registry, Settings]:
     """The registry and the institution's settings. Only `issue` creates a registry; it numbers
     under the codes of the rulebook's document types (`book`), the institution's own codes first.
@@ -55,7 +58,8 @@ def open_registry(
     in the configuration) and the signing key (`registry.signing_key_file` or
     `registry.signing_key_env`) are required: a missing key is one message, never an
     unauthenticated registry. An auditor opens it with a `public_key` file alone, and can only
-    read. Without `path`, the configuration names it (`registry_location`)."""
+    read. Without `path`, the configuration names it (`registry_location`). A reader that must
+    not migrate an older registry (the server) passes `migrate=False` (NeedsMigration)."""
     path = registry_location(path, config_path)
     config = config_file(config_path)
     settings = Settings.load(config)
@@ -75,6 +79,7 @@ def open_registry(
         codes,
         create=create,
         institution=settings.institution,
+        migrate=migrate,
         **keys,
     )
     return store, settings
@@ -127,3 +132,73 @@ def _password(path: Path) -> str:
     if not password:
         raise AturanError("berkas sandi kosong: sandi ada di baris pertamanya", file=str(path))
     return password
+
+
+@dataclass(frozen=True)
+class InstitutionCard:
+    """How a recipient sees the configured institution: its code, name and (optional) contact."""
+
+    code: str
+    name: str
+    contact: str | None
+
+
+def institution_card(config_path: Path | None) -> InstitutionCard:
+    """`institution.code`, `institution.name` (else `org.name`) and the optional
+    `institution.contact` of the configuration."""
+    config = config_file(config_path)
+    data = load_yaml(config, AturanError)
+    settings = Settings.load(config)
+    section = data.get("institution") if isinstance(data, dict) else None
+    section = section if isinstance(section, dict) else {}
+    name = section.get("name") or settings.org.get("name") or settings.institution
+    contact = section.get("contact")
+    if contact is not None and not isinstance(contact, str):
+        raise AturanError(
+            "isian institution.contact harus berupa teks", file=str(config), field="contact"
+        )
+    return InstitutionCard(settings.institution, str(name), contact.strip() if contact else None)
+
+
+LOCAL_HOSTS = ("localhost", "localhost.localdomain", "0.0.0.0", "::1", "::")
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why a verification base URL cannot go on printed documents, or None: a local or private
+    address (no recipient can open it) or plain http (a page that can be altered in transit)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+        local = address.is_loopback or address.is_private or address.is_unspecified
+    except ValueError:
+        local = host in LOCAL_HOSTS or host.endswith((".local", ".localhost", ".internal"))
+    if local:
+        return f"alamat verifikasi {url} adalah alamat lokal yang tidak dapat dibuka penerima"
+    if parts.scheme != "https":
+        return f"alamat verifikasi {url} tidak memakai HTTPS"
+    return None
+
+
+def check_base_url(config_path: Path | None) -> str | None:
+    """The warning for a base URL (verification.base_url) that printed QR codes should not carry,
+    or None. Under `signing.demo: false` (official documents) such a URL is refused."""
+    config = config_file(config_path)
+    url = Settings.load(config).verification_base_url
+    problem = base_url_problem(url)
+    if problem is None:
+        return None
+    data = load_yaml(config, AturanError)
+    signing = data.get("signing") if isinstance(data, dict) else None
+    demo = isinstance(signing, dict) and signing.get("demo") is True
+    if not demo:
+        raise AturanError(
+            f"{problem}; dokumen resmi (signing.demo: false) hanya diterbitkan dengan alamat "
+            "verifikasi publik HTTPS, mis. https://verifikasi.contoh.go.id",
+            file=str(config),
+            field="verification.base_url",
+        )
+    return (
+        f"{problem}; kode QR dokumen akan menunjuk ke alamat itu. Isi verification.base_url "
+        "dengan alamat publik HTTPS institusi sebelum mencetak dokumen resmi."
+    )

@@ -136,19 +136,21 @@ class Registry:
         public_key: bytes | None = None,
         create: bool = True,
         institution: str = DEFAULT_INSTITUTION,
+        migrate: bool = True,
     ):
         """Open the registry at `path` (a SQLite file, or a `postgresql://` URL) as `institution`:
         the key holder with the HMAC `key` and the Ed25519 `signing_key` (both needed to write),
         an auditor with the `public_key` alone (reading and auditing only). With `create=False`
         (reading commands) a missing registry is an error, never a new empty one. A database that
-        is not an aturan registry is refused; one made by an older version is migrated forward."""
+        is not an aturan registry is refused; one made by an older version is migrated forward
+        (refused with NeedsMigration when not `migrate`: the read-only server)."""
         check_number_format(number_format)
         check_institution(institution)
         self.keys = RegistryKeys.of(key, signing_key, public_key)
         self.number_format = number_format
         self.codes = codes
         self.institution = institution
-        self.storage = RegistryStorage(path, create, institution, self.keys)
+        self.storage = RegistryStorage(path, create, institution, self.keys, migrate)
         self.path = self.storage.path
         self.db = self.storage.db
         self.label = self.storage.label

@@ -28,11 +28,22 @@ def damaged(exc: Exception) -> str:
     return f"registri rusak atau strukturnya diubah ({type(exc).__name__}: {exc}); {AUDIT_HINT}"
 
 
+class NeedsMigration(AturanError):
+    """A registry of an older schema opened by a reader that must not migrate it (the server)."""
+
+
 class RegistryStorage:
     """The open registry database: its schema checked (made when missing and `create`, migrated
     when older), its transactions, its settings."""
 
-    def __init__(self, path: Path | str, create: bool, institution: str, keys: RegistryKeys):
+    def __init__(
+        self,
+        path: Path | str,
+        create: bool,
+        institution: str,
+        keys: RegistryKeys,
+        migrate: bool = True,
+    ):
         self.path = path if is_url(path) else Path(path)
         self.institution = institution
         self.keys = keys
@@ -41,7 +52,7 @@ class RegistryStorage:
         self.label = self.db.label
         self.damage = self.db.damage + SHAPE_ERRORS
         try:
-            self._open(create)
+            self._open(create, migrate)
             self._check_role()
         except self.db.damage as exc:
             self.db.rollback()
@@ -66,14 +77,16 @@ class RegistryStorage:
                 file=self.label,
             )
 
-    def _open(self, create: bool) -> None:
+    def _open(self, create: bool, migrate: bool) -> None:
         """Check the schema in a read transaction; when it is missing (`create`) or older, make
         or migrate it in a write transaction, checked again under its lock: a second process
         starting at the same moment sees either no tables or all of them, never a half-made
-        registry."""
+        registry. Without `migrate`, an older schema is refused (NeedsMigration) untouched."""
         self.db.begin_read()
         try:
             pending = self._pending(create)
+            if pending and not migrate:
+                self._refuse_migration()
         finally:
             self.db.rollback()
         if pending:
@@ -87,6 +100,17 @@ class RegistryStorage:
                 raise
         self.has_meta = self.db.has_table("registry_meta")  # the old format has none
         self.db.prepare()
+
+    def _refuse_migration(self) -> None:
+        version = current_version(self.db, self.db.tables())
+        raise NeedsMigration(
+            f"registri ini masih berskema versi {version} (versi aturan ini: "
+            f"{latest(self.db.dialect)}) dan perlu dimigrasi; layanan verifikasi hanya membaca "
+            "dan tidak memigrasinya. Operator pemegang kunci registri memigrasinya dengan "
+            "menjalankan sekali `aturan registry audit` (atau `aturan issue`), lalu layanan "
+            "dimulai ulang.",
+            file=self.label,
+        )
 
     def _pending(self, create: bool) -> bool:
         tables = self.db.tables()

@@ -3,7 +3,15 @@
 from aturan.files.csvcells import safe_cell, safe_record, safe_row
 from aturan.files.outfiles import atomic_open, atomic_path, ensure_folder, write_text
 from aturan.files.pages import page_templates
-from aturan.files.yamlio import LineDict, check_zip, line_of, load_data, load_json, load_yaml
+from aturan.files.yamlio import (
+    LineDict,
+    check_zip,
+    line_of,
+    load_data,
+    load_json,
+    load_yaml,
+    parse_json,
+)
 
 __all__ = [
     "LineDict",
@@ -12,6 +20,7 @@ __all__ = [
     "load_data",
     "load_json",
     "load_yaml",
+    "parse_json",
     "atomic_open",
     "atomic_path",
     "ensure_folder",

@@ -333,13 +333,17 @@ def load_json(path: Path | str, error: type[AturanError] = AturanError) -> Any:
     """Load a JSON file; refuses duplicate keys, NaN/Infinity and nesting over MAX_DEPTH, naming the
     line."""
     path = Path(path)
-    text = read_text(path, error)
+    return parse_json(read_text(path, error), str(path), error)
+
+
+def parse_json(text: str, name: str | None = None, error: type[AturanError] = AturanError) -> Any:
+    """JSON text (a file's or a request's body, `name` naming it in messages) parsed as load_json
+    parses a file: duplicate keys, NaN/Infinity and nesting over MAX_DEPTH are refused."""
+    path = name
 
     def too_deep() -> AturanError:
         line = _bracket_depth(text)[1]  # the slow character scan runs only for a refused file
-        return error(
-            f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=str(path), line=line
-        )
+        return error(f"struktur bersarang lebih dari {MAX_DEPTH} tingkat", file=path, line=line)
 
     try:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
@@ -349,21 +353,21 @@ def load_json(path: Path | str, error: type[AturanError] = AturanError) -> Any:
     except RecursionError:  # the C parser's own guard, far below the stack limit
         raise too_deep() from None
     except json.JSONDecodeError as exc:
-        raise error(f"JSON tidak valid: {exc.msg}", file=str(path), line=exc.lineno) from None
+        raise error(f"JSON tidak valid: {exc.msg}", file=path, line=exc.lineno) from None
     except _DuplicateKey as exc:
         matches = [m for m in re.finditer(re.escape(json.dumps(exc.key)) + r"\s*:", text)]
         line = text[: matches[1].start()].count("\n") + 1 if len(matches) > 1 else None
         raise error(
-            f"kunci '{exc.key}' muncul dua kali dalam satu objek JSON", file=str(path), line=line
+            f"kunci '{exc.key}' muncul dua kali dalam satu objek JSON", file=path, line=line
         ) from None
     except _BadConstant as exc:
         match = re.search(r"(?<![\w\"])-?" + exc.name.lstrip("-") + r"(?![\w\"])", text)
         line = text[: match.start()].count("\n") + 1 if match else None
         raise error(
-            f"nilai {exc.name} tidak diizinkan; angka harus terhingga", file=str(path), line=line
+            f"nilai {exc.name} tidak diizinkan; angka harus terhingga", file=path, line=line
         ) from None
     except ValueError as exc:
-        raise error(f"JSON tidak dapat dibaca: {exc}", file=str(path)) from None
+        raise error(f"JSON tidak dapat dibaca: {exc}", file=path) from None
 
 
 MAX_UNZIPPED = 50_000_000

@@ -1,8 +1,11 @@
-"""`aturan serve`: the public verification page and a JSON API (decide, explain, verify).
+"""`aturan serve`: the public verification page and a JSON API (verify; decide and explain only
+when turned on, `api_decide`).
 
 Read-only: every request opens the registry with writes refused (SQLite `query_only`, PostgreSQL
-`default_transaction_read_only`), and no route
-issues, revokes or records anything; issuing stays with the command line.
+`default_transaction_read_only`), a registry of an older schema is never migrated (the page says
+who migrates it), and no route issues, revokes or records anything; issuing stays with the
+command line. Hardened (`guard`): security headers, HEAD, no traceback, no asset from another host
+(the interactive /docs and /redoc, which load Swagger UI from a CDN, are not served).
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from aturan.cases import case_from_data, in_range, range_message
 from aturan.decide import Decider, Decision
 from aturan.decide import explain as explain_text
 from aturan.documents import (
+    NeedsMigration,
     Registry,
     Trust,
     document_titles,
+    institution_card,
     open_registry,
     registry_location,
     signing_config,
@@ -37,8 +42,9 @@ from aturan.law import load_rulebook
 from aturan.project import project_root
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 from aturan.web import page
+from aturan.web.guard import Hardened, JsonGuard
 from aturan.web.limits import BodyLimit, add_rate_limit
-from aturan.web.lookup import Finding, by_file, by_number
+from aturan.web.lookup import Finding, Issuer, by_file, by_number
 
 MEGABYTE = 1_000_000
 
@@ -61,7 +67,8 @@ class ExplainRequest(CaseRequest):
 
 class FindingOut(BaseModel):
     status: str = Field(
-        description="sah, kedaluwarsa, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, ..."
+        description="sah, kedaluwarsa, dicabut, diubah, tidak_terdaftar, kode_tidak_cocok, "
+        "tanpa_tanda_tangan (PDF tanpa tanda tangan, mis. pindaian), tidak_sah"
     )
     label: str = Field(
         description="Putusan seperti tampil di halaman; selain SAH berarti tidak sah atau tidak "
@@ -69,6 +76,11 @@ class FindingOut(BaseModel):
     )
     number: str | None
     message: str
+    meaning: str = Field(description="Arti putusan dalam bahasa sehari-hari.")
+    next_step: str = Field(description="Yang sebaiknya dilakukan penerima dokumen.")
+    issuer: dict[str, Any] | None = Field(
+        None, description="Institusi penerbit (kode; nama dan kontak bila diketahui)."
+    )
     document: dict[str, Any] | None = Field(
         None,
         description="Rincian dokumen (pemegang tersamar; valid_until: hari terakhir berlaku, "
@@ -96,8 +108,13 @@ class Server:
         self.registry_path = registry_location(registry_path, config_path)
         self.config_path = config_path
         self.clock = clock or today  # the day each check is judged on
-        store, self.settings = open_registry(self.registry_path, config_path)  # fail at start
-        store.close()
+        self.card = institution_card(config_path)
+        self.unmigrated: str | None = None  # why the registry cannot be read yet, if it cannot
+        try:
+            store, _ = open_registry(self.registry_path, config_path, migrate=False)
+            store.close()
+        except NeedsMigration as exc:  # never migrated here: each page says who migrates it
+            self.unmigrated = exc.message
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
         self.rulebook = load_rulebook(project_root())
         self.titles = document_titles(self.rulebook)
@@ -106,10 +123,19 @@ class Server:
         self._deciders: dict[tuple[str | None, str | None], Decider] = {}
         self._making = threading.Lock()
 
+    def issuer(self, code: str | None) -> Issuer:
+        """An institution as the page names it: this server's own by its configuration (also
+        when the code is unknown); another institution of a shared registry by its code."""
+        own = self.card
+        if code is None or code == own.code:
+            return Issuer(own.code, own.name, own.contact)
+        return Issuer(code)
+
     @contextmanager
     def registry(self) -> Iterator[Registry]:
-        """The registry for one request, opened so that no statement can write to it."""
-        store, _ = open_registry(self.registry_path, self.config_path)
+        """The registry for one request, opened so that no statement can write to it (nor a
+        migration: an older registry is NeedsMigration)."""
+        store, _ = open_registry(self.registry_path, self.config_path, migrate=False)
         try:
             store.read_only()
             yield store
@@ -144,32 +170,45 @@ def create_app(
     *,
     max_upload_mb: float = 10,
     rate_limit: str = "30/minute",
+    rate_limit_storage: str = "memory://",
+    api_decide: bool = False,
     clock: Callable[[], dt.date] | None = None,
 ) -> FastAPI:
     """The verification server over one registry; `clock` gives the day each check is judged on
-    (default: today in WIT). Fails (AturanError) when the registry or the configuration cannot
-    be opened."""
+    (default: today in WIT). The decide/explain API is served only with `api_decide`. The rate
+    limit is counted in `rate_limit_storage` (a `limits` storage URI, `limits.add_rate_limit`).
+    Fails (AturanError) when the registry or the configuration cannot be opened."""
     server = Server(registry_path, config_path, clock)
     app = FastAPI(
         title="aturan: verifikasi dokumen dan API keputusan",
         version="1",
-        description="Halaman verifikasi publik dan API JSON (decide, explain, verify). "
-        "Hanya membaca registri; penerbitan tetap melalui baris perintah `aturan issue`.",
+        description="Halaman verifikasi publik dan API JSON (verify; decide dan explain bila "
+        "diaktifkan). Hanya membaca registri; penerbitan tetap melalui baris perintah "
+        "`aturan issue`.",
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not served
+        redoc_url=None,
     )
-    institution = str(server.settings.org.get("name", ""))
+    institution = server.card.name
 
     def refuse(path: str, status: int, message: str) -> Response:
-        if path.startswith("/api"):
+        if path.startswith("/api") or path == "/openapi.json":
             return JSONResponse({"galat": message}, status_code=status)
         title = {413: "TERLALU BESAR", 429: "TERLALU BANYAK PERMINTAAN"}.get(status, "GALAT")
         return HTMLResponse(page.message_page(institution, title, message), status_code=status)
 
     landing = _add_pages(app, server, institution, max_upload_mb)
-    _add_api(app, server)
-    _add_error_handlers(app)
+    _add_api(app, server, api_decide)
+    _add_error_handlers(app, refuse)
+    if api_decide:
+        app.add_middleware(JsonGuard, paths=DECIDE_PATHS, failure=refuse)
     app.add_middleware(BodyLimit, max_bytes=int(max_upload_mb * MEGABYTE), refuse=refuse)
-    add_rate_limit(app, rate_limit, refuse, exempt=[landing])  # outermost: checked first
+    add_rate_limit(app, rate_limit, refuse, exempt=[landing], storage=rate_limit_storage)
+    app.add_middleware(Hardened, failure=refuse)  # outermost: every answer carries its headers
     return app
+
+
+DECIDE_PATHS = ("/api/decide", "/api/explain")
+UNMIGRATED = "REGISTRI BELUM DAPAT DIBACA"
 
 
 def _add_pages(
@@ -179,21 +218,29 @@ def _add_pages(
     def landing() -> RedirectResponse:
         return RedirectResponse("/verifikasi")
 
+    def unmigrated() -> HTMLResponse:
+        text = page.message_page(institution, UNMIGRATED, server.unmigrated or "")
+        return HTMLResponse(text, status_code=503)
+
     @app.get("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
     def verification_page(
         n: Annotated[str, Query(description="Nomor dokumen", max_length=200)] = "",
         c: Annotated[str, Query(description="Kode verifikasi", max_length=64)] = "",
     ) -> HTMLResponse:
         """Halaman verifikasi (alamat yang dibuka kode QR)."""
+        if server.unmigrated:
+            return unmigrated()
         finding = None
         if n.strip():
             with server.registry() as store:
-                finding = by_number(n, c, store, server.titles, server.clock())
+                finding = by_number(n, c, store, server.titles, server.clock(), server.issuer)
         return HTMLResponse(page.render(institution, finding, n, c, max_mb))
 
     @app.post("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
     def verification_upload(berkas: Annotated[UploadFile | None, File()] = None) -> HTMLResponse:
         """Hasil pemeriksaan PDF yang diunggah, sebagai halaman."""
+        if server.unmigrated:
+            return unmigrated()
         if berkas is None:
             text = page.message_page(institution, "GALAT", "Pilih satu berkas PDF untuk diunggah.")
             return HTMLResponse(text, status_code=400)
@@ -207,10 +254,11 @@ def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
     if berkas is None:
         raise InputError("unggah satu berkas PDF", field="berkas")
     with server.registry() as store:
-        return by_file(berkas.file.read(), store, server.trust, server.titles, server.clock())
+        data = berkas.file.read()
+        return by_file(data, store, server.trust, server.titles, server.clock(), server.issuer)
 
 
-def _add_api(app: FastAPI, server: Server) -> None:
+def _add_api(app: FastAPI, server: Server, api_decide: bool) -> None:
     @app.get("/api/verify", response_model=FindingOut, tags=["verifikasi"])
     def api_verify_number(
         n: Annotated[str, Query(description="Nomor dokumen", min_length=1, max_length=200)],
@@ -218,7 +266,7 @@ def _add_api(app: FastAPI, server: Server) -> None:
     ) -> dict[str, Any]:
         """Putusan untuk sebuah nomor dan kode verifikasinya (isi kode QR)."""
         with server.registry() as store:
-            return by_number(n, c, store, server.titles, server.clock()).to_json()
+            return by_number(n, c, store, server.titles, server.clock(), server.issuer).to_json()
 
     @app.post("/api/verify", response_model=FindingOut, tags=["verifikasi"])
     def api_verify_file(
@@ -227,6 +275,11 @@ def _add_api(app: FastAPI, server: Server) -> None:
         """Putusan untuk sebuah berkas PDF: SAH hanya bila berkas itu persis yang diterbitkan."""
         return _check_upload(server, berkas).to_json()
 
+    if api_decide:
+        _add_decide(app, server)
+
+
+def _add_decide(app: FastAPI, server: Server) -> None:
     @app.post("/api/decide", tags=["keputusan"])
     def api_decide(body: CaseRequest) -> dict[str, Any]:
         """Keputusan untuk satu kasus peserta, sama dengan `aturan decide --format json`."""
@@ -245,12 +298,16 @@ def _add_api(app: FastAPI, server: Server) -> None:
         }
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def _add_error_handlers(app: FastAPI, refuse: Callable[[str, int, str], Response]) -> None:
     @app.exception_handler(RequestValidationError)
     def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [_validation_detail(error) for error in exc.errors()]
         first = details[0] if details else {"isian": None, "galat": "permintaan tidak valid"}
         return JSONResponse({**first, "rincian": details}, status_code=422)
+
+    @app.exception_handler(NeedsMigration)
+    def unmigrated(request: Request, exc: NeedsMigration) -> Response:
+        return refuse(request.url.path, 503, exc.message)
 
     @app.exception_handler(AturanError)
     def user_error(request: Request, exc: AturanError) -> JSONResponse:
@@ -262,13 +319,6 @@ def _add_error_handlers(app: FastAPI) -> None:
     def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         return JSONResponse({"galat": message}, status_code=exc.status_code)
-
-    @app.exception_handler(Exception)
-    def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(
-            {"galat": "terjadi kesalahan di server; permintaan tidak dapat diproses"},
-            status_code=500,
-        )
 
 
 HTTP_MESSAGES = {

@@ -3,8 +3,10 @@
 - Upload size: a small ASGI middleware refuses a request body larger than the limit with 413, from
   its Content-Length before reading anything, and while reading a body sent without one (chunked)
   as soon as the count passes the limit: never the whole body in memory first.
-- Rate: slowapi (on the `limits` library), one in-memory window per client address across every
-  route but the landing page and the OpenAPI documentation; past it, 429.
+- Rate: slowapi (on the `limits` library), one window per client address across every route but
+  the landing page and the OpenAPI documentation; past it, 429. The counters live where
+  `storage` says: memory:// (one process), aturan+sqlite:///PATH (every worker on the machine,
+  `ratestore`) or any store `limits` supports (redis://... for several machines).
 """
 
 from __future__ import annotations
@@ -94,13 +96,17 @@ def _content_length(scope: Scope) -> int | None:
 
 
 def add_rate_limit(
-    app: FastAPI, rate: str, refuse: Refusal, exempt: list[Callable[..., Any]]
+    app: FastAPI,
+    rate: str,
+    refuse: Refusal,
+    exempt: list[Callable[..., Any]],
+    storage: str = "memory://",
 ) -> None:
     """`rate` (e.g. "30/minute") per client address, across all routes but `exempt` ones and the
-    OpenAPI documentation."""
-    limiter = Limiter(
-        key_func=get_remote_address, application_limits=[rate], storage_uri="memory://"
-    )
+    OpenAPI documentation, counted in `storage` (a `limits` storage URI)."""
+    import aturan.web.ratestore  # noqa: F401  (registers the aturan+sqlite:// scheme)
+
+    limiter = Limiter(key_func=get_remote_address, application_limits=[rate], storage_uri=storage)
     for endpoint in exempt + [r.endpoint for r in app.routes if _is_documentation(r)]:
         limiter.exempt(endpoint)  # type: ignore[no-untyped-call]  # untyped in slowapi
     app.state.limiter = limiter

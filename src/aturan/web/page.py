@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aturan.documents import indonesian_date
 from aturan.files import page_templates
-from aturan.web.lookup import Finding
+from aturan.web.lookup import Finding, Issuer
 
 PAGES = page_templates("aturan.web")
 
@@ -19,8 +19,9 @@ def render(
     max_megabytes: float = 10,
 ) -> str:
     """The whole page: the verdict (when there is one), then both ways to check a document."""
+    issuer = finding.issuer if finding else None
     return PAGES.get_template("verify.html").render(
-        institution=institution,
+        institution=issuer.words() if issuer else institution,
         finding=finding,
         tone=_tone(finding),
         rows=_rows(finding) if finding else [],
@@ -38,12 +39,16 @@ def message_page(institution: str, title: str, message: str) -> str:
 
 
 def _tone(finding: Finding | None) -> str:
-    return {"sah": "sah", "kedaluwarsa": "lewat"}.get(finding.status if finding else "", "buruk")
+    tones = {"sah": "sah", "kedaluwarsa": "lewat", "tanpa_tanda_tangan": "lewat"}
+    return tones.get(finding.status if finding else "", "buruk")
 
 
 def _rows(finding: Finding) -> list[tuple[str, str]]:
-    """What the verdict shows of the document: number, type, holder (masked), dates."""
-    rows = [("Nomor dokumen", finding.number or "-")]
+    """What the verdict shows of the document: number (when known), issuer, type, holder
+    (masked), dates, what it replaces or what replaced it."""
+    rows = [("Nomor dokumen", finding.number)] if finding.number else []
+    if finding.issuer:
+        rows.append(("Institusi penerbit", _issuer_text(finding.issuer)))
     if finding.document:
         doc = finding.document
         rows += [
@@ -59,4 +64,14 @@ def _rows(finding: Finding) -> list[tuple[str, str]]:
                 ("Dicabut pada", indonesian_date(doc["revoked_at"][:10])),
                 ("Alasan pencabutan", doc.get("revoked_reason") or "-"),
             ]
+        if doc.get("replaces"):
+            rows.append(("Menggantikan dokumen nomor", doc["replaces"]))
+        if doc.get("replaced_by"):
+            rows.append(("Diganti dengan dokumen nomor", doc["replaced_by"]))
     return [(key, str(value)) for key, value in rows]
+
+
+def _issuer_text(issuer: Issuer) -> str:
+    if issuer.name:
+        return f"{issuer.name} ({issuer.code})"
+    return f"kode institusi {issuer.code}"
