@@ -82,8 +82,7 @@ def serve(
     if number:
         click.echo(_url_of(number, registry_path, config_path))
         return
-    from aturan.web import create_app
-    from aturan.web.protocol import run
+    from aturan.web import create_app, run_server, usable_storage
 
     on = check_day()
     app = create_app(
@@ -91,7 +90,7 @@ def serve(
         config_path,
         max_upload_mb=max_upload_mb,
         rate_limit=_rate(rate_limit),
-        rate_limit_storage=_storage(rate_limit_storage),
+        rate_limit_storage=usable_storage(rate_limit_storage),
         api_decide=api_putusan,
         clock=(lambda: on) if on else None,
     )
@@ -99,7 +98,7 @@ def serve(
     if warning:
         click.echo(f"perhatian: {warning}", err=True)
     click.echo(f"Halaman verifikasi: http://{host}:{port}/verifikasi (Ctrl+C untuk berhenti)")
-    run(app, host, port, header_timeout, body_timeout)
+    run_server(app, host, port, header_timeout, body_timeout)
 
 
 def _url_of(number: str, registry_path: Path | str, config_path: Path | None) -> str:
@@ -116,22 +115,6 @@ def base_url_warning(config_path: Path | None) -> str | None:
         return check_base_url(config_path)
     except AturanError as exc:
         return exc.message
-
-
-def _storage(uri: str) -> str:
-    from limits.storage import storage_from_string
-
-    import aturan.web.ratestore  # noqa: F401  (registers aturan+sqlite://)
-
-    try:
-        storage_from_string(uri)
-    except Exception as exc:  # limits raises ConfigurationError or the store's own errors
-        raise AturanError(
-            f"tempat hitungan batas permintaan {uri!r} tidak dapat dipakai ({exc}); contoh: "
-            "memory://, aturan+sqlite:///var/lib/aturan/batas.sqlite",
-            field="--rate-limit-storage",
-        ) from None
-    return uri
 
 
 def _rate(text: str) -> str:

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 from limits.storage import Storage
 
+from aturan.errors import AturanError
+
 SCHEME = "aturan+sqlite"
 
 
@@ -86,3 +88,20 @@ class SQLiteCounter(Storage):
     def clear(self, key: str) -> None:
         with self._lock:
             self._db.execute("DELETE FROM hits WHERE key=?", (key,))
+
+
+def usable_storage(uri: str) -> str:
+    """`uri` once the store it names opens (memory://, aturan+sqlite:///PATH, or any storage the
+    limits library supports); else one message naming the option."""
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+
+    try:
+        storage_from_string(uri)
+    except (ConfigurationError, ValueError, OSError, sqlite3.Error) as exc:
+        raise AturanError(
+            f"tempat hitungan batas permintaan {uri!r} tidak dapat dipakai ({exc}); contoh: "
+            "memory://, aturan+sqlite:///var/lib/aturan/batas.sqlite",
+            field="--rate-limit-storage",
+        ) from None
+    return uri
