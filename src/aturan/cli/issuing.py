@@ -529,6 +529,7 @@ class _Audit(Protocol):
     problems: list[str]
     unchecked: list[str]
     mode: str
+    notes: list[str]
 
 
 def _audit_verdict(report: _Audit) -> str:
@@ -552,6 +553,7 @@ def _audit_text(label: str, report: _Audit, verdict: str) -> str:
     lines = [f"Audit registri {label} ({now_iso()})", report.mode]
     lines += [f"GALAT: {problem}" for problem in report.problems]
     lines += [f"PERLU PEMEGANG KUNCI: {line}" for line in report.unchecked]
+    lines += [f"CATATAN: {line}" for line in report.notes]
     return clean_lines("\n".join([*lines, verdict])) + "\n"
 
 

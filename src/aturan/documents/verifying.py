@@ -256,7 +256,18 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
 
 
 def _authentic_row(number: str, registry: Registry) -> Row | Verdict:
-    """The registry row as the registry key last authenticated it, or the verdict without one."""
+    """The registry row as the registry key last authenticated it, or the verdict without one.
+    A log its witness says was cut back (an entry deleted, a revocation undone) vouches for no
+    row."""
+    rolled_back = registry.witness_problem()
+    if rolled_back:
+        return Verdict(
+            "tidak_sah",
+            number or None,
+            "Registri tidak dapat dipastikan mutakhir: log auditnya tidak cocok dengan kepala "
+            f"rantai yang disimpan di luar basis data ({rolled_back}). Entri mungkin dihapus atau "
+            "registri dikembalikan ke salinan lama; hubungi institusi penerbit.",
+        )
     if not number or registry.get(number) is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
     row = registry.authentic_row(number)
