@@ -23,6 +23,7 @@ from aturan.documents import (
     now_iso,
     open_registry,
     registry_groups,
+    signer_warnings,
     signing_config,
 )
 from aturan.documents import init_institution as make_institution_role
@@ -107,6 +108,7 @@ class IssuePlan:
     bad_rows: list[InputError]
     rows: dict[str, int | None] = field(default_factory=dict)  # each NIP's row in the source
     registry_created: str | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. the signer expires soon
 
 
 def plan_issue(request: IssueRequest) -> IssuePlan:
@@ -117,7 +119,11 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
     cases, bad = load_participants(request.source)
     operator = operator_name(request.operator, request.config)
     # the key is loaded before the registry is opened: a missing key or passphrase takes no number
-    signer = load_signer(signing_config(request.config)) if request.pdf else None
+    signer, warnings = None, []
+    if request.pdf:
+        signing = signing_config(request.config)
+        signer = load_signer(signing)
+        warnings = signer_warnings(signer, signing, request.issue_date, dt.datetime.now(dt.UTC))
     if request.full_bundle and not request.pdf:
         raise AturanError("bundel lengkap hanya dibuat bersama PDF", field="--bundel-lengkap")
     registry, settings = open_registry(
@@ -148,7 +154,7 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
     )
     rows = {case.nip: row for row, case in cases}
     created = registry.label if registry.created else None
-    return IssuePlan(request, issuer, items, bad + refused, rows, created)
+    return IssuePlan(request, issuer, items, bad + refused, rows, created, warnings)
 
 
 def run_plan(plan: IssuePlan, progress: Progress = _no_progress) -> IssueResult:

@@ -114,6 +114,8 @@ def issue(
     plan = app.plan_issue(request)
     if plan.registry_created:
         click.echo(f"Registri baru dibuat: {clean(plan.registry_created)}")
+    for warning in plan.warnings:
+        click.echo(clean(warning), err=True)
     for error in plan.bad_rows:
         click.echo(f"galat: {clean(error)}", err=True)
     with StageProgress() as progress:
