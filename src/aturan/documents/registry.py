@@ -32,6 +32,7 @@ from aturan.documents.registry_key import RegistryKeys
 from aturan.documents.registry_log import (
     GENESIS,
     KEYED_FORMATS,
+    LOGGED_COLUMNS,
     MAC_LINES,
     OLD_FORMAT,
     ROW_FIELDS,
@@ -196,7 +197,9 @@ class Registry:
         """No write touches a row that is not what its latest authentic entry vouches for: the
         write's own entry would authenticate the change (launder it). Refused, naming the row
         and what to restore."""
-        row = self._row(number)
+        row = self.db.execute(
+            f"SELECT {LOGGED_COLUMNS} FROM documents WHERE number=?", (number,)
+        ).fetchone()
         if row is None:
             return
         entry, body = self.log.latest_entry(number)

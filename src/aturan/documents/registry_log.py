@@ -69,6 +69,7 @@ ROW_FIELDS = ROW_FIELDS + VALIDITY_FIELDS
 ROW_FIELD_SET = set(ROW_FIELDS)
 SNAPSHOT_FIELD_SETS = (ROW_FIELD_SET, INSTITUTION_FIELD_SET, LEGACY_FIELD_SET)
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
+LOGGED_COLUMNS = ROW_COLUMNS  # every column an entry vouches for, whatever a caller selects
 ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
 # An issue entry also holds the hash of the document's decision record (decision_records).
 RECORD_ENTRY_FIELDS = ENTRY_FIELDS | {"record"}
