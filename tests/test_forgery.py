@@ -27,6 +27,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from aturan.documents import Registry, Settings
+
 # Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
 # `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
 pytestmark = [pytest.mark.libreoffice, pytest.mark.xdist_group("forgery")]
@@ -575,9 +577,13 @@ def test_a_rerun_gives_the_same_bytes_and_earlier_copies_stay_sah(aturan, issued
         assert verdict(aturan, rerun, pdf_of(earlier, row)).output.startswith("SAH")
 
 
-def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match(tmp_path):
+def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match(
+    tmp_path, registry_keys
+):
     """Simulated by a registry whose recorded fingerprint is not the file's (as after a LibreOffice
-    or font change between runs): the rerun records the new file and says so."""
+    or font change between runs), recorded by the key holder (a change made without the key is
+    refused, never laundered: tests/test_registry_tamper.py): the rerun records the new file and
+    says so."""
     out = tmp_path / "out"
     sari = yaml.safe_load(COHORT.read_text(encoding="utf-8"))["cases"][2]
     case = tmp_path / "sari.yaml"
@@ -610,10 +616,15 @@ def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match
     design += ["--registry", out / "reg.sqlite"]  # before the training starts
     assert subprocess.run(design, env=env, capture_output=True).returncode == 0
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
-    db = sqlite3.connect(out / "reg.sqlite")
-    db.execute("UPDATE documents SET pdf_fingerprint = 'lama'")
-    db.commit()
-    db.close()
+    settings = Settings.load(ROOT / "config" / "institution.yaml")
+    store = Registry(
+        out / "reg.sqlite", settings.number_format, settings.codes, **registry_keys,
+        create=False, institution=settings.institution,
+    )  # fmt: skip
+    for row in rows(out / "reg.sqlite"):
+        if row["pdf_fingerprint"]:
+            store.record_fingerprints(row["number"], None, "lama")
+    store.close()
     rerun = subprocess.run(command, env=env, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     warned = [line for line in rerun.stderr.splitlines() if "salinan lama" in line]

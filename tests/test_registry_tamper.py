@@ -134,7 +134,7 @@ def holder_keys(key):
     return {"key": key, "signing_key": bytes.fromhex(signing)}
 
 
-def open_registry(path, key=None, *, keys=None):
+def open_registry(path, key=None, *, keys=None, **options):
     settings = Settings.load(ROOT / "config" / "institution.yaml")
     return Registry(
         path,
@@ -143,6 +143,7 @@ def open_registry(path, key=None, *, keys=None):
         **(keys or holder_keys(key)),
         create=False,
         institution=settings.institution,
+        **options,
     )
 
 
@@ -604,3 +605,149 @@ def test_a_certificates_validity_extended_behind_the_registry_is_caught(
     assert_detected(audit(aturan, registry), number, "valid_until")
     assert open_registry(registry, registry_key).authentic_row(number) is None
     assert standing(registry, number).status == "diubah"
+
+
+# --- laundering: no write touches a row that is not what its latest entry vouches for ----------
+
+RENAMED = "UPDATE documents SET name='Orang Lain' WHERE number=?"
+
+
+def assert_refused(result, number):
+    """One message naming the row and what to restore, exit 2, no traceback."""
+    assert result.exit_code == 2, (result.output, result.stderr)
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert f"dokumen {number}" in result.stderr and "name" in result.stderr
+    assert "pulihkan ke nilai yang diautentikasi" in result.stderr
+    assert "tidak ada yang ditulis" in result.stderr
+
+
+def assert_still_unauthentic(aturan, registry, number, entries_before):
+    assert rows(registry, "SELECT id FROM audit_log") == entries_before, "nothing was written"
+    assert_detected(audit(aturan, registry), number, "Orang Lain", "pulihkan")
+    assert standing(registry, number).status == "diubah"
+
+
+def test_a_renamed_row_is_not_laundered_by_a_revocation(aturan, registry):
+    number = document(registry, "sttp")["number"]
+    attack(registry, (RENAMED, (number,)))
+    before = rows(registry, "SELECT id FROM audit_log")
+    refused = aturan(
+        "registry", "revoke", "--ya", number, "--reason", "salah ketik", "--registry", registry
+    )
+    assert_refused(refused, number)
+    assert document(registry, "sttp")["status"] == "issued"
+    assert_still_unauthentic(aturan, registry, number, before)
+
+
+def test_a_renamed_row_is_not_laundered_by_issuing_again(aturan, registry, tmp_path):
+    number = document(registry, "sttp")["number"]
+    attack(registry, (RENAMED, (number,)))
+    before = rows(registry, "SELECT id FROM audit_log")
+    again = aturan("issue", COHORT, "--out", tmp_path / "lagi", "--registry", registry, *ISSUE)
+    assert_refused(again, number)
+    assert_still_unauthentic(aturan, registry, number, before)
+
+
+@pytest.mark.libreoffice
+def test_a_renamed_row_is_not_laundered_by_issuing_its_pdf(aturan, registry, tmp_path):
+    number = document(registry, "sttp")["number"]
+    attack(registry, (RENAMED, (number,)))
+    before = rows(registry, "SELECT id FROM audit_log")
+    again = aturan(
+        "issue", COHORT, "--pdf", "--out", tmp_path / "pdf", "--registry", registry, *ISSUE
+    )
+    assert_refused(again, number)
+    assert_still_unauthentic(aturan, registry, number, before)
+
+
+# --- rollback: a witness outside the database, refreshed on every write -----------------------
+
+
+def witness_config(tmp_path):
+    """The project's configuration with its keys named absolutely and a witness file beside it:
+    (configuration, witness)."""
+    config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text(encoding="utf-8"))
+    keys = ROOT / "keys"
+    config["registry"].update(
+        key_file=str(keys / "registry.key"),
+        signing_key_file=str(keys / "registry-signing.key"),
+        witness_file="saksi.json",
+    )
+    config["signing"].update(
+        pkcs12=str(keys / "demo-penandatangan.p12"), trust_roots=[str(keys / "demo-akar.pem")]
+    )
+    path = tmp_path / "institution.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path, tmp_path / "saksi.json"
+
+
+def witnessed_standing(path, number, witness):
+    key = bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip())
+    return status_of(number, open_registry(path, key, witness=witness))
+
+
+def revoked_with_a_witness(aturan, registry, tmp_path):
+    """A document revoked through the CLI under a configuration with a witness: (number,
+    configuration, witness)."""
+    config, witness = witness_config(tmp_path)
+    key = bytes.fromhex((ROOT / "keys" / "registry.key").read_text(encoding="ascii").strip())
+    for doc_type in ("sttp", "sertifikat_kompetensi"):  # as `issue --pdf` records a signed PDF
+        open_registry(registry, key).record_fingerprints(
+            document(registry, doc_type)["number"], None, "ab" * 32
+        )
+    made = aturan("registry", "head", "--registry", registry, "--out", witness)
+    assert made.exit_code == 0, made.stderr
+    number = document(registry, "sttp")["number"]
+    revoked = aturan(
+        "registry", "revoke", "--ya", number, "--reason", "salah ketik",
+        "--registry", registry, "--config", config,
+    )  # fmt: skip
+    assert revoked.exit_code == 0, revoked.stderr
+    head = json.loads(witness.read_text(encoding="utf-8"))
+    assert head["entries"] == len(rows(registry, "SELECT id FROM audit_log")), "refreshed"
+    assert witnessed_standing(registry, number, witness).status == "dicabut"
+    return number, config, witness
+
+
+UNREVOKE = (
+    "UPDATE documents SET status='issued', revoked_reason=NULL, revoked_at=NULL, revoked_by=NULL "
+    "WHERE number=?"
+)
+
+
+def test_a_revocation_undone_with_its_entry_is_not_sah_against_the_witness(
+    aturan, registry, tmp_path
+):
+    number, config, witness = revoked_with_a_witness(aturan, registry, tmp_path)
+    attack(registry, (UNREVOKE, (number,)), ("DELETE FROM audit_log WHERE action='revoke'",))
+    assert standing(registry, number).status == "sah", "without the witness the attack holds"
+    verdict = witnessed_standing(registry, number, witness)
+    assert verdict.status == "tidak_sah"
+    assert "tidak dapat dipastikan mutakhir" in verdict.message and "dihapus" in verdict.message
+    result = aturan("registry", "audit", "--registry", registry, "--config", config)
+    assert_detected(result, "berkas saksi", "kepala rantai")
+    # and no routine write re-signs the cut-back log
+    refused = aturan(
+        "registry", "revoke", "--ya", document(registry, "sertifikat_kompetensi")["number"],
+        "--reason", "uji", "--registry", registry, "--config", config,
+    )  # fmt: skip
+    assert refused.exit_code == 2 and "berkas saksi" in refused.stderr
+    assert witnessed_standing(registry, number, witness).status == "tidak_sah"
+
+
+def test_a_truncated_log_is_not_sah_against_the_witness(aturan, registry, tmp_path):
+    number, _, witness = revoked_with_a_witness(aturan, registry, tmp_path)
+    other = document(registry, "sertifikat_kompetensi")["number"]
+    attack(registry, ("DELETE FROM audit_log WHERE id=(SELECT MAX(id) FROM audit_log)",))
+    for each in (number, other):
+        verdict = witnessed_standing(registry, each, witness)
+        assert verdict.status == "tidak_sah" and "berkas saksi" in verdict.message
+
+
+def test_a_configured_witness_missing_is_not_sah_and_no_witness_is_said(aturan, registry, tmp_path):
+    number = document(registry, "sttp")["number"]
+    missing = tmp_path / "tidak-ada.json"
+    verdict = witnessed_standing(registry, number, missing)
+    assert verdict.status == "tidak_sah" and "tidak ditemukan" in verdict.message
+    plain = audit(aturan, registry)
+    assert plain.exit_code == 0 and "CATATAN: tanpa berkas saksi" in plain.output

@@ -24,6 +24,7 @@ from aturan.documents import (
     now_iso,
     open_registry,
     registry_groups,
+    signer_warnings,
     signing_config,
 )
 from aturan.documents import init_institution as make_institution_role
@@ -119,7 +120,11 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
     cases, bad = load_participants(request.source)
     operator = operator_name(request.operator, request.config)
     # the key is loaded before the registry is opened: a missing key or passphrase takes no number
-    signer = load_signer(signing_config(request.config)) if request.pdf else None
+    signer, warnings = None, []
+    if request.pdf:
+        signing = signing_config(request.config)
+        signer = load_signer(signing)
+        warnings = signer_warnings(signer, signing, request.issue_date, dt.datetime.now(dt.UTC))
     base_url_warning = check_base_url(request.config)  # refused for official documents
     if request.full_bundle and not request.pdf:
         raise AturanError("bundel lengkap hanya dibuat bersama PDF", field="--bundel-lengkap")
@@ -151,7 +156,8 @@ def plan_issue(request: IssueRequest) -> IssuePlan:
     )
     rows = {case.nip: row for row, case in cases}
     created = registry.label if registry.created else None
-    warnings = [base_url_warning] if base_url_warning and request.pdf else []
+    if base_url_warning and request.pdf:
+        warnings.append(base_url_warning)
     return IssuePlan(request, issuer, items, bad + refused, rows, created, warnings)
 
 

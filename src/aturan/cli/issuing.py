@@ -116,6 +116,8 @@ def issue(
         click.echo(f"perhatian: {clean(warning)}", err=True)
     if plan.registry_created:
         click.echo(f"Registri baru dibuat: {clean(plan.registry_created)}")
+    for warning in plan.warnings:
+        click.echo(clean(warning), err=True)
     for error in plan.bad_rows:
         click.echo(f"galat: {clean(error)}", err=True)
     with StageProgress() as progress:
@@ -531,6 +533,7 @@ class _Audit(Protocol):
     problems: list[str]
     unchecked: list[str]
     mode: str
+    notes: list[str]
 
 
 def _audit_verdict(report: _Audit) -> str:
@@ -554,6 +557,7 @@ def _audit_text(label: str, report: _Audit, verdict: str) -> str:
     lines = [f"Audit registri {label} ({now_iso()})", report.mode]
     lines += [f"GALAT: {problem}" for problem in report.problems]
     lines += [f"PERLU PEMEGANG KUNCI: {line}" for line in report.unchecked]
+    lines += [f"CATATAN: {line}" for line in report.notes]
     return clean_lines("\n".join([*lines, verdict])) + "\n"
 
 

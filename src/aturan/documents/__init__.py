@@ -59,7 +59,14 @@ from aturan.documents.registry_key import (
 )
 from aturan.documents.registry_storage import NeedsMigration
 from aturan.documents.render import Settings, verification_url
-from aturan.documents.signing import SigningConfig, Trust, init_keys, load_signer, sign_pdf
+from aturan.documents.signing import (
+    SigningConfig,
+    Trust,
+    init_keys,
+    load_signer,
+    sign_pdf,
+    signer_warnings,
+)
 from aturan.documents.storage import registry_target
 from aturan.documents.types import document_titles, numbering_codes
 from aturan.documents.verifying import (
@@ -115,6 +122,7 @@ __all__ = [
     "Trust",
     "init_keys",
     "load_signer",
+    "signer_warnings",
     "sign_pdf",
     "IssueReport",
     "Recorded",

@@ -64,10 +64,10 @@ def open_registry(
     config = config_file(config_path)
     settings = Settings.load(config)
     check_number_format(settings.number_format, file=str(config))
+    data = load_yaml(config, AturanError)
     if public_key is not None:
         keys: dict[str, bytes] = {"public_key": load_public_key(public_key)}
     else:
-        data = load_yaml(config, AturanError)
         keys = {
             "key": load_registry_key(data, config),
             "signing_key": load_signing_key(data, config),
@@ -80,9 +80,24 @@ def open_registry(
         create=create,
         institution=settings.institution,
         migrate=migrate,
+        witness=witness_file(data, config),
         **keys,
     )
     return store, settings
+
+
+def witness_file(data: object, config: Path) -> Path | None:
+    """`registry.witness_file`: the registry's witness (its signed chain head, kept outside the
+    database), relative to the configuration's folder; None when not configured."""
+    section = data.get("registry") if isinstance(data, dict) else None
+    named = section.get("witness_file") if isinstance(section, dict) else None
+    if named is None:
+        return None
+    if not isinstance(named, str) or not named.strip():
+        raise AturanError(
+            "isian ini harus berupa jalur berkas", file=str(config), field="registry.witness_file"
+        )
+    return config.parent / named
 
 
 def signing_config(config_path: Path | None) -> SigningConfig:

@@ -32,6 +32,7 @@ from aturan.documents.registry_key import RegistryKeys
 from aturan.documents.registry_log import (
     GENESIS,
     KEYED_FORMATS,
+    LOGGED_COLUMNS,
     MAC_LINES,
     OLD_FORMAT,
     ROW_FIELDS,
@@ -40,6 +41,7 @@ from aturan.documents.registry_log import (
     Walk,
     changes_text,
     load_head,
+    restore_text,
     row_changes,
     validity_recorded,
     vouched,
@@ -58,6 +60,7 @@ from aturan.documents.registry_storage import (
     damaged,
     now_iso,
 )
+from aturan.documents.registry_witness import NO_WITNESS, Witness
 from aturan.documents.storage import Row
 from aturan.errors import AturanError
 
@@ -137,13 +140,16 @@ class Registry:
         create: bool = True,
         institution: str = DEFAULT_INSTITUTION,
         migrate: bool = True,
+        witness: Path | None = None,
     ):
         """Open the registry at `path` (a SQLite file, or a `postgresql://` URL) as `institution`:
         the key holder with the HMAC `key` and the Ed25519 `signing_key` (both needed to write),
         an auditor with the `public_key` alone (reading and auditing only). With `create=False`
         (reading commands) a missing registry is an error, never a new empty one. A database that
         is not an aturan registry is refused; one made by an older version is migrated forward
-        (refused with NeedsMigration when not `migrate`: the read-only server)."""
+        (refused with NeedsMigration when not `migrate`: the read-only server). `witness`: the
+        file holding the signed chain head outside the database (`registry_witness`), rewritten
+        by every write and checked by every verification."""
         check_number_format(number_format)
         check_institution(institution)
         self.keys = RegistryKeys.of(key, signing_key, public_key)
@@ -157,6 +163,7 @@ class Registry:
         self.damage = self.storage.damage
         self.numbering = Numbering(self.storage, number_format, codes, institution)
         self.log = AuditLog(self.storage, self.keys)
+        self.witness = Witness(witness, self.log)
         self.records = DecisionRecords(self.storage)
 
     @property
@@ -175,12 +182,43 @@ class Registry:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One write transaction, refused on a registry this key cannot extend."""
+        """One write transaction, refused on a registry this key cannot extend or whose log its
+        witness says was cut back; the witness is rewritten before the transaction commits."""
         try:
-            with self.storage.write(self.log.check_writable):
+            with self.storage.write(self._check_writable):
                 yield
+                self.witness.refresh(now_iso())
         finally:
             self.log.forget_chain()
+
+    def _check_writable(self) -> None:
+        self.log.check_writable()
+        self.witness.check_before_write()
+
+    def _refuse_unless_as_logged(self, number: str) -> None:
+        """No write touches a row that is not what its latest authentic entry vouches for: the
+        write's own entry would authenticate the change (launder it). Refused, naming the row
+        and what to restore."""
+        row = self.db.execute(
+            f"SELECT {LOGGED_COLUMNS} FROM documents WHERE number=?", (number,)
+        ).fetchone()
+        if row is None:
+            return
+        entry, body = self.log.latest_entry(number)
+        if entry is None or body is None:
+            why = "tidak ada entri log audit terautentikasi untuknya"
+        else:
+            changes = row_changes(row, vouched(body["row"], self.storage.legacy()))
+            if not changes:
+                return
+            why = (
+                f"isian {', '.join(c[0] for c in changes)} berbeda dari entri log audit "
+                f"terakhirnya (entri {entry['id']}): diubah tanpa otorisasi "
+                f"({changes_text(changes)}); {restore_text(changes)}"
+            )
+        raise AturanError(
+            f"dokumen {number}: {why}; tidak ada yang ditulis; {AUDIT_HINT}", file=self.label
+        )
 
     def _rollback(self) -> None:
         self.storage.rollback()
@@ -216,6 +254,7 @@ class Registry:
             ).fetchone()
             if row:
                 self._same_institution(row)
+                self._refuse_unless_as_logged(row["number"])
                 return Issued(row["number"], doc_type, row["content_hash"], False, row["replaces"])
             replaced = self._revoked_unreplaced(nip, doc_type, event_key)
             seq, number = self.numbering.take(doc_type, year)
@@ -257,6 +296,7 @@ class Registry:
         ).fetchone()
         if row:
             self.refuse_unless_own(row, "menerbitkan penggantinya")
+            self._refuse_unless_as_logged(row["number"])
         return row["number"] if row else None
 
     def _mark_replaced(self, old: str, new: str, now: str) -> None:
@@ -299,6 +339,7 @@ class Registry:
             if before is None:
                 raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
             self.refuse_unless_own(before, "mencatat sidik berkasnya")
+            self._refuse_unless_as_logged(number)
             self.db.execute(
                 "UPDATE documents SET docx_fingerprint=COALESCE(?, docx_fingerprint), "
                 "pdf_fingerprint=COALESCE(?, pdf_fingerprint) WHERE number=?",
@@ -323,6 +364,7 @@ class Registry:
             if row is None:
                 raise AturanError(f"nomor dokumen '{number}' tidak terdaftar")
             self.refuse_unless_own(row, "mencabutnya")
+            self._refuse_unless_as_logged(number)
             if row["status"] == "revoked":
                 raise AturanError(f"dokumen '{number}' sudah dicabut")
             self.db.execute(
@@ -420,6 +462,15 @@ class Registry:
             return {**row, "validity_recorded": bool(issued and validity_recorded(issued["row"]))}
 
     @_damage_is_a_message
+    def witness_problem(self) -> str | None:
+        """Why the log is not what its witness last saw (cut back, rolled back, the witness
+        missing); None when it is, or when no witness is configured."""
+        if not self.witness.configured:
+            return None
+        with self._snapshot():
+            return self.witness.problem()
+
+    @_damage_is_a_message
     def row_against_log(self, number: str) -> str | None:
         """Why the document's row is not what the keys last authenticated, with each differing
         field's old and new value; None when it is."""
@@ -499,7 +550,10 @@ class Registry:
             head_problems, head_unchecked = self.log.head_problems(head, walk.signed_from)
             problems += head_problems
             unchecked += head_unchecked
-        return AuditReport(problems, unchecked, self.log.mode())
+        witnessed = self.witness.problem()
+        problems += [witnessed] if witnessed else []
+        notes = [] if self.witness.configured else [NO_WITNESS]
+        return AuditReport(problems, unchecked, self.log.mode(), notes)
 
     def gaps(self) -> builtins.list[str]:
         """Numbers missing in any (institution, type, year) sequence: each must run 1..n."""

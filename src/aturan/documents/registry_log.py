@@ -69,6 +69,7 @@ ROW_FIELDS = ROW_FIELDS + VALIDITY_FIELDS
 ROW_FIELD_SET = set(ROW_FIELDS)
 SNAPSHOT_FIELD_SETS = (ROW_FIELD_SET, INSTITUTION_FIELD_SET, LEGACY_FIELD_SET)
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
+LOGGED_COLUMNS = ROW_COLUMNS  # every column an entry vouches for, whatever a caller selects
 ENTRY_FIELDS = {"action", "at", "number", "row", "counter"}
 # An issue entry also holds the hash of the document's decision record (decision_records).
 RECORD_ENTRY_FIELDS = ENTRY_FIELDS | {"record"}
@@ -128,6 +129,7 @@ class AuditReport:
     problems: list[str]
     unchecked: list[str]
     mode: str
+    notes: list[str] = field(default_factory=list)  # said, but neither a problem nor unchecked
 
     @property
     def intact(self) -> bool:
@@ -399,7 +401,7 @@ class AuditLog:
                 problems.append(
                     f"dokumen {row['number']}: isian {', '.join(c[0] for c in changes)} berbeda "
                     f"dari entri log audit terakhirnya (entri {entry_id}): diubah tanpa otorisasi "
-                    f"({changes_text(changes)})"
+                    f"({changes_text(changes)}); {restore_text(changes)}"
                 )
             elif entry_id in unchecked:
                 unverified.append(row["number"])
@@ -415,7 +417,7 @@ class AuditLog:
         that the registry is intact, inside the same read transaction)."""
         last = self.db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
         count = self.entry_count()
-        signed_from = self.walk().signed_from
+        signed_from = self.signed_from()
         head = {
             "registry": "aturan",
             "entries": count,
@@ -425,6 +427,13 @@ class AuditLog:
             "signed_from": signed_from,
         }
         return {**head, "signature": sign(self.keys.signing, head_message(head))}  # type: ignore[arg-type]
+
+    def signed_from(self) -> int:
+        """The first entry signed with Ed25519 (0: none), as `walk` finds it, in one query."""
+        found = self.db.execute(
+            "SELECT MIN(id) AS first FROM audit_log WHERE signature IS NOT NULL"
+        ).fetchone()
+        return int(found["first"] or 0)
 
     def entry_count(self) -> int:
         count: int = self.db.execute("SELECT COUNT(*) AS n FROM audit_log").fetchone()["n"]
@@ -519,6 +528,12 @@ def row_changes(row: Row, snapshot: Row) -> list[tuple[str, object, object]]:
 
 def changes_text(changes: list[tuple[str, object, object]]) -> str:
     return "; ".join(f"{name}: {old!r} → {new!r}" for name, old, new in changes)
+
+
+def restore_text(changes: list[tuple[str, object, object]]) -> str:
+    """What to restore so the row is again what its latest entry vouches for."""
+    values = ", ".join(f"{name}={old!r}" for name, old, _ in changes)
+    return f"pulihkan ke nilai yang diautentikasi: {values}"
 
 
 def _ranges(ids: list[int]) -> str:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # imported where used: loading them costs time most commands 
 
 DEMO_PASSPHRASE = "aturan-demo"  # published on purpose: the demo key is not for official use
 DEMO_LABEL = "aturan DEMO - BUKAN UNTUK PENGGUNAAN RESMI"
+DEMO_ORGANIZATION = "aturan (DEMO)"
+EXPIRY_WARNING = dt.timedelta(days=30)  # `issue --pdf` warns this long before the signer expires
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 FIELD = "TandaTanganElektronik"
 
@@ -184,7 +186,7 @@ def _certificate(
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "aturan (DEMO)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEMO_ORGANIZATION),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )
@@ -243,13 +245,56 @@ def load_signer(config: SigningConfig) -> SimpleSigner:
             file=str(config.pkcs12),
         ) from None
     try:
-        return _key_signer_class().from_pkcs12(data, passphrase)
+        signer = _key_signer_class().from_pkcs12(data, passphrase)
     except ValueError:
         raise AturanError(
             f"kunci penandatangan tidak dapat dibuka: berkas PKCS#12 rusak atau frasa sandi "
             f"({config.passphrase_env}) salah.{hint} Belum ada nomor dokumen yang diambil.",
             file=str(config.pkcs12),
         ) from None
+    if not config.demo and is_demo_certificate(signer.signing_cert):
+        raise AturanError(
+            "sertifikat penanda tangan ini adalah sertifikat DEMO (dibuat `aturan keys init`, "
+            "frasa sandinya diumumkan), padahal signing.demo: false; arahkan signing.pkcs12 ke "
+            "sertifikat institusi yang sebenarnya. Belum ada nomor dokumen yang diambil.",
+            file=str(config.pkcs12),
+        )
+    return signer
+
+
+def is_demo_certificate(certificate: Any) -> bool:  # an asn1crypto certificate (untyped)
+    """Whether the certificate is one `aturan keys init` makes (its published passphrase proves
+    nothing): its organisation is aturan's demo one, or its name carries the demo label."""
+    subject = certificate.subject.native
+    return subject.get("organization_name") == DEMO_ORGANIZATION or DEMO_LABEL in str(
+        subject.get("common_name", "")
+    )
+
+
+def signer_warnings(
+    signer: SimpleSigner, config: SigningConfig, issue_date: dt.date, now: dt.datetime
+) -> list[str]:
+    """Refuse a signer certificate not valid now (when the PDFs are signed) or at the signing
+    time the PDFs carry (the issue date, 00:00 WIB); a warning when it expires within
+    EXPIRY_WARNING of now."""
+    certificate: Any = signer.signing_cert  # asn1crypto's (untyped); a loaded signer has one
+    start, end = certificate.not_valid_before, certificate.not_valid_after
+    stamped = dt.datetime.combine(issue_date, dt.time(), WIB)
+    for moment, what in ((now, "saat ini"), (stamped, f"pada tanggal terbit {issue_date}")):
+        if not start <= moment <= end:
+            state = "belum berlaku" if moment < start else "sudah kedaluwarsa"
+            raise AturanError(
+                f"sertifikat penanda tangan {state} {what} (berlaku {start:%Y-%m-%d %H:%M} "
+                f"sampai {end:%Y-%m-%d %H:%M} UTC): PDF tidak ditandatangani. Belum ada nomor "
+                "dokumen yang diambil.",
+                file=str(config.pkcs12),
+            )
+    if end - now <= EXPIRY_WARNING:
+        return [
+            f"peringatan: sertifikat penanda tangan ({config.pkcs12}) kedaluwarsa pada "
+            f"{end:%Y-%m-%d %H:%M} UTC, {(end - now).days} hari lagi: siapkan sertifikat baru"
+        ]
+    return []
 
 
 class _SignerLoader(Protocol):
@@ -551,6 +596,7 @@ class Trust:
     """The certificates a signature must chain to."""
 
     roots: tuple[Any, ...]  # asn1crypto certificates (untyped)
+    demo: bool = True  # the demo certificate may be trusted (signing.demo); else never SAH
 
     @classmethod
     def load(cls, config: SigningConfig) -> Trust:
@@ -568,7 +614,7 @@ class Trust:
                     f"sertifikat akar kepercayaan tidak dapat dibaca ({type(exc).__name__}).{hint}",
                     file=str(path),
                 ) from None
-        return cls(tuple(roots))
+        return cls(tuple(roots), config.demo)
 
     def context(self) -> ValidationContext:
         from pyhanko_certvalidator import ValidationContext

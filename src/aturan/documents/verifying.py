@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import traceback
 import zipfile
 import zlib
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 import aturan.documents.pdf as pdfs
 from aturan.documents.context import indonesian_date
 from aturan.documents.registry import Registry
-from aturan.documents.signing import Trust
+from aturan.documents.signing import Trust, is_demo_certificate
 from aturan.documents.storage import Row
 from aturan.errors import AturanError
 from aturan.files import check_zip
@@ -35,6 +36,12 @@ from aturan.files import check_zip
 if TYPE_CHECKING:  # pyHanko is imported where used
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import EmbeddedPdfSignature
+
+# pyHanko logs a failed validation with its traceback; with no handler configured Python prints it
+# on stderr beside the verdict. The verdict is the one message: pyHanko's records go to its own
+# null handler (an application that configures logging still receives them).
+for _library in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
 
 STATUSES = ("sah", "kedaluwarsa", "dicabut", "diubah", "tidak_terdaftar", "tidak_sah")
 # The day of a check is the date in Indonesia's easternmost zone (WIT, UTC+9), where a day ends
@@ -211,6 +218,13 @@ def _signature_problem(signature: EmbeddedPdfSignature, trust: Trust) -> Verdict
             None,
             "Tanda tangan elektronik bukan dari sertifikat institusi yang dipercaya.",
         )
+    if not trust.demo and is_demo_certificate(status.signing_cert):
+        return Verdict(
+            "tidak_sah",
+            None,
+            "Tanda tangan elektronik dibuat dengan sertifikat DEMO aturan (frasa sandinya "
+            "diumumkan), yang tidak membuktikan apa pun: bukan dokumen resmi.",
+        )
     return None
 
 
@@ -256,7 +270,18 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
 
 
 def _authentic_row(number: str, registry: Registry) -> Row | Verdict:
-    """The registry row as the registry key last authenticated it, or the verdict without one."""
+    """The registry row as the registry key last authenticated it, or the verdict without one.
+    A log its witness says was cut back (an entry deleted, a revocation undone) vouches for no
+    row."""
+    rolled_back = registry.witness_problem()
+    if rolled_back:
+        return Verdict(
+            "tidak_sah",
+            number or None,
+            "Registri tidak dapat dipastikan mutakhir: log auditnya tidak cocok dengan kepala "
+            f"rantai yang disimpan di luar basis data ({rolled_back}). Entri mungkin dihapus atau "
+            "registri dikembalikan ke salinan lama; hubungi institusi penerbit.",
+        )
     if not number or registry.get(number) is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
     row = registry.authentic_row(number)
