@@ -40,6 +40,8 @@ def config_file(tmp_path, name="institution.yaml", **signing):
         pkcs12=str(KEYS / "demo-penandatangan.p12"), trust_roots=[str(KEYS / "demo-akar.pem")]
     )
     config["signing"].update(signing)
+    if signing.get("demo") is False:  # official documents carry a public HTTPS address in the QR
+        config["verification"]["base_url"] = "https://verifikasi.contoh.go.id"
     path = tmp_path / name
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
