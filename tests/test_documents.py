@@ -1,5 +1,6 @@
 """Issuing documents: every type, reproducible, idempotent, crash-safe, auditable, verifiable."""
 
+import datetime as dt
 import os
 import re
 import signal
@@ -18,7 +19,7 @@ from conftest import DESIGN_RUN, ROOT, copy_registry, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from aturan.documents import document_file_stem
+from aturan.documents import document_file_stem, indonesian_date
 
 # Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
 # `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
@@ -392,6 +393,12 @@ def test_revoked_document_is_reported_revoked(aturan, issued, tmp_path):
         and result.output.startswith("DICABUT")
         and "salah ketik nama" in result.output
     )
+    revoked_at = next(r for r in registry_rows(copy) if r["number"] == row["number"])["revoked_at"]
+    day = (
+        dt.datetime.fromisoformat(revoked_at).astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    )
+    assert f"dicabut pada {indonesian_date(day)}:" in result.output  # the day in WIB, in words
+    assert revoked_at not in result.output
     assert aturan("registry", "audit", "--registry", copy).exit_code == 0
 
 
@@ -546,7 +553,6 @@ def _file(out, row):
 def test_recommendation_letter_states_the_decisions_development_days_and_retest_date(
     aturan, tmp_path
 ):
-    from aturan.documents import indonesian_date
 
     reform = tmp_path / "pengembangan-30-hari.yaml"
     reform.write_text(
@@ -736,7 +742,7 @@ def test_an_initial_assessment_request_is_not_dated_on_or_after_the_training_sta
 def test_the_certificate_prints_the_decisions_result_not_a_later_rejected_attempt(aturan, tmp_path):
     """A re-test while the certificate still holds is rejected: the certificate keeps the valid
     result."""
-    from aturan.documents import indonesian_date
+
     from aturan.vocabulary import COMPETENCIES, label
 
     def rejected_retest(case):

@@ -21,6 +21,15 @@ def date_text(value: object) -> str:
     return str(format_date(date, "d MMMM y", locale=LOCALE))
 
 
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+"""Western Indonesian Time: documents are dated and signed in it (no summer time)."""
+
+
+def day_in_wib(instant: str) -> dt.date:
+    """The calendar day, in WIB, of a moment the registry records in UTC (ISO 8601)."""
+    return dt.datetime.fromisoformat(instant).astimezone(WIB).date()
+
+
 def number(value: object, digits: int = 2) -> str:
     """A count or a measure: thousands with '.', decimals with ','; anything else as text."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

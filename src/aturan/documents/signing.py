@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from aturan.errors import AturanError
 from aturan.files import atomic_open, atomic_path, load_yaml
+from aturan.formatting import WIB
 
 if TYPE_CHECKING:  # imported where used: loading them costs time most commands do not spend
     from cryptography import x509
@@ -37,7 +38,6 @@ DEMO_PASSPHRASE = "aturan-demo"  # published on purpose: the demo key is not for
 DEMO_LABEL = "aturan DEMO - BUKAN UNTUK PENGGUNAAN RESMI"
 DEMO_ORGANIZATION = "aturan (DEMO)"
 EXPIRY_WARNING = dt.timedelta(days=30)  # `issue --pdf` warns this long before the signer expires
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 FIELD = "TandaTanganElektronik"
 
 

@@ -32,6 +32,7 @@ from aturan.documents.signing import Trust, is_demo_certificate
 from aturan.documents.storage import Row
 from aturan.errors import AturanError
 from aturan.files import check_zip
+from aturan.formatting import day_in_wib
 
 if TYPE_CHECKING:  # pyHanko is imported where used
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -299,8 +300,8 @@ def _revoked(number: str, row: Row) -> Verdict:
     return Verdict(
         "dicabut",
         number,
-        f"Dokumen dicabut pada {row['revoked_at']}: {row['revoked_reason']}"
-        + replacement_note(row),
+        f"Dokumen dicabut pada {indonesian_date(day_in_wib(row['revoked_at']))}: "
+        f"{row['revoked_reason']}" + replacement_note(row),
         row,
     )
 

@@ -25,6 +25,7 @@ from aturan.documents import (
     verify_pdf_bytes,
 )
 from aturan.errors import AturanError
+from aturan.formatting import day_in_wib
 
 CODE_LENGTH = 16
 _CODE = re.compile(r"[0-9a-fA-F]{16}")
@@ -186,7 +187,7 @@ def _in_words(verdict: Verdict, opening: str) -> Verdict:
             message += f" Dokumen ini menggantikan dokumen nomor {row['replaces']}."
     elif verdict.status == "dicabut" and row:
         message = (
-            f"Dokumen ini telah dicabut pada {indonesian_date(row['revoked_at'][:10])}: "
+            f"Dokumen ini telah dicabut pada {indonesian_date(day_in_wib(row['revoked_at']))}: "
             f"{row['revoked_reason']}" + replacement_note(row) + "."
         )
     else:
@@ -206,7 +207,9 @@ def _document(row: dict[str, Any], titles: Mapping[str, str], verdict: Verdict) 
         "valid_until": until,
         "valid_until_text": indonesian_date(until) if until else None,
         "revoked_at": row["revoked_at"],
-        "revoked_at_text": indonesian_date(row["revoked_at"][:10]) if row["revoked_at"] else None,
+        "revoked_at_text": indonesian_date(day_in_wib(row["revoked_at"]))
+        if row["revoked_at"]
+        else None,
         "revoked_reason": row["revoked_reason"],
         "replaces": row.get("replaces"),
         "replaced_by": row.get("replaced_by"),

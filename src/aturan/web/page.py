@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from aturan.documents import indonesian_date
 from aturan.files import page_templates
+from aturan.formatting import day_in_wib
 from aturan.web.lookup import Finding, Issuer
 
 PAGES = page_templates("aturan.web")
@@ -61,7 +62,7 @@ def _rows(finding: Finding) -> list[tuple[str, str]]:
             rows.append(("Berlaku sampai dengan", doc["valid_until_text"]))
         if finding.status == "dicabut" and doc.get("revoked_at"):
             rows += [
-                ("Dicabut pada", indonesian_date(doc["revoked_at"][:10])),
+                ("Dicabut pada", indonesian_date(day_in_wib(doc["revoked_at"]))),
                 ("Alasan pencabutan", doc.get("revoked_reason") or "-"),
             ]
         if doc.get("replaces"):
