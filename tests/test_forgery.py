@@ -577,13 +577,12 @@ def test_a_rerun_gives_the_same_bytes_and_earlier_copies_stay_sah(aturan, issued
         assert verdict(aturan, rerun, pdf_of(earlier, row)).output.startswith("SAH")
 
 
-def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match(
-    tmp_path, registry_keys
-):
+def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_stay_sah(tmp_path, registry_keys):
     """Simulated by a registry whose recorded fingerprint is not the file's (as after a LibreOffice
     or font change between runs), recorded by the key holder (a change made without the key is
-    refused, never laundered: tests/test_registry_tamper.py): the rerun records the new file and
-    says so."""
+    refused, never laundered: tests/test_registry_tamper.py): the rerun records the new file
+    beside the earlier one and says the earlier copies stay SAH (issue 25; verified by
+    tests/test_genuine_stays_genuine.py)."""
     out = tmp_path / "out"
     sari = yaml.safe_load(COHORT.read_text(encoding="utf-8"))["cases"][2]
     case = tmp_path / "sari.yaml"
@@ -627,7 +626,7 @@ def test_a_rerun_that_writes_a_different_pdf_says_earlier_copies_no_longer_match
     store.close()
     rerun = subprocess.run(command, env=env, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
-    warned = [line for line in rerun.stderr.splitlines() if "salinan lama" in line]
+    warned = [line for line in rerun.stderr.splitlines() if "salinan lama tetap SAH" in line]
     assert len(warned) == len(rows(out / "reg.sqlite")) > 0
     assert all(r["pdf_fingerprint"] != "lama" for r in rows(out / "reg.sqlite"))
 

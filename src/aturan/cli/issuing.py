@@ -144,8 +144,8 @@ def issue(
     for entry in report.pdf_replaced:
         click.echo(
             f"perhatian: PDF {entry['number']} tidak sama dengan PDF yang tercatat sebelumnya "
-            "(LibreOffice, huruf, atau pyHanko berubah?); PDF baru yang tercatat, salinan lama "
-            "kini DIUBAH.",
+            "(LibreOffice, huruf, atau pyHanko berubah?); PDF baru dicatat di samping yang lama, "
+            "dan salinan lama tetap SAH.",
             err=True,
         )
     for refusal in report.refused:

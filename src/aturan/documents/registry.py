@@ -347,6 +347,18 @@ class Registry:
             )
             if self._row(number) != before:
                 self._append("fingerprint", number, now or now_iso())
+                if pdf_fingerprint:
+                    self._keep_fingerprint(number, pdf_fingerprint)
+
+    def _keep_fingerprint(self, number: str, fingerprint: str) -> None:
+        """The PDF fingerprint joins the number's history (migration 0007), pointing at the
+        audit entry just appended, which carries it: earlier copies stay verifiable."""
+        self.db.execute(
+            "INSERT INTO pdf_fingerprints (number, fingerprint, audit_id, recorded_at) "
+            "SELECT number, ?, id, at FROM audit_log WHERE id=(SELECT MAX(id) FROM audit_log) "
+            "AND NOT EXISTS (SELECT 1 FROM pdf_fingerprints WHERE number=? AND fingerprint=?)",
+            (fingerprint, number, fingerprint),
+        )
 
     @_damage_is_a_message
     def revoke(self, number: str, reason: str, now: str, operator: str | None = None) -> None:
@@ -460,6 +472,27 @@ class Registry:
                 return None
             issued = self.log.issue_body(number, last=False)
             return {**row, "validity_recorded": bool(issued and validity_recorded(issued["row"]))}
+
+    @_damage_is_a_message
+    def issued_fingerprint(self, number: str, fingerprint: str) -> bool:
+        """Whether `fingerprint` is one the key recorded for the number's PDF, now or before a
+        re-issue: in its history, and carried by the row snapshot of the authentic audit entry
+        that recorded it, in an intact chain. A history row written without the key vouches for
+        nothing: trust fails closed."""
+        with self._snapshot():
+            entry = self.db.execute(
+                "SELECT a.* FROM pdf_fingerprints f JOIN audit_log a ON a.id=f.audit_id "
+                "WHERE f.number=? AND f.fingerprint=?",
+                (number, fingerprint),
+            ).fetchone()
+            if entry is None or not self.log.keyed() or not self.log.chain_intact():
+                return False
+            body = self.log.entry_body(entry)[0]
+            return bool(
+                body
+                and body["number"] == number
+                and body["row"].get("pdf_fingerprint") == fingerprint
+            )
 
     @_damage_is_a_message
     def witness_problem(self) -> str | None:

@@ -5,7 +5,9 @@ A PDF is SAH only when all of these hold:
   kind after signing: stricter than "no update that changes what the page shows", and simpler to
   explain), by a certificate that chains to the configured trust roots;
 - the number in its signed metadata is in the registry, the row is `issued` and has a recorded
-  PDF fingerprint, and the file's content hash and fingerprint match the row;
+  PDF fingerprint, the file's content hash matches the row, and its fingerprint is one the
+  registry key recorded for that number: the latest, or an earlier one (a re-issue that wrote
+  other bytes leaves the copies issued before genuine);
 - the document is in force on the day of the check: an authentic document past the last day of
   its validity is KEDALUWARSA (authentic is not in force), with the day its validity ended.
 
@@ -256,7 +258,7 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
             "dapat dicocokkan.",
             row,
         )
-    if row["pdf_fingerprint"] != pdfs.fingerprint(data):
+    if not _issued_file(number, row, data, registry):
         return Verdict(
             "diubah",
             number,
@@ -268,6 +270,13 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
     if row["status"] != "issued":
         return Verdict("tidak_sah", number, f"Status dokumen di registri: {row['status']}.", row)
     return _genuine(number, row)
+
+
+def _issued_file(number: str, row: Row, data: bytes, registry: Registry) -> bool:
+    """The file is a PDF the registry recorded for this number: the latest, or one recorded
+    before a re-issue wrote other bytes (a copy a recipient already holds stays genuine)."""
+    fingerprint = pdfs.fingerprint(data)
+    return row["pdf_fingerprint"] == fingerprint or registry.issued_fingerprint(number, fingerprint)
 
 
 def _authentic_row(number: str, registry: Registry) -> Row | Verdict:

@@ -57,8 +57,21 @@ def apply_pending(db: Backend, version: int, institution: str, now: str) -> None
 
 
 def statements(sql: str) -> list[str]:
+    """The file's statements, split at each `;` outside a dollar-quoted body ($$...$$: a
+    PostgreSQL DO block holds its own semicolons)."""
     text = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in text.split(";") if s.strip()]
+    found, current = [], ""
+    for index, part in enumerate(text.split("$$")):
+        if index % 2:  # inside $$...$$
+            current += "$$" + part + "$$"
+            continue
+        pieces = part.split(";")
+        current += pieces[0]
+        for piece in pieces[1:]:
+            found.append(current)
+            current = piece
+    found.append(current)
+    return [s.strip() for s in found if s.strip()]
 
 
 def refuse_newer(version: int, dialect: str, label: str) -> None:

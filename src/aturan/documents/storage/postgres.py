@@ -73,7 +73,8 @@ def role_url(url: str, role: str, password: str) -> str:
 # counters). Nothing is deleted; the institution column is never updated.
 ROLE_GRANTS = (
     "GRANT SELECT ON schema_version, registry_meta, institution_roles TO {role}",
-    "GRANT SELECT, INSERT ON audit_log, decision_records, coaching_groups TO {role}",
+    "GRANT SELECT, INSERT ON audit_log, decision_records, coaching_groups, pdf_fingerprints "
+    "TO {role}",
     "GRANT SELECT, INSERT, UPDATE (last_seq) ON counters TO {role}",
     "GRANT SELECT, INSERT, UPDATE (status, revoked_reason, revoked_at, revoked_by, "
     "docx_fingerprint, pdf_fingerprint, replaced_by) ON documents TO {role}",
