@@ -174,6 +174,9 @@ def test_init_institution_without_a_password_file_shows_a_generated_password_onc
         "DELETE FROM decision_records WHERE number=%s",
         "UPDATE audit_log SET payload='{}' WHERE number=%s",
         "DELETE FROM audit_log WHERE number=%s",
+        "DELETE FROM pdf_fingerprints WHERE number=%s",
+        "INSERT INTO pdf_fingerprints (number, fingerprint, audit_id, recorded_at) "
+        "VALUES (%s, 'palsu', 1, 'x')",
     ],
 )
 def test_the_database_refuses_another_institutions_raw_sql(shared, registry_keys, statement):
@@ -217,3 +220,20 @@ def test_a_role_opened_with_another_institutions_config_is_refused(shared, regis
     _, urls = shared
     with pytest.raises(AturanError, match="peran aturan_bpsdm_jatim milik institusi BPSDM-JATIM"):
         lan(urls["BPSDM-JATIM"], registry_keys)
+
+
+@pytest.mark.postgres
+def test_a_role_keeps_its_documents_earlier_pdf_fingerprints(shared, registry_keys):
+    """Issue 25: the fingerprint history (migration 0007) is written by the institution's own role,
+    also for a role made before the migration (given its grants by the migration)."""
+    admin, urls = shared
+    with psycopg.connect(admin) as db:  # the registry as version 6 left it, the roles already made
+        db.execute("DROP TABLE pdf_fingerprints")
+        db.execute("DELETE FROM schema_version WHERE version=7")
+    lan(admin, registry_keys).close()  # the admin migrates it
+    owner = lan(urls["LAN"], registry_keys)
+    owner.record_fingerprints(LAN_NUMBER, None, "a" * 64, NOW)
+    owner.record_fingerprints(LAN_NUMBER, None, "b" * 64, NOW)
+    assert owner.issued_fingerprint(LAN_NUMBER, "a" * 64)
+    assert owner.issued_fingerprint(LAN_NUMBER, "b" * 64)
+    assert lan(admin, registry_keys).audit() == []

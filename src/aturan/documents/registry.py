@@ -577,6 +577,7 @@ class Registry:
         if walk.latest or not walk.forged:
             problems += self.log.row_problems(walk.latest, unchecked_ids, unverified)
             problems += self.records.problems(walk.records, unchecked_ids, unverified)
+            problems += self.log.fingerprint_problems(walk)
         problems += self.gaps() + self.numbering.counter_problems(walk.counters)
         unchecked = self.log.unchecked_lines(walk.unchecked, sorted(set(unverified)))
         if head is not None:

@@ -107,6 +107,8 @@ class Walk:
     forged: list[str] = field(default_factory=list)  # why each entry failed its MAC or signature
     unchecked: list[int] = field(default_factory=list)  # entries the keys at hand cannot check
     signed_from: int = 0  # the first entry signed with Ed25519 (0: none)
+    # (entry id, number, PDF fingerprint) each entry's snapshot carries
+    fingerprints: set[tuple[int, str, str]] = field(default_factory=set)
 
     def bad_entry(self, message: str) -> None:
         self.forged.append(message)
@@ -330,6 +332,8 @@ class AuditLog:
         """What one entry says: the document's latest snapshot, its record, its counter."""
         number, row = body["number"], body["row"]
         walk.latest[number] = (entry_id, row)
+        if row.get("pdf_fingerprint"):
+            walk.fingerprints.add((entry_id, number, row["pdf_fingerprint"]))
         if "record" in body:
             walk.records[number] = (entry_id, body["record"])
         row = vouched(row, self.storage.legacy())
@@ -410,6 +414,21 @@ class AuditLog:
                 f"dokumen {number}: tercatat di log audit (entri {entry_id}) tetapi tidak ada di "
                 "registri (dihapus)"
             )
+        return problems
+
+    def fingerprint_problems(self, walk: Walk) -> list[str]:
+        """Rows of the PDF fingerprint history (migration 0007) that the audit entry they point
+        at does not carry: added or changed without the key, so verification ignores them."""
+        problems = []
+        for row in self.db.execute(
+            "SELECT number, fingerprint, audit_id FROM pdf_fingerprints ORDER BY number, audit_id"
+        ):
+            if (row["audit_id"], row["number"], row["fingerprint"]) not in walk.fingerprints:
+                problems.append(
+                    f"dokumen {row['number']}: sidik PDF {row['fingerprint'][:16]}… dalam riwayat "
+                    f"sidik (pdf_fingerprints) tidak dicatat oleh entri log audit "
+                    f"{row['audit_id']}: ditambahkan tanpa otorisasi; hapus baris itu"
+                )
         return problems
 
     def export_head(self, now: str) -> dict[str, object]:
