@@ -236,6 +236,26 @@ class AuditLog:
         ).fetchone()
         return entry, (self.entry_body(entry)[0] if entry else None)
 
+    def row_vouched(self, number: str) -> tuple[Row | None, Row | None]:
+        """The document's latest entry and its authenticated content, checked in constant time:
+        the entry itself, and its link to the entry after it (which must be authentic and, once
+        the log is signed, signed too), so an entry of this document deleted from the middle of
+        the log (a revocation undone) leaves a link that is either broken or unauthenticated. An
+        entry cut from the log's end is the witness's to notice. (None, None): not authentic.
+        The whole chain is `registry audit`'s to walk, never a verification's."""
+        entry, body = self.latest_entry(number)
+        if entry is None or body is None:
+            return None, None
+        after = self.db.execute(
+            "SELECT * FROM audit_log WHERE id>? ORDER BY id LIMIT 1", (entry["id"],)
+        ).fetchone()
+        if after is None:
+            return entry, body
+        signed_gap = entry.get("signature") is not None and after.get("signature") is None
+        if after["prev_hash"] != entry["hash"] or signed_gap or self._authentic(after) is not None:
+            return None, None
+        return entry, body
+
     def issue_body(self, number: str, *, last: bool) -> Row | None:
         """The authenticated content of the document's first (or, `last`, latest) issue entry."""
         entry = self.db.execute(

@@ -32,8 +32,8 @@ from aturan.documents import (
     Trust,
     document_titles,
     institution_card,
-    open_registry,
     registry_location,
+    registry_opener,
     signing_config,
     today,
 )
@@ -110,9 +110,12 @@ class Server:
         self.clock = clock or today  # the day each check is judged on
         self.card = institution_card(config_path)
         self.unmigrated: str | None = None  # why the registry cannot be read yet, if it cannot
+        # the configuration and keys read once; each worker thread keeps its own read-only
+        # connection (`registry`), reused by every request that thread serves
+        self._open, _ = registry_opener(self.registry_path, config_path, migrate=False)
+        self._local = threading.local()
         try:
-            store, _ = open_registry(self.registry_path, config_path, migrate=False)
-            store.close()
+            self._open().close()
         except NeedsMigration as exc:  # never migrated here: each page says who migrates it
             self.unmigrated = exc.message
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
@@ -133,14 +136,20 @@ class Server:
 
     @contextmanager
     def registry(self) -> Iterator[Registry]:
-        """The registry for one request, opened so that no statement can write to it (nor a
-        migration: an older registry is NeedsMigration)."""
-        store, _ = open_registry(self.registry_path, self.config_path, migrate=False)
-        try:
+        """The registry for one request: this thread's connection, opened at its first request so
+        that no statement can write to it (nor a migration: an older registry is NeedsMigration),
+        and kept for the next. A request that fails closes it: the next opens a new one."""
+        store: Registry | None = getattr(self._local, "store", None)
+        if store is None:
+            store = self._open()
             store.read_only()
+            self._local.store = store
+        try:
             yield store
-        finally:
+        except BaseException:
+            self._local.store = None
             store.close()
+            raise
 
     def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
         if not in_range(body.as_of):
