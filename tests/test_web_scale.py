@@ -3,8 +3,17 @@ API authenticate the number's own audit entries, never the whole log (`registry 
 it). Counted, not timed: the audit entries authenticated per request on a registry of 50 and of
 3,000 documents. Registered through the library, without PDFs (no LibreOffice)."""
 
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+
 import pytest
+from conftest import ROOT
 from fastapi.testclient import TestClient
+from test_web_public import closed, free_port, wait_for
 
 from aturan.documents import open_registry
 from aturan.documents.registry_log import AuditLog
@@ -97,3 +106,29 @@ def test_a_revocation_undone_in_the_middle_of_the_log_is_not_sah(tmp_path):
     client = TestClient(create_app(path, rate_limit="1000/minute"))
     found = client.get("/api/verify", params={"n": number, "c": code}).json()
     assert found["status"] == "diubah" and found["document"] is None
+
+
+def test_serve_with_two_workers_answers_checks_and_cuts_a_slow_client(registries):
+    """`aturan serve --workers 2`: uvicorn's worker processes each make the app from the
+    settings the command put in the environment, with the header deadline it was given."""
+    path, number, code = registries[0]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aturan.cli", "serve", "--port", str(port), "--workers", "2"]
+        + ["--registry", str(path), "--batas-waktu-header", "1"],
+        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        slow = wait_for(port, server)
+        query = urllib.parse.urlencode({"n": number, "c": code})
+        for _ in range(4):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/verify?{query}") as answer:
+                assert json.load(answer)["status"] == "sah"
+        slow.sendall(b"GET /verifikasi HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        assert closed(slow, 5), "the slow client kept its connection past the 1 s deadline"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert "setiap proses menghitung batas permintaannya sendiri" in server.stderr.read().decode()

@@ -11,6 +11,8 @@ command line. Hardened (`guard`): security headers, HEAD, no traceback, no asset
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -214,6 +216,38 @@ def create_app(
     add_rate_limit(app, rate_limit, refuse, exempt=[landing], storage=rate_limit_storage)
     app.add_middleware(Hardened, failure=refuse)  # outermost: every answer carries its headers
     return app
+
+
+SETTINGS_ENV = "ATURAN_SERVE_SETTINGS"
+FACTORY = "aturan.web.app:app_from_environment"
+
+
+def settings_for_workers(
+    registry_path: Path | str | None, config_path: Path | None, **options: Any
+) -> str:
+    """`create_app`'s arguments as the worker processes of `serve --workers` read them back
+    (`app_from_environment`, from $ATURAN_SERVE_SETTINGS); a fixed `day` for the clock."""
+    return json.dumps(
+        {
+            "registry": str(registry_path) if registry_path is not None else None,
+            "config": str(config_path) if config_path is not None else None,
+            **options,
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `serve --workers` (uvicorn's factory), made from the
+    settings the server put in $ATURAN_SERVE_SETTINGS."""
+    settings = json.loads(os.environ[SETTINGS_ENV])
+    day = settings.pop("day", None)
+    config = settings.pop("config")
+    return create_app(
+        settings.pop("registry"),
+        Path(config) if config else None,
+        clock=(lambda: dt.date.fromisoformat(day)) if day else None,
+        **settings,
+    )
 
 
 DECIDE_PATHS = ("/api/decide", "/api/explain")
