@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from test_web_public import closed, free_port, wait_for
 
 from aturan.documents import open_registry
+from aturan.documents.storage import sqlite as sqlite_backend
 from aturan.documents.registry_log import AuditLog
 from aturan.web import create_app
 
@@ -76,6 +77,35 @@ def test_a_check_by_number_reads_as_many_audit_entries_at_any_registry_size(
     on_large = entries_read_per_check(*large, monkeypatch)
     assert on_small == on_large
     assert max(on_large) <= 5  # the number's entries and the link after them, not the log
+
+
+def steps_per_check(path, number, code, monkeypatch):
+    """SQLite's work (virtual machine steps, in thousands) for each of three checks of one
+    number: a table scanned for it grows with the registry, an index lookup barely does."""
+    steps = [0]
+    connect = sqlite_backend.sqlite3.connect
+
+    def counting_connect(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+        connection.set_progress_handler(lambda: steps.__setitem__(0, steps[0] + 1) or 0, 1000)
+        return connection
+
+    monkeypatch.setattr(sqlite_backend.sqlite3, "connect", counting_connect)
+    client = TestClient(create_app(path, rate_limit="1000/minute"))
+    client.get("/api/verify", params={"n": number, "c": code})  # the thread's connection opened
+    counted = []
+    for _ in range(3):
+        steps[0] = 0
+        assert client.get("/api/verify", params={"n": number, "c": code}).json()["status"] == "sah"
+        counted.append(steps[0])
+    return max(counted)
+
+
+def test_a_check_by_number_finds_its_rows_by_index_not_by_scanning(registries, monkeypatch):
+    small, large = registries
+    on_small = steps_per_check(*small, monkeypatch)
+    on_large = steps_per_check(*large, monkeypatch)
+    assert on_large <= on_small + 2, (on_small, on_large)  # 60 times the documents
 
 
 def test_the_number_found_is_still_judged_authentic(registries):
