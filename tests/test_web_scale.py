@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from test_web_public import closed, free_port, wait_for
 
 from aturan.documents import open_registry
-from aturan.documents.storage import sqlite as sqlite_backend
 from aturan.documents.registry_log import AuditLog
+from aturan.documents.storage import sqlite as sqlite_backend
 from aturan.web import create_app
 
 AUTHENTIC = AuditLog._authentic  # the unpatched check, counted by each test's own wrapper
