@@ -136,6 +136,8 @@ class AuditReport:
         return not self.problems and not self.unchecked
 
 
+VERIFIED_KEPT = 50_000  # signatures remembered per connection (`AuditLog._remember_verified`)
+
 class AuditLog:
     """The log of one open registry, read and checked with the keys at hand; `append` and
     `check_writable` run inside the caller's write transaction."""
@@ -147,6 +149,7 @@ class AuditLog:
         self.keys = keys
         self._chain_version: object = None  # the backend's change marker when last checked
         self._chain_ok = False
+        self._verified: set[tuple[str, str]] = set()  # (hash, signature) of entries verified
 
     def check_writable(self) -> None:
         """Only the key holder writes, with the keys that made the registry. A registry of the
@@ -275,18 +278,28 @@ class AuditLog:
                 return UNCHECKED
             if not same(entry_hash(prev, payload), entry["hash"]):
                 return f"{where}: hash tidak cocok dengan isinya (isi entri diubah)"
+            if (entry["hash"], entry["signature"]) in self._verified:
+                return None
             message = entry_message(prev, payload)
             if not signature_valid(self.keys.public, message, entry["signature"]):
                 return (
                     f"{where}: tanda tangan Ed25519 tidak sah (isi entri diubah, atau entri dibuat "
                     "tanpa kunci penandatangan, mis. hanya dengan kunci publik)"
                 )
+            self._remember_verified(entry["hash"], entry["signature"])
             return None
         if self.keys.mac is None:
             return UNCHECKED
         if not same(entry_mac(self.keys.mac, prev, payload), entry["hash"]):
             return f"{where}: MAC tidak sah (isi entri diubah, atau entri dibuat tanpa kunci)"
         return None
+
+    def _remember_verified(self, digest: str, signature: str) -> None:
+        """A signature found valid is not checked again on this connection: the digest, just
+        recomputed from the entry's content, binds it to that content (bounded, as a cache)."""
+        if len(self._verified) >= VERIFIED_KEPT:
+            self._verified.clear()
+        self._verified.add((digest, signature))
 
     def entry_body(self, entry: Row) -> tuple[Row | None, str | None]:
         """The entry's authenticated content, or why it has none (UNCHECKED: cannot be checked
