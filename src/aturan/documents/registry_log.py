@@ -138,6 +138,7 @@ class AuditReport:
 
 VERIFIED_KEPT = 50_000  # signatures remembered per connection (`AuditLog._remember_verified`)
 
+
 class AuditLog:
     """The log of one open registry, read and checked with the keys at hand; `append` and
     `check_writable` run inside the caller's write transaction."""
