@@ -178,9 +178,9 @@ def main() -> None:
             "http": over_http(path, checks, args),
         }
         print(json.dumps(results[size], indent=2), flush=True)
-    rates = [r["http"]["requests_per_s"] for r in results.values()]
-    if len(rates) == 2:
-        print(f"ratio of the rates (smaller registry / larger): {rates[0] / rates[1]:.2f}")
+    if len(results) == 2:
+        small, large = (results[size]["http"]["requests_per_s"] for size in sorted(results))
+        print(f"ratio of the rates (smaller registry / larger): {small / large:.2f}")
     settings = f"{args.clients} clients, {args.requests} requests, {args.workers} worker(s)"
     print(settings)
 
