@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -57,6 +60,14 @@ from aturan.errors import AturanError
     help="Detik bagi klien untuk mengirim seluruh badan permintaan (unggahan).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Jumlah proses pelayan (uvicorn); dengan lebih dari satu, batas permintaan hanya "
+    "dihitung bersama bila --rate-limit-storage bukan memory://.",
+)
+@click.option(
     "--print-url",
     "number",
     help="Cetak alamat halaman verifikasi untuk nomor dokumen ini, lalu keluar.",
@@ -73,6 +84,7 @@ def serve(
     api_putusan: bool,
     header_timeout: float,
     body_timeout: float,
+    workers: int,
     number: str | None,
     registry_path: Path | str,
     config_path: Path | None,
@@ -85,20 +97,54 @@ def serve(
     from aturan.web import create_app, run_server, usable_storage
 
     on = check_day()
-    app = create_app(
-        registry_path,
-        config_path,
-        max_upload_mb=max_upload_mb,
-        rate_limit=_rate(rate_limit),
-        rate_limit_storage=usable_storage(rate_limit_storage),
-        api_decide=api_putusan,
-        clock=(lambda: on) if on else None,
+    options: dict[str, Any] = {
+        "max_upload_mb": max_upload_mb,
+        "rate_limit": _rate(rate_limit),
+        "rate_limit_storage": usable_storage(rate_limit_storage),
+        "api_decide": api_putusan,
+    }
+    app = create_app(  # made here also with workers: a bad setting is one message, at once
+        registry_path, config_path, clock=(lambda: on) if on else None, **options
     )
     warning = base_url_warning(config_path)
     if warning:
         click.echo(f"perhatian: {warning}", err=True)
+    if workers > 1 and options["rate_limit_storage"] == "memory://":
+        click.echo(
+            f"perhatian: dengan --workers {workers} dan memory://, setiap proses menghitung batas "
+            "permintaannya sendiri; pakai --rate-limit-storage aturan+sqlite:///BERKAS",
+            err=True,
+        )
     click.echo(f"Halaman verifikasi: http://{host}:{port}/verifikasi (Ctrl+C untuk berhenti)")
+    if workers > 1:
+        _serve_workers(
+            registry_path,
+            config_path,
+            on,
+            options,
+            (host, port),
+            workers,
+            (header_timeout, body_timeout),
+        )
+        return
     run_server(app, host, port, header_timeout, body_timeout)
+
+
+def _serve_workers(
+    registry_path: Path | str,
+    config_path: Path | None,
+    on: dt.date | None,
+    options: dict[str, Any],
+    address: tuple[str, int],
+    workers: int,
+    timeouts: tuple[float, float],
+) -> None:
+    """uvicorn's worker processes, each making the app from the settings in the environment."""
+    from aturan.web import FACTORY, SETTINGS_ENV, run_server, settings_for_workers
+
+    day = {"day": on.isoformat()} if on else {}
+    os.environ[SETTINGS_ENV] = settings_for_workers(registry_path, config_path, **options, **day)
+    run_server(FACTORY, *address, *timeouts, workers=workers)
 
 
 def _url_of(number: str, registry_path: Path | str, config_path: Path | None) -> str:

@@ -15,6 +15,7 @@ from aturan.documents.institution import (
     institution_card,
     open_registry,
     registry_location,
+    registry_opener,
     signing_config,
 )
 from aturan.documents.issuing import (
@@ -95,6 +96,7 @@ __all__ = [
     "indonesian_date",
     "Issuer",
     "open_registry",
+    "registry_opener",
     "InstitutionCard",
     "institution_card",
     "base_url_problem",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -60,6 +61,20 @@ def open_registry(
     unauthenticated registry. An auditor opens it with a `public_key` file alone, and can only
     read. Without `path`, the configuration names it (`registry_location`). A reader that must
     not migrate an older registry (the server) passes `migrate=False` (NeedsMigration)."""
+    opener, settings = registry_opener(path, config_path, create, book, public_key, migrate)
+    return opener(), settings
+
+
+def registry_opener(
+    path: Path | str | None,
+    config_path: Path | None = None,
+    create: bool = False,
+    book: Rulebook | None = None,
+    public_key: Path | None = None,
+    migrate: bool = True,
+) -> tuple[Callable[[], Registry], Settings]:
+    """What `open_registry` opens, read once: the configuration parsed and the keys loaded now,
+    each call of the opener a new connection (the server opens one per worker thread)."""
     path = registry_location(path, config_path)
     config = config_file(config_path)
     settings = Settings.load(config)
@@ -73,17 +88,21 @@ def open_registry(
             "signing_key": load_signing_key(data, config),
         }
     codes = numbering_codes(book, settings.codes) if book else settings.codes
-    store = Registry(
-        path,
-        settings.number_format,
-        codes,
-        create=create,
-        institution=settings.institution,
-        migrate=migrate,
-        witness=witness_file(data, config),
-        **keys,
-    )
-    return store, settings
+    witness = witness_file(data, config)
+
+    def opener() -> Registry:
+        return Registry(
+            path,
+            settings.number_format,
+            codes,
+            create=create,
+            institution=settings.institution,
+            migrate=migrate,
+            witness=witness,
+            **keys,
+        )
+
+    return opener, settings
 
 
 def witness_file(data: object, config: Path) -> Path | None:

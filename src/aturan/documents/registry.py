@@ -459,15 +459,17 @@ class Registry:
     @_damage_is_a_message
     def authentic_row(self, number: str) -> Row | None:
         """The document's row, only if it is what the key last authenticated: the log is of the
-        keyed format under this key, its chain is intact, and the row equals the snapshot in its
-        latest entry. Anything else is None: trust fails closed. The row also says whether its
-        validity was recorded when it was issued (`validity_recorded`: its issue entry was written
-        after migration 0004); when not, `valid_until` is empty because it is unknown."""
+        keyed format under this key, the row's latest entry is authentic and still linked to the
+        entry after it (`AuditLog.row_vouched`: constant work at any registry size), and the row
+        equals the snapshot in that entry. Anything else is None: trust fails closed. The row also
+        says whether its validity was recorded when it was issued (`validity_recorded`: its issue
+        entry was written after migration 0004); when not, `valid_until` is empty because it is
+        unknown."""
         with self._snapshot():
             row = self._row(number)
-            if row is None or not self.log.keyed() or not self.log.chain_intact():
+            if row is None or not self.log.keyed():
                 return None
-            body = self.log.latest_entry(number)[1]
+            body = self.log.row_vouched(number)[1]
             if body is None or vouched(body["row"], self.storage.legacy()) != row:
                 return None
             issued = self.log.issue_body(number, last=False)

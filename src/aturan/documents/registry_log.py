@@ -138,6 +138,9 @@ class AuditReport:
         return not self.problems and not self.unchecked
 
 
+VERIFIED_KEPT = 50_000  # signatures remembered per connection (`AuditLog._remember_verified`)
+
+
 class AuditLog:
     """The log of one open registry, read and checked with the keys at hand; `append` and
     `check_writable` run inside the caller's write transaction."""
@@ -149,6 +152,7 @@ class AuditLog:
         self.keys = keys
         self._chain_version: object = None  # the backend's change marker when last checked
         self._chain_ok = False
+        self._verified: set[tuple[str, str]] = set()  # (hash, signature) of entries verified
 
     def check_writable(self) -> None:
         """Only the key holder writes, with the keys that made the registry. A registry of the
@@ -238,6 +242,26 @@ class AuditLog:
         ).fetchone()
         return entry, (self.entry_body(entry)[0] if entry else None)
 
+    def row_vouched(self, number: str) -> tuple[Row | None, Row | None]:
+        """The document's latest entry and its authenticated content, checked in constant time:
+        the entry itself, and its link to the entry after it (which must be authentic and, once
+        the log is signed, signed too), so an entry of this document deleted from the middle of
+        the log (a revocation undone) leaves a link that is either broken or unauthenticated. An
+        entry cut from the log's end is the witness's to notice. (None, None): not authentic.
+        The whole chain is `registry audit`'s to walk, never a verification's."""
+        entry, body = self.latest_entry(number)
+        if entry is None or body is None:
+            return None, None
+        after = self.db.execute(
+            "SELECT * FROM audit_log WHERE id>? ORDER BY id LIMIT 1", (entry["id"],)
+        ).fetchone()
+        if after is None:
+            return entry, body
+        signed_gap = entry.get("signature") is not None and after.get("signature") is None
+        if after["prev_hash"] != entry["hash"] or signed_gap or self._authentic(after) is not None:
+            return None, None
+        return entry, body
+
     def issue_body(self, number: str, *, last: bool) -> Row | None:
         """The authenticated content of the document's first (or, `last`, latest) issue entry."""
         entry = self.db.execute(
@@ -257,18 +281,28 @@ class AuditLog:
                 return UNCHECKED
             if not same(entry_hash(prev, payload), entry["hash"]):
                 return f"{where}: hash tidak cocok dengan isinya (isi entri diubah)"
+            if (entry["hash"], entry["signature"]) in self._verified:
+                return None
             message = entry_message(prev, payload)
             if not signature_valid(self.keys.public, message, entry["signature"]):
                 return (
                     f"{where}: tanda tangan Ed25519 tidak sah (isi entri diubah, atau entri dibuat "
                     "tanpa kunci penandatangan, mis. hanya dengan kunci publik)"
                 )
+            self._remember_verified(entry["hash"], entry["signature"])
             return None
         if self.keys.mac is None:
             return UNCHECKED
         if not same(entry_mac(self.keys.mac, prev, payload), entry["hash"]):
             return f"{where}: MAC tidak sah (isi entri diubah, atau entri dibuat tanpa kunci)"
         return None
+
+    def _remember_verified(self, digest: str, signature: str) -> None:
+        """A signature found valid is not checked again on this connection: the digest, just
+        recomputed from the entry's content, binds it to that content (bounded, as a cache)."""
+        if len(self._verified) >= VERIFIED_KEPT:
+            self._verified.clear()
+        self._verified.add((digest, signature))
 
     def entry_body(self, entry: Row) -> tuple[Row | None, str | None]:
         """The entry's authenticated content, or why it has none (UNCHECKED: cannot be checked

@@ -1,7 +1,14 @@
 """The public verification page and the JSON API (`aturan serve`)."""
 
-from aturan.web.app import create_app
+from aturan.web.app import FACTORY, SETTINGS_ENV, create_app, settings_for_workers
 from aturan.web.protocol import run as run_server
 from aturan.web.ratestore import usable_storage
 
-__all__ = ["create_app", "run_server", "usable_storage"]
+__all__ = [
+    "FACTORY",
+    "SETTINGS_ENV",
+    "create_app",
+    "run_server",
+    "settings_for_workers",
+    "usable_storage",
+]

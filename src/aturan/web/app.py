@@ -11,6 +11,8 @@ command line. Hardened (`guard`): security headers, HEAD, no traceback, no asset
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,8 +34,8 @@ from aturan.documents import (
     Trust,
     document_titles,
     institution_card,
-    open_registry,
     registry_location,
+    registry_opener,
     signing_config,
     today,
 )
@@ -110,9 +112,12 @@ class Server:
         self.clock = clock or today  # the day each check is judged on
         self.card = institution_card(config_path)
         self.unmigrated: str | None = None  # why the registry cannot be read yet, if it cannot
+        # the configuration and keys read once; each worker thread keeps its own read-only
+        # connection (`registry`), reused by every request that thread serves
+        self._open, _ = registry_opener(self.registry_path, config_path, migrate=False)
+        self._local = threading.local()
         try:
-            store, _ = open_registry(self.registry_path, config_path, migrate=False)
-            store.close()
+            self._open().close()
         except NeedsMigration as exc:  # never migrated here: each page says who migrates it
             self.unmigrated = exc.message
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
@@ -133,14 +138,20 @@ class Server:
 
     @contextmanager
     def registry(self) -> Iterator[Registry]:
-        """The registry for one request, opened so that no statement can write to it (nor a
-        migration: an older registry is NeedsMigration)."""
-        store, _ = open_registry(self.registry_path, self.config_path, migrate=False)
-        try:
+        """The registry for one request: this thread's connection, opened at its first request so
+        that no statement can write to it (nor a migration: an older registry is NeedsMigration),
+        and kept for the next. A request that fails closes it: the next opens a new one."""
+        store: Registry | None = getattr(self._local, "store", None)
+        if store is None:
+            store = self._open()
             store.read_only()
+            self._local.store = store
+        try:
             yield store
-        finally:
+        except BaseException:
+            self._local.store = None
             store.close()
+            raise
 
     def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
         if not in_range(body.as_of):
@@ -205,6 +216,38 @@ def create_app(
     add_rate_limit(app, rate_limit, refuse, exempt=[landing], storage=rate_limit_storage)
     app.add_middleware(Hardened, failure=refuse)  # outermost: every answer carries its headers
     return app
+
+
+SETTINGS_ENV = "ATURAN_SERVE_SETTINGS"
+FACTORY = "aturan.web.app:app_from_environment"
+
+
+def settings_for_workers(
+    registry_path: Path | str | None, config_path: Path | None, **options: Any
+) -> str:
+    """`create_app`'s arguments as the worker processes of `serve --workers` read them back
+    (`app_from_environment`, from $ATURAN_SERVE_SETTINGS); a fixed `day` for the clock."""
+    return json.dumps(
+        {
+            "registry": str(registry_path) if registry_path is not None else None,
+            "config": str(config_path) if config_path is not None else None,
+            **options,
+        }
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `serve --workers` (uvicorn's factory), made from the
+    settings the server put in $ATURAN_SERVE_SETTINGS."""
+    settings = json.loads(os.environ[SETTINGS_ENV])
+    day = settings.pop("day", None)
+    config = settings.pop("config")
+    return create_app(
+        settings.pop("registry"),
+        Path(config) if config else None,
+        clock=(lambda: dt.date.fromisoformat(day)) if day else None,
+        **settings,
+    )
 
 
 DECIDE_PATHS = ("/api/decide", "/api/explain")

@@ -8,6 +8,7 @@ would otherwise hold its connection for ever.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import h11
@@ -67,6 +68,19 @@ class GuardedH11(H11Protocol):
             self.transport.close()
 
 
+HEADER_ENV, BODY_ENV = "ATURAN_SERVE_HEADER_TIMEOUT", "ATURAN_SERVE_BODY_TIMEOUT"
+
+
+class WorkerH11(GuardedH11):
+    """GuardedH11 in a worker process of `serve --workers` (uvicorn hands the protocol to each
+    process by name): its deadlines from the environment the server set."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_timeout = float(os.environ.get(HEADER_ENV, HEADER_TIMEOUT))
+        self.body_timeout = float(os.environ.get(BODY_ENV, BODY_TIMEOUT))
+
+
 def guarded_protocol(header_timeout: float, body_timeout: float) -> type[GuardedH11]:
     """GuardedH11 with these deadlines (uvicorn makes one protocol object per connection)."""
     return type(
@@ -82,19 +96,32 @@ def run(
     port: int,
     header_timeout: float = HEADER_TIMEOUT,
     body_timeout: float = BODY_TIMEOUT,
+    workers: int = 1,
 ) -> None:
     """Serve `app` with uvicorn until interrupted, with the read deadlines and h11's header
-    limit."""
+    limit. With `workers` > 1, `app` is the import string of an app factory (uvicorn starts one
+    process per worker, each making its own app)."""
     import uvicorn
 
+    http: type[GuardedH11] = guarded_protocol(header_timeout, body_timeout)
+    if workers > 1:
+        os.environ[HEADER_ENV], os.environ[BODY_ENV] = str(header_timeout), str(body_timeout)
+        http = WorkerH11
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
         log_level="warning",
-        http=guarded_protocol(header_timeout, body_timeout),
+        http=http,
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         server_header=False,
+        workers=workers if workers > 1 else None,
+        factory=workers > 1,
     )
-    uvicorn.Server(config).run()
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    else:
+        uvicorn.Server(config).run()
