@@ -19,7 +19,8 @@ from conftest import DESIGN_RUN, ROOT, copy_registry, numbered, started_cases
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from aturan.documents import document_file_stem, indonesian_date
+from aturan.documents import document_file_stem, document_titles, indonesian_date
+from aturan.law import load_rulebook
 
 # Its module fixture issues the sample cohort as signed PDFs: every test needs LibreOffice, and
 # `make test` runs the module on one worker (xdist_group) so the cohort is issued once.
@@ -956,19 +957,20 @@ def test_every_issue_writes_a_manifest_and_reports_each_stage(issued):
     import csv
 
     rows = registry_rows(issued / "reg.sqlite")
+    titles = document_titles(load_rulebook(ROOT))
     with open(issued / "manifest.csv", encoding="utf-8") as handle:
         manifest = list(csv.DictReader(handle))
     assert {m["nomor"] for m in manifest} == {r["number"] for r in rows}
     for entry in manifest:
         row = next(r for r in rows if r["number"] == entry["nomor"])
-        assert (entry["jenis"], entry["nip"], entry["nama"]) == (
-            row["doc_type"],
+        assert (entry["jenis"], entry["nip"], entry["nama"]) == (  # the type as operators read it
+            titles[row["doc_type"]],
             row["nip"],
             row["name"],
         )
         assert (issued / entry["berkas_docx"]).exists() and (issued / entry["berkas_pdf"]).exists()
         # the designs were numbered by the run before the trainings; this one re-issues them
-        redone = entry["jenis"] == "desain_pelatihan"
+        redone = row["doc_type"] == "desain_pelatihan"
         assert entry["status"] == ("terbit ulang" if redone else "baru")
     log = (issued / "stderr.txt").read_text(encoding="utf-8")
     for line in (

@@ -150,8 +150,9 @@ class Issuer:
 
     def _manifest(self, report: IssueReport) -> Path:
         """`manifest.csv` in the output folder: one row per document of this run, whom it is for
-        and which file holds it; status `baru` (newly numbered) or `terbit ulang` (already
-        registered: same number). Documents left unchanged or refused have no file and no row."""
+        and which file holds it, its type by title (as operators read it); status `baru` (newly
+        numbered) or `terbit ulang` (already registered: same number). Documents refused have no
+        row."""
         path = self.out_dir / "manifest.csv"
         again = report.reissued + report.unchanged
         rows = [(e, "baru") for e in report.issued] + [(e, "terbit ulang") for e in again]
@@ -164,7 +165,7 @@ class Issuer:
                     safe_row(
                         [
                             entry["number"],
-                            entry["type"],
+                            document_type(self.book, entry["type"]).title,
                             entry["nip"],
                             entry["name"],
                             entry["docx"].name,
