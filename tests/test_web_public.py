@@ -91,8 +91,18 @@ def test_an_unexpected_error_answers_500_without_trace_or_path(client, monkeypat
         assert answer.headers["x-frame-options"] == "DENY"
 
 
-def test_two_workers_share_one_rate_limit(empty_registry, tmp_path):
-    store = f"aturan+sqlite:///{tmp_path / 'batas.sqlite'}"
+def rate_store(kind, tmp_path, request):
+    if kind == "sqlite":
+        return f"aturan+sqlite:///{tmp_path / 'batas.sqlite'}"
+    database = request.getfixturevalue("new_database")()
+    return database.replace("postgresql://", "aturan+postgresql://", 1)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_two_workers_share_one_rate_limit(empty_registry, tmp_path, request, kind):
+    """Two server processes (on one machine with SQLite, on any number with PostgreSQL) count
+    one client once: the fourth request of three a minute is refused, by either."""
+    store = rate_store(kind, tmp_path, request)
     first, second = (
         TestClient(create_app(empty_registry, rate_limit="3/minute", rate_limit_storage=store))
         for _ in range(2)
@@ -102,6 +112,8 @@ def test_two_workers_share_one_rate_limit(empty_registry, tmp_path):
         for worker in (first, second, first, second)
     ]
     assert statuses == [200, 200, 200, 429]
+    refused = first.get("/api/verify", params={"n": "x", "c": "y"})
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
 
 
 def test_a_bad_rate_limit_store_is_one_message(empty_registry):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from num2words import num2words
 
 LOCALE = "id"
+_BABEL = Locale.parse(LOCALE)  # parsed once: Babel parses a locale name again on every call
 
 
 def date_text(value: object) -> str:
@@ -18,7 +20,7 @@ def date_text(value: object) -> str:
     if not value:
         return "-"
     date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return str(format_date(date, "d MMMM y", locale=LOCALE))
+    return str(format_date(date, "d MMMM y", locale=_BABEL))
 
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -35,12 +37,12 @@ def number(value: object, digits: int = 2) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return str(format_decimal(value, format=pattern, locale=LOCALE))
+    return str(format_decimal(value, format=pattern, locale=_BABEL))
 
 
 def number_text(value: int) -> str:
     """A number as letters write it: 60 (enam puluh)."""
-    return f"{format_decimal(value, locale=LOCALE)} ({num2words(int(value), lang=LOCALE)})"
+    return f"{format_decimal(value, locale=_BABEL)} ({num2words(int(value), lang=LOCALE)})"
 
 
 def rupiah(value: object) -> str:
@@ -48,5 +50,5 @@ def rupiah(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return str(
-        format_currency(round(value), "IDR", format="¤ #,##0", currency_digits=False, locale=LOCALE)
+        format_currency(round(value), "IDR", format="¤ #,##0", currency_digits=False, locale=_BABEL)
     )

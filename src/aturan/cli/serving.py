@@ -36,12 +36,30 @@ from aturan.errors import AturanError
     default="memory://",
     show_default=True,
     help="Tempat hitungan batas permintaan: memory:// (satu proses), "
-    "aturan+sqlite:///BERKAS (semua worker di satu mesin) atau redis://... (beberapa mesin).",
+    "aturan+sqlite:///BERKAS (semua worker di satu mesin) atau "
+    "aturan+postgresql://PENGGUNA:SANDI@HOST/BASISDATA (beberapa mesin).",
 )
 @click.option(
     "--api-putusan",
     is_flag=True,
     help="Aktifkan API keputusan (/api/decide, /api/explain); bawaan: mati di layanan publik.",
+)
+@click.option(
+    "--pekerja-putusan",
+    "decide_workers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="Jumlah proses khusus API keputusan (per proses pelayan), berprioritas lebih rendah "
+    "daripada verifikasi.",
+)
+@click.option(
+    "--batas-waktu-putusan",
+    "decide_timeout",
+    type=click.FloatRange(0.001, 600),
+    default=10,
+    show_default=True,
+    help="Detik paling lama untuk satu permintaan API keputusan; lewat itu dihentikan (503).",
 )
 @click.option(
     "--batas-waktu-header",
@@ -82,6 +100,8 @@ def serve(
     rate_limit: str,
     rate_limit_storage: str,
     api_putusan: bool,
+    decide_workers: int,
+    decide_timeout: float,
     header_timeout: float,
     body_timeout: float,
     workers: int,
@@ -102,6 +122,8 @@ def serve(
         "rate_limit": _rate(rate_limit),
         "rate_limit_storage": usable_storage(rate_limit_storage),
         "api_decide": api_putusan,
+        "decide_workers": decide_workers,
+        "decide_timeout": decide_timeout,
     }
     app = create_app(  # made here also with workers: a bad setting is one message, at once
         registry_path, config_path, clock=(lambda: on) if on else None, **options

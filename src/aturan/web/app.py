@@ -25,9 +25,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from aturan.cases import case_from_data, in_range, range_message
-from aturan.decide import Decider, Decision
-from aturan.decide import explain as explain_text
 from aturan.documents import (
     NeedsMigration,
     Registry,
@@ -44,8 +41,9 @@ from aturan.law import load_rulebook
 from aturan.project import project_root
 from aturan.vocabulary import ASSESSMENT_OPTIONS, MODELS
 from aturan.web import page
+from aturan.web.decide_pool import DecidePool, DecideUnavailable
 from aturan.web.guard import Hardened, JsonGuard
-from aturan.web.limits import BodyLimit, add_rate_limit
+from aturan.web.limits import NOT_COUNTED, BodyLimit, RateLimit
 from aturan.web.lookup import Finding, Issuer, by_file, by_number
 
 MEGABYTE = 1_000_000
@@ -99,7 +97,7 @@ class Explanation(BaseModel):
 
 class Server:
     """What every request shares: where the registry and the configuration are, the institution's
-    settings, and one decider per (model, assessment) choice."""
+    settings, the trust roots and the document titles."""
 
     def __init__(
         self,
@@ -121,12 +119,7 @@ class Server:
         except NeedsMigration as exc:  # never migrated here: each page says who migrates it
             self.unmigrated = exc.message
         self.trust = Trust.load(signing_config(config_path))  # the roots an upload must chain to
-        self.rulebook = load_rulebook(project_root())
-        self.titles = document_titles(self.rulebook)
-        # one Decider per (model, assessment) choice, shared by every request at once (a Decider
-        # is safe to share between threads); made under a lock only so each is compiled once
-        self._deciders: dict[tuple[str | None, str | None], Decider] = {}
-        self._making = threading.Lock()
+        self.titles = document_titles(load_rulebook(project_root()))
 
     def issuer(self, code: str | None) -> Issuer:
         """An institution as the page names it: this server's own by its configuration (also
@@ -153,27 +146,6 @@ class Server:
             store.close()
             raise
 
-    def decide(self, body: CaseRequest) -> tuple[Decision, Decider]:
-        if not in_range(body.as_of):
-            raise InputError(range_message(body.as_of.isoformat()), field="as_of")
-        decider = self._decider(body.model, body.assessment)
-        try:
-            case = case_from_data(body.case, "case")
-            return decider.decide(case, body.as_of), decider
-        except InputError as exc:
-            raise InputError(exc.message, field=_in_case(exc.field)) from None
-
-    def _decider(self, model: str | None, assessment: str | None) -> Decider:
-        key = (model, assessment)
-        with self._making:
-            if key not in self._deciders:
-                self._deciders[key] = Decider(self.rulebook, model=model, assessment=assessment)
-            return self._deciders[key]
-
-
-def _in_case(field: str | None) -> str:
-    return f"case.{field}" if field else "case"
-
 
 def create_app(
     registry_path: Path | str | None,
@@ -183,12 +155,15 @@ def create_app(
     rate_limit: str = "30/minute",
     rate_limit_storage: str = "memory://",
     api_decide: bool = False,
+    decide_workers: int = 1,
+    decide_timeout: float = 10.0,
     clock: Callable[[], dt.date] | None = None,
 ) -> FastAPI:
     """The verification server over one registry; `clock` gives the day each check is judged on
-    (default: today in WIT). The decide/explain API is served only with `api_decide`. The rate
-    limit is counted in `rate_limit_storage` (a `limits` storage URI, `limits.add_rate_limit`).
-    Fails (AturanError) when the registry or the configuration cannot be opened."""
+        (default: today in WIT). The decide/explain API is served only with `api_decide`, by
+    `decide_workers` processes of its own, each request cut after `decide_timeout` seconds. The rate
+        limit is counted in `rate_limit_storage` (a `limits` storage URI, `limits.RateLimit`).
+        Fails (AturanError) when the registry or the configuration cannot be opened."""
     server = Server(registry_path, config_path, clock)
     app = FastAPI(
         title="aturan: verifikasi dokumen dan API keputusan",
@@ -207,13 +182,16 @@ def create_app(
         title = {413: "TERLALU BESAR", 429: "TERLALU BANYAK PERMINTAAN"}.get(status, "GALAT")
         return HTMLResponse(page.message_page(institution, title, message), status_code=status)
 
-    landing = _add_pages(app, server, institution, max_upload_mb)
-    _add_api(app, server, api_decide)
+    _add_pages(app, server, institution, max_upload_mb)
+    decide_pool = DecidePool(decide_workers, decide_timeout) if api_decide else None
+    _add_api(app, server, decide_pool)
     _add_error_handlers(app, refuse)
     if api_decide:
         app.add_middleware(JsonGuard, paths=DECIDE_PATHS, failure=refuse)
     app.add_middleware(BodyLimit, max_bytes=int(max_upload_mb * MEGABYTE), refuse=refuse)
-    add_rate_limit(app, rate_limit, refuse, exempt=[landing], storage=rate_limit_storage)
+    app.add_middleware(
+        RateLimit, rate=rate_limit, refuse=refuse, exempt=NOT_COUNTED, storage=rate_limit_storage
+    )
     app.add_middleware(Hardened, failure=refuse)  # outermost: every answer carries its headers
     return app
 
@@ -254,9 +232,7 @@ DECIDE_PATHS = ("/api/decide", "/api/explain")
 UNMIGRATED = "REGISTRI BELUM DAPAT DIBACA"
 
 
-def _add_pages(
-    app: FastAPI, server: Server, institution: str, max_mb: float
-) -> Callable[[], RedirectResponse]:
+def _add_pages(app: FastAPI, server: Server, institution: str, max_mb: float) -> None:
     @app.get("/", include_in_schema=False)
     def landing() -> RedirectResponse:
         return RedirectResponse("/verifikasi")
@@ -266,7 +242,7 @@ def _add_pages(
         return HTMLResponse(text, status_code=503)
 
     @app.get("/verifikasi", response_class=HTMLResponse, tags=["halaman"])
-    def verification_page(
+    async def verification_page(
         n: Annotated[str, Query(description="Nomor dokumen", max_length=200)] = "",
         c: Annotated[str, Query(description="Kode verifikasi", max_length=64)] = "",
     ) -> HTMLResponse:
@@ -290,8 +266,6 @@ def _add_pages(
         finding = _check_upload(server, berkas)
         return HTMLResponse(page.render(institution, finding, max_megabytes=max_mb))
 
-    return landing
-
 
 def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
     if berkas is None:
@@ -301,15 +275,18 @@ def _check_upload(server: Server, berkas: UploadFile | None) -> Finding:
         return by_file(data, store, server.trust, server.titles, server.clock(), server.issuer)
 
 
-def _add_api(app: FastAPI, server: Server, api_decide: bool) -> None:
+def _add_api(app: FastAPI, server: Server, decide_pool: DecidePool | None) -> None:
+    # A check by number is a few indexed reads: it runs on the event loop (async), with no
+    # thread hand-off, and its answer is sent as built (FindingOut documents its shape).
     @app.get("/api/verify", response_model=FindingOut, tags=["verifikasi"])
-    def api_verify_number(
+    async def api_verify_number(
         n: Annotated[str, Query(description="Nomor dokumen", min_length=1, max_length=200)],
         c: Annotated[str, Query(description="Kode verifikasi (16 heksadesimal)", max_length=64)],
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """Putusan untuk sebuah nomor dan kode verifikasinya (isi kode QR)."""
         with server.registry() as store:
-            return by_number(n, c, store, server.titles, server.clock(), server.issuer).to_json()
+            finding = by_number(n, c, store, server.titles, server.clock(), server.issuer)
+        return JSONResponse(finding.to_json())
 
     @app.post("/api/verify", response_model=FindingOut, tags=["verifikasi"])
     def api_verify_file(
@@ -318,27 +295,22 @@ def _add_api(app: FastAPI, server: Server, api_decide: bool) -> None:
         """Putusan untuk sebuah berkas PDF: SAH hanya bila berkas itu persis yang diterbitkan."""
         return _check_upload(server, berkas).to_json()
 
-    if api_decide:
-        _add_decide(app, server)
+    if decide_pool is not None:
+        _add_decide(app, decide_pool)
 
 
-def _add_decide(app: FastAPI, server: Server) -> None:
+def _add_decide(app: FastAPI, pool: DecidePool) -> None:
+    """The decide and explain API, answered by the pool's own worker processes."""
+
     @app.post("/api/decide", tags=["keputusan"])
     def api_decide(body: CaseRequest) -> dict[str, Any]:
         """Keputusan untuk satu kasus peserta, sama dengan `aturan decide --format json`."""
-        return server.decide(body)[0].to_json()
+        return pool.answer("decide", body.model_dump(mode="json"))
 
     @app.post("/api/explain", response_model=Explanation, tags=["keputusan"])
-    def api_explain(body: ExplainRequest) -> dict[str, str]:
+    def api_explain(body: ExplainRequest) -> dict[str, Any]:
         """Penjelasan langkah demi langkah, sama dengan `aturan explain`."""
-        decision, decider = server.decide(body)
-        text = explain_text(decision, decider.rulebook, body.lang)
-        return {
-            "nip": decision.nip,
-            "as_of": decision.as_of.isoformat(),
-            "lang": body.lang,
-            "text": text,
-        }
+        return pool.answer("explain", body.model_dump(mode="json"))
 
 
 def _add_error_handlers(app: FastAPI, refuse: Callable[[str, int, str], Response]) -> None:
@@ -351,6 +323,12 @@ def _add_error_handlers(app: FastAPI, refuse: Callable[[str, int, str], Response
     @app.exception_handler(NeedsMigration)
     def unmigrated(request: Request, exc: NeedsMigration) -> Response:
         return refuse(request.url.path, 503, exc.message)
+
+    @app.exception_handler(DecideUnavailable)
+    def decide_unavailable(request: Request, exc: DecideUnavailable) -> Response:
+        response = refuse(request.url.path, 503, exc.message)
+        response.headers["retry-after"] = "5"
+        return response
 
     @app.exception_handler(AturanError)
     def user_error(request: Request, exc: AturanError) -> JSONResponse:

@@ -3,25 +3,22 @@
 - Upload size: a small ASGI middleware refuses a request body larger than the limit with 413, from
   its Content-Length before reading anything, and while reading a body sent without one (chunked)
   as soon as the count passes the limit: never the whole body in memory first.
-- Rate: slowapi (on the `limits` library), one window per client address across every route but
-  the landing page and the OpenAPI documentation; past it, 429. The counters live where
+- Rate: the `limits` library's fixed window, one per client address across every route but the
+  landing page and the OpenAPI description; past it, 429 with Retry-After. The counters live where
   `storage` says: memory:// (one process), aturan+sqlite:///PATH (every worker on the machine,
-  `ratestore`) or any store `limits` supports (redis://... for several machines).
+  `ratestore`), aturan+postgresql://... (every machine) or any store `limits` supports.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
-from typing import Any, TypeGuard
 
-from fastapi import FastAPI
-from slowapi import Limiter
-from slowapi.errors import RateLimitExceeded
-from slowapi.middleware import SlowAPIMiddleware
-from slowapi.util import get_remote_address
-from starlette.requests import Request
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 Refusal = Callable[[str, int, str], Response]  # (path, status, message) -> response
@@ -95,37 +92,38 @@ def _content_length(scope: Scope) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def add_rate_limit(
-    app: FastAPI,
-    rate: str,
-    refuse: Refusal,
-    exempt: list[Callable[..., Any]],
-    storage: str = "memory://",
-) -> None:
-    """`rate` (e.g. "30/minute") per client address, across all routes but `exempt` ones and the
-    OpenAPI documentation, counted in `storage` (a `limits` storage URI)."""
-    import aturan.web.ratestore  # noqa: F401  (registers the aturan+sqlite:// scheme)
+class RateLimit:
+    """`rate` (e.g. "30/minute") per client address, a fixed window counted in `storage` (a
+    `limits` storage URI); past it, 429 with Retry-After. Paths in `exempt` are not counted.
+    A plain ASGI middleware: a check costs one counter update, nothing else per request."""
 
-    limiter = Limiter(key_func=get_remote_address, application_limits=[rate], storage_uri=storage)
-    for endpoint in exempt + [r.endpoint for r in app.routes if _is_documentation(r)]:
-        limiter.exempt(endpoint)  # type: ignore[no-untyped-call]  # untyped in slowapi
-    app.state.limiter = limiter
+    def __init__(
+        self, app: ASGIApp, rate: str, refuse: Refusal, exempt: tuple[str, ...], storage: str
+    ):
+        import aturan.web.ratestore  # noqa: F401  (registers the aturan+sqlite:// scheme)
 
-    def too_many(request: Request, exc: Exception) -> Response:
-        return refuse(
-            request.url.path,
+        self.app, self.rate, self.refuse, self.exempt = app, rate, refuse, exempt
+        self.item = parse(rate)
+        self.limiter = FixedWindowRateLimiter(storage_from_string(storage))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = client[0] if client else "-"
+        if self.limiter.hit(self.item, "aturan", key):
+            await self.app(scope, receive, send)
+            return
+        reset = self.limiter.get_window_stats(self.item, "aturan", key).reset_time
+        response = self.refuse(
+            scope["path"],
             429,
-            f"Terlalu banyak permintaan dari alamat Anda (batas {rate}); coba lagi sebentar lagi.",
+            f"Terlalu banyak permintaan dari alamat Anda (batas {self.rate}); "
+            "coba lagi sebentar lagi.",
         )
+        response.headers["retry-after"] = str(max(1, math.ceil(reset - time.time())))
+        await response(scope, receive, send)
 
-    app.add_exception_handler(RateLimitExceeded, too_many)
-    app.add_middleware(SlowAPIMiddleware)
 
-
-def _is_documentation(route: BaseRoute) -> TypeGuard[Route]:
-    return getattr(route, "path", "") in (
-        "/openapi.json",
-        "/docs",
-        "/docs/oauth2-redirect",
-        "/redoc",
-    )
+NOT_COUNTED = ("/", "/openapi.json")  # the landing redirect and the API's description

@@ -12,7 +12,7 @@ import datetime as dt
 import hmac
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, cast
 
 from aturan.documents import (
@@ -61,8 +61,10 @@ class Finding:
     contact: Issuer | None = field(default=None, repr=False)  # whom the next step names
 
     def to_json(self) -> dict[str, Any]:
-        answer = asdict(self)
-        answer.pop("contact")
+        """The API's answer: every field but `contact` (a shallow copy: `asdict`'s deep copy of
+        each value was a fifth of a check's time)."""
+        answer = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "contact"}
+        answer["issuer"] = asdict(self.issuer) if self.issuer else None
         return answer
 
 
