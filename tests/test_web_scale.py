@@ -162,3 +162,34 @@ def test_serve_with_two_workers_answers_checks_and_cuts_a_slow_client(registries
         server.terminate()
         server.wait(timeout=20)
     assert "setiap proses menghitung batas permintaannya sendiri" in server.stderr.read().decode()
+
+
+def entries_read_for_an_earlier_copy(path, number, monkeypatch):
+    """Audit entries authenticated to accept the PDF fingerprint a number had before its latest
+    one (an earlier genuine copy, uploaded), on a copy of the registry."""
+    copy = path.with_name(f"awal-{path.name}")
+    copy.write_bytes(path.read_bytes())
+    store, _ = open_registry(copy, None)
+    store.record_fingerprints(number, None, "pdf-kedua")  # the first copy is now the earlier one
+    counted = [0]
+
+    def counting(self, entry):
+        counted[0] += 1
+        return AUTHENTIC(self, entry)
+
+    monkeypatch.setattr(AuditLog, "_authentic", counting)
+    earlier = store.get(number) and "pdf-" + store.get(number)["content_hash"]
+    assert store.issued_fingerprint(number, earlier)
+    assert not store.issued_fingerprint(number, "pdf-tidak-pernah")
+    store.close()
+    monkeypatch.undo()
+    return counted[0]
+
+
+def test_an_earlier_copy_is_accepted_reading_as_many_entries_at_any_registry_size(
+    registries, monkeypatch
+):
+    small, large = registries
+    on_small = entries_read_for_an_earlier_copy(small[0], small[1], monkeypatch)
+    on_large = entries_read_for_an_earlier_copy(large[0], large[1], monkeypatch)
+    assert on_small == on_large and on_large <= 3, (on_small, on_large)

@@ -479,15 +479,16 @@ class Registry:
     def issued_fingerprint(self, number: str, fingerprint: str) -> bool:
         """Whether `fingerprint` is one the key recorded for the number's PDF, now or before a
         re-issue: in its history, and carried by the row snapshot of the authentic audit entry
-        that recorded it, in an intact chain. A history row written without the key vouches for
-        nothing: trust fails closed."""
+        that recorded it, still linked to the entry after it (constant work, as
+        `authentic_row`). A history row written without the key vouches for nothing: trust fails
+        closed."""
         with self._snapshot():
             entry = self.db.execute(
                 "SELECT a.* FROM pdf_fingerprints f JOIN audit_log a ON a.id=f.audit_id "
                 "WHERE f.number=? AND f.fingerprint=?",
                 (number, fingerprint),
             ).fetchone()
-            if entry is None or not self.log.keyed() or not self.log.chain_intact():
+            if entry is None or not self.log.keyed() or not self.log.linked(entry):
                 return False
             body = self.log.entry_body(entry)[0]
             return bool(

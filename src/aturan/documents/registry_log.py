@@ -250,17 +250,22 @@ class AuditLog:
         entry cut from the log's end is the witness's to notice. (None, None): not authentic.
         The whole chain is `registry audit`'s to walk, never a verification's."""
         entry, body = self.latest_entry(number)
-        if entry is None or body is None:
+        if entry is None or body is None or not self.linked(entry):
             return None, None
+        return entry, body
+
+    def linked(self, entry: Row) -> bool:
+        """Whether the entry after this one (if any) is authentic and links back to it: an
+        entry deleted after it, or the log cut and re-grown, breaks this (constant work)."""
         after = self.db.execute(
             "SELECT * FROM audit_log WHERE id>? ORDER BY id LIMIT 1", (entry["id"],)
         ).fetchone()
         if after is None:
-            return entry, body
+            return True
         signed_gap = entry.get("signature") is not None and after.get("signature") is None
-        if after["prev_hash"] != entry["hash"] or signed_gap or self._authentic(after) is not None:
-            return None, None
-        return entry, body
+        return not (
+            after["prev_hash"] != entry["hash"] or signed_gap or self._authentic(after) is not None
+        )
 
     def issue_body(self, number: str, *, last: bool) -> Row | None:
         """The authenticated content of the document's first (or, `last`, latest) issue entry."""
