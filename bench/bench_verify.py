@@ -1,46 +1,83 @@
-"""Checks by number per second on `aturan serve`, with 20,000 and with 200,000 documents (SQLite).
+"""The public verification service under load (issue 25): checks by number with 20,000 and with
+200,000 documents, on SQLite and on PostgreSQL; PDF uploads with 4 clients; and checks by number
+while a flood of decide requests fills the decide API's own workers.
 
-For each size: the registry is built through the library (`Registry.issue` in a loop, no PDFs; a
-PDF fingerprint recorded for the numbers checked, so they answer SAH), kept in FOLDER for the next
-run. Then, in the same run:
-- the raw library: `by_number` on one open registry, one caller, REQUESTS checks (the baseline);
-- `aturan serve` as a subprocess (rate limit out of the way; `--workers W` when given), driven by
-  a Python load generator: CLIENTS concurrent keep-alive HTTP/1.1 connections (asyncio, no
-  client library) sharing REQUESTS GETs of /api/verify?n=..&c=.. for random checked numbers.
-Prints requests/s, p50, p95 and p99 (ms) and the ratio of the two sizes' rates, with the load
-average before each run (the machine is shared: read the numbers against it).
+For each backend and size, in the same run:
+- the raw library: `by_number` on one open registry, one caller (the baseline);
+- `aturan serve --workers 2` (a rate limit shared by both workers, set high enough never to refuse:
+  its counter is still updated on every request), loaded by wrk (C, one thread, 32 keep-alive
+  connections, random checked numbers) for DURATION seconds after a warm-up.
+Registries are built through the library (`Registry.issue`, no PDFs; a PDF fingerprint recorded
+for the numbers checked, so they answer SAH). SQLite files are kept in FOLDER for the next run;
+PostgreSQL is a throwaway cluster (the tests' `pg_cluster`), filled each run.
 
-Usage: python bench/bench_verify.py [--folder DIR] [--requests 4000] [--clients 32]
-       [--workers 1] [--sizes 20000,200000]
+Uploads: the sample cohort issued with signed PDFs (LibreOffice), then 4 client threads posting
+them to /api/verify for DURATION seconds. The decide flood: `serve --api-putusan` with one decide
+worker, wrk posting a sample case on 8 connections while a second wrk measures checks by number.
+
+Prints JSON per run, with the load average before it (read the numbers against it).
+
+Usage: python bench/bench_verify.py [--folder DIR] [--duration 10] [--sizes 20000,200000]
+       [--backends sqlite,postgresql] [--parts numbers,upload,flood]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
 import json
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
 from aturan.documents import open_registry
 from aturan.web.lookup import by_number
 
-CHECKED = 500  # numbers checked per registry (each with a PDF fingerprint recorded)
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from pg_cluster import cluster, new_database  # noqa: E402  (the tests' throwaway cluster)
+
+CHECKED = 500  # numbers checked per registry (each with a PDF fingerprint recorded)
+LUA = """
+local paths = {}
+for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
+local post = os.getenv("BODY")
+if post then
+  wrk.method = "POST"
+  wrk.body = io.open(post):read("*a")
+  wrk.headers["Content-Type"] = "application/json"
+end
+request = function()
+  return wrk.format(nil, paths[math.random(#paths)])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.2f, "failed": %d, "non_2xx": %d, '
+    .. '"p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f}\\n',
+    summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout,
+    e.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
 
 
-def build(path: Path, size: int) -> list[tuple[str, str]]:
-    """The registry of `size` documents at `path` (made once, reused), and CHECKED of its numbers
-    with their verification codes."""
-    store, _ = open_registry(path, None, create=True)
+def build(target: str, size: int) -> list[tuple[str, str]]:
+    """The registry of `size` documents at `target` (a file or URL; made once, reused), and
+    CHECKED of its numbers with their verification codes."""
+    store, _ = open_registry(target, None, create=True)
     have = len(store.list())
     started = time.perf_counter()
     for i in range(have, size):
@@ -72,9 +109,9 @@ def percentiles(times: list[float]) -> dict[str, float]:
     return {"p50_ms": cuts[49] * 1000, "p95_ms": cuts[94] * 1000, "p99_ms": cuts[98] * 1000}
 
 
-def library(path: Path, checks: list[tuple[str, str]], requests: int) -> dict[str, float]:
+def library(target: str, checks: list[tuple[str, str]], requests: int = 4000) -> dict:
     """The baseline: the library's check by number on one open registry, one caller."""
-    store, _ = open_registry(path, None)
+    store, _ = open_registry(target, None)
     store.read_only()
     picks = random.Random(1).choices(checks, k=requests)
     times = []
@@ -86,33 +123,7 @@ def library(path: Path, checks: list[tuple[str, str]], requests: int) -> dict[st
         assert finding.status == "sah", finding
     elapsed = time.perf_counter() - started
     store.close()
-    return {"requests_per_s": requests / elapsed, **percentiles(times)}
-
-
-async def client(port: int, paths: list[str], times: list[float]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    for path in paths:
-        begin = time.perf_counter()
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":")[1])
-            for line in head.lower().split(b"\r\n")
-            if line.startswith(b"content-length:")
-        )
-        body = await reader.readexactly(length)
-        times.append(time.perf_counter() - begin)
-        if not head.startswith(b"HTTP/1.1 200") or b'"status":"sah"' not in body:
-            raise RuntimeError(f"unexpected answer: {head[:40]!r} {body[:120]!r}")
-    writer.close()
-
-
-async def load(port: int, paths: list[str], clients: int) -> tuple[list[float], float]:
-    times: list[float] = []
-    shares = [paths[i::clients] for i in range(clients)]
-    started = time.perf_counter()
-    await asyncio.gather(*(client(port, share, times) for share in shares))
-    return times, time.perf_counter() - started
+    return {"requests_per_s": round(requests / elapsed), **percentiles(times)}
 
 
 def free_port() -> int:
@@ -121,68 +132,228 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(path: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "aturan.cli", "serve", "--registry", str(path)]
-    command += ["--port", str(port), "--rate-limit", "10000000/minute"]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("aturan serve did not start")
-
-
-def over_http(path: Path, checks: list[tuple[str, str]], args: argparse.Namespace) -> dict:
-    picks = random.Random(2).choices(checks, k=args.requests)
-    paths = ["/api/verify?" + urlencode({"n": number, "c": code}) for number, code in picks]
+@contextmanager
+def serving(target: str, folder: Path, *extra: str):
+    """`aturan serve --workers 2` on the registry, its rate limit shared through a file."""
     port = free_port()
-    server = serve(path, port, args.workers)
+    counter = folder / f"batas-{uuid.uuid4().hex[:8]}.sqlite"
+    command = [sys.executable, "-m", "aturan.cli", "serve", "--registry", target]
+    command += ["--port", str(port), "--workers", "2", "--rate-limit", "100000000/minute"]
+    command += ["--rate-limit-storage", f"aturan+sqlite:///{counter}", *extra]
+    server = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     try:
-        asyncio.run(load(port, paths[: args.clients * 5], args.clients))  # warm every thread
-        times, elapsed = asyncio.run(load(port, paths, args.clients))
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("aturan serve did not start") from None
+                time.sleep(0.2)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return {"requests_per_s": len(times) / elapsed, **percentiles(times)}
+        counter.unlink(missing_ok=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--folder", type=Path, default=ROOT / "bench" / ".registries")
-    parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--sizes", default="20000,200000")
-    args = parser.parse_args()
-    args.folder.mkdir(parents=True, exist_ok=True)
-    keys = args.folder / "keys.json"  # the registries' keys, kept with them
+def wrk(port: int, paths: Path, seconds: float, connections: int = 32, body: Path | None = None):
+    """wrk's numbers for GETs (or POSTs of `body`) of random `paths`, as a started process."""
+    script = paths.with_suffix(".lua")
+    script.write_text(LUA)
+    env = {**os.environ, "PATHS": str(paths)}
+    if body:
+        env["BODY"] = str(body)
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{round(seconds)}s", "-s", str(script)]
+    return subprocess.Popen(
+        command + [f"http://127.0.0.1:{port}"], env=env, stdout=subprocess.PIPE, text=True
+    )
+
+
+def wrk_result(process: subprocess.Popen) -> dict:
+    out, _ = process.communicate(timeout=600)
+    lines = [line for line in out.splitlines() if line.startswith('{"requests"')]
+    if not lines:
+        raise RuntimeError(f"wrk said: {out}")
+    result = json.loads(lines[-1])
+    result["requests_per_s"] = round(result["requests"] / result["seconds"])
+    return result
+
+
+def check_paths(checks: list[tuple[str, str]], folder: Path) -> Path:
+    paths = folder / f"paths-{uuid.uuid4().hex[:8]}.txt"
+    lines = ["/api/verify?" + urlencode({"n": n, "c": c}) for n, c in checks]
+    paths.write_text("\n".join(lines) + "\n")
+    return paths
+
+
+def first_answers_sah(port: int, paths: Path) -> None:
+    for path in paths.read_text().split()[:20]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", path)
+        answer = json.loads(connection.getresponse().read())
+        connection.close()
+        assert answer["status"] == "sah", answer
+
+
+def numbers(target: str, checks, folder: Path, duration: float) -> dict:
+    paths = check_paths(checks, folder)
+    with serving(target, folder) as port:
+        first_answers_sah(port, paths)
+        wrk_result(wrk(port, paths, 3))  # warm every worker
+        return wrk_result(wrk(port, paths, duration))
+
+
+def flood(target: str, checks, folder: Path, duration: float) -> dict:
+    """Checks by number measured while decide requests fill the decide API's own worker."""
+    paths = check_paths(checks, folder)
+    case = json.loads(
+        json.dumps(
+            __import__("yaml").safe_load(
+                (ROOT / "samples" / "budi-petahana-administrator.yaml").read_text()
+            ),
+            default=str,
+        )
+    )
+    body = folder / "putusan.json"
+    body.write_text(json.dumps({"case": case, "as_of": "2026-02-01"}))
+    decide_paths = folder / "putusan-paths.txt"
+    decide_paths.write_text("/api/decide\n")
+    with serving(target, folder, "--api-putusan", "--pekerja-putusan", "1") as port:
+        first_answers_sah(port, paths)
+        wrk_result(wrk(port, paths, 3))
+        flooding = wrk(port, decide_paths, duration + 4, connections=8, body=body)
+        time.sleep(2)
+        measured = wrk_result(wrk(port, paths, duration))
+        decide = wrk_result(flooding)
+    return {"verify": measured, "decide_flood": decide}
+
+
+def upload(folder: Path, duration: float) -> dict:
+    """PDF uploads of the sample cohort's signed documents, 4 clients at once."""
+    work = folder / "unggah"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    registry = work / "registri.sqlite"
+    aturan = [sys.executable, "-m", "aturan.cli"]
+    subprocess.run(aturan + ["keys", "init"], check=True, capture_output=True)
+    subprocess.run(
+        aturan
+        + ["issue", str(ROOT / "samples" / "kohort-dokumen.yaml"), "--as-of", "2027-01-10"]
+        + ["--issue-date", "2027-01-11", "--out", str(work / "dokumen"), "--pdf"]
+        + ["--registry", str(registry), "--registri-baru"],
+        check=True,
+        capture_output=True,
+    )
+    pdfs = [
+        p.read_bytes() for p in sorted((work / "dokumen").rglob("*.pdf")) if "bundel" not in p.name
+    ]
+    times: list[float] = []
+    with serving(str(registry), folder) as port:
+        stop = time.monotonic() + duration
+
+        def client(seed: int) -> None:
+            pick = random.Random(seed)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            while time.monotonic() < stop:
+                data = pick.choice(pdfs)
+                boundary = uuid.uuid4().hex
+                form = (
+                    (
+                        f'--{boundary}\r\nContent-Disposition: form-data; name="berkas"; '
+                        f'filename="d.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+                    ).encode()
+                    + data
+                    + f"\r\n--{boundary}--\r\n".encode()
+                )
+                begin = time.perf_counter()
+                connection.request(
+                    "POST",
+                    "/api/verify",
+                    body=form,
+                    headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+                )
+                answer = json.loads(connection.getresponse().read())
+                times.append(time.perf_counter() - begin)
+                assert answer["status"] == "sah", answer
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    return {
+        "pdfs": len(pdfs),
+        "requests_per_s": round(len(times) / elapsed, 1),
+        **percentiles(times),
+    }
+
+
+def keys_for(folder: Path) -> None:
+    keys = folder / "keys.json"  # the registries' keys, kept with them
     if not keys.exists():
         keys.write_text(json.dumps({"key": secrets.token_hex(32), "sign": secrets.token_hex(32)}))
     known = json.loads(keys.read_text())
     os.environ["ATURAN_REGISTRY_KEY"] = known["key"]
     os.environ["ATURAN_REGISTRY_SIGNING_KEY"] = known["sign"]
-    results = {}
+
+
+def run_backend(backend: str, target_of, args: argparse.Namespace, results: dict) -> None:
     for size in (int(s) for s in args.sizes.split(",")):
-        path = args.folder / f"registri-{size}.sqlite"
-        print(f"registry of {size} documents: {path}", flush=True)
-        checks = build(path, size)
-        results[size] = {
-            "load_before": os.getloadavg()[0],
-            "library": library(path, checks, args.requests),
-            "http": over_http(path, checks, args),
+        target = target_of(size)
+        print(f"{backend}, {size} documents", flush=True)
+        checks = build(target, size)
+        load = os.getloadavg()[0]
+        result = {
+            "load_before": round(load, 2),
+            "library": library(target, checks),
+            "http": numbers(target, checks, args.folder, args.duration),
         }
-        print(json.dumps(results[size], indent=2), flush=True)
-    if len(results) == 2:
-        small, large = (results[size]["http"]["requests_per_s"] for size in sorted(results))
-        print(f"ratio of the rates (smaller registry / larger): {small / large:.2f}")
-    settings = f"{args.clients} clients, {args.requests} requests, {args.workers} worker(s)"
-    print(settings)
+        if "flood" in args.parts and size == min(int(s) for s in args.sizes.split(",")):
+            result["during_decide_flood"] = flood(target, checks, args.folder, args.duration)
+        results[(backend, size)] = result
+        print(json.dumps(result, indent=2), flush=True)
+    rates = [results[(backend, int(s))]["http"]["requests_per_s"] for s in args.sizes.split(",")]
+    if len(rates) == 2:
+        print(
+            f"{backend}: ratio of the rates (smaller / larger registry): {rates[0] / rates[1]:.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folder", type=Path, default=ROOT / "bench" / ".registries")
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--sizes", default="20000,200000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--parts", default="numbers,upload,flood")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed (Debian: apt-get install wrk; `make bench` installs it)")
+    args.folder.mkdir(parents=True, exist_ok=True)
+    keys_for(args.folder)
+    results: dict = {}
+    backends = args.backends.split(",")
+    if "numbers" in args.parts and "sqlite" in backends:
+        run_backend(
+            "sqlite", lambda size: str(args.folder / f"registri-{size}.sqlite"), args, results
+        )
+    if "numbers" in args.parts and "postgresql" in backends:
+        with cluster() as admin:
+            databases = {}
+
+            def target_of(size: int) -> str:
+                databases.setdefault(size, new_database(admin, f"r{size}"))
+                return databases[size]
+
+            run_backend("postgresql", target_of, args, results)
+    if "upload" in args.parts:
+        with tempfile.TemporaryDirectory() as scratch:
+            print("uploads:", json.dumps(upload(Path(scratch), args.duration), indent=2))
+    print(f"wrk: 1 thread, 32 connections, {args.duration:g} s per run; serve --workers 2")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,8 @@ class RegistryStorage:
                 self.db.rollback()
                 raise
         self.has_meta = self.db.has_table("registry_meta")  # the old format has none
+        self._in_snapshot = False
+        self._meta_seen: dict[str, str] | None = None  # `meta`, read once per snapshot
         self.db.prepare()
 
     def _refuse_migration(self) -> None:
@@ -173,11 +175,14 @@ class RegistryStorage:
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """One read transaction: everything read inside it is from one moment."""
+        """One read transaction: everything read inside it is from one moment (the settings,
+        `meta`, are read once in it)."""
         self.db.begin_read()
+        self._in_snapshot, self._meta_seen = True, None
         try:
             yield
         finally:
+            self._in_snapshot, self._meta_seen = False, None
             self.rollback()
 
     def rollback(self) -> None:
@@ -186,9 +191,14 @@ class RegistryStorage:
     def meta(self) -> dict[str, str]:
         if not self.has_meta:  # a registry of the old format
             return {}
-        return {
+        if self._meta_seen is not None:  # inside a snapshot, where it cannot change
+            return dict(self._meta_seen)
+        meta = {
             r["name"]: r["value"] for r in self.db.execute("SELECT name, value FROM registry_meta")
         }
+        if self._in_snapshot:
+            self._meta_seen = meta
+        return dict(meta)
 
     def legacy(self) -> str | None:
         """The institution of documents issued before the registry recorded institutions."""

@@ -292,9 +292,9 @@ def _authentic_row(number: str, registry: Registry) -> Row | Verdict:
             f"rantai yang disimpan di luar basis data ({rolled_back}). Entri mungkin dihapus atau "
             "registri dikembalikan ke salinan lama; hubungi institusi penerbit.",
         )
-    if not number or registry.get(number) is None:
+    row = registry.authentic_row(number) if number else None
+    if row is None and (not number or registry.get(number) is None):
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
-    row = registry.authentic_row(number)
     if row is None:
         return Verdict(
             "diubah",
