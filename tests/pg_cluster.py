@@ -37,6 +37,19 @@ def server_bin() -> Path:
     return Path(versions[-1]).parent
 
 
+def _tool(name: str) -> str:
+    """A server tool: beside initdb, else in Debian's newest version folder."""
+    beside = server_bin() / name
+    if beside.exists():
+        return str(beside)
+    versions = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(p.split("/")[4])
+    )
+    if not versions:
+        raise RuntimeError(MISSING)
+    return versions[-1]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -67,52 +80,65 @@ def cluster(durable: bool = False) -> Iterator[str]:
     """Yield the URL of the superuser database `postgres` on a new cluster (TCP on 127.0.0.1, a
     password required); stopped and removed on leaving, also after a failure. Not `durable`
     (tests): no fsync; durable (the benchmark): PostgreSQL's defaults, fsync on every commit."""
-    bin_dir = server_bin()
-    prefix, uid, gid = _run_as()
-    base = Path(tempfile.mkdtemp(prefix="aturan-pg-"))
-    data, sock = base / "data", base / "sock"
-    sock.mkdir()
-    if uid is not None:
-        os.chmod(base, 0o755)
-        os.chown(base, uid, gid)
-        os.chown(sock, uid, gid)
-    port = free_port()
-    started = False
-    try:
+    with _workspace() as (base, prefix, uid, gid):
         password = base / "password"
         password.write_text(PASSWORD + "\n")
         if uid is not None:
             os.chown(password, uid, gid)
-        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8"]
+        initdb = [str(server_bin() / "initdb"), "-D", str(base / "data"), "-U", "postgres"]
         auth = ["--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password}"]
-        _quiet(prefix + initdb + auth + ["--no-sync"])
-        options = f"-k {sock} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=60" + (
-            "" if durable else " -c fsync=off -c synchronous_commit=off"
-        )
-        _quiet(
-            prefix
-            + [
-                str(bin_dir / "pg_ctl"),
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(base / "log"),
-                "-w",
-                "start",
-            ]
-        )
-        started = True
-        yield f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port}/postgres"
+        _quiet(prefix + initdb + ["-E", "UTF8"] + auth + ["--no-sync"])
+        fast = "" if durable else " -c fsync=off -c synchronous_commit=off"
+        with _running(base, prefix, fast) as url:
+            yield url
+
+
+@contextmanager
+def replica(primary_url: str) -> Iterator[str]:
+    """A hot standby of the cluster whose superuser URL is `primary_url`, streaming from it
+    (pg_basebackup -R): the URL of its `postgres` database, read-only. Stopped and removed on
+    leaving."""
+    with _workspace() as (base, prefix, _, _):
+        backup = [_tool("pg_basebackup"), "-D", str(base / "data"), "-R"]
+        backup += ["-X", "stream", "--checkpoint=fast", "-d", primary_url]
+        _quiet(prefix + backup, env={"PGPASSWORD": PASSWORD})
+        with _running(base, prefix, " -c hot_standby=on") as url:
+            yield url
+
+
+@contextmanager
+def _workspace() -> Iterator[tuple[Path, list[str], int | None, int | None]]:
+    """A temporary folder the server's user owns (with `sock` for its socket); removed after."""
+    prefix, uid, gid = _run_as()
+    base = Path(tempfile.mkdtemp(prefix="aturan-pg-"))
+    (base / "sock").mkdir()
+    if uid is not None:
+        os.chmod(base, 0o755)
+        os.chown(base, uid, gid)
+        os.chown(base / "sock", uid, gid)
+    try:
+        yield base, prefix, uid, gid
     finally:
-        if started:
-            _quiet(prefix + [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
         shutil.rmtree(base, ignore_errors=True)
 
 
-def _quiet(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+@contextmanager
+def _running(base: Path, prefix: list[str], options: str) -> Iterator[str]:
+    """The server on `base/data` started on a free port (TCP on 127.0.0.1), stopped after."""
+    port = free_port()
+    pg_ctl = [str(server_bin() / "pg_ctl"), "-D", str(base / "data")]
+    listen = f"-k {base / 'sock'} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=60"
+    _quiet(prefix + pg_ctl + ["-o", listen + options, "-l", str(base / "log"), "-w", "start"])
+    try:
+        yield f"postgresql://postgres:{PASSWORD}@127.0.0.1:{port}/postgres"
+    finally:
+        _quiet(prefix + pg_ctl + ["-m", "immediate", "stop"])
+
+
+def _quiet(command: list[str], env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} gagal:\n{result.stdout}{result.stderr}")
 
