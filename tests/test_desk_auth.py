@@ -157,10 +157,8 @@ def test_secure_cookies_always_marks_cookies_secure_even_over_plain_http(tmp_pat
     """Behind a web server that ends TLS and talks plain http to the desk (and does not send
     X-Forwarded-Proto, which uvicorn would read), `desk.secure_cookies: always` keeps the cookies
     Secure."""
-    config = desk_config(tmp_path)
+    config = desk_config(tmp_path, secure_cookies="always")
     add_account(tmp_path / "r.sqlite", config, "budi", "operator")
-    text = config.read_text(encoding="utf-8") + "desk:\n  secure_cookies: always\n"
-    config.write_text(text, encoding="utf-8")
     app = create_desk_app(config, tmp_path / "r.sqlite")
     cookie = TestClient(app).get("/masuk").headers["set-cookie"]
     assert cookie.startswith("aturan_meja_pra=") and "Secure" in cookie.split("; ")
