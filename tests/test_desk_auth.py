@@ -244,3 +244,13 @@ def test_an_areas_router_is_included_with_its_nav_and_csrf(monkeypatch, desk_cli
     assert post(auditor, "/uji").json() == {"oleh": "audi"}
     assert auditor.post("/uji").status_code == 403  # no token
     assert post(operator, "/uji").status_code == 403  # not an auditor
+
+
+def test_a_successful_sign_in_clears_the_accounts_earlier_failures(desk_client):
+    client = desk_client("operator", "LAN", username="budi")  # signed in once already
+    for _ in range(4):
+        assert sign_in(TestClient(client.app), "budi", "bukan-sandinya-1").status_code == 401
+    assert sign_in(TestClient(client.app), "budi").status_code == 303
+    for _ in range(4):  # four more: nine in the window, four since the last success
+        assert sign_in(TestClient(client.app), "budi", "bukan-sandinya-1").status_code == 401
+    assert sign_in(TestClient(client.app), "budi").status_code == 303
