@@ -17,7 +17,7 @@ LOCK := requirements.lock
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-fast lint setup setup-pdf setup-web setup-db lock check golden bench bench-lab lab-chart clean
+.PHONY: demo test test-fast lint setup setup-pdf setup-web setup-db setup-bench lock check golden bench bench-lab lab-chart clean
 
 # Installs exactly the lock (every file checked against its hash), then aturan itself. durable-rules
 # is built first from its hashed source release with the patches in patches/ (Python 3.13 removed a
@@ -119,7 +119,13 @@ docs-img: setup setup-pdf setup-web
 	$(BIN)/python docs/render_images.py
 	$(BIN)/python docs/render_desk_images.py
 
-bench: setup setup-pdf setup-db
+# The verification benchmark's load generator: wrk (C, from Debian), installed only when missing.
+setup-bench:
+	@command -v wrk >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends wrk )
+
+bench: setup setup-pdf setup-db setup-bench
 	$(BIN)/python bench/bench_decide.py
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_registry.py
