@@ -238,14 +238,21 @@ def upload(folder: Path, duration: float) -> dict:
     registry = work / "registri.sqlite"
     aturan = [sys.executable, "-m", "aturan.cli"]
     subprocess.run(aturan + ["keys", "init"], check=True, capture_output=True)
-    subprocess.run(
-        aturan
-        + ["issue", str(ROOT / "samples" / "kohort-dokumen.yaml"), "--as-of", "2027-01-10"]
-        + ["--issue-date", "2027-01-11", "--out", str(work / "dokumen"), "--pdf"]
-        + ["--registry", str(registry), "--registri-baru"],
-        check=True,
-        capture_output=True,
-    )
+    for as_of, day, pdf in (
+        ("2026-02-01", "2026-02-02", []),
+        ("2027-01-10", "2027-01-11", ["--pdf"]),
+    ):
+        issued = subprocess.run(  # as `make demo`: the designs in time, then the rest as PDF
+            aturan
+            + ["issue", str(ROOT / "samples" / "kohort-dokumen.yaml"), "--as-of", as_of]
+            + ["--issue-date", day, "--out", str(work / "dokumen"), *pdf]
+            + ["--registry", str(registry)]
+            + ([] if registry.exists() else ["--registri-baru"]),
+            capture_output=True,
+            text=True,
+        )
+        if issued.returncode != 0:
+            raise RuntimeError(f"aturan issue failed: {issued.stderr}")
     pdfs = [
         p.read_bytes() for p in sorted((work / "dokumen").rglob("*.pdf")) if "bundel" not in p.name
     ]

@@ -303,3 +303,24 @@ def test_each_verdict_tells_the_recipient_what_it_means_and_whom_to_ask_in_a_rea
     assert verdict(browser) == "TIDAK TERDAFTAR"
     assert "Tidak ada dokumen" in said("arti") and "penulisan nomornya" in said("langkah")
     assert contact["contact"] in said("langkah")
+
+
+def test_a_wrong_code_and_an_unsigned_scan_are_said_in_plain_words_in_a_real_browser(
+    site, browser, tmp_path
+):
+    """KODE TIDAK COCOK and PERIKSA DENGAN KODE QR as a recipient reads them (issue 25, item 7):
+    no holder shown, the meaning, and the next step (the printed code; the QR check)."""
+    number = "0001/STTP/PKASN/2027"
+    browser.goto(f"{site['base']}/verifikasi?n={number}&c=0000000000000000")
+    assert verdict(browser) == "KODE TIDAK COCOK"
+    assert "Bu** Sa*****" not in browser.content()
+    assert "kode" in browser.locator("#langkah").inner_text().lower()
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    scan = tmp_path / "pindaian.pdf"
+    with scan.open("wb") as handle:
+        writer.write(handle)
+    assert upload(browser, site["base"], scan) == "PERIKSA DENGAN KODE QR"
+    assert "TIDAK SAH" not in browser.locator("#status").inner_text()
+    assert "kode QR" in browser.locator("#langkah").inner_text()
