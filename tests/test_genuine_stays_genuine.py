@@ -1,7 +1,8 @@
 """Genuine stays genuine (issue 25, item 2): a signed PDF re-issued with other bytes (another
 signing time, another file ID: what a LibreOffice, font or pyHanko upgrade does) leaves every
-copy issued before SAH, since the registry keeps every fingerprint it authenticated for a number;
-a fingerprint written into the registry without its key vouches for nothing."""
+copy issued before SAH (the registry keeps every fingerprint it authenticated for a number), and a
+copy the institution signed again outside the registry is SAH too: the signature and the signed
+number and content hash prove it, not the bytes."""
 
 import os
 import shutil
@@ -120,26 +121,24 @@ def signed_again(pdf, target):
     return target
 
 
-def test_a_fingerprint_written_without_the_registry_key_makes_nothing_sah(
+def test_a_copy_the_institution_signs_again_on_another_day_is_sah_and_a_forgery_is_not(
     aturan, reissued, tmp_path
 ):
-    """A PDF signed with the institution's key but never issued (a third signing), whose
-    fingerprint someone wrote into the registry's history by hand, is not SAH."""
+    """Byte identity with a recorded fingerprint is not required (issue 25, item 2): the issued
+    page signed again by the institution's key on another day, with another file identifier,
+    carries the registry's number and content hash, so it is SAH, and `verify` says it is not the
+    recorded file. The same copy changed after signing is not SAH."""
     out, _, rows, _ = reissued
     row = rows[0]
-    registry = tmp_path / "reg.sqlite"
-    shutil.copy(out / "reg.sqlite", registry)
     third = signed_again(numbered(out, row["number"], ".pdf"), tmp_path / "ketiga.pdf")
-    assert verify(aturan, out, third).output.startswith("DIUBAH")
-    db = sqlite3.connect(registry)
-    latest = db.execute("SELECT MAX(id) FROM audit_log WHERE number=?", (row["number"],))
-    db.execute(
-        "INSERT INTO pdf_fingerprints (number, fingerprint, audit_id, recorded_at) "
-        "VALUES (?, ?, ?, '2027-01-11T00:00:00+00:00')",
-        (row["number"], pdfs.fingerprint(third.read_bytes()), latest.fetchone()[0]),
-    )
-    db.commit()
-    db.close()
-    result = aturan("verify", third, "--registry", registry)
-    assert result.exit_code == 1, result.output
-    assert not result.output.startswith("SAH"), result.output
+    assert pdfs.fingerprint(third.read_bytes()) != row["pdf_fingerprint"]
+    result = verify(aturan, out, third)
+    assert result.exit_code == 0 and result.output.startswith("SAH"), result.output
+    assert "ditandatangani institusi pada waktu lain" in result.output
+    data = bytearray(third.read_bytes())
+    at = data.index(b"/AturanNumber")
+    data[at - 20 : at - 19] = b" " if data[at - 20 : at - 19] != b" " else b"\n"
+    forged = tmp_path / "palsu.pdf"
+    forged.write_bytes(bytes(data))
+    result = aturan("verify", forged, "--registry", out / "reg.sqlite")
+    assert result.exit_code != 0 and not result.output.startswith("SAH"), result.output

@@ -4,10 +4,12 @@ A PDF is SAH only when all of these hold:
 - it carries exactly one signature, intact, covering the whole file (no incremental update of any
   kind after signing: stricter than "no update that changes what the page shows", and simpler to
   explain), by a certificate that chains to the configured trust roots;
-- the number in its signed metadata is in the registry, the row is `issued` and has a recorded
-  PDF fingerprint, the file's content hash matches the row, and its fingerprint is one the
-  registry key recorded for that number: the latest, or an earlier one (a re-issue that wrote
-  other bytes leaves the copies issued before genuine);
+- the number and content hash in its signed metadata are the registry's: the row is authentic,
+  `issued`, and was issued as a signed PDF (a fingerprint recorded). Byte identity with a recorded
+  fingerprint is not required (issue 25, item 2): a copy the institution signed again at another
+  time, with another file identifier (an upgrade of LibreOffice, fonts or pyHanko changes the
+  bytes), is as genuine as the first. Whether the exact file was recorded (the latest fingerprint
+  or an earlier one, `Registry.issued_fingerprint`) is said in the verdict's message;
 - the document is in force on the day of the check: an authentic document past the last day of
   its validity is KEDALUWARSA (authentic is not in force), with the day its validity ended.
 
@@ -258,18 +260,19 @@ def _against_registry(number: str, digest: str, data: bytes, registry: Registry)
             "dapat dicocokkan.",
             row,
         )
-    if not _issued_file(number, row, data, registry):
-        return Verdict(
-            "diubah",
-            number,
-            "Berkas tidak sama dengan PDF yang diterbitkan: dokumen telah diubah.",
-            row,
-        )
     if row["status"] == "revoked":
         return _revoked(number, row)
     if row["status"] != "issued":
         return Verdict("tidak_sah", number, f"Status dokumen di registri: {row['status']}.", row)
-    return _genuine(number, row)
+    if _issued_file(number, row, data, registry):
+        return _genuine(number, row)
+    return Verdict("sah", number, SIGNED_AGAIN, row)
+
+
+SIGNED_AGAIN = (
+    "Berkas ini ditandatangani institusi pada waktu lain daripada salinan yang tercatat; isi dan "
+    "nomornya sama dengan yang terdaftar"
+)
 
 
 def _issued_file(number: str, row: Row, data: bytes, registry: Registry) -> bool:
@@ -351,10 +354,11 @@ def _in_force(verdict: Verdict, registry: Registry, on: dt.date, opening: str) -
             last_day,
         )
     until = f", berlaku sampai dengan {indonesian_date(last_day)}" if last_day else ""
+    note = f" {verdict.message}." if verdict.message else ""  # e.g. signed again
     return Verdict(
         "sah",
         number,
-        f"{opening}: {holder}, diterbitkan {row['doc_date']}{until}.",
+        f"{opening}: {holder}, diterbitkan {row['doc_date']}{until}.{note}",
         row,
         last_day,
     )
