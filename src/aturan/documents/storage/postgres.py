@@ -78,6 +78,7 @@ ROLE_GRANTS = (
     "GRANT SELECT, INSERT, UPDATE (last_seq) ON counters TO {role}",
     "GRANT SELECT, INSERT, UPDATE (status, revoked_reason, revoked_at, revoked_by, "
     "docx_fingerprint, pdf_fingerprint, replaced_by) ON documents TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON desk_jobs TO {role}",  # its own jobs only (0010's RLS)
 )
 
 
