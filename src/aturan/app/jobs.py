@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -41,7 +42,7 @@ STATE_LABELS = {
 }
 ENDED = (DONE, FAILED, INTERRUPTED)
 HEARTBEAT = 1.0  # seconds between a running job's heartbeats (and progress writes)
-STALE = 30.0  # seconds without a heartbeat after which a running job counts as interrupted
+STALE_SECONDS = 30.0  # seconds without a heartbeat after which a running job counts as interrupted
 INTERRUPTED_MESSAGE = (
     "tugas terputus: proses pekerja berhenti sebelum tugas selesai (meja kerja dimulai ulang atau "
     "prosesnya dimatikan); jalankan ulang: nomor yang sudah diambil dipakai lagi, tanpa nomor ganda"
@@ -145,9 +146,10 @@ class JobStore:
         account: str,
         params: dict[str, Any],
         rerun_of: str | None = None,
+        job_id: str | None = None,
     ) -> Job:
-        """Queue a job; it runs when a worker takes it."""
-        job_id = uuid.uuid4().hex
+        """Queue a job (under `job_id`, else a new random id); it runs when a worker takes it."""
+        job_id = job_id or new_job_id()
         self.db.execute(
             "INSERT INTO desk_jobs (id, kind, institution, account, params, state, created_at, "
             "rerun_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -221,7 +223,7 @@ class JobStore:
         )
 
     def recover(
-        self, stale: float = STALE, alive: Callable[[str], bool | None] | None = None
+        self, stale: float = STALE_SECONDS, alive: Callable[[str], bool | None] | None = None
     ) -> list[str]:
         """Mark interrupted every running job whose worker is gone: `alive(worker)` says False (a
         process of this machine that no longer exists), or its heartbeat is older than `stale`
@@ -255,6 +257,10 @@ class JobStore:
             )
         params = {**job.params, "rerun": True}
         return self.submit(job.kind, job.institution, account, params, rerun_of=job.job_id)
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex
 
 
 def worker_name() -> str:
@@ -330,17 +336,32 @@ class JobRunner:
         beat.stop()
         store.finish(job.job_id, self.name, result)
 
-    def loop(self, stop: threading.Event, poll: float = 1.0) -> None:
-        """Run jobs until `stop` is set, waiting `poll` seconds when none is queued. A database
-        that cannot be reached for a moment is retried, never the end of the worker."""
+    def loop(
+        self, stop: threading.Event, poll: float = 1.0, stale: float | None = None
+    ) -> None:
+        """Run jobs until `stop` is set, waiting `poll` seconds when none is queued; with `stale`,
+        also mark interrupted, every `stale` / 2 seconds, the jobs whose worker stopped beating
+        (another machine's). A database that cannot be reached for a moment is retried, never
+        the end of the worker."""
+        recovered = time.monotonic()
         while not stop.is_set():
             try:
+                if stale is not None and time.monotonic() - recovered > stale / 2:
+                    recovered = time.monotonic()
+                    self._recover(stale)
                 ran = self.run_next()
             except Exception:
                 LOG.exception("pekerja %s: antrean tidak dapat dibaca", self.name)
                 ran = None
             if ran is None:
                 stop.wait(poll)
+
+    def _recover(self, stale: float) -> None:
+        store = self.open_store()
+        try:
+            store.recover(stale)
+        finally:
+            store.close()
 
 
 class _Beat:
