@@ -23,7 +23,9 @@ def test_the_preview_shows_refused_rows_in_place_and_each_row_s_documents_number
     registry = new_registry(tmp_path / "registri.sqlite")
     preview = app.preview_issue(COHORT, AS_OF, ISSUE_DATE, registry)
     assert [r.row for r in preview.rows] == list(range(2, 22)), "every row, in the file's order"
-    refused = {r.row: (r.rejection.column, r.rejection.message) for r in preview.rows if r.rejection}
+    refused = {
+        r.row: (r.rejection.column, r.rejection.message) for r in preview.rows if r.rejection
+    }
     assert refused[15] == ("nip", "NIP 197710251998031946 sudah muncul di baris 6")
     assert refused[19][0] == "komunikasi" and "di luar rentang 1..5" in refused[19][1]
     assert set(refused) == {9, 15, 19} and preview.rejected == 3 and preview.accepted == 17

@@ -125,8 +125,8 @@ def test_an_institution_sees_only_its_own_jobs(desk):
     theirs = store.submit(app.ISSUE, "BPSDM-JABAR", "budi", issue_params())
     assert store.get(theirs.job_id, "LAN") is None
     assert store.get(mine.job_id, "LAN") == mine
-    assert [j.job_id for j in store.list("LAN")] == [mine.job_id]
-    assert {j.job_id for j in store.list()} == {mine.job_id, theirs.job_id}
+    assert [j.job_id for j in store.recent("LAN")] == [mine.job_id]
+    assert {j.job_id for j in store.recent()} == {mine.job_id, theirs.job_id}
 
 
 def start_worker(registry, files, *mode):
@@ -140,9 +140,7 @@ def start_worker(registry, files, *mode):
 
 
 @pytest.mark.postgres
-def test_two_worker_processes_on_one_postgresql_take_each_job_exactly_once(
-    new_database, tmp_path
-):
+def test_two_worker_processes_on_one_postgresql_take_each_job_exactly_once(new_database, tmp_path):
     registry = new_registry(new_database())
     store = app.open_jobs(registry)
     jobs = [store.submit("probe", "LAN", "ani", {"sleep": 0.02}).job_id for _ in range(60)]

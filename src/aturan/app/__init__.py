@@ -4,6 +4,15 @@ typed results out; it never knows click or HTTP and never prints. The command li
 verification server and the coming desk only translate arguments and show the results."""
 
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
+from aturan.app.issue_jobs import (
+    ISSUE,
+    PDF_ZIP,
+    IssuePreview,
+    PreviewRow,
+    issue_handler,
+    job_file,
+    preview_issue,
+)
 from aturan.app.issuing import (
     IssuePlan,
     IssueRequest,
@@ -20,14 +29,6 @@ from aturan.app.issuing import (
     revoke,
     revoke_all,
     run_plan,
-)
-from aturan.app.issue_jobs import (
-    ISSUE,
-    PDF_ZIP,
-    IssuePreview,
-    PreviewRow,
-    issue_handler,
-    preview_issue,
 )
 from aturan.app.jobs import (
     DONE,
@@ -91,6 +92,7 @@ __all__ = [
     "IssuePreview",
     "PreviewRow",
     "issue_handler",
+    "job_file",
     "preview_issue",
     "DONE",
     "FAILED",

@@ -159,3 +159,12 @@ def summary(result: IssueResult, out: Path, archive: Path | None) -> dict[str, A
         "numbers": sorted(e["number"] for e in every),
         "files": {k: str(p.relative_to(out)) for k, p in files.items() if p is not None},
     }
+
+
+def job_file(files: Path, job: Job, name: str) -> Path:
+    """One result file of an issue job, by its name in the job's folder; refused when it would
+    lead outside the folder or is missing (AturanError)."""
+    path = inside(inside(files, job.params["out"]), name)
+    if not path.is_file():
+        raise AturanError(f"berkas hasil tugas tidak ada lagi: {name}")
+    return path

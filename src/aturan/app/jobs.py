@@ -166,7 +166,7 @@ class JobStore:
             return None
         return _job(row)
 
-    def list(self, institution: str | None = None, limit: int = 50) -> list[Job]:
+    def recent(self, institution: str | None = None, limit: int = 50) -> list[Job]:
         """The latest jobs, newest first: of one institution, or (None) of all."""
         where, params = ("WHERE institution=? ", (institution,)) if institution else ("", ())
         rows = self.db.execute(
@@ -241,7 +241,14 @@ class JobStore:
                 cursor = self.db.execute(
                     "UPDATE desk_jobs SET state=?, error=?, finished_at=? "
                     "WHERE id=? AND state=? AND worker=?",
-                    (INTERRUPTED, INTERRUPTED_MESSAGE, now_iso(), row["id"], RUNNING, row["worker"]),
+                    (
+                        INTERRUPTED,
+                        INTERRUPTED_MESSAGE,
+                        now_iso(),
+                        row["id"],
+                        RUNNING,
+                        row["worker"],
+                    ),
                 )
                 if cursor.rowcount:
                     marked.append(row["id"])
@@ -336,9 +343,7 @@ class JobRunner:
         beat.stop()
         store.finish(job.job_id, self.name, result)
 
-    def loop(
-        self, stop: threading.Event, poll: float = 1.0, stale: float | None = None
-    ) -> None:
+    def loop(self, stop: threading.Event, poll: float = 1.0, stale: float | None = None) -> None:
         """Run jobs until `stop` is set, waiting `poll` seconds when none is queued; with `stale`,
         also mark interrupted, every `stale` / 2 seconds, the jobs whose worker stopped beating
         (another machine's). A database that cannot be reached for a moment is retried, never

@@ -50,12 +50,16 @@ class JobSettings:
         unknown = sorted(set(section) - {"files", "workers", "stale_seconds"})
         if unknown:
             raise AturanError(
-                f"isian tidak dikenal: {', '.join(map(str, unknown))}", file=str(path), field=SECTION
+                f"isian tidak dikenal: {', '.join(map(str, unknown))}",
+                file=str(path),
+                field=SECTION,
             )
         return cls(
             _folder(section.get("files"), path, registry),
-            _count(section.get("workers", 1), path, "workers", 0),
-            float(_count(section.get("stale_seconds", app.STALE_SECONDS), path, "stale_seconds", 1)),
+            int(_count(section.get("workers", 1), path, "workers", 0, whole=True)),
+            float(
+                _count(section.get("stale_seconds", app.STALE_SECONDS), path, "stale_seconds", 1)
+            ),
         )
 
 
@@ -68,8 +72,11 @@ def _folder(value: object, config: Path, registry: Path | str) -> Path:
     return config.parent / value
 
 
-def _count(value: object, config: Path, name: str, least: int) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
+def _count(
+    value: object, config: Path, name: str, least: int, whole: bool = False
+) -> int | float:
+    kinds = int if whole else int | float
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < least:
         raise AturanError(
             f"isi bilangan paling sedikit {least}", file=str(config), field=f"{SECTION}.{name}"
         )
@@ -99,7 +106,8 @@ def config_for(desk: Desk) -> Callable[[str], Path | None]:
     def find(institution: str) -> Path | None:
         if institution != desk.institution:
             raise AturanError(
-                f"meja kerja ini menerbitkan untuk institusi {desk.institution}, bukan {institution}"
+                f"meja kerja ini menerbitkan untuk institusi {desk.institution}, "
+                f"bukan {institution}"
             )
         return desk.config
 
