@@ -72,9 +72,7 @@ def _folder(value: object, config: Path, registry: Path | str) -> Path:
     return config.parent / value
 
 
-def _count(
-    value: object, config: Path, name: str, least: int, whole: bool = False
-) -> int | float:
+def _count(value: object, config: Path, name: str, least: int, whole: bool = False) -> int | float:
     kinds = int if whole else int | float
     if isinstance(value, bool) or not isinstance(value, kinds) or value < least:
         raise AturanError(
