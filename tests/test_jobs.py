@@ -129,14 +129,32 @@ def test_an_institution_sees_only_its_own_jobs(desk):
     assert {j.job_id for j in store.recent()} == {mine.job_id, theirs.job_id}
 
 
-def start_worker(registry, files, *mode):
+def start_worker(registry, files, *mode, tag=""):
+    """A desk worker process (desk_worker.py); `tag` marks its environment, which its LibreOffice
+    inherits, so `end_tagged` finds them all."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "desk_worker.py"), str(registry), str(files), *mode],
-        env=dict(os.environ, ATURAN_ROOT=str(ROOT), PYTHONPATH=str(ROOT / "src")),
+        [sys.executable, str(ROOT / "tests" / "desk_worker.py"), str(registry), str(files)]
+        + [str(m) for m in mode],
+        env=dict(os.environ, ATURAN_ROOT=str(ROOT), PYTHONPATH=str(ROOT / "src"), DESK_TAG=tag),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def end_tagged(tag: str) -> list[int]:
+    """Kill what a killed worker left running (its LibreOffice lives in its own session): every
+    process whose environment carries DESK_TAG=`tag`; their ids."""
+    marker = f"DESK_TAG={tag}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), 9)
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 @pytest.mark.postgres

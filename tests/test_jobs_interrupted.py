@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 from conftest import ROOT
@@ -19,7 +20,7 @@ from desk_support import post
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from test_desk_issue import DATES, uploaded
-from test_jobs import COHORT, start_worker
+from test_jobs import COHORT, end_tagged, start_worker
 
 from aturan import app
 from aturan.desk import create_desk_app
@@ -60,12 +61,15 @@ def test_a_worker_killed_mid_way_leaves_an_interrupted_job_whose_rerun_gives_the
     job_page = started.headers["location"]
     job_id = job_page.rsplit("/", 1)[1]
     files = client.registry.parent / "desk-berkas"
-    worker = start_worker(client.registry, files, client.config)
+    tag = uuid.uuid4().hex
+    worker = start_worker(client.registry, files, client.config, tag=tag)
     store = app.open_jobs(client.registry, client.config)
     running = wait_for_signed_pdfs(store, job_id, worker)
     assert running.state == app.RUNNING and running.progress["docx"] == (17, 17)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
+    time.sleep(1)  # what the worker's LibreOffice does without it, then it is ended too
+    end_tagged(tag)
 
     with TestClient(create_desk_app(client.config, client.registry)) as restarted:
         restarted.cookies = client.cookies
