@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 
+import yaml
 from conftest import ROOT
 from desk_support import post
 from fastapi.testclient import TestClient
@@ -136,3 +137,17 @@ def test_a_failing_job_ends_failed_with_its_message_and_the_desk_keeps_answering
         assert 'id="ulang"' in page.text, "a failed job may run again"
         assert running.get("/tugas").status_code == 200
         assert running.get("/terbitkan").status_code == 200
+
+
+def test_a_bad_desk_jobs_section_is_one_message_naming_its_field(desk_client, caplog):
+    client = desk_client("operator")
+    config = yaml.safe_load(client.config.read_text(encoding="utf-8"))
+    config["desk_jobs"] = {"workers": -1}
+    client.config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    with TestClient(create_desk_app(client.config, client.registry)) as running:
+        running.cookies = client.cookies
+        page = running.get("/tugas")
+        assert page.status_code == 400
+        assert "isian &#39;desk_jobs.workers&#39;: isi bilangan paling sedikit 0" in page.text
+        assert running.get("/").status_code == 200, "the other pages keep answering"
+    assert "desk_jobs.workers" in caplog.text and "Traceback" not in caplog.text

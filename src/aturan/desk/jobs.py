@@ -128,7 +128,13 @@ class Workers:
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        jobs = settings(self.desk)
+        """Recover, then start the workers. A bad `desk_jobs:` section starts none: it is said
+        once here, and on every page that needs it, while the other pages keep answering."""
+        try:
+            jobs = settings(self.desk)
+        except AturanError as exc:
+            LOG.error("galat: %s; tugas tidak dikerjakan", exc)
+            return
         jobs.files.mkdir(parents=True, exist_ok=True)
         recovering = app.open_jobs(self.desk.registry, self.desk.config)
         try:
