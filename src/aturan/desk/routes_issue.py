@@ -113,7 +113,8 @@ def start_issue(
         "issue_date": issue_date.isoformat(),
         "pdf": True,
     }
-    jobs.store(desk).submit(app.ISSUE, account.institution, account.username, params, None, job_id)
+    store = jobs.store(desk)
+    store.submit(app.ISSUE, account.institution, account.username, params, job_id=job_id)
     return RedirectResponse(f"/tugas/{job_id}", status_code=303)
 
 
