@@ -173,3 +173,31 @@ def test_two_worker_processes_on_one_postgresql_take_each_job_exactly_once(new_d
     assert all(j.state == app.DONE and j.result["pid"] == int(j.worker.split("/")[1])
                for j in ended)  # fmt: skip
     store.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_an_institution_s_role_reads_and_takes_only_its_own_jobs(
+    new_database, registry_keys
+):
+    from registry_worker import CODES, FORMAT
+
+    from aturan.documents import Registry
+
+    admin = new_database()
+    owner = Registry(admin, FORMAT, CODES, **registry_keys)
+    urls = {}
+    for code in ("LAN", "BPSDM-JABAR"):
+        role = owner.add_institution(code, f"sandi-{code.lower()}")
+        urls[code] = admin.replace("postgres:aturan-uji@", f"{role}:sandi-{code.lower()}@")
+    owner.close()
+    everyone = app.JobStore(Registry(admin, FORMAT, CODES, **registry_keys).db)
+    theirs = everyone.submit("probe", "BPSDM-JABAR", "budi", {})
+    lan = app.JobStore(Registry(urls["LAN"], FORMAT, CODES, **registry_keys,
+                                institution="LAN").db)  # fmt: skip
+    mine = lan.submit("probe", "LAN", "ani", {})
+    assert [j.job_id for j in lan.recent()] == [mine.job_id], "only its own, even asking for all"
+    assert lan.get(theirs.job_id) is None
+    assert lan.claim("w").job_id == mine.job_id and lan.claim("w") is None
+    with pytest.raises(Exception, match="row-level security"):
+        lan.submit("probe", "BPSDM-JABAR", "ani", {})
+    assert everyone.get(theirs.job_id).state == app.QUEUED, "untouched"
