@@ -6,8 +6,9 @@ Usage:  .venv/bin/python docs/render_desk_issue_images.py
 
 Makes a scratch registry with one operator account (`aturan users add`), starts `aturan desk` on a
 free port, and walks through the flow in Debian's chromium (playwright, as tests/test_browser.py
-finds it): sign in, upload samples/cohort-contoh.csv, its preview, the job running, the job done
-with its downloads. Needs LibreOffice, chromium and the demo keys (`aturan keys init`)."""
+finds it): sign in (not photographed: docs/render_desk_images.py shows that page), upload
+samples/cohort-contoh.csv, its preview, the job running, the job done with its downloads. Needs
+LibreOffice, chromium and the demo keys (`aturan keys init`)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,6 @@ def walk(base: str) -> None:
         page.goto(f"{base}/masuk")
         page.fill("input[name=nama_pengguna]", "ani")
         page.fill("input[name=kata_sandi]", PASSWORD)
-        page.screenshot(path=OUT / "masuk.png")
         with page.expect_navigation():
             page.click("form[action='/masuk'] button")
         page.goto(f"{base}/terbitkan")
