@@ -151,3 +151,15 @@ def test_a_bad_desk_jobs_section_is_one_message_naming_its_field(desk_client, ca
         assert "isian &#39;desk_jobs.workers&#39;: isi bilangan paling sedikit 0" in page.text
         assert running.get("/").status_code == 200, "the other pages keep answering"
     assert "desk_jobs.workers" in caplog.text and "Traceback" not in caplog.text
+
+
+def test_an_xlsx_cohort_is_previewed_as_its_csv_twin(desk_client):
+    client = desk_client("operator")
+    xlsx = (ROOT / "samples" / "cohort-contoh.xlsx").read_bytes()
+    page = upload(client, xlsx, name="Kohort PKP (contoh).xlsx")
+    assert page.status_code == 200 and "Pratinjau penerbitan: Kohort PKP (contoh).xlsx" in page.text
+    as_csv = client.get(uploaded(client)).text
+    accepted = re.compile(r'<tr class="diterima" data-baris="\d+">.*?</tr>', re.S)
+    assert accepted.findall(page.text) == accepted.findall(as_csv)
+    refused = re.compile(r'<tr class="ditolak" data-baris="(\d+)">')
+    assert refused.findall(page.text) == refused.findall(as_csv) == ["9", "15", "19"]
