@@ -124,7 +124,11 @@ def test_an_operator_of_another_institution_cannot_see_rerun_or_download_a_job(d
 def test_a_failing_job_ends_failed_with_its_message_and_the_desk_keeps_answering(desk_client):
     client = desk_client("operator")
     broken = b"nama,bukan_kolom\nA,1\n"
-    preview = upload(client, broken, follow_redirects=False).headers["location"]
+    preview = upload(client, broken, name="angkatan 3.csv", follow_redirects=False)
+    preview = preview.headers["location"]
+    shown = client.get(preview)
+    assert shown.status_code == 400 and "angkatan 3.csv, baris 1: header" in shown.text
+    assert "unggahan" not in shown.text, "the operator's file by its name, not the server's path"
     with TestClient(create_desk_app(client.config, client.registry)) as running:
         running.cookies = client.cookies
         started = post(running, preview.split("?")[0], DATES, follow_redirects=False)
@@ -133,7 +137,8 @@ def test_a_failing_job_ends_failed_with_its_message_and_the_desk_keeps_answering
         while "gagal" not in (page := running.get(job_page)).text:
             assert time.monotonic() < deadline, page.text
             time.sleep(0.2)
-        assert 'id="galat"' in page.text and "kohort.csv" in page.text
+        assert 'id="galat"' in page.text and "angkatan 3.csv, baris 1: header" in page.text
+        assert "unggahan" not in page.text
         assert 'id="ulang"' in page.text, "a failed job may run again"
         assert running.get("/tugas").status_code == 200
         assert running.get("/terbitkan").status_code == 200

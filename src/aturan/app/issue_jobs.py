@@ -107,7 +107,12 @@ def issue_handler(
             operator=job.account,
             full_bundle=pdf and bool(params.get("rerun")),
         )
-        result = issue(request, progress)
+        try:
+            result = issue(request, progress)
+        except AturanError as exc:
+            if params.get("name") and exc.file == str(request.source):
+                exc.file = str(params["name"])  # the uploaded file by its own name
+            raise
         return summary(result, out, pdf_zip(result.report, out) if pdf else None)
 
     return run

@@ -80,7 +80,12 @@ def preview(
     desk = desk_of(request)
     source, name = _upload(request, upload_id, account)
     as_of, issue_date = _dates(request, tanggal_keputusan, tanggal_terbit)
-    shown = app.preview_issue(source, as_of, issue_date, desk.registry, desk.config)
+    try:
+        shown = app.preview_issue(source, as_of, issue_date, desk.registry, desk.config)
+    except AturanError as exc:
+        if exc.file == str(source):  # the operator's file by its own name, not the server's path
+            exc.file = name
+        raise
     context = {
         "upload_id": upload_id,
         "name": name,
@@ -102,12 +107,13 @@ def start_issue(
     """Queue the issue run as a job (signed PDFs, this desk's registry, the account as operator)
     and show its page."""
     desk = desk_of(request)
-    source, _ = _upload(request, upload_id, account)
+    source, name = _upload(request, upload_id, account)
     as_of, issue_date = _dates(request, tanggal_keputusan, tanggal_terbit)
     files = jobs.settings(desk).files
     job_id = app.new_job_id()
     params = {
         "source": str(source.relative_to(files)),
+        "name": name,  # as the operator named it: messages say this name
         "out": f"tugas/{job_id}",
         "as_of": as_of.isoformat(),
         "issue_date": issue_date.isoformat(),
