@@ -1,7 +1,8 @@
 """The application layer: everything a user can do, once. Issue, revoke and issue again, decision
-records and replay, and jobs for the desk. Plain values in (paths, dates, strings, options),
-typed results out; it never knows click or HTTP and never prints. The command line, the
-verification server and the coming desk only translate arguments and show the results."""
+records and replay, and jobs (kept in the registry's database) for the desk. Plain values in
+(paths, dates, strings, options), typed results out; it never knows click or HTTP and never
+prints. The command line, the verification server and the desk only translate arguments and show
+the results."""
 
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
 from aturan.app.issue_jobs import (
