@@ -118,6 +118,7 @@ docs-img: setup setup-pdf setup-web
 	$(BIN)/aturan keys init
 	$(BIN)/python docs/render_images.py
 	$(BIN)/python docs/render_desk_images.py
+	$(BIN)/python docs/render_desk_issue_images.py
 
 # The verification benchmark's load generator: wrk (C, from Debian), installed only when missing.
 setup-bench:
@@ -130,6 +131,7 @@ bench: setup setup-pdf setup-db setup-bench
 	$(BIN)/python bench/bench_documents.py
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_verify.py
+	$(BIN)/python bench/bench_desk_issue.py
 
 # The cohort benchmarks at national scale (about 25 minutes on 2 cores): compare, batch, a reform's
 # batch and diff over 66,209 participants, and 300,000 streamed for peak memory.

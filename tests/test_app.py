@@ -1,5 +1,5 @@
-"""The application layer (aturan.app) used without the command line, as the coming browser desk
-will: an issue run as a job that reports its progress and ends in a typed result, then a
+"""The application layer (aturan.app) used without the command line, as the browser desk does:
+an issue run that reports its progress and ends in a typed result (as a job: test_jobs.py), then a
 revocation with its re-issue and a replay, all from plain values, printing nothing."""
 
 from __future__ import annotations
@@ -28,25 +28,17 @@ def _request(tmp_path: Path, source: Path = COHORT, **changes) -> app.IssueReque
     return app.IssueRequest(**{**values, **changes})
 
 
-def test_an_issue_job_reports_progress_and_ends_in_a_typed_result(tmp_path, capsys):
-    heard: list[app.JobProgress] = []
-    job = app.run_issue_job(_request(tmp_path), heard.append)
-    assert job.state == app.DONE and job.error is None
-    issued = job.result.report.issued
+def test_an_issue_run_reports_its_progress_and_ends_in_a_typed_result(tmp_path, capsys):
+    heard: list[tuple[str, int, int]] = []
+    result = app.issue(_request(tmp_path), lambda *stage: heard.append(stage))
+    issued = result.report.issued
     assert issued and all(entry["docx"].is_file() for entry in issued)
-    assert job.result.complete and job.result.report.manifest.is_file()
-    docx = [(p.done, p.total) for p in heard if p.stage == "docx"]
+    assert result.complete and result.report.manifest.is_file()
+    docx = [(done, total) for stage, done, total in heard if stage == "docx"]
     assert docx[0] == (0, docx[0][1]) and docx[-1] == (docx[0][1], docx[0][1])
-    assert {p.job_id for p in heard} == {job.job_id}
     again = app.replay(issued[0]["number"], tmp_path / "registri.sqlite")
     assert again.identical and not again.changed_parts
     assert capsys.readouterr() == ("", "")  # the application layer never prints
-
-
-def test_a_job_refused_by_the_user_s_input_ends_failed_with_one_message(tmp_path):
-    job = app.run_issue_job(_request(tmp_path, source=tmp_path / "tidak-ada.csv"))
-    assert job.state == app.FAILED and job.result is None
-    assert "tidak-ada.csv" in job.error
 
 
 def test_reissue_revokes_and_gives_a_replacement_naming_the_old_number(tmp_path):

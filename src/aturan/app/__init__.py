@@ -1,9 +1,19 @@
 """The application layer: everything a user can do, once. Issue, revoke and issue again, decision
-records and replay, and jobs for the desk. Plain values in (paths, dates, strings, options),
-typed results out; it never knows click or HTTP and never prints. The command line, the
-verification server and the coming desk only translate arguments and show the results."""
+records and replay, and jobs (kept in the registry's database) for the desk. Plain values in
+(paths, dates, strings, options), typed results out; it never knows click or HTTP and never
+prints. The command line, the verification server and the desk only translate arguments and show
+the results."""
 
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
+from aturan.app.issue_jobs import (
+    ISSUE,
+    PDF_ZIP,
+    IssuePreview,
+    PreviewRow,
+    issue_handler,
+    job_file,
+    preview_issue,
+)
 from aturan.app.issuing import (
     IssuePlan,
     IssueRequest,
@@ -21,7 +31,22 @@ from aturan.app.issuing import (
     revoke_all,
     run_plan,
 )
-from aturan.app.jobs import DONE, FAILED, RUNNING, Job, JobProgress, run_issue_job
+from aturan.app.jobs import (
+    DONE,
+    FAILED,
+    INTERRUPTED,
+    QUEUED,
+    RUNNING,
+    STALE_SECONDS,
+    STATE_LABELS,
+    Job,
+    JobRunner,
+    JobStore,
+    new_job_id,
+    open_jobs,
+    worker_alive,
+    worker_name,
+)
 from aturan.app.listing import (
     LIST_COLUMNS,
     TOTAL_HEADERS,
@@ -63,12 +88,27 @@ __all__ = [
     "reissue",
     "revoke",
     "init_institution",
+    "ISSUE",
+    "PDF_ZIP",
+    "IssuePreview",
+    "PreviewRow",
+    "issue_handler",
+    "job_file",
+    "preview_issue",
     "DONE",
     "FAILED",
+    "INTERRUPTED",
+    "QUEUED",
     "RUNNING",
+    "STALE_SECONDS",
+    "STATE_LABELS",
     "Job",
-    "JobProgress",
-    "run_issue_job",
+    "JobRunner",
+    "JobStore",
+    "new_job_id",
+    "open_jobs",
+    "worker_alive",
+    "worker_name",
     "LIST_COLUMNS",
     "TOTAL_HEADERS",
     "Filters",

@@ -19,12 +19,14 @@ from aturan.documents.institution import (
     signing_config,
 )
 from aturan.documents.issuing import (
+    Forecast,
     Issuer,
     IssueReport,
     Recorded,
     ToIssue,
     decide_for_issue,
     document_file_stem,
+    forecast,
     registry_groups,
 )
 from aturan.documents.record import (
@@ -132,6 +134,8 @@ __all__ = [
     "Recorded",
     "ToIssue",
     "registry_groups",
+    "Forecast",
+    "forecast",
     "PART_SHOWN",
     "VERSION_PARTS",
     "causes",

@@ -491,3 +491,40 @@ def decide_for_issue(
         str(law["coaching.same_gap_definition"]),
     )
     return [(case, d) for (case, _), d in zip(decisions, grouped)], refused
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What issuing would do with one document a decision calls for, read without writing: a new
+    number (`new`), the number already registered (`registered`, by this institution or, when
+    `owner` differs, another), or a refusal for its date (`refused`, with the message)."""
+
+    doc_type: str
+    title: str
+    code: str
+    outcome: str  # "new", "registered", "refused"
+    number: str | None = None
+    owner: str | None = None
+    message: str | None = None
+
+
+def forecast(
+    registry: Registry, book: Rulebook, decision: Decision, issue_date: dt.date
+) -> list[Forecast]:
+    """The documents `decision` calls for, each as `Issuer.issue` would treat it on `issue_date`,
+    in the same order and by the same checks (registered first, then the date), writing nothing."""
+    found = []
+    for called in decision.documents:
+        kind = document_type(book, called.type)
+        existing = registry.find(decision.nip, called.type, event_key(kind, decision))
+        if existing:
+            outcome = Forecast(kind.name, kind.title, kind.code, "registered",
+                               existing["number"], existing["institution"])  # fmt: skip
+        else:
+            problem = date_problem(decision, kind, issue_date, book.citation)
+            outcome = Forecast(
+                kind.name, kind.title, kind.code, "refused" if problem else "new",
+                message=problem.message if problem else None,
+            )  # fmt: skip
+        found.append(outcome)
+    return found

@@ -82,6 +82,7 @@ ROLE_GRANTS = (
     "GRANT SELECT, INSERT, UPDATE ON desk_accounts, desk_sessions TO {role}",
     "GRANT SELECT, INSERT ON desk_login_attempts TO {role}",
     "GRANT USAGE ON SEQUENCE desk_login_attempts_id_seq TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON desk_jobs TO {role}",  # its own jobs only (0010's RLS)
 )
 
 
