@@ -104,6 +104,36 @@ def build(target: str, size: int) -> list[tuple[str, str]]:
     return [(row["number"], row["content_hash"][:16]) for row in rows]
 
 
+COPIED = ("documents", "audit_log", "pdf_fingerprints", "decision_records", "counters")
+
+
+def copy_to_postgres(source: str, url: str) -> None:
+    """The SQLite registry at `source` copied into the empty PostgreSQL database at `url` (made
+    by the library, so every migration ran), table by table with COPY: the same rows, entries and
+    signatures (issuing 200,000 documents one by one on PostgreSQL would take a quarter of an
+    hour). The benchmark's library baseline then checks that the copies answer SAH."""
+    import sqlite3
+
+    import psycopg
+
+    open_registry(url, None, create=True)[0].close()
+    lite = sqlite3.connect(source)
+    with psycopg.connect(url, autocommit=False) as db:
+        db.execute(f"TRUNCATE {', '.join(COPIED)}, registry_meta")
+        for table in (*COPIED, "registry_meta"):
+            columns = [row[1] for row in lite.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(columns)
+            with db.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {names} FROM {table}"):
+                    copy.write_row(row)
+        db.execute(
+            "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), "
+            "(SELECT COALESCE(MAX(id), 1) FROM audit_log))"
+        )
+        db.commit()
+    lite.close()
+
+
 def percentiles(times: list[float]) -> dict[str, float]:
     cuts = statistics.quantiles(times, n=100)
     return {"p50_ms": cuts[49] * 1000, "p95_ms": cuts[94] * 1000, "p99_ms": cuts[98] * 1000}
@@ -134,11 +164,13 @@ def free_port() -> int:
 
 @contextmanager
 def serving(target: str, folder: Path, *extra: str):
-    """`aturan serve --workers 2` on the registry, its rate limit shared through a file."""
+    """`aturan serve --workers W` on the registry (W: $BENCH_WORKERS, default 2), its rate limit
+    shared through a file."""
     port = free_port()
     counter = folder / f"batas-{uuid.uuid4().hex[:8]}.sqlite"
     command = [sys.executable, "-m", "aturan.cli", "serve", "--registry", target]
-    command += ["--port", str(port), "--workers", "2", "--rate-limit", "100000000/minute"]
+    workers = os.environ.get("BENCH_WORKERS", "2")
+    command += ["--port", str(port), "--workers", workers, "--rate-limit", "100000000/minute"]
     command += ["--rate-limit-storage", f"aturan+sqlite:///{counter}", *extra]
     server = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     try:
@@ -353,7 +385,13 @@ def main() -> None:
             databases = {}
 
             def target_of(size: int) -> str:
-                databases.setdefault(size, new_database(admin, f"r{size}"))
+                if size not in databases:
+                    source = str(args.folder / f"registri-{size}.sqlite")
+                    build(source, size)
+                    databases[size] = new_database(admin, f"r{size}")
+                    started = time.perf_counter()
+                    copy_to_postgres(source, databases[size])
+                    print(f"  copied into PostgreSQL in {time.perf_counter() - started:.0f} s")
                 return databases[size]
 
             run_backend("postgresql", target_of, args, results)

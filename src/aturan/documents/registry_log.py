@@ -249,8 +249,18 @@ class AuditLog:
         the log (a revocation undone) leaves a link that is either broken or unauthenticated. An
         entry cut from the log's end is the witness's to notice. (None, None): not authentic.
         The whole chain is `registry audit`'s to walk, never a verification's."""
-        entry, body = self.latest_entry(number)
-        if entry is None or body is None or not self.linked(entry):
+        # the latest entry and the one after it, in one indexed read
+        pair = list(
+            self.db.execute(
+                "SELECT * FROM audit_log WHERE id >= "
+                "(SELECT MAX(id) FROM audit_log WHERE number=?) ORDER BY id LIMIT 2",
+                (number,),
+            )
+        )
+        if not pair:
+            return None, None
+        entry, body = pair[0], self.entry_body(pair[0])[0]
+        if body is None or not self._links_back(entry, pair[1] if len(pair) > 1 else None):
             return None, None
         return entry, body
 
@@ -260,6 +270,9 @@ class AuditLog:
         after = self.db.execute(
             "SELECT * FROM audit_log WHERE id>? ORDER BY id LIMIT 1", (entry["id"],)
         ).fetchone()
+        return self._links_back(entry, after)
+
+    def _links_back(self, entry: Row, after: Row | None) -> bool:
         if after is None:
             return True
         signed_gap = entry.get("signature") is not None and after.get("signature") is None
