@@ -3,6 +3,14 @@ records and replay, and jobs for the desk. Plain values in (paths, dates, string
 typed results out; it never knows click or HTTP and never prints. The command line, the
 verification server and the coming desk only translate arguments and show the results."""
 
+from aturan.app.browsing import (
+    Browse,
+    BrowsePage,
+    BrowseRow,
+    browse_registry,
+    monthly_listing,
+    row_state,
+)
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
 from aturan.app.issuing import (
     IssuePlan,
@@ -35,6 +43,7 @@ from aturan.app.listing import (
 from aturan.app.records import (
     DocumentView,
     Replay,
+    explanation,
     load_record,
     operator_name,
     recorder,
@@ -44,6 +53,12 @@ from aturan.app.records import (
 )
 
 __all__ = [
+    "Browse",
+    "BrowsePage",
+    "BrowseRow",
+    "browse_registry",
+    "monthly_listing",
+    "row_state",
     "decider",
     "load_participants",
     "reformed",
@@ -79,6 +94,7 @@ __all__ = [
     "write_listing",
     "DocumentView",
     "Replay",
+    "explanation",
     "load_record",
     "operator_name",
     "recorder",
