@@ -11,6 +11,7 @@ from aturan.app.browsing import (
     monthly_listing,
     row_state,
 )
+from aturan.app.correcting import EDITABLE, Correction, correction, reissue_corrected
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
 from aturan.app.issuing import (
     IssuePlan,
@@ -59,6 +60,10 @@ __all__ = [
     "browse_registry",
     "monthly_listing",
     "row_state",
+    "EDITABLE",
+    "Correction",
+    "correction",
+    "reissue_corrected",
     "decider",
     "load_participants",
     "reformed",
