@@ -3,6 +3,7 @@ records and replay, and jobs for the desk. Plain values in (paths, dates, string
 typed results out; it never knows click or HTTP and never prints. The command line, the
 verification server and the coming desk only translate arguments and show the results."""
 
+from aturan.app.auditing import AuditStatus, audit_registry, audit_verdict, export_head
 from aturan.app.browsing import (
     Browse,
     BrowsePage,
@@ -54,6 +55,10 @@ from aturan.app.records import (
 )
 
 __all__ = [
+    "AuditStatus",
+    "audit_registry",
+    "audit_verdict",
+    "export_head",
     "Browse",
     "BrowsePage",
     "BrowseRow",
