@@ -14,6 +14,7 @@ from aturan.documents import pdf
 from aturan.law import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["desk_support"]  # the desk's fixtures (desk_client), for every test module
 os.environ["ATURAN_ROOT"] = str(ROOT)
 
 

@@ -60,7 +60,8 @@ def test_a_registry_of_version_6_keeps_its_current_fingerprints_from_migration_o
     store = Registry(registry_url, FORMAT, CODES, **registry_keys, create=True)
     number = issue(store).number
     store.record_fingerprints(number, None, FIRST, NOW)
-    raw(store, "DROP TABLE pdf_fingerprints")  # as before version 7
+    for table in ("pdf_fingerprints", "desk_login_attempts", "desk_sessions", "desk_accounts"):
+        raw(store, f"DROP TABLE {table}")  # as before version 7
     raw(store, "DELETE FROM schema_version WHERE version>=7")
     store.close()
     migrated = Registry(registry_url, FORMAT, CODES, **registry_keys, create=False)

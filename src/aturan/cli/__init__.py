@@ -5,11 +5,13 @@ their commands on it. Errors a user can cause become one message and exit status
 
 from aturan.cli import (  # noqa: F401  (registers the commands)
     deciding,
+    desk,
     issuing,
     keys,
     lab,
     records,
     serving,
+    users,
 )
 from aturan.cli.app import main
 from aturan.cli.indonesian import localise_usage

@@ -49,6 +49,7 @@ from aturan.documents.registry import (
     OtherInstitutionsDocument,
     Registry,
     Search,
+    check_institution,
     check_number_format,
     load_head,
     now_iso,
@@ -70,7 +71,7 @@ from aturan.documents.signing import (
     sign_pdf,
     signer_warnings,
 )
-from aturan.documents.storage import registry_target
+from aturan.documents.storage import Backend, open_database, registry_target
 from aturan.documents.types import document_titles, numbering_codes
 from aturan.documents.verifying import (
     Verdict,
@@ -117,6 +118,7 @@ __all__ = [
     "Registry",
     "Search",
     "OtherInstitutionsDocument",
+    "check_institution",
     "check_number_format",
     "now_iso",
     "numbering_codes",
@@ -154,5 +156,7 @@ __all__ = [
     "public_key_of",
     "public_pem",
     "registry_target",
+    "Backend",
+    "open_database",
     "replacement_note",
 ]

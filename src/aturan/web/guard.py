@@ -40,8 +40,11 @@ SERVER_ERROR = "Terjadi kesalahan di server; permintaan tidak dapat diproses. Co
 class Hardened:
     """Security headers on every answer, HEAD as GET without a body, no traceback ever sent."""
 
-    def __init__(self, app: ASGIApp, failure: Failure):
+    def __init__(
+        self, app: ASGIApp, failure: Failure, headers: list[tuple[bytes, bytes]] | None = None
+    ):
         self.app, self.failure = app, failure
+        self.headers = SECURITY_HEADERS if headers is None else headers  # the desk has its own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,9 +59,9 @@ class Hardened:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                names = {name for name, _ in SECURITY_HEADERS}
+                names = {name for name, _ in self.headers}
                 kept = [h for h in message.get("headers", []) if h[0].lower() not in names]
-                message = {**message, "headers": kept + SECURITY_HEADERS}
+                message = {**message, "headers": kept + self.headers}
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)

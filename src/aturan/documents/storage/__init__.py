@@ -68,3 +68,12 @@ def connect(target: Path | str, create: bool) -> Backend:
     from aturan.documents.storage.sqlite import SqliteBackend
 
     return SqliteBackend(Path(target), create)
+
+
+def open_database(target: Path | str) -> Backend:
+    """A plain connection to an existing registry database, for tables the registry does not
+    manage itself (the desk's accounts and sessions, migration 0009 on). Statements use `?`
+    placeholders and give rows as dicts, on either backend; each statement commits on its own
+    unless `begin_write` opened a transaction. Opening the Registry first makes or migrates the
+    schema; this connection does neither."""
+    return connect(target, create=False)

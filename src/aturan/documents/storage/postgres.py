@@ -78,6 +78,10 @@ ROLE_GRANTS = (
     "GRANT SELECT, INSERT, UPDATE (last_seq) ON counters TO {role}",
     "GRANT SELECT, INSERT, UPDATE (status, revoked_reason, revoked_at, revoked_by, "
     "docx_fingerprint, pdf_fingerprint, replaced_by) ON documents TO {role}",
+    # The desk's tables (0009): row-level security keeps the role to its own accounts.
+    "GRANT SELECT, INSERT, UPDATE ON desk_accounts, desk_sessions TO {role}",
+    "GRANT SELECT, INSERT ON desk_login_attempts TO {role}",
+    "GRANT USAGE ON SEQUENCE desk_login_attempts_id_seq TO {role}",
 )
 
 
