@@ -34,7 +34,7 @@ from aturan.documents import (
 from aturan.errors import AturanError
 from aturan.files import load_yaml
 from aturan.project import config_file
-from aturan.web.lookup import Finding, Issuer, by_number
+from aturan.web import Finding, Issuer, by_number
 
 NOT_FOUND = "Dokumen dengan nomor ini tidak ada di registri yang dapat Anda lihat."
 # `desk.auditor_scope`: an auditor reads the documents of its own institution, or of all.
@@ -124,7 +124,7 @@ def document_sheet(desk: Desk, account: Account, number: str) -> Sheet:
         link = verification_url(settings.verification_base_url, number, row["content_hash"])
         sheet = Sheet(
             row={k: clean(v) if isinstance(v, str) else v for k, v in row.items()},
-            title=document_titles(app.rulebook()).get(row["doc_type"], row["doc_type"]),
+            title=str(document_titles(app.rulebook()).get(row["doc_type"], row["doc_type"])),
             finding=_finding(desk, store, row),
             link=link,
             qr=Markup(segno.make(link, error="m").svg_inline(scale=3)),
@@ -146,9 +146,7 @@ def _finding(desk: Desk, store: Registry, row: dict[str, Any]) -> Finding:
             return Issuer(code, desk.institution_name)
         return Issuer(code) if code else None
 
-    return by_number(
-        row["number"], row["content_hash"][:16], store, titles, desk.clock(), issuers
-    )
+    return by_number(row["number"], row["content_hash"][:16], store, titles, desk.clock(), issuers)
 
 
 def _add_record(sheet: Sheet, store: Registry, number: str) -> None:

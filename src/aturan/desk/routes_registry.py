@@ -301,5 +301,3 @@ def report_download(
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
-
-
