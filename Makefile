@@ -85,6 +85,9 @@ demo: setup setup-pdf
 	@echo "Halaman verifikasi sertifikat 0001/STTP/PKASN/2027 (alamat dalam kode QR-nya):"
 	@$(BIN)/aturan serve --registry out/registry.sqlite --print-url 0001/STTP/PKASN/2027
 	@echo "Jalankan servernya: $(BIN)/aturan serve --registry out/registry.sqlite"
+	@# The desk (issue 26): DEMO accounts, a new password on every run, and where to sign in.
+	@$(BIN)/aturan users demo --registry out/registry.sqlite
+	@echo "Perintahnya dari checkout ini: $(BIN)/aturan desk --registry out/registry.sqlite"
 
 PY_SOURCES := src tests bench templates samples setup.py
 

@@ -86,3 +86,134 @@ def test_a_session_ends_after_its_longest_life_even_when_used(desk_client):
             (8 * 3600 + 60,),
         )
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def _from(app, address):
+    return TestClient(app, client=(address, 50000))
+
+
+def test_login_is_throttled_per_account_across_desk_processes(desk_client):
+    client = desk_client("operator", "LAN", username="budi")
+    for number in range(5):  # desk.login_failures_per_account: 5
+        failed = sign_in(_from(client.app, f"10.0.0.{number}"), "budi", "bukan-sandinya-1")
+        assert failed.status_code == 401
+    # another desk process over the same registry, from yet another address, right password
+    second = create_desk_app(client.config, client.registry)
+    refused = sign_in(_from(second, "10.0.1.1"), "budi")
+    assert refused.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in refused.text and "Coba lagi dalam" in refused.text
+    assert "aturan_meja=" not in refused.headers.get("set-cookie", "")
+    add_account(client.registry, client.config, "sari", "operator")
+    assert sign_in(_from(second, "10.0.1.1"), "sari").status_code == 303  # others still sign in
+
+
+def test_login_is_throttled_per_address(desk_client):
+    client = desk_client("operator", "LAN", username="budi")
+    attacker = _from(client.app, "10.9.9.9")
+    for number in range(20):  # desk.login_failures_per_address: 20, each a different name
+        assert sign_in(attacker, f"tebakan{number}", "bukan-sandinya-1").status_code == 401
+    refused = sign_in(attacker, "budi")
+    assert refused.status_code == 429 and "Coba lagi dalam" in refused.text
+    assert sign_in(_from(client.app, "10.1.1.1"), "budi").status_code == 303
+
+
+def test_a_name_with_html_in_it_shows_as_text(tmp_path, signing_keys):
+    config = desk_config(tmp_path)
+    registry = tmp_path / "r.sqlite"
+    name = '<script>alert("x")</script><b>Siti</b>'
+    add_account(registry, config, "siti", "admin", full_name=name)
+    client = TestClient(create_desk_app(config, registry))
+    sign_in(client, "siti")
+    for path in ("/", "/akun"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "<b>Siti</b>" not in page
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;b&gt;Siti&lt;/b&gt;" in page
+
+
+def _session_cookie(response):
+    found = [c for c in response.headers.get_list("set-cookie") if c.startswith("aturan_meja=")]
+    assert len(found) == 1, response.headers
+    return [part.strip() for part in found[0].split(";")]
+
+
+def test_the_session_cookie_is_httponly_and_samesite_strict(tmp_path, signing_keys):
+    config = desk_config(tmp_path)
+    add_account(tmp_path / "r.sqlite", config, "budi", "operator")
+    client = TestClient(create_desk_app(config, tmp_path / "r.sqlite"))
+    flags = _session_cookie(sign_in(client, "budi"))
+    assert "HttpOnly" in flags and "SameSite=Strict" in flags
+    assert "Secure" not in flags  # plain http (a local desk): a Secure cookie would never return
+
+
+def test_the_session_cookie_is_secure_over_https(tmp_path, signing_keys):
+    config = desk_config(tmp_path)
+    add_account(tmp_path / "r.sqlite", config, "budi", "operator")
+    app = create_desk_app(config, tmp_path / "r.sqlite")
+    flags = _session_cookie(sign_in(TestClient(app, base_url="https://meja.contoh"), "budi"))
+    assert {"HttpOnly", "SameSite=Strict", "Secure"} <= set(flags)
+
+
+def test_secure_cookies_always_marks_cookies_secure_even_over_plain_http(tmp_path, signing_keys):
+    """Behind a web server that ends TLS and talks plain http to the desk (and does not send
+    X-Forwarded-Proto, which uvicorn would read), `desk.secure_cookies: always` keeps the cookies
+    Secure."""
+    config = desk_config(tmp_path)
+    add_account(tmp_path / "r.sqlite", config, "budi", "operator")
+    text = config.read_text(encoding="utf-8") + "desk:\n  secure_cookies: always\n"
+    config.write_text(text, encoding="utf-8")
+    app = create_desk_app(config, tmp_path / "r.sqlite")
+    cookie = TestClient(app).get("/masuk").headers["set-cookie"]
+    assert cookie.startswith("aturan_meja_pra=") and "Secure" in cookie.split("; ")
+    flags = _session_cookie(sign_in(TestClient(app, base_url="https://meja.contoh"), "budi"))
+    assert "Secure" in flags
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(desk_client):
+    admin = desk_client("admin", "LAN", username="kepala")
+    operator = desk_client("operator", "LAN", username="budi")
+    assert operator.get("/", follow_redirects=False).status_code == 200
+    page = post(admin, "/akun/budi/nonaktifkan")
+    assert page.status_code == 200 and "dinonaktifkan" in page.text
+    assert operator.get("/", follow_redirects=False).status_code == 303  # its session ended
+    again = sign_in(TestClient(operator.app), "budi")
+    assert again.status_code == 401 and "Nama pengguna atau kata sandi salah" in again.text
+
+
+def test_an_operator_cannot_open_the_accounts_page(desk_client):
+    operator = desk_client("operator", "LAN", username="budi")
+    page = operator.get("/akun")
+    assert page.status_code == 403 and "hanya untuk akun berperan admin" in page.text
+    assert post(operator, "/akun/tambah", {"nama_pengguna": "x1"}).status_code == 403
+
+
+def test_an_admin_adds_and_resets_accounts_of_its_institution(desk_client):
+    admin = desk_client("admin", "LAN", username="kepala")
+    form = {"nama_pengguna": "dewi", "nama_lengkap": "Dewi Lestari", "kata_sandi": PASSWORD}
+    added = post(admin, "/akun/tambah", {**form, "peran": ["operator", "auditor"]})
+    assert added.status_code == 200 and "Akun dewi ditambahkan" in added.text
+    assert sign_in(TestClient(admin.app), "dewi").status_code == 303
+    reset = post(admin, "/akun/dewi/sandi", {"kata_sandi": "sandi-baru-yang-panjang"})
+    assert "Kata sandi akun dewi diganti" in reset.text
+    assert sign_in(TestClient(admin.app), "dewi").status_code == 401
+    assert sign_in(TestClient(admin.app), "dewi", "sandi-baru-yang-panjang").status_code == 303
+    short = post(
+        admin,
+        "/akun/tambah",
+        {**form, "nama_pengguna": "eko", "peran": "operator", "kata_sandi": "pendek"},
+    )
+    assert short.status_code == 400 and "kata sandi harus 10 sampai" in short.text
+
+
+def test_an_admin_of_b_cannot_list_or_change_accounts_of_a(desk_client):
+    a_operator = desk_client("operator", "LAN", username="budi")
+    b_admin = desk_client("admin", "BPSDM-JABAR", username="kepala-b")
+    listing = b_admin.get("/akun").text
+    assert "kepala-b" in listing and "budi" not in listing
+    for action, form in (("nonaktifkan", {}), ("sandi", {"kata_sandi": "sandi-curian-123"})):
+        refused = post(b_admin, f"/akun/budi/{action}", form)
+        assert refused.status_code == 404 and "tidak ada di institusi ini" in refused.text
+    assert a_operator.get("/", follow_redirects=False).status_code == 200  # untouched
+    assert sign_in(TestClient(a_operator.app), "budi").status_code == 303
+    # nor can B's admin sign in at A's desk
+    at_a = sign_in(TestClient(a_operator.app), "kepala-b")
+    assert at_a.status_code == 403 and "meja kerja ini melayani institusi LAN" in at_a.text
