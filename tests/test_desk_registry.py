@@ -44,10 +44,18 @@ def page(client, path: str, **query):
     return client.get(f"{path}?{urlencode(query)}" if query else path)
 
 
+def documents_in(client, folder: Path) -> None:
+    """The desk's documents folder (`desk.documents_folder`) set to `folder`."""
+    data = yaml.safe_load(client.config.read_text(encoding="utf-8"))
+    data["desk"] = {**(data.get("desk") or {}), "documents_folder": str(folder)}
+    client.config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
 @pytest.fixture
 def lan(desk_client, tmp_path):
     """A LAN operator's desk with the sample cohort's designs issued."""
     client = desk_client("operator", "LAN", username="ani")
+    documents_in(client, tmp_path / "dokumen-meja")
     client.issued = issue(client, tmp_path / "dok-lan")
     return client
 
@@ -125,6 +133,8 @@ def test_reissue_offers_the_recorded_case_and_issues_only_the_replacement(lan):
     assert (old["status"], new["name"], new["operator"], new["replaces"]) == (
         "revoked", fixed, "ani", first["number"],
     )  # fmt: skip
+    stem = old["replaced_by"].replace("/", "-")
+    assert list((lan.config.parent / "dokumen-meja").glob(f"{stem}-*.docx"))
 
 
 def test_the_monthly_workbook_counts_each_type_and_status(lan):

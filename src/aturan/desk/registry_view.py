@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -43,14 +44,24 @@ DOCUMENTS_FOLDER = "dokumen-meja"  # `desk.documents_folder` unless set; relativ
 
 
 def desk_option(desk: Desk, name: str, default: str) -> str:
-    """A text setting of the configuration's `desk:` section."""
+    """A text setting of the configuration's `desk:` section (read again when the file
+    changes)."""
     config = config_file(desk.config)
-    data = load_yaml(config, AturanError)
-    section = data.get("desk") if isinstance(data, dict) else None
-    value = section.get(name, default) if isinstance(section, dict) else default
+    try:
+        stamp = config.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    value = _desk_section(config, stamp).get(name, default)
     if not isinstance(value, str) or not value.strip():
         raise AturanError("isian ini harus berupa teks", file=str(config), field=f"desk.{name}")
     return value.strip()
+
+
+@lru_cache(maxsize=8)
+def _desk_section(config: Path, stamp: int) -> dict[str, Any]:
+    data = load_yaml(config, AturanError)
+    section = data.get("desk") if isinstance(data, dict) else None
+    return section if isinstance(section, dict) else {}
 
 
 def auditor_scope(desk: Desk) -> str:
