@@ -11,6 +11,7 @@ from aturan.app.browsing import (
     browse_registry,
     monthly_listing,
     row_state,
+    type_names,
 )
 from aturan.app.correcting import EDITABLE, Correction, correction, reissue_corrected
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
@@ -65,6 +66,7 @@ __all__ = [
     "browse_registry",
     "monthly_listing",
     "row_state",
+    "type_names",
     "EDITABLE",
     "Correction",
     "correction",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +69,10 @@ def browse_registry(
 ) -> BrowsePage:
     """One page of the documents matching `browse`, newest first, of `institution` only (None:
     every institution's). A filter the registry cannot mean is refused, naming the field."""
-    book = rulebook()
+    titles, codes = type_names()
     store, settings = open_registry(registry, config)
     try:
-        titles = document_titles(book)
-        search = _search(browse, numbering_codes(book, settings.codes), titles, institution, on)
+        search = _search(browse, codes | settings.codes, titles, institution, on)
         page = max(browse.page, 1)
         rows, total = store.search(search, per_page, (page - 1) * per_page)
         pages = max((total + per_page - 1) // per_page, 1)
@@ -82,6 +82,15 @@ def browse_registry(
     finally:
         store.close()
     return BrowsePage([_row(r, titles, on) for r in rows], total, page, pages, per_page)
+
+
+@lru_cache(maxsize=1)
+def type_names() -> tuple[dict[str, str], dict[str, str]]:
+    """The project's document types: each one's title, and its numbering code before an
+    institution's own (`numbering.codes`). Read once per process: a server reads changed rules
+    when it restarts. Not to be changed by the caller."""
+    book = rulebook()
+    return document_titles(book), numbering_codes(book, {})
 
 
 def _search(

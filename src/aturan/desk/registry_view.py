@@ -9,6 +9,7 @@ know (404), so no URL tells one institution what another issued."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +26,8 @@ from aturan.desk.auth import Account
 from aturan.desk.core import Desk
 from aturan.documents import (
     Registry,
+    Settings,
     document_file_stem,
-    document_titles,
     fired_rules,
     open_registry,
     summary,
@@ -124,33 +125,46 @@ class Sheet:
     record: dict[str, Any] | None = None
 
 
+_LOCAL = threading.local()
+
+
+def registry_of(desk: Desk) -> tuple[Registry, Settings]:
+    """This thread's connection to the desk's registry, kept open like the verification
+    server's: the audit chain's check (its every entry) is made once per connection and again
+    only after the registry changed, not on every page."""
+    stores: dict[tuple[str, str], tuple[Registry, Settings]] = _LOCAL.__dict__.setdefault(
+        "stores", {}
+    )
+    key = (str(desk.registry), str(desk.config))
+    if key not in stores:
+        stores[key] = open_registry(desk.registry, desk.config)
+    return stores[key]
+
+
 def document_sheet(desk: Desk, account: Account, number: str) -> Sheet:
     """The document `number` as `account` may see it, else 404."""
-    store, settings = open_registry(desk.registry, desk.config)
-    try:
-        row = store.get(number)
-        if not in_scope(row, scope_of(desk, account)):
-            raise not_found()
-        assert row is not None
-        link = verification_url(settings.verification_base_url, number, row["content_hash"])
-        sheet = Sheet(
-            row={k: clean(v) if isinstance(v, str) else v for k, v in row.items()},
-            title=str(document_titles(app.rulebook()).get(row["doc_type"], row["doc_type"])),
-            finding=_finding(desk, store, row),
-            link=link,
-            qr=Markup(segno.make(link, error="m").svg_inline(scale=3)),
-            has_file=recorded_file(desk, store, row) is not None,
-            problem=store.row_against_log(number),
-        )
-        _add_record(sheet, store, number)
-    finally:
-        store.close()
+    store, settings = registry_of(desk)
+    row = store.get(number)
+    if not in_scope(row, scope_of(desk, account)):
+        raise not_found()
+    assert row is not None
+    link = verification_url(settings.verification_base_url, number, row["content_hash"])
+    sheet = Sheet(
+        row={k: clean(v) if isinstance(v, str) else v for k, v in row.items()},
+        title=str(app.type_names()[0].get(row["doc_type"], row["doc_type"])),
+        finding=_finding(desk, store, row),
+        link=link,
+        qr=Markup(segno.make(link, error="m").svg_inline(scale=3)),
+        has_file=recorded_file(desk, store, row) is not None,
+        problem=store.row_against_log(number),
+    )
+    _add_record(sheet, store, number)
     return sheet
 
 
 def _finding(desk: Desk, store: Registry, row: dict[str, Any]) -> Finding:
     """What the public page answers for this number and its own code today."""
-    titles = document_titles(app.rulebook())
+    titles = app.type_names()[0]
 
     def issuers(code: str | None) -> Issuer | None:
         if code == desk.institution:
@@ -186,11 +200,7 @@ def recorded_file(desk: Desk, store: Registry, row: dict[str, Any]) -> Path | No
 
 def visible_row(desk: Desk, account: Account, number: str) -> dict[str, Any]:
     """The registry row of `number` when `account` may see it, else 404."""
-    store, _ = open_registry(desk.registry, desk.config)
-    try:
-        row = store.get(number)
-    finally:
-        store.close()
+    row = registry_of(desk)[0].get(number)
     if not in_scope(row, scope_of(desk, account)):
         raise not_found()
     assert row is not None
@@ -198,15 +208,12 @@ def visible_row(desk: Desk, account: Account, number: str) -> dict[str, Any]:
 
 
 def file_of(desk: Desk, account: Account, number: str) -> Path:
-    store, _ = open_registry(desk.registry, desk.config)
-    try:
-        row = store.get(number)
-        if not in_scope(row, scope_of(desk, account)):
-            raise not_found()
-        assert row is not None
-        path = recorded_file(desk, store, row)
-    finally:
-        store.close()
+    store = registry_of(desk)[0]
+    row = store.get(number)
+    if not in_scope(row, scope_of(desk, account)):
+        raise not_found()
+    assert row is not None
+    path = recorded_file(desk, store, row)
     if path is None:
         raise HTTPException(status_code=404, detail="Berkas PDF dokumen ini tidak tersedia.")
     return path

@@ -27,12 +27,11 @@ from aturan.desk.registry_view import (
     documents_folder,
     file_of,
     may_act,
+    registry_of,
     scope_of,
     visible_row,
 )
-from aturan.documents import Settings, document_titles, numbering_codes
 from aturan.errors import AturanError
-from aturan.project import config_file
 
 router = APIRouter()
 NAV = [("Registri", "/dokumen", "operator"), ("Laporan bulanan", "/laporan", "operator")]
@@ -55,10 +54,9 @@ def operator(account: Account = Depends(signed_in)) -> Account:  # noqa: B008
 
 def _types(request: Request) -> list[tuple[str, str]]:
     """(code, title) of each document type, as the search form offers them."""
-    desk = desk_of(request)
-    book = app.rulebook()
-    codes = numbering_codes(book, Settings.load(config_file(desk.config)).codes)
-    return [(codes[kind], title) for kind, title in document_titles(book).items()]
+    titles, codes = app.type_names()
+    codes = codes | registry_of(desk_of(request))[1].codes
+    return [(codes[kind], title) for kind, title in titles.items()]
 
 
 @router.get("/dokumen", response_class=HTMLResponse)
@@ -163,7 +161,7 @@ def revoke_ask(
         return render(request, "dokumen.html", context, 400)
     if row["status"] != "issued":
         raise AturanError(f"dokumen {n} sudah dicabut")
-    titles = document_titles(app.rulebook())
+    titles = app.type_names()[0]
     context = {"row": row, "title": titles.get(row["doc_type"], row["doc_type"]),
                "reason": alasan.strip(), "doc_link": doc_link}  # fmt: skip
     return render(request, "cabut-konfirmasi.html", context)
