@@ -445,7 +445,7 @@ class Registry:
         """One page of the documents matching every field of `query`, newest first, and how many
         match in all: filtered, counted and cut in SQL, so a page costs about the same at any
         registry size. Rows are read as stored; their trust is the verification's to say."""
-        where, params = query.where()
+        where, params = query.where(self.db.dialect)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
         total = self.db.execute(
             f"SELECT COUNT(*) AS n FROM documents{condition}", tuple(params)

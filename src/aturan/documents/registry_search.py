@@ -22,7 +22,7 @@ class Search:
     institution: str | None = None
     on: str | None = None  # the day (ISO) `in_force` and `expired` are judged on
 
-    def where(self) -> tuple[list[str], list[object]]:
+    def where(self, dialect: str = "sqlite") -> tuple[list[str], list[object]]:
         """The SQL conditions (joined with AND by the caller) and their parameters."""
         where: list[str] = []
         params: list[object] = []
@@ -37,7 +37,7 @@ class Search:
             where.append("doc_date<=?")
             params.append(self.date_to)
         self._state(where, params)
-        self._text(where, params)
+        self._text(where, params, dialect)
         return where, params
 
     def _state(self, where: list[str], params: list[object]) -> None:
@@ -53,13 +53,25 @@ class Search:
         elif self.state:
             raise ValueError(f"unknown state {self.state!r}")
 
-    def _text(self, where: list[str], params: list[object]) -> None:
+    def _text(self, where: list[str], params: list[object], dialect: str) -> None:
+        """Digits are the start of a NIP or part of a number; text with a slash is part of a
+        number; anything else part of a name. Any case: SQLite's LIKE ignores the case of ASCII
+        letters (and lower() there knows no other), PostgreSQL compares lower() of both."""
         text = re.sub(r"\s*/\s*", "/", (self.text or "").strip())
         if not text:
             return
-        pattern = "%" + re.sub(r"([!%_])", r"!\1", text.casefold()) + "%"
-        where.append(
-            "(lower(number) LIKE ? ESCAPE '!' OR nip LIKE ? ESCAPE '!' "
-            "OR lower(name) LIKE ? ESCAPE '!')"
-        )
-        params += [pattern, pattern, pattern]
+        escaped = re.sub(r"([!%_])", r"!\1", text.casefold())
+
+        def like(column: str) -> str:
+            shown = column if dialect == "sqlite" else f"lower({column})"
+            return f"{shown} LIKE ? ESCAPE '!'"
+
+        if text.isdigit():
+            where.append(f"({like('nip')} OR {like('number')})")
+            params += [escaped + "%", "%" + escaped + "%"]
+        elif "/" in text:
+            where.append(like("number"))
+            params.append("%" + escaped + "%")
+        else:
+            where.append(like("name"))
+            params.append("%" + escaped + "%")
