@@ -25,7 +25,7 @@ from aturan.app.issuing import (
 )
 from aturan.app.records import load_record
 from aturan.cases import case_from_data, clean
-from aturan.documents import open_registry
+from aturan.documents import Registry, open_registry
 from aturan.errors import AturanError
 
 # The recorded case's fields an operator may correct, by their path in the case, with the label
@@ -50,16 +50,20 @@ class Correction:
     reform: dict[str, Any] | None  # the recorded reform (name, content), if any
 
 
-def correction(number: str, registry: Path | str | None, config: Path | None) -> Correction:
-    """What the re-issue of `number` starts from: its authenticated decision record's case."""
-    store, _ = open_registry(registry, config)
+def correction(
+    number: str, registry: Path | str | None, config: Path | None, store: Registry | None = None
+) -> Correction:
+    """What the re-issue of `number` starts from: its authenticated decision record's case. A
+    server passes the `store` it keeps open (its audit chain already checked)."""
+    reader = store or open_registry(registry, config)[0]
     try:
-        row = store.get(number)
+        row = reader.get(number)
         if row is None:
             raise AturanError(f"nomor dokumen '{clean(number)}' tidak terdaftar")
-        record = load_record(store, number)
+        record = load_record(reader, number)
     finally:
-        store.close()
+        if store is None:
+            reader.close()
     case = record["case"]
     return Correction(
         number=number,

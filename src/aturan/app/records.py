@@ -206,10 +206,13 @@ class Replay:
         return not self.differences and not self.row_problem
 
 
-def replay(number: str, registry: Path | str, config: Path | None = None) -> Replay:
+def replay(
+    number: str, registry: Path | str, config: Path | None = None, store: Registry | None = None
+) -> Replay:
     """Decide a numbered document again from its decision record, after checking its registry
-    row against its last audit log entry; name what differs and the versions that changed."""
-    store, _ = open_registry(registry, config)
+    row against its last audit log entry; name what differs and the versions that changed. A
+    server passes the `store` it keeps open (its audit chain already checked)."""
+    store = store or open_registry(registry, config)[0]
     row_problem = store.row_against_log(number) if store.get(number) is not None else None
     try:
         record = load_record(store, number)

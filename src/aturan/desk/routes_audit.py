@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse
 from aturan import app
 from aturan.desk.auth import Account, requires
 from aturan.desk.core import desk_of, render
-from aturan.desk.registry_view import doc_link, document_sheet, scope_of
+from aturan.desk.registry_view import doc_link, document_sheet, registry_of, scope_of
 from aturan.errors import AturanError
 
 router = APIRouter()
@@ -62,7 +62,7 @@ def record_page(
     replayed, replay_error = None, None
     if sheet.record is not None:
         try:
-            replayed = app.replay(n, desk.registry, desk.config)
+            replayed = app.replay(n, desk.registry, desk.config, registry_of(desk)[0])
         except AturanError as exc:
             replay_error = exc.message
     case = json.dumps(sheet.case, ensure_ascii=False, indent=2, sort_keys=True)

@@ -188,7 +188,7 @@ def reissue_form(
 ) -> Response:
     desk = desk_of(request)
     _own_document(request, account, n)
-    start = app.correction(n, desk.registry, desk.config)
+    start = app.correction(n, desk.registry, desk.config, registry_of(desk)[0])
     return _reissue_page(request, start, start.fields, "", desk.clock().isoformat(), None)
 
 
@@ -222,7 +222,7 @@ def reissue_run(
     request (one document, not a job)."""
     desk = desk_of(request)
     _own_document(request, account, n)
-    start = app.correction(n, desk.registry, desk.config)
+    start = app.correction(n, desk.registry, desk.config, registry_of(desk)[0])
     written = {"name": nama, "position.title": jabatan, "position.agency": instansi}
     edits = {path: value for path, value in written.items() if value != start.fields[path]}
     try:
