@@ -114,9 +114,10 @@ test-fast: setup lint
 	$(BIN)/aturan test golden/
 	$(PYTEST) -m "$(FAST)"
 
-docs-img: setup setup-pdf
+docs-img: setup setup-pdf setup-web
 	$(BIN)/aturan keys init
 	$(BIN)/python docs/render_images.py
+	$(BIN)/python docs/render_desk_images.py
 
 bench: setup setup-pdf setup-db
 	$(BIN)/python bench/bench_decide.py

@@ -24,10 +24,12 @@ PASSWORD = "kata-sandi-uji-123"
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
 
-def desk_config(folder: Path, institution: str = "LAN") -> Path:
+def desk_config(folder: Path, institution: str = "LAN", **desk) -> Path:
     """The project's configuration for `institution` (its code; numbers carry the code, so
-    institutions can share one registry), keys by absolute path, written in `folder`."""
+    institutions can share one registry), keys by absolute path, `desk` settings changed as given
+    (e.g. session_idle_minutes=5), written in `folder`."""
     config = yaml.safe_load((ROOT / "config" / "institution.yaml").read_text(encoding="utf-8"))
+    config["desk"] = {**config.get("desk", {}), **desk}
     config["institution"]["code"] = institution
     config["institution"]["name"] = f"Institusi {institution}"
     config["numbering"]["format"] = "{seq:04d}/{code}/{institution}/{year}"

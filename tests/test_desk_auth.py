@@ -157,10 +157,8 @@ def test_secure_cookies_always_marks_cookies_secure_even_over_plain_http(tmp_pat
     """Behind a web server that ends TLS and talks plain http to the desk (and does not send
     X-Forwarded-Proto, which uvicorn would read), `desk.secure_cookies: always` keeps the cookies
     Secure."""
-    config = desk_config(tmp_path)
+    config = desk_config(tmp_path, secure_cookies="always")
     add_account(tmp_path / "r.sqlite", config, "budi", "operator")
-    text = config.read_text(encoding="utf-8") + "desk:\n  secure_cookies: always\n"
-    config.write_text(text, encoding="utf-8")
     app = create_desk_app(config, tmp_path / "r.sqlite")
     cookie = TestClient(app).get("/masuk").headers["set-cookie"]
     assert cookie.startswith("aturan_meja_pra=") and "Secure" in cookie.split("; ")
@@ -217,3 +215,42 @@ def test_an_admin_of_b_cannot_list_or_change_accounts_of_a(desk_client):
     # nor can B's admin sign in at A's desk
     at_a = sign_in(TestClient(a_operator.app), "kepala-b")
     assert at_a.status_code == 403 and "meja kerja ini melayani institusi LAN" in at_a.text
+
+
+def test_an_areas_router_is_included_with_its_nav_and_csrf(monkeypatch, desk_client):
+    """The contract B and C build on: a route module of the desk is included by its file alone,
+    its NAV link shows to the role it names, and its forms need the CSRF token too."""
+    import sys
+    import types
+
+    from fastapi import APIRouter, Depends
+
+    import aturan.desk.app as desk_app
+    from aturan.desk.auth import requires
+
+    area = types.ModuleType("aturan.desk.routes_uji")
+    area.router = APIRouter()
+    area.NAV = [("Uji", "/uji", "auditor")]
+
+    @area.router.post("/uji")
+    def uji(account=Depends(requires("auditor"))):  # noqa: B008
+        return {"oleh": account.username}
+
+    monkeypatch.setitem(sys.modules, "aturan.desk.routes_uji", area)
+    monkeypatch.setattr(desk_app, "ROUTE_MODULES", (*desk_app.ROUTE_MODULES, "routes_uji"))
+    auditor = desk_client("auditor", "LAN", username="audi")
+    operator = desk_client("operator", "LAN", username="budi")
+    assert 'href="/uji"' in auditor.get("/").text and 'href="/uji"' not in operator.get("/").text
+    assert post(auditor, "/uji").json() == {"oleh": "audi"}
+    assert auditor.post("/uji").status_code == 403  # no token
+    assert post(operator, "/uji").status_code == 403  # not an auditor
+
+
+def test_a_successful_sign_in_clears_the_accounts_earlier_failures(desk_client):
+    client = desk_client("operator", "LAN", username="budi")  # signed in once already
+    for _ in range(4):
+        assert sign_in(TestClient(client.app), "budi", "bukan-sandinya-1").status_code == 401
+    assert sign_in(TestClient(client.app), "budi").status_code == 303
+    for _ in range(4):  # four more: nine in the window, four since the last success
+        assert sign_in(TestClient(client.app), "budi", "bukan-sandinya-1").status_code == 401
+    assert sign_in(TestClient(client.app), "budi").status_code == 303

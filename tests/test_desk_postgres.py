@@ -64,3 +64,18 @@ def test_an_institutions_role_sees_and_changes_only_its_own_accounts(
             db.execute("DELETE FROM desk_accounts")
     lan = TestClient(create_desk_app(lan_config, urls["LAN"]))
     assert sign_in(lan, "budi").status_code == 303
+
+
+def test_the_desk_connects_again_after_the_server_drops_its_connection(new_database, tmp_path):
+    url = new_database()
+    config = desk_config(tmp_path)
+    add_account(url, config, "budi", "operator")
+    with TestClient(create_desk_app(config, url)) as browser:  # one event loop, as uvicorn's
+        assert sign_in(browser, "budi").status_code == 303
+        with psycopg.connect(url, autocommit=True) as db:  # as a server restart would
+            dropped = db.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        assert dropped
+        assert browser.get("/", follow_redirects=False).status_code == 200

@@ -127,3 +127,15 @@ def test_demo_accounts_are_marked_and_made_again_without_failing(users):
     desk = create_desk_app(users.config, users.registry)
     for name in ("demo-admin", "demo-operator", "demo-auditor"):
         assert sign_in(TestClient(desk), name, password).status_code == 303
+
+
+def test_a_bad_desk_setting_stops_aturan_desk_before_it_serves(users, tmp_path):
+    add(users)
+    config = desk_config(tmp_path, "LAN", session_idle_minutes=0)
+    result = CliRunner().invoke(
+        main,
+        ["desk", "--registry", str(users.registry), "--config", str(config)],
+        env={"ATURAN_ROOT": str(ROOT)},
+    )
+    assert result.exit_code == 2
+    assert "isian 'desk.session_idle_minutes': isi bilangan lebih dari 0" in result.stderr

@@ -303,21 +303,28 @@ class Accounts:
 
     def retry_at(self, username: str, address: str, settings: DeskSettings) -> float | None:
         """When a sign-in may be tried again (seconds since 1970), or None when it may be now:
-        too many failures for this account name, or from this address, within the window."""
+        too many failures for this account name (since its last successful sign-in), or from
+        this address (a success there resets nothing: an attacker may own one account), within
+        the window."""
         window = settings.login_window_minutes * 60
         since = self.now() - window
+        name = username[:100]
+        last = self.db.execute(
+            "SELECT MAX(at) AS at FROM desk_login_attempts WHERE username = ? AND succeeded = 1",
+            (name,),
+        ).fetchone()
         limits = (
-            ("username", username[:100], settings.login_failures_per_account),
-            ("address", address, settings.login_failures_per_address),
+            ("username", name, settings.login_failures_per_account, max(since, last["at"] or 0)),
+            ("address", address, settings.login_failures_per_address, since),
         )
         waits = []
-        for column, value, limit in limits:
+        for column, value, limit, after in limits:
             rows = self.db.execute(
                 f"SELECT at FROM desk_login_attempts WHERE {column} = ? AND at > ? "
-                "AND succeeded = 0 ORDER BY at DESC",
-                (value, since),
+                "AND succeeded = 0 ORDER BY at DESC LIMIT ?",
+                (value, after, limit),
             )
-            times = [r["at"] for r in rows][:limit]
+            times = [r["at"] for r in rows]
             if len(times) >= limit:
                 waits.append(times[-1] + window)  # when the oldest counted failure leaves it
         return max(waits) if waits else None

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,8 @@ class Desk:
         """This thread's connection to the registry database (FastAPI runs sync routes on a
         pool of threads; a SQLite connection stays in its thread)."""
         db: Backend | None = getattr(self._local, "db", None)
+        if db is not None and not _usable(db):
+            db = None
         if db is None:
             db = open_database(self.registry)
             self._local.db = db
@@ -59,6 +62,20 @@ class Desk:
         if self.secure_cookies is not None:
             return self.secure_cookies
         return request.url.scheme == "https"
+
+
+def _usable(db: Backend) -> bool:
+    """A PostgreSQL connection the server has since dropped (a restart, a failover) is made anew
+    on the next request, not kept failing; a SQLite file's connection does not drop."""
+    if db.dialect == "sqlite":
+        return True
+    try:
+        db.execute("SELECT 1")
+        return True
+    except db.damage:
+        with suppress(*db.damage):
+            db.close()
+        return False
 
 
 def desk_of(request: Request) -> Desk:
@@ -86,6 +103,12 @@ def _csrf_field(context: jinja2.runtime.Context) -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(CSRF_FIELD, token)
 
 
+@jinja2.pass_context
+def _csrf_value(context: jinja2.runtime.Context) -> str:
+    """The token alone, for a script's header (`X-CSRF-Token`), e.g. htmx's hx-headers."""
+    return csrf_token(context["request"])
+
+
 def _templates() -> Jinja2Templates:
     folder = resources.files("aturan.desk") / "templates"
     env = jinja2.Environment(
@@ -94,6 +117,7 @@ def _templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["csrf_field"] = _csrf_field
+    env.globals["csrf_token"] = _csrf_value
     return Jinja2Templates(env=env)
 
 
