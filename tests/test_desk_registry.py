@@ -94,6 +94,16 @@ def test_the_document_page_shows_status_link_qr_and_record(lan):
     assert "Langkah-langkah dan dasar hukumnya" in explained.text or "Ringkasan" in explained.text
 
 
+def test_a_pdf_the_registry_did_not_record_is_not_offered(lan):
+    first = lan.issued[0]
+    stem = first["docx"].stem
+    (lan.config.parent / "dokumen-meja").mkdir(exist_ok=True)
+    (lan.config.parent / "dokumen-meja" / f"{stem}.pdf").write_bytes(b"%PDF-1.7 bukan aslinya")
+    shown = page(lan, "/dokumen/lihat", n=first["number"])
+    assert "Unduh PDF bertanda tangan" not in shown.text
+    assert page(lan, "/dokumen/berkas", n=first["number"]).status_code == 404
+
+
 def test_revoke_needs_a_reason_and_a_confirmation(lan):
     number = lan.issued[0]["number"]
     no_reason = post(lan, "/dokumen/cabut", {"n": number, "alasan": " "})

@@ -95,6 +95,9 @@ def test_revoke_with_confirmation_then_reissue_with_the_corrected_name(desk, pag
     assert status_line(page).startswith("SAH")
     assert page.locator(".qr svg").count() == 1
     assert page.get_by_role("link", name="Unduh PDF bertanda tangan").count() == 1
+    href = page.get_by_role("link", name="Unduh PDF bertanda tangan").get_attribute("href")
+    pdf = page.request.get(desk + href)  # the browser's session cookie goes with it
+    assert pdf.ok and pdf.body().startswith(b"%PDF-")
 
     page.fill("#alasan", "nama salah ketik")
     with page.expect_navigation():
