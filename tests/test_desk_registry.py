@@ -100,7 +100,8 @@ def test_a_pdf_the_registry_did_not_record_is_not_offered(lan):
     (lan.config.parent / "dokumen-meja").mkdir(exist_ok=True)
     (lan.config.parent / "dokumen-meja" / f"{stem}.pdf").write_bytes(b"%PDF-1.7 bukan aslinya")
     shown = page(lan, "/dokumen/lihat", n=first["number"])
-    assert "Unduh PDF bertanda tangan" not in shown.text
+    assert shown.status_code == 200 and "Unduh PDF bertanda tangan" not in shown.text
+    assert "PDF yang tercatat di registri tidak ada di folder dokumen" in shown.text
     assert page(lan, "/dokumen/berkas", n=first["number"]).status_code == 404
 
 
