@@ -5,6 +5,7 @@ verification server and the coming desk only translate arguments and show the re
 
 from aturan.app.auditing import AuditStatus, audit_registry, audit_verdict, export_head
 from aturan.app.browsing import (
+    BROWSE_STATES,
     Browse,
     BrowsePage,
     BrowseRow,
@@ -60,6 +61,7 @@ __all__ = [
     "audit_registry",
     "audit_verdict",
     "export_head",
+    "BROWSE_STATES",
     "Browse",
     "BrowsePage",
     "BrowseRow",

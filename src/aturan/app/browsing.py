@@ -20,7 +20,12 @@ from aturan.errors import InputError
 
 PER_PAGE = 25
 # The states an operator filters by, as the desk shows them, and the registry's own words.
-STATES = {"berlaku": "in_force", "kedaluwarsa": "expired", "dicabut": "revoked", "terbit": "issued"}
+BROWSE_STATES = {
+    "berlaku": "in_force",
+    "kedaluwarsa": "expired",
+    "dicabut": "revoked",
+    "terbit": "issued",
+}
 TEXT_MAX = 100
 _MONTH = re.compile(r"\d{4}-\d{1,2}")
 
@@ -104,9 +109,9 @@ def _search(
     if len(text) > TEXT_MAX:
         raise InputError(f"teks pencarian paling banyak {TEXT_MAX} karakter", field="cari")
     status = (browse.status or "").strip().casefold() or None
-    if status is not None and status not in STATES:
+    if status is not None and status not in BROWSE_STATES:
         raise InputError(
-            f"status '{clean(status)}' tidak dikenal; pilih salah satu: {', '.join(STATES)}",
+            f"status '{clean(status)}' tidak dikenal; pilih salah satu: {', '.join(BROWSE_STATES)}",
             field="status",
         )
     date_from = _day(browse.date_from, "dari", last=False)
@@ -118,7 +123,7 @@ def _search(
     return Search(
         text=text or None,
         doc_type=document_type(browse.doc_type, codes, titles),
-        state=STATES[status] if status else None,
+        state=BROWSE_STATES[status] if status else None,
         date_from=date_from,
         date_to=date_to,
         institution=institution,

@@ -72,10 +72,16 @@ def search_page(
     account: Account = Depends(reader),  # noqa: B008
 ) -> Response:
     desk = desk_of(request)
-    asked = {"cari": cari, "jenis": jenis, "status": status, "dari": dari, "sampai": sampai}
-    asked["bulan"] = bulan
-    browse = app.Browse(cari, jenis or None, status or None, dari or None, sampai or None,
-                        bulan or None, halaman)  # fmt: skip
+    asked = dict(cari=cari, jenis=jenis, status=status, dari=dari, sampai=sampai, bulan=bulan)
+    browse = app.Browse(
+        text=cari,
+        doc_type=jenis or None,
+        status=status or None,
+        date_from=dari or None,
+        date_to=sampai or None,
+        month=bulan or None,
+        page=halaman,
+    )
     error, page = None, None
     try:
         page = app.browse_registry(
@@ -89,7 +95,7 @@ def search_page(
         "page": page,
         "error": error,
         "types": _types(request),
-        "states": list(app.browsing.STATES),
+        "states": list(app.BROWSE_STATES),
         "scope": scope_of(desk, account),
         "page_link": lambda n: "/dokumen?" + urlencode({**query, "halaman": n}),
         "doc_link": doc_link,
@@ -104,17 +110,26 @@ def document_page(
     pesan: str = "",
     account: Account = Depends(reader),  # noqa: B008
 ) -> Response:
-    desk = desk_of(request)
-    sheet = document_sheet(desk, account, n)
+    return _document(request, account, n, notice=NOTICES.get(pesan))
+
+
+def _document(
+    request: Request,
+    account: Account,
+    number: str,
+    notice: str | None = None,
+    error: str | None = None,
+) -> Response:
+    sheet = document_sheet(desk_of(request), account, number)
     context = {
         "sheet": sheet,
         "can_act": may_act(account, sheet.row),
         "auditor": "auditor" in account.roles,
-        "notice": NOTICES.get(pesan),
-        "error": None,
+        "notice": notice,
+        "error": error,
         "doc_link": doc_link,
     }
-    return render(request, "dokumen.html", context)
+    return render(request, "dokumen.html", context, 400 if error else 200)
 
 
 @router.get("/dokumen/penjelasan", response_class=HTMLResponse)
@@ -154,11 +169,7 @@ def revoke_ask(
     """The confirmation step: the document and the reason, shown before anything is revoked."""
     row = _own_document(request, account, n)
     if not alasan.strip():
-        sheet = document_sheet(desk_of(request), account, n)
-        context = {"sheet": sheet, "can_act": True, "auditor": "auditor" in account.roles,
-                   "notice": None, "error": "Alasan pencabutan wajib diisi.",
-                   "doc_link": doc_link}  # fmt: skip
-        return render(request, "dokumen.html", context, 400)
+        return _document(request, account, n, error="Alasan pencabutan wajib diisi.")
     if row["status"] != "issued":
         raise AturanError(f"dokumen {n} sudah dicabut")
     titles = app.type_names()[0]
