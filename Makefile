@@ -132,6 +132,7 @@ bench: setup setup-pdf setup-db setup-bench
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_verify.py
 	$(BIN)/python bench/bench_desk_issue.py
+	$(BIN)/python bench/bench_desk_pages.py
 
 # The cohort benchmarks at national scale (about 25 minutes on 2 cores): compare, batch, a reform's
 # batch and diff over 66,209 participants, and 300,000 streamed for peak memory.

@@ -4,6 +4,18 @@ records and replay, and jobs (kept in the registry's database) for the desk. Pla
 prints. The command line, the verification server and the desk only translate arguments and show
 the results."""
 
+from aturan.app.auditing import AuditStatus, audit_registry, audit_verdict, export_head
+from aturan.app.browsing import (
+    BROWSE_STATES,
+    Browse,
+    BrowsePage,
+    BrowseRow,
+    browse_registry,
+    monthly_listing,
+    row_state,
+    type_names,
+)
+from aturan.app.correcting import EDITABLE, Correction, correction, reissue_corrected
 from aturan.app.deciding import decider, load_participants, reformed, rulebook
 from aturan.app.issue_jobs import (
     ISSUE,
@@ -60,6 +72,7 @@ from aturan.app.listing import (
 from aturan.app.records import (
     DocumentView,
     Replay,
+    explanation,
     load_record,
     operator_name,
     recorder,
@@ -69,6 +82,22 @@ from aturan.app.records import (
 )
 
 __all__ = [
+    "AuditStatus",
+    "audit_registry",
+    "audit_verdict",
+    "export_head",
+    "BROWSE_STATES",
+    "Browse",
+    "BrowsePage",
+    "BrowseRow",
+    "browse_registry",
+    "monthly_listing",
+    "row_state",
+    "type_names",
+    "EDITABLE",
+    "Correction",
+    "correction",
+    "reissue_corrected",
     "decider",
     "load_participants",
     "reformed",
@@ -119,6 +148,7 @@ __all__ = [
     "write_listing",
     "DocumentView",
     "Replay",
+    "explanation",
     "load_record",
     "operator_name",
     "recorder",

@@ -340,9 +340,11 @@ def reissue(
     number: str, reason: str, request: IssueRequest, progress: Progress = _no_progress
 ) -> tuple[Revocation, IssueResult]:
     """Revoke a document and issue again from `request`: the document the decision still calls
-    for gets a new number and says it replaces `number`."""
+    for gets a new number and says it replaces `number`. The source is read and decided before
+    anything is revoked: a source that cannot be read, or a missing signing key, revokes nothing."""
+    plan = plan_issue(request)
     revocation = revoke(number, reason, request.registry, request.config, request.operator)
-    return revocation, issue(request, progress)
+    return revocation, run_plan(plan, progress)
 
 
 def init_institution(

@@ -73,7 +73,7 @@ class Listing:
         return [cells[k] for k in COLUMNS]
 
 
-def registry_listing(registry: Path | str, config: Path | None, filters: Filters) -> Listing:
+def registry_listing(registry: Path | str | None, config: Path | None, filters: Filters) -> Listing:
     """The documents matching every filter, and their totals per type and status. A type or a
     date the registry cannot mean is refused, naming what is accepted."""
     book = rulebook()

@@ -14,7 +14,7 @@ from typing import Any
 
 from aturan.app.deciding import decider
 from aturan.cases import Case, case_from_data, clean, forbidden_char
-from aturan.decide import Decider, Decision, place_in_group
+from aturan.decide import Decider, Decision, explain, place_in_group
 from aturan.documents import (
     PART_SHOWN,
     Registry,
@@ -144,6 +144,12 @@ def show_document(
 
 def redecide(record: dict[str, Any], number: str) -> dict[str, Any]:
     """The decision made again from the record: same case, as-of, options, reform, group."""
+    decision, _ = _decided_again(record, number)
+    again: dict[str, Any] = json.loads(json.dumps(decision.to_json(), ensure_ascii=False))
+    return again
+
+
+def _decided_again(record: dict[str, Any], number: str) -> tuple[Decision, Decider]:
     with tempfile.TemporaryDirectory() as folder:
         reform_path = None
         if record.get("reform"):
@@ -166,8 +172,20 @@ def redecide(record: dict[str, Any], number: str) -> dict[str, Any]:
             runner.rulebook.citation,
             str(law["coaching.same_gap_definition"]),
         )
-    again: dict[str, Any] = json.loads(json.dumps(decision.to_json(), ensure_ascii=False))
-    return again
+    return decision, runner
+
+
+def explanation(record: dict[str, Any], number: str) -> str | None:
+    """The recorded decision explained in Indonesian, each step quoting its clauses (`aturan
+    explain`). A decision record holds the decision as data, not the object `explain` reads, so it
+    is decided again from the record; the account is given only when that decision is the one
+    recorded (else None: the rules changed since, and the replay names how). Never a new
+    decision shown as the recorded one."""
+    decision, runner = _decided_again(record, number)
+    again = json.loads(json.dumps(decision.to_json(), ensure_ascii=False))
+    if json_differences(record["decision"], again):
+        return None
+    return explain(decision, runner.rulebook, "id")
 
 
 @dataclass(frozen=True)
@@ -188,10 +206,13 @@ class Replay:
         return not self.differences and not self.row_problem
 
 
-def replay(number: str, registry: Path | str, config: Path | None = None) -> Replay:
+def replay(
+    number: str, registry: Path | str, config: Path | None = None, store: Registry | None = None
+) -> Replay:
     """Decide a numbered document again from its decision record, after checking its registry
-    row against its last audit log entry; name what differs and the versions that changed."""
-    store, _ = open_registry(registry, config)
+    row against its last audit log entry; name what differs and the versions that changed. A
+    server passes the `store` it keeps open (its audit chain already checked)."""
+    store = store or open_registry(registry, config)[0]
     row_problem = store.row_against_log(number) if store.get(number) is not None else None
     try:
         record = load_record(store, number)

@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -32,7 +32,7 @@ from aturan.cli.options import (
     user_errors,
 )
 from aturan.cli.records import OPERATOR
-from aturan.documents import MAC_LINES, Trust, load_head, now_iso
+from aturan.documents import MAC_LINES, Trust, load_head
 from aturan.documents import verify as verify_file
 from aturan.errors import AturanError
 from aturan.files import atomic_path
@@ -514,51 +514,15 @@ def registry_audit(
     terhadap entri log terakhirnya, penomoran dan penghitung. Keluar 0 hanya bila semuanya
     terbukti utuh; 1 bila ada masalah atau ada yang tidak dapat diperiksa."""
     head = load_head(head_path) if head_path else None
-    store, _ = open_registry(registry_path, config_path, public_key=public_key)
-    report = store.audit_report(head, limit=None if out_path else MAC_LINES)
-    verdict = _audit_verdict(report)
-    text = _audit_text(store.label, report, verdict)
+    limit = None if out_path else MAC_LINES
+    status = app.audit_registry(registry_path, config_path, head, public_key, limit)
     if out_path is None:
-        click.echo(text, nl=False)
+        click.echo(status.text(), nl=False)
     else:
-        _write_or_echo(text, out_path, "laporan audit")
-        click.echo(clean(verdict))
+        _write_or_echo(status.text(), out_path, "laporan audit")
+        click.echo(clean(status.verdict))
         click.echo(f"Laporan lengkap ditulis ke {clean(str(out_path))}")
-    sys.exit(0 if report.intact else 1)
-
-
-class _Audit(Protocol):
-    """What the audit's words read of its report (documents' AuditReport)."""
-
-    problems: list[str]
-    unchecked: list[str]
-    mode: str
-    notes: list[str]
-
-
-def _audit_verdict(report: _Audit) -> str:
-    if report.problems:
-        return f"{len(report.problems)} masalah." + (
-            f" {len(report.unchecked)} hal lain tidak dapat diperiksa dengan kunci ini."
-            if report.unchecked
-            else ""
-        )
-    if report.unchecked:
-        return (
-            "BELUM TERVERIFIKASI: tidak ada masalah pada yang dapat diperiksa, tetapi "
-            f"{len(report.unchecked)} hal tidak dapat diperiksa dengan kunci publik (perlu "
-            "pemegang kunci registri)."
-        )
-    return "Log audit utuh dan penomoran tanpa celah."
-
-
-def _audit_text(label: str, report: _Audit, verdict: str) -> str:
-    """The audit report: what was audited and how, every problem, what could not be checked."""
-    lines = [f"Audit registri {label} ({now_iso()})", report.mode]
-    lines += [f"GALAT: {problem}" for problem in report.problems]
-    lines += [f"PERLU PEMEGANG KUNCI: {line}" for line in report.unchecked]
-    lines += [f"CATATAN: {line}" for line in report.notes]
-    return clean_lines("\n".join([*lines, verdict])) + "\n"
+    sys.exit(0 if status.intact else 1)
 
 
 @registry.command("head")
@@ -576,8 +540,7 @@ def registry_head(
 ) -> None:
     """Ekspor kepala rantai bertanda tangan (Ed25519), untuk disimpan di luar registri; auditor
     memeriksanya dengan kunci publik."""
-    store, _ = open_registry(registry_path, config_path)
-    text = json.dumps(store.head(now_iso()), indent=2) + "\n"
+    text = json.dumps(app.export_head(registry_path, config_path), indent=2) + "\n"
     if _write_or_echo(text, out_path, "kepala rantai"):
         click.echo(f"Kepala rantai ditulis ke {clean(str(out_path))}")
 

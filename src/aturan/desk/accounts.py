@@ -62,6 +62,10 @@ class AccountRow:
     created_at: str
 
 
+# Read and checked by the registry pages (desk/registry_view.py), not here.
+REGISTRY_SETTINGS = ("auditor_scope", "documents_folder")
+
+
 @dataclass(frozen=True)
 class DeskSettings:
     """The `desk:` section of the institution's configuration (each documented there)."""
@@ -86,7 +90,7 @@ class DeskSettings:
         for name, default in cls().__dict__.items():
             if name in section:
                 values[name] = _setting(section[name], name, default, str(config))
-        unknown = sorted(set(section) - set(cls().__dict__))
+        unknown = sorted(set(section) - set(cls().__dict__) - set(REGISTRY_SETTINGS))
         if unknown:
             raise AturanError(
                 f"isian tidak dikenal: {', '.join(map(str, unknown))}",

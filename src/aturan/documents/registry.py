@@ -54,6 +54,7 @@ from aturan.documents.registry_numbering import (
     format_fields,
 )
 from aturan.documents.registry_records import DecisionRecords
+from aturan.documents.registry_search import Search
 from aturan.documents.registry_storage import (
     AUDIT_HINT,
     RegistryStorage,
@@ -73,6 +74,7 @@ __all__ = [
     "Issued",
     "OtherInstitutionsDocument",
     "Registry",
+    "Search",
     "Walk",
     "check_institution",
     "check_number_format",
@@ -432,6 +434,28 @@ class Registry:
         rows = [dict(r) for r in self.db.execute(sql, tuple(value for _, value in where))]
         needle = (filters.get("name") or "").casefold()
         return [r for r in rows if needle in str(r["name"]).casefold()]
+
+    @_damage_is_a_message
+    def search(
+        self,
+        query: Search,
+        limit: int = 25,
+        offset: int = 0,
+    ) -> tuple[builtins.list[Row], int]:
+        """One page of the documents matching every field of `query`, newest first, and how many
+        match in all: filtered, counted and cut in SQL, so a page costs about the same at any
+        registry size. Rows are read as stored; their trust is the verification's to say."""
+        where, params = query.where(self.db.dialect)
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        total = self.db.execute(
+            f"SELECT COUNT(*) AS n FROM documents{condition}", tuple(params)
+        ).fetchone()["n"]
+        rows = self.db.execute(
+            f"SELECT * FROM documents{condition} ORDER BY issued_at DESC, number DESC "
+            "LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [dict(r) for r in rows], int(total)
 
     @_damage_is_a_message
     def new_coaching_group(self, program: str, year: int, now: str) -> str:
