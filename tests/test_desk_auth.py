@@ -1,5 +1,6 @@
 """The desk's accounts, sessions, CSRF and throttling (issue 26, item 1), through the real app."""
 
+import re
 import sqlite3
 
 from desk_support import PASSWORD, add_account, desk_config, post, sign_in
@@ -254,3 +255,9 @@ def test_a_successful_sign_in_clears_the_accounts_earlier_failures(desk_client):
     for _ in range(4):  # four more: nine in the window, four since the last success
         assert sign_in(TestClient(client.app), "budi", "bukan-sandinya-1").status_code == 401
     assert sign_in(TestClient(client.app), "budi").status_code == 303
+
+
+def test_an_account_with_two_roles_sees_each_page_once_in_the_navigation(desk_client):
+    both = desk_client("operator,auditor", "LAN", username="dua-peran")
+    links = re.findall(r'<a href="(/[^"]*)"', both.get("/").text.split("</nav>")[0])
+    assert links and len(links) == len(set(links)), links

@@ -131,11 +131,12 @@ def render(
     the navigation it may use."""
     desk = desk_of(request)
     account = signed_in_account(request)
-    nav = [
+    allowed = [
         (label, path)
         for label, path, role in desk.nav
         if account is not None and (not role or role in account.roles)
     ]
+    nav = list(dict.fromkeys(allowed))  # one link per page, though two roles may offer it
     values = {
         "account": account,
         "institution": desk.institution,
