@@ -118,6 +118,7 @@ docs-img: setup setup-pdf setup-web
 	$(BIN)/aturan keys init
 	$(BIN)/python docs/render_images.py
 	$(BIN)/python docs/render_desk_images.py
+	$(BIN)/python docs/render_lab_images.py
 
 # The verification benchmark's load generator: wrk (C, from Debian), installed only when missing.
 setup-bench:

@@ -115,6 +115,9 @@ def test_the_forms_yaml_for_a_2_year_validity_equals_the_hand_written_reform(des
     drafter = desk_client("drafter", "LAN")
     opened = drafter.get("/lab/reformasi?ubah=assessment.validity_years")
     assert 'name="p0_nilai" value="3"' in opened.text  # the value in force, to change
+    checked = post(drafter, "/lab/reformasi", {**VALIDITY, "aksi": "periksa"})
+    assert checked.status_code == 200 and "Reformasi sah" in checked.text
+    assert "parameter assessment.validity_years sejak 2027-01-01: 3 -&gt; 2" in checked.text
     download = post(drafter, "/lab/reformasi", {**VALIDITY, "aksi": "unduh"})
     assert download.status_code == 200, download.text
     assert "attachment" in download.headers["content-disposition"]

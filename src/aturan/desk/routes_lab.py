@@ -171,9 +171,15 @@ def parameters_page(request: Request, drafter: Drafter) -> Response:
 
 
 def _form_page(
-    request: Request, book: Rulebook, draft: Draft, done: str | None = None, status: int = 200
+    request: Request,
+    book: Rulebook,
+    draft: Draft,
+    done: str | None = None,
+    status: int = 200,
+    changes: list[str] | None = None,
 ) -> Response:
     context = {
+        "changes": changes or [],
         "draft": draft,
         "kept": kept_text(draft),
         "params": {pid: book.parameters[pid] for pid in sorted(book.parameters)},
@@ -225,13 +231,27 @@ def _act(request: Request, book: Rulebook, draft: Draft, action: str, added: str
     if not draft.changes:
         draft.error = "Tambahkan paling sedikit satu perubahan parameter."
         return _form_page(request, book, draft, status=400)
-    if check(book, draft) is None:
+    changes = _checked(book, draft)
+    if changes is None:
         return _form_page(request, book, draft, status=400)
     if action == "unduh":
         return _download(reform_yaml(reform_data(book, draft)), draft.name)
-    return _form_page(
-        request, book, draft, done="Reformasi sah: diperiksa seperti rules check --reform."
-    )
+    done = "Reformasi sah: diperiksa seperti rules check --reform."
+    return _form_page(request, book, draft, done=done, changes=changes)
+
+
+def _checked(book: Rulebook, draft: Draft) -> list[str] | None:
+    """The reform's changes as a drafter reads them, when the library accepts it and
+    `rules check --reform` finds no error in it; else None, the errors marked on the draft."""
+    reformed = check(book, draft)
+    if reformed is None:
+        return None
+    findings, changes = check_reform(book, reformed)
+    errors = [f.message for f in findings if f.level == "error"]
+    if errors:
+        draft.error = "; ".join(errors)
+        return None
+    return changes + [f"PERINGATAN: {f.message}" for f in findings if f.level != "error"]
 
 
 def _download(text: str, name: str) -> Response:
@@ -263,9 +283,11 @@ def _open_upload(request: Request, filename: str, content: bytes) -> Response:
     if not draft.changes:
         draft.error = "Berkas ini tidak mengubah parameter; periksa aturannya di Reformasi aturan."
         return _form_page(request, book, draft, status=400)
-    if check(book, draft) is None:
+    changes = _checked(book, draft)
+    if changes is None:
         return _form_page(request, book, draft, status=400)
-    return _form_page(request, book, draft, done=f"Berkas {filename} dibuka di formulir.")
+    done = f"Berkas {filename} dibuka di formulir."
+    return _form_page(request, book, draft, done=done, changes=changes)
 
 
 def _load_upload(filename: str, content: bytes) -> Any:
