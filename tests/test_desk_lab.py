@@ -277,3 +277,24 @@ def test_an_admin_gives_the_drafter_role(desk_client):
     rina = TestClient(admin.app)
     assert sign_in(rina, "rina").status_code == 303
     assert rina.get("/lab").status_code == 200
+
+
+def test_an_uploaded_reform_keeps_its_rules_through_the_form(desk_client):
+    drafter = desk_client("drafter", "LAN")
+    rules = RULE_REFORM.replace("{jpm:", "{measured_jpm:").replace("priority: 10", "priority: 95")
+    text = rules + (
+        "parameters:\n"
+        "  - id: assessment.validity_years\n"
+        "    from: 2027-01-01\n"
+        "    value: 2\n"
+        "    reference: [rancangan:pasal-1]\n"
+    )
+    opened = upload(drafter, "/lab/reformasi/unggah", "campuran.yaml", text)
+    assert opened.status_code == 200, opened.text
+    assert "aturan baru uji.jpm" in opened.text  # the changes the check lists
+    again = post(
+        drafter, "/lab/reformasi", {**form_fields(opened.text, "formulir"), "aksi": "unduh"}
+    )
+    assert yaml.safe_load(again.text) == yaml.safe_load(text)
+    only_rules = upload(drafter, "/lab/reformasi/unggah", "aturan.yaml", rules)
+    assert only_rules.status_code == 400 and "Reformasi aturan" in only_rules.text

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from aturan.errors import RulebookError
+from aturan.files import load_yaml
 from aturan.law import Rulebook, reform_from_data
 
 CLAUSE_STATUSES = ("unconfirmed", "proposal", "assumption", "secondary")
@@ -102,14 +105,24 @@ def draft_from_form(form: Mapping[str, Any], getlist: Any) -> Draft:
                 other_refs=_text(form.get(f"p{i}_rujukan_lain")).split(),
             )
         )
-    kept_text = _text(form.get("lainnya"), strip=False)
-    kept = yaml.safe_load(kept_text) if kept_text.strip() else {}
+    kept = _kept(_text(form.get("lainnya"), strip=False))
     return Draft(
         name=_text(form.get("nama")),
         description=_text(form.get("keterangan")),
         changes=changes,
         kept=kept if isinstance(kept, dict) else {},
     )
+
+
+def _kept(text: str) -> object:
+    """The hidden field of what the form carries unedited, read as the CLI reads a reform file
+    (the project's hardened loader; no aliases: the form never writes any)."""
+    if not text.strip():
+        return {}
+    with tempfile.TemporaryDirectory(prefix="aturan-lab-") as folder:
+        path = Path(folder) / "lainnya.yaml"
+        path.write_text(text, encoding="utf-8")
+        return _plain(load_yaml(path, RulebookError, allow_aliases=False))
 
 
 def _text(value: object, strip: bool = True) -> str:
@@ -350,10 +363,13 @@ def _change_from(
     return change
 
 
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def kept_text(draft: Draft) -> str:
     """What the form carries unedited, as the hidden field holds it."""
-    return (
-        yaml.safe_dump(_plain(draft.kept), sort_keys=False, allow_unicode=True)
-        if draft.kept
-        else ""
-    )
+    if not draft.kept:
+        return ""
+    return yaml.dump(_plain(draft.kept), Dumper=_NoAliases, sort_keys=False, allow_unicode=True)

@@ -178,17 +178,27 @@ def _form_page(
     status: int = 200,
     changes: list[str] | None = None,
 ) -> Response:
+    current = _current_values(book, draft, desk_of(request).clock())
     context = {
         "changes": changes or [],
         "draft": draft,
         "kept": kept_text(draft),
         "params": {pid: book.parameters[pid] for pid in sorted(book.parameters)},
-        "current": _current_values(book, draft, desk_of(request).clock()),
+        "current": current,
+        "shown": {pid: _short(value) for pid, value in current.items()},
         "lists": {c.pid for c in draft.changes if is_list(book, c.pid)},
         "statuses": CLAUSE_STATUSES,
         "done": done,
     }
     return render(request, "lab_reformasi.html", context, status)
+
+
+def _short(value: object) -> str:
+    if isinstance(value, dict):
+        return f"(tabel, {len(value)} baris)"
+    if isinstance(value, list):
+        return f"(daftar, {len(value)} butir)"
+    return value_text(value)
 
 
 def _current_values(book: Rulebook, draft: Draft, day: dt.date) -> dict[str, Any]:
