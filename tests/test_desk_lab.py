@@ -111,7 +111,9 @@ def test_the_drafter_sees_every_parameter_with_its_value_clause_and_range(desk_c
         assert f"<h2>{domain}</h2>" in page.text
 
 
-def test_the_forms_yaml_for_a_2_year_validity_equals_the_hand_written_reform(desk_client):
+def test_the_forms_yaml_for_a_2_year_validity_equals_the_hand_written_reform(
+    desk_client, aturan, tmp_path
+):
     drafter = desk_client("drafter", "LAN")
     opened = drafter.get("/lab/reformasi?ubah=assessment.validity_years")
     assert 'name="p0_nilai" value="3"' in opened.text  # the value in force, to change
@@ -122,6 +124,14 @@ def test_the_forms_yaml_for_a_2_year_validity_equals_the_hand_written_reform(des
     assert download.status_code == 200, download.text
     assert "attachment" in download.headers["content-disposition"]
     assert yaml.safe_load(download.text) == hand_written("masa-berlaku-2-tahun.yaml")
+    saved = tmp_path / "masa-berlaku-2-tahun.yaml"  # the CLI reads it as it reads the original
+    saved.write_text(download.text, encoding="utf-8")
+    ours = aturan("rules", "check", "--reform", saved)
+    theirs = aturan("rules", "check", "--reform", ROOT / "reforms" / saved.name)
+    assert ours.exit_code == theirs.exit_code == 0
+    assert ours.output.replace(str(saved), "X") == theirs.output.replace(
+        str(ROOT / "reforms" / saved.name), "X"
+    )
 
 
 @pytest.mark.parametrize("name", ["masa-berlaku-2-tahun.yaml", "batas-ms-85.yaml"])
@@ -298,3 +308,23 @@ def test_an_uploaded_reform_keeps_its_rules_through_the_form(desk_client):
     assert yaml.safe_load(again.text) == yaml.safe_load(text)
     only_rules = upload(drafter, "/lab/reformasi/unggah", "aturan.yaml", rules)
     assert only_rules.status_code == 400 and "Reformasi aturan" in only_rules.text
+
+
+def test_an_uploaded_reform_with_an_unknown_parameter_says_so_at_it(desk_client):
+    drafter = desk_client("drafter", "LAN")
+    text = (
+        "name: Uji\n"
+        "new_clauses:\n"
+        "  - {id: 'rancangan:pasal-1', citation: Rancangan Pasal 1, text: Contoh.}\n"
+        "parameters:\n"
+        "  - {id: masa.berlaku, from: 2027-01-01, value: 2, reference: ['rancangan:pasal-1']}\n"
+    )
+    opened = upload(drafter, "/lab/reformasi/unggah", "salah.yaml", text)
+    assert opened.status_code == 400
+    assert "parameter &#39;masa.berlaku&#39; tidak dikenal" in (
+        field_error(opened.text, 0, "id") or ""
+    )
+    broken = upload(drafter, "/lab/reformasi/unggah", "rusak.yaml", "name: [tidak ditutup\n")
+    assert (
+        broken.status_code == 400 and "rusak.yaml" in broken.text and "Traceback" not in broken.text
+    )

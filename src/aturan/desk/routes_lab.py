@@ -186,6 +186,11 @@ def _form_page(
         "params": {pid: book.parameters[pid] for pid in sorted(book.parameters)},
         "current": current,
         "shown": {pid: _short(value) for pid, value in current.items()},
+        "bounds": {
+            c.pid: _bounds(book, book.parameters[c.pid])
+            for c in draft.changes
+            if c.pid in book.parameters
+        },
         "lists": {c.pid for c in draft.changes if is_list(book, c.pid)},
         "statuses": CLAUSE_STATUSES,
         "done": done,
