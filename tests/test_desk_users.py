@@ -125,7 +125,7 @@ def test_demo_accounts_are_marked_and_made_again_without_failing(users):
     assert "aturan desk --registry" in second[1] and "http://127.0.0.1:8100/masuk" in second[1]
     password = second[1].split("kata sandi DEMO: ")[1].split()[0]
     desk = create_desk_app(users.config, users.registry)
-    for name in ("demo-admin", "demo-operator", "demo-auditor"):
+    for name in ("demo-admin", "demo-operator", "demo-auditor", "demo-perumus"):
         assert sign_in(TestClient(desk), name, password).status_code == 303
 
 
@@ -139,3 +139,15 @@ def test_a_bad_desk_setting_stops_aturan_desk_before_it_serves(users, tmp_path):
     )
     assert result.exit_code == 2
     assert "isian 'desk.session_idle_minutes': isi bilangan lebih dari 0" in result.stderr
+
+
+def test_a_drafter_account_comes_from_the_cli_and_sees_only_the_lab(users):
+    code, out, err = add(users, "rina", "drafter", "kata-sandi-rina-1")
+    assert code == 0, err
+    assert "peran drafter." in out
+    desk = TestClient(create_desk_app(users.config, users.registry))
+    assert sign_in(desk, "rina", "kata-sandi-rina-1").status_code == 303
+    home = desk.get("/").text
+    assert 'href="/lab"' in home and 'href="/akun"' not in home
+    code, _, err = add(users, "eko", "perumus", "kata-sandi-eko-12")
+    assert code == 2 and "admin, drafter" in err

@@ -27,6 +27,7 @@ DEMO_ACCOUNTS = (
     ("demo-admin", "admin", "Admin Demo"),
     ("demo-operator", "operator", "Operator Demo"),
     ("demo-auditor", "auditor", "Auditor Demo"),
+    ("demo-perumus", "drafter", "Perumus Demo"),
 )
 
 
@@ -72,7 +73,7 @@ def _password(from_stdin: bool) -> str:
     "--peran",
     "roles",
     required=True,
-    help="Satu atau lebih peran, dipisah koma: operator, auditor, admin.",
+    help="Satu atau lebih peran, dipisah koma: operator, auditor, admin, drafter (perumus).",
 )
 @click.option(
     "--institusi",
@@ -174,9 +175,9 @@ def reset_password(
 @CONFIG
 @user_errors
 def demo_users(registry_path: Path | str | None, config_path: Path | None) -> None:
-    """Akun DEMO (demo-admin, demo-operator, demo-auditor) dengan kata sandi baru yang dicetak;
-    dijalankan lagi, kata sandinya diganti. Hanya untuk mencoba, jangan dipakai di registri
-    sungguhan."""
+    """Akun DEMO (demo-admin, demo-operator, demo-auditor, demo-perumus) dengan kata sandi baru
+    yang dicetak; dijalankan lagi, kata sandinya diganti. Hanya untuk mencoba, jangan dipakai di
+    registri sungguhan."""
     accounts = _accounts(registry_path, config_path)
     code = _institution(None, config_path)
     password = "demo-" + secrets.token_urlsafe(9)

@@ -20,6 +20,7 @@ from aturan.law.reform import (
     merged,
     override_parameters,
     reform_causes,
+    reform_from_data,
     superseded_on,
     with_cause,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "in_periods",
     "merged",
     "reform_causes",
+    "reform_from_data",
     "with_cause",
     "superseded_on",
     "describe_cause",
