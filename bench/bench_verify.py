@@ -48,7 +48,7 @@ from aturan.web.lookup import by_number
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from pg_cluster import cluster, new_database  # noqa: E402  (the tests' throwaway cluster)
+from pg_cluster import cluster, copy_to_postgres, new_database  # noqa: E402  (the tests')
 
 CHECKED = 500  # numbers checked per registry (each with a PDF fingerprint recorded)
 LUA = """
@@ -103,36 +103,6 @@ def build(target: str, size: int) -> list[tuple[str, str]]:
             store.record_fingerprints(row["number"], None, secrets.token_hex(32))
     store.close()
     return [(row["number"], row["content_hash"][:16]) for row in rows]
-
-
-COPIED = ("documents", "audit_log", "pdf_fingerprints", "decision_records", "counters")
-
-
-def copy_to_postgres(source: str, url: str) -> None:
-    """The SQLite registry at `source` copied into the empty PostgreSQL database at `url` (made
-    by the library, so every migration ran), table by table with COPY: the same rows, entries and
-    signatures (issuing 200,000 documents one by one on PostgreSQL would take a quarter of an
-    hour). The benchmark's library baseline then checks that the copies answer SAH."""
-    import sqlite3
-
-    import psycopg
-
-    open_registry(url, None, create=True)[0].close()
-    lite = sqlite3.connect(source)
-    with psycopg.connect(url, autocommit=False) as db:
-        db.execute(f"TRUNCATE {', '.join(COPIED)}, registry_meta")
-        for table in (*COPIED, "registry_meta"):
-            columns = [row[1] for row in lite.execute(f"PRAGMA table_info({table})")]
-            names = ", ".join(columns)
-            with db.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in lite.execute(f"SELECT {names} FROM {table}"):
-                    copy.write_row(row)
-        db.execute(
-            "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), "
-            "(SELECT COALESCE(MAX(id), 1) FROM audit_log))"
-        )
-        db.commit()
-    lite.close()
 
 
 def percentiles(times: list[float]) -> dict[str, float]:

@@ -155,3 +155,35 @@ def new_database(admin_url: str, name: str, template: str | None = None) -> str:
             )
         db.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+COPIED = ("documents", "audit_log", "pdf_fingerprints", "decision_records", "counters")
+
+
+def copy_to_postgres(source: str, url: str) -> None:
+    """The SQLite registry at `source` copied into the empty PostgreSQL database at `url` (made
+    by the library, so every migration ran), table by table with COPY: the same rows, entries and
+    signatures (issuing 200,000 documents one by one on PostgreSQL would take a quarter of an
+    hour). The benchmark's baseline and the tests check that the copies answer SAH."""
+    import sqlite3
+
+    import psycopg
+
+    from aturan.documents import open_registry
+
+    open_registry(url, None, create=True)[0].close()
+    lite = sqlite3.connect(source)
+    with psycopg.connect(url, autocommit=False) as db:
+        db.execute(f"TRUNCATE {', '.join(COPIED)}, registry_meta")
+        for table in (*COPIED, "registry_meta"):
+            columns = [row[1] for row in lite.execute(f"PRAGMA table_info({table})")]
+            names = ", ".join(columns)
+            with db.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in lite.execute(f"SELECT {names} FROM {table}"):
+                    copy.write_row(row)
+        db.execute(
+            "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), "
+            "(SELECT COALESCE(MAX(id), 1) FROM audit_log))"
+        )
+        db.commit()
+    lite.close()

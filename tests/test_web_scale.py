@@ -193,3 +193,35 @@ def test_an_earlier_copy_is_accepted_reading_as_many_entries_at_any_registry_siz
     on_small = entries_read_for_an_earlier_copy(small[0], small[1], monkeypatch)
     on_large = entries_read_for_an_earlier_copy(large[0], large[1], monkeypatch)
     assert on_small == on_large and on_large <= 3, (on_small, on_large)
+
+
+@pytest.mark.postgres
+def test_a_check_by_number_on_postgresql_is_four_round_trips_at_any_size(
+    registries, new_database, monkeypatch
+):
+    """Counted, not timed: the statements a check by number sends to PostgreSQL (the row, then
+    one read transaction whose four reads travel as one statement), on registries of 50 and
+    3,000 documents copied from the SQLite ones."""
+    import psycopg
+    from pg_cluster import copy_to_postgres
+
+    sent = []
+    execute = psycopg.Connection.execute
+
+    def counting(self, query, params=None, **kwargs):
+        sent.append(str(query))
+        return execute(self, query, params, **kwargs)
+
+    counts = []
+    for path, number, code in registries:
+        url = new_database()
+        copy_to_postgres(str(path), url)
+        with TestClient(create_app(url, rate_limit="1000/minute")) as client:  # one event loop
+            client.get("/api/verify", params={"n": number, "c": code})  # the connection opened
+            monkeypatch.setattr(psycopg.Connection, "execute", counting)
+            sent.clear()
+            found = client.get("/api/verify", params={"n": number, "c": code}).json()
+            counts.append(len(sent))
+            monkeypatch.setattr(psycopg.Connection, "execute", execute)
+        assert found["status"] == "sah"
+    assert counts[0] == counts[1] and counts[1] <= 4, (counts, sent)

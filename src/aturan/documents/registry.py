@@ -30,8 +30,10 @@ from typing import Any, TypeVar, cast
 from aturan.cases import forbidden_char
 from aturan.documents.registry_key import RegistryKeys
 from aturan.documents.registry_log import (
+    FIRST_ISSUE,
     GENESIS,
     KEYED_FORMATS,
+    LATEST_AND_NEXT,
     LOGGED_COLUMNS,
     MAC_LINES,
     OLD_FORMAT,
@@ -57,6 +59,7 @@ from aturan.documents.registry_records import DecisionRecords
 from aturan.documents.registry_search import Search
 from aturan.documents.registry_storage import (
     AUDIT_HINT,
+    META,
     RegistryStorage,
     damaged,
     now_iso,
@@ -85,6 +88,7 @@ __all__ = [
 
 # The row's columns as the documents table names them: read, and snapshotted in each audit entry.
 ROW_COLUMNS = ", ".join(ROW_FIELDS)
+ROW_BY_NUMBER = f"SELECT {ROW_COLUMNS} FROM documents WHERE number=?"
 LIST_EXACT = ("nip", "status", "institution")
 Method = TypeVar("Method", bound=Callable[..., Any])
 
@@ -394,9 +398,7 @@ class Registry:
     # --- reading -------------------------------------------------------------------------------
 
     def _row(self, number: str) -> Row | None:
-        row: Row | None = self.db.execute(
-            f"SELECT {ROW_COLUMNS} FROM documents WHERE number=?", (number,)
-        ).fetchone()
+        row: Row | None = self.db.execute(ROW_BY_NUMBER, (number,)).fetchone()
         return row
 
     @_damage_is_a_message
@@ -490,6 +492,16 @@ class Registry:
         entry was written after migration 0004); when not, `valid_until` is empty because it is
         unknown."""
         with self._snapshot():
+            # what follows reads these four: on PostgreSQL in one round trip
+            settings = [(META, ())] if self.storage.has_meta else []  # the old format: none
+            self.db.prefetch(
+                [
+                    *settings,
+                    (ROW_BY_NUMBER, (number,)),
+                    (LATEST_AND_NEXT, (number,)),
+                    (FIRST_ISSUE, (number,)),
+                ]
+            )
             row = self._row(number)
             if row is None or not self.log.keyed():
                 return None

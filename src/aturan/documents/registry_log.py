@@ -141,6 +141,15 @@ class AuditReport:
 VERIFIED_KEPT = 50_000  # signatures remembered per connection (`AuditLog._remember_verified`)
 
 
+# A document's latest entry and the one after it; its first and latest issue entries (indexed).
+LATEST_AND_NEXT = (
+    "SELECT * FROM audit_log WHERE id >= (SELECT MAX(id) FROM audit_log WHERE number=?) "
+    "ORDER BY id LIMIT 2"
+)
+FIRST_ISSUE = "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id LIMIT 1"
+LAST_ISSUE = "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id DESC LIMIT 1"
+
+
 class AuditLog:
     """The log of one open registry, read and checked with the keys at hand; `append` and
     `check_writable` run inside the caller's write transaction."""
@@ -250,13 +259,7 @@ class AuditLog:
         entry cut from the log's end is the witness's to notice. (None, None): not authentic.
         The whole chain is `registry audit`'s to walk, never a verification's."""
         # the latest entry and the one after it, in one indexed read
-        pair = list(
-            self.db.execute(
-                "SELECT * FROM audit_log WHERE id >= "
-                "(SELECT MAX(id) FROM audit_log WHERE number=?) ORDER BY id LIMIT 2",
-                (number,),
-            )
-        )
+        pair = list(self.db.execute(LATEST_AND_NEXT, (number,)))
         if not pair:
             return None, None
         entry, body = pair[0], self.entry_body(pair[0])[0]
@@ -282,11 +285,7 @@ class AuditLog:
 
     def issue_body(self, number: str, *, last: bool) -> Row | None:
         """The authenticated content of the document's first (or, `last`, latest) issue entry."""
-        entry = self.db.execute(
-            "SELECT * FROM audit_log WHERE number=? AND action='issue' ORDER BY id "
-            + ("DESC LIMIT 1" if last else "LIMIT 1"),
-            (number,),
-        ).fetchone()
+        entry = self.db.execute(LAST_ISSUE if last else FIRST_ISSUE, (number,)).fetchone()
         return self.entry_body(entry)[0] if entry else None
 
     def _authentic(self, entry: Row) -> str | None:

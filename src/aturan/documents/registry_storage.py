@@ -28,6 +28,9 @@ def damaged(exc: Exception) -> str:
     return f"registri rusak atau strukturnya diubah ({type(exc).__name__}: {exc}); {AUDIT_HINT}"
 
 
+META = "SELECT name, value FROM registry_meta"  # the registry's settings
+
+
 class NeedsMigration(AturanError):
     """A registry of an older schema opened by a reader that must not migrate it (the server)."""
 
@@ -193,9 +196,7 @@ class RegistryStorage:
             return {}
         if self._meta_seen is not None:  # inside a snapshot, where it cannot change
             return dict(self._meta_seen)
-        meta = {
-            r["name"]: r["value"] for r in self.db.execute("SELECT name, value FROM registry_meta")
-        }
+        meta = {r["name"]: r["value"] for r in self.db.execute(META)}
         if self._in_snapshot:
             self._meta_seen = meta
         return dict(meta)

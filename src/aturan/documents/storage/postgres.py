@@ -7,7 +7,7 @@ changes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -15,7 +15,7 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from aturan.documents.storage import Row
+from aturan.documents.storage import Cursor, Row
 from aturan.errors import AturanError
 
 TIMEOUT = 30  # seconds a writer waits for the lock
@@ -93,6 +93,7 @@ class PostgresBackend:
 
     def __init__(self, url: str):
         self.label = without_password(url)
+        self._prefetched: dict[tuple[str, tuple[object, ...]], list[Row]] = {}
         try:
             self.db = psycopg.connect(
                 url, autocommit=True, row_factory=dict_row, connect_timeout=10
@@ -127,8 +128,28 @@ class PostgresBackend:
             )
         return None
 
-    def execute(self, sql: str, params: Sequence[object] = ()) -> psycopg.Cursor[Row]:
+    def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
+        rows = self._prefetched.pop((sql, tuple(params)), None) if self._prefetched else None
+        if rows is not None:
+            return _Fetched(rows)
         return self.db.execute(_placeholders(sql), params or None)
+
+    def prefetch(self, queries: Sequence[tuple[str, tuple[object, ...]]]) -> None:
+        """Run these read queries as one statement (one round trip, one snapshot), each one's
+        rows kept for the `execute` of the same query and parameters that comes next in this
+        transaction. A check by number reads four things; each was a round trip of its own.
+        Every column the registry reads is TEXT or an integer, so its JSON is its value."""
+        parts = [
+            f"(SELECT COALESCE(json_agg(q), '[]') FROM ({_placeholders(query)}) q) AS q{i}"
+            for i, (query, _) in enumerate(queries)
+        ]
+        row = self.db.execute(
+            "SELECT " + ", ".join(parts), [value for _, params in queries for value in params]
+        ).fetchone()
+        assert row is not None  # a SELECT without FROM gives one row
+        self._prefetched = {
+            (query, tuple(params)): row[f"q{i}"] for i, (query, params) in enumerate(queries)
+        }
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         with self.db.cursor() as cursor:
@@ -138,12 +159,15 @@ class PostgresBackend:
         self.db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # one round trip
 
     def begin_read(self) -> None:
+        self._prefetched = {}
         self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
 
     def commit(self) -> None:
+        self._prefetched = {}
         self.db.execute("COMMIT")
 
     def rollback(self) -> None:
+        self._prefetched = {}
         if self.db.closed or self.db.broken:
             return  # the server has ended the transaction with the connection
         if self.db.info.transaction_status != TransactionStatus.IDLE:
@@ -211,6 +235,19 @@ class PostgresBackend:
 
     def close(self) -> None:
         self.db.close()
+
+
+class _Fetched:
+    """Rows `prefetch` read, as the cursor `execute` would have given them."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+
+    def fetchone(self) -> Row | None:
+        return self.rows[0] if self.rows else None
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
 
 
 def _placeholders(sql: str) -> str:

@@ -70,6 +70,9 @@ class SqliteBackend:
     def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
 
+    def prefetch(self, queries: Sequence[tuple[str, tuple[object, ...]]]) -> None:
+        """Nothing: a query to SQLite is a function call, not a round trip."""
+
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
         self.db.executemany(sql, rows)
 
