@@ -94,6 +94,7 @@ class PostgresBackend:
     def __init__(self, url: str):
         self.label = without_password(url)
         self._prefetched: dict[tuple[str, tuple[object, ...]], list[Row]] = {}
+        self._read: str | None = None  # a read transaction: "pending", "begun", "prefetched"
         try:
             self.db = psycopg.connect(
                 url, autocommit=True, row_factory=dict_row, connect_timeout=10
@@ -132,17 +133,30 @@ class PostgresBackend:
         rows = self._prefetched.pop((sql, tuple(params)), None) if self._prefetched else None
         if rows is not None:
             return _Fetched(rows)
+        self._begin_if_pending()
         return self.db.execute(_placeholders(sql), params or None)
+
+    def _begin_if_pending(self) -> None:
+        """A read transaction's BEGIN, sent with its first statement that needs it (a prefetch
+        alone is its own snapshot: one statement)."""
+        if self._read == "pending":
+            self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+            self._read = "begun"
+        elif self._read == "prefetched":  # would read another moment than the prefetch did
+            raise RuntimeError("a read after prefetch() in one snapshot: prefetch it too")
 
     def prefetch(self, queries: Sequence[tuple[str, tuple[object, ...]]]) -> None:
         """Run these read queries as one statement (one round trip, one snapshot), each one's
         rows kept for the `execute` of the same query and parameters that comes next in this
-        transaction. A check by number reads four things; each was a round trip of its own.
-        Every column the registry reads is TEXT or an integer, so its JSON is its value."""
+        transaction. A check by number reads four things; each was a round trip of its own, plus
+        the BEGIN and ROLLBACK a prefetch alone does not need. Every column the registry reads is
+        TEXT or an integer, so its JSON is its value."""
         parts = [
             f"(SELECT COALESCE(json_agg(q), '[]') FROM ({_placeholders(query)}) q) AS q{i}"
             for i, (query, _) in enumerate(queries)
         ]
+        if self._read == "pending":  # the statement is the snapshot: no BEGIN, no ROLLBACK
+            self._read = "prefetched"
         row = self.db.execute(
             "SELECT " + ", ".join(parts), [value for _, params in queries for value in params]
         ).fetchone()
@@ -152,6 +166,7 @@ class PostgresBackend:
         }
 
     def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        self._begin_if_pending()
         with self.db.cursor() as cursor:
             cursor.executemany(_placeholders(sql), rows)
 
@@ -159,21 +174,23 @@ class PostgresBackend:
         self.db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # one round trip
 
     def begin_read(self) -> None:
-        self._prefetched = {}
-        self.db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        """A read transaction, begun by its first statement (`_begin_if_pending`)."""
+        self._prefetched, self._read = {}, "pending"
 
     def commit(self) -> None:
-        self._prefetched = {}
-        self.db.execute("COMMIT")
+        self._prefetched, self._read = {}, None
+        if self.db.info.transaction_status != TransactionStatus.IDLE:
+            self.db.execute("COMMIT")
 
     def rollback(self) -> None:
-        self._prefetched = {}
+        self._prefetched, self._read = {}, None
         if self.db.closed or self.db.broken:
             return  # the server has ended the transaction with the connection
         if self.db.info.transaction_status != TransactionStatus.IDLE:
             self.db.execute("ROLLBACK")
 
     def tables(self) -> set[str]:
+        self._begin_if_pending()
         return {
             r["table_name"]
             for r in self.db.execute(
@@ -183,12 +200,14 @@ class PostgresBackend:
         }
 
     def has_table(self, name: str) -> bool:
+        self._begin_if_pending()
         row = self.db.execute("SELECT to_regclass(%s) AS t", (name,)).fetchone()
         assert row is not None  # a SELECT without FROM gives one row
         return row["t"] is not None
 
     def change_marker(self) -> object:
         """A digest of every audit entry, so any change to the log, by anyone, changes it."""
+        self._begin_if_pending()
         row = self.db.execute(LOG_DIGEST).fetchone()
         assert row is not None  # an aggregate gives one row
         return (row["n"], row["digest"])
