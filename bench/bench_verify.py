@@ -14,7 +14,7 @@ PostgreSQL is a throwaway cluster (the tests' `pg_cluster`), filled each run.
 Uploads: the sample cohort issued with signed PDFs (LibreOffice), then 4 client threads posting
 them to /api/verify for DURATION seconds. The decide flood: `serve --api-putusan` with one decide
 worker per server worker, wrk posting a sample case on as many connections as the decide API takes
-at once (3 per server worker), while a second wrk measures checks by number.
+at once (2 per server worker), while a second wrk measures checks by number.
 
 Prints JSON per run, with the load average before it (read the numbers against it).
 
@@ -226,10 +226,10 @@ def flood(target: str, checks, folder: Path, duration: float) -> dict:
     with serving(target, folder, "--api-putusan", "--pekerja-putusan", "1") as port:
         first_answers_sah(port, paths)
         wrk_result(wrk(port, paths, 3))
-        # as many decide requests at once as the decide API takes (per server worker: its one
-        # decide worker and two waiting), so its workers never rest; more would only be refused
-        # at once (503), which the rate limit bounds per address
-        capacity = 3 * int(os.environ.get("BENCH_WORKERS", "2"))
+        # two decide requests at once per server worker (its one decide worker busy, one
+        # waiting), so the decide workers never rest; more would only be refused at once (503),
+        # which the rate limit bounds per address
+        capacity = 2 * int(os.environ.get("BENCH_WORKERS", "2"))
         flooding = wrk(port, decide_paths, duration + 4, connections=capacity, body=body)
         time.sleep(2)
         measured = wrk_result(wrk(port, paths, duration))

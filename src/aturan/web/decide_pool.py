@@ -25,7 +25,7 @@ from typing import Any
 from aturan.errors import AturanError, InputError
 
 LOG = logging.getLogger("aturan.web")
-NICENESS = 10  # below the verification workers: they are served first when cores are short
+NICENESS = 19  # the lowest priority: verification is served first when cores are short
 READY_WAIT = 120.0  # seconds a new worker may take to load and compile the rules
 
 
