@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 import pytest
 from conftest import ROOT
@@ -39,9 +39,17 @@ def desk(tmp_path_factory, signing_keys):
         "--kata-sandi-stdin", "--registri-baru", *where, input=PASSWORD + "\n",
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
+    with desk_server(registry, config) as base:
+        yield base
+
+
+@contextmanager
+def desk_server(registry, config):
+    """`aturan desk` as a real server on a free port: its address; stopped on leaving."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "aturan.cli", "desk", "--port", str(port), *map(str, where)],
+        [sys.executable, "-m", "aturan.cli", "desk", "--port", str(port)]
+        + ["--registry", str(registry), "--config", str(config)],
         env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -52,7 +60,18 @@ def desk(tmp_path_factory, signing_keys):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+
+
+@contextmanager
+def chromium_page(**options):
+    """A page of Debian's chromium (playwright), its context made with `options`."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium.new_context(**options).new_page()
+        chromium.close()
 
 
 def _wait_until_up(base, server):
@@ -70,12 +89,8 @@ def _wait_until_up(base, server):
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium.new_context(java_script_enabled=False).new_page()
-        chromium.close()
+    with chromium_page(java_script_enabled=False) as opened:
+        yield opened
 
 
 def sign_in(page, base, username, password):

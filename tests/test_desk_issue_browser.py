@@ -7,53 +7,21 @@ PDFs, and a PDF taken from the ZIP is SAH for the library's verifier."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import pytest
 from conftest import ROOT
 from desk_support import PASSWORD, add_account, desk_config
 from pypdf import PdfReader
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
+from test_desk_browser import chromium_page, desk_server
 
 from aturan.documents import Trust, open_registry, signing_config, verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
 COHORT = ROOT / "samples" / "cohort-contoh.csv"
 ISSUED = dt.date(2026, 3, 2)  # the documents' date: each is checked on it (some expire later)
-
-
-@contextmanager
-def desk_server(registry, config):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "aturan.cli", "desk", "--port", str(port)]
-        + ["--registry", str(registry), "--config", str(config)],
-        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stderr.read().decode()
-            try:
-                with urllib.request.urlopen(f"{base}/masuk", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "aturan desk did not answer within 60 s"
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def verified(pdf, registry, config):
@@ -74,13 +42,8 @@ def verified(pdf, registry, config):
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(java_script_enabled=False, accept_downloads=True)
-        yield context.new_page()
-        chromium.close()
+    with chromium_page(java_script_enabled=False, accept_downloads=True) as opened:
+        yield opened
 
 
 def test_an_operator_uploads_previews_issues_watches_and_downloads_signed_pdfs(page, tmp_path):

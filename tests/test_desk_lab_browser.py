@@ -2,16 +2,11 @@
 drafter made by `aturan users add --peran drafter`, `aturan desk` as a real server process, Debian's
 chromium driven by playwright, without JavaScript (the form works without it)."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 import yaml
 from conftest import ROOT
 from desk_support import desk_config
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
-from test_desk_browser import _wait_until_up, cli, sign_in
+from test_desk_browser import chromium_page, cli, desk_server, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("desk-browser")]
 PASSWORD = "kata-sandi-rina-1"
@@ -35,31 +30,14 @@ def lab(tmp_path_factory, signing_keys):
         "--kata-sandi-stdin", "--registri-baru", *where, input=PASSWORD + "\n",
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "aturan.cli", "desk", "--port", str(port), *map(str, where)],
-        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server)
+    with desk_server(registry, config) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(java_script_enabled=False, accept_downloads=True)
-        yield context.new_page()
-        chromium.close()
+    with chromium_page(java_script_enabled=False, accept_downloads=True) as opened:
+        yield opened
 
 
 def test_a_drafter_changes_the_validity_to_2_years_and_downloads_the_reform(lab, page, tmp_path):

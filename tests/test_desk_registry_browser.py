@@ -6,16 +6,11 @@ auditor reads a record and its replay."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 import yaml
 from conftest import ROOT
 from desk_support import desk_config
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port
-from test_desk_browser import _wait_until_up, cli, sign_in
+from test_desk_browser import chromium_page, cli, desk_server, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,31 +46,14 @@ def desk(tmp_path_factory, signing_keys):
     assert issued.returncode == 0, issued.stderr
     add_user("ani", "operator", where)
     add_user("audi", "auditor", where)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "aturan.cli", "desk", "--port", str(port), *map(str, where)],
-        env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server)
+    with desk_server(registry, config) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = chromium.new_context(java_script_enabled=False, accept_downloads=True)
-        yield context.new_page()
-        chromium.close()
+    with chromium_page(java_script_enabled=False, accept_downloads=True) as opened:
+        yield opened
 
 
 def status_line(page) -> str:
