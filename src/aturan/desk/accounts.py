@@ -31,8 +31,8 @@ from aturan.files import load_yaml
 from aturan.project import config_file
 
 # Issue 27 adds "drafter".
-ROLES = ("operator", "auditor", "admin")
-ROLE_NAMES = {"operator": "operator", "auditor": "auditor", "admin": "admin"}
+ROLES = ("operator", "auditor", "admin", "drafter")
+ROLE_NAMES = {"operator": "operator", "auditor": "auditor", "admin": "admin", "drafter": "perumus"}
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200

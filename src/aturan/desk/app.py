@@ -25,7 +25,14 @@ from aturan.web import SECURITY_HEADERS, Hardened
 
 # One module per area; each exposes `router` and may expose NAV. A module not (yet) written is
 # skipped, so each area is added by adding its file.
-ROUTE_MODULES = ("routes_auth", "routes_issue", "routes_jobs", "routes_registry", "routes_audit")
+ROUTE_MODULES = (
+    "routes_auth",
+    "routes_issue",
+    "routes_jobs",
+    "routes_registry",
+    "routes_audit",
+    "routes_lab_runs",
+)
 DESK_HEADERS = [
     (
         b"content-security-policy",
