@@ -11,8 +11,11 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
+import traceback
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +72,65 @@ def lab_workers() -> int:
 
 
 def lab_handlers(files: Path, workers: int | None = None) -> dict[str, Handler]:
-    """The two kinds of lab job, their folders under `files` (the desk's folder)."""
+    """The two kinds of lab job, their folders under `files` (the desk's folder). Each runs in a
+    process of its own (`_apart`)."""
     count = workers or lab_workers()
-    return {LAB_DIFF: _diff_handler(files, count), LAB_COMPARE: _compare_handler(files, count)}
+    return {kind: _apart(kind, files, count) for kind in LAB_KINDS}
+
+
+def _apart(kind: str, files: Path, workers: int) -> Handler:
+    """Runs a lab job in a new process (spawned, not forked: the desk's threads hold locks a
+    fork would copy held, and the lab's own worker processes are forked from there), which tells
+    its progress and its result back through a pipe. The desk process only waits: deciding,
+    reading the cohort and adding up never take its time from the pages it serves."""
+
+    def run(job: Job, progress: Progress) -> dict[str, Any]:
+        context = multiprocessing.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child, args=(kind, files, workers, job, send), name=f"lab-{job.job_id[:8]}"
+        )
+        process.start()
+        send.close()
+        try:
+            return _listen(receive, progress)
+        finally:
+            receive.close()
+            process.join()
+
+    return run
+
+
+def _listen(receive: Connection, progress: Progress) -> dict[str, Any]:
+    while True:
+        try:
+            message = receive.recv()
+        except EOFError:
+            raise RuntimeError("the lab's job process ended without a result") from None
+        if message[0] == "progress":
+            progress(*message[1:])
+        elif message[0] == "done":
+            result: dict[str, Any] = message[1]
+            return result
+        elif message[0] == "error":
+            raise AturanError(message[1])
+        else:
+            raise RuntimeError(f"the lab's job process failed:\n{message[1]}")
+
+
+def _child(kind: str, files: Path, workers: int, job: Job, send: Connection) -> None:
+    def progress(stage: str, done: int, total: int) -> None:
+        send.send(("progress", stage, done, total))
+
+    handlers = {LAB_DIFF: _diff_handler, LAB_COMPARE: _compare_handler}
+    try:
+        send.send(("done", handlers[kind](files, workers)(job, progress)))
+    except AturanError as exc:
+        send.send(("error", str(exc)))
+    except Exception:
+        send.send(("bug", traceback.format_exc()))
+    finally:
+        send.close()
 
 
 def _diff_handler(files: Path, workers: int) -> Handler:
