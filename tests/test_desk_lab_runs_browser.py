@@ -83,11 +83,10 @@ def test_a_drafter_runs_the_two_year_validity_question_and_reads_it(page, tmp_pa
         assert page.locator("#grafik-biaya-dasar").inner_text().startswith("Biaya dihitung")
         assert not page.errors, page.errors  # no script refused by the CSP, none failing
 
+        of_cause = int(first.locator("td").nth(1).inner_text())
         with page.expect_navigation():
             first.locator("a").click()
-        assert page.locator("#peserta tbody tr").count() == int(
-            first.locator("td").nth(1).inner_text()
-        )
+        assert page.locator("#peserta tbody tr").count() == of_cause
         nip = page.locator("#peserta tbody tr a").first.inner_text()
         with page.expect_navigation():
             page.locator("#peserta tbody tr a").first.click()
