@@ -9,8 +9,8 @@ Makes a scratch registry with one drafter account (`aturan users add`), starts `
 free port, and walks through the question in Debian's chromium (playwright, as
 tests/test_browser.py finds it), scripts on: the run form (the example reform
 reforms/masa-berlaku-2-tahun.yaml, a sample of 2,000 trained in 2027, as of 2027-12-31), the
-results once both jobs are done (the per-cause summary, the charts, the compare tables), and one
-participant's two explanations side by side. Takes about a minute on two cores."""
+results once both jobs are done (the per-cause summary; the charts), and one participant's two
+explanations side by side. Takes about a minute on two cores."""
 
 from __future__ import annotations
 
@@ -81,11 +81,15 @@ def walk(base: str) -> None:
             time.sleep(1)
             page.reload()
         page.locator("#grafik-biaya .main-svg").first.wait_for()
-        page.screenshot(path=OUT / "lab-hasil.png", full_page=True)
+        page.screenshot(path=OUT / "lab-hasil.png")
+        page.locator("h2:has-text('Perbandingan model')").scroll_into_view_if_needed()
+        page.evaluate("document.querySelector('#grafik-asesmen').scrollIntoView()")
+        page.screenshot(path=OUT / "lab-grafik.png")
         with page.expect_navigation():
             page.locator("#ringkasan tbody tr a").first.click()
         with page.expect_navigation():
             page.locator("#peserta tbody tr a").first.click()
+        page.evaluate("document.querySelector('.berdampingan').scrollIntoView()")
         page.screenshot(path=OUT / "lab-peserta.png")
         browser.close()
 
