@@ -7,15 +7,21 @@ and summed up in the job's result. The runs are `run_diff` and `run_compare`, ex
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import io
 import json
 import multiprocessing
+import multiprocessing.util
 import os
+import signal
+import sys
 import traceback
 from collections.abc import Iterator
+from contextlib import suppress
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +97,27 @@ def _apart(kind: str, files: Path, workers: int) -> Handler:
             target=_child, args=(kind, files, workers, job, send), name=f"lab-{job.job_id[:8]}"
         )
         process.start()
+        _RUNNING.add(process)
         send.close()
         try:
             return _listen(receive, progress)
         finally:
             receive.close()
             process.join()
+            _RUNNING.discard(process)
 
     return run
+
+
+_RUNNING: set[BaseProcess] = set()
+
+
+@atexit.register  # registered after multiprocessing's own, so it runs before that joins them
+def _stop_running() -> None:
+    """A desk that stops ends its lab jobs' processes (they end their workers), rather than
+    waiting for them; the jobs show as interrupted when a desk starts again."""
+    for process in list(_RUNNING):
+        process.terminate()
 
 
 def _listen(receive: Connection, progress: Progress) -> dict[str, Any]:
@@ -119,18 +138,26 @@ def _listen(receive: Connection, progress: Progress) -> dict[str, Any]:
 
 
 def _child(kind: str, files: Path, workers: int, job: Job, send: Connection) -> None:
+    signal.signal(signal.SIGTERM, _exit)  # unwinds, so the lab's worker pool is ended too
+
     def progress(stage: str, done: int, total: int) -> None:
         send.send(("progress", stage, done, total))
 
     handlers = {LAB_DIFF: _diff_handler, LAB_COMPARE: _compare_handler}
+    message: tuple[str, Any]
     try:
-        send.send(("done", handlers[kind](files, workers)(job, progress)))
+        message = ("done", handlers[kind](files, workers)(job, progress))
     except AturanError as exc:
-        send.send(("error", str(exc)))
+        message = ("error", str(exc))
     except Exception:
-        send.send(("bug", traceback.format_exc()))
-    finally:
-        send.close()
+        message = ("bug", traceback.format_exc())
+    with suppress(OSError):  # a desk that stopped has no one to tell
+        send.send(message)
+    send.close()
+
+
+def _exit(signum: int, frame: object) -> None:
+    sys.exit(1)
 
 
 def _diff_handler(files: Path, workers: int) -> Handler:
