@@ -145,3 +145,18 @@ def test_a_bad_reform_or_sample_shows_on_the_form_naming_the_file(desk_client):
     assert "/lab/" not in re.search(r'id="galat">(.*?)</p>', page.text, re.S)[1]
     years = post(client, "/lab/jalankan", {**QUESTION, "tahun": "2027-2025"})
     assert years.status_code == 400 and "tahun pelatihan (--tahun)" in years.text
+
+
+def test_an_uploaded_cohort_s_bad_rows_are_named_by_the_drafter_s_file(desk_client):
+    client = desk_client("drafter")
+    cohort = (ROOT / "samples" / "cohort-contoh.csv").read_bytes()
+    files = {"kohort": ("angkatan 3.csv", cohort)}
+    question = {**QUESTION, "kohort_dari": "unggah", "yang_dijalankan": "diff"}
+    started = post(client, "/lab/jalankan", question, files=files, follow_redirects=False)
+    assert started.status_code == 303, started.text
+    run_jobs(client)
+    page = client.get(started.headers["location"]).text
+    assert "3 baris kohort ditolak" in page
+    refused = re.search(r"3 baris kohort ditolak:(.*?)</p>", page, re.S)[1]
+    assert "angkatan 3.csv, baris 9" in refused and "desk-berkas" not in refused
+    assert 'id="status-banding"' not in page, "only the diff was asked for"

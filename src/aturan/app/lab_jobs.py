@@ -349,7 +349,8 @@ def lab_workbook(
     diff: dict[str, Any] | None, compare: dict[str, Any] | None, changes: list[Change]
 ) -> bytes:
     """The run as one XLSX: the per-cause summary, every change, and the compare per model
-    (plain numbers, so the spreadsheet computes with them), each with what it rests on."""
+    (plain numbers, so the spreadsheet computes with them), each with what it rests on. Text from
+    the cohort (names) goes through `safe_row`, as in every CSV, so it never runs as a formula."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -364,7 +365,7 @@ def lab_workbook(
     sheet.append(CHANGE_COLUMNS)
     for change in changes:
         for line in change_lines(change):
-            sheet.append([change.nip, change.name, *line])
+            sheet.append(safe_row([change.nip, change.name, *line]))  # a name is never a formula
     if compare is not None:
         for model, rows in compare["tables"].items():
             table = book.create_sheet(MODEL_SHORT.get(model, model)[:31])
