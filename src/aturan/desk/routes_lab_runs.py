@@ -168,20 +168,23 @@ def _question(
 
 
 def _reform(folder: Path, upload: UploadFile | None, example: str) -> dict[str, str]:
-    """The reform, kept as `reformasi.yaml` in the run's folder and checked now: its errors show
-    on the form, naming the file as the drafter named it."""
-    target = folder / "reformasi.yaml"
+    """The reform, kept in the run's folder under its own name (the rules' version names the
+    reform by its file's stem, as `--reform` does) and checked now: its errors show on the form,
+    naming the file as the drafter named it."""
+    kept = folder / "reformasi"
+    kept.mkdir()
     if upload is not None and upload.filename:
-        name = _keep(upload, folder, "reformasi", (".yaml", ".yml"), "reformasi (YAML)")
-        (folder / f"reformasi{Path(name).suffix.lower()}").replace(target)
+        name = _keep(upload, kept, "reformasi", (".yaml", ".yml"), "reformasi (YAML)")
+        target = kept / name  # its own name (no folder: `_keep` kept only the name)
+        (kept / f"reformasi{Path(name).suffix.lower()}").replace(target)
     else:
         bundled = {p.name: p for p in app.bundled_reforms()}
         if example not in bundled:
             raise AturanError("pilih salah satu contoh reformasi atau unggah berkas YAML")
-        name = example
+        name, target = example, kept / example
         shutil.copyfile(bundled[example], target)
     app.check_reform(target, name)
-    return {"reform": target.name, "reform_name": name}
+    return {"reform": f"reformasi/{target.name}", "reform_name": name}
 
 
 def _keep(
