@@ -1,5 +1,6 @@
 """The application layer: everything a user can do, once. Issue, revoke and issue again, decision
-records and replay, and jobs (kept in the registry's database) for the desk. Plain values in
+records and replay, jobs (kept in the registry's database) for the desk, and the lab's diff and
+compare as jobs. Plain values in
 (paths, dates, strings, options), typed results out; it never knows click or HTTP and never
 prints. The command line, the verification server and the desk only translate arguments and show
 the results."""
@@ -58,6 +59,25 @@ from aturan.app.jobs import (
     open_jobs,
     worker_alive,
     worker_name,
+)
+from aturan.app.lab_jobs import (
+    CHANGES_CSV,
+    CHANGES_JSONL,
+    COHORT_SUFFIXES,
+    COMPARE_CSV,
+    COMPARE_PNG,
+    LAB_COMPARE,
+    LAB_DIFF,
+    LAB_KINDS,
+    bundled_reforms,
+    change_lines,
+    check_reform,
+    ensure_cohort,
+    explain_pair,
+    field_names,
+    lab_handlers,
+    lab_workbook,
+    read_changes,
 )
 from aturan.app.listing import (
     LIST_COLUMNS,
@@ -124,6 +144,23 @@ __all__ = [
     "issue_handler",
     "job_file",
     "preview_issue",
+    "CHANGES_CSV",
+    "CHANGES_JSONL",
+    "COHORT_SUFFIXES",
+    "COMPARE_CSV",
+    "COMPARE_PNG",
+    "LAB_COMPARE",
+    "LAB_DIFF",
+    "LAB_KINDS",
+    "bundled_reforms",
+    "change_lines",
+    "check_reform",
+    "ensure_cohort",
+    "explain_pair",
+    "field_names",
+    "lab_handlers",
+    "lab_workbook",
+    "read_changes",
     "DONE",
     "FAILED",
     "INTERRUPTED",

@@ -32,6 +32,7 @@ ROUTE_MODULES = (
     "routes_registry",
     "routes_audit",
     "routes_lab",
+    "routes_lab_runs",
 )
 DESK_HEADERS = [
     (

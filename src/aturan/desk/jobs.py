@@ -115,6 +115,7 @@ def config_for(desk: Desk) -> Callable[[str], Path | None]:
 def runner(desk: Desk) -> app.JobRunner:
     jobs = settings(desk)
     handlers = {app.ISSUE: app.issue_handler(jobs.files, desk.registry, config_for(desk))}
+    handlers |= app.lab_handlers(jobs.files)
     return app.JobRunner(lambda: app.open_jobs(desk.registry, desk.config), handlers)
 
 

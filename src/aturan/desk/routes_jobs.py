@@ -40,7 +40,8 @@ def job_list(request: Request, account: Operator) -> Response:
     desk = desk_of(request)
     store = jobs.store(desk)
     store.recover(jobs.settings(desk).stale_seconds)
-    return render(request, "tugas-daftar.html", {"jobs": store.recent(account.institution)})
+    shown = [job for job in store.recent(account.institution) if job.kind == app.ISSUE]
+    return render(request, "tugas-daftar.html", {"jobs": shown})
 
 
 @router.get("/tugas/{job_id}")
@@ -74,12 +75,12 @@ def rerun(request: Request, job_id: str, account: Operator) -> Response:
 
 
 def _job(request: Request, job_id: str, account: Account) -> app.Job:
-    """The job when it is the account's institution's; any other answer is 404, the same
-    whether the job is another's or does not exist."""
+    """The issue job when it is the account's institution's; any other answer is 404, the same
+    whether the job is another's, another kind (the lab's) or does not exist."""
     desk = desk_of(request)
     store = jobs.store(desk)
     store.recover(jobs.settings(desk).stale_seconds)
     job = store.get(job_id, account.institution)
-    if job is None:
+    if job is None or job.kind != app.ISSUE:
         raise HTTPException(404)
     return job

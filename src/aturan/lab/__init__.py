@@ -1,9 +1,19 @@
 """The policy lab: batch, compare and diff over cohorts in parallel; synthetic cohorts."""
 
 from aturan.lab.numbers import cell, day, number, plain_label, signed
-from aturan.lab.reports import Outcome, change_text, run_batch, run_compare, run_diff
+from aturan.lab.reports import (
+    FIELD_LABELS,
+    NO_SINGLE_CAUSE,
+    Outcome,
+    change_text,
+    run_batch,
+    run_compare,
+    run_diff,
+    value_text,
+)
 from aturan.lab.runs import (
     COST_BASIS,
+    Change,
     compare_chart,
     compare_parallel,
     compare_table,
@@ -29,7 +39,11 @@ __all__ = [
     "number",
     "plain_label",
     "signed",
+    "FIELD_LABELS",
+    "NO_SINGLE_CAUSE",
     "Outcome",
+    "value_text",
+    "Change",
     "change_text",
     "run_batch",
     "run_compare",

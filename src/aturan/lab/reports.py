@@ -356,11 +356,12 @@ def run_diff(
     workers: int,
     out_file: Path | None,
     show: Callable[[str], None],
+    advance: Advance | None = None,
 ) -> Outcome:
     """Each changed participant shown as it comes, each field with its causes; then, apart, the
     out-of-scope participants whose changes are only informational (not counted as changed). The
     rows count the changed participants per cause (once under each of their causes), then per
-    field with its causes."""
+    field with its causes. `advance` is told each chunk's participants as they are decided."""
     fields: Counter[str] = Counter()
     causes: Counter[str] = Counter()
     failures: list[Failure] = []
@@ -377,6 +378,7 @@ def run_diff(
             as_of,
             workers,
             failures,
+            on_chunk=advance or (lambda n: None),
             span=span,
         ):
             if sink:
