@@ -651,6 +651,12 @@ def _init_worker(specs: dict[str, Spec]) -> None:
     The rulebook and what it compiles to live as long as the worker: moved out of the garbage
     collector's sight (gc.freeze), and collections made rarer, since a decision's garbage is
     short-lived and rarely cyclic (a few percent of a worker's time otherwise)."""
+    import signal
+
+    # A worker ends at once when its pool is terminated, whatever handler the process that
+    # forked it had (a desk's lab job turns SIGTERM into an exit that unwinds; inherited by a
+    # worker blocked on the pool's queue lock, it left Pool.terminate joining it for ever).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     several = len(specs) > 1  # each participant decided under several laws in a row: remember
     memory = _WORKER["memory"] = Memory() if several else None  # one, shared by the laws
     _WORKER["specs"] = specs
