@@ -491,6 +491,13 @@ class Registry:
         says whether its validity was recorded when it was issued (`validity_recorded`: its issue
         entry was written after migration 0004); when not, `valid_until` is empty because it is
         unknown."""
+        return self.rows(number)[1]
+
+    @_damage_is_a_message
+    def rows(self, number: str) -> tuple[Row | None, Row | None]:
+        """The document's row as stored, and as `authentic_row` gives it, read at one moment:
+        a check by number needs both (the stored one's code, the authentic one's verdict), and
+        on PostgreSQL they are one round trip."""
         with self._snapshot():
             # what follows reads these four: on PostgreSQL in one round trip
             settings = [(META, ())] if self.storage.has_meta else []  # the old format: none
@@ -504,12 +511,13 @@ class Registry:
             )
             row = self._row(number)
             if row is None or not self.log.keyed():
-                return None
+                return row, None
             body = self.log.row_vouched(number)[1]
             if body is None or vouched(body["row"], self.storage.legacy()) != row:
-                return None
+                return row, None
             issued = self.log.issue_body(number, last=False)
-            return {**row, "validity_recorded": bool(issued and validity_recorded(issued["row"]))}
+            valid = bool(issued and validity_recorded(issued["row"]))
+            return row, {**row, "validity_recorded": valid}
 
     @_damage_is_a_message
     def issued_fingerprint(self, number: str, fingerprint: str) -> bool:

@@ -127,11 +127,17 @@ def verify_pdf_bytes(
     return _in_force(verdict, registry, on or today(), "Dokumen sah")
 
 
-def status_of(number: str, registry: Registry, on: dt.date | None = None) -> Verdict:
+def status_of(
+    number: str,
+    registry: Registry,
+    on: dt.date | None = None,
+    rows: tuple[Row | None, Row | None] | None = None,
+) -> Verdict:
     """The registry's word on a number, without a file, on the day of the check (`on`, default
     today): issued (with a signed PDF) and in force, past its validity, revoked, unknown. `sah`
-    here says the number stands, not that any particular file is genuine."""
-    row = _authentic_row(number, registry)
+    here says the number stands, not that any particular file is genuine. `rows`: the number's
+    `Registry.rows`, when the caller has read them already."""
+    row = _authentic_row(number, registry, rows)
     if isinstance(row, Verdict):
         return row
     if row["status"] == "revoked":
@@ -282,10 +288,12 @@ def _issued_file(number: str, row: Row, data: bytes, registry: Registry) -> bool
     return row["pdf_fingerprint"] == fingerprint or registry.issued_fingerprint(number, fingerprint)
 
 
-def _authentic_row(number: str, registry: Registry) -> Row | Verdict:
+def _authentic_row(
+    number: str, registry: Registry, rows: tuple[Row | None, Row | None] | None = None
+) -> Row | Verdict:
     """The registry row as the registry key last authenticated it, or the verdict without one.
     A log its witness says was cut back (an entry deleted, a revocation undone) vouches for no
-    row."""
+    row. `rows`: the number's `Registry.rows`, if read already."""
     rolled_back = registry.witness_problem()
     if rolled_back:
         return Verdict(
@@ -295,8 +303,8 @@ def _authentic_row(number: str, registry: Registry) -> Row | Verdict:
             f"rantai yang disimpan di luar basis data ({rolled_back}). Entri mungkin dihapus atau "
             "registri dikembalikan ke salinan lama; hubungi institusi penerbit.",
         )
-    row = registry.authentic_row(number) if number else None
-    if row is None and (not number or registry.get(number) is None):
+    stored, row = (rows or registry.rows(number)) if number else (None, None)
+    if stored is None:
         return Verdict("tidak_terdaftar", number or None, "Dokumen tidak terdaftar di registri.")
     if row is None:
         return Verdict(

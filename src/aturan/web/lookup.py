@@ -90,14 +90,18 @@ def normalised_number(text: str) -> str:
     return re.sub(r"\s*/\s*", "/", text.strip()).upper()
 
 
-def _find(number: str, registry: Registry) -> tuple[str, dict[str, Any] | None]:
-    """The number as typed, else as normalised: a format with small letters still matches."""
+Rows = tuple[dict[str, Any] | None, dict[str, Any] | None]  # stored and authentic (Registry.rows)
+
+
+def _find(number: str, registry: Registry) -> tuple[str, Rows]:
+    """The number as typed, else as normalised (a format with small letters still matches),
+    and its rows as stored and as authenticated, read at one moment."""
     typed = number.strip()
-    row = registry.get(typed) if typed else None
-    if row is None and typed:
+    rows: Rows = registry.rows(typed) if typed else (None, None)
+    if rows[0] is None and typed:
         normal = normalised_number(typed)
-        return normal, registry.get(normal)
-    return typed, row
+        return normal, registry.rows(normal)
+    return typed, rows
 
 
 def mask_name(name: str) -> str:
@@ -130,7 +134,8 @@ def by_number(
     check (`on`, default today); `titles` names the document types (the rulebook's
     `document_titles`), `issuers` the institutions. The number is found as typed or normalised
     (`normalised_number`)."""
-    number, row = _find(number, registry)
+    number, rows = _find(number, registry)
+    row = rows[0]
     issuers = issuers or _no_issuers
     if row is None:
         verdict = Verdict("tidak_terdaftar", number or None, "Nomor tidak terdaftar.")
@@ -144,7 +149,7 @@ def by_number(
             "tercetak di bawah kode QR; rincian dokumen tidak ditampilkan.",
         )
         return _finding(verdict, issuer=issuer)
-    verdict = _status(number, registry, on)
+    verdict = _status(number, registry, on, rows)
     shown = verdict.status in SHOWN  # never the holder of a row the key disowns
     document = _document(row, titles or {}, verdict) if shown else None
     if verdict.status == "diubah":  # its institution too may be what was altered
@@ -159,9 +164,9 @@ def _no_issuers(code: str | None) -> Issuer | None:
     return Issuer(code) if code else None
 
 
-def _status(number: str, registry: Registry, on: dt.date | None) -> Verdict:
+def _status(number: str, registry: Registry, on: dt.date | None, rows: Rows) -> Verdict:
     """The registry's verdict on a number, whatever file carries it."""
-    verdict = status_of(number, registry, on)
+    verdict = status_of(number, registry, on, rows)
     if verdict.status == "diubah":
         return Verdict("diubah", number, ALTERED_ROW, verdict.row, verdict.valid_until)
     return _in_words(verdict, "Dokumen ini terdaftar dan berlaku")
