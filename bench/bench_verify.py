@@ -4,9 +4,10 @@ while a flood of decide requests fills the decide API's own workers.
 
 For each backend and size, in the same run:
 - the raw library: `by_number` on one open registry, one caller (the baseline);
-- `aturan serve --workers 2` (a rate limit shared by both workers, set high enough never to refuse:
-  its counter is still updated on every request), loaded by wrk (C, one thread, 32 keep-alive
-  connections, random checked numbers) for DURATION seconds after a warm-up.
+- `aturan serve --workers W` (2 on SQLite, 1 on PostgreSQL: `workers_for`; a rate limit shared by
+  the workers, set high enough never to refuse: its counter is still updated on every request),
+  loaded by wrk (C, one thread, 32 keep-alive connections, random checked numbers) for DURATION
+  seconds after a warm-up.
 Registries are built through the library (`Registry.issue`, no PDFs; a PDF fingerprint recorded
 for the numbers checked, so they answer SAH). SQLite files are kept in FOLDER for the next run;
 PostgreSQL is a throwaway cluster (the tests' `pg_cluster`), filled each run.
@@ -133,15 +134,27 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def workers_for(target: str) -> int:
+    """$BENCH_WORKERS, else 2 on SQLite (a check is all CPU in the worker) and 1 on PostgreSQL
+    (its server process takes the other core: a second worker measured slower)."""
+    return int(os.environ.get("BENCH_WORKERS") or (1 if target.startswith("postgresql") else 2))
+
+
 @contextmanager
 def serving(target: str, folder: Path, *extra: str):
-    """`aturan serve --workers W` on the registry (W: $BENCH_WORKERS, default 2), its rate limit
-    shared through a file."""
+    """`aturan serve --workers W` on the registry (W: `workers_for`), its rate limit shared
+    through a file."""
     port = free_port()
     counter = folder / f"batas-{uuid.uuid4().hex[:8]}.sqlite"
     command = [sys.executable, "-m", "aturan.cli", "serve", "--registry", target]
-    workers = os.environ.get("BENCH_WORKERS", "2")
-    command += ["--port", str(port), "--workers", workers, "--rate-limit", "100000000/minute"]
+    command += [
+        "--port",
+        str(port),
+        "--workers",
+        str(workers_for(target)),
+        "--rate-limit",
+        "100000000/minute",
+    ]
     command += ["--rate-limit-storage", f"aturan+sqlite:///{counter}", *extra]
     server = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     try:
@@ -229,7 +242,7 @@ def flood(target: str, checks, folder: Path, duration: float) -> dict:
         # two decide requests at once per server worker (its one decide worker busy, one
         # waiting), so the decide workers never rest; more would only be refused at once (503),
         # which the rate limit bounds per address
-        capacity = 2 * int(os.environ.get("BENCH_WORKERS", "2"))
+        capacity = 2 * workers_for(target)
         flooding = wrk(port, decide_paths, duration + 4, connections=capacity, body=body)
         time.sleep(2)
         measured = wrk_result(wrk(port, paths, duration))
@@ -373,7 +386,10 @@ def main() -> None:
     if "upload" in args.parts:
         with tempfile.TemporaryDirectory() as scratch:
             print("uploads:", json.dumps(upload(Path(scratch), args.duration), indent=2))
-    print(f"wrk: 1 thread, 32 connections, {args.duration:g} s per run; serve --workers 2")
+    print(
+        f"wrk: 1 thread, 32 connections, {args.duration:g} s per run; "
+        "serve --workers: 2 on SQLite, 1 on PostgreSQL"
+    )
 
 
 if __name__ == "__main__":

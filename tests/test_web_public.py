@@ -3,6 +3,7 @@ HEAD, no traceback, no other host, a rate limit shared by workers, the decide AP
 turned on and bounded when on, a slow client cut, and an old registry left unmigrated. Every test
 here serves a registry without documents (no LibreOffice); verdicts are in tests/test_web.py."""
 
+import http.client
 import json
 import os
 import re
@@ -201,33 +202,78 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_a_client_sending_its_headers_one_byte_at_a_time_is_cut(empty_registry):
+@pytest.fixture
+def served(empty_registry):
+    """`aturan serve` on the empty registry with 1-second header and body deadlines: its port
+    and its process."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "aturan.cli", "serve", "--port", str(port)]
-        + ["--registry", str(empty_registry), "--batas-waktu-header", "1"],
+        + ["--registry", str(empty_registry)]
+        + ["--batas-waktu-header", "1", "--batas-waktu-badan", "1"],
         env=dict(os.environ, ATURAN_ROOT=str(ROOT)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
-        connection = wait_for(port, server)
-        request = b"GET /verifikasi HTTP/1.1\r\nHost: x\r\nX-Lambat: " + b"a" * 40 + b"\r\n\r\n"
-        cut = False
-        for byte in request:  # 0.25 s a byte: the whole request would take over 20 s
-            try:
-                connection.sendall(bytes([byte]))
-            except OSError:
-                cut = True
-                break
-            if closed(connection, 0.25):
-                cut = True
-                break
-        assert cut, "the slow client kept its connection for its whole request"
+        wait_for(port, server).close()
+        yield port, server
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_client_sending_its_headers_one_byte_at_a_time_is_cut(served):
+    port, server = served
+    connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+    request = b"GET /verifikasi HTTP/1.1\r\nHost: x\r\nX-Lambat: " + b"a" * 40 + b"\r\n\r\n"
+    cut = False
+    for byte in request:  # 0.25 s a byte: the whole request would take over 20 s
+        try:
+            connection.sendall(bytes([byte]))
+        except OSError:
+            cut = True
+            break
+        if closed(connection, 0.25):
+            cut = True
+            break
+    assert cut, "the slow client kept its connection for its whole request"
+    server.terminate()
+    server.wait(timeout=10)
     assert "perhatian: alamat verifikasi http://127.0.0.1:8000" in server.stderr.read().decode()
+
+
+def test_a_body_that_never_comes_is_cut_at_its_deadline(served):
+    port, _ = served
+    connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+    connection.sendall(
+        b"POST /api/verify HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+        b"Content-Type: multipart/form-data; boundary=batas\r\n\r\n--batas\r\n"
+        b'Content-Disposition: form-data; name="berkas"; filename="a.pdf"\r\n\r\n%PDF'
+    )
+    assert closed(connection, 5), "an upload stopped mid-body kept its connection open"
+
+
+def test_headers_past_16_kb_are_refused(served):
+    port, _ = served
+    connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+    connection.sendall(b"GET /verifikasi HTTP/1.1\r\nHost: x\r\nX-Besar: " + b"a" * 20_000)
+    answer = connection.recv(200)
+    assert answer.startswith(b"HTTP/1.1 400"), answer
+    assert closed(connection, 5)
+
+
+def test_a_kept_alive_connection_answers_request_after_request(served):
+    """The deadlines are a request's: a client that sends each request whole, on one connection
+    (as browsers and load balancers do), is answered every time."""
+    port, _ = served
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    for _ in range(3):
+        connection.request("GET", "/api/verify?n=0001/STTP/X/2027&c=" + "0" * 16)
+        answer = connection.getresponse()
+        assert answer.status == 200 and json.loads(answer.read())["status"] == "tidak_terdaftar"
+        time.sleep(0.6)  # under the deadlines each time, over them in all
+    connection.close()
 
 
 def wait_for(port, server):
