@@ -448,8 +448,12 @@ def _fixed_time_classes() -> tuple[
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.signers import PdfSigner
 
-    # pyHanko has no public way to set these two; tests/test_signing_internals.py asserts the
-    # bytes they give, and the checks here fail loudly if an upgrade renames them.
+    # pyHanko has no public way to set these two (checked in 0.38: `_update_meta` sets the
+    # modification date to "now" just before writing, and `_handle_id` draws the second /ID at
+    # random; its author points to overriding `_update_meta`, pyHanko issue #223, and a custom
+    # signing time is an open request, #569). tests/test_signing_internals.py asserts the bytes
+    # they give, and the checks here fail loudly if an upgrade renames them. Trust does not
+    # depend on them: a signed PDF is SAH by its signature and signed number and content hash.
     _require(IncrementalPdfFileWriter, "_update_meta")  # called before writing: the /ModDate
 
     class Writer(IncrementalPdfFileWriter):
