@@ -114,7 +114,7 @@ def test_a_sample_run_shows_the_cli_s_diff_and_a_participant_s_two_explanations(
 
     assert page.count('class="banding"') == 4, "the compare table of each model"
     assert 'id="grafik-biaya" data-gambar="{' in page and 'id="grafik-klaster"' in page
-    assert 'src="/lab/statis/plotly.min.js"' in page
+    assert 'src="/lab/statis/plotly.min.js?v=' in page
     assert client.get("/lab/statis/plotly.min.js").status_code == 200
     workbook = client.get(f"{results}/unduh/xlsx")
     assert workbook.status_code == 200

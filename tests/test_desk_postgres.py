@@ -47,7 +47,9 @@ def test_an_institutions_role_sees_and_changes_only_its_own_accounts(
     }
     lan_config, jatim_config = desk_config(tmp_path, "LAN"), desk_config(tmp_path, "BPSDM-JATIM")
     with psycopg.connect(admin) as db:  # as version 8 left it, the roles made before 0009
-        db.execute("DROP TABLE desk_jobs, desk_login_attempts, desk_sessions, desk_accounts")
+        db.execute(
+            "DROP TABLE lab_questions, desk_jobs, desk_login_attempts, desk_sessions, desk_accounts"
+        )
         db.execute("DELETE FROM schema_version WHERE version >= 9")
     add_account(admin, lan_config, "kepala-lan", "admin")  # the owner migrates it
     add_account(urls["LAN"], lan_config, "budi", "operator")

@@ -79,6 +79,14 @@ from aturan.app.lab_jobs import (
     lab_workbook,
     read_changes,
 )
+from aturan.app.lab_questions import (
+    Question,
+    QuestionStore,
+    cohort_text,
+    draft_clauses,
+    memo_context,
+    memo_docx,
+)
 from aturan.app.listing import (
     LIST_COLUMNS,
     TOTAL_HEADERS,
@@ -161,6 +169,12 @@ __all__ = [
     "lab_handlers",
     "lab_workbook",
     "read_changes",
+    "Question",
+    "QuestionStore",
+    "cohort_text",
+    "draft_clauses",
+    "memo_context",
+    "memo_docx",
     "DONE",
     "FAILED",
     "INTERRUPTED",

@@ -190,6 +190,7 @@ def _diff_handler(files: Path, workers: int) -> Handler:
             "apart": outcome.apart,
             "failures": _failures(outcome.failures, cohort, job.params),
             "files": {"jsonl": CHANGES_JSONL, "csv": CHANGES_CSV},
+            "rules_version": changed.version,
         }
 
     return run
@@ -215,6 +216,7 @@ def _compare_handler(files: Path, workers: int) -> Handler:
             "unchanged": outcome.unchanged,
             "failures": _failures(outcome.failures, cohort, job.params),
             "files": {"csv": COMPARE_CSV, "png": COMPARE_PNG},
+            "rules_version": changed.version,
         }
 
     return run
