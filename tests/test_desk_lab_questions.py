@@ -144,6 +144,10 @@ def test_the_memo_holds_the_question_the_draft_clause_the_figures_and_what_they_
     assert "benih 3" in flat and "Versi aturan" in flat
     assert any(r[0] == "Perlu asesmen awal" for r in rows), "the compare table per model"
     assert "Cara bayar pelatihan" in text, "the cost's footing"
+    footing = [line for line in text.splitlines() if line.startswith("Reformasi berlaku:")]
+    assert footing and set(footing) == {
+        "Reformasi berlaku: sejak 1 Januari 2027 (parameter assessment.validity_years)"
+    }, "as `aturan diff` says it: only what the reform changes, no rule said replaced"
     again = client.get(f"/lab/pertanyaan/{saved_id(client, NAME)}/memo.docx")
     assert again.content == memo.content, "deterministic"
 

@@ -154,13 +154,14 @@ def memo(request: Request, question_id: str, account: Drafter) -> Response:
     question = _question(request, question_id, account)
     run = load_run(request, question.run, account)
     params, folder = run["params"], run_folder(request, question.run)
-    reformed = app.check_reform(folder / params["reform"], params["reform_name"])
+    book = app.rulebook()
+    reformed = app.check_reform(folder / params["reform"], params["reform_name"], book)
     diff, compare = run["jobs"].get(app.LAB_DIFF), run["jobs"].get(app.LAB_COMPARE)
     context = app.memo_context(
         question,
         params,
         (diff.result if diff else None, compare.result if compare else None),
-        (app.rulebook(), reformed),
+        (book, reformed),
         app.cohort_text(folder, params),
     )
     content = app.memo_docx(context, question.saved_on)

@@ -27,9 +27,10 @@ from aturan import app
 from aturan.desk import jobs
 from aturan.desk.accounts import Account
 from aturan.desk.auth import requires
-from aturan.desk.core import desk_of, render
+from aturan.desk.core import desk_of, message, render
 from aturan.desk.lab_charts import charts
 from aturan.errors import AturanError
+from aturan.files import atomic_path
 from aturan.lab import Change
 from aturan.vocabulary import MODEL_SHORT, MODELS
 
@@ -314,6 +315,26 @@ def _offered(run: dict[str, Any]) -> list[tuple[str, str]]:
         for key, (label, name, _) in DOWNLOADS.items()
         if (name in files) or (name is None and files)
     ]
+
+
+@router.post("/lab/hasil/{run_id}/ulang/{kind}")
+def rerun(request: Request, run_id: str, kind: str, account: Drafter) -> Response:
+    """Run an interrupted or failed job of the run again, on the same question and into the same
+    folder (its files are written anew); the run's page follows the new job."""
+    run = load_run(request, run_id, account)
+    job = run["jobs"].get(kind)
+    if job is None:
+        raise HTTPException(404)
+    try:
+        again = jobs.store(desk_of(request)).rerun(job, account.username)
+    except AturanError as exc:
+        return message(request, "DITOLAK", str(exc), 400)
+    run_file = run_folder(request, run_id) / RUN_FILE
+    data = json.loads(run_file.read_text(encoding="utf-8"))
+    data["jobs"][kind] = again.job_id
+    with atomic_path(run_file) as tmp:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+    return RedirectResponse(f"/lab/hasil/{run_id}", status_code=303)
 
 
 @router.get("/lab/hasil/{run_id}/peserta")
