@@ -1162,8 +1162,8 @@ def memo_lines(doc, items, item="line"):
     TAG(doc, "{%p endfor %}")
 
 
-def memo_clauses(doc):
-    TAG(doc, "{%p for c in clauses %}")
+def memo_clauses(doc, items="clauses"):
+    TAG(doc, f"{{%p for c in {items} %}}")
     P(
         doc,
         R("{{ loop.index }}. {{ c.title }} ({{ c.parameter }})", b=True),
@@ -1207,16 +1207,20 @@ def memo_clauses(doc):
         align=JUSTIFY,
     )
     TAG(doc, "{%p endfor %}")
-    TAG(doc, "{%p if not clauses %}")
+    TAG(doc, f"{{%p if not {items} %}}")
     P(doc, R("Reformasi ini tidak mengubah nilai parameter (hanya aturan)."), size=MEMO_SIZE)
     TAG(doc, "{%p endif %}")
 
 
-def memo_summary(doc):
+def memo_summary(doc, items="summary"):
     t = table(doc, 2, [Cm(13.0), Cm(3.0)], grid=True)
     header_row(t, ["Ringkasan per sebab", "Peserta"], size=9)
     loop_rows(
-        t, "for s in summary", ["{{ s.label }}", "{{ s.count }}"], size=9, align=[LEFT, RIGHT]
+        t,
+        f"for row in {items}",
+        ["{{ row.label }}", "{{ row.count }}"],
+        size=9,
+        align=[LEFT, RIGHT],
     )
     P(doc, R(""), size=4)
 
@@ -1282,6 +1286,66 @@ def build_memo_kebijakan():
     return doc
 
 
+def build_memo_kebijakan_banding():
+    """Two saved questions in one memo: each with its draft clauses, summary and footing, then
+    the compare per model (law in force and each reform, B minus A) and each one's costs."""
+    doc = new_document("Memo Kebijakan: banding dua pertanyaan", body_size=MEMO_SIZE)
+    page_numbers(doc)
+    P(doc, R("MEMO KEBIJAKAN", b=True, size=16, color=DARK), align=CENTER, after=0)
+    P(doc, R("Banding dua pertanyaan", b=True, size=12, color=DARK), align=CENTER, after=2)
+    P(doc, R("{{ not_official }}", i=True), size=9, align=CENTER, after=8)
+    identity(
+        doc,
+        [("Disusun oleh", "{{ author }}"), ("Tanggal", "{{ date_text }}")],
+        left=Cm(0),
+        size=MEMO_SIZE,
+    )
+    TAG(doc, "{%p for s in sides %}")
+    memo_heading(doc, "Pertanyaan {{ s.label }}: {{ s.question.name }}")
+    identity(
+        doc,
+        [
+            ("Uraian", "{{ s.question.description }}"),
+            ("Penyusun", "{{ s.question.author }}, {{ s.question.date_text }}"),
+            ("Reformasi", "{{ s.reform_name }}"),
+            ("Kohort", "{{ s.basis.cohort }}"),
+            ("Tanggal keputusan", "{{ s.basis.as_of_text }}"),
+            ("Model", "{{ s.basis.models }}"),
+            ("Versi aturan", "{{ s.basis.rules_version }}"),
+        ],
+        left=Cm(0),
+        size=MEMO_SIZE,
+    )
+    P(doc, R("Rancangan klausul", b=True), size=MEMO_SIZE, before=4, keep_next=True)
+    memo_clauses(doc, "s.clauses")
+    P(doc, R("Siapa yang berubah", b=True), size=MEMO_SIZE, before=4, after=1, keep_next=True)
+    memo_summary(doc, "s.summary")
+    TAG(doc, "{%p endfor %}")
+    memo_heading(doc, "Perbandingan per model: aturan berlaku, reformasi A dan reformasi B")
+    P(doc, R("{{ differ_note }}", i=True), size=9, after=2, align=JUSTIFY)
+    TAG(doc, "{%p for m in tables %}")
+    P(doc, R("{{ m.model }}", b=True), size=MEMO_SIZE, before=4, after=1, keep_next=True)
+    t = table(doc, 6, [Cm(5.5), Cm(2.1), Cm(2.1), Cm(2.1), Cm(2.1), Cm(2.1)], grid=True)
+    labels = ["Ukuran", "A: berlaku", "A: reformasi", "B: berlaku", "B: reformasi", "B\u2212A"]
+    header_row(t, labels, size=8)
+    loop_rows(
+        t,
+        "for r in m.rows",
+        [f"{{{{ r[{i}] }}}}" for i in range(6)],
+        size=8,
+        align=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    P(doc, R(""), size=4)
+    TAG(doc, "{%p endfor %}")
+    memo_heading(doc, "Biaya dan dasarnya")
+    TAG(doc, "{%p for s in sides %}")
+    P(doc, R("Pertanyaan {{ s.label }}", b=True), size=MEMO_SIZE, before=2, keep_next=True)
+    memo_lines(doc, "s.costs")
+    TAG(doc, "{%p endfor %}")
+    end_paragraph(doc)
+    return doc
+
+
 BUILDERS = {
     "sttp.docx": build_sttp,
     "sertifikat_kompetensi.docx": build_sertifikat_kompetensi,
@@ -1292,6 +1356,7 @@ BUILDERS = {
     "undangan_uji.docx": build_undangan_uji,
     "permintaan_asesmen_awal.docx": build_permintaan_asesmen_awal,
     "memo_kebijakan.docx": build_memo_kebijakan,
+    "memo_kebijakan_banding.docx": build_memo_kebijakan_banding,
 }
 
 

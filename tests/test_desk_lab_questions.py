@@ -115,6 +115,22 @@ def test_two_saved_questions_are_compared_side_by_side(desk_client):
     base_a, reform_a, base_b, reform_b, between = map(int, re.findall(r">(-?\d+)<", cells))
     assert base_a == base_b and between == reform_b - reform_a and reform_a != base_a
 
+    address = html.unescape(re.search(r'<a href="([^"]+)" id="memo-banding">', page)[1])
+    memo = client.get(address)
+    assert memo.status_code == 200
+    assert (
+        'filename="memo-banding-masa-berlaku-2-tahun-batas-ms-85.docx"'
+        in memo.headers["content-disposition"]
+    )
+    text, rows = memo_text(memo.content)
+    assert "bukan dokumen resmi" in text and "Pertanyaan A: " + NAME in text
+    assert "Pertanyaan B: Batas MS 85" in text and "Pasal 8 (draf)" in text
+    printed = [r for r in rows if len(r) == 6 and r[0] == "Perlu asesmen awal"]
+    assert printed[0][1:] == [str(n) for n in (base_a, reform_a, base_b, reform_b, between)]
+    assert "selisih B\u2212A hanya beda reformasi" in text
+    other = desk_client("drafter", "BPSDM", registry=client.registry)
+    assert other.get(address).status_code == 404
+
 
 def memo_text(content: bytes) -> tuple[str, list[list[str]]]:
     document = Document(io.BytesIO(content))
@@ -167,3 +183,17 @@ def test_the_charts_scripts_are_cached_under_a_versioned_address_and_pages_are_n
     stale = client.get("/lab/statis/plotly.min.js?v=0.0.1")
     assert stale.headers["cache-control"] == "no-store", "an old address is not kept for ever"
     assert client.get("/lab/jalankan").headers["cache-control"] == "no-store"
+
+
+def test_a_name_with_markup_is_printed_as_text_in_the_list_and_the_memo(desk_client):
+    client = desk_client("drafter")
+    name, description = "A & B <b>tebal</b> {{ x }}", 'Jika "2" < 3 & {% if %}?'
+    assert save(client, finished(client), name, description).status_code == 303
+    listed = client.get("/lab/pertanyaan").text
+    assert "A &amp; B &lt;b&gt;tebal&lt;/b&gt;" in listed and "<b>tebal</b>" not in listed
+    question = re.search(r'<tr id="q-([0-9a-f]{32})">', listed)[1]
+    memo = client.get(f"/lab/pertanyaan/{question}/memo.docx")
+    assert 'filename="memo-a-b-b-tebal-b-x.docx"' in memo.headers["content-disposition"]
+    text, rows = memo_text(memo.content)
+    cells = [cell for row in rows for cell in row]
+    assert name in cells and description in cells

@@ -155,18 +155,45 @@ def draft_clauses(book: Rulebook, reformed: Rulebook) -> list[dict[str, Any]]:
             if before is not None and value in before.values:
                 continue
             old = before.at(value.start) if before is not None else None
+            old_text, new_text = _values(old.value if old else None, value.value)
             out.append(
                 {
                     "parameter": pid,
                     "title": param.title,
                     "start_text": indonesian_date(value.start),
-                    "old_value": value_text(old.value) if old else "(parameter baru)",
-                    "new_value": value_text(value.value),
+                    "old_value": old_text if old else "(parameter baru)",
+                    "new_value": new_text,
                     "clauses": _clauses(reformed, value),
                     "old_basis": _basis(book, old) if old else "-",
                 }
             )
     return out
+
+
+def _values(old: object, new: object) -> tuple[str, str]:
+    """The old and new value as a drafter reads them; a list by the items the reform adds and
+    removes, a table by the entries it changes."""
+    if isinstance(old, list) and isinstance(new, list):
+        added = [str(x) for x in new if x not in old]
+        removed = [str(x) for x in old if x not in new]
+        change = [f"ditambah {', '.join(added)}"] if added else []
+        change += [f"dihapus {', '.join(removed)}"] if removed else []
+        return f"daftar {len(old)} butir", f"daftar {len(new)} butir ({'; '.join(change)})"
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+        return (
+            "; ".join(f"{k}: {_plain(old.get(k))}" for k in keys),
+            "; ".join(f"{k}: {_plain(new.get(k))}" for k in keys),
+        )
+    return _plain(old), _plain(new)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    return value_text(value)
 
 
 def _clauses(book: Rulebook, value: DatedValue) -> list[dict[str, str]]:
@@ -250,7 +277,7 @@ def _compare(compare: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [
         {
             "model": MODEL_SHORT.get(model, model),
-            "rows": [[_cell(v) for v in row] for row in rows],
+            "rows": _cells(rows),
         }
         for model, rows in compare.get("tables", {}).items()
     ]
@@ -267,3 +294,61 @@ def _cell(value: object) -> str:
 def memo_docx(context: dict[str, Any], saved_on: dt.date) -> bytes:
     """The memo as DOCX bytes, rendered as the letters are (deterministic for its context)."""
     return render_memo(context, saved_on)
+
+
+def compare_tables(
+    first: dict[str, Any] | None, second: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Per model both questions compared: each measure under the law in force and under each
+    reform, and the second reform minus the first (when both are numbers)."""
+    a, b = ((side or {}).get("tables", {}) for side in (first, second))
+    out = []
+    for model in [m for m in a if m in b]:
+        rows = [
+            [row_a[0], row_a[1], row_a[2], row_b[1], row_b[2], _minus(row_b[2], row_a[2])]
+            for row_a, row_b in zip(a[model], b[model], strict=False)
+            if row_a[0] == row_b[0]
+        ]
+        out.append({"model": model, "rows": rows})
+    return out
+
+
+def _minus(later: Any, earlier: Any) -> Any:
+    numbers = (int, float)
+    if isinstance(later, numbers) and isinstance(earlier, numbers):
+        return round(later - earlier, 2)
+    return "sama" if later == earlier else "-"
+
+
+def comparison_memo_docx(
+    sides: tuple[dict[str, Any], dict[str, Any]],
+    tables: list[dict[str, Any]],
+    author: str,
+    day: dt.date,
+) -> bytes:
+    """The memo of two questions (each side a `memo_context`), their compare per model beside."""
+    first, second = sides
+    same = all(first["basis"][k] == second["basis"][k] for k in ("cohort", "as_of_text"))
+    context = {
+        "doc": {"title": "Memo Kebijakan: banding dua pertanyaan", "number": "memo-banding"},
+        "not_official": NOT_OFFICIAL,
+        "author": author,
+        "date_text": indonesian_date(day),
+        "sides": [side | {"label": label} for label, side in zip("AB", sides, strict=True)],
+        "tables": [
+            {"model": MODEL_SHORT.get(t["model"], t["model"]), "rows": _cells(t["rows"])}
+            for t in tables
+        ],
+        "differ_note": (
+            "Kedua pertanyaan memakai kohort dan tanggal keputusan yang sama: selisih B\u2212A "
+            "hanya beda reformasi."
+            if same
+            else "Kohort atau tanggal keputusan kedua pertanyaan berbeda: selisih B\u2212A juga "
+            "memuat beda kohort atau tanggal, bukan hanya beda reformasi."
+        ),
+    }
+    return render_memo(context, day, "memo_kebijakan_banding.docx")
+
+
+def _cells(rows: list[list[Any]]) -> list[list[str]]:
+    return [[_cell(v) for v in row] for row in rows]

@@ -100,7 +100,9 @@ def compare(
         error = "pilih tepat dua pertanyaan untuk dibandingkan"
         return render(request, "lab-pertanyaan.html", {"rows": rows, "error": error}, 400)
     sides = [_side(request, _question(request, qid, account), account) for qid in chosen]
-    context = {"sides": sides, "tables": _compared(sides[0], sides[1]), "models": MODEL_SHORT}
+    tables = app.compare_tables(sides[0]["compare"], sides[1]["compare"])
+    memo_address = f"/lab/pertanyaan/banding/memo.docx?pilih={chosen[0]}&pilih={chosen[1]}"
+    context = {"sides": sides, "tables": tables, "models": MODEL_SHORT, "memo": memo_address}
     return render(request, "lab-pertanyaan-banding.html", context)
 
 
@@ -119,27 +121,25 @@ def _side(request: Request, question: app.Question, account: Account) -> dict[st
     }
 
 
-def _compared(first: dict[str, Any], second: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per model both had compared: each measure under the law in force and under each reform,
-    and the second reform minus the first (when both are numbers)."""
-    a, b = (side["compare"]["tables"] if side["compare"] else {} for side in (first, second))
-    out = []
-    for model in [m for m in a if m in b]:
-        rows = []
-        for row_a, row_b in zip(a[model], b[model], strict=False):
-            if row_a[0] != row_b[0]:
-                continue
-            rows.append([row_a[0], row_a[1], row_a[2], row_b[1], row_b[2], _minus(row_b, row_a)])
-        out.append({"model": model, "rows": rows})
-    return out
-
-
-def _minus(row_b: list[Any], row_a: list[Any]) -> Any:
-    later, earlier = row_b[2], row_a[2]
-    numbers = (int, float)
-    if isinstance(later, numbers) and isinstance(earlier, numbers):
-        return round(later - earlier, 2)
-    return "sama" if later == earlier else "-"
+@router.get("/lab/pertanyaan/banding/memo.docx")
+def comparison_memo(
+    request: Request, account: Drafter, pilih: Annotated[list[str] | None, Query()] = None
+) -> Response:
+    """The memo of two saved questions, with their compare per model."""
+    chosen = list(dict.fromkeys(pilih or []))
+    if len(chosen) != 2:
+        raise HTTPException(404)
+    questions = [_question(request, qid, account) for qid in chosen]
+    sides = (
+        _memo_context(request, questions[0], account),
+        _memo_context(request, questions[1], account),
+    )
+    runs = [load_run(request, q.run, account)["jobs"].get(app.LAB_COMPARE) for q in questions]
+    results = [job.result if job else None for job in runs]
+    tables = app.compare_tables(results[0], results[1])
+    today = desk_of(request).clock()
+    content = app.comparison_memo_docx(sides, tables, account.username, today)
+    return _docx(content, f"memo-banding-{_slug(questions[0].name)}-{_slug(questions[1].name)}")
 
 
 @router.get("/lab/pertanyaan/{question_id}")
@@ -152,19 +152,29 @@ def reopen(request: Request, question_id: str, account: Drafter) -> Response:
 def memo(request: Request, question_id: str, account: Drafter) -> Response:
     """The question's memo (DOCX), made by the document layer from the run's recorded figures."""
     question = _question(request, question_id, account)
+    context = _memo_context(request, question, account)
+    return _docx(app.memo_docx(context, question.saved_on), f"memo-{_slug(question.name)}")
+
+
+def _memo_context(request: Request, question: app.Question, account: Account) -> dict[str, Any]:
     run = load_run(request, question.run, account)
     params, folder = run["params"], run_folder(request, question.run)
     book = app.rulebook()
     reformed = app.check_reform(folder / params["reform"], params["reform_name"], book)
     diff, compare = run["jobs"].get(app.LAB_DIFF), run["jobs"].get(app.LAB_COMPARE)
-    context = app.memo_context(
+    return app.memo_context(
         question,
         params,
         (diff.result if diff else None, compare.result if compare else None),
         (book, reformed),
         app.cohort_text(folder, params),
     )
-    content = app.memo_docx(context, question.saved_on)
-    slug = re.sub(r"[^a-z0-9]+", "-", question.name.lower()).strip("-")[:60] or "pertanyaan"
-    headers = {"content-disposition": f'attachment; filename="memo-{slug}.docx"'}
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "pertanyaan"
+
+
+def _docx(content: bytes, stem: str) -> Response:
+    headers = {"content-disposition": f'attachment; filename="{stem}.docx"'}
     return Response(content, media_type=DOCX, headers=headers)

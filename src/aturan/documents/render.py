@@ -298,16 +298,18 @@ def render_docx(
     return body_hash(data)
 
 
-MEMO_TEMPLATE = "memo_kebijakan.docx"
+MEMO_TEMPLATES = ("memo_kebijakan.docx", "memo_kebijakan_banding.docx")  # one question, two
 
 
-def render_memo(context: dict[str, Any], day: dt.date) -> bytes:
-    """A drafters' policy memo (issue 27): memo_kebijakan.docx filled with `context`, rendered as
-    the letters are (docxtpl, deterministic for the same context and day), without a QR: a memo
-    is a working paper, never a signed document."""
+def render_memo(context: dict[str, Any], day: dt.date, template: str = MEMO_TEMPLATES[0]) -> bytes:
+    """A drafters' policy memo (issue 27): `template` (one of MEMO_TEMPLATES) filled with
+    `context`, rendered as the letters are (docxtpl, deterministic for the same context and day),
+    without a QR: a memo is a working paper, never a signed document."""
+    if template not in MEMO_TEMPLATES:
+        raise AturanError(f"bukan templat memo: {template}")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "memo.docx"
-        render_docx(templates_dir() / MEMO_TEMPLATE, _clean(context), out, None, day)
+        render_docx(templates_dir() / template, _clean(context), out, None, day)
         return out.read_bytes()
 
 
