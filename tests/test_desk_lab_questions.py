@@ -8,14 +8,16 @@ drafter finds none of it, by any URL; an operator without the drafter role is re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import io
 import re
 
 import plotly
+from conftest import ROOT
 from desk_support import post
 from docx import Document
-from test_desk_lab_runs import desk_summary, run_jobs, start
+from test_desk_lab_runs import QUESTION, desk_summary, run_jobs, start
 
 NAME = "Masa berlaku 2 tahun"
 DESCRIPTION = "Bagaimana jika hasil penilaian berlaku 2 tahun?"
@@ -197,3 +199,20 @@ def test_a_name_with_markup_is_printed_as_text_in_the_list_and_the_memo(desk_cli
     text, rows = memo_text(memo.content)
     cells = [cell for row in rows for cell in row]
     assert name in cells and description in cells
+
+
+def test_the_memo_of_an_uploaded_cohort_names_the_file_and_its_sha256(desk_client):
+    client = desk_client("drafter")
+    cohort = (ROOT / "samples" / "cohort-contoh.csv").read_bytes()
+    question = {"kohort_dari": "unggah", "yang_dijalankan": "diff"}
+    files = {"kohort": ("angkatan 3.csv", cohort)}
+    started = post(client, "/lab/jalankan", {**QUESTION, **question}, files=files,
+                   follow_redirects=False)  # fmt: skip
+    run_jobs(client)
+    assert save(client, started.headers["location"]).status_code == 303
+    memo = client.get(f"/lab/pertanyaan/{saved_id(client, NAME)}/memo.docx")
+    text, rows = memo_text(memo.content)
+    printed = [r[2] for r in rows if len(r) == 3 and r[0] == "Kohort"]
+    assert printed == [
+        f"berkas unggahan angkatan 3.csv (SHA-256 {hashlib.sha256(cohort).hexdigest()})"
+    ]
