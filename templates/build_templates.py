@@ -1145,6 +1145,207 @@ def build_permintaan_asesmen_awal():
     return letter("Surat Permintaan Asesmen Awal", content)
 
 
+# --------------------------------------------------------------------------
+# the drafters' policy memo (issue 27): a working paper, not a signed document
+# --------------------------------------------------------------------------
+MEMO_SIZE = 10
+
+
+def memo_heading(doc, text):
+    P(doc, R(text, b=True, size=12, color=DARK), before=10, after=3, keep_next=True)
+
+
+def memo_lines(doc, items, item="line"):
+    """One paragraph per text of the list `items` (the cell keeps its fallback rule)."""
+    TAG(doc, f"{{%p for {item} in {items} %}}")
+    P(doc, R(f"{{{{ {item} }}}}"), size=9, align=JUSTIFY, after=2)
+    TAG(doc, "{%p endfor %}")
+
+
+def memo_clauses(doc, items="clauses"):
+    TAG(doc, f"{{%p for c in {items} %}}")
+    P(
+        doc,
+        R("{{ loop.index }}. {{ c.title }} ({{ c.parameter }})", b=True),
+        size=MEMO_SIZE,
+        before=4,
+        after=1,
+        keep_next=True,
+    )
+    P(
+        doc,
+        R("Sejak {{ c.start_text }}: {{ c.old_value }} \u2192 {{ c.new_value }}"),
+        size=MEMO_SIZE,
+        left=Cm(0.6),
+        after=1,
+    )
+    TAG(doc, "{%p for k in c.clauses %}")
+    P(
+        doc,
+        R("Rancangan: "),
+        R("{{ k.citation }}", b=True),
+        R(" ({{ k.status }})"),
+        size=MEMO_SIZE,
+        left=Cm(0.6),
+        after=0,
+    )
+    P(
+        doc,
+        R("\u201c{{ k.text }}\u201d", i=True),
+        size=MEMO_SIZE,
+        left=Cm(1.2),
+        after=1,
+        align=JUSTIFY,
+    )
+    TAG(doc, "{%p endfor %}")
+    P(
+        doc,
+        R("Nilai yang diganti bersandar pada: {{ c.old_basis }}"),
+        size=9,
+        left=Cm(0.6),
+        after=2,
+        align=JUSTIFY,
+    )
+    TAG(doc, "{%p endfor %}")
+    TAG(doc, f"{{%p if not {items} %}}")
+    P(doc, R("Reformasi ini tidak mengubah nilai parameter (hanya aturan)."), size=MEMO_SIZE)
+    TAG(doc, "{%p endif %}")
+
+
+def memo_summary(doc, items="summary"):
+    t = table(doc, 2, [Cm(13.0), Cm(3.0)], grid=True)
+    header_row(t, ["Ringkasan per sebab", "Peserta"], size=9)
+    loop_rows(
+        t,
+        f"for row in {items}",
+        ["{{ row.label }}", "{{ row.count }}"],
+        size=9,
+        align=[LEFT, RIGHT],
+    )
+    P(doc, R(""), size=4)
+
+
+def memo_compare(doc):
+    TAG(doc, "{%p for m in compare %}")
+    P(doc, R("{{ m.model }}", b=True), size=MEMO_SIZE, before=4, after=1, keep_next=True)
+    t = table(doc, 4, [Cm(8.5), Cm(2.6), Cm(2.6), Cm(2.3)], grid=True)
+    header_row(t, ["Ukuran", "Aturan berlaku", "Reformasi", "Selisih"], size=8)
+    loop_rows(
+        t,
+        "for r in m.rows",
+        [f"{{{{ r[{i}] }}}}" for i in range(4)],
+        size=8,
+        align=[LEFT, RIGHT, RIGHT, RIGHT],
+    )
+    P(doc, R(""), size=4)
+    TAG(doc, "{%p endfor %}")
+
+
+def build_memo_kebijakan():
+    doc = new_document("Memo Kebijakan", body_size=MEMO_SIZE)
+    page_numbers(doc)
+    P(doc, R("MEMO KEBIJAKAN", b=True, size=16, color=DARK), align=CENTER, after=2)
+    P(doc, R("{{ not_official }}", i=True), size=9, align=CENTER, after=8)
+    identity(
+        doc,
+        [
+            ("Pertanyaan", "{{ question.name }}"),
+            ("Uraian", "{{ question.description }}"),
+            ("Penyusun", "{{ question.author }}"),
+            ("Tanggal", "{{ question.date_text }}"),
+            ("Reformasi", "{{ reform_name }}"),
+        ],
+        left=Cm(0),
+        size=MEMO_SIZE,
+    )
+    memo_heading(doc, "1. Rancangan klausul")
+    memo_clauses(doc)
+    memo_heading(doc, "2. Angka: siapa yang berubah")
+    TAG(doc, "{%p if summary %}")
+    memo_summary(doc)
+    TAG(doc, "{%p endif %}")
+    memo_heading(doc, "3. Angka: perbandingan per model (aturan berlaku dan reformasi)")
+    memo_compare(doc)
+    P(doc, R("Biaya dan dasarnya", b=True), size=MEMO_SIZE, before=4, after=1, keep_next=True)
+    memo_lines(doc, "costs")
+    memo_heading(doc, "4. Dasar angka")
+    identity(
+        doc,
+        [
+            ("Kohort", "{{ basis.cohort }}"),
+            ("Tanggal keputusan", "{{ basis.as_of_text }}"),
+            ("Model dibandingkan", "{{ basis.models }}"),
+            ("Model diff", "{{ basis.diff_model }}"),
+            ("Versi aturan", "{{ basis.rules_version }}"),
+        ],
+        left=Cm(0),
+        size=MEMO_SIZE,
+    )
+    memo_lines(doc, "footing")
+    end_paragraph(doc)
+    return doc
+
+
+def build_memo_kebijakan_banding():
+    """Two saved questions in one memo: each with its draft clauses, summary and footing, then
+    the compare per model (law in force and each reform, B minus A) and each one's costs."""
+    doc = new_document("Memo Kebijakan: banding dua pertanyaan", body_size=MEMO_SIZE)
+    page_numbers(doc)
+    P(doc, R("MEMO KEBIJAKAN", b=True, size=16, color=DARK), align=CENTER, after=0)
+    P(doc, R("Banding dua pertanyaan", b=True, size=12, color=DARK), align=CENTER, after=2)
+    P(doc, R("{{ not_official }}", i=True), size=9, align=CENTER, after=8)
+    identity(
+        doc,
+        [("Disusun oleh", "{{ author }}"), ("Tanggal", "{{ date_text }}")],
+        left=Cm(0),
+        size=MEMO_SIZE,
+    )
+    TAG(doc, "{%p for s in sides %}")
+    memo_heading(doc, "Pertanyaan {{ s.label }}: {{ s.question.name }}")
+    identity(
+        doc,
+        [
+            ("Uraian", "{{ s.question.description }}"),
+            ("Penyusun", "{{ s.question.author }}, {{ s.question.date_text }}"),
+            ("Reformasi", "{{ s.reform_name }}"),
+            ("Kohort", "{{ s.basis.cohort }}"),
+            ("Tanggal keputusan", "{{ s.basis.as_of_text }}"),
+            ("Model", "{{ s.basis.models }}"),
+            ("Versi aturan", "{{ s.basis.rules_version }}"),
+        ],
+        left=Cm(0),
+        size=MEMO_SIZE,
+    )
+    P(doc, R("Rancangan klausul", b=True), size=MEMO_SIZE, before=4, keep_next=True)
+    memo_clauses(doc, "s.clauses")
+    P(doc, R("Siapa yang berubah", b=True), size=MEMO_SIZE, before=4, after=1, keep_next=True)
+    memo_summary(doc, "s.summary")
+    TAG(doc, "{%p endfor %}")
+    memo_heading(doc, "Perbandingan per model: aturan berlaku, reformasi A dan reformasi B")
+    P(doc, R("{{ differ_note }}", i=True), size=9, after=2, align=JUSTIFY)
+    TAG(doc, "{%p for m in tables %}")
+    P(doc, R("{{ m.model }}", b=True), size=MEMO_SIZE, before=4, after=1, keep_next=True)
+    t = table(doc, 6, [Cm(5.5), Cm(2.1), Cm(2.1), Cm(2.1), Cm(2.1), Cm(2.1)], grid=True)
+    labels = ["Ukuran", "A: berlaku", "A: reformasi", "B: berlaku", "B: reformasi", "B\u2212A"]
+    header_row(t, labels, size=8)
+    loop_rows(
+        t,
+        "for r in m.rows",
+        [f"{{{{ r[{i}] }}}}" for i in range(6)],
+        size=8,
+        align=[LEFT, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT],
+    )
+    P(doc, R(""), size=4)
+    TAG(doc, "{%p endfor %}")
+    memo_heading(doc, "Biaya dan dasarnya")
+    TAG(doc, "{%p for s in sides %}")
+    P(doc, R("Pertanyaan {{ s.label }}", b=True), size=MEMO_SIZE, before=2, keep_next=True)
+    memo_lines(doc, "s.costs")
+    TAG(doc, "{%p endfor %}")
+    end_paragraph(doc)
+    return doc
+
+
 BUILDERS = {
     "sttp.docx": build_sttp,
     "sertifikat_kompetensi.docx": build_sertifikat_kompetensi,
@@ -1154,6 +1355,8 @@ BUILDERS = {
     "penundaan_kelulusan.docx": build_penundaan_kelulusan,
     "undangan_uji.docx": build_undangan_uji,
     "permintaan_asesmen_awal.docx": build_permintaan_asesmen_awal,
+    "memo_kebijakan.docx": build_memo_kebijakan,
+    "memo_kebijakan_banding.docx": build_memo_kebijakan_banding,
 }
 
 

@@ -11,6 +11,7 @@ import html
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -114,7 +115,7 @@ def test_a_sample_run_shows_the_cli_s_diff_and_a_participant_s_two_explanations(
 
     assert page.count('class="banding"') == 4, "the compare table of each model"
     assert 'id="grafik-biaya" data-gambar="{' in page and 'id="grafik-klaster"' in page
-    assert 'src="/lab/statis/plotly.min.js"' in page
+    assert 'src="/lab/statis/plotly.min.js?v=' in page
     assert client.get("/lab/statis/plotly.min.js").status_code == 200
     workbook = client.get(f"{results}/unduh/xlsx")
     assert workbook.status_code == 200
@@ -173,3 +174,25 @@ def test_an_uploaded_cohort_s_bad_rows_are_named_by_the_drafter_s_file(desk_clie
     refused = re.search(r"3 baris kohort ditolak:(.*?)</p>", page, re.S)[1]
     assert "angkatan 3.csv, baris 9" in refused and "desk-berkas" not in refused
     assert 'id="status-banding"' not in page, "only the diff was asked for"
+
+
+def test_an_interrupted_lab_job_is_run_again_from_the_results_page(desk_client):
+    """A desk that died while its diff ran leaves the job interrupted; the results page offers
+    its rerun, which ends with the same figures as an uninterrupted run."""
+    client = desk_client("drafter")
+    results = start(client, ukuran="200", yang_dijalankan="diff")
+    store = jobs.store(client.app.state.desk)
+    dead = f"{socket.gethostname()}/{2**22 + 12345}/mati"  # a process of this machine, gone
+    assert store.claim(dead, ["lab_diff"]) is not None
+    page = client.get(results).text
+    assert 'class="status-interrupted">terputus' in page and 'id="ulang-lab_diff"' in page
+    again = post(client, f"{results}/ulang/lab_diff", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == results
+    run_jobs(client)
+    page = client.get(results).text
+    assert 'class="status-done">selesai' in page and 'id="ulang-lab_diff"' not in page
+    other = start(client, ukuran="200", yang_dijalankan="diff")
+    run_jobs(client)
+    assert desk_summary(page) == desk_summary(client.get(other).text)
+    refused = post(client, f"{results}/ulang/lab_diff")
+    assert refused.status_code == 400 and "hanya tugas yang terputus atau gagal" in refused.text

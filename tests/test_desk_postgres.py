@@ -8,7 +8,9 @@ from desk_support import add_account, desk_config, post, sign_in
 from fastapi.testclient import TestClient
 from test_registry_institutions import init_institution
 
+from aturan import app
 from aturan.desk import create_desk_app
+from aturan.documents import open_database
 
 pytestmark = pytest.mark.postgres
 
@@ -47,7 +49,9 @@ def test_an_institutions_role_sees_and_changes_only_its_own_accounts(
     }
     lan_config, jatim_config = desk_config(tmp_path, "LAN"), desk_config(tmp_path, "BPSDM-JATIM")
     with psycopg.connect(admin) as db:  # as version 8 left it, the roles made before 0009
-        db.execute("DROP TABLE desk_jobs, desk_login_attempts, desk_sessions, desk_accounts")
+        db.execute(
+            "DROP TABLE lab_questions, desk_jobs, desk_login_attempts, desk_sessions, desk_accounts"
+        )
         db.execute("DELETE FROM schema_version WHERE version >= 9")
     add_account(admin, lan_config, "kepala-lan", "admin")  # the owner migrates it
     add_account(urls["LAN"], lan_config, "budi", "operator")
@@ -79,3 +83,34 @@ def test_the_desk_connects_again_after_the_server_drops_its_connection(new_datab
             ).fetchall()
         assert dropped
         assert browser.get("/", follow_redirects=False).status_code == 200
+
+
+def test_an_institutions_role_sees_and_adds_only_its_own_saved_questions(
+    aturan, new_database, tmp_path
+):
+    """Issue 27's saved questions (migration 0012): row-level security keeps an institution's
+    role to its own questions, also for roles made before the migration."""
+    admin = new_database()
+    urls = {
+        code: init_institution(aturan, admin, code, tmp_path) for code in ("LAN", "BPSDM-JATIM")
+    }
+    with psycopg.connect(admin) as db:  # as version 11 left it, the roles already made
+        db.execute("DROP TABLE lab_questions")
+        db.execute("DELETE FROM schema_version WHERE version >= 12")
+    add_account(admin, desk_config(tmp_path, "LAN"), "kepala-lan", "admin")  # migrates it
+    lan = app.QuestionStore(open_database(urls["LAN"]))
+    saved = lan.save("LAN", "rina", "a" * 32, "Masa berlaku 2 tahun", "Bagaimana jika 2 tahun?")
+    jatim = app.QuestionStore(open_database(urls["BPSDM-JATIM"]))
+    assert jatim.listed("BPSDM-JATIM") == [] and jatim.get(saved.question_id, "LAN") is None
+    assert jatim.save("BPSDM-JATIM", "sari", "b" * 32, "Masa berlaku 2 tahun").name
+    with psycopg.connect(urls["BPSDM-JATIM"]) as db:  # the database itself, as JATIM's role
+        names = [r[0] for r in db.execute("SELECT institution FROM lab_questions")]
+        assert names == ["BPSDM-JATIM"]
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("DELETE FROM lab_questions")
+    with psycopg.connect(urls["BPSDM-JATIM"]) as db, pytest.raises(psycopg.Error):
+        db.execute(
+            "INSERT INTO lab_questions (id, institution, name, name_key, account, saved_at, run) "
+            "VALUES ('x', 'LAN', 'palsu', 'palsu', 'sari', '2027-01-01', 'r')"
+        )
+    assert [q.name for q in lan.listed("LAN")] == ["Masa berlaku 2 tahun"]

@@ -62,6 +62,7 @@ def test_a_registry_of_version_6_keeps_its_current_fingerprints_from_migration_o
     store.record_fingerprints(number, None, FIRST, NOW)
     for table in (
         "pdf_fingerprints",
+        "lab_questions",
         "desk_jobs",
         "desk_login_attempts",
         "desk_sessions",

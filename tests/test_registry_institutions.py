@@ -229,8 +229,8 @@ def test_a_role_keeps_its_documents_earlier_pdf_fingerprints(shared, registry_ke
     admin, urls = shared
     with psycopg.connect(admin) as db:  # the registry as version 6 left it, the roles already made
         db.execute(
-            "DROP TABLE pdf_fingerprints, desk_jobs, desk_login_attempts, desk_sessions, "
-            "desk_accounts"
+            "DROP TABLE pdf_fingerprints, lab_questions, desk_jobs, desk_login_attempts, "
+            "desk_sessions, desk_accounts"
         )
         db.execute("DELETE FROM schema_version WHERE version>=7")
     lan(admin, registry_keys).close()  # the admin migrates it

@@ -79,6 +79,16 @@ from aturan.app.lab_jobs import (
     lab_workbook,
     read_changes,
 )
+from aturan.app.lab_questions import (
+    Question,
+    QuestionStore,
+    cohort_text,
+    compare_tables,
+    comparison_memo_docx,
+    draft_clauses,
+    memo_context,
+    memo_docx,
+)
 from aturan.app.listing import (
     LIST_COLUMNS,
     TOTAL_HEADERS,
@@ -161,6 +171,14 @@ __all__ = [
     "lab_handlers",
     "lab_workbook",
     "read_changes",
+    "Question",
+    "QuestionStore",
+    "cohort_text",
+    "compare_tables",
+    "comparison_memo_docx",
+    "draft_clauses",
+    "memo_context",
+    "memo_docx",
     "DONE",
     "FAILED",
     "INTERRUPTED",

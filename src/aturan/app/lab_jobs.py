@@ -60,11 +60,12 @@ def bundled_reforms() -> list[Path]:
     return sorted((project_root() / "reforms").glob("*.yaml"))
 
 
-def check_reform(path: Path, shown: str) -> Rulebook:
-    """The rulebook under the reform file `path`, checked as `--reform` checks it; its errors
-    name the file as the drafter named it (`shown`)."""
+def check_reform(path: Path, shown: str, book: Rulebook | None = None) -> Rulebook:
+    """The rulebook `book` (default: the rules in force) under the reform file `path`, checked as
+    `--reform` checks it; its errors name the file as the drafter named it (`shown`). Compare a
+    reform with the very `book` it was applied to: its unchanged rules are that book's own."""
     try:
-        return reformed(rulebook(), path)
+        return reformed(book or rulebook(), path)
     except AturanError as exc:
         if exc.file == str(path):
             exc.file = shown
@@ -190,6 +191,7 @@ def _diff_handler(files: Path, workers: int) -> Handler:
             "apart": outcome.apart,
             "failures": _failures(outcome.failures, cohort, job.params),
             "files": {"jsonl": CHANGES_JSONL, "csv": CHANGES_CSV},
+            "rules_version": changed.version,
         }
 
     return run
@@ -215,6 +217,7 @@ def _compare_handler(files: Path, workers: int) -> Handler:
             "unchanged": outcome.unchanged,
             "failures": _failures(outcome.failures, cohort, job.params),
             "files": {"csv": COMPARE_CSV, "png": COMPARE_PNG},
+            "rules_version": changed.version,
         }
 
     return run
@@ -225,7 +228,7 @@ def _inputs(files: Path, job: Job) -> tuple[Path, Path, Rulebook, Rulebook, dt.d
     folder = inside(files, params["folder"])
     cohort = ensure_cohort(folder, params)
     book = rulebook()
-    changed = check_reform(inside(folder, params["reform"]), params["reform_name"])
+    changed = check_reform(inside(folder, params["reform"]), params["reform_name"], book)
     return folder, cohort, book, changed, dt.date.fromisoformat(params["as_of"])
 
 

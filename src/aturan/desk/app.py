@@ -33,6 +33,7 @@ ROUTE_MODULES = (
     "routes_audit",
     "routes_lab",
     "routes_lab_runs",
+    "routes_lab_questions",
 )
 DESK_HEADERS = [
     (
@@ -75,7 +76,9 @@ def create_desk_app(
             desk.nav.extend(nav)
     _add_error_pages(app)
     app.add_middleware(PreSession, secure=desk.secure_cookies)
-    app.add_middleware(Hardened, failure=_failure, headers=DESK_HEADERS)
+    app.add_middleware(
+        Hardened, failure=_failure, headers=DESK_HEADERS, own=frozenset({b"cache-control"})
+    )
     return app
 
 

@@ -9,10 +9,12 @@ URL."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import shutil
 import uuid
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,9 +27,10 @@ from aturan import app
 from aturan.desk import jobs
 from aturan.desk.accounts import Account
 from aturan.desk.auth import requires
-from aturan.desk.core import desk_of, render
+from aturan.desk.core import desk_of, message, render
 from aturan.desk.lab_charts import charts
 from aturan.errors import AturanError
+from aturan.files import atomic_path
 from aturan.lab import Change
 from aturan.vocabulary import MODEL_SHORT, MODELS
 
@@ -253,7 +256,14 @@ def _years(text: str) -> list[int]:
 
 @router.get("/lab/hasil/{run_id}")
 def results(request: Request, run_id: str, account: Drafter) -> Response:
-    run = _run(request, run_id, account)
+    return results_page(request, load_run(request, run_id, account))
+
+
+def results_page(
+    request: Request, run: dict[str, Any], more: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    """The run's results page; `more`: the save form's values and error (routes_lab_questions)."""
+    run_id = run["id"]
     diff, compare = run["jobs"].get(app.LAB_DIFF), run["jobs"].get(app.LAB_COMPARE)
     context = {
         "run": run,
@@ -268,9 +278,12 @@ def results(request: Request, run_id: str, account: Drafter) -> Response:
             for stage, (done, total) in job.progress.items()
         ],
         "downloads": _offered(run),
+        "scripts": {name: static_url(name) for name in STATIC},
         "refresh": any(not job.ended for job in run["jobs"].values()),
+        "savable": bool(run["jobs"]) and all(j.state == app.DONE for j in run["jobs"].values()),
+        "save": {"given": {"nama": "", "uraian": ""}, "error": None, "field": None},
     }
-    return render(request, "lab-hasil.html", context)
+    return render(request, "lab-hasil.html", context | (more or {}), status)
 
 
 def _summary(run_id: str, result: dict[str, Any]) -> list[tuple[str, int, str | None]]:
@@ -304,12 +317,32 @@ def _offered(run: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+@router.post("/lab/hasil/{run_id}/ulang/{kind}")
+def rerun(request: Request, run_id: str, kind: str, account: Drafter) -> Response:
+    """Run an interrupted or failed job of the run again, on the same question and into the same
+    folder (its files are written anew); the run's page follows the new job."""
+    run = load_run(request, run_id, account)
+    job = run["jobs"].get(kind)
+    if job is None:
+        raise HTTPException(404)
+    try:
+        again = jobs.store(desk_of(request)).rerun(job, account.username)
+    except AturanError as exc:
+        return message(request, "DITOLAK", str(exc), 400)
+    run_file = run_folder(request, run_id) / RUN_FILE
+    data = json.loads(run_file.read_text(encoding="utf-8"))
+    data["jobs"][kind] = again.job_id
+    with atomic_path(run_file) as tmp:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+    return RedirectResponse(f"/lab/hasil/{run_id}", status_code=303)
+
+
 @router.get("/lab/hasil/{run_id}/peserta")
 def participants(
     request: Request, run_id: str, account: Drafter, sebab: str = "", isian: str = ""
 ) -> Response:
     """The changed participants of one cause or one field, each with the fields it changes."""
-    run = _run(request, run_id, account)
+    run = load_run(request, run_id, account)
     changes = [c for c in _changes(request, run) if not c.informational]
     if sebab:
         chosen = [c for c in changes if sebab in c.causes or (not c.causes and sebab == "-")]
@@ -323,9 +356,9 @@ def participants(
 @router.get("/lab/hasil/{run_id}/peserta/{nip}")
 def participant(request: Request, run_id: str, nip: str, account: Drafter) -> Response:
     """One participant: what the reform changes, and the two explanations side by side."""
-    run = _run(request, run_id, account)
+    run = load_run(request, run_id, account)
     change = next((c for c in _changes(request, run) if c.nip == nip), None)
-    params, folder = run["params"], _folder(request, run_id)
+    params, folder = run["params"], run_folder(request, run_id)
     reform = app.check_reform(folder / params["reform"], params["reform_name"])
     as_of = dt.date.fromisoformat(params["as_of"])
     pair = app.explain_pair(app.ensure_cohort(folder, params), nip, reform, as_of, params["model"])
@@ -344,11 +377,11 @@ def participant(request: Request, run_id: str, nip: str, account: Drafter) -> Re
 
 @router.get("/lab/hasil/{run_id}/unduh/{key}")
 def download(request: Request, run_id: str, key: str, account: Drafter) -> Response:
-    run = _run(request, run_id, account)
+    run = load_run(request, run_id, account)
     if key not in dict(_offered(run)):
         raise HTTPException(404)
     _, name, sent = DOWNLOADS[key]
-    folder = _folder(request, run_id)
+    folder = run_folder(request, run_id)
     if name is not None:
         return FileResponse(folder / name, filename=sent)
     diff, compare = run["jobs"].get(app.LAB_DIFF), run["jobs"].get(app.LAB_COMPARE)
@@ -362,23 +395,44 @@ def download(request: Request, run_id: str, key: str, account: Drafter) -> Respo
 
 
 @router.get("/lab/statis/{name}")
-def static(name: str) -> Response:
-    """The charts' scripts, from this desk (its CSP allows scripts from 'self' only)."""
+def static(name: str, v: str = "") -> Response:
+    """The charts' scripts, from this desk (its CSP allows scripts from 'self' only). Under the
+    address of their current version (`static_url`) a browser keeps them a day without asking
+    again: plotly.min.js is 4.8 MB. Any other address is sent as every page is (no-store)."""
     if name not in STATIC:
         raise HTTPException(404)
     package, path = STATIC[name]
     found = resources.files(package).joinpath(path)
-    return FileResponse(str(found), media_type="text/javascript")
+    headers = {"cache-control": CACHED} if v and v == _version(name) else None
+    return FileResponse(str(found), media_type="text/javascript", headers=headers)
 
 
-def _folder(request: Request, run_id: str) -> Path:
+CACHED = "public, max-age=86400, immutable"
+
+
+@cache
+def _version(name: str) -> str:
+    """plotly's own version for its script; the first 12 hex digits of SHA-256 for ours."""
+    if name == "plotly.min.js":
+        import plotly
+
+        return str(plotly.__version__)
+    package, path = STATIC[name]
+    return hashlib.sha256(resources.files(package).joinpath(path).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    return f"/lab/statis/{name}?v={_version(name)}"
+
+
+def run_folder(request: Request, run_id: str) -> Path:
     return jobs.settings(desk_of(request)).files / "lab" / run_id
 
 
-def _run(request: Request, run_id: str, account: Account) -> dict[str, Any]:
+def load_run(request: Request, run_id: str, account: Account) -> dict[str, Any]:
     """The run when it is the account's institution's, with its jobs by kind; any other answer
     is 404, the same whether the run is another's or does not exist."""
-    run_file = _folder(request, run_id) / RUN_FILE
+    run_file = run_folder(request, run_id) / RUN_FILE
     if not RUN_ID.fullmatch(run_id) or not run_file.is_file():
         raise HTTPException(404)
     run: dict[str, Any] = json.loads(run_file.read_text(encoding="utf-8"))
@@ -397,4 +451,4 @@ def _changes(request: Request, run: dict[str, Any]) -> list[Change]:
     diff = run["jobs"].get(app.LAB_DIFF)
     if diff is None or not diff.result:
         raise HTTPException(404)
-    return app.read_changes(_folder(request, run["id"]) / app.CHANGES_JSONL)
+    return app.read_changes(run_folder(request, run["id"]) / app.CHANGES_JSONL)

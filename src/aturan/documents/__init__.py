@@ -64,7 +64,7 @@ from aturan.documents.registry_key import (
     public_pem,
 )
 from aturan.documents.registry_storage import NeedsMigration
-from aturan.documents.render import Settings, verification_url
+from aturan.documents.render import Settings, render_memo, verification_url
 from aturan.documents.signing import (
     SigningConfig,
     Trust,
@@ -98,6 +98,7 @@ __all__ = [
     "init_institution",
     "CONTEXTS",
     "Settings",
+    "render_memo",
     "indonesian_date",
     "Issuer",
     "open_registry",

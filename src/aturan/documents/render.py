@@ -13,6 +13,7 @@ import io
 import json
 import re
 import struct
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,6 +38,7 @@ from aturan.documents.wording import (
 from aturan.errors import AturanError
 from aturan.files import load_yaml
 from aturan.law import ParamSet, Rulebook
+from aturan.project import templates_dir
 from aturan.vocabulary import TIERS, label
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -294,6 +296,21 @@ def render_docx(
     data = _normalised_zip(buffer.getvalue())
     out.write_bytes(data)
     return body_hash(data)
+
+
+MEMO_TEMPLATES = ("memo_kebijakan.docx", "memo_kebijakan_banding.docx")  # one question, two
+
+
+def render_memo(context: dict[str, Any], day: dt.date, template: str = MEMO_TEMPLATES[0]) -> bytes:
+    """A drafters' policy memo (issue 27): `template` (one of MEMO_TEMPLATES) filled with
+    `context`, rendered as the letters are (docxtpl, deterministic for the same context and day),
+    without a QR: a memo is a working paper, never a signed document."""
+    if template not in MEMO_TEMPLATES:
+        raise AturanError(f"bukan templat memo: {template}")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "memo.docx"
+        render_docx(templates_dir() / template, _clean(context), out, None, day)
+        return out.read_bytes()
 
 
 @cache

@@ -6,7 +6,7 @@ from aturan.law.corpus import LAW_STATUSES, Clause, status_words
 from aturan.law.document_dates import DateLimit, bounding_facts
 from aturan.law.facts import Fact, append_lists, conflict_problems, facts, rule_problems
 from aturan.law.interpretations import interpretations
-from aturan.law.params import MISSING, Parameter, ParamSet, noting_reads
+from aturan.law.params import MISSING, DatedValue, Parameter, ParamSet, noting_reads
 from aturan.law.quotes import whole_sentences
 from aturan.law.reform import (
     Cause,
@@ -57,6 +57,7 @@ __all__ = [
     "apply_reform",
     "apply_params",
     "Cause",
+    "DatedValue",
     "Period",
     "cause_periods",
     "cause_phases",

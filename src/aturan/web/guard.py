@@ -41,10 +41,15 @@ class Hardened:
     """Security headers on every answer, HEAD as GET without a body, no traceback ever sent."""
 
     def __init__(
-        self, app: ASGIApp, failure: Failure, headers: list[tuple[bytes, bytes]] | None = None
+        self,
+        app: ASGIApp,
+        failure: Failure,
+        headers: list[tuple[bytes, bytes]] | None = None,
+        own: frozenset[bytes] = frozenset(),
     ):
         self.app, self.failure = app, failure
         self.headers = SECURITY_HEADERS if headers is None else headers  # the desk has its own
+        self.own = own  # headers a route may set itself (the desk's static scripts' caching)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,9 +64,12 @@ class Hardened:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                names = {name for name, _ in self.headers}
-                kept = [h for h in message.get("headers", []) if h[0].lower() not in names]
-                message = {**message, "headers": kept + self.headers}
+                sent = message.get("headers", [])
+                set_here = {name.lower() for name, _ in sent} & self.own
+                added = [h for h in self.headers if h[0] not in set_here]
+                names = {name for name, _ in added}
+                kept = [h for h in sent if h[0].lower() not in names]
+                message = {**message, "headers": kept + added}
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)

@@ -83,6 +83,7 @@ ROLE_GRANTS = (
     "GRANT SELECT, INSERT ON desk_login_attempts TO {role}",
     "GRANT USAGE ON SEQUENCE desk_login_attempts_id_seq TO {role}",
     "GRANT SELECT, INSERT, UPDATE ON desk_jobs TO {role}",  # its own jobs only (0010's RLS)
+    "GRANT SELECT, INSERT ON lab_questions TO {role}",  # its own saved questions (0012)
 )
 
 
