@@ -216,3 +216,20 @@ def test_the_memo_of_an_uploaded_cohort_names_the_file_and_its_sha256(desk_clien
     assert printed == [
         f"berkas unggahan angkatan 3.csv (SHA-256 {hashlib.sha256(cohort).hexdigest()})"
     ]
+
+
+def test_a_memo_made_after_the_rules_changed_says_so(desk_client):
+    """The figures are the run's; the draft clauses' old values and references are read from the
+    rules in force when the memo is made. When those are not the rules the run used, the memo
+    says which is which."""
+    import sqlite3
+
+    client = desk_client("drafter")
+    assert save(client, finished(client)).status_code == 303
+    question = saved_id(client, NAME)
+    with sqlite3.connect(client.registry) as db:  # as if saved under an earlier rules version
+        db.execute("UPDATE lab_questions SET rules_version='versi-lama' WHERE id=?", (question,))
+    text, rows = memo_text(client.get(f"/lab/pertanyaan/{question}/memo.docx").content)
+    flat = text + "\n" + "\n".join(" | ".join(r) for r in rows)
+    assert "versi-lama (aturan telah berubah sejak pertanyaan dijalankan" in flat
+    assert "angkanya tetap hasil versi versi-lama" in flat

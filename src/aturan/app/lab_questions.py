@@ -266,9 +266,22 @@ def memo_context(
             "models": ", ".join(MODEL_SHORT.get(m, m) for m in models) or "-",
             "diff_model": MODEL_SHORT.get(params.get("model") or "", "")
             or "bawaan (parameter integration.model)",
-            "rules_version": question.rules_version or books[1].version,
+            "rules_version": _rules_version(question, books[1]),
         },
     }
+
+
+def _rules_version(question: Question, reformed: Rulebook) -> str:
+    """The version the run used; when the rules have changed since, the memo says that its
+    draft clauses' old values and references are today's (the figures stay the run's)."""
+    used = question.rules_version or reformed.version
+    if used == reformed.version:
+        return used
+    return (
+        f"{used} (aturan telah berubah sejak pertanyaan dijalankan: nilai lama dan rujukan "
+        f"di bagian 1 (rancangan klausul) menurut versi {reformed.version}; angkanya tetap hasil "
+        f"versi {used})"
+    )
 
 
 def _compare(compare: dict[str, Any] | None) -> list[dict[str, Any]]:
