@@ -439,3 +439,14 @@ def test_random_rule_files_never_give_a_traceback_in_rules_check(aturan, project
         result.exception
     )
     assert "Traceback" not in result.stderr + result.output and result.exit_code in (0, 1, 2)
+
+
+@pytest.mark.parametrize("value", ["true", "5", "teks", "{a: 1}"])
+def test_a_rule_file_section_that_is_not_a_list_is_named_at_its_line(aturan, project_copy, value):
+    """Found by the random rule files above ({"parameters": True} gave a TypeError)."""
+    (project_copy / "rules" / "99-acak.yaml").write_text(
+        f"rules: []\nparameters: {value}\n", encoding="utf-8"
+    )
+    result = aturan("rules", "check", root=project_copy)
+    assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None)))
+    assert "99-acak.yaml:2: bagian 'parameters' harus berupa daftar" in result.stderr

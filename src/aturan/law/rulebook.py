@@ -170,19 +170,39 @@ def _parse_rulebook(root: Path, version: str) -> Rulebook:
             )
             continue
         phase = str(data.get("phase", "design"))
-        for raw in data.get("rules") or []:
+        for raw in _section(path, data, "rules", book.problems):
             _add(book, _rule(path, raw, book.problems, phase))
-        for raw in data.get("formulas") or []:
+        for raw in _section(path, data, "formulas", book.problems):
             _add(book, _formula(path, raw, book.problems))
-        for raw in data.get("parameters") or []:
+        for raw in _section(path, data, "parameters", book.problems):
             _add(book, parameter_from_yaml(path, raw, book.problems))
-        for raw in data.get("document_types") or []:
+        for raw in _section(path, data, "document_types", book.problems):
             _add_document_type(book, _document_type(path, raw, book.problems))
-        for raw in data.get("constraints") or []:
+        for raw in _section(path, data, "constraints", book.problems):
             _add_constraint(book, path, raw)
     _check_document_calls(book)
     book.version = version
     return book
+
+
+def _section(
+    path: Path, data: dict[str, Any], key: str, problems: list[RulebookError]
+) -> list[Any]:
+    """A rule file's section (`rules`, `parameters`, ...): a list, or empty when absent; anything
+    else is a problem at its line, and the section is skipped."""
+    section = data.get(key)
+    if section is None:
+        return []
+    if isinstance(section, list):
+        return section
+    problems.append(
+        RulebookError(
+            f"bagian '{key}' harus berupa daftar (list YAML)",
+            file=str(path),
+            line=line_of(data, key),
+        )
+    )
+    return []
 
 
 def _add(book: Rulebook, item: Rule | Formula | Parameter | None) -> None:
