@@ -347,8 +347,10 @@ def run_backend(backend: str, target_of, args: argparse.Namespace, results: dict
             results[(backend, size)]["runs"].append(run)
     for size in sizes:
         result = results[(backend, size)]
-        runs = sorted(result.pop("runs"), key=lambda run: run["requests_per_s"])
-        result["http"] = {**runs[len(runs) // 2], "rates": [r["requests_per_s"] for r in runs]}
+        runs = result.pop("runs")
+        median = sorted(runs, key=lambda run: run["requests_per_s"])[len(runs) // 2]
+        each = [(r["requests_per_s"], r["p95_ms"]) for r in runs]  # in the order they ran
+        result["http"] = {**median, "runs_rate_p95": each}
         if "flood" in args.parts and size == min(sizes):
             result["during_decide_flood"] = flood(
                 target_of(size), checks[size], args.folder, args.duration
