@@ -74,5 +74,17 @@ MODEL_LABELS = {
     "generic": ("Alternatif IV Generik plus treatment variatif", "Alternative IV Generic"),
 }
 
+# A parameter value's status (law/params.py VALUE_STATUSES, DOMAIN.md) as readers name it.
+VALUE_STATUS_WORDS = {
+    "confirmed": "terkonfirmasi",
+    "secondary": "sumber sekunder",
+    "unconfirmed": "belum dikonfirmasi",
+    "proposal": "usulan makalah",
+    "practice": "praktik",
+    "assumption": "asumsi",
+    "data": "data",
+    "reform": "reformasi (rancangan)",
+}
+
 # Training stages as readers name them.
 STAGES = {"mandiri": "pembelajaran mandiri", "elearning": "e-learning", "klasikal": "klasikal"}

@@ -19,21 +19,10 @@ from aturan.documents import Backend, indonesian_date, render_memo
 from aturan.errors import AturanError
 from aturan.lab import value_text
 from aturan.law import DatedValue, Rulebook, status_words
-from aturan.vocabulary import MODEL_SHORT
+from aturan.vocabulary import MODEL_SHORT, VALUE_STATUS_WORDS
 
 NAME_FIELD, DESCRIPTION_FIELD = "nama pertanyaan", "uraian pertanyaan"
 NAME_MAX, DESCRIPTION_MAX = 120, 500  # characters
-# a parameter value's status, as the parameters carry it (DOMAIN.md), in Indonesian
-VALUE_STATUS = {
-    "confirmed": "terkonfirmasi",
-    "secondary": "sumber sekunder",
-    "unconfirmed": "belum dikonfirmasi",
-    "proposal": "usulan makalah",
-    "practice": "praktik",
-    "assumption": "asumsi",
-    "data": "data",
-    "reform": "reformasi (rancangan)",
-}
 NOT_OFFICIAL = (
     "Memo ini bukan dokumen resmi: kertas kerja para perumus, tidak ditandatangani dan tidak "
     "mengikat. Angka-angkanya hasil simulasi aturan (aturan diff dan aturan compare) atas kohort "
@@ -213,7 +202,7 @@ def _basis(book: Rulebook, value: DatedValue) -> str:
     """A value's references (citations, never an article number they do not give) and the
     status words it carries."""
     cited = [c["citation"] + f" ({c['status']})" for c in _clauses(book, value)]
-    status = VALUE_STATUS.get(value.status, value.status)
+    status = VALUE_STATUS_WORDS.get(value.status, value.status)
     return f"{'; '.join(cited) or 'tanpa rujukan'}; status nilai: {status} ({value.status})"
 
 

@@ -45,6 +45,7 @@ from aturan.law import (
     value_schema,
     whole_sentences,
 )
+from aturan.vocabulary import VALUE_STATUS_WORDS
 
 router = APIRouter()
 NAV = [("Parameter", "/lab", "drafter"), ("Reformasi aturan", "/lab/aturan", "drafter")]
@@ -57,16 +58,6 @@ DOMAINS = {
     "lifecycle-choices": "Siklus: pilihan tafsir",
     "history": "Riwayat",
     "cost": "Biaya",
-}
-VALUE_STATUS_WORDS = {
-    "confirmed": "terkonfirmasi",
-    "secondary": "sumber sekunder",
-    "unconfirmed": "belum dikonfirmasi",
-    "proposal": "usulan makalah",
-    "practice": "praktik",
-    "assumption": "asumsi",
-    "data": "data",
-    "reform": "reformasi",
 }
 TYPE_WORDS = {
     "integer": "bilangan bulat",

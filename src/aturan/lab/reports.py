@@ -40,7 +40,7 @@ from aturan.law import (
     merged,
     reform_causes,
 )
-from aturan.vocabulary import MODEL_SHORT, MODELS, PROGRAM_SHORT
+from aturan.vocabulary import MODEL_SHORT, MODELS, PROGRAM_SHORT, VALUE_STATUS_WORDS
 
 if TYPE_CHECKING:
     from _csv import Writer
@@ -235,15 +235,8 @@ def cost_footing(book: Rulebook, reformed: Rulebook | None, as_of: dt.date) -> l
 
 def _status(parameters: dict[str, Parameter], pid: str, as_of: dt.date) -> str:
     value = parameters[pid].at(as_of) if pid in parameters else None
-    status = value.status if value else None
-    return f"status {STATUS_WORDS.get(status, status)}"
-
-
-STATUS_WORDS: dict[str | None, str] = {
-    "assumption": "asumsi",
-    "confirmed": "dikonfirmasi",
-    "secondary": "sumber sekunder",
-}
+    status = value.status if value else "-"
+    return f"status {VALUE_STATUS_WORDS.get(status, status)}"
 
 
 def jp_footing(law: ParamSet) -> str:
