@@ -163,7 +163,13 @@ def variants():
         False,
         ["Pengambilan Keputusan & <X>", "27 November 2029"],
     )
-    yield ("sertifikat_keikutsertaan", "sertifikat_keikutsertaan.docx", {}, True, [])
+    yield (
+        "sertifikat_keikutsertaan",
+        "sertifikat_keikutsertaan.docx",
+        {"participation": {"statement": "Bukti keikutsertaan & <bukan> {{ kelulusan }}"}},
+        True,
+        ["Bukti keikutsertaan & <bukan> {{ kelulusan }}"],
+    )
     yield (
         "desain_pelatihan_lengkap",
         "desain_pelatihan.docx",
@@ -191,7 +197,6 @@ def variants():
                     "name": 'Wawasan Kebangsaan "WK"',
                     "stages": ["Klasikal"],
                     "reason": "Sudah lulus PKA",
-                    "rule": "Pasal 12 ayat (2) {% if %}",
                 }
             ],
             "cluster": {"name": "Klaster 2 & <B>", "description": "Instansi daerah"},
@@ -205,7 +210,6 @@ def variants():
         [
             "Kepemimpinan Pancasila <1>",
             "Klasikal, Aktualisasi",
-            "Pasal 12 ayat (2) {% if %}",
             "Klaster 2 & <B>",
             "Integritas & <I>",
             "(jumlah anggota 8 orang)",
