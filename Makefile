@@ -120,6 +120,7 @@ docs-img: setup setup-pdf setup-web
 	$(BIN)/python docs/render_desk_images.py
 	$(BIN)/python docs/render_desk_issue_images.py
 	$(BIN)/python docs/render_desk_registry_images.py
+	$(BIN)/python docs/render_desk_lab_images.py
 	$(BIN)/python docs/render_lab_images.py
 
 # The verification benchmark's load generator: wrk (C, from Debian), installed only when missing.

@@ -12,58 +12,21 @@ LibreOffice, chromium and the demo keys (`aturan keys init`)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "img" / "desk"
-CHROMIUM = "/usr/bin/chromium"
+from desk_shots import OUT, ROOT, aturan, chromium, desk, sign_in
+
 PASSWORD = "contoh-sandi-operator"
 SIZE = {"width": 1100, "height": 760}
 
 
-def aturan(*args: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, ATURAN_ROOT=str(ROOT))
-    command = [sys.executable, "-m", "aturan.cli", *args]
-    return subprocess.Popen(command, env=env, stdin=subprocess.PIPE)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/masuk", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("aturan desk did not answer within 60 s")
-
-
 def walk(base: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport=SIZE)
-        page.goto(f"{base}/masuk")
-        page.fill("input[name=nama_pengguna]", "ani")
-        page.fill("input[name=kata_sandi]", PASSWORD)
-        with page.expect_navigation():
-            page.click("form[action='/masuk'] button")
+        sign_in(page, base, "ani", PASSWORD)
         page.goto(f"{base}/terbitkan")
         page.set_input_files("#berkas", str(ROOT / "samples" / "cohort-contoh.csv"))
         page.fill("#tanggal_keputusan", "2026-03-01")
@@ -83,7 +46,6 @@ def walk(base: str) -> None:
             time.sleep(0.5)
             page.reload()
         page.screenshot(path=OUT / "tugas-selesai.png", full_page=True)
-        browser.close()
 
 
 def main() -> int:
@@ -91,18 +53,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="aturan-meja-") as scratch:
         registry = str(Path(scratch) / "registri.sqlite")
         add = ["users", "add", "ani", "--peran", "operator", "--nama", "Ani Operator"]
-        made = aturan(*add, "--kata-sandi-stdin", "--registri-baru", "--registry", registry)
-        made.communicate(PASSWORD.encode() + b"\n")
-        if made.returncode != 0:
-            return 1
-        port = free_port()
-        desk = aturan("desk", "--port", str(port), "--registry", registry)
-        try:
-            wait_until_up(f"http://127.0.0.1:{port}")
-            walk(f"http://127.0.0.1:{port}")
-        finally:
-            desk.terminate()
-            desk.wait(timeout=30)
+        aturan(*add, "--kata-sandi-stdin", "--registri-baru", "--registry", registry,
+               stdin=PASSWORD + "\n")  # fmt: skip
+        with desk("--registry", registry) as base:
+            walk(base)
     print(f"Gambar meja kerja ditulis ke {OUT}")
     return 0
 

@@ -16,73 +16,25 @@ and the two compared side by side. Takes about two minutes on two cores."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "img" / "desk"
-CHROMIUM = "/usr/bin/chromium"
+from desk_shots import OUT, aturan, chromium, desk, sign_in
+
 PASSWORD = "contoh-sandi-perumus"
 SIZE = {"width": 1200, "height": 860}
 
 
-def aturan(*args: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, ATURAN_ROOT=str(ROOT))
-    command = [sys.executable, "-m", "aturan.cli", *args]
-    return subprocess.Popen(command, env=env, stdin=subprocess.PIPE)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/masuk", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("aturan desk did not answer within 60 s")
-
-
 def walk(base: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport=SIZE)
-        page.goto(f"{base}/masuk")
-        page.fill("input[name=nama_pengguna]", "rina")
-        page.fill("input[name=kata_sandi]", PASSWORD)
-        with page.expect_navigation():
-            page.click("form[action='/masuk'] button")
-        page.goto(f"{base}/lab/jalankan")
-        page.fill("#ukuran", "2000")
-        page.fill("#tahun", "2027")
-        page.select_option("#reformasi_contoh", "masa-berlaku-2-tahun.yaml")
-        page.fill("#tanggal_keputusan", "2027-12-31")
+        sign_in(page, base, "rina", PASSWORD)
+        fill_question(page, base, "masa-berlaku-2-tahun.yaml")
         page.screenshot(path=OUT / "lab-jalankan.png")
-        with page.expect_navigation():
-            page.click("#mulai")
-        deadline = time.monotonic() + 600
-        while page.locator("#status-banding").inner_text() != "selesai":
-            if "gagal" in page.locator(".kotak").inner_text() or time.monotonic() > deadline:
-                raise SystemExit("the question's jobs did not end done")
-            time.sleep(1)
-            page.reload()
+        start_and_wait(page)
         page.locator("#grafik-biaya .main-svg").first.wait_for()
         page.screenshot(path=OUT / "lab-hasil.png")
         page.locator("h2:has-text('Perbandingan model')").scroll_into_view_if_needed()
@@ -95,17 +47,20 @@ def walk(base: str) -> None:
         page.evaluate("document.querySelector('.berdampingan').scrollIntoView()")
         page.screenshot(path=OUT / "lab-peserta.png")
         save_and_compare(page, base)
-        browser.close()
 
 
-def run_question(page: Any, base: str, reform: str) -> None:
-    """The question with the example reform `reform` (a sample of 2,000 trained in 2027, as of
-    2027-12-31), waited for until both its jobs are done."""
+def fill_question(page: Any, base: str, reform: str) -> None:
+    """The run form with the example reform `reform`: a sample of 2,000 trained in 2027, as of
+    2027-12-31."""
     page.goto(f"{base}/lab/jalankan")
     page.fill("#ukuran", "2000")
     page.fill("#tahun", "2027")
     page.select_option("#reformasi_contoh", reform)
     page.fill("#tanggal_keputusan", "2027-12-31")
+
+
+def start_and_wait(page: Any) -> None:
+    """Start the filled question and wait until both its jobs are done."""
     with page.expect_navigation():
         page.click("#mulai")
     deadline = time.monotonic() + 600
@@ -134,7 +89,8 @@ def save_and_compare(page: Any, base: str) -> None:
     page.screenshot(path=OUT / "lab-simpan.png")
     with page.expect_navigation():
         page.click("#simpan-tombol")
-    run_question(page, base, "batas-ms-85.yaml")
+    fill_question(page, base, "batas-ms-85.yaml")
+    start_and_wait(page)
     save(page, "Batas MS 85", "Bagaimana jika batas MS 85 dan Manajemen Perubahan wajib?")
     page.locator("#pertanyaan input[type=checkbox]").nth(0).check()
     page.locator("#pertanyaan input[type=checkbox]").nth(1).check()
@@ -150,18 +106,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="aturan-meja-lab-") as scratch:
         registry = str(Path(scratch) / "registri.sqlite")
         add = ["users", "add", "rina", "--peran", "drafter", "--nama", "Rina Perumus"]
-        made = aturan(*add, "--kata-sandi-stdin", "--registri-baru", "--registry", registry)
-        made.communicate(PASSWORD.encode() + b"\n")
-        if made.returncode != 0:
-            return 1
-        port = free_port()
-        desk = aturan("desk", "--port", str(port), "--registry", registry)
-        try:
-            wait_until_up(f"http://127.0.0.1:{port}")
-            walk(f"http://127.0.0.1:{port}")
-        finally:
-            desk.terminate()
-            desk.wait(timeout=30)
+        aturan(*add, "--kata-sandi-stdin", "--registri-baru", "--registry", registry,
+               stdin=PASSWORD + "\n")  # fmt: skip
+        with desk("--registry", registry) as base:
+            walk(base)
     print(f"Gambar meja kerja ditulis ke {OUT}")
     return 0
 

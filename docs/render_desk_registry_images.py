@@ -13,45 +13,15 @@ the demo keys (`aturan keys init`)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import yaml
+from desk_shots import OUT, ROOT, aturan, chromium, desk, sign_in
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "img" / "desk"
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "contoh-sandi-meja-1"
 SIZE = {"width": 1100, "height": 800}
-
-
-def run(*args: object, stdin: str | None = None) -> None:
-    env = dict(os.environ, ATURAN_ROOT=str(ROOT))
-    command = [sys.executable, "-m", "aturan.cli", *map(str, args)]
-    subprocess.run(command, env=env, input=stdin, text=True, check=True, capture_output=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/masuk", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("aturan desk did not answer within 60 s")
 
 
 def configuration(folder: Path) -> Path:
@@ -72,14 +42,14 @@ def configuration(folder: Path) -> Path:
 def prepare(folder: Path) -> tuple[str, ...]:
     config, registry = configuration(folder), folder / "registri.sqlite"
     where = ("--registry", str(registry), "--config", str(config))
-    run("issue", ROOT / "samples" / "kohort-dokumen.yaml", "--as-of", "2026-02-01",
+    aturan("issue", ROOT / "samples" / "kohort-dokumen.yaml", "--as-of", "2026-02-01",
         "--issue-date", "2026-02-02", "--pdf", "--out", folder / "dokumen", "--registri-baru",
         "--operator", "ani", *where)  # fmt: skip
     for user, name, role in (
         ("ani", "Ani Operator", "operator"),
         ("audi", "Audi Auditor", "auditor"),
     ):
-        run("users", "add", user, "--nama", name, "--peran", role, "--kata-sandi-stdin", *where,
+        aturan("users", "add", user, "--nama", name, "--peran", role, "--kata-sandi-stdin", *where,
             stdin=PASSWORD + "\n")  # fmt: skip
     return where
 
@@ -89,16 +59,8 @@ def shoot(page, name: str, full: bool = True) -> None:
     print(f"docs/img/desk/{name}")
 
 
-def sign_in(page, base: str, user: str) -> None:
-    page.goto(f"{base}/masuk")
-    page.fill("#nama_pengguna", user)
-    page.fill("#kata_sandi", PASSWORD)
-    with page.expect_navigation():
-        page.click("form[action='/masuk'] button")
-
-
 def operator_pages(page, base: str) -> None:
-    sign_in(page, base, "ani")
+    sign_in(page, base, "ani", PASSWORD)
     page.goto(f"{base}/dokumen?cari=budi")
     shoot(page, "registri-cari.png")
     page.locator("table a").first.click()
@@ -123,7 +85,7 @@ def operator_pages(page, base: str) -> None:
 
 
 def auditor_pages(page, base: str) -> None:
-    sign_in(page, base, "audi")
+    sign_in(page, base, "audi", PASSWORD)
     page.goto(f"{base}/audit")
     shoot(page, "audit.png")
     page.goto(f"{base}/dokumen?cari=sari")
@@ -135,30 +97,14 @@ def auditor_pages(page, base: str) -> None:
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aturan-meja-") as scratch:
         where = prepare(Path(scratch))
-        port = free_port()
-        env = dict(os.environ, ATURAN_ROOT=str(ROOT))
-        command = [sys.executable, "-m", "aturan.cli", "desk", "--port", str(port), *where]
-        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
-                )
-                for walk in (operator_pages, auditor_pages):
-                    context = browser.new_context(viewport=SIZE, java_script_enabled=False)
-                    walk(context.new_page(), base)
-                    context.close()
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        with desk(*where) as base, chromium() as browser:
+            for walk in (operator_pages, auditor_pages):
+                context = browser.new_context(viewport=SIZE, java_script_enabled=False)
+                walk(context.new_page(), base)
+                context.close()
     return 0
 
 
